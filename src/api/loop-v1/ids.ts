@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+
+/*
+ * Loop renders ids as 24-hex strings (MongoDB ObjectIds). Ours are integer keys rendered as an
+ * 8-hex tag naming the kind of thing followed by 16 hex of the key XOR a per-kind mask: stable,
+ * reversible, and an id of one kind never decodes as another (a location id sent as a contactId
+ * is a 404, not someone else's row).
+ */
+export type LoopIdKind =
+  | 'guest'
+  | 'employee'
+  | 'location'
+  | 'looptype'
+  | 'customfield'
+  | 'loop'
+  | 'activity'
+  | 'survey'
+  | 'question'
+  | 'option'
+  | 'response';
+
+const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+function digest(kind: string): string {
+  return createHash('sha256').update(`openstay-loop-id:${kind}`).digest('hex');
+}
+
+const codecs = new Map<string, { tag: string; mask: bigint }>();
+function codec(kind: LoopIdKind) {
+  let c = codecs.get(kind);
+  if (!c) {
+    const d = digest(kind);
+    c = { tag: d.slice(0, 8), mask: BigInt(`0x${d.slice(8, 24)}`) & 0x7fffffffffffffffn };
+    codecs.set(kind, c);
+  }
+  return c;
+}
+
+export function encodeId(kind: LoopIdKind, id: number): string {
+  const { tag, mask } = codec(kind);
+  return tag + (BigInt(id) ^ mask).toString(16).padStart(16, '0');
+}
+
+/** The integer key behind a Loop id of `kind`, or undefined when it is malformed or foreign. */
+export function decodeId(kind: LoopIdKind, value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim().toLowerCase();
+  if (!/^[0-9a-f]{24}$/.test(text)) return undefined;
+  const { tag, mask } = codec(kind);
+  if (!text.startsWith(tag)) return undefined;
+  const n = BigInt(`0x${text.slice(8)}`) ^ mask;
+  if (n <= 0n || n > MAX) return undefined;
+  return Number(n);
+}

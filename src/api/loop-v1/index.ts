@@ -1,0 +1,90 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { accountIdForToken } from '../../core/accounts/credentials.js';
+import { AppError, unauthorized } from '../../core/shared/errors.js';
+import { toAppError, sendError } from '../http/errors.js';
+import { registerFaceDocs } from '../http/openapi.js';
+import { loopBaseUrl, type LoopDeps } from './context.js';
+import { contactRoutes } from './routes/contact.js';
+import { contactEventRoutes } from './routes/contact-event.js';
+import { loopRoutes } from './routes/loops.js';
+import { configurationRoutes } from './routes/configuration.js';
+import { userRoutes } from './routes/users.js';
+import { inviteRoutes } from './routes/invite.js';
+import { surveyRoutes } from './routes/surveys.js';
+import { responseRoutes } from './routes/responses.js';
+import { guestPageRoutes } from './pages/pages.js';
+
+const PREFIX = '/loop';
+
+/**
+ * The Benbria Loop API v1, mounted under /loop with the product's own paths below it
+ * (/loop/api/v1/Contact?authToken=...). Authentication is the authToken query parameter.
+ */
+export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<void> {
+  await registerFaceDocs(app, {
+    prefix: PREFIX,
+    title: 'Openstay: Loop API v1',
+    description: 'The Benbria Loop API v1 as served by Openstay. Every call takes the account token as the authToken query parameter.',
+    serverUrl: loopBaseUrl(deps.config),
+    securitySchemes: { authToken: { type: 'apiKey', in: 'query', name: 'authToken' } },
+    security: [{ authToken: [] }],
+  });
+
+  // curl --data without -H Content-Type sends JSON as a form; Loop clients do this, so accept it.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body).trim();
+    if (text === '') return done(null, {});
+    if (text.startsWith('{')) {
+      try {
+        return done(null, JSON.parse(text));
+      } catch {
+        return done(new AppError('bad_request', 400, 'Request body is not valid JSON'), undefined);
+      }
+    }
+    done(null, Object.fromEntries(new URLSearchParams(text)));
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const appError = toAppError(err, request);
+    sendError(reply, appError, { status: 'Error', code: appError.code, message: appError.message });
+  });
+  app.setNotFoundHandler({ prefixTrailingSlash: 'both' } as any, (request, reply) => {
+    sendError(reply, new AppError('not_found', 404, `No such endpoint: ${request.method} ${request.url.split('?')[0]}`), {
+      status: 'Error',
+      code: 'not_found',
+      message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`,
+    });
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith(`${PREFIX}/api/`)) return; // docs and guest pages are public
+    request.accountId = await authenticate(deps, request);
+  });
+
+  await app.register(
+    async (api) => {
+      api.addHook('preHandler', async (request) => {
+        const { version } = request.params as { version?: string };
+        if (version?.toLowerCase() !== 'v1') throw new AppError('not_found', 404, `API version "${version}" is not supported; use v1`);
+      });
+      await contactRoutes(api, deps);
+      await contactEventRoutes(api, deps);
+      await loopRoutes(api, deps);
+      await configurationRoutes(api, deps);
+      await userRoutes(api, deps);
+      await inviteRoutes(api, deps);
+      await surveyRoutes(api, deps);
+      await responseRoutes(api, deps);
+    },
+    { prefix: `${PREFIX}/api/:version` },
+  );
+  await app.register(async (pages) => guestPageRoutes(pages, deps), { prefix: PREFIX });
+}
+
+async function authenticate(deps: LoopDeps, request: FastifyRequest): Promise<number> {
+  const token = (request.query as Record<string, unknown>)?.authToken;
+  if (typeof token !== 'string' || token.trim() === '') throw unauthorized('authToken query parameter is required');
+  const accountId = await accountIdForToken(deps.db, 'loop', token.trim());
+  if (accountId === undefined) throw unauthorized('authToken is not valid');
+  return accountId;
+}

@@ -1,0 +1,17 @@
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A complete, self-contained page (no external assets: guest pages must work offline of CDNs). */
+export function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.4rem}.muted{color:#666}.activity{border-left:3px solid #4a7;padding:.3rem .8rem;margin:.6rem 0}
+label{display:block;margin:.8rem 0 .3rem}textarea,select,input{width:100%;padding:.5rem;font:inherit;box-sizing:border-box}
+button{margin-top:1rem;padding:.6rem 1.2rem;font:inherit}
+</style></head><body>${body}</body></html>`;
+}

@@ -1,0 +1,141 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { findAccountBySlug } from '../../../core/accounts/accounts.js';
+import { verifyPageLink } from '../../../core/accounts/page-links.js';
+import { findGuest } from '../../../core/guests/guests.js';
+import { findLocation, findLocationByShortcode, listLocations } from '../../../core/locations/locations.js';
+import { listLoopTypes } from '../../../core/locations/loop-types.js';
+import { findLoop, openLoop } from '../../../core/requests/loops.js';
+import { parseJson, pickText, type I18nText } from '../../../core/shared/json.js';
+import type { Account, Guest, Location } from '../../../db/schema.js';
+import type { LoopApp, LoopDeps } from '../context.js';
+import { decodeId, encodeId } from '../ids.js';
+import { loopPageUrl } from '../links.js';
+import { escapeHtml, page } from './html.js';
+
+const title = (json: string) => pickText(parseJson<I18nText>(json, {}));
+
+function notFoundPage(reply: FastifyReply) {
+  return reply.status(404).type('text/html').send(page('Not found', '<h1>This link is not valid</h1><p class="muted">It may have expired or been mistyped.</p>'));
+}
+
+/**
+ * The guest pages behind the URLs the Loop face hands out: a loop's page (the guest follows their
+ * request) and the invite page (a form to open a request). Links are signed; see links.ts.
+ */
+export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
+  app.get(
+    '/p/:slug/loops/:loopId',
+    { schema: { hide: true, params: Type.Object({ slug: Type.String(), loopId: Type.String() }), querystring: Type.Object({ sig: Type.Optional(Type.String()) }) } },
+    async (request, reply) => {
+      const account = await findAccountBySlug(db, request.params.slug);
+      const loopId = decodeId('loop', request.params.loopId);
+      if (!account || loopId === undefined || !verifyPageLink(account.page_secret, `loop:${encodeId('loop', loopId)}`, request.query.sig)) {
+        return notFoundPage(reply);
+      }
+      const loop = await findLoop(db, account.id, loopId);
+      if (!loop) return notFoundPage(reply);
+      const location = await findLocation(db, account.id, loop.location_id);
+      const activities = loop.activities
+        .map((a) => {
+          const data = parseJson<Record<string, unknown>>(a.data, {});
+          return `<div class="activity"><strong>${escapeHtml(a.type)}</strong> <span class="muted">${new Date(a.occurred_at).toISOString()}</span>${
+            data.description ? `<p>${escapeHtml(data.description)}</p>` : ''
+          }</div>`;
+        })
+        .join('');
+      return reply.type('text/html').send(
+        page(
+          loop.title ?? 'Your request',
+          `<h1>${escapeHtml(loop.title ?? 'Your request')}</h1>
+<p class="muted">${escapeHtml(location ? title(location.title) : '')} · ${escapeHtml(loop.state)}</p>
+<p>${escapeHtml(loop.description ?? '')}</p>${activities}`,
+        ),
+      );
+    },
+  );
+
+  const CreateParams = Type.Object({ slug: Type.String(), shortcode: Type.String() });
+  const CreateQuery = Type.Object({ _uid: Type.Optional(Type.String()), sig: Type.Optional(Type.String()) });
+
+  app.get('/p/:slug/create/:shortcode', { schema: { hide: true, params: CreateParams, querystring: CreateQuery } }, async (request, reply) => {
+    const ctx = await invitation(request.params, request.query);
+    if (!ctx) return notFoundPage(reply);
+    const locations = ctx.location ? [ctx.location] : (await listLocations(db, ctx.account.id)).filter((l) => l.kind !== 'chain');
+    const loopTypes = await listLoopTypes(db, ctx.account.id);
+    const action = `${escapeHtml(request.url.split('?')[0])}${ctx.guest ? `?_uid=${escapeHtml(request.query._uid)}&amp;sig=${escapeHtml(request.query.sig)}` : ''}`;
+    return reply.type('text/html').send(
+      page(
+        'How can we help?',
+        `<h1>${ctx.guest?.name ? `Hello ${escapeHtml(ctx.guest.name)}, how` : 'How'} can we help?</h1>
+<form method="post" action="${action}">
+<label for="location">Where are you?</label><select id="location" name="location">${locations
+          .map((l) => `<option value="${encodeId('location', l.id)}">${escapeHtml(title(l.title))}</option>`)
+          .join('')}</select>
+<label for="loopType">What is it about?</label><select id="loopType" name="loopType">${loopTypes
+          .map((t) => `<option value="${encodeId('looptype', t.id)}">${escapeHtml(title(t.title))}</option>`)
+          .join('')}</select>
+<label for="description">Your message</label><textarea id="description" name="description" rows="5" required maxlength="4000"></textarea>
+<button type="submit">Send</button></form>`,
+      ),
+    );
+  });
+
+  app.post(
+    '/p/:slug/create/:shortcode',
+    {
+      schema: {
+        hide: true,
+        params: CreateParams,
+        querystring: CreateQuery,
+        body: Type.Object({ location: Type.String(), loopType: Type.Optional(Type.String()), description: Type.String({ minLength: 1, maxLength: 4000 }) }),
+      },
+    },
+    async (request, reply) => {
+      const ctx = await invitation(request.params, request.query);
+      if (!ctx) return notFoundPage(reply);
+      const accountId = ctx.account.id;
+      const locationId = decodeId('location', request.body.location);
+      const location = locationId !== undefined ? await findLocation(db, accountId, locationId) : undefined;
+      const loopTypeId = decodeId('looptype', request.body.loopType);
+      const loopType = (await listLoopTypes(db, accountId)).find((t) => t.id === loopTypeId);
+      if (!location || (ctx.location && ctx.location.id !== location.id)) {
+        return reply.status(400).type('text/html').send(page('Please choose a location', '<h1>Please choose a location from the list</h1>'));
+      }
+      const { loop } = await db.transaction().execute((trx) =>
+        openLoop(trx, accountId, {
+          locationId: location.id,
+          loopTypeId: loopType?.id ?? null,
+          creatorGuestId: ctx.guest?.id ?? null,
+          creatorName: ctx.guest?.name ?? null,
+          source: 'web',
+          medium: 'web',
+          createDevice: `browser:${request.headers['user-agent'] ?? ''}`.slice(0, 300),
+          description: request.body.description.trim(),
+          contact: { email: ctx.guest?.email, sms: ctx.guest?.mobile },
+        }),
+      );
+      return reply.redirect(await loopPageUrl(db, config, accountId, loop.id), 303);
+    },
+  );
+
+  /** The account, location and (when the link is signed for one) guest an invite link names. */
+  async function invitation(
+    params: { slug: string; shortcode: string },
+    query: { _uid?: string; sig?: string },
+  ): Promise<{ account: Account; location?: Location; guest?: Guest } | undefined> {
+    const account = await findAccountBySlug(db, params.slug);
+    if (!account) return undefined;
+    let location: Location | undefined;
+    if (params.shortcode !== 'any') {
+      const id = decodeId('location', params.shortcode);
+      location = id !== undefined ? await findLocation(db, account.id, id) : await findLocationByShortcode(db, account.id, params.shortcode);
+      if (!location) return undefined;
+    }
+    if (!query._uid) return { account, location };
+    const guestId = decodeId('guest', query._uid);
+    if (guestId === undefined || !verifyPageLink(account.page_secret, `guest:${encodeId('guest', guestId)}`, query.sig)) return undefined;
+    const guest = await findGuest(db, account.id, guestId);
+    return guest ? { account, location, guest } : undefined;
+  }
+}

@@ -1,0 +1,69 @@
+import { badRequest } from '../../core/shared/errors.js';
+
+/*
+ * Tolerant readers for what Loop clients send: booleans as "true"/"false", custom fields as an
+ * array of single-key objects (or a plain object), dates as ISO 8601 or RFC 2822.
+ */
+
+/** true/false, "true"/"false" (any case), 1/0, "1"/"0", "yes"/"no"; anything else is a 400. */
+export function readBoolean(value: unknown, field: string): boolean | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  if (value === 1 || value === 0) return value === 1;
+  if (typeof value === 'string') {
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'y'].includes(v)) return true;
+    if (['false', '0', 'no', 'n'].includes(v)) return false;
+  }
+  throw badRequest(`${field} must be true or false`);
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const RFC_2822 = /^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|[A-Za-z]{1,5})?$/;
+
+/** Epoch ms of an ISO 8601 or RFC 2822 date string (or epoch-ms number); anything else is a 400. */
+export function readDate(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.trunc(value);
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (ISO_8601.test(text) || RFC_2822.test(text)) {
+      const ms = Date.parse(text);
+      if (!Number.isNaN(ms)) return ms;
+    }
+  }
+  throw badRequest(`${field} must be an ISO 8601 or RFC 2822 date`);
+}
+
+/** Custom fields as a flat {key: value} map; values must be scalars. */
+export function readCustomFields(value: unknown, field = 'customFields'): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  const out: Record<string, string> = {};
+  const add = (key: string, v: unknown) => {
+    if (v === null || v === undefined) return;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw badRequest(`${field}.${key} must be a string`);
+    }
+    out[key] = String(v);
+  };
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (!item || typeof item !== 'object' || Array.isArray(item)) throw badRequest(`${field} must be an array of {key: value} objects`);
+      for (const [k, v] of Object.entries(item)) add(k, v);
+    }
+    return out;
+  }
+  if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) add(k, v);
+    return out;
+  }
+  throw badRequest(`${field} must be an array of {key: value} objects`);
+}
+
+/** A string field (numbers are accepted and turned into text); other types are a 400. */
+export function readString(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw badRequest(`${field} must be a string`);
+}

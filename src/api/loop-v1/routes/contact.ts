@@ -1,0 +1,81 @@
+import { Type } from '@sinclair/typebox';
+import { upsertContact } from '../../../core/guests/upsert-contact.js';
+import { deleteGuest, deleteGuestByKey } from '../../../core/guests/guest-keys.js';
+import { notFound, badRequest } from '../../../core/shared/errors.js';
+import type { LoopApp, LoopDeps } from '../context.js';
+import { encodeId } from '../ids.js';
+import { readString } from '../parse.js';
+import { AuthQuery, StringOrNumber, SuccessWithId, VersionParams, errorResponses } from '../schemas.js';
+import { ContactFieldsSchema, readContactFields } from './contact-fields.js';
+import { resolveGuest } from './resolve.js';
+
+/** A Loop Contact's foreignId is kept as a guest key of this source. */
+export const LOOP_KEY_SOURCE = 'loop';
+
+const ContactBody = Type.Object({ ...ContactFieldsSchema, id: Type.Optional(Type.String()) });
+const DeleteBody = Type.Union([Type.Object({ foreignId: Type.Optional(StringOrNumber), id: Type.Optional(Type.String()) }), Type.Null()]);
+
+/** POST and DELETE /api/v1/Contact: where a Loop Contact becomes (or stops being) a guest row. */
+export async function contactRoutes(app: LoopApp, { db }: LoopDeps): Promise<void> {
+  app.post(
+    '/Contact',
+    {
+      schema: {
+        summary: 'Insert or update a contact keyed by foreignId',
+        description: 'Only the fields sent change. No workflow rules are triggered; see ContactEvent.',
+        params: VersionParams,
+        querystring: AuthQuery,
+        body: ContactBody,
+        response: { 200: SuccessWithId, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const accountId = request.accountId;
+      const body = request.body as Record<string, unknown>;
+      const foreignId = readString(body.foreignId, 'foreignId');
+      const { guest } = await db.transaction().execute(async (trx) => {
+        const fields = await readContactFields(trx, accountId, body);
+        if (foreignId) return upsertContact(trx, accountId, { key: { source: LOOP_KEY_SOURCE, value: foreignId }, fields: fields.guest, stay: fields.stay });
+        if (typeof body.id === 'string') {
+          const existing = await resolveGuest(trx, accountId, body.id);
+          return upsertContact(trx, accountId, { guest: existing, fields: fields.guest, stay: fields.stay });
+        }
+        return upsertContact(trx, accountId, { fields: fields.guest, stay: fields.stay });
+      });
+      return { status: 'Success' as const, id: encodeId('guest', guest.id) };
+    },
+  );
+
+  app.delete(
+    '/Contact',
+    {
+      schema: {
+        summary: 'Delete a contact by foreignId or id',
+        description: 'The key may be sent in the JSON body or as a query parameter.',
+        params: VersionParams,
+        querystring: Type.Object({ authToken: Type.Optional(Type.String()), foreignId: Type.Optional(Type.String()), id: Type.Optional(Type.String()) }),
+        body: Type.Optional(DeleteBody),
+        response: { 200: SuccessWithId, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const accountId = request.accountId;
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const query = request.query as Record<string, string | undefined>;
+      const foreignId = readString(body.foreignId ?? query.foreignId, 'foreignId');
+      const id = readString(body.id ?? query.id, 'id');
+      if (!foreignId && !id) throw badRequest('foreignId or id is required');
+      const guestId = await db.transaction().execute(async (trx) => {
+        const guest = id ? await resolveGuest(trx, accountId, id) : undefined;
+        if (guest) {
+          await deleteGuest(trx, accountId, guest.id);
+          return guest.id;
+        }
+        const deleted = await deleteGuestByKey(trx, accountId, LOOP_KEY_SOURCE, foreignId!);
+        if (deleted === undefined) throw notFound(`contact "${foreignId}"`);
+        return deleted;
+      });
+      return { status: 'Success' as const, id: encodeId('guest', guestId) };
+    },
+  );
+}

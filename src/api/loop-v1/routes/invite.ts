@@ -1,0 +1,58 @@
+import { Type } from '@sinclair/typebox';
+import { createGuest, findOrCreateGuestByContact } from '../../../core/guests/guests.js';
+import type { LoopApp, LoopDeps } from '../context.js';
+import { encodeId } from '../ids.js';
+import { invitePageUrl } from '../links.js';
+import { readCustomFields, readString } from '../parse.js';
+import { AuthQuery, CustomFieldsBody, Hex24, StringOrNumber, VersionParams, errorResponses } from '../schemas.js';
+import { resolveLocation } from './resolve.js';
+
+const InviteBody = Type.Object({
+  locationId: Type.Optional(Type.String()),
+  location: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String()),
+  email: Type.Optional(Type.String()),
+  sms: Type.Optional(StringOrNumber),
+  mobile: Type.Optional(StringOrNumber),
+  customFields: Type.Optional(CustomFieldsBody),
+});
+
+/**
+ * POST /invite/url: finds (by e-mail or sms) or creates the guest, overwrites the custom fields
+ * sent, and returns a personalised invite URL. Sends nothing to the guest by itself.
+ */
+export async function inviteRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
+  app.post(
+    '/invite/url',
+    {
+      schema: {
+        summary: 'Generate an invite URL for a guest',
+        description: 'Without name, email or sms no guest is created and a generic invite URL is returned.',
+        params: VersionParams,
+        querystring: AuthQuery,
+        body: InviteBody,
+        response: { 200: Type.Object({ guestId: Type.Optional(Hex24), url: Type.String() }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const accountId = request.accountId;
+      const body = request.body;
+      const locationRef = readString(body.locationId ?? body.location, 'locationId');
+      const fields = {
+        name: readString(body.name, 'name'),
+        email: readString(body.email, 'email'),
+        mobile: readString(body.sms ?? body.mobile, 'sms'),
+        customFields: readCustomFields(body.customFields),
+      };
+      const result = await db.transaction().execute(async (trx) => {
+        const location = locationRef ? await resolveLocation(trx, accountId, locationRef) : undefined;
+        if (!fields.name && !fields.email && !fields.mobile) return { location, guest: undefined };
+        const guest = fields.email || fields.mobile ? (await findOrCreateGuestByContact(trx, accountId, fields)).guest : await createGuest(trx, accountId, fields);
+        return { location, guest };
+      });
+      const shortcode = result.location?.shortcode ?? (result.location ? encodeId('location', result.location.id) : 'any');
+      const url = await invitePageUrl(db, config, accountId, shortcode, result.guest?.id);
+      return result.guest ? { guestId: encodeId('guest', result.guest.id), url } : { url };
+    },
+  );
+}

@@ -1,0 +1,51 @@
+import type { Db } from '../../../db/database.js';
+import type { Guest, Location, LoopType } from '../../../db/schema.js';
+import { findLocation, findLocationByShortcode } from '../../../core/locations/locations.js';
+import { findLoopType, findLoopTypeByShortcode } from '../../../core/locations/loop-types.js';
+import { createGuest, findGuest, findOrCreateGuestByContact } from '../../../core/guests/guests.js';
+import { notFound } from '../../../core/shared/errors.js';
+import { decodeId } from '../ids.js';
+import { readString } from '../parse.js';
+
+/*
+ * Turning Loop references into rows. Ids are the 24-hex ids we hand out; shortcodes are accepted
+ * too where Loop documents them as the human-friendly alternative. Unknown is always a 404.
+ */
+
+export async function resolveLocation(db: Db, accountId: number, ref: string): Promise<Location> {
+  const id = decodeId('location', ref);
+  const location = id !== undefined ? await findLocation(db, accountId, id) : await findLocationByShortcode(db, accountId, ref);
+  if (!location) throw notFound(`location "${ref}"`);
+  return location;
+}
+
+export async function resolveLoopType(db: Db, accountId: number, ref: string): Promise<LoopType> {
+  const id = decodeId('looptype', ref);
+  const loopType = id !== undefined ? await findLoopType(db, accountId, id) : await findLoopTypeByShortcode(db, accountId, ref);
+  if (!loopType) throw notFound(`loop type "${ref}"`);
+  return loopType;
+}
+
+export async function resolveGuest(db: Db, accountId: number, ref: string, what = 'contact'): Promise<Guest> {
+  const id = decodeId('guest', ref);
+  const guest = id !== undefined ? await findGuest(db, accountId, id) : undefined;
+  if (!guest) throw notFound(`${what} "${ref}"`);
+  return guest;
+}
+
+/**
+ * The guest behind a loop or response: `customer` (an id) wins; else `user` {name, email, sms}
+ * finds the guest with that e-mail or sms, or creates one. Undefined for an anonymous creator.
+ */
+export async function resolveCreator(
+  db: Db,
+  accountId: number,
+  ref: { customer?: string; user?: { name?: string; email?: string; sms?: string | number } },
+): Promise<Guest | undefined> {
+  if (ref.customer) return resolveGuest(db, accountId, ref.customer, 'customer');
+  const user = ref.user;
+  if (!user || !(user.name || user.email || user.sms)) return undefined;
+  const fields = { name: readString(user.name, 'user.name'), email: readString(user.email, 'user.email'), mobile: readString(user.sms, 'user.sms') };
+  if (fields.email || fields.mobile) return (await findOrCreateGuestByContact(db, accountId, fields)).guest;
+  return createGuest(db, accountId, fields);
+}

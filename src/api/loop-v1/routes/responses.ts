@@ -1,0 +1,92 @@
+import { Type } from '@sinclair/typebox';
+import { accountSettings, getAccount } from '../../../core/accounts/accounts.js';
+import { createAnswerDocument } from '../../../core/feedback/answer-documents.js';
+import { findLoopTypeByShortcode, listLoopTypes } from '../../../core/locations/loop-types.js';
+import { openLoop } from '../../../core/requests/loops.js';
+import type { LoopApp, LoopDeps } from '../context.js';
+import { encodeId } from '../ids.js';
+import { loopPageUrl } from '../links.js';
+import { readDate, readString } from '../parse.js';
+import { AuthQuery, Hex24, StringOrNumber, VersionParams, errorResponses } from '../schemas.js';
+import { resolveCreator, resolveLocation } from './resolve.js';
+import { readSurveyResponses } from './survey-answers.js';
+
+const ResponseBody = Type.Object({
+  source: Type.Optional(Type.String()),
+  deviceId: Type.Optional(StringOrNumber),
+  location: Type.String({ description: 'location id (or shortcode)' }),
+  responses: Type.Array(Type.Object({ categoryId: Type.String(), value: Type.Optional(Type.Any()) }), { minItems: 1 }),
+  timestamp: Type.Optional(StringOrNumber),
+  user: Type.Optional(Type.Object({ name: Type.Optional(Type.String()), email: Type.Optional(Type.String()), sms: Type.Optional(StringOrNumber) })),
+  customer: Type.Optional(Type.String()),
+});
+
+/**
+ * POST /responses stores a survey response as an answer document of the feedback model. When
+ * the account's responsesCreateLoops setting is on, it also opens a loop for staff to follow up.
+ */
+export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
+  app.post(
+    '/responses',
+    {
+      schema: {
+        summary: 'Create a survey response at a location',
+        description: 'Depending on the account settings a loop is opened too; loopId and loopUrl are then returned.',
+        params: VersionParams,
+        querystring: AuthQuery,
+        body: ResponseBody,
+        response: {
+          200: Type.Object({ id: Hex24, loopId: Type.Optional(Hex24), loopUrl: Type.Optional(Type.String()) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const accountId = request.accountId;
+      const body = request.body;
+      const receivedAt = readDate(body.timestamp, 'timestamp');
+      const settings = accountSettings(await getAccount(db, accountId));
+      const result = await db.transaction().execute(async (trx) => {
+        const location = await resolveLocation(trx, accountId, body.location);
+        const answers = await readSurveyResponses(trx, accountId, body.responses);
+        const guest = await resolveCreator(trx, accountId, body);
+        const source = readString(body.source, 'source') ?? 'api';
+        const { document, answers: stored } = await createAnswerDocument(trx, accountId, {
+          locationId: location.id,
+          guestId: guest?.id ?? null,
+          source: 'public',
+          channel: source,
+          deviceId: readString(body.deviceId, 'deviceId') ?? null,
+          receivedAt,
+          guestName: guest?.name ?? null,
+          guestEmail: guest?.email ?? null,
+          answers,
+        });
+        if (!settings.responsesCreateLoops) return { document, loopId: undefined };
+        const loopType =
+          (settings.responseLoopType ? await findLoopTypeByShortcode(trx, accountId, settings.responseLoopType) : undefined) ??
+          (await findLoopTypeByShortcode(trx, accountId, 'feedback')) ??
+          (await listLoopTypes(trx, accountId))[0];
+        const texts = stored.map((a) => a.text).filter((t): t is string => Boolean(t && t.trim()));
+        const { loop } = await openLoop(trx, accountId, {
+          locationId: location.id,
+          loopTypeId: loopType?.id ?? null,
+          creatorGuestId: guest?.id ?? null,
+          creatorName: guest?.name ?? null,
+          source,
+          deviceId: readString(body.deviceId, 'deviceId') ?? null,
+          title: 'Survey response',
+          description: texts.length ? texts.join('\n') : 'Survey response received',
+          medium: source,
+          answerDocumentId: document.id,
+          createdAt: receivedAt,
+          contact: { email: guest?.email, sms: guest?.mobile },
+        });
+        return { document, loopId: loop.id };
+      });
+      const id = encodeId('response', result.document.id);
+      if (result.loopId === undefined) return { id };
+      return { id, loopId: encodeId('loop', result.loopId), loopUrl: await loopPageUrl(db, config, accountId, result.loopId) };
+    },
+  );
+}

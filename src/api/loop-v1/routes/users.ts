@@ -1,0 +1,81 @@
+import { Type } from '@sinclair/typebox';
+import { createEmployee, findEmployees } from '../../../core/accounts/employees.js';
+import { findGuestsByContact } from '../../../core/guests/guests.js';
+import { badRequest } from '../../../core/shared/errors.js';
+import type { LoopApp, LoopDeps } from '../context.js';
+import { encodeId } from '../ids.js';
+import { readString } from '../parse.js';
+import { presentEmployee, presentGuestUser } from '../presenters.js';
+import { AuthQuery, Hex24, StringOrNumber, Success, UserSchema, VersionParams, errorResponses } from '../schemas.js';
+import { resolveLocation } from './resolve.js';
+
+const CreateUserBody = Type.Object({
+  username: Type.String({ minLength: 1 }),
+  name: Type.Optional(Type.String()),
+  email: Type.Optional(Type.String()),
+  sms: Type.Optional(StringOrNumber),
+  permissions: Type.Optional(Type.Array(Type.String())),
+  locations: Type.Optional(Type.Array(Type.String(), { description: 'location ids (or shortcodes) the user is subscribed to' })),
+});
+
+/** Employee accounts (create) and user lookup across employees and guests. */
+export async function userRoutes(app: LoopApp, { db }: LoopDeps): Promise<void> {
+  app.post(
+    '/users',
+    {
+      schema: {
+        summary: 'Create an employee user account',
+        params: VersionParams,
+        querystring: AuthQuery,
+        body: CreateUserBody,
+        response: { 200: Type.Composite([Success, Type.Object({ id: Hex24 })]), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const accountId = request.accountId;
+      const body = request.body;
+      const employee = await db.transaction().execute(async (trx) => {
+        const locationIds: number[] = [];
+        for (const ref of body.locations ?? []) locationIds.push((await resolveLocation(trx, accountId, ref)).id);
+        return createEmployee(trx, accountId, {
+          username: body.username,
+          name: body.name ?? null,
+          email: readString(body.email, 'email') ?? null,
+          sms: readString(body.sms, 'sms') ?? null,
+          permissions: body.permissions ?? [],
+          locationIds,
+        });
+      });
+      return { status: 'Success' as const, id: encodeId('employee', employee.id) };
+    },
+  );
+
+  app.get(
+    '/users',
+    {
+      schema: {
+        summary: 'Look up employee or guest user accounts by username, email or sms',
+        params: VersionParams,
+        querystring: Type.Object({
+          authToken: Type.Optional(Type.String()),
+          username: Type.Optional(Type.String()),
+          email: Type.Optional(Type.String()),
+          sms: Type.Optional(Type.String()),
+        }),
+        response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const accountId = request.accountId;
+      // Clients copy the spec's example, which quotes the value: sms="5556135555".
+      const clean = (v: string | undefined) => v?.trim().replace(/^["\u201c\u201d']+|["\u201c\u201d']+$/g, '') || undefined;
+      const username = clean(request.query.username);
+      const email = clean(request.query.email);
+      const sms = clean(request.query.sms);
+      if (!username && !email && !sms) throw badRequest('one of username, email or sms is required');
+      const employees = await findEmployees(db, accountId, { username, email, sms });
+      const guests = username ? [] : await findGuestsByContact(db, accountId, { email, mobile: sms });
+      return { users: [...employees.map(presentEmployee), ...guests.map(presentGuestUser)] };
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../config/config.js';
+import { ensureDemoAccount } from '../core/demo/seed-demo.js';
+import { presentDemoForLoop } from '../api/loop-v1/demo.js';
+import { withDatabase } from './with-database.js';
+
+/** `openstay demo`: the demo account and what a client needs to call each face against it. */
+export async function demoCommand(config: Config, opts: { json?: boolean }): Promise<number> {
+  const demo = await withDatabase(config, (db) => ensureDemoAccount(db));
+  const out = {
+    account: demo.account.slug,
+    admin: { baseUrl: `${config.publicUrl}/admin/v1`, token: demo.adminToken },
+    loop: presentDemoForLoop(config, demo.loopToken, demo.ids),
+  };
+  if (opts.json) {
+    console.log(JSON.stringify(out));
+    return 0;
+  }
+  console.log(`demo account "${out.account}" is ready.`);
+  console.log(`admin API: ${out.admin.baseUrl}  (Authorization: Bearer ${out.admin.token})`);
+  console.log(`Loop API:  ${out.loop.baseUrl}  (authToken=${out.loop.authToken})`);
+  console.log(`try:       curl '${out.loop.baseUrl}/api/v1/locations?authToken=${out.loop.authToken}'`);
+  console.log(`ids:       ${JSON.stringify(out.loop.ids)}`);
+  return 0;
+}

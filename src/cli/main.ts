@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config/config.js';
+import { isAppError } from '../core/shared/errors.js';
+import { accountCreateCommand } from './account-create.js';
+import { demoCommand } from './demo.js';
+import { migrateCommand } from './migrate.js';
+import { serve } from '../server/serve.js';
+
+const USAGE = `usage: openstay <command>
+
+commands:
+  serve                                   run the server (what npm start runs)
+  migrate                                 apply database migrations
+  account create <slug> [--name NAME] [--json]
+                                          create an account and print its credentials
+  demo [--json]                           create (or refresh) the demo account from the spec examples
+
+Every command reads DATABASE_URL like the server does.`;
+
+/** Exit codes: 0 ok, 1 failure, 2 bad usage or configuration. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`openstay: configuration error: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1; // keeps running until a signal
+    case 'migrate':
+      return migrateCommand(config);
+    case 'account': {
+      const [sub, ...args] = rest;
+      if (sub !== 'create') return usage(`unknown account command "${sub ?? ''}"`);
+      const { values, positionals } = parseArgs({ args, options: { name: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+      if (positionals.length !== 1) return usage('account create needs exactly one <slug>');
+      return accountCreateCommand(config, positionals[0], values);
+    }
+    case 'demo': {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      return demoCommand(config, values);
+    }
+    default:
+      return usage(`unknown command "${command}"`);
+  }
+}
+
+function usage(message: string): number {
+  console.error(`openstay: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err) => {
+    if (isAppError(err)) {
+      console.error(`openstay: ${err.message}`);
+      process.exitCode = err.status === 400 || err.status === 409 ? 2 : 1;
+    } else if (err instanceof ConfigError || (err as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      console.error(`openstay: ${(err as Error).message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`openstay: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    }
+  },
+);

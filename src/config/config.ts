@@ -1,0 +1,100 @@
+import path from 'node:path';
+
+/** Runtime configuration, read once from the environment and validated at start. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  publicUrl: string;
+  logLevel: string;
+  /** host name (lower case) -> face name, e.g. loop.hotel.test -> loop */
+  faceHosts: Map<string, string>;
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const FACE_NAMES = ['loop', 'loopon', 'prio', 'fideltour', 'admin'];
+
+/** Parses the environment; throws ConfigError with a one-line message on a bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = parsePort(env.PORT);
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
+  const publicUrl = parsePublicUrl(env.PUBLIC_URL, port);
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  }
+  const faceHosts = parseFaceHosts(env.FACE_HOSTS);
+  const bodyLimit = env.BODY_LIMIT ? parsePositiveInt('BODY_LIMIT', env.BODY_LIMIT) : 1024 * 1024;
+  return { port, host, databaseUrl, publicUrl, logLevel, faceHosts, bodyLimit };
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 8080;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer between 0 and 65535 (got "${raw}")`);
+  }
+  return port;
+}
+
+function parsePositiveInt(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer (got "${raw}")`);
+  return n;
+}
+
+/** Normalises DATABASE_URL: unset -> sqlite:./data/openstay.db; sqlite:PATH; postgres(ql)://... */
+export function parseDatabaseUrl(raw: string | undefined): string {
+  const value = raw?.trim();
+  if (!value) return `sqlite:${path.join('data', 'openstay.db')}`;
+  if (value.startsWith('sqlite:')) {
+    const file = value.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file) throw new ConfigError('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/openstay.db');
+    return `sqlite:${file}`;
+  }
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError('DATABASE_URL is not a valid postgres:// URL');
+    }
+    return value;
+  }
+  throw new ConfigError('DATABASE_URL must start with sqlite: or postgres:// (got an unsupported scheme)');
+}
+
+function parsePublicUrl(raw: string | undefined, port: number): string {
+  const value = raw?.trim();
+  if (!value) return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL (got "${value}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`PUBLIC_URL must use http or https (got "${value}")`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** FACE_HOSTS=loop.hotel.test=loop,loopon.hotel.test=loopon */
+function parseFaceHosts(raw: string | undefined): Map<string, string> {
+  const map = new Map<string, string>();
+  if (!raw?.trim()) return map;
+  for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = pair.lastIndexOf('=');
+    const hostName = eq > 0 ? pair.slice(0, eq).trim().toLowerCase() : '';
+    const face = eq > 0 ? pair.slice(eq + 1).trim().toLowerCase() : '';
+    if (!hostName || !face) throw new ConfigError(`FACE_HOSTS entries must look like host=face (got "${pair}")`);
+    if (!FACE_NAMES.includes(face)) {
+      throw new ConfigError(`FACE_HOSTS names unknown face "${face}" (known: ${FACE_NAMES.join(', ')})`);
+    }
+    map.set(hostName, face);
+  }
+  return map;
+}

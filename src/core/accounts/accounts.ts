@@ -1,0 +1,69 @@
+import type { Db } from '../../db/database.js';
+import type { Account } from '../../db/schema.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { badRequest, conflict, notFound } from '../shared/errors.js';
+import { parseJson } from '../shared/json.js';
+import { randomToken } from '../shared/tokens.js';
+
+/** Account-level switches; unknown keys are refused by the admin API. */
+export interface AccountSettings {
+  /** Loop face: a survey response also opens a loop (answers carry loopId and loopUrl). */
+  responsesCreateLoops?: boolean;
+  /** Loop face: loop type used for loops opened by survey responses (shortcode). */
+  responseLoopType?: string;
+}
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Creates a tenant; the slug is unique (409 when taken). */
+export async function createAccount(db: Db, slug: string, name?: string): Promise<Account> {
+  if (!SLUG.test(slug)) {
+    throw badRequest('account slug must be 1-63 lower-case letters, digits or dashes, starting with a letter or digit');
+  }
+  try {
+    return await db
+      .insertInto('accounts')
+      .values({ slug, name: name?.trim() || slug, settings: '{}', page_secret: randomToken(40), created_at: Date.now() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`account "${slug}" already exists`);
+    throw err;
+  }
+}
+
+export async function findAccountBySlug(db: Db, slug: string): Promise<Account | undefined> {
+  return db.selectFrom('accounts').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function getAccountBySlug(db: Db, slug: string): Promise<Account> {
+  const account = await findAccountBySlug(db, slug);
+  if (!account) throw notFound(`account "${slug}"`);
+  return account;
+}
+
+export async function getAccount(db: Db, accountId: number): Promise<Account> {
+  const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+  if (!account) throw notFound('account');
+  return account;
+}
+
+export function accountSettings(account: Pick<Account, 'settings'>): AccountSettings {
+  return parseJson<AccountSettings>(account.settings, {});
+}
+
+/** Merges `patch` into the account's settings (null removes a key) and returns the result. */
+export async function updateAccountSettings(
+  db: Db,
+  accountId: number,
+  patch: Partial<Record<keyof AccountSettings, unknown>>,
+): Promise<AccountSettings> {
+  const account = await getAccount(db, accountId);
+  const settings: Record<string, unknown> = { ...accountSettings(account) };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete settings[key];
+    else settings[key] = value;
+  }
+  await db.updateTable('accounts').set({ settings: JSON.stringify(settings) }).where('id', '=', accountId).execute();
+  return settings as AccountSettings;
+}

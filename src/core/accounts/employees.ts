@@ -1,0 +1,62 @@
+import type { Db } from '../../db/database.js';
+import type { Employee } from '../../db/schema.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { badRequest, conflict, notFound } from '../shared/errors.js';
+import { normaliseEmail } from '../guests/guests.js';
+
+/** Staff user accounts; permissions are free-form strings such as create, comment, close. */
+export interface EmployeeInput {
+  username: string;
+  name?: string | null;
+  email?: string | null;
+  sms?: string | null;
+  permissions?: string[];
+  locationIds?: number[];
+}
+
+export async function createEmployee(db: Db, accountId: number, input: EmployeeInput): Promise<Employee> {
+  const username = input.username?.trim();
+  if (!username) throw badRequest('username is required');
+  const locationIds = [...new Set(input.locationIds ?? [])];
+  if (locationIds.length) {
+    const found = await db.selectFrom('locations').select('id').where('account_id', '=', accountId).where('id', 'in', locationIds).execute();
+    if (found.length !== locationIds.length) throw badRequest('unknown location in locations');
+  }
+  try {
+    return await db
+      .insertInto('employees')
+      .values({
+        account_id: accountId,
+        username,
+        name: input.name ?? null,
+        email: normaliseEmail(input.email) ?? null,
+        sms: input.sms?.trim() || null,
+        permissions: JSON.stringify(input.permissions ?? []),
+        location_ids: JSON.stringify(locationIds),
+        created_at: Date.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`username "${username}" is already taken`);
+    throw err;
+  }
+}
+
+/** Employees matching a username, e-mail or mobile number. */
+export async function findEmployees(db: Db, accountId: number, by: { username?: string; email?: string; sms?: string }): Promise<Employee[]> {
+  let query = db.selectFrom('employees').selectAll().where('account_id', '=', accountId);
+  if (by.username !== undefined) query = query.where('username', '=', by.username.trim());
+  if (by.email !== undefined) query = query.where('email', '=', normaliseEmail(by.email) ?? '');
+  if (by.sms !== undefined) query = query.where('sms', '=', by.sms.trim());
+  return query.orderBy('id').execute();
+}
+
+export async function listEmployees(db: Db, accountId: number): Promise<Employee[]> {
+  return db.selectFrom('employees').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
+}
+
+export async function deleteEmployee(db: Db, accountId: number, id: number): Promise<void> {
+  const result = await db.deleteFrom('employees').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) throw notFound('employee');
+}

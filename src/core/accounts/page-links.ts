@@ -1,0 +1,22 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../../db/database.js';
+
+/**
+ * Guest pages (a loop's page, an invite) are opened from links without credentials; the link
+ * carries an HMAC of what it names under the account's page secret, so ids cannot be guessed.
+ */
+export async function pageSecret(db: Db, accountId: number): Promise<string> {
+  const row = await db.selectFrom('accounts').select('page_secret').where('id', '=', accountId).executeTakeFirstOrThrow();
+  return row.page_secret;
+}
+
+export function signPageLink(secret: string, subject: string): string {
+  return createHmac('sha256', secret).update(subject).digest('base64url').slice(0, 22);
+}
+
+export function verifyPageLink(secret: string, subject: string, signature: unknown): boolean {
+  if (typeof signature !== 'string') return false;
+  const expected = Buffer.from(signPageLink(secret, subject));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}

@@ -1,0 +1,101 @@
+import type { Db } from '../../db/database.js';
+import type { Account } from '../../db/schema.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { createAccount, findAccountBySlug, updateAccountSettings } from '../accounts/accounts.js';
+import { issueCredential } from '../accounts/credentials.js';
+import { createEmployee, findEmployees } from '../accounts/employees.js';
+import { createEvaluation, findEvaluationByShortcode } from '../feedback/evaluations.js';
+import { currentQuestionSet, loadQuestionSetTrees } from '../feedback/question-sets.js';
+import { findGuestsByContact, createGuest } from '../guests/guests.js';
+import { upsertContact } from '../guests/upsert-contact.js';
+import { createCustomField, findCustomFieldByShortcode } from '../locations/custom-fields.js';
+import { createLocation, findLocationByShortcode } from '../locations/locations.js';
+import { createLoopType, findLoopTypeByShortcode } from '../locations/loop-types.js';
+import { listLoopsOfGuest, openLoop } from '../requests/loops.js';
+import * as demo from './demo-data.js';
+
+/** Integer ids of what the demo holds; the CLI renders them in each face's id format. */
+export interface DemoIds {
+  locations: Record<string, number>;
+  loopTypes: Record<string, number>;
+  customFields: Record<string, number>;
+  survey: number;
+  questions: number[];
+  employee: number;
+  contact: number;
+  customer: number;
+}
+
+/**
+ * Creates the demo account, or finds it again, and fills in whatever of the spec examples it
+ * lacks; then issues fresh tokens (earlier ones stay valid). Safe to run concurrently: a run that
+ * loses a race on a unique key starts over and finds the other run's rows.
+ */
+export async function ensureDemoAccount(db: Db): Promise<{ account: Account; ids: DemoIds; adminToken: string; loopToken: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute((trx) => seed(trx));
+    } catch (err) {
+      const busy = (err as { code?: string })?.code?.startsWith('SQLITE_BUSY') || (err as { code?: string })?.code === '40001';
+      if (attempt >= 5 || !(isUniqueViolation(err) || busy)) throw err;
+    }
+  }
+}
+
+async function seed(db: Db) {
+  const account = (await findAccountBySlug(db, demo.DEMO_SLUG)) ?? (await createAccount(db, demo.DEMO_SLUG, demo.DEMO_NAME));
+  const accountId = account.id;
+  await updateAccountSettings(db, accountId, { responsesCreateLoops: true, responseLoopType: 'feedback' });
+
+  const locations: Record<string, number> = {};
+  for (const l of demo.DEMO_LOCATIONS) {
+    locations[l.shortcode] = ((await findLocationByShortcode(db, accountId, l.shortcode)) ?? (await createLocation(db, accountId, l))).id;
+  }
+  const loopTypes: Record<string, number> = {};
+  for (const t of demo.DEMO_LOOP_TYPES) {
+    loopTypes[t.shortcode] = ((await findLoopTypeByShortcode(db, accountId, t.shortcode)) ?? (await createLoopType(db, accountId, t.shortcode, t.title))).id;
+  }
+  const customFields: Record<string, number> = {};
+  for (const f of demo.DEMO_CUSTOM_FIELDS) {
+    customFields[f.shortcode] = ((await findCustomFieldByShortcode(db, accountId, f.shortcode)) ?? (await createCustomField(db, accountId, f))).id;
+  }
+
+  const s = demo.DEMO_SURVEY;
+  const survey =
+    (await findEvaluationByShortcode(db, accountId, s.shortcode)) ??
+    (await createEvaluation(db, accountId, { ...s, locationIds: s.locationShortcodes.map((code) => locations[code]) }));
+  const set = await currentQuestionSet(db, accountId, survey.id);
+  const [tree] = set ? await loadQuestionSetTrees(db, accountId, [set]) : [];
+  const questions = (tree?.sections ?? []).flatMap((section) => section.questions.map((q) => q.id));
+
+  const employee = (await findEmployees(db, accountId, { username: demo.DEMO_EMPLOYEE.username }))[0] ?? (await createEmployee(db, accountId, demo.DEMO_EMPLOYEE));
+
+  const c = demo.DEMO_CONTACT;
+  const { guest: contact } = await upsertContact(db, accountId, {
+    key: { source: 'loop', value: c.foreignId },
+    fields: c.guest,
+    stay: { ...c.stay, locationId: locations[c.locationShortcode] },
+  });
+
+  const customer = (await findGuestsByContact(db, accountId, { mobile: demo.DEMO_CUSTOMER.mobile }))[0] ?? (await createGuest(db, accountId, demo.DEMO_CUSTOMER));
+  if ((await listLoopsOfGuest(db, accountId, customer.id)).length === 0) {
+    const l = demo.DEMO_LOOP;
+    await openLoop(db, accountId, {
+      locationId: locations[l.locationShortcode],
+      loopTypeId: loopTypes[l.loopType],
+      creatorGuestId: customer.id,
+      creatorName: customer.name,
+      source: l.source,
+      medium: l.source,
+      createDevice: l.createDevice,
+      description: l.description,
+      createdAt: l.createdAt,
+      contact: { sms: customer.mobile },
+    });
+  }
+
+  const adminToken = await issueCredential(db, accountId, 'admin', 'openstay demo');
+  const loopToken = await issueCredential(db, accountId, 'loop', 'openstay demo');
+  const ids: DemoIds = { locations, loopTypes, customFields, survey: survey.id, questions, employee: employee.id, contact: contact.id, customer: customer.id };
+  return { account, ids, adminToken, loopToken };
+}

@@ -1,0 +1,60 @@
+import type { Db } from '../../db/database.js';
+import type { Guest } from '../../db/schema.js';
+import { createGuest, updateGuest, type GuestFields } from './guests.js';
+
+/** The guest an external system knows by `key` (e.g. a Loop Contact's foreignId), if any. */
+export async function findGuestByKey(db: Db, accountId: number, source: string, key: string): Promise<Guest | undefined> {
+  const row = await db
+    .selectFrom('guest_keys')
+    .innerJoin('guests', 'guests.id', 'guest_keys.guest_id')
+    .selectAll('guests')
+    .where('guest_keys.account_id', '=', accountId)
+    .where('guest_keys.source', '=', source)
+    .where('guest_keys.key', '=', key)
+    .executeTakeFirst();
+  return row as Guest | undefined;
+}
+
+/**
+ * Inserts or updates the guest an external system keys by `key`. Runs inside the caller's
+ * transaction. Two concurrent inserts of the same key end with one guest: the loser's key insert
+ * does nothing, its fresh row is dropped, and its fields are applied to the winner's guest.
+ */
+export async function upsertGuestByKey(
+  db: Db,
+  accountId: number,
+  source: string,
+  key: string,
+  fields: GuestFields,
+): Promise<{ guest: Guest; created: boolean }> {
+  const existing = await findGuestByKey(db, accountId, source, key);
+  if (existing) return { guest: await updateGuest(db, existing, fields), created: false };
+
+  const guest = await createGuest(db, accountId, fields);
+  const inserted = await db
+    .insertInto('guest_keys')
+    .values({ account_id: accountId, source, key, guest_id: guest.id })
+    .onConflict((oc) => oc.columns(['account_id', 'source', 'key']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 1n) > 0) return { guest, created: true };
+
+  await db.deleteFrom('guests').where('account_id', '=', accountId).where('id', '=', guest.id).execute();
+  const winner = await findGuestByKey(db, accountId, source, key);
+  if (!winner) throw new Error('guest key conflict without a winner');
+  return { guest: await updateGuest(db, winner, fields), created: false };
+}
+
+/** Removes the guest a key names (with the key); returns the guest's id, or undefined if none. */
+export async function deleteGuestByKey(db: Db, accountId: number, source: string, key: string): Promise<number | undefined> {
+  const guest = await findGuestByKey(db, accountId, source, key);
+  if (!guest) return undefined;
+  await deleteGuest(db, accountId, guest.id);
+  return guest.id;
+}
+
+/** Deletes a guest with their keys, stays and journey (cascades). */
+export async function deleteGuest(db: Db, accountId: number, guestId: number): Promise<boolean> {
+  const result = await db.deleteFrom('guests').where('account_id', '=', accountId).where('id', '=', guestId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+

@@ -1,0 +1,60 @@
+import type { Db } from '../../db/database.js';
+import type { JourneyEvent } from '../../db/schema.js';
+import type { StayStatus } from '../stays/stays.js';
+
+/** Event types with a meaning for the stay's status; any other type is kept as sent. */
+const STATUS_AFTER: Record<string, StayStatus> = {
+  checkin: 'instay',
+  roomready: 'instay',
+  checkout: 'poststay',
+};
+
+/** The stay status an event moves the stay to, if it moves it at all. */
+export function statusAfterEvent(type: string): StayStatus | undefined {
+  return STATUS_AFTER[type];
+}
+
+export interface JourneyEventInput {
+  guestId: number;
+  stayId?: number | null;
+  locationId?: number | null;
+  type: string;
+  occurredAt?: number;
+  source: string;
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * Appends an event to the guest's journey timeline. The rules engine reads this timeline, so the
+ * row is written in the caller's transaction together with the change that caused it.
+ */
+export async function recordJourneyEvent(db: Db, accountId: number, input: JourneyEventInput): Promise<JourneyEvent> {
+  const now = Date.now();
+  return db
+    .insertInto('journey_events')
+    .values({
+      account_id: accountId,
+      guest_id: input.guestId,
+      stay_id: input.stayId ?? null,
+      location_id: input.locationId ?? null,
+      type: input.type,
+      occurred_at: input.occurredAt ?? now,
+      source: input.source,
+      payload: JSON.stringify(input.payload ?? {}),
+      created_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A guest's timeline, oldest first. */
+export async function listJourneyEvents(db: Db, accountId: number, guestId: number): Promise<JourneyEvent[]> {
+  return db
+    .selectFrom('journey_events')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('guest_id', '=', guestId)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+}

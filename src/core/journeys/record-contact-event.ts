@@ -1,0 +1,39 @@
+import type { Db } from '../../db/database.js';
+import type { Guest, JourneyEvent, Stay } from '../../db/schema.js';
+import { contactStayRef } from '../guests/upsert-contact.js';
+import { findStayByRef, latestStayOfGuest, setStayStatus, upsertStayByRef } from '../stays/stays.js';
+import { recordJourneyEvent, statusAfterEvent } from './journey-events.js';
+
+export interface ContactEventInput {
+  type: string;
+  key?: { source: string; value: string };
+  occurredAt?: number;
+  locationId?: number | null;
+  source: string;
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * Registers a journey event (checkin, roomready, checkout...) for a guest: finds the stay it
+ * concerns (the keyed stay, else the guest's latest, else a new one), moves the stay's status
+ * when the event implies it, and appends the event to the timeline the rules engine reads.
+ * Run inside a transaction.
+ */
+export async function recordContactEvent(db: Db, accountId: number, guest: Guest, input: ContactEventInput): Promise<{ event: JourneyEvent; stay: Stay }> {
+  const type = input.type.trim().toLowerCase();
+  const { source, ref } = contactStayRef(input.key, guest);
+  let stay = (await findStayByRef(db, accountId, source, ref)) ?? (await latestStayOfGuest(db, accountId, guest.id));
+  if (!stay) stay = await upsertStayByRef(db, accountId, guest.id, source, ref, { locationId: input.locationId ?? undefined });
+  const status = statusAfterEvent(type);
+  if (status) stay = await setStayStatus(db, stay, status);
+  const event = await recordJourneyEvent(db, accountId, {
+    guestId: guest.id,
+    stayId: stay.id,
+    locationId: input.locationId ?? stay.location_id,
+    type,
+    occurredAt: input.occurredAt,
+    source: input.source,
+    payload: input.payload,
+  });
+  return { event, stay };
+}

@@ -1,0 +1,104 @@
+import type { Db } from '../../db/database.js';
+import type { Location } from '../../db/schema.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { badRequest, conflict, notFound } from '../shared/errors.js';
+import type { I18nText } from '../shared/json.js';
+
+/** What a hotel configures for a location (a hotel, restaurant, ship; a "unit" to Loopon). */
+export interface LocationInput {
+  shortcode?: string | null;
+  title?: I18nText;
+  kind?: 'location' | 'chain';
+  parentId?: number | null;
+  propertyCode?: string | null;
+  timezone?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  country?: string | null;
+  state?: string | null;
+  city?: string | null;
+  zipCode?: string | null;
+  streetName?: string | null;
+  streetNumber?: string | null;
+}
+
+function columns(input: LocationInput) {
+  const out: Record<string, unknown> = {};
+  const map: Record<string, string> = {
+    shortcode: 'shortcode', kind: 'kind', parentId: 'parent_id', propertyCode: 'property_code',
+    timezone: 'timezone', latitude: 'latitude', longitude: 'longitude', country: 'country', state: 'state',
+    city: 'city', zipCode: 'zip_code', streetName: 'street_name', streetNumber: 'street_number',
+  };
+  for (const [key, column] of Object.entries(map)) {
+    const value = (input as Record<string, unknown>)[key];
+    if (value !== undefined) out[column] = value;
+  }
+  if (input.title !== undefined) out.title = JSON.stringify(input.title);
+  return out;
+}
+
+async function checkParent(db: Db, accountId: number, parentId: number | null | undefined, selfId?: number) {
+  if (parentId === undefined || parentId === null) return;
+  if (parentId === selfId) throw badRequest('a location cannot contain itself');
+  const parent = await findLocation(db, accountId, parentId);
+  if (!parent) throw badRequest(`parent location ${parentId} does not exist`);
+  if (parent.kind !== 'chain') throw badRequest(`parent location ${parentId} is not a chain`);
+}
+
+/** Creates a location; a taken shortcode is a 409. */
+export async function createLocation(db: Db, accountId: number, input: LocationInput): Promise<Location> {
+  if (!input.title || Object.keys(input.title).length === 0) throw badRequest('title is required');
+  await checkParent(db, accountId, input.parentId);
+  const now = Date.now();
+  try {
+    return await db
+      .insertInto('locations')
+      .values({ ...(columns(input) as object), account_id: accountId, title: JSON.stringify(input.title), kind: input.kind ?? 'location', created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`a location with shortcode "${input.shortcode}" already exists`);
+    throw err;
+  }
+}
+
+/** Changes only the fields given. */
+export async function updateLocation(db: Db, accountId: number, id: number, input: LocationInput): Promise<Location> {
+  await getLocation(db, accountId, id);
+  await checkParent(db, accountId, input.parentId, id);
+  try {
+    await db
+      .updateTable('locations')
+      .set({ ...(columns(input) as object), updated_at: Date.now() })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`a location with shortcode "${input.shortcode}" already exists`);
+    throw err;
+  }
+  return getLocation(db, accountId, id);
+}
+
+export async function deleteLocation(db: Db, accountId: number, id: number): Promise<void> {
+  const result = await db.deleteFrom('locations').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) throw notFound('location');
+}
+
+export async function listLocations(db: Db, accountId: number): Promise<Location[]> {
+  return db.selectFrom('locations').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
+}
+
+export async function findLocation(db: Db, accountId: number, id: number): Promise<Location | undefined> {
+  return db.selectFrom('locations').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function getLocation(db: Db, accountId: number, id: number): Promise<Location> {
+  const location = await findLocation(db, accountId, id);
+  if (!location) throw notFound('location');
+  return location;
+}
+
+export async function findLocationByShortcode(db: Db, accountId: number, shortcode: string): Promise<Location | undefined> {
+  return db.selectFrom('locations').selectAll().where('account_id', '=', accountId).where('shortcode', '=', shortcode).executeTakeFirst();
+}

@@ -1,0 +1,117 @@
+import type { Db } from '../../db/database.js';
+import type { Loop, LoopActivity } from '../../db/schema.js';
+import { parseJson } from '../shared/json.js';
+
+/** A guest request ("loop") as a face hands it over; ids are already resolved. */
+export interface LoopInput {
+  locationId: number;
+  loopTypeId?: number | null;
+  creatorGuestId?: number | null;
+  /** who opened it, for the opening activity */
+  creatorName?: string | null;
+  source?: string | null;
+  deviceId?: string | null;
+  title?: string | null;
+  description?: string | null;
+  medium?: string | null;
+  createDevice?: string | null;
+  customFields?: Record<string, string>;
+  answerDocumentId?: number | null;
+  createdAt?: number;
+  /** contact details of the opener, kept on the opening activity */
+  contact?: { email?: string | null; sms?: string | null };
+}
+
+/**
+ * Opens a loop and records its opening activity in one go. Run inside a transaction: the loop
+ * and its first activity exist together or not at all.
+ */
+export async function openLoop(db: Db, accountId: number, input: LoopInput): Promise<{ loop: Loop; activity: LoopActivity }> {
+  const createdAt = input.createdAt ?? Date.now();
+  const contactable = Boolean(input.creatorGuestId && (input.contact?.email || input.contact?.sms));
+  const loop = await db
+    .insertInto('loops')
+    .values({
+      account_id: accountId,
+      location_id: input.locationId,
+      loop_type_id: input.loopTypeId ?? null,
+      creator_guest_id: input.creatorGuestId ?? null,
+      source: input.source ?? null,
+      device_id: input.deviceId ?? null,
+      title: input.title ?? null,
+      description: input.description ?? null,
+      state: 'open',
+      medium: input.medium ?? null,
+      create_device: input.createDevice ?? null,
+      contactable: contactable ? 1 : 0,
+      custom_fields: JSON.stringify(input.customFields ?? {}),
+      answer_document_id: input.answerDocumentId ?? null,
+      created_at: createdAt,
+      updated_at: createdAt,
+      last_viewed_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const data: Record<string, unknown> = { date: createdAt };
+  if (input.contact?.email) data.email = input.contact.email;
+  if (input.contact?.sms) data.sms = input.contact.sms;
+  if (input.description) data.description = input.description;
+  const activity = await db
+    .insertInto('loop_activities')
+    .values({
+      account_id: accountId,
+      loop_id: loop.id,
+      type: 'open',
+      occurred_at: createdAt,
+      data: JSON.stringify(data),
+      person_kind: input.creatorGuestId ? 'customer' : 'anonymous',
+      person_name: input.creatorName ?? null,
+      person_guest_id: input.creatorGuestId ?? null,
+      system: 0,
+      automated: 0,
+      confirmed: 1,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { loop, activity };
+}
+
+/** Loops opened by a guest, newest first, each with its activities (oldest first). */
+export async function listLoopsOfGuest(db: Db, accountId: number, guestId: number): Promise<Array<Loop & { activities: LoopActivity[] }>> {
+  const loops = await db
+    .selectFrom('loops')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('creator_guest_id', '=', guestId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  if (loops.length === 0) return [];
+  const activities = await db
+    .selectFrom('loop_activities')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('loop_id', 'in', loops.map((l) => l.id))
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+  return loops.map((loop) => ({ ...loop, activities: activities.filter((a) => a.loop_id === loop.id) }));
+}
+
+export async function findLoop(db: Db, accountId: number, id: number): Promise<(Loop & { activities: LoopActivity[] }) | undefined> {
+  const loop = await db.selectFrom('loops').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  if (!loop) return undefined;
+  const activities = await db
+    .selectFrom('loop_activities')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('loop_id', '=', id)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+  return { ...loop, activities };
+}
+
+export function loopCustomFields(loop: Loop): Record<string, string> {
+  return parseJson<Record<string, string>>(loop.custom_fields, {});
+}

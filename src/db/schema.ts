@@ -1,0 +1,308 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/*
+ * Table interfaces of the one guest model. Conventions (both dialects):
+ * - ids are integers; every row carries account_id, first in keys and indexes;
+ * - instants are epoch milliseconds (bigint on PostgreSQL, parsed to number);
+ * - calendar dates are 'YYYY-MM-DD' text; booleans are 0/1 integers;
+ * - JSON documents are text, parsed by the module that owns them.
+ */
+
+export interface AccountsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  settings: string;
+  /** signs the links of guest pages (loop and invite URLs) */
+  page_secret: string;
+  created_at: number;
+}
+
+export interface CredentialsTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: string; // 'admin' | 'loop'
+  token_hash: string;
+  label: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface LocationsTable {
+  id: Generated<number>;
+  account_id: number;
+  shortcode: string | null;
+  title: string; // JSON i18n map {"en": "..."}
+  kind: string; // 'location' | 'chain'
+  parent_id: number | null;
+  property_code: string | null;
+  timezone: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  country: string | null;
+  state: string | null;
+  city: string | null;
+  zip_code: string | null;
+  street_name: string | null;
+  street_number: string | null;
+  default_evaluation_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LoopTypesTable {
+  id: Generated<number>;
+  account_id: number;
+  shortcode: string;
+  title: string; // JSON i18n map
+  created_at: number;
+}
+
+export interface CustomFieldsTable {
+  id: Generated<number>;
+  account_id: number;
+  shortcode: string;
+  title: string; // JSON i18n map
+  required: number;
+  created_at: number;
+}
+
+export interface EmployeesTable {
+  id: Generated<number>;
+  account_id: number;
+  username: string;
+  name: string | null;
+  email: string | null;
+  sms: string | null;
+  permissions: string; // JSON string[]
+  location_ids: string; // JSON number[]
+  created_at: number;
+}
+
+export interface GuestsTable {
+  id: Generated<number>;
+  account_id: number;
+  first_name: string | null;
+  last_name: string | null;
+  name: string | null;
+  email: string | null;
+  mobile: string | null;
+  language: string | null;
+  vip_status: string | null;
+  group_name: string | null;
+  custom_fields: string; // JSON object {key: value}
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GuestKeysTable {
+  account_id: number;
+  source: string; // e.g. 'loop' for a Loop Contact foreignId
+  key: string;
+  guest_id: number;
+}
+
+export interface StaysTable {
+  id: Generated<number>;
+  account_id: number;
+  guest_id: number;
+  location_id: number | null;
+  source: string;
+  external_ref: string | null;
+  booking_reference: string | null;
+  arrival_at: number | null;
+  departure_at: number | null;
+  room: string | null;
+  status: string;
+  language: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JourneyEventsTable {
+  id: Generated<number>;
+  account_id: number;
+  guest_id: number;
+  stay_id: number | null;
+  location_id: number | null;
+  type: string;
+  occurred_at: number;
+  source: string;
+  payload: string; // JSON
+  created_at: number;
+}
+
+export interface LoopsTable {
+  id: Generated<number>;
+  account_id: number;
+  location_id: number;
+  loop_type_id: number | null;
+  creator_guest_id: number | null;
+  source: string | null;
+  device_id: string | null;
+  title: string | null;
+  description: string | null;
+  state: string;
+  medium: string | null;
+  create_device: string | null;
+  contactable: number;
+  custom_fields: string; // JSON object {customFieldId: value}
+  answer_document_id: number | null;
+  created_at: number;
+  updated_at: number;
+  last_viewed_at: number | null;
+}
+
+export interface LoopActivitiesTable {
+  id: Generated<number>;
+  account_id: number;
+  loop_id: number;
+  type: string;
+  occurred_at: number;
+  data: string; // JSON
+  person_kind: string;
+  person_name: string | null;
+  person_guest_id: number | null;
+  system: number;
+  automated: number;
+  confirmed: number;
+}
+
+export interface EvaluationsTable {
+  id: Generated<number>;
+  account_id: number;
+  shortcode: string | null;
+  name: string;
+  description: string | null;
+  question_order_randomized: number;
+  created_at: number;
+}
+
+export interface EvaluationLocationsTable {
+  account_id: number;
+  evaluation_id: number;
+  location_id: number;
+}
+
+export interface QuestionSetsTable {
+  id: Generated<number>;
+  account_id: number;
+  evaluation_id: number;
+  serial: number;
+  created_at: number;
+  superseded_at: number | null;
+}
+
+export interface QuestionSectionsTable {
+  id: Generated<number>;
+  account_id: number;
+  question_set_id: number;
+  serial: number;
+  title: string; // JSON i18n map
+}
+
+export interface QuestionsTable {
+  id: Generated<number>;
+  account_id: number;
+  question_set_id: number;
+  section_id: number;
+  serial: number;
+  title: string; // JSON i18n map
+  placeholder: string | null; // JSON i18n map
+  semantic_id: number | null;
+  department_code: string | null;
+  resource_code: string | null;
+  facility_type: string | null;
+  type: string; // text | radio | checkbox | number | bool
+}
+
+export interface QuestionOptionsTable {
+  id: Generated<number>;
+  account_id: number;
+  question_id: number;
+  serial: number;
+  title: string; // JSON i18n map
+  score: number | null;
+  nps_segment: string | null;
+}
+
+export interface AnswerDocumentsTable {
+  id: Generated<number>;
+  account_id: number;
+  evaluation_id: number;
+  location_id: number;
+  guest_id: number | null;
+  stay_id: number | null;
+  retention: string | null;
+  status: string;
+  guest_name: string | null;
+  guest_email: string | null;
+  reservation: string | null;
+  loyalty_id: string | null;
+  source: string;
+  channel: string | null;
+  device_id: string | null;
+  reputation_source: string | null;
+  checkin_date: string | null;
+  checkout_date: string | null;
+  sent_at: number | null;
+  response_rate: number | null;
+  received_at: number;
+  updated_at: number;
+}
+
+export interface AnswersTable {
+  id: Generated<number>;
+  account_id: number;
+  answer_document_id: number;
+  question_id: number;
+  received_at: number;
+  option_id: number | null;
+  option_ids: string | null; // JSON number[]
+  text: string | null;
+  number_value: number | null;
+  score: number | null;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  credentials: CredentialsTable;
+  locations: LocationsTable;
+  loop_types: LoopTypesTable;
+  custom_fields: CustomFieldsTable;
+  employees: EmployeesTable;
+  guests: GuestsTable;
+  guest_keys: GuestKeysTable;
+  stays: StaysTable;
+  journey_events: JourneyEventsTable;
+  loops: LoopsTable;
+  loop_activities: LoopActivitiesTable;
+  evaluations: EvaluationsTable;
+  evaluation_locations: EvaluationLocationsTable;
+  question_sets: QuestionSetsTable;
+  question_sections: QuestionSectionsTable;
+  questions: QuestionsTable;
+  question_options: QuestionOptionsTable;
+  answer_documents: AnswerDocumentsTable;
+  answers: AnswersTable;
+}
+
+export type Account = Selectable<AccountsTable>;
+export type Location = Selectable<LocationsTable>;
+export type NewLocation = Insertable<LocationsTable>;
+export type LocationUpdate = Updateable<LocationsTable>;
+export type LoopType = Selectable<LoopTypesTable>;
+export type CustomField = Selectable<CustomFieldsTable>;
+export type Employee = Selectable<EmployeesTable>;
+export type Guest = Selectable<GuestsTable>;
+export type Stay = Selectable<StaysTable>;
+export type JourneyEvent = Selectable<JourneyEventsTable>;
+export type Loop = Selectable<LoopsTable>;
+export type LoopActivity = Selectable<LoopActivitiesTable>;
+export type Evaluation = Selectable<EvaluationsTable>;
+export type QuestionSet = Selectable<QuestionSetsTable>;
+export type QuestionSection = Selectable<QuestionSectionsTable>;
+export type Question = Selectable<QuestionsTable>;
+export type QuestionOption = Selectable<QuestionOptionsTable>;
+export type AnswerDocument = Selectable<AnswerDocumentsTable>;
+export type Answer = Selectable<AnswersTable>;

@@ -1,0 +1,75 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../config/config.js';
+import { databaseAnswers, type DatabaseHandle } from '../db/database.js';
+import { validatorCompiler } from '../api/http/validator.js';
+import { redactUrl } from '../api/http/redact.js';
+import { loopFace } from '../api/loop-v1/index.js';
+import { adminApi } from '../api/admin/index.js';
+
+export interface AppOptions {
+  config: Config;
+  database: DatabaseHandle;
+  /** a pino destination stream; tests pass one to read the log lines */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Where each face is mounted; FACE_HOSTS can also serve one at the root of a host name. */
+export const FACE_PREFIXES: Record<string, string> = {
+  loop: '/loop',
+  loopon: '/loopon',
+  prio: '/prio',
+  fideltour: '/fideltour',
+  admin: '/admin',
+};
+
+/** Builds the HTTP application: external plugins, then faces, then the native API. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = opts;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      serializers: {
+        req: (req) => ({ method: req.method, url: redactUrl(req.url), host: req.headers?.host, remoteAddress: req.ip }),
+      },
+    },
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'reqId',
+    bodyLimit: config.bodyLimit,
+    trustProxy: true,
+    rewriteUrl: (req) => rewriteForFaceHost(config, req.headers.host, req.url ?? '/'),
+    return503OnClosing: true,
+    // Loop's own server (Express) ignores path case and trailing slashes; clients rely on both.
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const ok = await databaseAnswers(database.db);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: database.dialect });
+  });
+
+  const deps = { db: database.db, config };
+  await app.register(loopFace, deps);
+  await app.register(adminApi, deps);
+  return app;
+}
+
+/** A request to a host named in FACE_HOSTS is routed as if it had the face's prefix. */
+function rewriteForFaceHost(config: Config, hostHeader: string | undefined, url: string): string {
+  if (config.faceHosts.size === 0 || !hostHeader) return url;
+  const hostName = hostHeader.replace(/:\d+$/, '').toLowerCase();
+  const face = config.faceHosts.get(hostName);
+  if (!face) return url;
+  const prefix = FACE_PREFIXES[face];
+  if (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`)) return url;
+  if (url === '/healthz' || url === '/readyz') return url;
+  return `${prefix}${url}`;
+}

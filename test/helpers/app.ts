@@ -1,0 +1,44 @@
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import type { Dialect } from '../../src/db/database.js';
+import { createAccountWithCredentials } from '../../src/core/accounts/provision.js';
+import { buildApp } from '../../src/server/app.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: TestDatabase;
+  config: Config;
+  /** every log line the app wrote */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** A built app on a fresh database of the dialect; env overrides go through loadConfig. */
+export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(dialect);
+  const config = loadConfig({ PUBLIC_URL: 'http://openstay.test', LOG_LEVEL: 'info', ...env, DATABASE_URL: database.url });
+  const logs: string[] = [];
+  const logStream = new PassThrough();
+  logStream.on('data', (chunk) => logs.push(...String(chunk).split('\n').filter(Boolean)));
+  const app = await buildApp({ config, database, logStream });
+  await app.ready();
+  return {
+    app,
+    database,
+    config,
+    logs,
+    close: async () => {
+      await app.close();
+      await database.destroy();
+    },
+  };
+}
+
+let counter = 0;
+/** A new account with its tokens; each test builds its own so none depends on another's data. */
+export async function createTestAccount(t: TestApp, slug = `hotel-${process.pid}-${++counter}`) {
+  const { account, adminToken, loopToken } = await createAccountWithCredentials(t.database.db, slug, `Test ${slug}`);
+  return { account, adminToken, loopToken };
+}
