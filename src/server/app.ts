@@ -36,7 +36,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'reqId',
     bodyLimit: config.bodyLimit,
     trustProxy: true,
     rewriteUrl: (req) => rewriteForFaceHost(config, req.headers.host, req.url ?? '/'),

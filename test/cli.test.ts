@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountIdForToken } from '../src/core/accounts/credentials.js';
+import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
+import { runCli } from './helpers/cli.js';
+
+describe.each(dialects())('openstay CLI on %s', (dialect) => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    env = { DATABASE_URL: database.url, PUBLIC_URL: 'http://hotel.test:8080' };
+  });
+  afterAll(async () => database?.destroy());
+
+  it('migrate reports an up-to-date database', async () => {
+    const res = await runCli(['migrate'], env);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/up to date|applied/);
+  });
+
+  it('account create --json prints the credentials once, and they work', async () => {
+    const res = await runCli(['account', 'create', 'sunnyclear', '--name', 'Sunnyclear Resorts', '--json'], env);
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out).toMatchObject({ account: 'sunnyclear', loop: { baseUrl: 'http://hotel.test:8080/loop' } });
+    expect(out.admin.token).toMatch(/^[A-Za-z0-9]{20,}$/);
+    expect(out.loop.authToken).toMatch(/^[A-Za-z0-9]{20,}$/);
+    expect(await accountIdForToken(database.db, 'loop', out.loop.authToken)).toBeTypeOf('number');
+    expect(await accountIdForToken(database.db, 'admin', out.admin.token)).toBeTypeOf('number');
+    expect(await accountIdForToken(database.db, 'admin', out.loop.authToken)).toBeUndefined();
+  });
+
+  it('account create refuses a taken or invalid slug with a clear message', async () => {
+    const again = await runCli(['account', 'create', 'sunnyclear'], env);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists');
+    const bad = await runCli(['account', 'create', 'Not A Slug!'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/slug/);
+  });
+
+  it('demo --json creates the demo account once, whatever the number of runs', async () => {
+    const first = await runCli(['demo', '--json'], env);
+    expect(first.code, first.stderr).toBe(0);
+    const out = JSON.parse(first.stdout);
+    expect(out).toMatchObject({ account: 'demo', loop: { baseUrl: 'http://hotel.test:8080/loop' } });
+    expect(out.loop.ids.locations['1300']).toMatch(/^[0-9a-f]{24}$/);
+    const second = JSON.parse((await runCli(['demo', '--json'], env)).stdout);
+    expect(second.loop.ids).toEqual(out.loop.ids);
+    const demos = await database.db.selectFrom('accounts').select('id').where('slug', '=', 'demo').execute();
+    expect(demos).toHaveLength(1);
+    const locations = await database.db.selectFrom('locations').select('shortcode').where('account_id', '=', demos[0].id).execute();
+    expect(locations.map((l) => l.shortcode).sort()).toEqual(['1100', '1200', '1300']);
+    expect(await accountIdForToken(database.db, 'loop', second.loop.authToken)).toBe(demos[0].id);
+  });
+
+  it('refuses bad configuration with one line and exit code 2', async () => {
+    const res = await runCli(['migrate'], { ...env, PORT: 'nope' });
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toContain('PORT');
+  });
+
+  it('refuses unknown commands with usage and exit code 2', async () => {
+    const res = await runCli(['frobnicate'], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('usage: openstay');
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config/config.js';
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.databaseUrl).toBe('sqlite:data/openstay.db');
+    expect(config.publicUrl).toBe('http://localhost:8080');
+    expect(config.logLevel).toBe('info');
+    expect(config.faceHosts.size).toBe(0);
+  });
+
+  it('derives PUBLIC_URL from PORT and trims a trailing slash', () => {
+    expect(loadConfig({ PORT: '9000' }).publicUrl).toBe('http://localhost:9000');
+    expect(loadConfig({ PUBLIC_URL: 'https://guest.hotel.test/' }).publicUrl).toBe('https://guest.hotel.test');
+  });
+
+  it('reads every DATABASE_URL form', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).databaseUrl).toBe('sqlite:/tmp/x.db');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).databaseUrl).toBe('postgres://u@h:5432/db');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/db' }).databaseUrl).toBe('postgresql://u@h/db');
+  });
+
+  it('parses FACE_HOSTS', () => {
+    const { faceHosts } = loadConfig({ FACE_HOSTS: 'Loop.Hotel.test=loop, loopon.hotel.test=loopon' });
+    expect([...faceHosts]).toEqual([
+      ['loop.hotel.test', 'loop'],
+      ['loopon.hotel.test', 'loopon'],
+    ]);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'sqlite:' }, /DATABASE_URL/],
+    [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL/],
+    [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ FACE_HOSTS: 'loop.hotel.test' }, /FACE_HOSTS/],
+    [{ FACE_HOSTS: 'x.test=nope' }, /FACE_HOSTS/],
+  ])('refuses %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

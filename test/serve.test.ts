@@ -1,0 +1,67 @@
+import net from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exited, runCli, startServer } from './helpers/cli.js';
+
+// The real process: `openstay serve` on a SQLite file, the CLI beside it, and a clean SIGTERM.
+describe('openstay serve', () => {
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-serve-'));
+    env = { DATABASE_URL: `sqlite:${path.join(dir, 'openstay.db')}` };
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('lets the CLI work on the same SQLite file while it runs, and exits 0 on SIGTERM after finishing in-flight requests', async () => {
+    const server = await startServer(env);
+    try {
+      const created = await runCli(['account', 'create', 'alongside', '--json'], env);
+      expect(created.code, created.stderr).toBe(0);
+      const { loop } = JSON.parse(created.stdout);
+      const listed = await fetch(`${server.baseUrl}/loop/api/v1/locations?authToken=${loop.authToken}`);
+      expect(listed.status).toBe(200);
+
+      // An in-flight request: headers and half the body sent, then SIGTERM, then the rest.
+      const body = JSON.stringify({ foreignId: 'in-flight', firstname: 'Ada', email: 'ada@example.test' });
+      const socket = net.connect(Number(new URL(server.baseUrl).port), '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      let response = '';
+      socket.on('data', (d) => (response += d));
+      const closed = new Promise((r) => socket.once('close', r));
+      socket.write(
+        `POST /loop/api/v1/Contact?authToken=${loop.authToken} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
+      );
+      socket.write(body.slice(0, 10));
+      await new Promise((r) => setTimeout(r, 150));
+      server.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 150));
+      socket.end(body.slice(10));
+      await closed;
+      expect(response).toMatch(/^HTTP\/1.1 200/);
+      expect(response).toContain('"status":"Success"');
+      expect(await exited(server.child)).toBe(0);
+
+      // What was acknowledged is there after the restart.
+      const again = await startServer(env);
+      try {
+        const users = await fetch(`${again.baseUrl}/loop/api/v1/users?email=ada@example.test&authToken=${loop.authToken}`);
+        expect((await users.json()).users).toHaveLength(1);
+      } finally {
+        again.child.kill('SIGTERM');
+        expect(await exited(again.child)).toBe(0);
+      }
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a bad configuration value with one line and exit code 2', async () => {
+    const res = await runCli(['serve'], { ...env, DATABASE_URL: 'mongodb://nope' });
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
