@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../src/core/accounts/accounts.js';
+import { findGuestByKey, upsertGuestByKey } from '../src/core/guests/guest-keys.js';
+import { findOrCreateGuestByContact } from '../src/core/guests/guests.js';
+import { upsertContact } from '../src/core/guests/upsert-contact.js';
+import { recordContactEvent } from '../src/core/journeys/record-contact-event.js';
+import { listJourneyEvents } from '../src/core/journeys/journey-events.js';
+import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
+
+describe.each(dialects())('guests and journeys on %s', (dialect) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+  });
+  afterAll(async () => t?.destroy());
+
+  it('keeps one guest when the same key is upserted concurrently', async () => {
+    const account = await createAccount(t.db, 'race');
+    const attempts = Array.from({ length: 8 }, (_, i) =>
+      t.db.transaction().execute((trx) => upsertGuestByKey(trx, account.id, 'loop', 'same-key', { firstName: `Try ${i}` })),
+    );
+    const results = await Promise.all(attempts);
+    expect(new Set(results.map((r) => r.guest.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const guests = await t.db.selectFrom('guests').select('id').where('account_id', '=', account.id).execute();
+    expect(guests).toHaveLength(1);
+  });
+
+  it('finds a guest again by e-mail whatever its case, and keeps accounts apart', async () => {
+    const a = await createAccount(t.db, 'case-a');
+    const b = await createAccount(t.db, 'case-b');
+    const first = await findOrCreateGuestByContact(t.db, a.id, { email: 'Ada@Example.TEST', name: 'Ada' });
+    const again = await findOrCreateGuestByContact(t.db, a.id, { email: 'ada@example.test' });
+    expect(again.created).toBe(false);
+    expect(again.guest.id).toBe(first.guest.id);
+    const other = await findOrCreateGuestByContact(t.db, b.id, { email: 'ada@example.test' });
+    expect(other.created).toBe(true);
+    expect(other.guest.id).not.toBe(first.guest.id);
+  });
+
+  it('records journey events on the stay and moves its status', async () => {
+    const account = await createAccount(t.db, 'journey');
+    const key = { source: 'loop', value: 'j-1' };
+    const { guest, stay } = await upsertContact(t.db, account.id, { key, fields: { firstName: 'Jo' }, stay: { room: '12' } });
+    expect(stay?.status).toBe('prestay');
+    const checkin = await recordContactEvent(t.db, account.id, guest, { type: 'CheckIn', key, source: 'loop', occurredAt: 1000 });
+    expect(checkin.stay.id).toBe(stay!.id);
+    expect(checkin.stay.status).toBe('instay');
+    const checkout = await recordContactEvent(t.db, account.id, guest, { type: 'checkout', key, source: 'loop', occurredAt: 2000 });
+    expect(checkout.stay.status).toBe('poststay');
+    const custom = await recordContactEvent(t.db, account.id, guest, { type: 'spa-booked', key, source: 'loop', occurredAt: 3000, payload: { a: 1 } });
+    expect(custom.stay.status).toBe('poststay');
+    const timeline = await listJourneyEvents(t.db, account.id, guest.id);
+    expect(timeline.map((e) => e.type)).toEqual(['checkin', 'checkout', 'spa-booked']);
+    expect(JSON.parse(timeline[2].payload)).toEqual({ a: 1 });
+    expect((await findGuestByKey(t.db, account.id, 'loop', 'j-1'))?.id).toBe(guest.id);
+  });
+});
