@@ -49,7 +49,7 @@ describe('openstay serve', () => {
       const again = await startServer(env);
       try {
         const users = await fetch(`${again.baseUrl}/loop/api/v1/users?email=ada@example.test&authToken=${loop.authToken}`);
-        expect((await users.json()).users).toHaveLength(1);
+        expect(((await users.json()) as { users: unknown[] }).users).toHaveLength(1);
       } finally {
         again.child.kill('SIGTERM');
         expect(await exited(again.child)).toBe(0);

@@ -1,5 +1,71 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.js';
+import { accountIdForToken } from '../../core/accounts/credentials.js';
+import { unauthorized } from '../../core/shared/errors.js';
 import type { Db } from '../../db/database.js';
+import { registerFaceDocs } from '../http/openapi.js';
+import type { AdminDeps } from './context.js';
+import { handleAdminError, handleAdminNotFound } from './errors.js';
+import { accountRoutes } from './routes/account.js';
+import { credentialRoutes } from './routes/credentials.js';
+import { customFieldRoutes } from './routes/custom-fields.js';
+import { employeeRoutes } from './routes/employees.js';
+import { locationRoutes } from './routes/locations.js';
+import { loopTypeRoutes } from './routes/loop-types.js';
+import { surveyRoutes } from './routes/surveys.js';
 
-export async function adminApi(_app: FastifyInstance, _deps: { db: Db; config: Config }): Promise<void> {}
+const PREFIX = '/admin';
+
+/**
+ * The native admin API, under /admin/v1, used by the staff console and the CLI. Authentication is
+ * an account's admin token as `Authorization: Bearer <token>`; a token sees only its own account.
+ * OpenAPI 3.1 at /admin/openapi.json, rendered at /admin/docs.
+ */
+export async function adminApi(app: FastifyInstance, deps: { db: Db; config: Config }): Promise<void> {
+  await registerFaceDocs(app, {
+    prefix: PREFIX,
+    title: 'Openstay: admin API',
+    description:
+      'The native API of Openstay: account settings, locations, loop types, custom fields, surveys with versioned question sets, ' +
+      'employees and credentials. Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
+      'Errors are {"error": {"code", "message"}}.',
+    serverUrl: `${deps.config.publicUrl}${PREFIX}`,
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the account admin token' } },
+    security: [{ bearer: [] }],
+  });
+  app.setErrorHandler(handleAdminError);
+
+  // A prefix of its own lets the admin API answer unknown paths with its own 404 body.
+  await app.register(
+    async (admin) => {
+      admin.setErrorHandler(handleAdminError);
+      admin.setNotFoundHandler(handleAdminNotFound);
+      await admin.register(
+        async (api) => {
+          api.addHook('onRequest', async (request) => {
+            request.accountId = await authenticate(deps, request);
+          });
+          await accountRoutes(api, deps);
+          await locationRoutes(api, deps);
+          await loopTypeRoutes(api, deps);
+          await customFieldRoutes(api, deps);
+          await surveyRoutes(api, deps);
+          await employeeRoutes(api, deps);
+          await credentialRoutes(api, deps);
+        },
+        { prefix: '/v1' },
+      );
+    },
+    { prefix: PREFIX },
+  );
+}
+
+async function authenticate(deps: AdminDeps, request: FastifyRequest): Promise<number> {
+  const header = request.headers.authorization;
+  if (!header) throw unauthorized('Authorization: Bearer <admin token> header is required');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw unauthorized('Authorization header must be "Bearer <admin token>"');
+  const accountId = await accountIdForToken(deps.db, 'admin', match[1]);
+  if (accountId === undefined) throw unauthorized('admin token is not valid');
+  return accountId;
+}

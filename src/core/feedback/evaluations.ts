@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import type { Evaluation } from '../../db/schema.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { writeQuestionSet, validateSections, type SectionDefinition } from './question-sets.js';
 
@@ -121,9 +121,15 @@ export async function listEvaluationsForLocation(db: Db, accountId: number, loca
     .execute();
 }
 
+/** Deletes a survey; one that guests' feedback or requests refer to is kept (409), never lost. */
 export async function deleteEvaluation(db: Db, accountId: number, id: number): Promise<void> {
-  const result = await db.deleteFrom('evaluations').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw notFound('survey');
+  try {
+    const result = await db.deleteFrom('evaluations').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw notFound('survey');
+  } catch (err) {
+    if (isForeignKeyViolation(err)) throw conflict('this survey has responses and cannot be deleted; change its questions instead');
+    throw err;
+  }
 }
 
 /** The location ids each evaluation is linked to. */

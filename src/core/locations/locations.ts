@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import type { Location } from '../../db/schema.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import type { I18nText } from '../shared/json.js';
 
@@ -80,9 +80,15 @@ export async function updateLocation(db: Db, accountId: number, id: number, inpu
   return getLocation(db, accountId, id);
 }
 
+/** Deletes a location; one that guests' feedback or requests refer to is kept (409), never lost. */
 export async function deleteLocation(db: Db, accountId: number, id: number): Promise<void> {
-  const result = await db.deleteFrom('locations').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw notFound('location');
+  try {
+    const result = await db.deleteFrom('locations').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw notFound('location');
+  } catch (err) {
+    if (isForeignKeyViolation(err)) throw conflict('this location has loops or survey responses and cannot be deleted');
+    throw err;
+  }
 }
 
 export async function listLocations(db: Db, accountId: number): Promise<Location[]> {

@@ -1,6 +1,8 @@
 import { PostgresAdapter, type Kysely, type CreateTableBuilder } from 'kysely';
 
 // Frozen: this migration imports no application code and must never change once released.
+// Feedback and guest requests refer to their location and survey with NO ACTION: deleting a
+// location or survey that holds them fails instead of deleting what guests told us.
 
 type AnyDb = Kysely<any>;
 
@@ -211,8 +213,8 @@ export async function up(db: AnyDb): Promise<void> {
 
   await table(db, 'answer_documents')
     .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
-    .addColumn('evaluation_id', 'integer', (c) => c.notNull().references('evaluations.id').onDelete('cascade'))
-    .addColumn('location_id', 'integer', (c) => c.notNull().references('locations.id').onDelete('cascade'))
+    .addColumn('evaluation_id', 'integer', (c) => c.notNull().references('evaluations.id').onDelete('no action'))
+    .addColumn('location_id', 'integer', (c) => c.notNull().references('locations.id').onDelete('no action'))
     .addColumn('guest_id', 'integer', (c) => c.references('guests.id').onDelete('set null'))
     .addColumn('stay_id', 'integer', (c) => c.references('stays.id').onDelete('set null'))
     .addColumn('retention', 'text')
@@ -250,7 +252,7 @@ export async function up(db: AnyDb): Promise<void> {
 
   await table(db, 'loops')
     .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
-    .addColumn('location_id', 'integer', (c) => c.notNull().references('locations.id').onDelete('cascade'))
+    .addColumn('location_id', 'integer', (c) => c.notNull().references('locations.id').onDelete('no action'))
     .addColumn('loop_type_id', 'integer', (c) => c.references('loop_types.id').onDelete('set null'))
     .addColumn('creator_guest_id', 'integer', (c) => c.references('guests.id').onDelete('set null'))
     .addColumn('source', 'text')

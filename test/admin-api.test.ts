@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects } from './helpers/database.js';
+import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
+
+// The native admin API: authentication, error bodies, the account, credentials and the OpenAPI document.
+describe.each(dialects())('admin API on %s', (dialect) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterAll(async () => t?.close());
+
+  const call = (token: string | undefined, method: string, url: string, payload?: unknown) =>
+    t.app.inject({
+      method: method as any,
+      url: `/admin/v1${url}`,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      ...(payload === undefined ? {} : { payload: payload as any }),
+    });
+
+  describe('authentication', () => {
+    it('refuses a request without a token with a 401 JSON error', async () => {
+      const res = await call(undefined, 'GET', '/account');
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+      expect(res.json()).toEqual({ error: { code: 'unauthorized', message: expect.stringContaining('Bearer') } });
+    });
+
+    it('refuses a wrong token, a malformed header and a Loop token', async () => {
+      const { loopToken } = await createTestAccount(t);
+      expect((await call('not-a-token', 'GET', '/account')).statusCode).toBe(401);
+      expect((await call(loopToken, 'GET', '/locations')).statusCode).toBe(401);
+      const basic = await t.app.inject({ url: '/admin/v1/account', headers: { authorization: 'Basic abc' } });
+      expect(basic.statusCode).toBe(401);
+      expect(basic.json().error.code).toBe('unauthorized');
+    });
+
+    it('refuses writes without a token before reading the body', async () => {
+      const res = await call(undefined, 'POST', '/locations', { title: 'Lobby' });
+      expect(res.statusCode).toBe(401);
+    });
+  });
+
+  describe('errors', () => {
+    it('answers an unknown path with a JSON 404', async () => {
+      const { adminToken } = await createTestAccount(t);
+      const res = await call(adminToken, 'GET', '/no-such-thing');
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toEqual({ error: { code: 'not_found', message: 'No such endpoint: GET /admin/v1/no-such-thing' } });
+      expect((await t.app.inject({ url: '/admin/nothing' })).json().error.code).toBe('not_found');
+    });
+
+    it('answers malformed JSON with a 400', async () => {
+      const { adminToken } = await createTestAccount(t);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/admin/v1/locations',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        payload: '{"title": ',
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.message).toBe('Request body is not valid JSON');
+    });
+
+    it('answers a non-numeric or out-of-range id with a 400, never a 500', async () => {
+      const { adminToken } = await createTestAccount(t);
+      const word = await call(adminToken, 'GET', '/locations/abc');
+      expect(word.statusCode).toBe(400);
+      expect(word.json().error).toEqual({ code: 'validation_failed', message: 'params.id must be integer' });
+      expect((await call(adminToken, 'GET', '/locations/99999999999')).statusCode).toBe(400);
+      expect((await call(adminToken, 'GET', '/locations/123456')).statusCode).toBe(404);
+    });
+  });
+
+  describe('account', () => {
+    it('shows the account of the token', async () => {
+      const { account, adminToken } = await createTestAccount(t);
+      const res = await call(adminToken, 'GET', '/account');
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ id: account.id, slug: account.slug, name: account.name, settings: {}, createdAt: account.created_at });
+    });
+
+    it('renames the account and merges settings; null removes a setting', async () => {
+      const { adminToken } = await createTestAccount(t);
+      await call(adminToken, 'POST', '/loop-types', { shortcode: 'feedback', title: 'Feedback' });
+      const res = await call(adminToken, 'PATCH', '/account', {
+        name: '  Hotel Mar  ',
+        settings: { responsesCreateLoops: true, responseLoopType: 'feedback' },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ name: 'Hotel Mar', settings: { responsesCreateLoops: true, responseLoopType: 'feedback' } });
+      const cleared = await call(adminToken, 'PATCH', '/account', { settings: { responseLoopType: null } });
+      expect(cleared.json().settings).toEqual({ responsesCreateLoops: true });
+      expect((await call(adminToken, 'GET', '/account')).json()).toMatchObject({ name: 'Hotel Mar', settings: { responsesCreateLoops: true } });
+    });
+
+    it('refuses unknown settings, wrong types, a blank name and an unknown loop type', async () => {
+      const { adminToken } = await createTestAccount(t);
+      const unknown = await call(adminToken, 'PATCH', '/account', { settings: { colour: 'blue' } });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().error.message).toBe('body.settings: unknown field "colour"');
+      const wrongType = await call(adminToken, 'PATCH', '/account', { settings: { responsesCreateLoops: 'yes' } });
+      expect(wrongType.statusCode).toBe(400);
+      expect(wrongType.json().error.message).toBe('body.settings.responsesCreateLoops must be boolean or null');
+      expect((await call(adminToken, 'PATCH', '/account', { name: '   ' })).statusCode).toBe(400);
+      expect((await call(adminToken, 'PATCH', '/account', { slug: 'other' })).statusCode).toBe(400);
+      const loopType = await call(adminToken, 'PATCH', '/account', { settings: { responseLoopType: 'nope' } });
+      expect(loopType.statusCode).toBe(400);
+      expect(loopType.json().error.message).toContain('no loop type with shortcode "nope"');
+    });
+  });
+
+  describe('credentials', () => {
+    it('issues a Loop authToken that the Loop face accepts', async () => {
+      const { adminToken, loopToken } = await createTestAccount(t);
+      const res = await call(adminToken, 'POST', '/credentials', { kind: 'loop' });
+      expect(res.statusCode).toBe(201);
+      const { kind, token } = res.json();
+      expect(kind).toBe('loop');
+      expect(token).toMatch(/^[A-Za-z0-9]{24}$/);
+      expect((await t.app.inject({ url: `/loop/api/v1/locations?authToken=${token}` })).statusCode).toBe(200);
+      expect((await t.app.inject({ url: `/loop/api/v1/locations?authToken=${loopToken}` })).statusCode).toBe(200);
+    });
+
+    it('revokes the older tokens of the kind when asked', async () => {
+      const { adminToken, loopToken } = await createTestAccount(t);
+      const res = await call(adminToken, 'POST', '/credentials', { kind: 'loop', revokeExisting: true });
+      expect(res.statusCode).toBe(201);
+      expect((await t.app.inject({ url: `/loop/api/v1/locations?authToken=${loopToken}` })).statusCode).toBe(401);
+      expect((await t.app.inject({ url: `/loop/api/v1/locations?authToken=${res.json().token}` })).statusCode).toBe(200);
+      expect((await call(adminToken, 'GET', '/account')).statusCode).toBe(200);
+    });
+
+    it('rotates the admin token', async () => {
+      const { adminToken } = await createTestAccount(t);
+      const res = await call(adminToken, 'POST', '/credentials', { kind: 'admin', revokeExisting: true });
+      expect(res.statusCode).toBe(201);
+      expect((await call(adminToken, 'GET', '/account')).statusCode).toBe(401);
+      expect((await call(res.json().token, 'GET', '/account')).statusCode).toBe(200);
+    });
+
+    it('refuses an unknown kind', async () => {
+      const { adminToken } = await createTestAccount(t);
+      const res = await call(adminToken, 'POST', '/credentials', { kind: 'root' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.message).toBe('body.kind must be one of "loop", "admin"');
+      expect((await call(adminToken, 'POST', '/credentials', {})).json().error.message).toBe('body: missing required field "kind"');
+    });
+  });
+
+  describe('documentation', () => {
+    it('serves an OpenAPI 3.1 document listing every path, without a token', async () => {
+      const res = await t.app.inject({ url: '/admin/openapi.json' });
+      expect(res.statusCode).toBe(200);
+      const doc = res.json();
+      expect(doc.openapi).toBe('3.1.0');
+      expect(doc.servers[0].url).toBe('http://openstay.test/admin');
+      expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(Object.keys(doc.paths).sort()).toEqual(
+        [
+          '/v1/account',
+          '/v1/credentials',
+          '/v1/custom-fields',
+          '/v1/custom-fields/{id}',
+          '/v1/employees',
+          '/v1/employees/{id}',
+          '/v1/locations',
+          '/v1/locations/{id}',
+          '/v1/loop-types',
+          '/v1/loop-types/{id}',
+          '/v1/surveys',
+          '/v1/surveys/{id}',
+          '/v1/surveys/{id}/question-sets',
+        ].sort(),
+      );
+      const post = doc.paths['/v1/locations'].post;
+      expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '409']));
+      expect(post.requestBody.content['application/json'].schema.required).toContain('title');
+      expect(Object.keys(doc.paths['/v1/surveys/{id}'].delete.responses)).toEqual(expect.arrayContaining(['204', '401', '404']));
+    });
+
+    it('renders the reference page', async () => {
+      const res = await t.app.inject({ url: '/admin/docs/' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('text/html');
+    });
+  });
+});
