@@ -3,8 +3,8 @@ import type { Updateable } from 'kysely';
 import type { Stay, StaysTable } from '../../db/schema.js';
 
 /** Journey status of a stay, in Loopon's vocabulary. */
-export type StayStatus = 'booking' | 'prestay' | 'instay' | 'poststay';
-export const STAY_STATUSES: StayStatus[] = ['booking', 'prestay', 'instay', 'poststay'];
+export type StayStatus = 'prestay' | 'instay' | 'poststay' | 'nextstay';
+export const STAY_STATUSES: StayStatus[] = ['prestay', 'instay', 'poststay', 'nextstay'];
 
 export interface StayFields {
   locationId?: number | null;
