@@ -41,3 +41,18 @@ describe.each(dialects())('admin deletes keep guest data on %s', (dialect) => {
     expect((await admin('DELETE', `/locations/${empty.id}`)).statusCode).toBe(204);
   });
 });
+
+describe.each(dialects())('admin input PostgreSQL cannot store on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses NUL characters with a 400 in the admin error body', async () => {
+    const { adminToken } = await createTestAccount(t);
+    const res = await t.app.inject({ method: 'POST', url: '/admin/v1/loop-types', headers: { authorization: `Bearer ${adminToken}` }, payload: { shortcode: 'a\u0000b', title: 'X' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(/NUL/);
+  });
+});

@@ -4,6 +4,8 @@ import type { Config } from '../config/config.js';
 import { databaseAnswers, type DatabaseHandle } from '../db/database.js';
 import { validatorCompiler } from '../api/http/validator.js';
 import { redactUrl } from '../api/http/redact.js';
+import { containsNul } from '../api/http/nul.js';
+import { badRequest } from '../core/shared/errors.js';
 import { loopFace } from '../api/loop-v1/index.js';
 import { adminApi } from '../api/admin/index.js';
 
@@ -41,10 +43,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     rewriteUrl: (req) => rewriteForFaceHost(config, req.headers.host, req.url ?? '/'),
     return503OnClosing: true,
     // Loop's own server (Express) ignores path case and trailing slashes; clients rely on both.
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  // Every face: refused here, rendered by the face's own error handler.
+  app.addHook('preValidation', async (request) => {
+    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) {
+      throw badRequest('text must not contain NUL characters');
+    }
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

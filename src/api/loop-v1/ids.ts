@@ -19,7 +19,9 @@ export type LoopIdKind =
   | 'option'
   | 'response';
 
-const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+// Keys are `serial` (int4) on PostgreSQL: a larger number names no row, and comparing it with an
+// int4 column is an out-of-range error there, so such an id decodes as unknown (a 404).
+const MAX = 2_147_483_647n;
 
 function digest(kind: string): string {
   return createHash('sha256').update(`openstay-loop-id:${kind}`).digest('hex');

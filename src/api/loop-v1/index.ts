@@ -56,13 +56,14 @@ export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<vo
     });
   });
 
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith(`${PREFIX}/api/`)) return; // docs and guest pages are public
-    request.accountId = await authenticate(deps, request);
-  });
-
   await app.register(
     async (api) => {
+      // Every API route authenticates, whatever spelling of the path reached it (the router
+      // ignores case and decodes %-escapes, so a test on request.url could be bypassed).
+      // Docs and guest pages are registered outside this scope and stay public.
+      api.addHook('onRequest', async (request) => {
+        request.accountId = await authenticate(deps, request);
+      });
       api.addHook('preHandler', async (request) => {
         const { version } = request.params as { version?: string };
         if (version?.toLowerCase() !== 'v1') throw new AppError('not_found', 404, `API version "${version}" is not supported; use v1`);

@@ -5,6 +5,14 @@ import { Type } from '@sinclair/typebox';
 export const Hex24 = Type.String({ description: '24-hex id', examples: ['529652b0121d5fa206011a79'] });
 export const I18n = Type.Record(Type.String(), Type.String(), { description: 'text by language, e.g. {"en": "..."}' });
 export const StringOrNumber = Type.Union([Type.String(), Type.Number()]);
+
+/*
+ * Values kept in indexed columns (foreignId, e-mail, mobile, username) are bounded: a PostgreSQL
+ * index entry holds at most about 2.7 kB, and no real key comes near 255 characters.
+ */
+export const MAX_KEY_LENGTH = 255;
+export const KeyString = Type.String({ maxLength: MAX_KEY_LENGTH });
+export const KeyOrNumber = Type.Union([KeyString, Type.Number()]);
 export const BooleanLike = Type.Union([Type.Boolean(), Type.String(), Type.Number()], { description: 'true/false or "true"/"false"' });
 export const CustomFieldsBody = Type.Union([Type.Array(Type.Record(Type.String(), Type.Any())), Type.Record(Type.String(), Type.Any())], {
   description: 'array of single-key objects, e.g. [{"guestID": "188551"}]',

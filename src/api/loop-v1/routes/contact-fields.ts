@@ -4,19 +4,19 @@ import type { GuestFields } from '../../../core/guests/guests.js';
 import type { StayFields } from '../../../core/stays/stays.js';
 import type { Db } from '../../../db/database.js';
 import { readBoolean, readCustomFields, readDate, readString } from '../parse.js';
-import { BooleanLike, CustomFieldsBody, StringOrNumber } from '../schemas.js';
+import { BooleanLike, CustomFieldsBody, KeyOrNumber, KeyString, StringOrNumber } from '../schemas.js';
 import { resolveLocation } from './resolve.js';
 
 /** The contact fields of Contact and of ContactEvent by inclusion. */
 export const ContactFieldsSchema = {
-  foreignId: Type.Optional(StringOrNumber),
+  foreignId: Type.Optional(KeyOrNumber),
   locationId: Type.Optional(Type.String()),
   location: Type.Optional(Type.String()),
   firstname: Type.Optional(Type.String()),
   lastname: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
-  email: Type.Optional(Type.String()),
-  mobile: Type.Optional(StringOrNumber),
+  email: Type.Optional(KeyString),
+  mobile: Type.Optional(KeyOrNumber),
   language: Type.Optional(Type.String()),
   arrivalTime: Type.Optional(StringOrNumber),
   departureTime: Type.Optional(StringOrNumber),

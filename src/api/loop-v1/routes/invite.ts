@@ -4,16 +4,16 @@ import type { LoopApp, LoopDeps } from '../context.js';
 import { encodeId } from '../ids.js';
 import { invitePageUrl } from '../links.js';
 import { readCustomFields, readString } from '../parse.js';
-import { AuthQuery, CustomFieldsBody, Hex24, StringOrNumber, VersionParams, errorResponses } from '../schemas.js';
+import { AuthQuery, CustomFieldsBody, Hex24, KeyOrNumber, KeyString, VersionParams, errorResponses } from '../schemas.js';
 import { resolveLocation } from './resolve.js';
 
 const InviteBody = Type.Object({
   locationId: Type.Optional(Type.String()),
   location: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
-  email: Type.Optional(Type.String()),
-  sms: Type.Optional(StringOrNumber),
-  mobile: Type.Optional(StringOrNumber),
+  email: Type.Optional(KeyString),
+  sms: Type.Optional(KeyOrNumber),
+  mobile: Type.Optional(KeyOrNumber),
   customFields: Type.Optional(CustomFieldsBody),
 });
 

@@ -7,7 +7,7 @@ import { encodeId } from '../ids.js';
 import { loopPageUrl } from '../links.js';
 import { readCustomFields, readDate, readString } from '../parse.js';
 import { presentLoop } from '../presenters.js';
-import { AuthQuery, CustomFieldsBody, Hex24, LoopSchema, StringOrNumber, VersionParams, errorResponses } from '../schemas.js';
+import { AuthQuery, CustomFieldsBody, Hex24, KeyOrNumber, KeyString, LoopSchema, StringOrNumber, VersionParams, errorResponses } from '../schemas.js';
 import { resolveCreator, resolveGuest, resolveLocation, resolveLoopType } from './resolve.js';
 import { resolveCustomFieldKeys } from './custom-field-keys.js';
 
@@ -22,7 +22,7 @@ const CreateLoopBody = Type.Object({
   description: Type.String({ description: 'the message text' }),
   timestamp: Type.Optional(StringOrNumber),
   user: Type.Optional(
-    Type.Object({ name: Type.Optional(Type.String()), email: Type.Optional(Type.String()), sms: Type.Optional(StringOrNumber) }),
+    Type.Object({ name: Type.Optional(Type.String()), email: Type.Optional(KeyString), sms: Type.Optional(KeyOrNumber) }),
   ),
   customer: Type.Optional(Type.String()),
 });

@@ -7,7 +7,7 @@ import type { LoopApp, LoopDeps } from '../context.js';
 import { encodeId } from '../ids.js';
 import { loopPageUrl } from '../links.js';
 import { readDate, readString } from '../parse.js';
-import { AuthQuery, Hex24, StringOrNumber, VersionParams, errorResponses } from '../schemas.js';
+import { AuthQuery, Hex24, KeyOrNumber, KeyString, StringOrNumber, VersionParams, errorResponses } from '../schemas.js';
 import { resolveCreator, resolveLocation } from './resolve.js';
 import { readSurveyResponses } from './survey-answers.js';
 
@@ -17,7 +17,7 @@ const ResponseBody = Type.Object({
   location: Type.String({ description: 'location id (or shortcode)' }),
   responses: Type.Array(Type.Object({ categoryId: Type.String(), value: Type.Optional(Type.Any()) }), { minItems: 1 }),
   timestamp: Type.Optional(StringOrNumber),
-  user: Type.Optional(Type.Object({ name: Type.Optional(Type.String()), email: Type.Optional(Type.String()), sms: Type.Optional(StringOrNumber) })),
+  user: Type.Optional(Type.Object({ name: Type.Optional(Type.String()), email: Type.Optional(KeyString), sms: Type.Optional(KeyOrNumber) })),
   customer: Type.Optional(Type.String()),
 });
 

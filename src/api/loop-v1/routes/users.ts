@@ -6,14 +6,14 @@ import type { LoopApp, LoopDeps } from '../context.js';
 import { encodeId } from '../ids.js';
 import { readString } from '../parse.js';
 import { presentEmployee, presentGuestUser } from '../presenters.js';
-import { AuthQuery, Hex24, StringOrNumber, Success, UserSchema, VersionParams, errorResponses } from '../schemas.js';
+import { AuthQuery, Hex24, KeyOrNumber, KeyString, MAX_KEY_LENGTH, Success, UserSchema, VersionParams, errorResponses } from '../schemas.js';
 import { resolveLocation } from './resolve.js';
 
 const CreateUserBody = Type.Object({
-  username: Type.String({ minLength: 1 }),
+  username: Type.String({ minLength: 1, maxLength: MAX_KEY_LENGTH }),
   name: Type.Optional(Type.String()),
-  email: Type.Optional(Type.String()),
-  sms: Type.Optional(StringOrNumber),
+  email: Type.Optional(KeyString),
+  sms: Type.Optional(KeyOrNumber),
   permissions: Type.Optional(Type.Array(Type.String())),
   locations: Type.Optional(Type.Array(Type.String(), { description: 'location ids (or shortcodes) the user is subscribed to' })),
 });
