@@ -8,6 +8,7 @@ import { containsNul } from '../api/http/nul.js';
 import { badRequest } from '../core/shared/errors.js';
 import { loopFace } from '../api/loop-v1/index.js';
 import { adminApi } from '../api/admin/index.js';
+import { looponFace } from '../api/loopon/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -63,8 +64,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: database.dialect });
   });
 
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: 'not_found', message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` });
+  });
+
   const deps = { db: database.db, config };
   await app.register(loopFace, deps);
+  await app.register(looponFace, deps);
   await app.register(adminApi, deps);
   return app;
 }

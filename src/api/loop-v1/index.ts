@@ -30,56 +30,63 @@ export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<vo
     security: [{ authToken: [] }],
   });
 
-  // curl --data without -H Content-Type sends JSON as a form; Loop clients do this, so accept it.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body).trim();
-    if (text === '') return done(null, {});
-    if (text.startsWith('{')) {
-      try {
-        return done(null, JSON.parse(text));
-      } catch {
-        return done(new AppError('bad_request', 400, 'Request body is not valid JSON'), undefined);
-      }
-    }
-    done(null, Object.fromEntries(new URLSearchParams(text)));
-  });
-
-  app.setErrorHandler((err, request, reply) => {
-    const appError = toAppError(err, request);
-    sendError(reply, appError, { status: 'Error', code: appError.code, message: appError.message });
-  });
-  app.setNotFoundHandler({ prefixTrailingSlash: 'both' } as any, (request, reply) => {
-    sendError(reply, new AppError('not_found', 404, `No such endpoint: ${request.method} ${request.url.split('?')[0]}`), {
-      status: 'Error',
-      code: 'not_found',
-      message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`,
-    });
-  });
-
+  // Everything of the face sits under its prefix, so its error and not-found handlers answer
+  // only for /loop/... and other faces keep their own.
   await app.register(
-    async (api) => {
-      // Every API route authenticates, whatever spelling of the path reached it (the router
-      // ignores case and decodes %-escapes, so a test on request.url could be bypassed).
-      // Docs and guest pages are registered outside this scope and stay public.
-      api.addHook('onRequest', async (request) => {
-        request.accountId = await authenticate(deps, request);
+    async (face) => {
+      // curl --data without -H Content-Type sends JSON as a form; Loop clients do this, so accept it.
+      face.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+        const text = String(body).trim();
+        if (text === '') return done(null, {});
+        if (text.startsWith('{')) {
+          try {
+            return done(null, JSON.parse(text));
+          } catch {
+            return done(new AppError('bad_request', 400, 'Request body is not valid JSON'), undefined);
+          }
+        }
+        done(null, Object.fromEntries(new URLSearchParams(text)));
       });
-      api.addHook('preHandler', async (request) => {
-        const { version } = request.params as { version?: string };
-        if (version?.toLowerCase() !== 'v1') throw new AppError('not_found', 404, `API version "${version}" is not supported; use v1`);
+
+      face.setErrorHandler((err, request, reply) => {
+        const appError = toAppError(err, request);
+        sendError(reply, appError, { status: 'Error', code: appError.code, message: appError.message });
       });
-      await contactRoutes(api, deps);
-      await contactEventRoutes(api, deps);
-      await loopRoutes(api, deps);
-      await configurationRoutes(api, deps);
-      await userRoutes(api, deps);
-      await inviteRoutes(api, deps);
-      await surveyRoutes(api, deps);
-      await responseRoutes(api, deps);
+      face.setNotFoundHandler({ prefixTrailingSlash: 'both' } as any, (request, reply) => {
+        sendError(reply, new AppError('not_found', 404, `No such endpoint: ${request.method} ${request.url.split('?')[0]}`), {
+          status: 'Error',
+          code: 'not_found',
+          message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`,
+        });
+      });
+
+      await face.register(
+        async (api) => {
+          // Every API route authenticates, whatever spelling of the path reached it (the router
+          // ignores case and decodes %-escapes, so a test on request.url could be bypassed).
+          // Docs and guest pages are registered outside this scope and stay public.
+          api.addHook('onRequest', async (request) => {
+            request.accountId = await authenticate(deps, request);
+          });
+          api.addHook('preHandler', async (request) => {
+            const { version } = request.params as { version?: string };
+            if (version?.toLowerCase() !== 'v1') throw new AppError('not_found', 404, `API version "${version}" is not supported; use v1`);
+          });
+          await contactRoutes(api, deps);
+          await contactEventRoutes(api, deps);
+          await loopRoutes(api, deps);
+          await configurationRoutes(api, deps);
+          await userRoutes(api, deps);
+          await inviteRoutes(api, deps);
+          await surveyRoutes(api, deps);
+          await responseRoutes(api, deps);
+        },
+        { prefix: '/api/:version' },
+      );
+      await guestPageRoutes(face, deps);
     },
-    { prefix: `${PREFIX}/api/:version` },
+    { prefix: PREFIX },
   );
-  await app.register(async (pages) => guestPageRoutes(pages, deps), { prefix: PREFIX });
 }
 
 async function authenticate(deps: LoopDeps, request: FastifyRequest): Promise<number> {
