@@ -115,6 +115,17 @@ export interface StaysTable {
   room: string | null;
   status: string;
   language: string | null;
+  booking_date: string | null;
+  checkin_date: string | null;
+  checkout_date: string | null;
+  booking_channel: string | null;
+  market_segment: string | null;
+  rate_plan: string | null;
+  loyalty_program: string | null;
+  loyalty_id: string | null;
+  loyalty_level: string | null;
+  room_category: string | null;
+  room_category_name: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -264,6 +275,149 @@ export interface AnswersTable {
   score: number | null;
 }
 
+export interface OauthClientsTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: string;
+  secret_hash: string;
+  name: string | null;
+  scopes: string; // JSON string[]
+  unit_ids: string | null; // JSON number[]; null: every unit
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface OauthTokensTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  token_hash: string;
+  scopes: string; // JSON string[]
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface StayCallbacksTable {
+  account_id: number;
+  stay_id: number;
+  client_id: number;
+  url: string;
+  auth: string; // none | basic | bearer
+  auth_token: string | null;
+  created_at: number;
+}
+
+export interface StayLinksTable {
+  id: Generated<number>;
+  account_id: number;
+  stay_id: number;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ChatSessionsTable {
+  id: Generated<number>;
+  account_id: number;
+  guest_id: number;
+  location_id: number;
+  session_key: string;
+  language: string | null;
+  created_at: number;
+}
+
+export interface ChatEventsTable {
+  id: Generated<number>;
+  account_id: number;
+  session_id: number;
+  stay_id: number | null;
+  type: string;
+  payload: string; // JSON, the event's type-specific part
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ScoreRollupsTable {
+  account_id: number;
+  location_id: number;
+  evaluation_id: number;
+  semantic_id: number;
+  day: string;
+  source: string;
+  reputation_source: string;
+  answer_count: number;
+  scored_count: number;
+  score_sum: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+}
+
+export interface ReviewQuestionsTable {
+  id: Generated<number>;
+  account_id: number;
+  key: string;
+  description: string;
+  answer_type: string; // number | text | enum
+  answer_values: string | null; // JSON string[]
+}
+
+export interface ReviewsTable {
+  id: Generated<number>;
+  account_id: number;
+  location_id: number;
+  external_id: string | null;
+  issue_id: number | null;
+  review_date: string;
+  stay_date: string | null;
+  channel: string;
+  language: string | null;
+  title: string | null;
+  text: string | null;
+  rating_raw: number | null;
+  rating_normalized: number | null;
+  respondable: number;
+  management_response_date: string | null;
+  travel_composition: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ReviewRatingsTable {
+  id: Generated<number>;
+  account_id: number;
+  review_id: number;
+  question_id: number;
+  score_raw: number | null;
+  score_normalized: number | null;
+  text: string | null;
+}
+
+export interface ReputationSnapshotsTable {
+  account_id: number;
+  location_id: number;
+  day: string;
+  source: string; // '' = all sources
+  rank: number | null;
+  rank_of: number | null;
+  score: number | null;
+  normalized_score: number | null;
+}
+
+export interface CompetitiveSetsTable {
+  id: Generated<number>;
+  account_id: number;
+  location_id: number;
+  name: string;
+}
+
+export interface CompetitiveSetMembersTable {
+  account_id: number;
+  set_id: number;
+  location_id: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   credentials: CredentialsTable;
@@ -285,6 +439,19 @@ export interface Database {
   question_options: QuestionOptionsTable;
   answer_documents: AnswerDocumentsTable;
   answers: AnswersTable;
+  oauth_clients: OauthClientsTable;
+  oauth_tokens: OauthTokensTable;
+  stay_callbacks: StayCallbacksTable;
+  stay_links: StayLinksTable;
+  chat_sessions: ChatSessionsTable;
+  chat_events: ChatEventsTable;
+  score_rollups: ScoreRollupsTable;
+  review_questions: ReviewQuestionsTable;
+  reviews: ReviewsTable;
+  review_ratings: ReviewRatingsTable;
+  reputation_snapshots: ReputationSnapshotsTable;
+  competitive_sets: CompetitiveSetsTable;
+  competitive_set_members: CompetitiveSetMembersTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -306,3 +473,9 @@ export type Question = Selectable<QuestionsTable>;
 export type QuestionOption = Selectable<QuestionOptionsTable>;
 export type AnswerDocument = Selectable<AnswerDocumentsTable>;
 export type Answer = Selectable<AnswersTable>;
+export type OauthClient = Selectable<OauthClientsTable>;
+export type ChatSession = Selectable<ChatSessionsTable>;
+export type ChatEvent = Selectable<ChatEventsTable>;
+export type Review = Selectable<ReviewsTable>;
+export type ReviewQuestion = Selectable<ReviewQuestionsTable>;
+export type ReputationSnapshot = Selectable<ReputationSnapshotsTable>;

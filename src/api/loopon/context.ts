@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../../config/config.js';
+import type { Db } from '../../db/database.js';
+import type { AccessGrant } from '../../core/accounts/oauth.js';
+
+export interface LooponDeps {
+  db: Db;
+  config: Config;
+}
+
+export type LooponApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+/** The scopes of the Loopon Public API. */
+export const LOOPON_SCOPES = ['basic', 'read_scores', 'read_answers', 'manage_stays', 'chat_sessions', 'read_public_reviews'] as const;
+export type LooponScope = (typeof LOOPON_SCOPES)[number];
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** what the Loopon access token allows (set by the Loopon face's auth hook) */
+    grant: AccessGrant;
+  }
+}
+
+export const looponBaseUrl = (config: Config) => `${config.publicUrl}/loopon/public`;
+export const looponTokenUrl = (config: Config) => `${config.publicUrl}/loopon/oauth2/token`;

@@ -1,0 +1,77 @@
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { accessGrantForToken, OAuthError, type AccessGrant } from '../../core/accounts/oauth.js';
+import { AppError, badRequest, unauthorized } from '../../core/shared/errors.js';
+import { sendError, toAppError } from '../http/errors.js';
+import { registerFaceDocs } from '../http/openapi.js';
+import { looponBaseUrl, type LooponDeps } from './context.js';
+import { tokenRoutes } from './routes/token.js';
+import { unitRoutes } from './routes/units.js';
+
+const PREFIX = '/loopon';
+/** API versions this face speaks (the VERSION header); absent means the latest. */
+const SUPPORTED_VERSIONS = [1];
+
+/**
+ * The Loopon Public API under /loopon: the token endpoint at /loopon/oauth2/token and the API
+ * at /loopon/public, authenticated with OAuth 2 bearer tokens carrying Loopon's scopes.
+ */
+export async function looponFace(app: FastifyInstance, deps: LooponDeps): Promise<void> {
+  await registerFaceDocs(app, {
+    prefix: PREFIX,
+    title: 'Openstay: Loopon Public API',
+    description: 'The Loopon Public API as served by Openstay: OAuth 2 client credentials at /oauth2/token, the API under /public.',
+    serverUrl: `${deps.config.publicUrl}${PREFIX}`,
+    securitySchemes: {
+      oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: `${deps.config.publicUrl}${PREFIX}/oauth2/token`, scopes: {} } } },
+    },
+    security: [{ oauth2: [] }],
+  });
+
+  await app.register(
+    async (face) => {
+      await face.register(formbody);
+      face.setErrorHandler((err, request, reply) => {
+        const appError = toAppError(err, request);
+        if (appError instanceof OAuthError) {
+          if (appError.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Basic realm="loopon"');
+          return sendError(reply, appError, { error: appError.oauthCode, error_description: appError.message });
+        }
+        sendError(reply, appError, { error: appError.code, message: appError.message });
+      });
+      face.setNotFoundHandler((request, reply) => {
+        const message = `No such endpoint: ${request.method} ${request.url.split('?')[0]}`;
+        sendError(reply, new AppError('not_found', 404, message), { error: 'not_found', message });
+      });
+      await tokenRoutes(face, deps);
+      await face.register(
+        async (api) => {
+          api.addHook('onRequest', async (request) => {
+            checkVersion(request);
+            request.grant = await authenticate(deps, request);
+          });
+          await unitRoutes(api, deps);
+        },
+        { prefix: '/public' },
+      );
+    },
+    { prefix: PREFIX },
+  );
+}
+
+function checkVersion(request: FastifyRequest): void {
+  const raw = request.headers.version;
+  if (raw === undefined) return;
+  const text = Array.isArray(raw) ? raw[0] : raw;
+  if (!/^\d+$/.test(text.trim())) throw badRequest('VERSION header must be an integer');
+  if (!SUPPORTED_VERSIONS.includes(Number(text))) throw badRequest(`API version ${text} is not supported (supported: ${SUPPORTED_VERSIONS.join(', ')})`);
+}
+
+async function authenticate(deps: LooponDeps, request: FastifyRequest): Promise<AccessGrant> {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match) throw unauthorized('Authorization: Bearer <access token> header is required');
+  const grant = await accessGrantForToken(deps.db, match[1]);
+  if (!grant) throw unauthorized('access token is invalid, expired or revoked');
+  return grant;
+}

@@ -1,0 +1,22 @@
+import type { Evaluation, Location } from '../../db/schema.js';
+import { parseJson, pickText, type I18nText } from '../../core/shared/json.js';
+
+/* Plain functions rendering rows in the Loopon Public API's shapes (integer ids). */
+
+export function unitName(location: Location): string {
+  return pickText(parseJson<I18nText>(location.title, {}));
+}
+
+/** A unit; `withPropertyCode` is false for units shown inside competitive sets (basic scope rule). */
+export function presentUnit(location: Location, withPropertyCode = true) {
+  return {
+    unitId: location.id,
+    propertyCode: withPropertyCode ? location.property_code : null,
+    name: unitName(location),
+    defaultEvaluationId: location.default_evaluation_id,
+  };
+}
+
+export function presentEvaluation(evaluation: Evaluation, defaultEvaluationId: number | null) {
+  return { evaluationId: evaluation.id, name: evaluation.name, isDefault: evaluation.id === defaultEvaluationId };
+}

@@ -1,0 +1,138 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Db } from '../../db/database.js';
+import type { OauthClient } from '../../db/schema.js';
+import { AppError, badRequest } from '../shared/errors.js';
+import { parseJson } from '../shared/json.js';
+import { hashToken, randomToken } from '../shared/tokens.js';
+
+/*
+ * OAuth 2 client-credentials grant, shared by every face that speaks OAuth (Loopon now, the
+ * Contacts API later). Clients and tokens belong to an account; secrets and tokens are stored as
+ * SHA-256 digests. A token carries a subset of its client's scopes and expires after an hour.
+ */
+
+export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+/** An RFC 6749 section 5.2 error: rendered as {error, error_description} by the token endpoint. */
+export class OAuthError extends AppError {
+  constructor(readonly oauthCode: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope', status: number, message: string) {
+    super(oauthCode, status, message);
+  }
+}
+
+export interface NewClient {
+  name?: string | null;
+  scopes: string[];
+  /** units (location ids) the client may use; undefined or null: every unit of the account */
+  unitIds?: number[] | null;
+}
+
+/** Registers an API client; its secret is returned here only. */
+export async function createOauthClient(
+  db: Db,
+  accountId: number,
+  input: NewClient,
+  knownScopes: readonly string[],
+): Promise<{ client: OauthClient; clientSecret: string }> {
+  const scopes = [...new Set(input.scopes.map((s) => s.trim()).filter(Boolean))];
+  if (scopes.length === 0) throw badRequest('a client needs at least one scope');
+  const unknown = scopes.filter((s) => !knownScopes.includes(s));
+  if (unknown.length) throw badRequest(`unknown scope(s): ${unknown.join(', ')} (known: ${knownScopes.join(', ')})`);
+  if (input.unitIds) {
+    const found = await db.selectFrom('locations').select('id').where('account_id', '=', accountId).where('id', 'in', input.unitIds.length ? input.unitIds : [0]).execute();
+    const missing = input.unitIds.filter((id) => !found.some((f) => f.id === id));
+    if (missing.length) throw badRequest(`unknown unit(s): ${missing.join(', ')}`);
+  }
+  const clientSecret = randomToken(40);
+  const client = await db
+    .insertInto('oauth_clients')
+    .values({
+      account_id: accountId,
+      client_id: randomToken(24).toLowerCase(),
+      secret_hash: hashToken(clientSecret),
+      name: input.name ?? null,
+      scopes: JSON.stringify(scopes),
+      unit_ids: input.unitIds ? JSON.stringify([...new Set(input.unitIds)]) : null,
+      created_at: Date.now(),
+      revoked_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { client, clientSecret };
+}
+
+export function clientScopes(client: Pick<OauthClient, 'scopes'>): string[] {
+  return parseJson<string[]>(client.scopes, []);
+}
+
+export function clientUnitIds(client: Pick<OauthClient, 'unit_ids'>): number[] | null {
+  return client.unit_ids === null ? null : parseJson<number[]>(client.unit_ids, []);
+}
+
+/**
+ * The client-credentials grant: checks the client, narrows the requested scopes (none requested:
+ * every scope granted to the client) and issues a bearer token.
+ */
+export async function grantClientCredentials(
+  db: Db,
+  clientId: string,
+  clientSecret: string,
+  requestedScope: string | undefined,
+): Promise<{ accessToken: string; expiresIn: number; scopes: string[] }> {
+  const client = await db.selectFrom('oauth_clients').selectAll().where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
+  const given = Buffer.from(hashToken(clientSecret));
+  if (!client || !timingSafeEqual(Buffer.from(client.secret_hash), given)) {
+    throw new OAuthError('invalid_client', 401, 'client authentication failed');
+  }
+  const granted = clientScopes(client);
+  const requested = requestedScope?.trim() ? [...new Set(requestedScope.trim().split(/\s+/))] : granted;
+  const refused = requested.filter((s) => !granted.includes(s));
+  if (refused.length) throw new OAuthError('invalid_scope', 400, `scope not granted to this client: ${refused.join(' ')}`);
+  const accessToken = randomToken(48);
+  const now = Date.now();
+  await db
+    .insertInto('oauth_tokens')
+    .values({
+      account_id: client.account_id,
+      client_id: client.id,
+      token_hash: hashToken(accessToken),
+      scopes: JSON.stringify(requested),
+      created_at: now,
+      expires_at: now + ACCESS_TOKEN_TTL_SECONDS * 1000,
+      revoked_at: null,
+    })
+    .execute();
+  return { accessToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS, scopes: requested };
+}
+
+export interface AccessGrant {
+  accountId: number;
+  clientId: number;
+  scopes: string[];
+  /** null: every unit of the account */
+  unitIds: number[] | null;
+}
+
+/** What a live access token allows, or undefined for an unknown, expired or revoked one. */
+export async function accessGrantForToken(db: Db, token: string): Promise<AccessGrant | undefined> {
+  const row = await db
+    .selectFrom('oauth_tokens')
+    .innerJoin('oauth_clients', 'oauth_clients.id', 'oauth_tokens.client_id')
+    .select(['oauth_tokens.account_id', 'oauth_tokens.client_id', 'oauth_tokens.scopes', 'oauth_tokens.expires_at', 'oauth_clients.unit_ids'])
+    .where('oauth_tokens.token_hash', '=', hashToken(token))
+    .where('oauth_tokens.revoked_at', 'is', null)
+    .where('oauth_clients.revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row || row.expires_at <= Date.now()) return undefined;
+  return { accountId: row.account_id, clientId: row.client_id, scopes: parseJson<string[]>(row.scopes, []), unitIds: clientUnitIds(row) };
+}
+
+/** Revokes a client and every token it was issued. */
+export async function revokeOauthClient(db: Db, accountId: number, clientId: string): Promise<boolean> {
+  const now = Date.now();
+  const client = await db.selectFrom('oauth_clients').select('id').where('account_id', '=', accountId).where('client_id', '=', clientId).executeTakeFirst();
+  if (!client) return false;
+  await db.updateTable('oauth_clients').set({ revoked_at: now }).where('id', '=', client.id).execute();
+  await db.updateTable('oauth_tokens').set({ revoked_at: now }).where('client_id', '=', client.id).where('revoked_at', 'is', null).execute();
+  return true;
+}
