@@ -68,3 +68,34 @@ describe.each(dialects())('openstay CLI on %s', (dialect) => {
     expect(res.stderr).toContain('usage: openstay');
   });
 });
+
+describe.each(dialects())('openstay client create on %s', (dialect) => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    env = { DATABASE_URL: database.url, PUBLIC_URL: 'http://hotel.test:8080' };
+    expect((await runCli(['account', 'create', 'seahotels'], env)).code).toBe(0);
+  });
+  afterAll(async () => database?.destroy());
+
+  it('prints client_id and client_secret once, with the granted scopes', async () => {
+    const res = await runCli(['client', 'create', '--account', 'seahotels', '--scopes', 'basic read_scores', '--json'], env);
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out).toMatchObject({ account: 'seahotels', scopes: ['basic', 'read_scores'], tokenUrl: 'http://hotel.test:8080/loopon/oauth2/token' });
+    const row = await database.db.selectFrom('oauth_clients').selectAll().where('client_id', '=', out.clientId).executeTakeFirstOrThrow();
+    expect(row.secret_hash).not.toContain(out.clientSecret);
+  });
+
+  it('refuses unknown scopes, accounts and units, and missing options, with exit code 2', async () => {
+    const scope = await runCli(['client', 'create', '--account', 'seahotels', '--scopes', 'basic fly'], env);
+    expect(scope.code).toBe(2);
+    expect(scope.stderr).toContain('unknown scope');
+    expect((await runCli(['client', 'create', '--account', 'seahotels'], env)).code).toBe(2);
+    expect((await runCli(['client', 'create', '--account', 'seahotels', '--scopes', 'basic', '--units', '999999'], env)).code).toBe(2);
+    const account = await runCli(['client', 'create', '--account', 'nobody', '--scopes', 'basic'], env);
+    expect(account.code).toBe(1);
+    expect(account.stderr).toContain('not found');
+  });
+});

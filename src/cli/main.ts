@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { isAppError } from '../core/shared/errors.js';
 import { accountCreateCommand } from './account-create.js';
+import { clientCreateCommand, UsageError } from './client-create.js';
 import { demoCommand } from './demo.js';
 import { migrateCommand } from './migrate.js';
 import { serve } from '../server/serve.js';
@@ -13,6 +14,8 @@ commands:
   migrate                                 apply database migrations
   account create <slug> [--name NAME] [--json]
                                           create an account and print its credentials
+  client create --account SLUG --scopes "basic read_scores ..." [--units ID,ID] [--name NAME] [--json]
+                                          register an OAuth API client (Loopon face) and print its secret once
   demo [--json]                           create (or refresh) the demo account from the spec examples
 
 Every command reads DATABASE_URL like the server does.`;
@@ -47,6 +50,15 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 1) return usage('account create needs exactly one <slug>');
       return accountCreateCommand(config, positionals[0], values);
     }
+    case 'client': {
+      const [sub, ...args] = rest;
+      if (sub !== 'create') return usage(`unknown client command "${sub ?? ''}"`);
+      const { values } = parseArgs({
+        args,
+        options: { account: { type: 'string' }, scopes: { type: 'string' }, units: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+      });
+      return clientCreateCommand(config, values);
+    }
     case 'demo': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
       return demoCommand(config, values);
@@ -69,7 +81,10 @@ main(process.argv.slice(2)).then(
     if (isAppError(err)) {
       console.error(`openstay: ${err.message}`);
       process.exitCode = err.status === 400 || err.status === 409 ? 2 : 1;
-    } else if (err instanceof ConfigError || (err as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    } else if (err instanceof UsageError) {
+      console.error(`openstay: ${err.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (err instanceof ConfigError || String((err as { code?: string })?.code).startsWith('ERR_PARSE_ARGS')) {
       console.error(`openstay: ${(err as Error).message}`);
       process.exitCode = 2;
     } else {
