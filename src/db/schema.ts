@@ -260,6 +260,8 @@ export interface AnswerDocumentsTable {
   response_rate: number | null;
   received_at: number;
   updated_at: number;
+  /** the importer's key (unique per account); a re-import updates the document */
+  external_id: string | null;
 }
 
 export interface AnswersTable {

@@ -52,6 +52,8 @@ export async function up(db: AnyDb): Promise<void> {
     await db.schema.alterTable('stays').addColumn(column, 'text').execute();
   }
   await db.schema.createIndex('stays_account_booking').on('stays').columns(['account_id', 'location_id', 'booking_reference']).execute();
+  // Registrations match a guest's stay by e-mail or mobile + check-in + check-out at the unit.
+  await db.schema.createIndex('stays_account_dates').on('stays').columns(['account_id', 'location_id', 'checkin_date', 'checkout_date']).execute();
 
   await db.schema
     .createTable('stay_callbacks')
@@ -72,6 +74,8 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('created_at', instant, (c) => c.notNull())
     .addColumn('expires_at', instant, (c) => c.notNull())
     .execute();
+  // Every registration adds a link and prunes the stay's expired ones (and cascades use it).
+  await db.schema.createIndex('stay_links_stay').on('stay_links').columns(['account_id', 'stay_id', 'expires_at']).execute();
 
   await table(db, 'chat_sessions')
     .addColumn('account_id', 'integer', accountRef)
@@ -115,6 +119,9 @@ export async function up(db: AnyDb): Promise<void> {
     .addPrimaryKeyConstraint('score_rollups_pk', ['account_id', 'location_id', 'semantic_id', 'day', 'evaluation_id', 'source', 'reputation_source'])
     .execute();
   await db.schema.createIndex('answer_documents_evaluation_updated').on('answer_documents').columns(['account_id', 'evaluation_id', 'updated_at']).execute();
+  // The key an importer gives a document, so a re-import updates it instead of adding a copy.
+  await db.schema.alterTable('answer_documents').addColumn('external_id', 'text').execute();
+  await db.schema.createIndex('answer_documents_external').unique().on('answer_documents').columns(['account_id', 'external_id']).execute();
 
   await table(db, 'review_questions')
     .addColumn('account_id', 'integer', accountRef)
@@ -150,7 +157,8 @@ export async function up(db: AnyDb): Promise<void> {
   await table(db, 'review_ratings')
     .addColumn('account_id', 'integer', accountRef)
     .addColumn('review_id', 'integer', (c) => c.notNull().references('reviews.id').onDelete('cascade'))
-    .addColumn('question_id', 'integer', (c) => c.notNull().references('review_questions.id').onDelete('cascade'))
+    // A question that ratings use cannot be deleted (guest feedback is never lost with configuration).
+    .addColumn('question_id', 'integer', (c) => c.notNull().references('review_questions.id').onDelete('no action'))
     .addColumn('score_raw', 'double precision')
     .addColumn('score_normalized', 'double precision')
     .addColumn('text', 'text')
@@ -193,7 +201,10 @@ export async function down(db: AnyDb): Promise<void> {
     await db.schema.dropTable(name).ifExists().execute();
   }
   await db.schema.dropIndex('answer_documents_evaluation_updated').ifExists().execute();
+  await db.schema.dropIndex('answer_documents_external').ifExists().execute();
+  await db.schema.alterTable('answer_documents').dropColumn('external_id').execute();
   await db.schema.dropIndex('stays_account_booking').ifExists().execute();
+  await db.schema.dropIndex('stays_account_dates').ifExists().execute();
   for (const column of [
     'booking_date', 'checkin_date', 'checkout_date', 'booking_channel', 'market_segment', 'rate_plan',
     'loyalty_program', 'loyalty_id', 'loyalty_level', 'room_category', 'room_category_name',
