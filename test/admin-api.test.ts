@@ -172,6 +172,15 @@ describe.each(dialects())('admin API on %s', (dialect) => {
           '/v1/surveys',
           '/v1/surveys/{id}',
           '/v1/surveys/{id}/question-sets',
+          '/v1/review-questions',
+          '/v1/review-questions/{id}',
+          '/v1/competitors',
+          '/v1/competitive-sets',
+          '/v1/competitive-sets/{id}',
+          '/v1/competitive-sets/{id}/members/{locationId}',
+          '/v1/imports/reviews',
+          '/v1/imports/reputation',
+          '/v1/imports/answer-documents',
         ].sort(),
       );
       const post = doc.paths['/v1/locations'].post;

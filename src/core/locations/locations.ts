@@ -8,7 +8,7 @@ import type { I18nText } from '../shared/json.js';
 export interface LocationInput {
   shortcode?: string | null;
   title?: I18nText;
-  kind?: 'location' | 'chain';
+  kind?: 'location' | 'chain' | 'competitor';
   parentId?: number | null;
   propertyCode?: string | null;
   timezone?: string | null;

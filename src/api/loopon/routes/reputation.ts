@@ -1,0 +1,152 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { findLocation, listLocations } from '../../../core/locations/locations.js';
+import { accessibleUnits, descendantsOf, listUnits, memberUnits } from '../../../core/locations/units.js';
+import { isInCompetitiveSetOf, listCompetitiveSets } from '../../../core/reputation/competitive-sets.js';
+import { isCalendarDate, normalizeSource, todayUtc } from '../../../core/reputation/fields.js';
+import { listReviewQuestions } from '../../../core/reputation/review-questions.js';
+import { listReviews } from '../../../core/reputation/reviews.js';
+import { reputationOn } from '../../../core/reputation/snapshots.js';
+import { badRequest, isAppError } from '../../../core/shared/errors.js';
+import type { Db } from '../../../db/database.js';
+import type { Location } from '../../../db/schema.js';
+import { pathId, requireScope, unitFor } from '../access.js';
+import type { LooponApp, LooponDeps } from '../context.js';
+import { presentUnit } from '../presenters.js';
+import { UnitIdParams, errors } from '../schemas.js';
+import { presentResult, presentReview, presentReviewQuestion } from './reputation-presenters.js';
+import { ReputationQuery, ReviewQuestionSchema, ReviewSchema, ReviewsQuery, UnitReputationSchema } from './reputation-schemas.js';
+
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
+
+interface ReviewUnit {
+  location: Location;
+  withPropertyCode: boolean;
+}
+
+/** Both scopes Online Reputation needs: basic (any use of the API) and read_public_reviews. */
+function requireReviewScopes(request: FastifyRequest): void {
+  requireScope(request, 'basic');
+  requireScope(request, 'read_public_reviews');
+}
+
+/**
+ * The units whose reviews a request may read: the unit (with everything below it, for a chain),
+ * or a property in a competitive set of a unit the client may use (shown without property code).
+ */
+async function reviewUnits(db: Db, request: FastifyRequest, unitId: string): Promise<Map<number, ReviewUnit>> {
+  try {
+    const { unit, units } = await unitFor(db, request, unitId);
+    const all = unit.kind === 'chain' ? [unit, ...descendantsOf(units, unit.id)] : [unit];
+    return new Map(all.map((location) => [location.id, { location, withPropertyCode: true }]));
+  } catch (err) {
+    if (!isAppError(err) || (err.status !== 403 && err.status !== 404)) throw err;
+    const id = pathId(unitId, 'unit');
+    const accountId = request.grant.accountId;
+    const owners = accessibleUnits(await listUnits(db, accountId), request.grant.unitIds).map((u) => u.id);
+    const location = await findLocation(db, accountId, id);
+    if (!location || location.kind === 'chain' || !(await isInCompetitiveSetOf(db, accountId, id, owners))) throw err;
+    return new Map([[id, { location, withPropertyCode: false }]]);
+  }
+}
+
+function readPageNumber(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = /^\d{1,9}$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw badRequest(`${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** Online Reputation: review questions, reviews and the daily reputation score with competitive sets. */
+export async function reputationRoutes(app: LooponApp, { db }: LooponDeps): Promise<void> {
+  app.get(
+    '/units/:unitId/review-questions',
+    {
+      schema: {
+        summary: 'List the review questions reviews can have ratings for',
+        params: UnitIdParams,
+        response: { 200: Type.Array(ReviewQuestionSchema), ...errors(403, 404) },
+      },
+    },
+    async (request) => {
+      requireReviewScopes(request);
+      await reviewUnits(db, request, request.params.unitId);
+      return (await listReviewQuestions(db, request.grant.accountId)).map(presentReviewQuestion);
+    },
+  );
+
+  app.get(
+    '/units/:unitId/reviews',
+    {
+      schema: {
+        summary: 'List the reviews of a unit (of every unit below a chain) updated in a date window',
+        description:
+          'Chronological by reviewDate (most recent last). from: reviewDate or managementResponseDate on or after it; ' +
+          'to (default today): reviewDate and managementResponseDate on or before it. Paging: pageId from 0, pageSize (default 100, at most 1000).',
+        params: UnitIdParams,
+        querystring: ReviewsQuery,
+        response: { 200: Type.Array(ReviewSchema), ...errors(400, 403, 404) },
+      },
+    },
+    async (request) => {
+      requireReviewScopes(request);
+      const units = await reviewUnits(db, request, request.params.unitId);
+      const query = request.query;
+      const from = query.from ?? query.since ?? null;
+      if (from !== null && !isCalendarDate(from)) throw badRequest('The since date has an invalid format');
+      const to = query.to ?? todayUtc();
+      if (!isCalendarDate(to)) throw badRequest('The to date has an invalid format');
+      const pageId = readPageNumber(query.pageId, 'pageId', 0, 0, 100_000_000);
+      const pageSize = readPageNumber(query.pageSize, 'pageSize', DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+      const reviews = await listReviews(db, request.grant.accountId, {
+        locationIds: [...units.keys()],
+        from,
+        to,
+        offset: pageId * pageSize,
+        limit: pageSize,
+      });
+      return reviews.map((r) => presentReview(r, units.get(r.review.location_id)!));
+    },
+  );
+
+  app.get(
+    '/units/:unitId/reputation',
+    {
+      schema: {
+        summary: 'Get the online reputation of a unit (of every unit in a chain) on a day, with its competitive sets',
+        description: 'Always an array: one entry for a unit, one per property for a chain. Without source, the average of all sources.',
+        params: UnitIdParams,
+        querystring: ReputationQuery,
+        response: { 200: Type.Array(UnitReputationSchema), ...errors(400, 403, 404) },
+      },
+    },
+    async (request) => {
+      requireReviewScopes(request);
+      const accountId = request.grant.accountId;
+      const { unit, units } = await unitFor(db, request, request.params.unitId);
+      const date = request.query.date ?? todayUtc();
+      if (!isCalendarDate(date)) throw badRequest('The date has an invalid format');
+      const source = request.query.source === undefined ? null : normalizeSource(request.query.source) || null;
+
+      const subjects = memberUnits(units, unit);
+      const sets = await listCompetitiveSets(db, accountId, subjects.map((u) => u.id));
+      const byId = new Map((sets.length ? await listLocations(db, accountId) : subjects).map((l) => [l.id, l]));
+      const ids = [...subjects.map((u) => u.id), ...sets.flatMap((s) => s.memberIds)];
+      const results = await reputationOn(db, accountId, ids, date, source);
+      return subjects.map((subject) => ({
+        unit: presentUnit(subject),
+        result: presentResult(results.get(subject.id), date),
+        competitiveSets: sets
+          .filter((s) => s.set.location_id === subject.id)
+          .map(({ set, memberIds }) => ({
+            competitiveSetId: set.id,
+            name: set.name,
+            units: memberIds
+              .filter((id) => byId.has(id))
+              .map((id) => ({ unit: presentUnit(byId.get(id)!, false), result: presentResult(results.get(id), date) })),
+          })),
+      }));
+    },
+  );
+}

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { Config } from '../config/config.js';
+import { findAccountBySlug } from '../core/accounts/accounts.js';
+import { importAnswerDocuments } from '../core/feedback/import-answer-documents.js';
+import { importReputation } from '../core/reputation/import-reputation.js';
+import { importReviews } from '../core/reputation/import-reviews.js';
+import type { ImportProblem, ImportProgress, ImportRecord, ImportResult } from '../core/shared/import.js';
+import type { Db } from '../db/database.js';
+import { withDatabase } from './with-database.js';
+
+/*
+ * `openstay import <kind> <file> --account <slug> [--json]`: streams a JSON-lines file into an
+ * account through the same importers as the admin API. Exit 0 when every line was imported, 1
+ * when some failed (they are listed), 2 for bad usage.
+ */
+
+export const IMPORT_KINDS = ['reviews', 'reputation', 'answer-documents'] as const;
+type ImportKind = (typeof IMPORT_KINDS)[number];
+type Records = AsyncIterable<ImportRecord | ImportProblem>;
+type Importer = (db: Db, accountId: number, records: Records, onProgress?: ImportProgress) => Promise<ImportResult>;
+
+const USAGE = `usage: openstay import <kind> <file> --account <slug> [--json]
+kinds: ${IMPORT_KINDS.join(', ')}   (record formats: docs/import.md)`;
+
+const IMPORTERS: Record<ImportKind, Importer> = {
+  reviews: importReviews,
+  reputation: importReputation,
+  'answer-documents': importAnswerDocuments,
+};
+
+/** The records of a JSON-lines file, read line by line (never the whole file at once). */
+export async function* readJsonLinesFile(file: string): AsyncGenerator<ImportRecord | ImportProblem> {
+  const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of lines) {
+    line += 1;
+    const raw = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
+    if (!raw) continue;
+    try {
+      yield { line, value: JSON.parse(raw) };
+    } catch {
+      yield { line, message: 'not valid JSON' };
+    }
+  }
+}
+
+/** Non-blank lines of a file: the total the progress bar counts towards. */
+async function countRecords(file: string): Promise<number> {
+  let count = 0;
+  const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const text of lines) if (text.trim()) count += 1;
+  return count;
+}
+
+/** One progress line: bar, lines handled of total, percentage and rate. */
+export function renderProgress(handled: number, total: number, elapsedMs: number, width = 30): string {
+  const fraction = total > 0 ? Math.min(1, handled / total) : 1;
+  const filled = Math.round(fraction * width);
+  const rate = elapsedMs > 0 ? Math.round((handled * 1000) / elapsedMs) : 0;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${handled}/${total} lines ${Math.floor(fraction * 100)}% ${rate} lines/s`;
+}
+
+/** Redraws the progress line on a terminal, at most ten times a second. */
+export class ProgressBar {
+  private last = 0;
+  private readonly started = Date.now();
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    private readonly total: number,
+  ) {}
+
+  update(handled: number, force = false): void {
+    const now = Date.now();
+    if (!force && now - this.last < 100) return;
+    this.last = now;
+    this.out.write(`\r${renderProgress(handled, this.total, now - this.started)}\x1b[K`);
+  }
+
+  done(handled: number): void {
+    this.update(handled, true);
+    this.out.write('\n');
+  }
+}
+
+function usage(message: string): number {
+  console.error(`openstay: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+/** Runs `openstay import`; `args` are the words after "import". */
+export async function importCommand(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { account: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+  const [kind, file, ...extra] = positionals;
+  if (!kind || !file || extra.length) return usage('import needs a <kind> and a <file>');
+  if (!(IMPORT_KINDS as readonly string[]).includes(kind)) return usage(`unknown import kind "${kind}"`);
+  if (!values.account) return usage('import needs --account <slug>');
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return usage(`cannot read file "${file}"`);
+
+  const importer = IMPORTERS[kind as ImportKind];
+  const started = Date.now();
+  const outcome = await withDatabase(config, async (db) => {
+    const account = await findAccountBySlug(db, values.account!);
+    if (!account) return undefined;
+    const bar = process.stderr.isTTY ? new ProgressBar(process.stderr, await countRecords(file)) : undefined;
+    const result = await importer(db, account.id, readJsonLinesFile(file), (handled) => bar?.update(handled));
+    bar?.done(result.imported + result.failed.length);
+    return result;
+  });
+  if (!outcome) return usage(`no account with slug "${values.account}"`);
+
+  const result = outcome;
+  const handled = result.imported + result.failed.length;
+  if (values.json) {
+    console.log(JSON.stringify({ kind, file, imported: result.imported, failed: result.failed }));
+  } else {
+    for (const problem of result.failed) console.error(`line ${problem.line}: ${problem.message}`);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`${kind}: imported ${result.imported} of ${handled} lines, ${result.failed.length} failed (${seconds}s)`);
+  }
+  return result.failed.length ? 1 : 0;
+}

@@ -1,0 +1,105 @@
+import type { Db } from '../../db/database.js';
+import type { ReputationSnapshot } from '../../db/schema.js';
+
+/*
+ * Reputation snapshots: a unit's online reputation at the end of a day, per review source, plus
+ * optionally an all-sources row (source ''). Without a stored all-sources row, the all-sources
+ * figures are the average of that day's per-source rows.
+ */
+
+/** The source name of the all-sources row. */
+export const ALL_SOURCES = '';
+
+export interface SnapshotInput {
+  locationId: number;
+  day: string;
+  /** '' for all sources */
+  source: string;
+  rank: number | null;
+  rankOf: number | null;
+  score: number | null;
+  normalizedScore: number | null;
+}
+
+export interface ReputationResult {
+  date: string;
+  rank: number | null;
+  rankOf: number | null;
+  score: number | null;
+  normalizedScore: number | null;
+}
+
+/** Inserts or replaces snapshots (by unit, day and source); a key given twice: the last wins. */
+export async function upsertSnapshots(db: Db, accountId: number, inputs: SnapshotInput[]): Promise<void> {
+  const byKey = new Map<string, SnapshotInput>();
+  for (const s of inputs) byKey.set(`${s.locationId}\u0000${s.day}\u0000${s.source}`, s);
+  const rows = [...byKey.values()].map((s) => ({
+    account_id: accountId,
+    location_id: s.locationId,
+    day: s.day,
+    source: s.source,
+    rank: s.rank,
+    rank_of: s.rankOf,
+    score: s.score,
+    normalized_score: s.normalizedScore,
+  }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('reputation_snapshots')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.columns(['account_id', 'location_id', 'day', 'source']).doUpdateSet((eb) => ({
+          rank: eb.ref('excluded.rank'),
+          rank_of: eb.ref('excluded.rank_of'),
+          score: eb.ref('excluded.score'),
+          normalized_score: eb.ref('excluded.normalized_score'),
+        })),
+      )
+      .execute();
+  }
+}
+
+const average = (values: Array<number | null>): number | null => {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length ? present.reduce((a, b) => a + b, 0) / present.length : null;
+};
+
+/** The all-sources figures of one unit's day: the stored '' row, else the mean of its sources. */
+function allSources(day: string, rows: ReputationSnapshot[]): ReputationResult {
+  const stored = rows.find((r) => r.source === ALL_SOURCES);
+  if (stored) return fromRow(day, stored);
+  const rankOf = average(rows.map((r) => r.rank_of));
+  return {
+    date: day,
+    rank: average(rows.map((r) => r.rank)),
+    rankOf: rankOf === null ? null : Math.round(rankOf),
+    score: average(rows.map((r) => r.score)),
+    normalizedScore: average(rows.map((r) => r.normalized_score)),
+  };
+}
+
+function fromRow(day: string, row: ReputationSnapshot | undefined): ReputationResult {
+  return { date: day, rank: row?.rank ?? null, rankOf: row?.rank_of ?? null, score: row?.score ?? null, normalizedScore: row?.normalized_score ?? null };
+}
+
+/**
+ * The reputation of each unit on `day`, for one source or (source null or '') all of them. A unit
+ * without data gets a result whose figures are all null.
+ */
+export async function reputationOn(db: Db, accountId: number, locationIds: number[], day: string, source: string | null): Promise<Map<number, ReputationResult>> {
+  const out = new Map<number, ReputationResult>();
+  if (locationIds.length === 0) return out;
+  let query = db
+    .selectFrom('reputation_snapshots')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('location_id', 'in', [...new Set(locationIds)])
+    .where('day', '=', day);
+  if (source) query = query.where('source', '=', source);
+  const rows = await query.execute();
+  for (const id of locationIds) {
+    const own = rows.filter((r) => r.location_id === id);
+    out.set(id, source ? fromRow(day, own[0]) : own.length ? allSources(day, own) : fromRow(day, undefined));
+  }
+  return out;
+}
