@@ -10,6 +10,8 @@ export interface Config {
   /** host name (lower case) -> face name, e.g. loop.hotel.test -> loop */
   faceHosts: Map<string, string>;
   bodyLimit: number;
+  /** ALLOW_PRIVATE_CALLBACK_URLS: accept callback URLs on localhost and private networks (tests, labs) */
+  allowPrivateCallbackUrls: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -29,7 +31,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const faceHosts = parseFaceHosts(env.FACE_HOSTS);
   const bodyLimit = env.BODY_LIMIT ? parsePositiveInt('BODY_LIMIT', env.BODY_LIMIT) : 1024 * 1024;
-  return { port, host, databaseUrl, publicUrl, logLevel, faceHosts, bodyLimit };
+  const allowPrivateCallbackUrls = parseFlag('ALLOW_PRIVATE_CALLBACK_URLS', env.ALLOW_PRIVATE_CALLBACK_URLS);
+  return { port, host, databaseUrl, publicUrl, logLevel, faceHosts, bodyLimit, allowPrivateCallbackUrls };
 }
 
 function parsePort(raw: string | undefined): number {
@@ -45,6 +48,15 @@ function parsePositiveInt(name: string, raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer (got "${raw}")`);
   return n;
+}
+
+/** true/1/yes or false/0/no (any case); unset or empty is false. */
+function parseFlag(name: string, raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase();
+  if (!value) return false;
+  if (['true', '1', 'yes'].includes(value)) return true;
+  if (['false', '0', 'no'].includes(value)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
 }
 
 /** Normalises DATABASE_URL: unset -> sqlite:./data/openstay.db; sqlite:PATH; postgres(ql)://... */

@@ -92,3 +92,18 @@ export async function setStayStatus(db: Db, stay: Stay, status: StayStatus): Pro
   await db.updateTable('stays').set({ status, updated_at: now }).where('account_id', '=', stay.account_id).where('id', '=', stay.id).execute();
   return { ...stay, status, updated_at: now };
 }
+
+export function isStayStatus(value: unknown): value is StayStatus {
+  return typeof value === 'string' && (STAY_STATUSES as string[]).includes(value);
+}
+
+/** A stay of the account at this unit, or undefined (another unit's or account's stay is not found). */
+export async function findStayAt(db: Db, accountId: number, locationId: number, stayId: number): Promise<Stay | undefined> {
+  return db
+    .selectFrom('stays')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('location_id', '=', locationId)
+    .where('id', '=', stayId)
+    .executeTakeFirst();
+}

@@ -11,7 +11,7 @@ import type { Account, Guest, Location } from '../../../db/schema.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { decodeId, encodeId } from '../ids.js';
 import { loopPageUrl } from '../links.js';
-import { escapeHtml, page } from './html.js';
+import { escapeHtml, page } from '../../http/html.js';
 
 const title = (json: string) => pickText(parseJson<I18nText>(json, {}));
 

@@ -1,0 +1,37 @@
+import { Type } from '@sinclair/typebox';
+import { listStayChatEvents } from '../../../core/chat/chat-events.js';
+import { notFound } from '../../../core/shared/errors.js';
+import { findStayAt } from '../../../core/stays/stays.js';
+import { pathId, requireScope, unitFor } from '../access.js';
+import type { LooponApp, LooponDeps } from '../context.js';
+import { errors } from '../schemas.js';
+import { presentChatEvent } from './stays-present.js';
+import { EventsQuery, LooponEventSchema, StayParams } from './stays-schemas.js';
+
+/**
+ * GET /units/{unitId}/stays/{stayId}/events: the stay's LooponEvents, oldest first, paged by
+ * pageId (from 0) and pageSize. These are chat events, so the chat_sessions scope is required.
+ */
+export async function stayEventRoutes(app: LooponApp, { db }: LooponDeps): Promise<void> {
+  app.get(
+    '/units/:unitId/stays/:stayId/events',
+    {
+      schema: {
+        summary: 'List the events of a stay',
+        description: 'LooponEvents in chronological order (most recent last). A page past the end is an empty array.',
+        params: StayParams,
+        querystring: EventsQuery,
+        response: { 200: Type.Array(LooponEventSchema), ...errors(400, 403, 404) },
+      },
+    },
+    async (request) => {
+      requireScope(request, 'chat_sessions');
+      const { unit } = await unitFor(db, request, request.params.unitId);
+      const stay = await findStayAt(db, request.grant.accountId, unit.id, pathId(request.params.stayId, 'stay'));
+      if (!stay) throw notFound('stay');
+      const { pageId, pageSize } = request.query;
+      const events = await listStayChatEvents(db, request.grant.accountId, stay.id, { offset: pageId * pageSize, limit: pageSize });
+      return events.map(presentChatEvent);
+    },
+  );
+}
