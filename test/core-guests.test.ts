@@ -56,3 +56,24 @@ describe.each(dialects())('guests and journeys on %s', (dialect) => {
     expect((await findGuestByKey(t.db, account.id, 'loop', 'j-1'))?.id).toBe(guest.id);
   });
 });
+
+describe.each(dialects())('one person across faces on %s', (dialect) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+  });
+  afterAll(async () => t?.destroy());
+
+  it('attaches a new Loop foreignId to the guest already known by e-mail, and matches phone numbers however written', async () => {
+    const account = await createAccount(t.db, 'one-person');
+    const first = await findOrCreateGuestByContact(t.db, account.id, { email: 'simon@example.test', mobile: '+46 73-044 24 80' });
+    expect(first.guest.mobile).toBe('+46730442480');
+    const keyed = await upsertContact(t.db, account.id, { key: { source: 'loop', value: 'pms-1' }, fields: { email: 'SIMON@example.test', firstName: 'Simon' } });
+    expect(keyed.guest.id).toBe(first.guest.id);
+    expect((await findGuestByKey(t.db, account.id, 'loop', 'pms-1'))?.id).toBe(first.guest.id);
+    const byPhone = await findOrCreateGuestByContact(t.db, account.id, { mobile: '+46730442480' });
+    expect(byPhone.guest.id).toBe(first.guest.id);
+    const guests = await t.db.selectFrom('guests').select('id').where('account_id', '=', account.id).execute();
+    expect(guests).toHaveLength(1);
+  });
+});

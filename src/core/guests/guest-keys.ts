@@ -58,3 +58,12 @@ export async function deleteGuest(db: Db, accountId: number, guestId: number): P
   return Number(result.numDeletedRows) > 0;
 }
 
+
+/** Makes `key` name an existing guest (a no-op when the key is already taken). */
+export async function attachGuestKey(db: Db, accountId: number, source: string, key: string, guestId: number): Promise<void> {
+  await db
+    .insertInto('guest_keys')
+    .values({ account_id: accountId, source, key, guest_id: guestId })
+    .onConflict((oc) => oc.columns(['account_id', 'source', 'key']).doNothing())
+    .execute();
+}

@@ -36,12 +36,23 @@ export function normaliseEmail(email: string | null | undefined): string | null 
   return trimmed === '' ? null : trimmed;
 }
 
+/**
+ * Normalises a phone number so the same number matches however a face wrote it: spaces, dashes,
+ * dots and parentheses go ("+46 73-044 24 80" and "+46730442480" are one guest).
+ */
+export function normaliseMobile(mobile: string | null | undefined): string | null | undefined {
+  if (mobile === undefined || mobile === null) return mobile;
+  const compact = mobile.trim().replace(/[\s\-.()]/g, '');
+  return compact === '' ? null : compact;
+}
+
 function changes(fields: GuestFields, current?: Guest): Updateable<GuestsTable> {
   const out: Record<string, unknown> = {};
   for (const [field, column] of COLUMNS) {
     let value = fields[field];
     if (value === undefined) continue;
     if (field === 'email') value = normaliseEmail(value as string | null);
+    if (field === 'mobile') value = normaliseMobile(value as string | null);
     out[column] = value === '' ? null : value;
   }
   // A full name is derived from first and last name when only those are known.
@@ -96,7 +107,7 @@ export async function findGuestsByContact(
   by: { email?: string | null; mobile?: string | null },
 ): Promise<Guest[]> {
   const email = normaliseEmail(by.email);
-  const mobile = by.mobile?.trim() || null;
+  const mobile = normaliseMobile(by.mobile) ?? null;
   if (!email && !mobile) return [];
   return db
     .selectFrom('guests')
@@ -113,7 +124,7 @@ export async function findGuestsByContact(
  */
 export async function findOrCreateGuestByContact(db: Db, accountId: number, fields: GuestFields): Promise<{ guest: Guest; created: boolean }> {
   const email = normaliseEmail(fields.email);
-  const mobile = fields.mobile?.trim() || null;
+  const mobile = normaliseMobile(fields.mobile) ?? null;
   let existing: Guest | undefined;
   if (email) existing = (await findGuestsByContact(db, accountId, { email }))[0];
   if (!existing && mobile) existing = (await findGuestsByContact(db, accountId, { mobile }))[0];
