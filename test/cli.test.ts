@@ -51,7 +51,12 @@ describe.each(dialects())('openstay CLI on %s', (dialect) => {
     const demos = await database.db.selectFrom('accounts').select('id').where('slug', '=', 'demo').execute();
     expect(demos).toHaveLength(1);
     const locations = await database.db.selectFrom('locations').select('shortcode').where('account_id', '=', demos[0].id).execute();
-    expect(locations.map((l) => l.shortcode).sort()).toEqual(['1100', '1200', '1300']);
+    expect(locations.map((l) => l.shortcode).sort()).toEqual(
+      ['1100', '1200', '1300', 'X01', 'X02', 'X03', 'comp-eggers', 'comp-gothia', 'comp-post', 'kattegat-gourmet', 'sea-hotels'].sort(),
+    );
+    expect(second.loopon.units).toEqual(out.loopon.units);
+    expect(Object.keys(out.loopon.unitsByExampleId).sort()).toEqual(['1203', '1204', '1281', '1282', '1601']);
+    expect(second.loopon.clientId).not.toBe(out.loopon.clientId);
     expect(await accountIdForToken(database.db, 'loop', second.loop.authToken)).toBe(demos[0].id);
   });
 

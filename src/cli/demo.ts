@@ -1,24 +1,36 @@
 import type { Config } from '../config/config.js';
+import { createOauthClient } from '../core/accounts/oauth.js';
 import { ensureDemoAccount } from '../core/demo/seed-demo.js';
 import { presentDemoForLoop } from '../api/loop-v1/demo.js';
+import { presentDemoForLoopon } from '../api/loopon/demo.js';
+import { LOOPON_SCOPES } from '../api/loopon/context.js';
 import { withDatabase } from './with-database.js';
 
 /** `openstay demo`: the demo account and what a client needs to call each face against it. */
 export async function demoCommand(config: Config, opts: { json?: boolean }): Promise<number> {
-  const demo = await withDatabase(config, (db) => ensureDemoAccount(db));
+  const demo = await withDatabase(config, async (db) => {
+    const seeded = await ensureDemoAccount(db);
+    // A new client each run: a secret is only known when it is made.
+    const { client, clientSecret } = await createOauthClient(db, seeded.account.id, { name: 'openstay demo', scopes: [...LOOPON_SCOPES] }, LOOPON_SCOPES);
+    return { ...seeded, looponClient: { clientId: client.client_id, clientSecret } };
+  });
   const out = {
     account: demo.account.slug,
     admin: { baseUrl: `${config.publicUrl}/admin/v1`, token: demo.adminToken },
     loop: presentDemoForLoop(config, demo.loopToken, demo.ids),
+    loopon: presentDemoForLoopon(config, demo.looponClient, demo.looponUnits),
   };
   if (opts.json) {
     console.log(JSON.stringify(out));
     return 0;
   }
   console.log(`demo account "${out.account}" is ready.`);
-  console.log(`admin API: ${out.admin.baseUrl}  (Authorization: Bearer ${out.admin.token})`);
-  console.log(`Loop API:  ${out.loop.baseUrl}  (authToken=${out.loop.authToken})`);
-  console.log(`try:       curl '${out.loop.baseUrl}/api/v1/locations?authToken=${out.loop.authToken}'`);
-  console.log(`ids:       ${JSON.stringify(out.loop.ids)}`);
+  console.log(`admin API:  ${out.admin.baseUrl}  (Authorization: Bearer ${out.admin.token})`);
+  console.log(`Loop API:   ${out.loop.baseUrl}  (authToken=${out.loop.authToken})`);
+  console.log(`  try:      curl '${out.loop.baseUrl}/api/v1/locations?authToken=${out.loop.authToken}'`);
+  console.log(`  ids:      ${JSON.stringify(out.loop.ids)}`);
+  console.log(`Loopon API: ${out.loopon.baseUrl}  (token: ${out.loopon.tokenUrl})`);
+  console.log(`  client:   client_id=${out.loopon.clientId} client_secret=${out.loopon.clientSecret}`);
+  console.log(`  units:    ${JSON.stringify(out.loopon.units)}`);
   return 0;
 }

@@ -4,6 +4,7 @@ import { isAppError } from '../core/shared/errors.js';
 import { accountCreateCommand } from './account-create.js';
 import { clientCreateCommand, UsageError } from './client-create.js';
 import { demoCommand } from './demo.js';
+import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { serve } from '../server/serve.js';
 
@@ -17,6 +18,8 @@ commands:
   client create --account SLUG --scopes "basic read_scores ..." [--units ID,ID] [--name NAME] [--json]
                                           register an OAuth API client (Loopon face) and print its secret once
   demo [--json]                           create (or refresh) the demo account from the spec examples
+  import <kind> <file> --account SLUG [--json]
+                                          import a JSON-lines file (kinds: reviews, reputation, answer-documents)
 
 Every command reads DATABASE_URL like the server does.`;
 
@@ -63,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
       return demoCommand(config, values);
     }
+    case 'import':
+      return importCommand(config, rest);
     default:
       return usage(`unknown command "${command}"`);
   }

@@ -10,9 +10,12 @@ import { accountRoutes } from './routes/account.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { customFieldRoutes } from './routes/custom-fields.js';
 import { employeeRoutes } from './routes/employees.js';
+import { reputationImportRoutes } from './routes/import-reputation.js';
 import { locationRoutes } from './routes/locations.js';
 import { loopTypeRoutes } from './routes/loop-types.js';
+import { reputationAdminRoutes } from './routes/reputation.js';
 import { surveyRoutes } from './routes/surveys.js';
+import { answerDocumentImportRoutes } from './routes/import-answer-documents.js';
 
 const PREFIX = '/admin';
 
@@ -50,8 +53,11 @@ export async function adminApi(app: FastifyInstance, deps: { db: Db; config: Con
           await loopTypeRoutes(api, deps);
           await customFieldRoutes(api, deps);
           await surveyRoutes(api, deps);
+          await answerDocumentImportRoutes(api, deps);
           await employeeRoutes(api, deps);
           await credentialRoutes(api, deps);
+          await reputationAdminRoutes(api, deps);
+          await reputationImportRoutes(api, deps);
         },
         { prefix: '/v1' },
       );

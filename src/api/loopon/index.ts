@@ -5,8 +5,15 @@ import { AppError, badRequest, unauthorized } from '../../core/shared/errors.js'
 import { sendError, toAppError } from '../http/errors.js';
 import { registerFaceDocs } from '../http/openapi.js';
 import { looponBaseUrl, type LooponDeps } from './context.js';
+import { reputationRoutes } from './routes/reputation.js';
 import { tokenRoutes } from './routes/token.js';
 import { unitRoutes } from './routes/units.js';
+import { answerRoutes } from './routes/answers.js';
+import { questionRoutes } from './routes/questions.js';
+import { scoreRoutes } from './routes/scores.js';
+import { stayRoutes } from './routes/stays.js';
+import { stayEventRoutes } from './routes/stays-events.js';
+import { stayPageRoutes } from './routes/stay-page.js';
 
 const PREFIX = '/loopon';
 /** API versions this face speaks (the VERSION header); absent means the latest. */
@@ -51,9 +58,16 @@ export async function looponFace(app: FastifyInstance, deps: LooponDeps): Promis
             request.grant = await authenticate(deps, request);
           });
           await unitRoutes(api, deps);
+          await scoreRoutes(api, deps);
+          await answerRoutes(api, deps);
+          await questionRoutes(api, deps);
+          await stayRoutes(api, deps);
+          await stayEventRoutes(api, deps);
+          await reputationRoutes(api, deps);
         },
         { prefix: '/public' },
       );
+      await stayPageRoutes(face, deps);
     },
     { prefix: PREFIX },
   );

@@ -13,6 +13,7 @@ import { createLocation, findLocationByShortcode } from '../locations/locations.
 import { createLoopType, findLoopTypeByShortcode } from '../locations/loop-types.js';
 import { listLoopsOfGuest, openLoop } from '../requests/loops.js';
 import * as demo from './demo-data.js';
+import { seedLooponDemo, type LooponDemoUnits } from './seed-loopon-demo.js';
 
 /** Integer ids of what the demo holds; the CLI renders them in each face's id format. */
 export interface DemoIds {
@@ -28,10 +29,12 @@ export interface DemoIds {
 
 /**
  * Creates the demo account, or finds it again, and fills in whatever of the spec examples it
- * lacks; then issues fresh tokens (earlier ones stay valid). Safe to run concurrently: a run that
+ * lacks (the Loop examples here, the Loopon chain in seed-loopon-demo.ts); then issues fresh tokens (earlier ones stay valid). Safe to run concurrently: a run that
  * loses a race on a unique key starts over and finds the other run's rows.
  */
-export async function ensureDemoAccount(db: Db): Promise<{ account: Account; ids: DemoIds; adminToken: string; loopToken: string }> {
+export async function ensureDemoAccount(
+  db: Db,
+): Promise<{ account: Account; ids: DemoIds; looponUnits: LooponDemoUnits; adminToken: string; loopToken: string }> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute((trx) => seed(trx));
@@ -94,8 +97,10 @@ async function seed(db: Db) {
     });
   }
 
+  const looponUnits = await seedLooponDemo(db, accountId);
+
   const adminToken = await issueCredential(db, accountId, 'admin', 'openstay demo');
   const loopToken = await issueCredential(db, accountId, 'loop', 'openstay demo');
   const ids: DemoIds = { locations, loopTypes, customFields, survey: survey.id, questions, employee: employee.id, contact: contact.id, customer: customer.id };
-  return { account, ids, adminToken, loopToken };
+  return { account, ids, looponUnits, adminToken, loopToken };
 }
