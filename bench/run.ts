@@ -1,0 +1,273 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startChild, type ServerChild } from './child.js';
+import { contactBody, contactEventBody, poolKey } from './bodies.js';
+import { runLoad, type LoadResult } from './load.js';
+import { jsonRow, table, type Row } from './report.js';
+
+/*
+ * npm run bench: Loop v1 Contact upsert and ContactEvent against a bare Fastify JSON echo.
+ *
+ * Layout: this process runs only autocannon; each server (the echo baseline, then the app under
+ * test) runs in its own forked node process, one at a time. On a 2-core machine that gives the
+ * load generator and the server a core each, for the baseline and the app alike, so the ratio
+ * compares the servers and not their competition with autocannon for one event loop.
+ *
+ * Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS
+ * (default 10), BENCH_POOL (distinct foreignIds, default 1000), BENCH_ONLY (comma list of
+ * baseline,contact,event), BENCH_CPU_PROF (a directory: the server children run with --cpu-prof),
+ * BENCH_LOG_LEVEL (app log level, default silent), BENCH_KEEP_DB=1 (keep the SQLite file),
+ * BENCH_TARGET (minimum Contact/baseline ratio, default 0.5), BENCH_ENFORCE_TARGET=1 (exit 1 below it),
+ * BENCH_VARY=1 (Contact bodies carry a new mobile number on every request, so updates really write),
+ * BENCH_ROUNDS (default 1: repeat baseline, contact, event and report the median round).
+ */
+
+const num = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
+  return value;
+};
+
+const durationS = num('BENCH_DURATION', 10);
+const warmupS = num('BENCH_WARMUP', 2);
+const connections = Math.trunc(num('BENCH_CONNECTIONS', 10));
+const pool = Math.trunc(num('BENCH_POOL', 1000));
+const rounds = Math.trunc(num('BENCH_ROUNDS', 1));
+const target = num('BENCH_TARGET', 0.5);
+const only = new Set((process.env.BENCH_ONLY || 'baseline,contact,event').split(',').map((s) => s.trim()));
+const vary = process.env.BENCH_VARY === '1';
+const cpuProfDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
+
+/** node flags that make a server child write a CPU profile named after it (BENCH_CPU_PROF). */
+function profileArgs(name: string): string[] {
+  if (!cpuProfDir) return [];
+  fs.mkdirSync(cpuProfDir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
+}
+
+class BenchFailure extends Error {}
+
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+/** Any non-2xx answer or socket error, described with the status codes seen; undefined if none. */
+function failureOf(name: string, phase: string, result: LoadResult): string | undefined {
+  if (result.non2xx === 0 && result.errors === 0 && result.timeouts === 0) return undefined;
+  return `${name} (${phase}): ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts; status codes ${JSON.stringify(result.statusCodes)}`;
+}
+
+/** One request by fetch before the load, so a broken setup shows its real answer. */
+async function probe(name: string, url: string, body: string, expect: (json: any) => boolean): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (res.status < 200 || res.status >= 300 || !expect(json)) {
+    throw new BenchFailure(`${name}: probe answered ${res.status} ${text.slice(0, 500)}`);
+  }
+}
+
+interface Measured {
+  row: Row;
+  before: Record<string, number>;
+  after: Record<string, number>;
+}
+
+/**
+ * Warm-up (not reported; a failure there stops the bench), then the measured run, with the CPU
+ * time the server child and this process spent during it.
+ */
+async function scenario(name: string, child: ServerChild, url: string, warmBody: (n: number) => string, body: (n: number) => string): Promise<Measured> {
+  log(`${name}: warm-up ${warmupS} s`);
+  const warm = await runLoad({ url, body: warmBody, connections, durationS: warmupS });
+  const warmFailure = failureOf(name, 'warm-up', warm);
+  if (warmFailure) throw new BenchFailure(warmFailure);
+  log(`${name}: measuring ${durationS} s`);
+  const before = await child.stats();
+  const ownBefore = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await runLoad({ url, body, connections, durationS });
+  const wallMicros = (performance.now() - t0) * 1000;
+  const own = process.cpuUsage(ownBefore);
+  const after = await child.stats();
+  const serverMicros = after.cpuMicros - before.cpuMicros;
+  return {
+    row: {
+      name,
+      result,
+      serverCpuPct: (100 * serverMicros) / wallMicros,
+      serverMicrosPerReq: serverMicros / Math.max(1, result.requests),
+      loadCpuPct: (100 * (own.user + own.system)) / wallMicros,
+    },
+    before: before.counts,
+    after: after.counts,
+  };
+}
+
+/** The middle row of a scenario across rounds (by ratio, else by req/s); the lower one of two. */
+function medianRow(rows: Row[]): Row {
+  const key = (r: Row) => r.ratio ?? r.result.reqPerSec;
+  const sorted = [...rows].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+async function main(): Promise<number> {
+  const loadAtStart = os.loadavg()[0];
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-bench-'));
+  const dbFile = path.join(tmp, 'bench.db');
+  const children: ServerChild[] = [];
+  const all: Row[] = [];
+  const failures: string[] = [];
+  const notes: Record<string, unknown> = {};
+  const record = (row: Row, baseline: Row | undefined) => {
+    const compared = baseline
+      ? { ...row, ratio: row.result.reqPerSec / baseline.result.reqPerSec, cpuRatio: baseline.serverMicrosPerReq / row.serverMicrosPerReq }
+      : row;
+    all.push(compared);
+    const failure = failureOf(row.name, 'measured', row.result);
+    if (failure) failures.push(failure);
+    return compared;
+  };
+
+  try {
+    // Both servers start once and stay up; only one is under load at any time.
+    const echo = only.has('baseline') ? await startChild('echo', 'echo-server.js', {}, profileArgs('echo')) : undefined;
+    if (echo) children.push(echo);
+    const app = only.has('contact') || only.has('event') ? await startChild('app', 'app-server.js', { BENCH_DB_FILE: dbFile }, profileArgs('app')) : undefined;
+    if (app) children.push(app);
+
+    const echoUrl = echo ? `http://127.0.0.1:${echo.ready.port}/echo` : '';
+    const base = app ? `http://127.0.0.1:${app.ready.port}/loop/api/v1` : '';
+    const token = encodeURIComponent(app?.ready.loopToken ?? '');
+    const contactUrl = `${base}/Contact?authToken=${token}`;
+    const eventUrl = `${base}/ContactEvent?authToken=${token}`;
+    const locId = app?.ready.locationId ?? '';
+
+    if (echo) await probe('baseline echo', echoUrl, contactBody('probe', locId), (json) => json?.foreignId === 'probe');
+    if (app && only.has('contact')) {
+      await probe('contact upsert', contactUrl, contactBody('probe', locId), (json) => json?.status === 'Success' && /^[0-9a-f]{24}$/.test(json?.id));
+    }
+    if (app && only.has('event') && !only.has('contact')) {
+      log(`contact event: seeding ${pool} contacts`);
+      for (let i = 0; i < pool; i++) {
+        await probe('seed contact', contactUrl, contactBody(poolKey('seed', i, pool), locId), (json) => json?.status === 'Success');
+      }
+    }
+
+    for (let round = 1; round <= rounds; round++) {
+      const tag = rounds > 1 ? ` #${round}` : '';
+      let baseline: Row | undefined;
+      if (echo) {
+        // The same bodies as the Contact run, so both servers parse the same JSON.
+        const body = (n: number) => contactBody(poolKey('bench', n, pool), locId, vary);
+        const { row } = await scenario(`baseline echo${tag}`, echo, echoUrl, body, body);
+        baseline = record({ ...row, ratio: 1, cpuRatio: 1 }, undefined);
+      }
+      if (!app) continue;
+      let eventKeys = { prefix: 'seed', size: pool };
+      if (only.has('contact')) {
+        // Fresh pools each round: the warm-up has its own keys, so the measured run first
+        // inserts its pool's keys and then updates them; both paths are in the figures.
+        const prefix = `bench${round}`;
+        const { row, before, after } = await scenario(
+          `contact upsert${tag}`,
+          app,
+          contactUrl,
+          (n) => contactBody(poolKey(`warm${round}`, n, pool), locId, vary),
+          (n) => contactBody(poolKey(prefix, n, pool), locId, vary),
+        );
+        // New keys (each a new guest, as every key has its own e-mail and mobile).
+        const inserted = after.guest_keys - before.guest_keys;
+        notes[`contact${tag}`] = { pool, inserted, updated: Math.max(0, row.result.requests - inserted), newGuests: after.guests - before.guests };
+        record(row, baseline);
+        // Keys went out in order, `connections` at a time: when the run did not get round the
+        // whole pool, prefix-0 .. prefix-(inserted - connections - 1) surely exist.
+        eventKeys = { prefix, size: inserted >= pool ? pool : Math.max(1, inserted - connections) };
+      }
+      if (only.has('event')) {
+        const body = (n: number) => contactEventBody(poolKey(eventKeys.prefix, n, eventKeys.size));
+        await probe('contact event', eventUrl, body(0), (json) => json?.status === 'Success');
+        const { row, before, after } = await scenario(`contact event${tag}`, app, eventUrl, body, body);
+        notes[`event${tag}`] = { pool: eventKeys.size, journeyEventsWritten: after.journey_events - before.journey_events };
+        record(row, baseline);
+      }
+    }
+    for (const child of children) await child.stop();
+    if (cpuProfDir) log(`CPU profiles written to ${cpuProfDir} (summary: node dist/bench/profile-summary.js ${cpuProfDir}/app-<time>.cpuprofile)`);
+  } finally {
+    for (const child of children) await child.stop().catch(() => {});
+    if (process.env.BENCH_KEEP_DB === '1') log(`kept ${dbFile}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  // One row per scenario: the run itself, or with BENCH_ROUNDS > 1 the median round.
+  const names = ['baseline echo', 'contact upsert', 'contact event'];
+  const rows = names
+    .map((name) => all.filter((r) => r.name === name || r.name.startsWith(`${name} #`)))
+    .filter((group) => group.length > 0)
+    .map((group) => ({ ...medianRow(group), name: group[0].name.replace(/ #\d+$/, '') }));
+  const contactRow = rows.find((r) => r.name === 'contact upsert');
+  const targetMet = contactRow?.ratio === undefined ? undefined : contactRow.ratio >= target;
+  const cpus = os.cpus();
+  const date = new Date().toISOString();
+  console.log(
+    `Openstay bench ${date} | node ${process.version} | ${cpus.length} x ${cpus[0]?.model?.trim() ?? 'cpu'} | SQLite | ` +
+      `${connections} connections | ${durationS} s each after ${warmupS} s warm-up | servers in child processes, autocannon in the parent` +
+      (vary ? ' | BENCH_VARY=1' : '') +
+      ` | load avg ${loadAtStart.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end`,
+  );
+  if (rounds > 1) {
+    console.log(table(all));
+    console.log(`median of ${rounds} rounds (by ratio; baseline by req/s):`);
+  }
+  console.log(table(rows));
+  console.log(
+    `ratio = req/s (mean) / baseline echo req/s (mean); cpu ratio = baseline srv us/req / srv us/req. ` +
+      `Target contact upsert ratio >= ${target}: ${targetMet === undefined ? 'n/a' : targetMet ? 'met' : 'NOT met'}`,
+  );
+  if (Object.keys(notes).length > 0) console.log(`rows written: ${JSON.stringify(notes)}`);
+  console.log(
+    JSON.stringify({
+      bench: 'openstay-loop-v1',
+      date,
+      node: process.version,
+      cpus: cpus.length,
+      database: 'sqlite',
+      connections,
+      durationS,
+      warmupS,
+      vary,
+      rounds,
+      loadAvg: { start: Math.round(loadAtStart * 100) / 100, end: Math.round(os.loadavg()[0] * 100) / 100 },
+      results: Object.fromEntries(rows.map((r) => [r.name, jsonRow(r)])),
+      ...(rounds > 1 ? { perRound: Object.fromEntries(all.map((r) => [r.name, jsonRow(r)])) } : {}),
+      notes,
+      target: { contactRatio: target, met: targetMet ?? null },
+      ok: failures.length === 0,
+    }),
+  );
+  if (failures.length > 0) {
+    for (const failure of failures) console.error(`BENCH FAILED: ${failure}`);
+    return 1;
+  }
+  if (targetMet === false && process.env.BENCH_ENFORCE_TARGET === '1') {
+    console.error(`BENCH FAILED: contact upsert ratio ${contactRow?.ratio?.toFixed(2)} is below ${target}`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`BENCH FAILED: ${err instanceof BenchFailure ? err.message : ((err as Error)?.stack ?? err)}`);
+    process.exit(1);
+  },
+);
