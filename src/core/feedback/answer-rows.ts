@@ -37,8 +37,8 @@ export function prepareAnswer(accountId: number, q: LoadedQuestion, a: AnswerInp
   let score: number | null = null;
   let option: LoadedQuestion['options'][number] | undefined;
   if (q.type === 'radio' || q.type === 'bool') {
-    option = a.optionId === undefined ? undefined : q.options.find((o) => o.id === a.optionId);
-    if (!option) throw badRequest(`${where}: choose one of its options`);
+    option = a.optionId !== undefined ? q.options.find((o) => o.id === a.optionId) : a.number !== undefined ? optionForValue(q, a.number) : undefined;
+    if (!option) throw badRequest(`${where}: choose one of its options${a.number !== undefined ? ` (no option reads ${a.number})` : ''}`);
     score = option.score;
   } else if (q.type === 'checkbox') {
     if (!Array.isArray(a.optionIds) || a.optionIds.some((id) => !optionIds.has(id))) throw badRequest(`${where}: choose among its options`);
@@ -67,6 +67,16 @@ export function prepareAnswer(accountId: number, q: LoadedQuestion, a: AnswerInp
       score,
     },
   };
+}
+
+/**
+ * The option a scale question's value names: a 0-10 NPS answer sent as the number 9 is the
+ * option titled "9". Sources that export values rather than option ids (PMS exports, paper
+ * surveys) can then be imported as they are.
+ */
+function optionForValue(q: LoadedQuestion, value: number): LoadedQuestion['options'][number] | undefined {
+  if (!Number.isFinite(value)) return undefined;
+  return q.options.find((o) => Object.values(JSON.parse(o.title) as Record<string, string>).some((t) => t.trim() !== '' && Number(t) === value));
 }
 
 /** Answers must name distinct questions of one evaluation; returns that evaluation. */

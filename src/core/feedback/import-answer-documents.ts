@@ -7,7 +7,7 @@ import { badRequest, isAppError } from '../shared/errors.js';
 import { isProblem, type ImportProblem, type ImportProgress, type ImportRecord, type ImportResult } from '../shared/import.js';
 import { createAnswerDocument, findAnswerDocumentByExternalId, updateAnswerDocument, type AnswerDocumentFields, type AnswerInput } from './answer-documents.js';
 import { readCalendarDate, readInstant } from './dates.js';
-import { findEvaluation } from './evaluations.js';
+import { findEvaluation, listEvaluationsForLocation } from './evaluations.js';
 import { currentQuestionSet, findQuestions } from './question-sets.js';
 import { readFeedbackSource, type DocumentStatus, type Retention } from './vocabulary.js';
 
@@ -143,7 +143,7 @@ async function readAnswers(db: Db, accountId: number, lookups: Lookups, record: 
       if (questionId !== undefined) return questionId;
       const semanticId = optInt(a, 'semanticId');
       if (semanticId === undefined) throw badRequest(`answers[${i}] needs a questionId or a semanticId`);
-      if (evaluationId === undefined) throw badRequest(`answers[${i}]: a semanticId needs the evaluationId (or a unit with a default evaluation)`);
+      if (evaluationId === undefined) throw badRequest(`answers[${i}]: a semanticId needs the evaluationId (or a unit with a default evaluation, or with only one)`);
       return lookups.questionForSemanticId(evaluationId, semanticId);
     }),
   );
@@ -153,7 +153,11 @@ async function readAnswers(db: Db, accountId: number, lookups: Lookups, record: 
     if (!q) throw badRequest(`answers[${i}]: question ${refs[i]} does not exist`);
     const input: AnswerInput = { questionId: q.id };
     const at = `answers[${i}]`;
-    if (q.type === 'radio' || q.type === 'bool') input.optionId = optInt(a, 'answerOption');
+    if (q.type === 'radio' || q.type === 'bool') {
+      input.optionId = optInt(a, 'answerOption') ?? undefined;
+      // A scale answered by value (an NPS of 9) names the option titled "9".
+      if (input.optionId === undefined && typeof a.answerNumber === 'number') input.number = a.answerNumber;
+    }
     else if (q.type === 'checkbox') {
       if (!Array.isArray(a.answerOptions) || a.answerOptions.some((o) => !Number.isInteger(o))) throw badRequest(`${at}.answerOptions must be an array of option ids`);
       input.optionIds = a.answerOptions as number[];
@@ -173,6 +177,12 @@ async function readAnswers(db: Db, accountId: number, lookups: Lookups, record: 
   return out;
 }
 
+/** The evaluation of a unit that uses exactly one (no default set), else undefined. */
+async function onlyEvaluationOf(db: Db, accountId: number, unitId: number): Promise<number | undefined> {
+  const evaluations = await listEvaluationsForLocation(db, accountId, unitId);
+  return evaluations.length === 1 ? evaluations[0].id : undefined;
+}
+
 /** Imports one line: creates the document, or updates the one imported before with its externalId. */
 async function importOne(db: Db, accountId: number, lookups: Lookups, value: unknown): Promise<void> {
   if (!isObject(value)) throw badRequest('a line must be a JSON object');
@@ -186,7 +196,7 @@ async function importOne(db: Db, accountId: number, lookups: Lookups, value: unk
   if (existing && givenEvaluation !== undefined && existing.evaluation_id !== givenEvaluation) {
     throw badRequest(`externalId "${externalId}" was imported for evaluation ${existing.evaluation_id}`);
   }
-  const evaluationId = existing?.evaluation_id ?? givenEvaluation ?? unit.default_evaluation_id ?? undefined;
+  const evaluationId = existing?.evaluation_id ?? givenEvaluation ?? unit.default_evaluation_id ?? (await onlyEvaluationOf(db, accountId, unit.id));
   const fields = readFields(value);
   const answers = await readAnswers(db, accountId, lookups, value, evaluationId);
   const source = optString(value, 'source');
