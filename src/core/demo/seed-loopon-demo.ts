@@ -37,7 +37,7 @@ async function ensureLocation(db: Db, accountId: number, input: LocationInput & 
 
 /**
  * Fills the demo account with the Loopon example chain and enough history for every Loopon
- * example to return data: answers in 2017 and in the last 90 days (some received today),
+ * example to return data: answers in 2017, early May 2019 and the last 90 days (some received today),
  * reviews, daily reputation with a competitive set. Idempotent: history is written once.
  */
 export async function seedLooponDemo(db: Db, accountId: number, today = utcDay(Date.now())): Promise<LooponDemoUnits> {
@@ -71,6 +71,8 @@ export async function seedLooponDemo(db: Db, accountId: number, today = utcDay(D
   // 2017 history on the survey's first version, then the survey changes and recent answers use the second.
   for (const hotel of hotels) await seedAnswers(db, accountId, hotel.id, hotelSurvey.id, rnd, '2017-01-01', 365, 120, 0);
   await seedAnswers(db, accountId, restaurant.id, restaurantSurvey.id, rnd, '2017-01-01', 365, 30, 0);
+  // The answer-documents example asks for checkouts on 2019-05-01 and 2019-05-02.
+  for (const hotel of hotels) await seedAnswers(db, accountId, hotel.id, hotelSurvey.id, rnd, '2019-05-01', 2, 4, 0);
   const v2: SectionDefinition[] = [data.HOTEL_SURVEY.sections[0], { ...data.HOTEL_SURVEY.sections[1], questions: [...data.HOTEL_SURVEY.sections[1].questions, data.HOTEL_SURVEY_V2_EXTRA] }];
   await updateEvaluation(db, accountId, hotelSurvey.id, { sections: v2 });
   for (const hotel of hotels) await seedAnswers(db, accountId, hotel.id, hotelSurvey.id, rnd, addDays(today, -90), 90, 90, 4);
