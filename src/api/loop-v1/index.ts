@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { accountIdForToken } from '../../core/accounts/credentials.js';
+import { accountIdForToken, cachedAccountIdForToken } from '../../core/accounts/credentials.js';
 import { AppError, unauthorized } from '../../core/shared/errors.js';
 import { toAppError, sendError } from '../http/errors.js';
 import { registerFaceDocs } from '../http/openapi.js';
@@ -65,12 +65,31 @@ export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<vo
           // Every API route authenticates, whatever spelling of the path reached it (the router
           // ignores case and decodes %-escapes, so a test on request.url could be bypassed).
           // Docs and guest pages are registered outside this scope and stay public.
-          api.addHook('onRequest', async (request) => {
-            request.accountId = await authenticate(deps, request);
+          // Callback-style hooks: a token found in the cache authenticates without a promise.
+          api.addHook('onRequest', (request, _reply, done) => {
+            let token: string;
+            try {
+              token = authToken(request);
+            } catch (err) {
+              return done(err as Error);
+            }
+            const cached = cachedAccountIdForToken('loop', token);
+            if (cached !== undefined) {
+              request.accountId = cached;
+              return done();
+            }
+            accountIdForToken(deps.db, 'loop', token).then((accountId) => {
+              if (accountId === undefined) return done(unauthorized('authToken is not valid'));
+              request.accountId = accountId;
+              done();
+            }, done);
           });
-          api.addHook('preHandler', async (request) => {
+          api.addHook('preHandler', (request, _reply, done) => {
             const { version } = request.params as { version?: string };
-            if (version?.toLowerCase() !== 'v1') throw new AppError('not_found', 404, `API version "${version}" is not supported; use v1`);
+            if (version !== 'v1' && version?.toLowerCase() !== 'v1') {
+              return done(new AppError('not_found', 404, `API version "${version}" is not supported; use v1`));
+            }
+            done();
           });
           await contactRoutes(api, deps);
           await contactEventRoutes(api, deps);
@@ -89,10 +108,9 @@ export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<vo
   );
 }
 
-async function authenticate(deps: LoopDeps, request: FastifyRequest): Promise<number> {
+/** The request's authToken query parameter, trimmed; a 401 when it is missing or empty. */
+function authToken(request: FastifyRequest): string {
   const token = (request.query as Record<string, unknown>)?.authToken;
   if (typeof token !== 'string' || token.trim() === '') throw unauthorized('authToken query parameter is required');
-  const accountId = await accountIdForToken(deps.db, 'loop', token.trim());
-  if (accountId === undefined) throw unauthorized('authToken is not valid');
-  return accountId;
+  return token.trim();
 }

@@ -18,7 +18,7 @@ export function readBoolean(value: unknown, field: string): boolean | undefined 
   throw badRequest(`${field} must be true or false`);
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const RFC_2822 = /^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|[A-Za-z]{1,5})?$/;
 
 // The largest instant a JS Date holds; beyond it (e.g. 1e20) a number is no date, and would
@@ -27,18 +27,18 @@ const MAX_DATE_MS = 8.64e15;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /** False for a day that is not in its month (2020-02-31), which Date.parse silently rolls over. */
-function dayExists(text: string): boolean {
-  let year: number, month: number, day: number;
-  const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
-  const rfc = /(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})/.exec(text);
-  if (iso) [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else if (rfc) {
-    const y = Number(rfc[3]);
-    // RFC 2822 obsolete two-digit years: 00-49 are 20xx, 50-99 are 19xx
-    [year, month, day] = [y >= 100 ? y : y < 50 ? 2000 + y : 1900 + y, MONTHS.indexOf(rfc[2].toLowerCase()) + 1, Number(rfc[1])];
-  } else return false;
+function dayExists(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** dayExists for an RFC 2822 date's day, month name and year. */
+function rfcDayExists(text: string): boolean {
+  const rfc = /(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})/.exec(text);
+  if (!rfc) return false;
+  const y = Number(rfc[3]);
+  // RFC 2822 obsolete two-digit years: 00-49 are 20xx, 50-99 are 19xx
+  return dayExists(y >= 100 ? y : y < 50 ? 2000 + y : 1900 + y, MONTHS.indexOf(rfc[2].toLowerCase()) + 1, Number(rfc[1]));
 }
 
 /** Epoch ms of an ISO 8601 or RFC 2822 date string (or epoch-ms number); anything else is a 400. */
@@ -47,7 +47,9 @@ export function readDate(value: unknown, field: string): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_DATE_MS) return Math.trunc(value);
   if (typeof value === 'string') {
     const text = value.trim();
-    if ((ISO_8601.test(text) || RFC_2822.test(text)) && dayExists(text)) {
+    const iso = ISO_8601.exec(text);
+    const valid = iso ? dayExists(Number(iso[1]), Number(iso[2]), Number(iso[3])) : RFC_2822.test(text) && rfcDayExists(text);
+    if (valid) {
       const ms = Date.parse(text);
       if (!Number.isNaN(ms)) return ms;
     }

@@ -1,24 +1,27 @@
 import type { Db } from '../../db/database.js';
 import type { Guest } from '../../db/schema.js';
 import { createGuest, updateGuest, type GuestFields } from './guests.js';
+import { prepared } from '../../db/prepared.js';
 
-/** The guest an external system knows by `key` (e.g. a Loop Contact's foreignId), if any. */
-export async function findGuestByKey(db: Db, accountId: number, source: string, key: string): Promise<Guest | undefined> {
-  const row = await db
+const guestByKey = prepared((db, accountId: number, source: string, key: string) =>
+  db
     .selectFrom('guest_keys')
     .innerJoin('guests', 'guests.id', 'guest_keys.guest_id')
     .selectAll('guests')
     .where('guest_keys.account_id', '=', accountId)
     .where('guest_keys.source', '=', source)
-    .where('guest_keys.key', '=', key)
-    .executeTakeFirst();
-  return row as Guest | undefined;
+    .where('guest_keys.key', '=', key),
+);
+
+/** The guest an external system knows by `key` (e.g. a Loop Contact's foreignId), if any. */
+export async function findGuestByKey(db: Db, accountId: number, source: string, key: string): Promise<Guest | undefined> {
+  const { rows } = await guestByKey(db, accountId, source, key);
+  return rows[0] as Guest | undefined;
 }
 
 /**
  * Inserts or updates the guest an external system keys by `key`. Runs inside the caller's
- * transaction. Two concurrent inserts of the same key end with one guest: the loser's key insert
- * does nothing, its fresh row is dropped, and its fields are applied to the winner's guest.
+ * transaction. Two concurrent inserts of the same key end with one guest: see createGuestWithKey.
  */
 export async function upsertGuestByKey(
   db: Db,
@@ -29,7 +32,21 @@ export async function upsertGuestByKey(
 ): Promise<{ guest: Guest; created: boolean }> {
   const existing = await findGuestByKey(db, accountId, source, key);
   if (existing) return { guest: await updateGuest(db, existing, fields), created: false };
+  return createGuestWithKey(db, accountId, source, key, fields);
+}
 
+/**
+ * Creates a guest under `key`, for a key just found free in this transaction. When a concurrent
+ * transaction took the key meanwhile, the key insert does nothing, the fresh row is dropped, and
+ * the fields are applied to the winner's guest.
+ */
+export async function createGuestWithKey(
+  db: Db,
+  accountId: number,
+  source: string,
+  key: string,
+  fields: GuestFields,
+): Promise<{ guest: Guest; created: boolean }> {
   const guest = await createGuest(db, accountId, fields);
   const inserted = await db
     .insertInto('guest_keys')

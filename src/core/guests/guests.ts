@@ -3,6 +3,7 @@ import type { Updateable } from 'kysely';
 import type { Guest, GuestsTable } from '../../db/schema.js';
 import { notFound } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
+import { preparedShapes } from '../../db/prepared.js';
 
 /** Profile fields a face may set; undefined leaves a field as it is, null clears it. */
 export interface GuestFields {
@@ -17,17 +18,6 @@ export interface GuestFields {
   /** merged into the stored custom fields key by key */
   customFields?: Record<string, string>;
 }
-
-const COLUMNS: Array<[keyof GuestFields, keyof GuestsTable]> = [
-  ['firstName', 'first_name'],
-  ['lastName', 'last_name'],
-  ['name', 'name'],
-  ['email', 'email'],
-  ['mobile', 'mobile'],
-  ['language', 'language'],
-  ['vipStatus', 'vip_status'],
-  ['groupName', 'group_name'],
-];
 
 /** Normalises e-mail addresses so lookups by e-mail match however the client cased them. */
 export function normaliseEmail(email: string | null | undefined): string | null | undefined {
@@ -46,25 +36,42 @@ export function normaliseMobile(mobile: string | null | undefined): string | nul
   return compact === '' ? null : compact;
 }
 
+const blankToNull = <T>(value: T): T | null => (value === '' ? null : value);
+
+/*
+ * The columns the fields set (against `current`, the row as stored, for the derived name and the
+ * merged custom fields). Written out column by column: this runs on every contact a PMS sends,
+ * and named property access is several times cheaper than a loop over column names.
+ */
 function changes(fields: GuestFields, current?: Guest): Updateable<GuestsTable> {
-  const out: Record<string, unknown> = {};
-  for (const [field, column] of COLUMNS) {
-    let value = fields[field];
-    if (value === undefined) continue;
-    if (field === 'email') value = normaliseEmail(value as string | null);
-    if (field === 'mobile') value = normaliseMobile(value as string | null);
-    out[column] = value === '' ? null : value;
-  }
+  const out: Updateable<GuestsTable> = {};
+  if (fields.firstName !== undefined) out.first_name = blankToNull(fields.firstName);
+  if (fields.lastName !== undefined) out.last_name = blankToNull(fields.lastName);
+  if (fields.name !== undefined) out.name = blankToNull(fields.name);
+  if (fields.email !== undefined) out.email = normaliseEmail(fields.email);
+  if (fields.mobile !== undefined) out.mobile = normaliseMobile(fields.mobile);
+  if (fields.language !== undefined) out.language = blankToNull(fields.language);
+  if (fields.vipStatus !== undefined) out.vip_status = blankToNull(fields.vipStatus);
+  if (fields.groupName !== undefined) out.group_name = blankToNull(fields.groupName);
   // A full name is derived from first and last name when only those are known.
-  const first = (out.first_name as string | undefined) ?? current?.first_name ?? null;
-  const last = (out.last_name as string | undefined) ?? current?.last_name ?? null;
   if (fields.name === undefined && (fields.firstName !== undefined || fields.lastName !== undefined)) {
+    const first = out.first_name ?? current?.first_name ?? null;
+    const last = out.last_name ?? current?.last_name ?? null;
     out.name = [first, last].filter(Boolean).join(' ') || null;
   }
   if (fields.customFields) {
-    out.custom_fields = JSON.stringify({ ...parseJson<Record<string, string>>(current?.custom_fields, {}), ...fields.customFields });
+    const stored = parseJson<Record<string, string>>(current?.custom_fields, {});
+    let same = current !== undefined;
+    for (const key in fields.customFields) {
+      if (stored[key] !== fields.customFields[key]) {
+        same = false;
+        break;
+      }
+    }
+    // Resent custom fields that are all stored already leave the column as it is.
+    out.custom_fields = same ? current!.custom_fields : JSON.stringify({ ...stored, ...fields.customFields });
   }
-  return out as Updateable<GuestsTable>;
+  return out;
 }
 
 export async function createGuest(db: Db, accountId: number, fields: GuestFields): Promise<Guest> {
@@ -76,19 +83,35 @@ export async function createGuest(db: Db, accountId: number, fields: GuestFields
     .executeTakeFirstOrThrow();
 }
 
-/** Applies the fields that were sent and returns the updated guest. */
+/**
+ * Applies the fields that were sent and returns the updated guest. Integrations resend whole
+ * contacts: only columns whose value differs are written, and an unchanged guest is not written
+ * at all (its updated_at stays).
+ */
 export async function updateGuest(db: Db, guest: Guest, fields: GuestFields): Promise<Guest> {
-  const set = changes(fields, guest);
-  if (Object.keys(set).length === 0) return guest;
+  const set = changes(fields, guest) as Record<string, unknown>;
+  const current = guest as unknown as Record<string, unknown>;
+  let columns: string[] | undefined;
+  for (const column in set) {
+    if (set[column] !== current[column]) (columns ??= []).push(column);
+  }
+  if (!columns) return guest;
   const now = Date.now();
-  await db
-    .updateTable('guests')
-    .set({ ...set, updated_at: now })
-    .where('account_id', '=', guest.account_id)
-    .where('id', '=', guest.id)
-    .execute();
-  return { ...guest, ...set, updated_at: now } as Guest;
+  const values = columns.map((column) => set[column]);
+  await updateGuestColumns(db, `${columns.join(',')},updated_at`, guest.account_id, guest.id, ...values, now);
+  const updated = { ...guest, updated_at: now } as unknown as Record<string, unknown>;
+  for (const column of columns) updated[column] = set[column];
+  return updated as unknown as Guest;
 }
+
+// One compiled UPDATE per set of changed columns (see db/prepared.ts).
+const updateGuestColumns = preparedShapes((db, columns, accountId, id, ...values) =>
+  db
+    .updateTable('guests')
+    .set(Object.fromEntries(columns.split(',').map((column, i) => [column, values[i]])))
+    .where('account_id', '=', accountId as number)
+    .where('id', '=', id as number),
+);
 
 export async function findGuest(db: Db, accountId: number, id: number): Promise<Guest | undefined> {
   return db.selectFrom('guests').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
@@ -109,13 +132,30 @@ export async function findGuestsByContact(
   const email = normaliseEmail(by.email);
   const mobile = normaliseMobile(by.mobile) ?? null;
   if (!email && !mobile) return [];
+  // account_id is repeated in each branch so that each one is an index search on its own
+  // (SQLite's multi-index OR; with account_id outside the OR it scans the account's guests).
   return db
     .selectFrom('guests')
     .selectAll()
-    .where('account_id', '=', accountId)
-    .where((eb) => eb.or([...(email ? [eb('email', '=', email)] : []), ...(mobile ? [eb('mobile', '=', mobile)] : [])]))
+    .where((eb) =>
+      eb.or([
+        ...(email ? [eb.and([eb('account_id', '=', accountId), eb('email', '=', email)])] : []),
+        ...(mobile ? [eb.and([eb('account_id', '=', accountId), eb('mobile', '=', mobile)])] : []),
+      ]),
+    )
     .orderBy('id')
     .execute();
+}
+
+/**
+ * The guest with this e-mail (the oldest such), else the one with this mobile number (the
+ * oldest), read in one query.
+ */
+export async function findGuestByContact(db: Db, accountId: number, by: { email?: string | null; mobile?: string | null }): Promise<Guest | undefined> {
+  const email = normaliseEmail(by.email);
+  const mobile = normaliseMobile(by.mobile) ?? null;
+  const guests = await findGuestsByContact(db, accountId, { email, mobile });
+  return (email ? guests.find((g) => g.email === email) : undefined) ?? guests[0];
 }
 
 /**
@@ -125,9 +165,7 @@ export async function findGuestsByContact(
 export async function findOrCreateGuestByContact(db: Db, accountId: number, fields: GuestFields): Promise<{ guest: Guest; created: boolean }> {
   const email = normaliseEmail(fields.email);
   const mobile = normaliseMobile(fields.mobile) ?? null;
-  let existing: Guest | undefined;
-  if (email) existing = (await findGuestsByContact(db, accountId, { email }))[0];
-  if (!existing && mobile) existing = (await findGuestsByContact(db, accountId, { mobile }))[0];
+  const existing = email || mobile ? await findGuestByContact(db, accountId, { email, mobile }) : undefined;
   if (existing) return { guest: await updateGuest(db, existing, fields), created: false };
   return { guest: await createGuest(db, accountId, fields), created: true };
 }

@@ -1,9 +1,12 @@
 import type { Db } from '../../db/database.js';
 import type { Guest, Stay } from '../../db/schema.js';
-import { badRequest } from '../shared/errors.js';
+import { isForeignKeyViolation } from '../../db/errors.js';
+import { badRequest, notFound } from '../shared/errors.js';
+import { findLocation } from '../locations/locations.js';
 import { upsertStayByRef, type StayFields } from '../stays/stays.js';
-import { attachGuestKey, findGuestByKey, upsertGuestByKey } from './guest-keys.js';
-import { findGuestsByContact, findOrCreateGuestByContact, updateGuest, type GuestFields } from './guests.js';
+import { attachGuestKey, createGuestWithKey } from './guest-keys.js';
+import { findGuestByContact, findOrCreateGuestByContact, updateGuest, type GuestFields } from './guests.js';
+import { findKeyedContact } from './keyed-contact.js';
 
 export interface ContactInput {
   /** the external system's key for this person (a Loop foreignId), when it has one */
@@ -13,31 +16,46 @@ export interface ContactInput {
   fields: GuestFields;
   /** stay details sent with the contact; the stay is created or updated only when present */
   stay?: StayFields;
+  /**
+   * Set when stay.locationId came from the client unchecked (e.g. decoded from a face's id): it is
+   * checked to be one of the account's locations, and a 404 names it by this reference.
+   */
+  uncheckedLocation?: string;
 }
 
 /**
  * Inserts or updates a contact: the guest profile and, when stay details came with it, the stay
  * the external system describes. A keyed contact is found by its key; an unkeyed one by e-mail or
  * mobile, so the same person reaching us through several faces stays one guest.
- * Run inside a transaction.
+ * Run inside a transaction. A keyed contact resent unchanged costs one read and no write: the
+ * guest and its keyed stay are read together, and only changed columns are written.
  */
 export async function upsertContact(db: Db, accountId: number, input: ContactInput): Promise<{ guest: Guest; stay?: Stay; created: boolean }> {
   let guest: Guest;
   let created = false;
+  // The stay under the contact's key, when it was read together with the guest (null: none).
+  let keyedStay: Stay | null | undefined;
+  const checkLocation = input.uncheckedLocation !== undefined && input.stay?.locationId != null ? input.stay.locationId : null;
+  const locationMissing = () => notFound(`location "${input.uncheckedLocation}"`);
+  if (checkLocation !== null && !input.key && !(await findLocation(db, accountId, checkLocation))) throw locationMissing();
   if (input.guest) {
     guest = await updateGuest(db, input.guest, input.fields);
   } else if (input.key) {
-    // A new key for a person we already know (same e-mail or mobile, met through another face)
-    // names that person: the key is attached to their guest row instead of making a second one.
-    const keyed = await findGuestByKey(db, accountId, input.key.source, input.key.value);
-    const known = keyed ? undefined : await findByContact(db, accountId, input.fields);
-    if (keyed) {
-      guest = await updateGuest(db, keyed, input.fields);
-    } else if (known) {
-      await attachGuestKey(db, accountId, input.key.source, input.key.value, known.id);
-      guest = await updateGuest(db, known, input.fields);
+    const keyed = await findKeyedContact(db, accountId, input.key.source, input.key.value, checkLocation);
+    if (checkLocation !== null && !keyed.locationFound) throw locationMissing();
+    keyedStay = keyed.stay ?? null;
+    if (keyed.guest) {
+      guest = await updateGuest(db, keyed.guest, input.fields);
     } else {
-      ({ guest, created } = await upsertGuestByKey(db, accountId, input.key.source, input.key.value, input.fields));
+      // A new key for a person we already know (same e-mail or mobile, met through another face)
+      // names that person: the key is attached to their guest row instead of making a second one.
+      const known = input.fields.email || input.fields.mobile ? await findGuestByContact(db, accountId, input.fields) : undefined;
+      if (known) {
+        await attachGuestKey(db, accountId, input.key.source, input.key.value, known.id);
+        guest = await updateGuest(db, known, input.fields);
+      } else {
+        ({ guest, created } = await createGuestWithKey(db, accountId, input.key.source, input.key.value, input.fields));
+      }
     }
   } else if (input.fields.email || input.fields.mobile) {
     ({ guest, created } = await findOrCreateGuestByContact(db, accountId, input.fields));
@@ -46,21 +64,17 @@ export async function upsertContact(db: Db, accountId: number, input: ContactInp
   }
   if (!input.stay || Object.values(input.stay).every((v) => v === undefined)) return { guest, created };
   const { source, ref } = contactStayRef(input.key, guest);
-  const stay = await upsertStayByRef(db, accountId, guest.id, source, ref, input.stay);
-  return { guest, stay, created };
+  try {
+    const stay = await upsertStayByRef(db, accountId, guest.id, source, ref, input.stay, keyedStay);
+    return { guest, stay, created };
+  } catch (err) {
+    // PostgreSQL: the location was deleted by another transaction after it was checked here.
+    if (input.stay.locationId != null && isForeignKeyViolation(err)) throw notFound(input.uncheckedLocation ? `location "${input.uncheckedLocation}"` : 'location');
+    throw err;
+  }
 }
 
 /** Where a contact's stay is kept: under its key, or under the guest for an unkeyed contact. */
 export function contactStayRef(key: { source: string; value: string } | undefined, guest: Guest): { source: string; ref: string } {
   return key ? { source: key.source, ref: key.value } : { source: 'contact', ref: `guest:${guest.id}` };
-}
-
-/** The guest with the e-mail (first) or mobile of these fields, if any. */
-async function findByContact(db: Db, accountId: number, fields: GuestFields): Promise<Guest | undefined> {
-  if (fields.email) {
-    const [byEmail] = await findGuestsByContact(db, accountId, { email: fields.email });
-    if (byEmail) return byEmail;
-  }
-  if (fields.mobile) return (await findGuestsByContact(db, accountId, { mobile: fields.mobile }))[0];
-  return undefined;
 }

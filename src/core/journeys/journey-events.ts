@@ -1,6 +1,37 @@
 import type { Db } from '../../db/database.js';
 import type { JourneyEvent } from '../../db/schema.js';
+import { prepared } from '../../db/prepared.js';
 import type { StayStatus } from '../stays/stays.js';
+
+// The timeline grows with every event a PMS sends: the insert is compiled once (db/prepared.ts).
+const insertEvent = prepared(
+  (
+    db,
+    accountId: number,
+    guestId: number,
+    stayId: number | null,
+    locationId: number | null,
+    type: string,
+    occurredAt: number,
+    source: string,
+    payload: string,
+    createdAt: number,
+  ) =>
+    db
+      .insertInto('journey_events')
+      .values({
+        account_id: accountId,
+        guest_id: guestId,
+        stay_id: stayId,
+        location_id: locationId,
+        type,
+        occurred_at: occurredAt,
+        source,
+        payload,
+        created_at: createdAt,
+      })
+      .returningAll(),
+);
 
 /** Event types with a meaning for the stay's status; any other type is kept as sent. */
 const STATUS_AFTER: Record<string, StayStatus> = {
@@ -30,21 +61,19 @@ export interface JourneyEventInput {
  */
 export async function recordJourneyEvent(db: Db, accountId: number, input: JourneyEventInput): Promise<JourneyEvent> {
   const now = Date.now();
-  return db
-    .insertInto('journey_events')
-    .values({
-      account_id: accountId,
-      guest_id: input.guestId,
-      stay_id: input.stayId ?? null,
-      location_id: input.locationId ?? null,
-      type: input.type,
-      occurred_at: input.occurredAt ?? now,
-      source: input.source,
-      payload: JSON.stringify(input.payload ?? {}),
-      created_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const { rows } = await insertEvent(
+    db,
+    accountId,
+    input.guestId,
+    input.stayId ?? null,
+    input.locationId ?? null,
+    input.type,
+    input.occurredAt ?? now,
+    input.source,
+    JSON.stringify(input.payload ?? {}),
+    now,
+  );
+  return rows[0] as JourneyEvent;
 }
 
 /** A guest's timeline, oldest first. */

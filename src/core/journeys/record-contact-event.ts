@@ -19,11 +19,20 @@ export interface ContactEventInput {
  * when the event implies it, and appends the event to the timeline the rules engine reads.
  * Run inside a transaction.
  */
-export async function recordContactEvent(db: Db, accountId: number, guest: Guest, input: ContactEventInput): Promise<{ event: JourneyEvent; stay: Stay }> {
+export async function recordContactEvent(
+  db: Db,
+  accountId: number,
+  guest: Guest,
+  input: ContactEventInput,
+  /** the stay under the event's ref, when the caller read it in this transaction (null: none) */
+  knownStay?: Stay | null,
+): Promise<{ event: JourneyEvent; stay: Stay }> {
   const type = input.type.trim().toLowerCase();
   const { source, ref } = contactStayRef(input.key, guest);
-  let stay = (await findStayByRef(db, accountId, source, ref)) ?? (await latestStayOfGuest(db, accountId, guest.id));
-  if (!stay) stay = await upsertStayByRef(db, accountId, guest.id, source, ref, { locationId: input.locationId ?? undefined });
+  const underRef = knownStay === undefined ? await findStayByRef(db, accountId, source, ref) : knownStay;
+  let stay = underRef ?? (await latestStayOfGuest(db, accountId, guest.id));
+  // No stay under the ref (just read) nor any other: a new one under the ref.
+  if (!stay) stay = await upsertStayByRef(db, accountId, guest.id, source, ref, { locationId: input.locationId ?? undefined }, null);
   const status = statusAfterEvent(type);
   if (status) stay = await setStayStatus(db, stay, status);
   const event = await recordJourneyEvent(db, accountId, {

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { Location } from '../../db/schema.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
+import { prepared } from '../../db/prepared.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import type { I18nText } from '../shared/json.js';
 
@@ -95,8 +96,12 @@ export async function listLocations(db: Db, accountId: number): Promise<Location
   return db.selectFrom('locations').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
 }
 
+const locationById = prepared((db, accountId: number, id: number) =>
+  db.selectFrom('locations').selectAll().where('account_id', '=', accountId).where('id', '=', id),
+);
+
 export async function findLocation(db: Db, accountId: number, id: number): Promise<Location | undefined> {
-  return db.selectFrom('locations').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  return (await locationById(db, accountId, id)).rows[0] as Location | undefined;
 }
 
 export async function getLocation(db: Db, accountId: number, id: number): Promise<Location> {

@@ -1,6 +1,17 @@
 import type { Db } from '../../db/database.js';
 import type { Updateable } from 'kysely';
 import type { Stay, StaysTable } from '../../db/schema.js';
+import { prepared, preparedShapes } from '../../db/prepared.js';
+
+const stayByRef = prepared((db, accountId: number, source: string, externalRef: string) =>
+  db.selectFrom('stays').selectAll().where('account_id', '=', accountId).where('source', '=', source).where('external_ref', '=', externalRef),
+);
+const latestStay = prepared((db, accountId: number, guestId: number) =>
+  db.selectFrom('stays').selectAll().where('account_id', '=', accountId).where('guest_id', '=', guestId).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(1),
+);
+const stayStatus = prepared((db, status: StayStatus, updatedAt: number, accountId: number, id: number) =>
+  db.updateTable('stays').set({ status, updated_at: updatedAt }).where('account_id', '=', accountId).where('id', '=', id),
+);
 
 /** Journey status of a stay, in Loopon's vocabulary. */
 export type StayStatus = 'prestay' | 'instay' | 'poststay' | 'nextstay';
@@ -29,18 +40,15 @@ function changes(fields: StayFields): Updateable<StaysTable> {
 }
 
 export async function findStayByRef(db: Db, accountId: number, source: string, externalRef: string): Promise<Stay | undefined> {
-  return db
-    .selectFrom('stays')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('source', '=', source)
-    .where('external_ref', '=', externalRef)
-    .executeTakeFirst();
+  return (await stayByRef(db, accountId, source, externalRef)).rows[0] as Stay | undefined;
 }
 
 /**
  * Creates or updates the stay an external system identifies by `externalRef` (a Loop Contact's
- * foreignId, for instance) for this guest. Only the fields given change.
+ * foreignId, for instance) for this guest. Only the fields given change, and only columns whose
+ * value differs are written: a resent, unchanged stay costs no write (and keeps its updated_at).
+ * `known` is the stay already read under this ref in the same transaction (null: read, none
+ * there); without it the stay is looked up here.
  */
 export async function upsertStayByRef(
   db: Db,
@@ -49,15 +57,18 @@ export async function upsertStayByRef(
   source: string,
   externalRef: string,
   fields: StayFields,
+  known?: Stay | null,
 ): Promise<Stay> {
-  const now = Date.now();
-  const existing = await findStayByRef(db, accountId, source, externalRef);
+  const existing = known === undefined ? await findStayByRef(db, accountId, source, externalRef) : known;
   if (existing) {
-    const set = { ...changes(fields), guest_id: guestId, updated_at: now };
-    await db.updateTable('stays').set(set).where('account_id', '=', accountId).where('id', '=', existing.id).execute();
-    return { ...existing, ...set } as Stay;
+    const set = changes(fields);
+    set.guest_id = guestId;
+    return updateStay(db, existing, set);
   }
-  return db
+  const now = Date.now();
+  // A concurrent transaction (PostgreSQL) may have inserted the same ref since it was read:
+  // the unique index turns the insert into a no-op, and the fields go to that stay instead.
+  const inserted = await db
     .insertInto('stays')
     .values({
       account_id: accountId,
@@ -69,27 +80,52 @@ export async function upsertStayByRef(
       created_at: now,
       updated_at: now,
     })
+    .onConflict((oc) => oc.columns(['account_id', 'source', 'external_ref']).doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (inserted) return inserted;
+  const winner = await findStayByRef(db, accountId, source, externalRef);
+  if (!winner) throw new Error('stay ref conflict without a stay');
+  const set = changes(fields);
+  set.guest_id = guestId;
+  return updateStay(db, winner, set);
 }
+
+/** Writes the columns of `set` that differ from `stay`; nothing at all when none does. */
+async function updateStay(db: Db, stay: Stay, set: Updateable<StaysTable>): Promise<Stay> {
+  const wanted = set as Record<string, unknown>;
+  const current = stay as unknown as Record<string, unknown>;
+  let columns: string[] | undefined;
+  for (const column in wanted) {
+    if (wanted[column] !== undefined && wanted[column] !== current[column]) (columns ??= []).push(column);
+  }
+  if (!columns) return stay;
+  const now = Date.now();
+  const values = columns.map((column) => wanted[column]);
+  await updateStayColumns(db, `${columns.join(',')},updated_at`, stay.account_id, stay.id, ...values, now);
+  const updated = { ...stay, updated_at: now } as unknown as Record<string, unknown>;
+  for (const column of columns) updated[column] = wanted[column];
+  return updated as unknown as Stay;
+}
+
+// One compiled UPDATE per set of changed columns (see db/prepared.ts).
+const updateStayColumns = preparedShapes((db, columns, accountId, id, ...values) =>
+  db
+    .updateTable('stays')
+    .set(Object.fromEntries(columns.split(',').map((column, i) => [column, values[i]])))
+    .where('account_id', '=', accountId as number)
+    .where('id', '=', id as number),
+);
 
 /** The guest's most recently updated stay, if any (the stay a journey event belongs to). */
 export async function latestStayOfGuest(db: Db, accountId: number, guestId: number): Promise<Stay | undefined> {
-  return db
-    .selectFrom('stays')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('guest_id', '=', guestId)
-    .orderBy('updated_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  return (await latestStay(db, accountId, guestId)).rows[0] as Stay | undefined;
 }
 
 export async function setStayStatus(db: Db, stay: Stay, status: StayStatus): Promise<Stay> {
   if (stay.status === status) return stay;
   const now = Date.now();
-  await db.updateTable('stays').set({ status, updated_at: now }).where('account_id', '=', stay.account_id).where('id', '=', stay.id).execute();
+  await stayStatus(db, status, now, stay.account_id, stay.id);
   return { ...stay, status, updated_at: now };
 }
 

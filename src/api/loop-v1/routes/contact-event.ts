@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { findGuestByKey } from '../../../core/guests/guest-keys.js';
+import { findKeyedContact } from '../../../core/guests/keyed-contact.js';
+import type { Guest, Stay } from '../../../db/schema.js';
 import { upsertContact } from '../../../core/guests/upsert-contact.js';
 import { recordContactEvent } from '../../../core/journeys/record-contact-event.js';
 import { badRequest, notFound } from '../../../core/shared/errors.js';
@@ -53,15 +54,30 @@ export async function contactEventRoutes(app: LoopApp, { db }: LoopDeps): Promis
       const key = foreignId ? { source: LOOP_KEY_SOURCE, value: foreignId } : undefined;
 
       await db.transaction().execute(async (trx) => {
-        let guest = contactId ? await resolveGuest(trx, accountId, contactId) : key ? await findGuestByKey(trx, accountId, key.source, key.value) : undefined;
+        let guest: Guest | undefined;
+        // The stay under the event's key, when it was read with the guest (null: none there).
+        let keyedStay: Stay | null | undefined;
         let locationId: number | undefined;
+        if (contactId) guest = await resolveGuest(trx, accountId, contactId);
         if (byInclusion) {
           const fields = await readContactFields(trx, accountId, body);
           locationId = fields.stay.locationId ?? undefined;
-          ({ guest } = await upsertContact(trx, accountId, { key, guest: contactId ? guest : undefined, fields: fields.guest, stay: fields.stay }));
+          const contact = await upsertContact(trx, accountId, {
+            key,
+            guest,
+            fields: fields.guest,
+            stay: fields.stay,
+            uncheckedLocation: fields.uncheckedLocation,
+          });
+          guest = contact.guest;
+          keyedStay = contact.stay;
+        } else if (!guest && key) {
+          const keyed = await findKeyedContact(trx, accountId, key.source, key.value);
+          guest = keyed.guest;
+          keyedStay = keyed.stay ?? null;
         }
         if (!guest) throw notFound(`contact "${foreignId ?? contactId}"`);
-        await recordContactEvent(trx, accountId, guest, { type, key, occurredAt, locationId, source: 'loop', payload });
+        await recordContactEvent(trx, accountId, guest, { type, key, occurredAt, locationId, source: 'loop', payload }, keyedStay);
       });
       return { status: 'Success' as const };
     },

@@ -5,6 +5,7 @@ import type { StayFields } from '../../../core/stays/stays.js';
 import type { Db } from '../../../db/database.js';
 import { readBoolean, readCustomFields, readDate, readString } from '../parse.js';
 import { BooleanLike, CustomFieldsBody, KeyOrNumber, KeyString, StringOrNumber } from '../schemas.js';
+import { decodeId } from '../ids.js';
 import { resolveLocation } from './resolve.js';
 
 /** The contact fields of Contact and of ContactEvent by inclusion. */
@@ -32,8 +33,20 @@ export const INCLUDED_CONTACT_KEYS = Object.keys(ContactFieldsSchema).filter((k)
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * The guest and stay parts of a Loop contact body. `uncheckedLocation`: the body named its location
+ * by Loop id, and `stay.locationId` is that id, not yet known to be the account's. upsertContact
+ * checks it in the same read as the contact (a 404 naming this reference when it is not); a
+ * shortcode is resolved here.
+ */
+export interface ContactFieldsRead {
+  guest: GuestFields;
+  stay: StayFields;
+  uncheckedLocation?: string;
+}
+
 /** Reads the guest and stay parts of a Loop contact body. */
-export async function readContactFields(db: Db, accountId: number, body: Record<string, unknown>): Promise<{ guest: GuestFields; stay: StayFields }> {
+export async function readContactFields(db: Db, accountId: number, body: Record<string, unknown>): Promise<ContactFieldsRead> {
   const email = readString(body.email, 'email');
   if (email && !EMAIL.test(email)) throw badRequest('email is not a valid e-mail address');
   const guest: GuestFields = {
@@ -53,9 +66,10 @@ export async function readContactFields(db: Db, accountId: number, body: Record<
     guest.lastName = rest.join(' ') || null;
   }
   const locationRef = readString(body.locationId ?? body.location, 'locationId');
+  const locationKey = locationRef ? decodeId('location', locationRef) : undefined;
   const checkedIn = readBoolean(body.checkedInStatus, 'checkedInStatus');
   const stay: StayFields = {
-    locationId: locationRef ? (await resolveLocation(db, accountId, locationRef)).id : undefined,
+    locationId: locationKey ?? (locationRef ? (await resolveLocation(db, accountId, locationRef)).id : undefined),
     arrivalAt: readDate(body.arrivalTime, 'arrivalTime'),
     departureAt: readDate(body.departureTime, 'departureTime'),
     room: readString(body.room, 'room'),
@@ -65,5 +79,5 @@ export async function readContactFields(db: Db, accountId: number, body: Record<
   if (stay.arrivalAt && stay.departureAt && stay.departureAt < stay.arrivalAt) {
     throw badRequest('departureTime is before arrivalTime');
   }
-  return { guest, stay };
+  return locationKey === undefined ? { guest, stay } : { guest, stay, uncheckedLocation: locationRef };
 }

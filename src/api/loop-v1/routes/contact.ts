@@ -34,13 +34,14 @@ export async function contactRoutes(app: LoopApp, { db }: LoopDeps): Promise<voi
       const body = request.body as Record<string, unknown>;
       const foreignId = readString(body.foreignId, 'foreignId');
       const { guest } = await db.transaction().execute(async (trx) => {
-        const fields = await readContactFields(trx, accountId, body);
-        if (foreignId) return upsertContact(trx, accountId, { key: { source: LOOP_KEY_SOURCE, value: foreignId }, fields: fields.guest, stay: fields.stay });
+        const { guest: guestFields, stay, uncheckedLocation } = await readContactFields(trx, accountId, body);
+        const fields = { fields: guestFields, stay, uncheckedLocation };
+        if (foreignId) return upsertContact(trx, accountId, { key: { source: LOOP_KEY_SOURCE, value: foreignId }, ...fields });
         if (typeof body.id === 'string') {
           const existing = await resolveGuest(trx, accountId, body.id);
-          return upsertContact(trx, accountId, { guest: existing, fields: fields.guest, stay: fields.stay });
+          return upsertContact(trx, accountId, { guest: existing, ...fields });
         }
-        return upsertContact(trx, accountId, { fields: fields.guest, stay: fields.stay });
+        return upsertContact(trx, accountId, fields);
       });
       return { status: 'Success' as const, id: encodeId('guest', guest.id) };
     },
