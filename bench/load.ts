@@ -18,6 +18,8 @@ export interface LoadSpec {
   url: string;
   /** the body of the n-th request (n counts across all connections of this run) */
   body: (n: number) => string;
+  /** extra request headers, e.g. a bearer token */
+  headers?: Record<string, string>;
   connections: number;
   durationS: number;
 }
@@ -39,7 +41,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
           {
             method: 'POST',
             path: target.pathname + target.search,
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...spec.headers },
             setupRequest: (request) => ({ ...request, body: spec.body(n++) }),
           },
         ],

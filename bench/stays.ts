@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startChild, type ServerChild } from './child.js';
 import { jsonRow, table, type Row } from './report.js';
-import { runLoadWithHeaders } from './stays-load.js';
+import { runLoad } from './load.js';
 import type { StaysReadyMessage } from './stays-server.js';
 
 /*
@@ -53,13 +53,13 @@ function stayBody(prefix: string, n: number): string {
 
 async function measure(name: string, child: ServerChild, url: string, headers: Record<string, string>, prefix: string) {
   log(`${name}: warm-up ${warmupS} s`);
-  const warm = await runLoadWithHeaders({ url, headers, body: (n) => stayBody('warm', n), connections, durationS: warmupS });
+  const warm = await runLoad({ url, headers, body: (n) => stayBody('warm', n), connections, durationS: warmupS });
   if (warm.non2xx || warm.errors || warm.timeouts) throw new Error(`${name} warm-up failed: ${JSON.stringify(warm.statusCodes)}`);
   log(`${name}: measuring ${durationS} s`);
   const before = await child.stats();
   const ownBefore = process.cpuUsage();
   const t0 = performance.now();
-  const result = await runLoadWithHeaders({ url, headers, body: (n) => stayBody(prefix, n), connections, durationS });
+  const result = await runLoad({ url, headers, body: (n) => stayBody(prefix, n), connections, durationS });
   const wallMicros = (performance.now() - t0) * 1000;
   const own = process.cpuUsage(ownBefore);
   const after = await child.stats();
