@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { AnswerDocument } from '../../db/schema.js';
+import type { AnswerDocument, ScoreRollupsTable } from '../../db/schema.js';
 import { utcDay } from './dates.js';
 import type { NpsSegment } from './question-sets.js';
 
@@ -21,21 +21,8 @@ export interface RollupAnswer {
 
 type RollupKeyDocument = Pick<AnswerDocument, 'location_id' | 'evaluation_id' | 'source' | 'reputation_source' | 'checkout_date' | 'received_at'>;
 
-export interface RollupRow {
-  account_id: number;
-  location_id: number;
-  evaluation_id: number;
-  semantic_id: number;
-  day: string;
-  source: string;
-  reputation_source: string;
-  answer_count: number;
-  scored_count: number;
-  score_sum: number;
-  promoters: number;
-  passives: number;
-  detractors: number;
-}
+/** One rollup row, or a delta to add to one. */
+export type RollupRow = ScoreRollupsTable;
 
 const PK = ['account_id', 'location_id', 'semantic_id', 'day', 'evaluation_id', 'source', 'reputation_source'] as const;
 
