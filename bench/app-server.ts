@@ -6,6 +6,7 @@ import { createLocation } from '../src/core/locations/locations.js';
 import { buildApp } from '../src/server/app.js';
 import { encodeId } from '../src/api/loop-v1/ids.js';
 import type { ChildMessage, ParentMessage } from './protocol.js';
+import { sqlTimesReport, timeSqlStatements } from './sql-times.js';
 
 /*
  * The app under test, in its own process: a fresh SQLite file (BENCH_DB_FILE, made by the parent
@@ -14,6 +15,8 @@ import type { ChildMessage, ParentMessage } from './protocol.js';
  */
 const file = process.env.BENCH_DB_FILE;
 if (!file) throw new Error('BENCH_DB_FILE is not set');
+const sqlTimes = process.env.BENCH_SQL_TIMES === '1';
+if (sqlTimes) timeSqlStatements();
 
 const config = loadConfig({
   DATABASE_URL: `sqlite:${file}`,
@@ -50,6 +53,7 @@ process.on('message', async (message: ParentMessage) => {
   if (message.cmd === 'stop') {
     await app.close();
     await database.close();
+    if (sqlTimes) process.stderr.write(`${sqlTimesReport()}\n`);
     send({ type: 'stopped' });
     // A normal exit, so that --cpu-prof (BENCH_CPU_PROF) writes its profile.
     process.exit(0);

@@ -85,6 +85,32 @@ for (const [id, t] of self) {
   }
 }
 
+/*
+ * Self time in a few categories, as docs/performance.md reports them. better-sqlite3 runs SQLite
+ * synchronously inside the JS call, so the self time of the SQLite driver's executeQuery (Kysely's
+ * SqliteConnection, which calls stmt.all/run) is the time spent in SQLite.
+ */
+function category(n: Node): string {
+  const { functionName: fn, url } = n.callFrame;
+  const at = where(url);
+  if (fn === '(idle)') return 'idle (waiting, not CPU)';
+  if (fn === 'writev' || fn === 'writevGeneric' || fn === 'writeUtf8String' || fn === 'writeBuffer') return 'socket writes';
+  if (at === 'kysely' && fn === 'executeQuery' && url.includes('sqlite-driver')) return 'SQLite (inside better-sqlite3 calls)';
+  if (at === 'kysely') return 'Kysely (building, compiling, executing)';
+  if (fn === '(garbage collector)') return 'garbage collector';
+  if (at.startsWith('src/')) return 'openstay code (src/)';
+  if (/^(fastify|find-my-way|avvio|light-my-request|secure-json-parse|ajv|fast-json-stringify|pino|fast-querystring|@fastify)/.test(at)) {
+    return 'Fastify and its parsers, validators, serializers, logger';
+  }
+  if (at.startsWith('node:')) return 'Node http, streams, events, timers';
+  return 'other (V8, microtask queue, native)';
+}
+const byCategory = new Map<string, number>();
+for (const [id, t] of self) {
+  const c = category(byId.get(id)!);
+  byCategory.set(c, (byCategory.get(c) ?? 0) + t);
+}
+
 const pct = (t: number) =>
   `${((100 * t) / total).toFixed(1).padStart(5)}%` + (requests ? `  ${(t / requests).toFixed(1).padStart(6)} us/req` : '');
 const print = (title: string, map: Map<string, number>, filter: (k: string) => boolean = () => true) => {
@@ -92,6 +118,7 @@ const print = (title: string, map: Map<string, number>, filter: (k: string) => b
   [...map.entries()].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]).slice(0, top).forEach(([k, t]) => console.log(`${pct(t)}  ${k}`));
 };
 console.log(`profile: ${(total / 1e6).toFixed(2)} s sampled${requests ? `, ${requests} requests` : ''}`);
+print('self time by category', byCategory);
 print('self time by package / file', selfByWhere);
 print('self time by function', selfByFn);
 print('inclusive time, openstay source (dist/src)', inclusive, (k) => k.includes(' src/'));

@@ -21,7 +21,8 @@ import { jsonRow, table, type Row } from './report.js';
  * BENCH_LOG_LEVEL (app log level, default silent), BENCH_KEEP_DB=1 (keep the SQLite file),
  * BENCH_TARGET (minimum Contact/baseline ratio, default 0.5), BENCH_ENFORCE_TARGET=1 (exit 1 below it),
  * BENCH_VARY=1 (Contact bodies carry a new mobile number on every request, so updates really write),
- * BENCH_ROUNDS (default 1: repeat baseline, contact, event and report the median round).
+ * BENCH_ROUNDS (default 1: repeat baseline, contact, event and report the median round),
+ * BENCH_SQL_TIMES=1 (the app child prints the time of each SQL statement when it stops).
  */
 
 const num = (name: string, fallback: number) => {
@@ -51,6 +52,10 @@ function profileArgs(name: string): string[] {
 
 class BenchFailure extends Error {}
 
+/** Requests each server child answered in all (warm-ups, measured runs, probes): for profile-summary. */
+const served = new Map<string, number>();
+const countServed = (child: string, requests: number) => served.set(child, (served.get(child) ?? 0) + requests);
+
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 /** Any non-2xx answer or socket error, described with the status codes seen; undefined if none. */
@@ -61,6 +66,7 @@ function failureOf(name: string, phase: string, result: LoadResult): string | un
 
 /** One request by fetch before the load, so a broken setup shows its real answer. */
 async function probe(name: string, url: string, body: string, expect: (json: any) => boolean): Promise<void> {
+  countServed(url.includes('/echo') ? 'echo' : 'app', 1);
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const text = await res.text();
   let json: unknown;
@@ -87,6 +93,7 @@ interface Measured {
 async function scenario(name: string, child: ServerChild, url: string, warmBody: (n: number) => string, body: (n: number) => string): Promise<Measured> {
   log(`${name}: warm-up ${warmupS} s`);
   const warm = await runLoad({ url, body: warmBody, connections, durationS: warmupS });
+  countServed(child.name, warm.requests);
   const warmFailure = failureOf(name, 'warm-up', warm);
   if (warmFailure) throw new BenchFailure(warmFailure);
   log(`${name}: measuring ${durationS} s`);
@@ -94,6 +101,7 @@ async function scenario(name: string, child: ServerChild, url: string, warmBody:
   const ownBefore = process.cpuUsage();
   const t0 = performance.now();
   const result = await runLoad({ url, body, connections, durationS });
+  countServed(child.name, result.requests);
   const wallMicros = (performance.now() - t0) * 1000;
   const own = process.cpuUsage(ownBefore);
   const after = await child.stats();
@@ -200,7 +208,10 @@ async function main(): Promise<number> {
       }
     }
     for (const child of children) await child.stop();
-    if (cpuProfDir) log(`CPU profiles written to ${cpuProfDir} (summary: node dist/bench/profile-summary.js ${cpuProfDir}/app-<time>.cpuprofile)`);
+    if (cpuProfDir) {
+      log(`CPU profiles written to ${cpuProfDir}; requests answered in all (for µs per request): ${JSON.stringify(Object.fromEntries(served))}`);
+      log(`summary: node dist/bench/profile-summary.js ${cpuProfDir}/app-<time>.cpuprofile 40 ${served.get('app') ?? ''}`);
+    }
   } finally {
     for (const child of children) await child.stop().catch(() => {});
     if (process.env.BENCH_KEEP_DB === '1') log(`kept ${dbFile}`);

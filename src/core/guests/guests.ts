@@ -59,19 +59,24 @@ function changes(fields: GuestFields, current?: Guest): Updateable<GuestsTable> 
     const last = out.last_name ?? current?.last_name ?? null;
     out.name = [first, last].filter(Boolean).join(' ') || null;
   }
-  if (fields.customFields) {
-    const stored = parseJson<Record<string, string>>(current?.custom_fields, {});
-    let same = current !== undefined;
-    for (const key in fields.customFields) {
-      if (stored[key] !== fields.customFields[key]) {
-        same = false;
-        break;
-      }
-    }
-    // Resent custom fields that are all stored already leave the column as it is.
-    out.custom_fields = same ? current!.custom_fields : JSON.stringify({ ...stored, ...fields.customFields });
-  }
+  if (fields.customFields) out.custom_fields = mergedCustomFields(fields.customFields, current?.custom_fields);
   return out;
+}
+
+/** The stored custom fields (JSON) with `sent` merged in; the stored text itself when that changes nothing. */
+function mergedCustomFields(sent: Record<string, string>, stored: string | undefined): string {
+  const text = JSON.stringify(sent);
+  // The usual resend: the same fields, in the same order, as stored.
+  if (text === stored) return stored;
+  const current = parseJson<Record<string, string>>(stored, {});
+  let same = stored !== undefined;
+  for (const key in sent) {
+    if (current[key] !== sent[key]) {
+      same = false;
+      break;
+    }
+  }
+  return same ? stored! : JSON.stringify({ ...current, ...sent });
 }
 
 export async function createGuest(db: Db, accountId: number, fields: GuestFields): Promise<Guest> {

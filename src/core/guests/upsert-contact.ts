@@ -62,7 +62,7 @@ export async function upsertContact(db: Db, accountId: number, input: ContactInp
   } else {
     throw badRequest('a contact needs a foreignId, an id, an email or a mobile number');
   }
-  if (!input.stay || Object.values(input.stay).every((v) => v === undefined)) return { guest, created };
+  if (!input.stay || !hasAnyField(input.stay)) return { guest, created };
   const { source, ref } = contactStayRef(input.key, guest);
   try {
     const stay = await upsertStayByRef(db, accountId, guest.id, source, ref, input.stay, keyedStay);
@@ -77,4 +77,9 @@ export async function upsertContact(db: Db, accountId: number, input: ContactInp
 /** Where a contact's stay is kept: under its key, or under the guest for an unkeyed contact. */
 export function contactStayRef(key: { source: string; value: string } | undefined, guest: Guest): { source: string; ref: string } {
   return key ? { source: key.source, ref: key.value } : { source: 'contact', ref: `guest:${guest.id}` };
+}
+
+function hasAnyField(fields: StayFields): boolean {
+  for (const key in fields) if (fields[key as keyof StayFields] !== undefined) return true;
+  return false;
 }
