@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from './helpers/database.js';
+import { adminCall } from './helpers/admin.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 
 // Admin API: surveys (evaluations) and their versioned question sets.
@@ -11,13 +12,7 @@ describe.each(dialects())('admin surveys on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
-  const call = (token: string, method: string, url: string, payload?: unknown) =>
-    t.app.inject({
-      method: method as any,
-      url: `/admin/v1${url}`,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload === undefined ? {} : { payload: payload as any }),
-    });
+  const call = adminCall(() => t);
 
   const sections = [
     {
