@@ -80,6 +80,26 @@ describe.each(dialects())('Loop v1 Contact and ContactEvent behaviour (%s)', (di
     expect(await status()).toBe('prestay');
   });
 
+  it('a resent Contact is stored as sent after a ContactEvent, a DELETE or a change of the stored guest', async () => {
+    const body = { foreignId: 'rs-1', locationId: location, firstname: 'Rae', email: 'rs1@example.com', checkedInStatus: 'false', room: '3' };
+    const id = (await send('POST', 'Contact', body)).json().id;
+    expect((await send('POST', 'Contact', body)).json()).toEqual({ status: 'Success', id });
+    // The checkin moves the stay; the PMS then resends the contact as it knows it.
+    expect((await send('POST', 'ContactEvent', { event: 'checkin', foreignId: 'rs-1' })).statusCode).toBe(200);
+    expect((await stays(guestOf(id)))[0].status).toBe('instay');
+    expect((await send('POST', 'Contact', body)).json()).toEqual({ status: 'Success', id });
+    expect((await stays(guestOf(id)))[0]).toMatchObject({ status: 'prestay', room: '3' });
+
+    await t.database.db.updateTable('guests').set({ first_name: 'Changed' }).where('id', '=', guestOf(id)).execute();
+    expect((await send('POST', 'Contact', body)).json()).toEqual({ status: 'Success', id });
+    expect((await guest(guestOf(id)))?.first_name).toBe('Rae');
+
+    expect((await send('DELETE', 'Contact', { foreignId: 'rs-1' })).statusCode).toBe(200);
+    const again = (await send('POST', 'Contact', body)).json();
+    expect(again.id).not.toBe(id);
+    expect(await guest(guestOf(again.id))).toMatchObject({ first_name: 'Rae', email: 'rs1@example.com' });
+  });
+
   it('DELETE Contact by foreignId (JSON body) and by id; a repeat is a 404', async () => {
     const a = (await send('POST', 'Contact', { foreignId: 'del-1', email: 'del1@example.com' })).json().id;
     const b = (await send('POST', 'Contact', { foreignId: 'del-2', email: 'del2@example.com' })).json().id;

@@ -89,24 +89,31 @@ export async function createGuest(db: Db, accountId: number, fields: GuestFields
 }
 
 /**
+ * The columns the fields would change on this guest, with their new values; undefined when the
+ * fields change nothing (a contact resent as it is stored).
+ */
+export function guestChanges(guest: Guest, fields: GuestFields): Record<string, unknown> | undefined {
+  const set = changes(fields, guest) as Record<string, unknown>;
+  const current = guest as unknown as Record<string, unknown>;
+  let changed: Record<string, unknown> | undefined;
+  for (const column in set) {
+    if (set[column] !== current[column]) (changed ??= {})[column] = set[column];
+  }
+  return changed;
+}
+
+/**
  * Applies the fields that were sent and returns the updated guest. Integrations resend whole
  * contacts: only columns whose value differs are written, and an unchanged guest is not written
  * at all (its updated_at stays).
  */
 export async function updateGuest(db: Db, guest: Guest, fields: GuestFields): Promise<Guest> {
-  const set = changes(fields, guest) as Record<string, unknown>;
-  const current = guest as unknown as Record<string, unknown>;
-  let columns: string[] | undefined;
-  for (const column in set) {
-    if (set[column] !== current[column]) (columns ??= []).push(column);
-  }
-  if (!columns) return guest;
+  const changed = guestChanges(guest, fields);
+  if (!changed) return guest;
   const now = Date.now();
-  const values = columns.map((column) => set[column]);
-  await updateGuestColumns(db, `${columns.join(',')},updated_at`, guest.account_id, guest.id, ...values, now);
-  const updated = { ...guest, updated_at: now } as unknown as Record<string, unknown>;
-  for (const column of columns) updated[column] = set[column];
-  return updated as unknown as Guest;
+  const columns = Object.keys(changed);
+  await updateGuestColumns(db, `${columns.join(',')},updated_at`, guest.account_id, guest.id, ...Object.values(changed), now);
+  return { ...guest, ...changed, updated_at: now };
 }
 
 // One compiled UPDATE per set of changed columns (see db/prepared.ts).

@@ -3,7 +3,9 @@ import type { Guest, Stay } from '../../db/schema.js';
 import { isForeignKeyViolation } from '../../db/errors.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { findLocation } from '../locations/locations.js';
-import { upsertStayByRef, type StayFields } from '../stays/stays.js';
+import { hasStayFields, upsertStayByRef, type StayFields } from '../stays/stays.js';
+import { changeStamp, sharedChangeStamp } from '../../db/change-stamp.js';
+import type { KeyedContactCache } from './keyed-contact-cache.js';
 import { attachGuestKey, createGuestWithKey } from './guest-keys.js';
 import { findGuestByContact, findOrCreateGuestByContact, updateGuest, type GuestFields } from './guests.js';
 import { findKeyedContact } from './keyed-contact.js';
@@ -23,6 +25,15 @@ export interface ContactInput {
   uncheckedLocation?: string;
 }
 
+export interface ContactWritten {
+  guest: Guest;
+  /** the stay the contact's stay details went to, when it had some */
+  stay?: Stay;
+  created: boolean;
+  /** keyed contacts: the stay kept under the key after the write (null: none) */
+  keyedStay?: Stay | null;
+}
+
 /**
  * Inserts or updates a contact: the guest profile and, when stay details came with it, the stay
  * the external system describes. A keyed contact is found by its key; an unkeyed one by e-mail or
@@ -30,7 +41,7 @@ export interface ContactInput {
  * Run inside a transaction. A keyed contact resent unchanged costs one read and no write: the
  * guest and its keyed stay are read together, and only changed columns are written.
  */
-export async function upsertContact(db: Db, accountId: number, input: ContactInput): Promise<{ guest: Guest; stay?: Stay; created: boolean }> {
+export async function upsertContact(db: Db, accountId: number, input: ContactInput): Promise<ContactWritten> {
   let guest: Guest;
   let created = false;
   // The stay under the contact's key, when it was read together with the guest (null: none).
@@ -62,11 +73,11 @@ export async function upsertContact(db: Db, accountId: number, input: ContactInp
   } else {
     throw badRequest('a contact needs a foreignId, an id, an email or a mobile number');
   }
-  if (!input.stay || !hasAnyField(input.stay)) return { guest, created };
+  if (!input.stay || !hasStayFields(input.stay)) return { guest, created, keyedStay };
   const { source, ref } = contactStayRef(input.key, guest);
   try {
     const stay = await upsertStayByRef(db, accountId, guest.id, source, ref, input.stay, keyedStay);
-    return { guest, stay, created };
+    return { guest, stay, created, keyedStay: input.key ? stay : undefined };
   } catch (err) {
     // PostgreSQL: the location was deleted by another transaction after it was checked here.
     if (input.stay.locationId != null && isForeignKeyViolation(err)) throw notFound(input.uncheckedLocation ? `location "${input.uncheckedLocation}"` : 'location');
@@ -79,7 +90,25 @@ export function contactStayRef(key: { source: string; value: string } | undefine
   return key ? { source: key.source, ref: key.value } : { source: 'contact', ref: `guest:${guest.id}` };
 }
 
-function hasAnyField(fields: StayFields): boolean {
-  for (const key in fields) if (fields[key as keyof StayFields] !== undefined) return true;
-  return false;
+/**
+ * A keyed contact (a Loop Contact with a foreignId) in a transaction of its own. On SQLite a
+ * contact resent unchanged is answered from `cache` without opening a transaction (see
+ * keyed-contact-cache.ts); any other goes through upsertContact, and the cache learns the result.
+ */
+export async function saveKeyedContact(
+  db: Db,
+  cache: KeyedContactCache,
+  accountId: number,
+  input: ContactInput & { key: { source: string; value: string } },
+): Promise<Guest> {
+  const unchanged = cache.unchanged(await sharedChangeStamp(db), accountId, input);
+  if (unchanged) return unchanged;
+  return cache.writing(() =>
+    db.transaction().execute(async (trx) => {
+      const before = await changeStamp(trx);
+      const written = await upsertContact(trx, accountId, input);
+      if (written.keyedStay !== undefined) cache.remember(before, await changeStamp(trx), accountId, input, written.guest, written.keyedStay);
+      return written.guest;
+    }),
+  );
 }

@@ -27,6 +27,12 @@ export interface StayFields {
   language?: string | null;
 }
 
+/** True when at least one stay field was given. */
+export function hasStayFields(fields: StayFields): boolean {
+  for (const key in fields) if (fields[key as keyof StayFields] !== undefined) return true;
+  return false;
+}
+
 function changes(fields: StayFields): Updateable<StaysTable> {
   const out: Updateable<StaysTable> = {};
   if (fields.locationId !== undefined) out.location_id = fields.locationId;
@@ -60,11 +66,7 @@ export async function upsertStayByRef(
   known?: Stay | null,
 ): Promise<Stay> {
   const existing = known === undefined ? await findStayByRef(db, accountId, source, externalRef) : known;
-  if (existing) {
-    const set = changes(fields);
-    set.guest_id = guestId;
-    return updateStay(db, existing, set);
-  }
+  if (existing) return updateStay(db, existing, guestId, fields);
   const now = Date.now();
   // A concurrent transaction (PostgreSQL) may have inserted the same ref since it was read:
   // the unique index turns the insert into a no-op, and the fields go to that stay instead.
@@ -86,26 +88,32 @@ export async function upsertStayByRef(
   if (inserted) return inserted;
   const winner = await findStayByRef(db, accountId, source, externalRef);
   if (!winner) throw new Error('stay ref conflict without a stay');
-  const set = changes(fields);
-  set.guest_id = guestId;
-  return updateStay(db, winner, set);
+  return updateStay(db, winner, guestId, fields);
 }
 
-/** Writes the columns of `set` that differ from `stay`; nothing at all when none does. */
-async function updateStay(db: Db, stay: Stay, set: Updateable<StaysTable>): Promise<Stay> {
-  const wanted = set as Record<string, unknown>;
+/**
+ * The columns the fields would change on the stay kept for `guestId`, with their new values;
+ * undefined when they change nothing.
+ */
+export function stayChanges(stay: Stay, guestId: number, fields: StayFields): Record<string, unknown> | undefined {
+  const wanted = changes(fields) as Record<string, unknown>;
+  wanted.guest_id = guestId;
   const current = stay as unknown as Record<string, unknown>;
-  let columns: string[] | undefined;
+  let changed: Record<string, unknown> | undefined;
   for (const column in wanted) {
-    if (wanted[column] !== undefined && wanted[column] !== current[column]) (columns ??= []).push(column);
+    if (wanted[column] !== undefined && wanted[column] !== current[column]) (changed ??= {})[column] = wanted[column];
   }
-  if (!columns) return stay;
+  return changed;
+}
+
+/** Writes the fields that differ from `stay`; nothing at all when none does. */
+async function updateStay(db: Db, stay: Stay, guestId: number, fields: StayFields): Promise<Stay> {
+  const changed = stayChanges(stay, guestId, fields);
+  if (!changed) return stay;
   const now = Date.now();
-  const values = columns.map((column) => wanted[column]);
-  await updateStayColumns(db, `${columns.join(',')},updated_at`, stay.account_id, stay.id, ...values, now);
-  const updated = { ...stay, updated_at: now } as unknown as Record<string, unknown>;
-  for (const column of columns) updated[column] = wanted[column];
-  return updated as unknown as Stay;
+  const columns = Object.keys(changed);
+  await updateStayColumns(db, `${columns.join(',')},updated_at`, stay.account_id, stay.id, ...Object.values(changed), now);
+  return { ...stay, ...changed, updated_at: now } as Stay;
 }
 
 // One compiled UPDATE per set of changed columns (see db/prepared.ts).

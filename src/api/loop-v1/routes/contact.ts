@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { upsertContact } from '../../../core/guests/upsert-contact.js';
+import { saveKeyedContact, upsertContact } from '../../../core/guests/upsert-contact.js';
+import { createKeyedContactCache } from '../../../core/guests/keyed-contact-cache.js';
 import { deleteGuest, deleteGuestByKey } from '../../../core/guests/guest-keys.js';
 import { notFound, badRequest } from '../../../core/shared/errors.js';
 import type { LoopApp, LoopDeps } from '../context.js';
@@ -17,6 +18,8 @@ const DeleteBody = Type.Union([Type.Object({ foreignId: Type.Optional(StringOrNu
 
 /** POST and DELETE /api/v1/Contact: where a Loop Contact becomes (or stops being) a guest row. */
 export async function contactRoutes(app: LoopApp, { db }: LoopDeps): Promise<void> {
+  const keyedContacts = createKeyedContactCache();
+
   app.post(
     '/Contact',
     {
@@ -33,16 +36,14 @@ export async function contactRoutes(app: LoopApp, { db }: LoopDeps): Promise<voi
       const accountId = request.accountId;
       const body = request.body as Record<string, unknown>;
       const foreignId = readString(body.foreignId, 'foreignId');
-      const { guest } = await db.transaction().execute(async (trx) => {
-        const { guest: guestFields, stay, uncheckedLocation } = await readContactFields(trx, accountId, body);
-        const fields = { fields: guestFields, stay, uncheckedLocation };
-        if (foreignId) return upsertContact(trx, accountId, { key: { source: LOOP_KEY_SOURCE, value: foreignId }, ...fields });
-        if (typeof body.id === 'string') {
-          const existing = await resolveGuest(trx, accountId, body.id);
-          return upsertContact(trx, accountId, { guest: existing, ...fields });
-        }
-        return upsertContact(trx, accountId, fields);
-      });
+      const { guest: guestFields, stay, uncheckedLocation } = await readContactFields(db, accountId, body);
+      const fields = { fields: guestFields, stay, uncheckedLocation };
+      const guest = foreignId
+        ? await saveKeyedContact(db, keyedContacts, accountId, { key: { source: LOOP_KEY_SOURCE, value: foreignId }, ...fields })
+        : await db.transaction().execute(async (trx) => {
+            const existing = typeof body.id === 'string' ? await resolveGuest(trx, accountId, body.id) : undefined;
+            return (await upsertContact(trx, accountId, { guest: existing, ...fields })).guest;
+          });
       return { status: 'Success' as const, id: encodeId('guest', guest.id) };
     },
   );

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../src/core/accounts/accounts.js';
+import { createLocation } from '../src/core/locations/locations.js';
+import { saveKeyedContact } from '../src/core/guests/upsert-contact.js';
+import { createKeyedContactCache, type KeyedContactCache } from '../src/core/guests/keyed-contact-cache.js';
+import { findKeyedContact } from '../src/core/guests/keyed-contact.js';
+import { deleteGuestByKey } from '../src/core/guests/guest-keys.js';
+import { changeStamp, sharedChangeStamp } from '../src/db/change-stamp.js';
+import { openDatabase } from '../src/db/database.js';
+import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
+
+describe.each(dialects())('the change stamp on %s', (dialect) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+  });
+  afterAll(async () => t?.destroy());
+
+  it('moves with every write of this process or another, rolled back or not, and not with reads', async () => {
+    const first = await changeStamp(t.db);
+    if (dialect === 'postgres') {
+      expect(first).toBeUndefined();
+      expect(await sharedChangeStamp(t.db)).toBeUndefined();
+      return;
+    }
+    expect(first).toMatch(/^\d+:\d+$/);
+    await t.db.selectFrom('accounts').selectAll().execute();
+    expect(await changeStamp(t.db)).toBe(first);
+
+    await createAccount(t.db, 'stamp-1');
+    const afterWrite = await changeStamp(t.db);
+    expect(afterWrite).not.toBe(first);
+
+    await expect(
+      t.db.transaction().execute(async (trx) => {
+        await createAccount(trx, 'stamp-rolled-back');
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    const afterRollback = await changeStamp(t.db);
+    expect(afterRollback).not.toBe(afterWrite);
+
+    // An UPDATE that matches no row changes nothing.
+    await t.db.updateTable('accounts').set({ name: 'x' }).where('slug', '=', 'nobody').execute();
+    expect(await changeStamp(t.db)).toBe(afterRollback);
+
+    const other = openDatabase(t.url);
+    try {
+      await createAccount(other.db, 'stamp-other-process');
+    } finally {
+      await other.close();
+    }
+    expect(await changeStamp(t.db)).not.toBe(afterRollback);
+  });
+
+  it('shares one read among the calls made before it starts', async () => {
+    if (dialect === 'postgres') return;
+    const a = sharedChangeStamp(t.db);
+    const b = sharedChangeStamp(t.db);
+    expect(b).toBe(a);
+    const before = await a;
+    // A call made after the shared read started gets a read of its own, which sees this write.
+    await createAccount(t.db, 'stamp-shared');
+    const c = sharedChangeStamp(t.db);
+    expect(c).not.toBe(a);
+    expect(await c).not.toBe(before);
+  });
+});
+
+describe.each(dialects())('keyed contacts answered from the cache on %s', (dialect) => {
+  let t: TestDatabase;
+  let accountId: number;
+  let locationId: number;
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+    accountId = (await createAccount(t.db, 'cache')).id;
+    locationId = (await createLocation(t.db, accountId, { title: { en: 'Here' } })).id;
+  });
+  afterAll(async () => t?.destroy());
+
+  const contact = (key: string, firstName = 'Ada', room = '12') => ({
+    key: { source: 'loop', value: key },
+    fields: { firstName, lastName: 'Lovelace', email: `${key}@example.test`, customFields: { room } },
+    stay: { locationId, room, arrivalAt: 1000, departureAt: 2000, status: 'prestay' as const },
+    uncheckedLocation: 'loc-ref',
+  });
+  const save = (cache: KeyedContactCache, input: ReturnType<typeof contact>) => saveKeyedContact(t.db, cache, accountId, input);
+  const stored = async (key: string) => findKeyedContact(t.db, accountId, 'loop', key);
+  // On PostgreSQL nothing is answered from the cache; every answer must still be right.
+  const expectedHits = (n: number) => (dialect === 'sqlite' ? n : 0);
+
+  it('answers an unchanged resend without writing, and writes a changed one', async () => {
+    const cache = createKeyedContactCache();
+    const created = await save(cache, contact('k1'));
+    const again = await save(cache, contact('k1'));
+    expect(again).toEqual(created);
+    expect(cache.hits).toBe(expectedHits(1));
+
+    const renamed = await save(cache, contact('k1', 'Augusta'));
+    expect(renamed.id).toBe(created.id);
+    expect((await stored('k1')).guest?.first_name).toBe('Augusta');
+    expect(cache.hits).toBe(expectedHits(1));
+    const moved = await save(cache, contact('k1', 'Augusta', '14'));
+    expect((await stored('k1')).stay?.room).toBe('14');
+    expect(await save(cache, contact('k1', 'Augusta', '14'))).toEqual(moved);
+    expect(cache.hits).toBe(expectedHits(2));
+  });
+
+  it('writes a resend again after another route of this process changed the rows', async () => {
+    const cache = createKeyedContactCache();
+    const guest = await save(cache, contact('k2'));
+    await save(cache, contact('k2'));
+    const hits = cache.hits;
+    await t.db.updateTable('guests').set({ first_name: 'Changed elsewhere' }).where('id', '=', guest.id).execute();
+    await t.db.updateTable('stays').set({ room: '99' }).where('guest_id', '=', guest.id).execute();
+    await save(cache, contact('k2'));
+    expect(cache.hits).toBe(hits);
+    const read = await stored('k2');
+    expect(read.guest?.first_name).toBe('Ada');
+    expect(read.stay?.room).toBe('12');
+  });
+
+  it('writes a resend again after another process changed the rows', async () => {
+    const cache = createKeyedContactCache();
+    const guest = await save(cache, contact('k3'));
+    await save(cache, contact('k3'));
+    const hits = cache.hits;
+    const other = openDatabase(t.url);
+    try {
+      await other.db.updateTable('guests').set({ first_name: 'Changed by the CLI' }).where('id', '=', guest.id).execute();
+    } finally {
+      await other.close();
+    }
+    await save(cache, contact('k3'));
+    expect(cache.hits).toBe(hits);
+    expect((await stored('k3')).guest?.first_name).toBe('Ada');
+  });
+
+  it('sees a write through one key of a guest when the guest is resent through another', async () => {
+    const cache = createKeyedContactCache();
+    const a = contact('k4a');
+    const guest = await save(cache, a);
+    // Same e-mail address: the new key is attached to the same guest.
+    const b = { ...contact('k4b', 'Renamed'), fields: { ...contact('k4b', 'Renamed').fields, email: a.fields.email } };
+    expect((await save(cache, b)).id).toBe(guest.id);
+    expect((await stored('k4a')).guest?.first_name).toBe('Renamed');
+    // Resending the first key as it was is a change again: it is written, not answered from memory.
+    const hits = cache.hits;
+    await save(cache, a);
+    expect(cache.hits).toBe(hits);
+    expect((await stored('k4a')).guest?.first_name).toBe('Ada');
+  });
+
+  it('recreates a deleted contact on resend', async () => {
+    const cache = createKeyedContactCache();
+    const guest = await save(cache, contact('k5'));
+    await save(cache, contact('k5'));
+    await deleteGuestByKey(t.db, accountId, 'loop', 'k5');
+    const again = await save(cache, contact('k5'));
+    expect(again.id).not.toBe(guest.id);
+    expect((await stored('k5')).guest?.id).toBe(again.id);
+  });
+
+  it('refuses an unknown location from memory as from the database, and forgets everything after a failed write', async () => {
+    const cache = createKeyedContactCache();
+    await save(cache, contact('k6'));
+    const elsewhere = { ...contact('k6'), stay: { ...contact('k6').stay, locationId: 999_999 } };
+    await expect(save(cache, elsewhere)).rejects.toMatchObject({ status: 404, message: 'location "loc-ref" not found' });
+    expect(cache.size).toBe(0);
+    const hits = cache.hits;
+    await save(cache, contact('k6'));
+    await save(cache, contact('k6'));
+    expect(cache.hits).toBe(hits + expectedHits(1));
+  });
+
+  it('keeps answers right under concurrent writes of the same keys', async () => {
+    const cache = createKeyedContactCache();
+    const names = ['One', 'Two', 'Three'];
+    const writes = [];
+    for (let i = 0; i < 60; i++) writes.push(save(cache, contact(`k7-${i % 5}`, names[i % 3])));
+    const guests = await Promise.all(writes);
+    for (let i = 0; i < 60; i++) expect(guests[i].id).toBe(guests[i % 5].id);
+    // SQLite applies the saves of one key in the order they were made, so each key ends with the
+    // fields of its last save (PostgreSQL: of one of them). A resend of that state is answered as stored.
+    for (let k = 0; k < 5; k++) {
+      const last = [...Array(60).keys()].filter((i) => i % 5 === k).pop()!;
+      const name = (await stored(`k7-${k}`)).guest?.first_name;
+      if (dialect === 'sqlite') expect(name).toBe(names[last % 3]);
+      else expect(names).toContain(name);
+      expect((await save(cache, contact(`k7-${k}`, name!))).first_name).toBe(name);
+    }
+  });
+
+  it('drops the oldest keys beyond its size', async () => {
+    const cache = createKeyedContactCache(10);
+    for (let i = 0; i < 25; i++) await save(cache, contact(`k8-${i}`));
+    if (dialect === 'sqlite') expect(cache.size).toBeLessThanOrEqual(10);
+    const hits = cache.hits;
+    await save(cache, contact('k8-24'));
+    await save(cache, contact('k8-0'));
+    expect(cache.hits).toBe(hits + expectedHits(1));
+    expect((await stored('k8-0')).guest?.first_name).toBe('Ada');
+  });
+});
