@@ -1,4 +1,5 @@
 import type { Guest, Stay } from '../../db/schema.js';
+import type { KeyedContact } from './keyed-contact.js';
 import { hasStayFields, stayChanges, type StayFields } from '../stays/stays.js';
 import { guestChanges, type GuestFields } from './guests.js';
 
@@ -7,16 +8,16 @@ import { guestChanges, type GuestFields } from './guests.js';
  * process is the database's only writer besides the occasional CLI command, so it can remember
  * the keyed contacts it last read or wrote and answer an unchanged resend without a transaction.
  *
- * The cache as a whole is correct at one database change stamp (db/change-stamp.ts), `validAt`.
- * A resend is answered from it only when the database still shows that stamp, i.e. nothing wrote
- * since (another route of this process, a rolled-back transaction, the CLI), and no keyed contact
- * write is under way. The keyed contact path's own writes are the only ones the cache follows:
- * inside its transaction, which on SQLite runs alone, a write that began at `validAt` moves
- * `validAt` to its closing stamp together with that contact's rows; one that began elsewhere
- * drops every entry first. Should the transaction then fail (its commit included), every entry is
- * dropped before the next resend can be answered. Answers from the cache are therefore exactly
- * the answers the transaction would give. PostgreSQL (several instances may share it; no stamp)
- * never uses it.
+ * The cache as a whole is exactly the database at one change stamp (db/change-stamp.ts),
+ * `validAt`, and is used only while the database still shows that stamp, i.e. nothing wrote
+ * since (another route of this process, a rolled-back transaction, the CLI): an unchanged resend
+ * is then answered from it, and a changed one skips the read of the contact's rows. The keyed
+ * contact path's own writes are the only ones it follows: right after such a transaction
+ * commits, before the connection is released (db/sqlite-transaction.ts), a transaction that
+ * began at `validAt` moves `validAt` to its closing stamp together with that contact's rows; one
+ * that began elsewhere drops every entry first. Answers from the cache are therefore exactly the
+ * answers a transaction would give. PostgreSQL (several instances may share it; no stamp) never
+ * uses it.
  */
 
 /** What the cache needs of a keyed contact write: the same input as upsertContact. */
@@ -41,14 +42,14 @@ export interface KeyedContactCache {
    */
   unchanged(stamp: string | undefined, accountId: number, write: KeyedContactWrite): Guest | undefined;
   /**
-   * Runs `write`, a transaction writing keyed contacts: no resend is answered from the cache
-   * while it runs, and every entry is dropped when it fails.
+   * The key's guest, its keyed stay and the location check as the database holds them, when the
+   * database is still at the cache's stamp and the cache holds them; undefined otherwise.
    */
-  writing<T>(write: () => Promise<T>): Promise<T>;
+  known(stamp: string | undefined, accountId: number, write: KeyedContactWrite): KeyedContact | undefined;
   /**
-   * Records a keyed contact written by a transaction, from inside it: `before` and `after` are the
-   * change stamps read in it, before the contact was read and after it was written; `stay` is the
-   * stay under the key as the transaction leaves it (null: none).
+   * Records a keyed contact a transaction wrote, right after its commit: `before` and `after` are
+   * the change stamps read in it, before the contact was read and after it was written; `stay` is
+   * the stay under the key as the transaction left it (null: none).
    */
   remember(before: string | undefined, after: string | undefined, accountId: number, write: KeyedContactWrite, guest: Guest, stay: Stay | null): void;
   /** number of keys held */
@@ -60,7 +61,6 @@ export interface KeyedContactCache {
 /** A cache of at most `maxKeys` keyed contacts (beyond that the oldest tenth is dropped). */
 export function createKeyedContactCache(maxKeys = 20_000): KeyedContactCache {
   let validAt: string | undefined;
-  let writes = 0;
   let hits = 0;
   const keys = new Map<string, KeyEntry>();
   // Guests apart from keys: one guest may carry several keys, and a write through one of them
@@ -74,7 +74,6 @@ export function createKeyedContactCache(maxKeys = 20_000): KeyedContactCache {
     write.uncheckedLocation !== undefined && write.stay?.locationId != null ? `${accountId}:${write.stay.locationId}` : undefined;
 
   const clear = () => {
-    validAt = undefined;
     keys.clear();
     guests.clear();
     locations.clear();
@@ -90,32 +89,25 @@ export function createKeyedContactCache(maxKeys = 20_000): KeyedContactCache {
     }
   };
 
-  return {
-    unchanged(stamp, accountId, write) {
-      if (stamp === undefined || stamp !== validAt || writes > 0) return undefined;
-      const entry = keys.get(keyOf(accountId, write.key));
-      if (!entry) return undefined;
-      const guest = guests.get(entry.guestId);
-      if (!guest || guestChanges(guest, write.fields)) return undefined;
-      if (write.stay && hasStayFields(write.stay)) {
-        if (!entry.stay || stayChanges(entry.stay, guest.id, write.stay)) return undefined;
-        const location = locationOf(accountId, write);
-        if (location !== undefined && !locations.has(location)) return undefined;
-      }
-      hits++;
-      return guest;
-    },
+  const known = (stamp: string | undefined, accountId: number, write: KeyedContactWrite): KeyedContact | undefined => {
+    if (stamp === undefined || stamp !== validAt) return undefined;
+    const entry = keys.get(keyOf(accountId, write.key));
+    const guest = entry && guests.get(entry.guestId);
+    if (!entry || !guest) return undefined;
+    const location = locationOf(accountId, write);
+    if (location !== undefined && !locations.has(location)) return undefined;
+    return { guest, stay: entry.stay ?? undefined, locationFound: location !== undefined };
+  };
 
-    async writing(write) {
-      writes++;
-      try {
-        return await write();
-      } catch (err) {
-        clear();
-        throw err;
-      } finally {
-        writes--;
-      }
+  return {
+    known,
+
+    unchanged(stamp, accountId, write) {
+      const keyed = known(stamp, accountId, write);
+      if (!keyed?.guest || guestChanges(keyed.guest, write.fields)) return undefined;
+      if (write.stay && hasStayFields(write.stay) && (!keyed.stay || stayChanges(keyed.stay, keyed.guest.id, write.stay))) return undefined;
+      hits++;
+      return keyed.guest;
     },
 
     remember(before, after, accountId, write, guest, stay) {

@@ -5,10 +5,11 @@ import { badRequest, notFound } from '../shared/errors.js';
 import { findLocation } from '../locations/locations.js';
 import { hasStayFields, upsertStayByRef, type StayFields } from '../stays/stays.js';
 import { changeStamp, sharedChangeStamp } from '../../db/change-stamp.js';
+import { sqliteTransaction } from '../../db/sqlite-transaction.js';
 import type { KeyedContactCache } from './keyed-contact-cache.js';
 import { attachGuestKey, createGuestWithKey } from './guest-keys.js';
 import { findGuestByContact, findOrCreateGuestByContact, updateGuest, type GuestFields } from './guests.js';
-import { findKeyedContact } from './keyed-contact.js';
+import { findKeyedContact, type KeyedContact } from './keyed-contact.js';
 
 export interface ContactInput {
   /** the external system's key for this person (a Loop foreignId), when it has one */
@@ -23,6 +24,8 @@ export interface ContactInput {
    * checked to be one of the account's locations, and a 404 names it by this reference.
    */
   uncheckedLocation?: string;
+  /** keyed contacts: the key's guest, stay and location check when already known (from a cache) */
+  known?: KeyedContact;
 }
 
 export interface ContactWritten {
@@ -52,7 +55,7 @@ export async function upsertContact(db: Db, accountId: number, input: ContactInp
   if (input.guest) {
     guest = await updateGuest(db, input.guest, input.fields);
   } else if (input.key) {
-    const keyed = await findKeyedContact(db, accountId, input.key.source, input.key.value, checkLocation);
+    const keyed = input.known ?? (await findKeyedContact(db, accountId, input.key.source, input.key.value, checkLocation));
     if (checkLocation !== null && !keyed.locationFound) throw locationMissing();
     keyedStay = keyed.stay ?? null;
     if (keyed.guest) {
@@ -92,8 +95,9 @@ export function contactStayRef(key: { source: string; value: string } | undefine
 
 /**
  * A keyed contact (a Loop Contact with a foreignId) in a transaction of its own. On SQLite a
- * contact resent unchanged is answered from `cache` without opening a transaction (see
- * keyed-contact-cache.ts); any other goes through upsertContact, and the cache learns the result.
+ * contact resent unchanged is answered from `cache` without opening a transaction, a changed one
+ * is written without reading its rows first when the cache holds them, and the cache learns every
+ * write (see keyed-contact-cache.ts).
  */
 export async function saveKeyedContact(
   db: Db,
@@ -101,14 +105,20 @@ export async function saveKeyedContact(
   accountId: number,
   input: ContactInput & { key: { source: string; value: string } },
 ): Promise<Guest> {
-  const unchanged = cache.unchanged(await sharedChangeStamp(db), accountId, input);
+  const stamp = await sharedChangeStamp(db);
+  if (stamp === undefined) return (await db.transaction().execute((trx) => upsertContact(trx, accountId, input))).guest;
+  const unchanged = cache.unchanged(stamp, accountId, input);
   if (unchanged) return unchanged;
-  return cache.writing(() =>
-    db.transaction().execute(async (trx) => {
+  const written = await sqliteTransaction(
+    db,
+    async (trx) => {
       const before = await changeStamp(trx);
-      const written = await upsertContact(trx, accountId, input);
-      if (written.keyedStay !== undefined) cache.remember(before, await changeStamp(trx), accountId, input, written.guest, written.keyedStay);
-      return written.guest;
-    }),
+      const written = await upsertContact(trx, accountId, { ...input, known: cache.known(before, accountId, input) });
+      return { ...written, before, after: await changeStamp(trx) };
+    },
+    (written) => {
+      if (written.keyedStay !== undefined) cache.remember(written.before, written.after, accountId, input, written.guest, written.keyedStay);
+    },
   );
+  return written.guest;
 }
