@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/core/accounts/accounts.js';
 import { createLocation } from '../src/core/locations/locations.js';
-import { saveKeyedContact } from '../src/core/guests/upsert-contact.js';
+import { keyedContactWrite, saveKeyedContact } from '../src/core/guests/upsert-contact.js';
 import { createKeyedContactCache, type KeyedContactCache } from '../src/core/guests/keyed-contact-cache.js';
 import { findKeyedContact } from '../src/core/guests/keyed-contact.js';
 import { deleteGuestByKey } from '../src/core/guests/guest-keys.js';
 import { changeStamp, sharedChangeStamp } from '../src/db/change-stamp.js';
 import { openDatabase } from '../src/db/database.js';
+import { batchedWrite } from '../src/db/sqlite-write-batch.js';
+import { sql } from 'kysely';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 
 describe.each(dialects())('the change stamp on %s', (dialect) => {
@@ -84,7 +86,7 @@ describe.each(dialects())('keyed contacts answered from the cache on %s', (diale
     stay: { locationId, room, arrivalAt: 1000, departureAt: 2000, status: 'prestay' as const },
     uncheckedLocation: 'loc-ref',
   });
-  const save = (cache: KeyedContactCache, input: ReturnType<typeof contact>) => saveKeyedContact(t.db, cache, accountId, input);
+  const save = (cache: KeyedContactCache, input: Parameters<typeof saveKeyedContact>[3]) => saveKeyedContact(t.db, cache, accountId, input);
   const stored = async (key: string) => findKeyedContact(t.db, accountId, 'loop', key);
   // On PostgreSQL nothing is answered from the cache; every answer must still be right.
   const expectedHits = (n: number) => (dialect === 'sqlite' ? n : 0);
@@ -187,6 +189,27 @@ describe.each(dialects())('keyed contacts answered from the cache on %s', (diale
     const hits = cache.hits;
     await save(cache, contact('k9', 'Zed'));
     expect(cache.hits).toBe(hits + expectedHits(1));
+  });
+
+  it('forgets what it learned from a write whose group commit failed', async () => {
+    if (dialect === 'postgres') return;
+    const cache = createKeyedContactCache();
+    await save(cache, contact('k10'));
+    // A write queued first in the same batch makes the commit fail (a deferred foreign key); the
+    // contact's write comes last, so the rolled-back database shows the stamp it remembered.
+    const spoiler = batchedWrite(t.db, {
+      work: async (trx) => {
+        await sql`pragma defer_foreign_keys = on`.execute(trx);
+        await trx.insertInto('guest_keys').values({ account_id: accountId, source: 'loop', key: 'k10-orphan', guest_id: 999_999 }).execute();
+      },
+    });
+    const renamed = batchedWrite(t.db, keyedContactWrite(cache, accountId, contact('k10', 'Never')));
+    await expect(spoiler).rejects.toThrow(/FOREIGN KEY/);
+    await expect(renamed).rejects.toThrow(/FOREIGN KEY/);
+    expect((await stored('k10')).guest?.first_name).toBe('Ada');
+    // The rename was remembered inside the failed transaction; it must be written now, not answered.
+    await save(cache, contact('k10', 'Never'));
+    expect((await stored('k10')).guest?.first_name).toBe('Never');
   });
 
   it('keeps answers right under concurrent writes of the same keys', async () => {

@@ -10,14 +10,15 @@ import { guestChanges, type GuestFields } from './guests.js';
  *
  * The cache as a whole is exactly the database at one change stamp (db/change-stamp.ts),
  * `validAt`, and is used only while the database still shows that stamp, i.e. nothing wrote
- * since (another route of this process, a rolled-back transaction, the CLI): an unchanged resend
- * is then answered from it, and a changed one skips the read of the contact's rows. The keyed
- * contact path's own writes are the only ones it follows: right after such a transaction
- * commits, before the connection is released (db/sqlite-transaction.ts), a transaction that
- * began at `validAt` moves `validAt` to its closing stamp together with that contact's rows; one
- * that began elsewhere drops every entry first. Answers from the cache are therefore exactly the
- * answers a transaction would give. PostgreSQL (several instances may share it; no stamp) never
- * uses it.
+ * since (another route of this process, a rolled-back write, the CLI): an unchanged resend is
+ * then answered from it, and a changed one skips the read of the contact's rows. The keyed
+ * contact path's own writes are the only ones it follows. Each is remembered from inside its
+ * transaction, right after it wrote: one that began at `validAt` moves `validAt` to its closing
+ * stamp together with that contact's rows; one that began elsewhere drops every entry first.
+ * Readers outside the transaction (a resend) cannot see that before the commit: they need a stamp
+ * read, which waits for the connection, and a failed commit calls `forget` before the connection
+ * is released (db/sqlite-write-batch.ts). Answers from the cache are therefore exactly the answers
+ * a transaction would give. PostgreSQL (several instances may share it; no stamp) never uses it.
  */
 
 /** What the cache needs of a keyed contact write: the same input as upsertContact. */
@@ -47,11 +48,13 @@ export interface KeyedContactCache {
    */
   known(stamp: string | undefined, accountId: number, write: KeyedContactWrite): KeyedContact | undefined;
   /**
-   * Records a keyed contact a transaction wrote, right after its commit: `before` and `after` are
-   * the change stamps read in it, before the contact was read and after it was written; `stay` is
-   * the stay under the key as the transaction left it (null: none).
+   * Records a keyed contact a transaction wrote, from inside it: `before` and `after` are the
+   * change stamps read in it, before the contact was read and after it was written; `stay` is the
+   * stay under the key as the transaction leaves it (null: none).
    */
   remember(before: string | undefined, after: string | undefined, accountId: number, write: KeyedContactWrite, guest: Guest, stay: Stay | null): void;
+  /** Drops every entry: the transaction that wrote what was remembered did not commit. */
+  forget(): void;
   /** number of keys held */
   readonly size: number;
   /** number of contacts answered from the cache so far */
@@ -74,6 +77,7 @@ export function createKeyedContactCache(maxKeys = 20_000): KeyedContactCache {
     write.uncheckedLocation !== undefined && write.stay?.locationId != null ? `${accountId}:${write.stay.locationId}` : undefined;
 
   const clear = () => {
+    validAt = undefined;
     keys.clear();
     guests.clear();
     locations.clear();
@@ -109,6 +113,8 @@ export function createKeyedContactCache(maxKeys = 20_000): KeyedContactCache {
       hits++;
       return keyed.guest;
     },
+
+    forget: clear,
 
     remember(before, after, accountId, write, guest, stay) {
       if (before === undefined || after === undefined) return;

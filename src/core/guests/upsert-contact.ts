@@ -5,7 +5,7 @@ import { badRequest, notFound } from '../shared/errors.js';
 import { findLocation } from '../locations/locations.js';
 import { hasStayFields, upsertStayByRef, type StayFields } from '../stays/stays.js';
 import { changeStamp, sharedChangeStamp } from '../../db/change-stamp.js';
-import { sqliteTransaction } from '../../db/sqlite-transaction.js';
+import { batchedWrite, type BatchedWrite } from '../../db/sqlite-write-batch.js';
 import type { KeyedContactCache } from './keyed-contact-cache.js';
 import { attachGuestKey, createGuestWithKey } from './guest-keys.js';
 import { findGuestByContact, findOrCreateGuestByContact, updateGuest, type GuestFields } from './guests.js';
@@ -94,10 +94,11 @@ export function contactStayRef(key: { source: string; value: string } | undefine
 }
 
 /**
- * A keyed contact (a Loop Contact with a foreignId) in a transaction of its own. On SQLite a
- * contact resent unchanged is answered from `cache` without opening a transaction, a changed one
- * is written without reading its rows first when the cache holds them, and the cache learns every
- * write (see keyed-contact-cache.ts).
+ * Saves a keyed contact (a Loop Contact with a foreignId). On PostgreSQL in a transaction of its
+ * own. On SQLite a contact resent unchanged is answered from `cache` without a transaction; a
+ * changed one is written in the next group commit (db/sqlite-write-batch.ts), without reading
+ * its rows first when the cache holds them, and the cache learns every write (see
+ * keyed-contact-cache.ts).
  */
 export async function saveKeyedContact(
   db: Db,
@@ -109,16 +110,18 @@ export async function saveKeyedContact(
   if (stamp === undefined) return (await db.transaction().execute((trx) => upsertContact(trx, accountId, input))).guest;
   const unchanged = cache.unchanged(stamp, accountId, input);
   if (unchanged) return unchanged;
-  const written = await sqliteTransaction(
-    db,
-    async (trx) => {
+  return batchedWrite(db, keyedContactWrite(cache, accountId, input));
+}
+
+/** The write of a keyed contact that the cache could not answer, as a batched write. */
+export function keyedContactWrite(cache: KeyedContactCache, accountId: number, input: ContactInput & { key: { source: string; value: string } }): BatchedWrite<Guest> {
+  return {
+    work: async (trx) => {
       const before = await changeStamp(trx);
       const written = await upsertContact(trx, accountId, { ...input, known: cache.known(before, accountId, input) });
-      return { ...written, before, after: await changeStamp(trx) };
+      if (written.keyedStay !== undefined) cache.remember(before, await changeStamp(trx), accountId, input, written.guest, written.keyedStay);
+      return written.guest;
     },
-    (written) => {
-      if (written.keyedStay !== undefined) cache.remember(written.before, written.after, accountId, input, written.guest, written.keyedStay);
-    },
-  );
-  return written.guest;
+    rolledBack: () => cache.forget(),
+  };
 }

@@ -1,0 +1,105 @@
+import { CompiledQuery } from 'kysely';
+import type { Db } from './database.js';
+
+/*
+ * Group commit for SQLite. A commit is the dearest statement of a small write (the WAL append of
+ * every page it changed), and kysely's SQLite driver runs one transaction at a time anyway, so
+ * writes that arrive together share one: each runs in a savepoint of its own (a write that fails
+ * is undone alone and rejects alone), then one commit covers them all, and only then is any of
+ * them answered. Nothing is acknowledged before its commit; a failed commit rejects every write
+ * of the batch.
+ */
+
+const BEGIN = CompiledQuery.raw('begin immediate');
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
+const SAVEPOINT = CompiledQuery.raw('savepoint batched_write');
+const RELEASE = CompiledQuery.raw('release batched_write');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to batched_write');
+
+export interface BatchedWrite<T> {
+  /** the write; runs on the batch's connection, inside the transaction */
+  work: (trx: Db) => Promise<T>;
+  /**
+   * Called, before any other statement can run, when `work` succeeded but the batch's commit did
+   * not: what `work` remembered of its writes is void.
+   */
+  rolledBack?: () => void;
+}
+
+interface Job {
+  write: BatchedWrite<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+  settled: boolean;
+}
+
+interface Batcher {
+  queue: Job[];
+  scheduled: boolean;
+}
+
+const batchers = new WeakMap<Db, Batcher>();
+
+/**
+ * Runs a write in the next batch of `db` (a SQLite database) and resolves with its result once
+ * the batch has committed. A batch starts in the event loop's check phase with every write
+ * queued by then; writes queued while it runs go to the next one.
+ */
+export function batchedWrite<T>(db: Db, write: BatchedWrite<T>): Promise<T> {
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = { queue: [], scheduled: false }));
+  const queue = batcher;
+  return new Promise<T>((resolve, reject) => {
+    queue.queue.push({ write: write as BatchedWrite<unknown>, resolve: resolve as (value: unknown) => void, reject, settled: false });
+    if (queue.scheduled) return;
+    queue.scheduled = true;
+    setImmediate(() => {
+      queue.scheduled = false;
+      const jobs = queue.queue;
+      queue.queue = [];
+      void runBatch(db, jobs);
+    });
+  });
+}
+
+async function runBatch(db: Db, jobs: Job[]): Promise<void> {
+  const succeeded: { job: Job; result: unknown }[] = [];
+  try {
+    await db.connection().execute(async (conn) => {
+      await conn.executeQuery(BEGIN);
+      try {
+        for (const job of jobs) {
+          await conn.executeQuery(SAVEPOINT);
+          let result: unknown;
+          try {
+            result = await job.write.work(conn);
+          } catch (err) {
+            await conn.executeQuery(ROLLBACK_TO);
+            await conn.executeQuery(RELEASE);
+            settle(job, () => job.reject(err));
+            continue;
+          }
+          succeeded.push({ job, result });
+          await conn.executeQuery(RELEASE);
+        }
+        await conn.executeQuery(COMMIT);
+      } catch (err) {
+        // After a failed commit SQLite may already have rolled back: nothing left to undo then.
+        await conn.executeQuery(ROLLBACK).catch(() => undefined);
+        for (const { job } of succeeded) job.write.rolledBack?.();
+        throw err;
+      }
+    });
+  } catch (err) {
+    for (const job of jobs) settle(job, () => job.reject(err));
+    return;
+  }
+  for (const { job, result } of succeeded) settle(job, () => job.resolve(result));
+}
+
+function settle(job: Job, how: () => void): void {
+  if (job.settled) return;
+  job.settled = true;
+  how();
+}
