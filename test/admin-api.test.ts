@@ -95,6 +95,19 @@ describe.each(dialects())('admin API on %s', (dialect) => {
       expect((await call(adminToken, 'GET', '/account')).json()).toMatchObject({ name: 'Hotel Mar', settings: { responsesCreateLoops: true } });
     });
 
+    it('keeps both of two settings changed at the same time', async () => {
+      const { adminToken } = await createTestAccount(t);
+      await call(adminToken, 'POST', '/loop-types', { shortcode: 'feedback', title: 'Feedback' });
+      for (let i = 0; i < 10; i++) {
+        await call(adminToken, 'PATCH', '/account', { settings: { responsesCreateLoops: null, responseLoopType: null } });
+        await Promise.all([
+          call(adminToken, 'PATCH', '/account', { settings: { responsesCreateLoops: true } }),
+          call(adminToken, 'PATCH', '/account', { settings: { responseLoopType: 'feedback' } }),
+        ]);
+        expect((await call(adminToken, 'GET', '/account')).json().settings).toEqual({ responsesCreateLoops: true, responseLoopType: 'feedback' });
+      }
+    });
+
     it('refuses unknown settings, wrong types, a blank name and an unknown loop type', async () => {
       const { adminToken } = await createTestAccount(t);
       const unknown = await call(adminToken, 'PATCH', '/account', { settings: { colour: 'blue' } });

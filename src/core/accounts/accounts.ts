@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import { isPostgres, type Db } from '../../db/database.js';
 import type { Account } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
@@ -52,13 +52,19 @@ export function accountSettings(account: Pick<Account, 'settings'>): AccountSett
   return parseJson<AccountSettings>(account.settings, {});
 }
 
-/** Merges `patch` into the account's settings (null removes a key) and returns the result. */
+/**
+ * Merges `patch` into the account's settings (null removes a key) and returns the result. Run in a
+ * transaction: the row is locked while it is read on PostgreSQL (a SQLite write transaction
+ * already runs alone), so two concurrent changes of different keys both land.
+ */
 export async function updateAccountSettings(
   db: Db,
   accountId: number,
   patch: Partial<Record<keyof AccountSettings, unknown>>,
 ): Promise<AccountSettings> {
-  const account = await getAccount(db, accountId);
+  const query = db.selectFrom('accounts').select('settings').where('id', '=', accountId);
+  const account = await (isPostgres(db) ? query.forUpdate() : query).executeTakeFirst();
+  if (!account) throw notFound('account');
   const settings: Record<string, unknown> = { ...accountSettings(account) };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete settings[key];

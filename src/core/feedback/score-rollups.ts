@@ -1,5 +1,5 @@
-import { PostgresAdapter, sql } from 'kysely';
-import type { Db } from '../../db/database.js';
+import { sql } from 'kysely';
+import { isPostgres, type Db } from '../../db/database.js';
 import type { AnswerDocument, ScoreRollupsTable } from '../../db/schema.js';
 import { utcDay } from './dates.js';
 import type { NpsSegment } from './question-sets.js';
@@ -107,10 +107,6 @@ export async function storedRollupAnswers(db: Db, accountId: number, documentId:
     .where('answers.answer_document_id', '=', documentId)
     .execute();
   return rows.map((r) => ({ semanticId: r.semantic_id, score: r.score, segment: answerSegment(r.semantic_id, r.nps_segment, r.number_value) }));
-}
-
-function isPostgres(db: Db): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /**

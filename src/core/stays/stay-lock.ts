@@ -1,5 +1,5 @@
-import { PostgresAdapter, sql } from 'kysely';
-import type { Db } from '../../db/database.js';
+import { sql } from 'kysely';
+import { isPostgres, type Db } from '../../db/database.js';
 
 /**
  * Serialises concurrent registrations that could find (or create) the same stay or guest: two
@@ -8,7 +8,7 @@ import type { Db } from '../../db/database.js';
  * in opposite orders); on SQLite a write transaction already runs alone. Call inside a transaction.
  */
 export async function lockStayKeys(db: Db, accountId: number, keys: string[]): Promise<void> {
-  if (keys.length === 0 || !(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  if (keys.length === 0 || !isPostgres(db)) return;
   for (const key of [...new Set(keys)].sort()) {
     await sql`select pg_advisory_xact_lock(${accountId}::int4, hashtext(${key}))`.execute(db);
   }
