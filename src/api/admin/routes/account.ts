@@ -5,6 +5,7 @@ import { badRequest } from '../../../core/shared/errors.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { presentAccount } from '../presenters.js';
 import { AccountPatch, AccountSchema, errors } from '../schemas.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 /** The account the token belongs to: its name and its settings. */
 export async function accountRoutes(app: AdminApp, { db }: AdminDeps): Promise<void> {
@@ -31,7 +32,7 @@ export async function accountRoutes(app: AdminApp, { db }: AdminDeps): Promise<v
     async (request) => {
       const accountId = request.accountId;
       const { name, settings } = request.body;
-      return db.transaction().execute(async (trx) => {
+      return inWriteTransaction(db, async (trx) => {
         if (name !== undefined) await renameAccount(trx, accountId, name);
         if (settings) {
           const loopType = settings.responseLoopType;

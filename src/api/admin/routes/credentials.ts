@@ -1,6 +1,7 @@
 import { issueCredential, revokeCredentials } from '../../../core/accounts/credentials.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { CredentialCreate, CredentialSchema, errors } from '../schemas.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 /** Issues API tokens: a Loop face authToken for an integration, or a new admin token. */
 export async function credentialRoutes(app: AdminApp, { db }: AdminDeps): Promise<void> {
@@ -20,7 +21,7 @@ export async function credentialRoutes(app: AdminApp, { db }: AdminDeps): Promis
     async (request, reply) => {
       const accountId = request.accountId;
       const { kind, label, revokeExisting } = request.body;
-      const token = await db.transaction().execute(async (trx) => {
+      const token = await inWriteTransaction(db, async (trx) => {
         if (revokeExisting) await revokeCredentials(trx, accountId, kind);
         return issueCredential(trx, accountId, kind, label?.trim() || 'issued through the admin API');
       });

@@ -13,6 +13,7 @@ import type { AdminApp, AdminDeps } from '../context.js';
 import { readI18n, readTimezone } from '../input.js';
 import { presentLocation } from '../presenters.js';
 import { IdParams, LocationCreate, LocationPatch, LocationSchema, NoContent, errors } from '../schemas.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 const tags = ['locations'];
 
@@ -50,7 +51,7 @@ export async function locationRoutes(app: AdminApp, { db }: AdminDeps): Promise<
     async (request, reply) => {
       const accountId = request.accountId;
       const body = request.body;
-      const location = await db.transaction().execute(async (trx) => {
+      const location = await inWriteTransaction(db, async (trx) => {
         const created = await createLocation(trx, accountId, readLocation(body));
         if (body.defaultEvaluationId === undefined || body.defaultEvaluationId === null) return created;
         await setLocationDefaultEvaluation(trx, accountId, created.id, body.defaultEvaluationId);
@@ -82,7 +83,7 @@ export async function locationRoutes(app: AdminApp, { db }: AdminDeps): Promise<
       const accountId = request.accountId;
       const { id } = request.params;
       const body = request.body;
-      const location = await db.transaction().execute(async (trx) => {
+      const location = await inWriteTransaction(db, async (trx) => {
         if (body.kind === 'location') {
           const children = (await listLocations(trx, accountId)).filter((l) => l.parent_id === id);
           if (children.length) throw badRequest(`location ${id} contains ${children.length} location(s); it must stay a chain`);

@@ -15,6 +15,7 @@ import type { AdminApp, AdminDeps } from '../context.js';
 import { readI18n } from '../input.js';
 import { presentLocation } from '../presenters.js';
 import { I18nInput, Id, IdParams, LocationSchema, NoContent, errors } from '../schemas.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 const tags = ['reputation'];
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -146,7 +147,7 @@ export async function reputationAdminRoutes(app: AdminApp, { db }: AdminDeps): P
     { schema: { tags, summary: 'Create a competitive set of a location', body: CompetitiveSetCreate, response: { 201: CompetitiveSetSchema, ...errors(400, 413) } } },
     async (request, reply) => {
       const accountId = request.accountId;
-      const created = await db.transaction().execute((trx) => createCompetitiveSet(trx, accountId, request.body));
+      const created = await inWriteTransaction(db, (trx) => createCompetitiveSet(trx, accountId, request.body));
       return reply.status(201).send(presentCompetitiveSet(created));
     },
   );

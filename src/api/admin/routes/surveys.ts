@@ -18,6 +18,7 @@ import type { AdminApp, AdminDeps } from '../context.js';
 import { readSections } from '../input.js';
 import { presentQuestionSet, presentSurvey, presentSurveySummary } from '../presenters.js';
 import { IdParams, NoContent, QuestionSetSchema, SurveyCreate, SurveyPatch, SurveySchema, SurveySummarySchema, errors } from '../schemas.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 const tags = ['surveys'];
 
@@ -75,7 +76,7 @@ export async function surveyRoutes(app: AdminApp, { db }: AdminDeps): Promise<vo
     async (request, reply) => {
       const accountId = request.accountId;
       const input = readSurvey(request.body);
-      const survey = await db.transaction().execute(async (trx) => {
+      const survey = await inWriteTransaction(db, async (trx) => {
         const evaluation = await createEvaluation(trx, accountId, input);
         return loadSurvey(trx, accountId, evaluation.id);
       });
@@ -107,7 +108,7 @@ export async function surveyRoutes(app: AdminApp, { db }: AdminDeps): Promise<vo
       const accountId = request.accountId;
       const input = readSurvey(request.body);
       try {
-        return await db.transaction().execute(async (trx) => {
+        return await inWriteTransaction(db, async (trx) => {
           await updateEvaluation(trx, accountId, request.params.id, input);
           return loadSurvey(trx, accountId, request.params.id);
         });
@@ -150,7 +151,7 @@ export async function surveyRoutes(app: AdminApp, { db }: AdminDeps): Promise<vo
     },
     async (request, reply) => {
       const accountId = request.accountId;
-      await db.transaction().execute(async (trx) => {
+      await inWriteTransaction(db, async (trx) => {
         await getEvaluation(trx, accountId, request.params.id);
         await clearDefaultEvaluation(trx, accountId, request.params.id);
         await deleteEvaluation(trx, accountId, request.params.id);

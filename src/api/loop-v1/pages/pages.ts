@@ -12,6 +12,7 @@ import type { LoopApp, LoopDeps } from '../context.js';
 import { decodeId, encodeId } from '../ids.js';
 import { loopPageUrl } from '../links.js';
 import { escapeHtml, page } from '../../http/html.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 const title = (json: string) => pickText(parseJson<I18nText>(json, {}));
 
@@ -102,7 +103,7 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
       if (!location || (ctx.location && ctx.location.id !== location.id)) {
         return reply.status(400).type('text/html').send(page('Please choose a location', '<h1>Please choose a location from the list</h1>'));
       }
-      const { loop } = await db.transaction().execute((trx) =>
+      const { loop } = await inWriteTransaction(db, (trx) =>
         openLoop(trx, accountId, {
           locationId: location.id,
           loopTypeId: loopType?.id ?? null,

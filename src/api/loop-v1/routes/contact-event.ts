@@ -10,6 +10,7 @@ import { AuthQuery, StringOrNumber, Success, VersionParams, errorResponses } fro
 import { LOOP_KEY_SOURCE } from './contact.js';
 import { ContactFieldsSchema, INCLUDED_CONTACT_KEYS, readContactFields } from './contact-fields.js';
 import { resolveGuest } from './resolve.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 const EventBody = Type.Object({
   event: Type.Optional(Type.String({ description: 'checkin, checkout, roomready, ...' })),
@@ -53,7 +54,7 @@ export async function contactEventRoutes(app: LoopApp, { db }: LoopDeps): Promis
       const payload = Object.fromEntries(Object.entries(body).filter(([k]) => !NOT_PAYLOAD.has(k)));
       const key = foreignId ? { source: LOOP_KEY_SOURCE, value: foreignId } : undefined;
 
-      await db.transaction().execute(async (trx) => {
+      await inWriteTransaction(db, async (trx) => {
         let guest: Guest | undefined;
         // The stay under the event's key, when it was read with the guest (null: none there).
         let keyedStay: Stay | null | undefined;

@@ -9,6 +9,7 @@ import { readString } from '../parse.js';
 import { AuthQuery, StringOrNumber, SuccessWithId, VersionParams, errorResponses } from '../schemas.js';
 import { ContactFieldsSchema, readContactFields } from './contact-fields.js';
 import { resolveGuest } from './resolve.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 /** A Loop Contact's foreignId is kept as a guest key of this source. */
 export const LOOP_KEY_SOURCE = 'loop';
@@ -40,7 +41,7 @@ export async function contactRoutes(app: LoopApp, { db }: LoopDeps): Promise<voi
       const fields = { fields: guestFields, stay, uncheckedLocation };
       const guest = foreignId
         ? await saveKeyedContact(db, keyedContacts, accountId, { key: { source: LOOP_KEY_SOURCE, value: foreignId }, ...fields })
-        : await db.transaction().execute(async (trx) => {
+        : await inWriteTransaction(db, async (trx) => {
             const existing = typeof body.id === 'string' ? await resolveGuest(trx, accountId, body.id) : undefined;
             return (await upsertContact(trx, accountId, { guest: existing, ...fields })).guest;
           });
@@ -67,7 +68,7 @@ export async function contactRoutes(app: LoopApp, { db }: LoopDeps): Promise<voi
       const foreignId = readString(body.foreignId ?? query.foreignId, 'foreignId');
       const id = readString(body.id ?? query.id, 'id');
       if (!foreignId && !id) throw badRequest('foreignId or id is required');
-      const guestId = await db.transaction().execute(async (trx) => {
+      const guestId = await inWriteTransaction(db, async (trx) => {
         const guest = id ? await resolveGuest(trx, accountId, id) : undefined;
         if (guest) {
           await deleteGuest(trx, accountId, guest.id);

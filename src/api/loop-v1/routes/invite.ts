@@ -6,6 +6,7 @@ import { invitePageUrl } from '../links.js';
 import { readCustomFields, readString } from '../parse.js';
 import { AuthQuery, CustomFieldsBody, Hex24, KeyOrNumber, KeyString, VersionParams, errorResponses } from '../schemas.js';
 import { resolveLocation } from './resolve.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 const InviteBody = Type.Object({
   locationId: Type.Optional(Type.String()),
@@ -44,7 +45,7 @@ export async function inviteRoutes(app: LoopApp, { db, config }: LoopDeps): Prom
         mobile: readString(body.sms ?? body.mobile, 'sms'),
         customFields: readCustomFields(body.customFields),
       };
-      const result = await db.transaction().execute(async (trx) => {
+      const result = await inWriteTransaction(db, async (trx) => {
         const location = locationRef ? await resolveLocation(trx, accountId, locationRef) : undefined;
         if (!fields.name && !fields.email && !fields.mobile) return { location, guest: undefined };
         const guest = fields.email || fields.mobile ? (await findOrCreateGuestByContact(trx, accountId, fields)).guest : await createGuest(trx, accountId, fields);

@@ -10,6 +10,7 @@ import { presentLoop } from '../presenters.js';
 import { AuthQuery, CustomFieldsBody, Hex24, KeyOrNumber, KeyString, LoopSchema, StringOrNumber, VersionParams, errorResponses } from '../schemas.js';
 import { resolveCreator, resolveGuest, resolveLocation, resolveLoopType } from './resolve.js';
 import { resolveCustomFieldKeys } from './custom-field-keys.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 const CreateLoopBody = Type.Object({
   version: Type.Optional(Type.String()),
@@ -46,7 +47,7 @@ export async function loopRoutes(app: LoopApp, { db, config }: LoopDeps): Promis
       const description = body.description.trim();
       if (!description) throw badRequest('description is required');
       const createdAt = readDate(body.timestamp, 'timestamp');
-      const loop = await db.transaction().execute(async (trx) => {
+      const loop = await inWriteTransaction(db, async (trx) => {
         const location = await resolveLocation(trx, accountId, body.location);
         const loopType = await resolveLoopType(trx, accountId, body.loopType);
         const customFields = await resolveCustomFieldKeys(trx, accountId, readCustomFields(body.customFields) ?? {});

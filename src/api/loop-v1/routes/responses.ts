@@ -10,6 +10,7 @@ import { readDate, readString } from '../parse.js';
 import { AuthQuery, Hex24, KeyOrNumber, KeyString, StringOrNumber, VersionParams, errorResponses } from '../schemas.js';
 import { resolveCreator, resolveLocation } from './resolve.js';
 import { readSurveyResponses } from './survey-answers.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 const ResponseBody = Type.Object({
   source: Type.Optional(Type.String()),
@@ -46,7 +47,7 @@ export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Pr
       const body = request.body;
       const receivedAt = readDate(body.timestamp, 'timestamp');
       const settings = accountSettings(await getAccount(db, accountId));
-      const result = await db.transaction().execute(async (trx) => {
+      const result = await inWriteTransaction(db, async (trx) => {
         const location = await resolveLocation(trx, accountId, body.location);
         const answers = await readSurveyResponses(trx, accountId, body.responses);
         const guest = await resolveCreator(trx, accountId, body);

@@ -8,6 +8,7 @@ import { readString } from '../parse.js';
 import { presentEmployee, presentGuestUser } from '../presenters.js';
 import { AuthQuery, Hex24, KeyOrNumber, KeyString, MAX_KEY_LENGTH, Success, UserSchema, VersionParams, errorResponses } from '../schemas.js';
 import { resolveLocation } from './resolve.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 const CreateUserBody = Type.Object({
   username: Type.String({ minLength: 1, maxLength: MAX_KEY_LENGTH }),
@@ -34,7 +35,7 @@ export async function userRoutes(app: LoopApp, { db }: LoopDeps): Promise<void> 
     async (request) => {
       const accountId = request.accountId;
       const body = request.body;
-      const employee = await db.transaction().execute(async (trx) => {
+      const employee = await inWriteTransaction(db, async (trx) => {
         const locationIds: number[] = [];
         for (const ref of body.locations ?? []) locationIds.push((await resolveLocation(trx, accountId, ref)).id);
         return createEmployee(trx, accountId, {

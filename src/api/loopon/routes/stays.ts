@@ -10,6 +10,7 @@ import { UnitIdParams, errors } from '../schemas.js';
 import { readStayCallback, readStayRegistration } from './stays-input.js';
 import { presentChatSession, presentStay, stayPageUrl } from './stays-present.js';
 import { StayBody, StaySchema } from './stays-schemas.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 /** Stays registered through this face are recorded with this source. */
 export const LOOPON_STAY_SOURCE = 'loopon';
@@ -60,7 +61,7 @@ export async function stayRoutes(app: LooponApp, { db, config }: LooponDeps): Pr
         const callback = readStayCallback(body.stayCallback, config.allowPrivateCallbackUrls);
         const withChat = scopes.includes('chat_sessions');
 
-        const { stay, guest, link, session } = await db.transaction().execute(async (trx) => {
+        const { stay, guest, link, session } = await inWriteTransaction(db, async (trx) => {
           const { stay, guest, created } = await registerStay(trx, accountId, unit.id, registration, LOOPON_STAY_SOURCE);
           await replaceStayCallback(trx, accountId, stay.id, clientId, callback);
           const link = await createStayLink(trx, accountId, stay.id, { newStay: created });
