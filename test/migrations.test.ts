@@ -17,7 +17,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(down.error).toBeUndefined();
     const tables = (await t.db.introspection.getTables()).map((x) => x.name);
     expect(tables).not.toContain('guests');
-    expect(await migrateToLatest(t.db)).toEqual(['2026-11-22T00-00-foundation', '2026-11-22T01-00-loopon']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-11-22T00-00-foundation', '2026-11-22T01-00-loopon', '2026-11-22T02-00-stay-guest-dates']);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
   });

@@ -52,9 +52,20 @@ export async function findMatchingStay(db: Db, accountId: number, locationId: nu
   if (!id.checkinDate || !id.checkoutDate) return undefined;
   for (const [column, value] of [['guests.email', id.email], ['guests.mobile', id.mobile]] as const) {
     if (!value) continue;
-    // Index stays_account_dates (account, unit, check-in, check-out) finds the few candidates.
-    let query = staysAt(db, accountId, locationId)
+    // From the person to their stays: a guest has few stays, while a unit may have hundreds on the
+    // same dates. SQLite keeps the tables of a CROSS JOIN in the order written (guests by
+    // guests_account_email or guests_account_mobile, then stays_account_guest_dates); PostgreSQL
+    // plans it as the inner join it is.
+    let query = db
+      .selectFrom('guests')
+      .crossJoin('stays')
+      .selectAll('stays')
+      .select(['guests.email as guest_email', 'guests.mobile as guest_mobile'])
+      .where('guests.account_id', '=', accountId)
       .where(column, '=', value)
+      .whereRef('stays.account_id', '=', 'guests.account_id')
+      .whereRef('stays.guest_id', '=', 'guests.id')
+      .where('stays.location_id', '=', locationId)
       .where('stays.checkin_date', '=', id.checkinDate)
       .where('stays.checkout_date', '=', id.checkoutDate);
     if (id.bookingReference) query = query.where('stays.booking_reference', 'is', null);
