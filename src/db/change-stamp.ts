@@ -1,5 +1,5 @@
-import { CompiledQuery, SqliteAdapter } from 'kysely';
-import type { Db } from './database.js';
+import { CompiledQuery } from 'kysely';
+import { isPostgres, type Db } from './database.js';
 
 /*
  * SQLite only: a value that is the same twice only if the database was not changed in between.
@@ -14,7 +14,7 @@ const STAMP = CompiledQuery.raw('select total_changes() as changes, data_version
 
 /** The database's change stamp (see above); undefined on PostgreSQL, which has no such counter. */
 export async function changeStamp(db: Db): Promise<string | undefined> {
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return undefined;
+  if (isPostgres(db)) return undefined;
   const row = (await db.executeQuery<{ changes: number; version: number }>(STAMP)).rows[0];
   return `${row.changes}:${row.version}`;
 }
@@ -28,7 +28,7 @@ const scheduled = new WeakMap<Db, Promise<string | undefined>>();
  * calls), which costs more than the rest of an unchanged contact resend.
  */
 export function sharedChangeStamp(db: Db): Promise<string | undefined> {
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return Promise.resolve(undefined);
+  if (isPostgres(db)) return Promise.resolve(undefined);
   let read = scheduled.get(db);
   if (!read) {
     read = new Promise((resolve, reject) => {

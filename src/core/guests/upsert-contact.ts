@@ -6,6 +6,7 @@ import { findLocation } from '../locations/locations.js';
 import { hasStayFields, upsertStayByRef, type StayFields } from '../stays/stays.js';
 import { changeStamp, sharedChangeStamp } from '../../db/change-stamp.js';
 import { batchedWrite, type BatchedWrite } from '../../db/sqlite-write-batch.js';
+import { inWriteTransaction } from '../../db/write-transaction.js';
 import type { KeyedContactCache } from './keyed-contact-cache.js';
 import { attachGuestKey, createGuestWithKey } from './guest-keys.js';
 import { findGuestByContact, findOrCreateGuestByContact, updateGuest, type GuestFields } from './guests.js';
@@ -107,7 +108,7 @@ export async function saveKeyedContact(
   input: ContactInput & { key: { source: string; value: string } },
 ): Promise<Guest> {
   const stamp = await sharedChangeStamp(db);
-  if (stamp === undefined) return (await db.transaction().execute((trx) => upsertContact(trx, accountId, input))).guest;
+  if (stamp === undefined) return (await inWriteTransaction(db, (trx) => upsertContact(trx, accountId, input))).guest;
   const unchanged = cache.unchanged(stamp, accountId, input);
   if (unchanged) return unchanged;
   return batchedWrite(db, keyedContactWrite(cache, accountId, input));
