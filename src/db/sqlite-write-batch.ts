@@ -18,7 +18,10 @@ const RELEASE = CompiledQuery.raw('release batched_write');
 const ROLLBACK_TO = CompiledQuery.raw('rollback to batched_write');
 
 export interface BatchedWrite<T> {
-  /** the write; runs on the batch's connection, inside the transaction */
+  /**
+   * the write; runs on the batch's connection, inside the transaction, and uses only `trx` (a
+   * query through the root database, or awaiting another batched write, would wait for this batch)
+   */
   work: (trx: Db) => Promise<T>;
   /**
    * Called, before any other statement can run, when `work` succeeded but the batch's commit did
