@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/core/accounts/accounts.js';
 import { createLocation } from '../src/core/locations/locations.js';
-import { keyedContactWrite, saveKeyedContact } from '../src/core/guests/upsert-contact.js';
+import { keyedContactWrite, saveKeyedContact, upsertContact } from '../src/core/guests/upsert-contact.js';
 import { createKeyedContactCache, type KeyedContactCache } from '../src/core/guests/keyed-contact-cache.js';
 import { findKeyedContact } from '../src/core/guests/keyed-contact.js';
 import { deleteGuestByKey } from '../src/core/guests/guest-keys.js';
@@ -239,5 +239,89 @@ describe.each(dialects())('keyed contacts answered from the cache on %s', (diale
     await save(cache, contact('k8-0'));
     expect(cache.hits).toBe(hits + expectedHits(1));
     expect((await stored('k8-0')).guest?.first_name).toBe('Ada');
+  });
+});
+
+// A differential check: the same random sequence of contact saves, concurrent bursts, other writes
+// and deletions, once through the cache and once straight through upsertContact in a transaction
+// of its own, must leave the same guests and stays.
+describe('keyed contacts with and without the cache on sqlite', () => {
+  let cached: TestDatabase;
+  let plain: TestDatabase;
+  beforeAll(async () => {
+    [cached, plain] = await Promise.all([createTestDatabase('sqlite'), createTestDatabase('sqlite')]);
+    for (const t of [cached, plain]) {
+      const account = await createAccount(t.db, 'diff');
+      await createLocation(t.db, account.id, { title: { en: 'One' } });
+      await createLocation(t.db, account.id, { title: { en: 'Two' } });
+    }
+  });
+  afterAll(async () => Promise.all([cached?.destroy(), plain?.destroy()]));
+
+  // Both databases were set up alike: account 1, locations 1 and 2.
+  const accountId = 1;
+  let seed = 20261122;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const pick = <T>(values: T[]) => values[random(values.length)];
+
+  const randomContact = () => {
+    const key = `d-${random(6)}`;
+    const fields: Record<string, unknown> = {};
+    if (random(2)) fields.firstName = pick(['Ada', 'Bea', 'Cy']);
+    if (random(2)) fields.lastName = pick(['Lovelace', 'Arthur', null]);
+    if (random(3) === 0) fields.mobile = pick(['+46 70 111', '+46 70 222', '']);
+    if (random(2)) fields.customFields = pick([{ room: '1' }, { room: '2' }, { vip: 'yes' }]);
+    const stay: Record<string, unknown> = {};
+    if (random(2)) stay.room = pick(['101', '102']);
+    if (random(2)) stay.status = pick(['prestay', 'instay']);
+    if (random(2)) stay.locationId = pick([1, 2]);
+    if (random(3) === 0) stay.arrivalAt = pick([1000, 2000]);
+    return { key: { source: 'loop', value: key }, fields, stay, uncheckedLocation: stay.locationId ? 'loc' : undefined } as Parameters<typeof saveKeyedContact>[3];
+  };
+
+  const snapshot = async (t: TestDatabase) => {
+    const guests = await t.db
+      .selectFrom('guest_keys')
+      .innerJoin('guests', 'guests.id', 'guest_keys.guest_id')
+      .select(['guest_keys.key', 'guests.first_name', 'guests.last_name', 'guests.name', 'guests.mobile', 'guests.custom_fields'])
+      .orderBy('guest_keys.key')
+      .execute();
+    const stays = await t.db.selectFrom('stays').select(['external_ref', 'room', 'status', 'location_id', 'arrival_at']).orderBy('external_ref').execute();
+    return { guests, stays };
+  };
+
+  it('leaves the same rows after 300 random steps', async () => {
+    const cache = createKeyedContactCache();
+    for (let step = 0; step < 300; step++) {
+      const what = random(10);
+      if (what < 6) {
+        // A burst of saves arriving together: one group commit through the cache, in order without it.
+        const burst = Array.from({ length: 1 + random(4) }, randomContact);
+        await Promise.all(burst.map((input) => saveKeyedContact(cached.db, cache, accountId, input)));
+        for (const input of burst) await plain.db.transaction().execute((trx) => upsertContact(trx, accountId, input));
+      } else if (what < 8) {
+        const key = `d-${random(6)}`;
+        const name = pick(['Changed', 'Other']);
+        for (const t of [cached, plain]) {
+          await t.db
+            .updateTable('guests')
+            .set({ first_name: name })
+            .where('id', 'in', (eb) => eb.selectFrom('guest_keys').select('guest_id').where('key', '=', key))
+            .execute();
+        }
+      } else if (what < 9) {
+        const key = `d-${random(6)}`;
+        for (const t of [cached, plain]) await deleteGuestByKey(t.db, accountId, 'loop', key);
+      } else {
+        const status = pick(['instay', 'poststay']);
+        const key = `d-${random(6)}`;
+        for (const t of [cached, plain]) await t.db.updateTable('stays').set({ status }).where('external_ref', '=', key).execute();
+      }
+      expect(await snapshot(cached), `step ${step}`).toEqual(await snapshot(plain));
+    }
+    expect(cache.hits).toBeGreaterThan(20);
   });
 });
