@@ -21,7 +21,7 @@ import { jsonRow, table, type Row } from './report.js';
  * BENCH_LOG_LEVEL (app log level, default silent), BENCH_KEEP_DB=1 (keep the SQLite file),
  * BENCH_TARGET (minimum Contact/baseline ratio, default 0.5), BENCH_ENFORCE_TARGET=1 (exit 1 below it),
  * BENCH_VARY=1 (Contact bodies carry a new mobile number on every request, so updates really write),
- * BENCH_ROUNDS (default 1: repeat baseline, contact, event and report the median round),
+ * BENCH_ROUNDS (default 3: repeat baseline, contact, event and report the median round; this machine is shared and noisy),
  * BENCH_SQL_TIMES=1 (the app child prints the time of each SQL statement when it stops).
  */
 
@@ -37,7 +37,7 @@ const durationS = num('BENCH_DURATION', 10);
 const warmupS = num('BENCH_WARMUP', 2);
 const connections = Math.trunc(num('BENCH_CONNECTIONS', 10));
 const pool = Math.trunc(num('BENCH_POOL', 1000));
-const rounds = Math.trunc(num('BENCH_ROUNDS', 1));
+const rounds = Math.trunc(num('BENCH_ROUNDS', 3));
 const target = num('BENCH_TARGET', 0.5);
 const only = new Set((process.env.BENCH_ONLY || 'baseline,contact,event').split(',').map((s) => s.trim()));
 const vary = process.env.BENCH_VARY === '1';
