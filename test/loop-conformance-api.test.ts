@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoAccount, type DemoIds } from '../src/core/demo/seed-demo.js';
+import type { DemoIds } from '../src/core/demo/seed-demo.js';
 import { decodeId, encodeId } from '../src/api/loop-v1/ids.js';
 import { dialects } from './helpers/database.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import type { TestApp } from './helpers/app.js';
+import { createLoopDemoApp, loopCall } from './helpers/loop.js';
 
 /*
  * Spec 001 (Loop V1 REST API): every curl example replayed with its body against the demo
@@ -20,25 +21,13 @@ describe.each(dialects())('Loop v1 conformance, spec 001 REST API (%s)', (dialec
   let roomFieldId: string;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    const demo = await ensureDemoAccount(t.database.db);
-    token = demo.loopToken;
-    ids = demo.ids;
+    ({ t, token, ids } = await createLoopDemoApp(dialect));
     roomFieldId = encodeId('customfield', ids.customFields.room);
   });
   afterAll(async () => t?.close());
 
-  const get = (pathAndQuery: string) => {
-    const sep = pathAndQuery.includes('?') ? '&' : '?';
-    return t.app.inject({ method: 'GET', url: `/loop/api/v1/${pathAndQuery}${sep}authToken=${token}` });
-  };
-  const post = (path: string, body: unknown) =>
-    t.app.inject({
-      method: 'POST',
-      url: `/loop/api/v1/${path}?authToken=${token}`,
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
-    });
+  const get = (pathAndQuery: string) => loopCall(t, token, 'GET', pathAndQuery);
+  const post = (path: string, body: unknown) => loopCall(t, token, 'POST', path, body);
   const ok = (res: { statusCode: number; body: string }) => {
     expect(res.statusCode, res.body).toBe(200);
     return JSON.parse(res.body);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoAccount, type DemoIds } from '../src/core/demo/seed-demo.js';
+import type { DemoIds } from '../src/core/demo/seed-demo.js';
 import { encodeId } from '../src/api/loop-v1/ids.js';
 import { dialects } from './helpers/database.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import type { TestApp } from './helpers/app.js';
+import { createLoopDemoApp, loopCall } from './helpers/loop.js';
 
 /*
  * Spec 000 (Loop API v1 - Contact and Contact Event): every curl example replayed with its body
@@ -19,22 +20,13 @@ describe.each(dialects())('Loop v1 conformance, spec 000 Contact and ContactEven
   let contactId: string; // the id the insert example returns
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    const demo = await ensureDemoAccount(t.database.db);
-    token = demo.loopToken;
-    ids = demo.ids;
+    ({ t, token, ids } = await createLoopDemoApp(dialect));
     location = encodeId('location', ids.locations['1300']);
   });
   afterAll(async () => t?.close());
 
   // curl -i -X POST -HContent-type:application/json --data '{...}' https://host/api/v1/<path>?authToken=xxxx
-  const curlPost = (path: string, body: unknown) =>
-    t.app.inject({
-      method: 'POST',
-      url: `/loop/api/v1/${path}?authToken=${token}`,
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
-    });
+  const curlPost = (path: string, body: unknown) => loopCall(t, token, 'POST', path, body);
 
   const guestRow = (id: number) => t.database.db.selectFrom('guests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const stayRow = (guestId: number) => t.database.db.selectFrom('stays').selectAll().where('guest_id', '=', guestId).executeTakeFirstOrThrow();

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoAccount, type DemoIds } from '../src/core/demo/seed-demo.js';
+import type { DemoIds } from '../src/core/demo/seed-demo.js';
 import { decodeId, encodeId } from '../src/api/loop-v1/ids.js';
 import { dialects } from './helpers/database.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import type { TestApp } from './helpers/app.js';
+import { createLoopDemoApp, loopCall } from './helpers/loop.js';
 
 /* Contact and ContactEvent behaviour: what lands in guests, stays and journey_events. */
 
@@ -13,20 +14,12 @@ describe.each(dialects())('Loop v1 Contact and ContactEvent behaviour (%s)', (di
   let location: string;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    const demo = await ensureDemoAccount(t.database.db);
-    token = demo.loopToken;
-    ids = demo.ids;
+    ({ t, token, ids } = await createLoopDemoApp(dialect));
     location = encodeId('location', ids.locations['1200']);
   });
   afterAll(async () => t?.close());
 
-  const send = (method: 'POST' | 'DELETE', path: string, body?: unknown) =>
-    t.app.inject({
-      method,
-      url: `/loop/api/v1/${path}?authToken=${token}`,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) }),
-    });
+  const send = (method: 'POST' | 'DELETE', path: string, body?: unknown) => loopCall(t, token, method, path, body);
   const guestOf = (hexId: string) => decodeId('guest', hexId)!;
   const guest = (id: number) => t.database.db.selectFrom('guests').selectAll().where('id', '=', id).executeTakeFirst();
   const stays = (guestId: number) => t.database.db.selectFrom('stays').selectAll().where('guest_id', '=', guestId).execute();

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoAccount, type DemoIds } from '../src/core/demo/seed-demo.js';
+import type { DemoIds } from '../src/core/demo/seed-demo.js';
 import { decodeId, encodeId } from '../src/api/loop-v1/ids.js';
 import { dialects } from './helpers/database.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import type { TestApp } from './helpers/app.js';
+import { createLoopDemoApp, loopCall } from './helpers/loop.js';
 
 /*
  * One person = one guest across Contact, loops and invites; the URLs we hand out open our own
@@ -16,21 +17,12 @@ describe.each(dialects())('Loop v1 guests, links and routing (%s)', (dialect) =>
   let location: string;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    const demo = await ensureDemoAccount(t.database.db);
-    token = demo.loopToken;
-    ids = demo.ids;
+    ({ t, token, ids } = await createLoopDemoApp(dialect));
     location = encodeId('location', ids.locations['1300']);
   });
   afterAll(async () => t?.close());
 
-  const post = (path: string, body: unknown) =>
-    t.app.inject({
-      method: 'POST',
-      url: `/loop/api/v1/${path}?authToken=${token}`,
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
-    });
+  const post = (path: string, body: unknown) => loopCall(t, token, 'POST', path, body);
   const ok = (res: { statusCode: number; body: string }) => {
     expect(res.statusCode, res.body).toBe(200);
     return JSON.parse(res.body);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { ensureDemoAccount, type DemoIds } from '../src/core/demo/seed-demo.js';
+import type { DemoIds } from '../src/core/demo/seed-demo.js';
 import { encodeId } from '../src/api/loop-v1/ids.js';
 import { dialects } from './helpers/database.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import type { TestApp } from './helpers/app.js';
+import { createLoopDemoApp } from './helpers/loop.js';
 
 /*
  * Loop v1 negative tests for input: malformed bodies, wrong types, bad dates, unknown or
@@ -27,10 +28,7 @@ describe.each(dialects())('Loop v1 input validation (%s)', (dialect) => {
   let loopType: string;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    const demo = await ensureDemoAccount(t.database.db);
-    token = demo.loopToken;
-    ids = demo.ids;
+    ({ t, token, ids } = await createLoopDemoApp(dialect));
     location = encodeId('location', ids.locations['1300']);
     loopType = encodeId('looptype', ids.loopTypes.housekeeping);
   });
