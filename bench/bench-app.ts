@@ -1,0 +1,68 @@
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../src/config/config.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/db/database.js';
+import { createAccountWithCredentials } from '../src/core/accounts/provision.js';
+import { createLocation } from '../src/core/locations/locations.js';
+import { buildApp } from '../src/server/app.js';
+import type { ChildMessage, ParentMessage } from './protocol.js';
+
+/*
+ * What every app child of the benches shares: a fresh SQLite file (BENCH_DB_FILE, made by the
+ * parent in a temp directory), migrated, with one account and one location, served by buildApp
+ * exactly as `openstay serve` would, on a random port of 127.0.0.1; and the answers to the
+ * parent's `stats` and `stop`.
+ */
+export async function startBenchApp() {
+  const file = process.env.BENCH_DB_FILE;
+  if (!file) throw new Error('BENCH_DB_FILE is not set');
+  const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'silent' });
+  const database = openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db);
+  const { account, loopToken } = await createAccountWithCredentials(database.db, 'bench', 'Bench Hotels');
+  const location = await createLocation(database.db, account.id, { title: { en: 'Bench Hotel' }, shortcode: 'bench' });
+  const app = await buildApp({ config, database });
+  await app.listen({ port: 0, host: config.host });
+  return { config, database, account, location, loopToken, app, port: listeningPort(app) };
+}
+
+function listeningPort(app: FastifyInstance): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** Sends a message to the bench parent. */
+export function sendToParent(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/**
+ * Answers the parent: `stats` with the CPU time used and the row count of each table named,
+ * `stop` by closing the app and the database, then `beforeExit`, and exiting normally (so that
+ * --cpu-prof writes its profile).
+ */
+export function answerParent(
+  app: FastifyInstance,
+  database: DatabaseHandle,
+  tables: string[],
+  beforeExit?: () => void,
+): void {
+  process.on('message', async (message: ParentMessage) => {
+    if (message.cmd === 'stats') {
+      const { user, system } = process.cpuUsage();
+      const counts: Record<string, number> = {};
+      for (const table of tables) {
+        const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(database.db);
+        counts[table] = Number(rows[0]?.n ?? 0);
+      }
+      sendToParent({ type: 'stats', counts, cpuMicros: user + system });
+    }
+    if (message.cmd === 'stop') {
+      await app.close();
+      await database.close();
+      beforeExit?.();
+      sendToParent({ type: 'stopped' });
+      process.exit(0);
+    }
+  });
+}
