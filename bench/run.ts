@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startChild, type ServerChild } from './child.js';
+import { loadKnobs, num } from './knobs.js';
 import { contactBody, contactEventBody, poolKey } from './bodies.js';
 import { runLoad, type LoadResult } from './load.js';
 import { jsonRow, table, type Row } from './report.js';
@@ -25,23 +26,11 @@ import { jsonRow, table, type Row } from './report.js';
  * BENCH_SQL_TIMES=1 (the app child prints the time of each SQL statement when it stops).
  */
 
-const num = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
-  return value;
-};
-
-const durationS = num('BENCH_DURATION', 10);
-const warmupS = num('BENCH_WARMUP', 2);
-const connections = Math.trunc(num('BENCH_CONNECTIONS', 10));
-const pool = Math.trunc(num('BENCH_POOL', 1000));
+const { durationS, warmupS, connections, pool, cpuProfDir } = loadKnobs();
 const rounds = Math.trunc(num('BENCH_ROUNDS', 3));
 const target = num('BENCH_TARGET', 0.5);
 const only = new Set((process.env.BENCH_ONLY || 'baseline,contact,event').split(',').map((s) => s.trim()));
 const vary = process.env.BENCH_VARY === '1';
-const cpuProfDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 
 /** node flags that make a server child write a CPU profile named after it (BENCH_CPU_PROF). */
 function profileArgs(name: string): string[] {

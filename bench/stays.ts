@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startChild, type ServerChild } from './child.js';
+import { loadKnobs } from './knobs.js';
 import { jsonRow, table, type Row } from './report.js';
 import { runLoad } from './load.js';
 import type { StaysReadyMessage } from './stays-server.js';
@@ -21,18 +22,7 @@ import type { StaysReadyMessage } from './stays-server.js';
  * BENCH_CPU_PROF (a directory: the app child runs with --cpu-prof; see profile-summary.ts).
  */
 
-const num = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
-  return value;
-};
-const durationS = num('BENCH_DURATION', 10);
-const warmupS = num('BENCH_WARMUP', 2);
-const connections = Math.trunc(num('BENCH_CONNECTIONS', 10));
-const pool = Math.trunc(num('BENCH_POOL', 1000));
-const cpuProfDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
+const { durationS, warmupS, connections, pool, cpuProfDir } = loadKnobs();
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 function stayBody(prefix: string, n: number): string {
