@@ -59,9 +59,32 @@ describe.each(dialects())('Loop v1 input validation (%s)', (dialect) => {
     expect(res.statusCode, res.body).toBe(200);
   });
 
-  it('a body that is not JSON is refused: plain text is a 400, an unknown content type a 415', async () => {
-    expectError(await raw('POST', 'Contact', 'foreignId=x', 'text/plain'), 400);
+  it('reads JSON whatever text content type it came with; other content types are a 415', async () => {
+    // fetch() with a string body sends text/plain; some clients send no content type at all.
+    const asText = await raw('POST', 'Contact', JSON.stringify({ foreignId: 'as-text', firstname: 'Tex' }), 'text/plain;charset=UTF-8');
+    expect(asText.statusCode).toBe(200);
+    const untyped = await t.app.inject({ method: 'POST', url: `/loop/api/v1/Contact?authToken=${token}`, payload: Buffer.from('{"foreignId":"untyped"}') });
+    expect(untyped.statusCode).toBe(200);
+    expect(untyped.json().id).not.toBe(asText.json().id);
+    expectError(await raw('POST', 'Contact', '{"foreignId": ', 'text/plain'), 400, /not valid JSON/);
+    expectError(await raw('POST', 'Contact', 'hello', 'text/plain'), 400);
     expectError(await raw('POST', 'Contact', '<contact/>', 'application/xml'), 415);
+  });
+
+  it('reads an empty JSON body as none, so a DELETE keyed in the query string works with a JSON content type', async () => {
+    const created = await post('Contact', { foreignId: 'query-delete' });
+    expect(created.statusCode).toBe(200);
+    const res = await raw('DELETE', 'Contact?foreignId=query-delete', '', 'application/json');
+    expect(res.statusCode).toBe(200);
+    expect((await raw('DELETE', 'Contact?foreignId=query-delete', '', 'application/json')).statusCode).toBe(404);
+  });
+
+  it('reads null fields as not sent and refuses JSON nested absurdly deep (400, not a crash)', async () => {
+    const res = await post('Contact', { foreignId: 'nulls', firstname: 'Nell', lastname: null, room: null, checkedInStatus: null });
+    expect(res.statusCode).toBe(200);
+    expect((await post('Contact', { foreignId: 'nulls', firstname: null })).statusCode).toBe(200);
+    const deep = `${'['.repeat(5000)}"bottom"${']'.repeat(5000)}`;
+    expectError(await raw('POST', 'ContactEvent', `{"event":"checkin","foreignId":"nulls","extra":${deep}}`), 400, /nest/);
   });
 
   it('wrong types are a 400: strict strings, custom fields, booleans', async () => {

@@ -71,6 +71,39 @@ describe.each(dialects())('Loopon OAuth 2 and units on %s', (dialect) => {
     expect(missing.json().error).toBe('invalid_request');
   });
 
+  it('answers every malformed token request with an RFC 6749 invalid_request, never a 500', async () => {
+    const creds = `grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}`;
+    const basic = { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` };
+    const cases: Array<[string, string | undefined, Record<string, string>]> = [
+      ['empty POST', undefined, {}],
+      ['Basic auth, no body', undefined, basic],
+      ['malformed JSON', '{"grant_type":"client_credentials"', { 'content-type': 'application/json' }],
+      ['empty JSON body', '', { 'content-type': 'application/json' }],
+      ['null grant_type', '{"grant_type":null}', { 'content-type': 'application/json' }],
+      ['a number as the secret', `{"grant_type":"client_credentials","client_id":"${clientId}","client_secret":5}`, { 'content-type': 'application/json' }],
+    ];
+    for (const [what, payload, headers] of cases) {
+      const res = await t.app.inject({ method: 'POST', url: '/loopon/oauth2/token', headers, ...(payload === undefined ? {} : { payload }) });
+      expect(res.statusCode, what).toBe(400);
+      expect(res.json(), what).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+    }
+  });
+
+  it('reads the form however it is sent: no content type, text/plain, JSON; scope as a list too', async () => {
+    const creds = `grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}&scope=basic read_scores`;
+    // Loopon's own demo backend sets the form body without a content type.
+    for (const headers of [{}, { 'content-type': 'text/plain;charset=UTF-8' }, { 'content-type': 'application/octet-stream' }]) {
+      const res = await t.app.inject({ method: 'POST', url: '/loopon/oauth2/token', headers, payload: Buffer.from(creds) });
+      expect(res.statusCode, JSON.stringify(headers)).toBe(200);
+      expect(res.json().scope).toBe('basic read_scores');
+    }
+    const json = await token(JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: ['basic'] }), {
+      'content-type': 'application/json',
+    });
+    expect(json.statusCode).toBe(200);
+    expect(json.json().scope).toBe('basic');
+  });
+
   it('refuses missing, unknown, expired and revoked tokens with 401', async () => {
     expect((await t.app.inject({ url: '/loopon/public/units' })).statusCode).toBe(401);
     expect((await t.app.inject({ url: '/loopon/public/units', headers: { authorization: 'Bearer nope' } })).statusCode).toBe(401);
@@ -120,11 +153,20 @@ describe.each(dialects())('Loopon OAuth 2 and units on %s', (dialect) => {
     expect((await t.app.inject({ url: '/loopon/public/units', headers: stranger.headers })).json()).toEqual([]);
   });
 
-  it('needs the basic scope', async () => {
-    const c = await createLooponClient(t, accountId, { scopes: ['read_scores'] });
-    const res = await t.app.inject({ url: '/loopon/public/units', headers: c.headers });
-    expect(res.statusCode).toBe(403);
-    expect(res.json().message).toMatch(/basic/);
+  it('needs the basic scope on every endpoint ("required to use API at all")', async () => {
+    const c = await createLooponClient(t, accountId, { scopes: ['read_scores', 'manage_stays', 'chat_sessions', 'read_answers', 'read_public_reviews'] });
+    const calls = [
+      { url: '/loopon/public/units' },
+      { url: `/loopon/public/units/${units.X02}/evaluation/scores/nps` },
+      { url: `/loopon/public/units/${units.X02}/reviews` },
+      { url: `/loopon/public/units/${units.X02}/stays/1/events` },
+      { method: 'POST' as const, url: `/loopon/public/units/${units.X02}/stays`, payload: { status: 'instay' } },
+    ];
+    for (const call of calls) {
+      const res = await t.app.inject({ ...call, headers: c.headers });
+      expect(res.statusCode, call.url).toBe(403);
+      expect(res.json().message).toMatch(/basic/);
+    }
   });
 
   it('publishes its OpenAPI document', async () => {

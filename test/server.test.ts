@@ -31,6 +31,12 @@ describe.each(dialects())('server on %s', (dialect) => {
     expect(res.statusCode).toBe(200);
     await t.app.inject({ url: `/loop/api/v1/locations?authToken=${loopToken}x` });
     await t.app.inject({ method: 'POST', url: `/loop/api/v1/Contact?authToken=${loopToken}`, payload: '{bad', headers: { 'content-type': 'application/json' } });
+    // However the parameter's name is escaped or cased (the query parser decodes it, so it authenticates).
+    for (const name of ['%61uthToken', 'auth%54oken', 'AUTHTOKEN']) await t.app.inject({ url: `/loop/api/v1/looptypes?${name}=${loopToken}` });
+    // A URL the router cannot decode is a 400 that does not echo it.
+    const badUrl = await t.app.inject({ url: `/loop/api/v1/locations/%C0%AF?authToken=${loopToken}` });
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.body).not.toContain(loopToken);
     const logged = t.logs.join('\n');
     expect(logged).toContain('/loop/api/v1/locations');
     expect(logged).toContain('authToken=[redacted]');
@@ -59,10 +65,14 @@ describe.each(dialects())('server on %s', (dialect) => {
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers[0].url).toBe('http://openstay.test/loop');
-    for (const path of ['/api/{version}/Contact', '/api/{version}/ContactEvent', '/api/{version}/loops', '/api/{version}/locations', '/api/{version}/locations/{shortcode}', '/api/{version}/looptypes', '/api/{version}/customfields', '/api/{version}/customfields/{shortcode}', '/api/{version}/users', '/api/{version}/invite/url', '/api/{version}/surveys', '/api/{version}/surveys/{shortcode}', '/api/{version}/responses']) {
+    for (const path of ['/api/v1/Contact', '/api/v1/ContactEvent', '/api/v1/loops', '/api/v1/locations', '/api/v1/locations/{shortcode}', '/api/v1/looptypes', '/api/v1/customfields', '/api/v1/customfields/{shortcode}', '/api/v1/users', '/api/v1/invite/url', '/api/v1/surveys', '/api/v1/surveys/{shortcode}', '/api/v1/responses']) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
-    expect(doc.paths['/api/{version}/Contact'].post.requestBody).toBeTruthy();
+    expect(doc.paths['/api/v1/Contact'].post.requestBody).toBeTruthy();
+    // The documented paths say v1, as Loop's do; the route's :version is no parameter of them.
+    const names = doc.paths['/api/v1/locations/{shortcode}'].get.parameters.map((p: { name: string }) => p.name);
+    expect(names).toContain('shortcode');
+    expect(names).not.toContain('version');
     const page = await t.app.inject({ url: '/loop/docs/' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');

@@ -1,10 +1,10 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config.js';
 import { databaseAnswers, type DatabaseHandle } from '../db/database.js';
 import { validatorCompiler } from '../api/http/validator.js';
 import { redactUrl } from '../api/http/redact.js';
-import { containsNul } from '../api/http/nul.js';
+import { inputProblem } from '../api/http/input-check.js';
 import { badRequest } from '../core/shared/errors.js';
 import { loopFace } from '../api/loop-v1/index.js';
 import { adminApi } from '../api/admin/index.js';
@@ -45,16 +45,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     // Loop's own server (Express) ignores path case and trailing slashes; clients rely on both.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
+    // A URL the router cannot decode (bad %-escapes): a plain 400 that does not echo the URL,
+    // whose query may carry an authToken.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const message = error.code === 'FST_ERR_BAD_URL' ? 'The request URL is malformed (invalid %-encoding)' : 'Bad request';
+      void reply.status(400).send({ error: 'bad_request', message });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   // Every face: refused here, rendered by the face's own error handler. The hooks of every
   // request are callback-style: an async hook costs a promise and a microtask turn per request.
   app.addHook('preValidation', (request, _reply, done) => {
-    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) {
-      return done(badRequest('text must not contain NUL characters'));
-    }
-    done();
+    const problem = inputProblem(request.params) ?? inputProblem(request.query) ?? inputProblem(request.body);
+    done(problem ? badRequest(problem) : undefined);
   });
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);

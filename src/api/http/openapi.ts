@@ -9,6 +9,23 @@ export interface FaceDocsOptions {
   serverUrl: string;
   securitySchemes?: Record<string, unknown>;
   security?: Array<Record<string, string[]>>;
+  /**
+   * Path parameters the product documents as fixed text (Loop's `:version` is `v1`): written into
+   * the documented paths and left out of the parameters.
+   */
+  fixedParams?: Record<string, string>;
+}
+
+/** `schema` without the path parameters in `fixed` (a copy; the route keeps its own). */
+function withoutParams(schema: Record<string, any>, fixed: Record<string, string>): Record<string, any> {
+  const params = schema.params;
+  if (!params?.properties) return schema;
+  const names = Object.keys(fixed);
+  if (!names.some((n) => n in params.properties)) return schema;
+  const properties = Object.fromEntries(Object.entries(params.properties).filter(([name]) => !names.includes(name)));
+  const required = (params.required ?? []).filter((name: string) => !names.includes(name));
+  const { params: _dropped, ...rest } = schema;
+  return Object.keys(properties).length ? { ...rest, params: { ...params, properties, required } } : rest;
 }
 
 /**
@@ -27,8 +44,10 @@ export async function registerFaceDocs(app: FastifyInstance, opts: FaceDocsOptio
       security: opts.security ?? [],
     },
     transform: ({ schema, url }) => {
-      const path = url.startsWith(opts.prefix) ? url.slice(opts.prefix.length) || '/' : url;
-      return { schema: schema as any, url: path };
+      let path = url.startsWith(opts.prefix) ? url.slice(opts.prefix.length) || '/' : url;
+      const fixed = opts.fixedParams ?? {};
+      for (const [name, value] of Object.entries(fixed)) path = path.replace(`:${name}`, value);
+      return { schema: withoutParams((schema ?? {}) as Record<string, any>, fixed) as any, url: path };
     },
   });
   await app.register(swaggerUi, { routePrefix: `${opts.prefix}/docs`, staticCSP: true, uiConfig: { docExpansion: 'list' } });

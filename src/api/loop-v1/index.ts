@@ -3,6 +3,7 @@ import { accountIdForToken, cachedAccountIdForToken } from '../../core/accounts/
 import { AppError, unauthorized } from '../../core/shared/errors.js';
 import { toAppError, sendError } from '../http/errors.js';
 import { registerFaceDocs } from '../http/openapi.js';
+import { acceptTolerantBodies } from '../http/tolerant-body.js';
 import { loopBaseUrl, type LoopDeps } from './context.js';
 import { contactRoutes } from './routes/contact.js';
 import { contactEventRoutes } from './routes/contact-event.js';
@@ -28,25 +29,15 @@ export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<vo
     serverUrl: loopBaseUrl(deps.config),
     securitySchemes: { authToken: { type: 'apiKey', in: 'query', name: 'authToken' } },
     security: [{ authToken: [] }],
+    fixedParams: { version: 'v1' },
   });
 
   // Everything of the face sits under its prefix, so its error and not-found handlers answer
   // only for /loop/... and other faces keep their own.
   await app.register(
     async (face) => {
-      // curl --data without -H Content-Type sends JSON as a form; Loop clients do this, so accept it.
-      face.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-        const text = String(body).trim();
-        if (text === '') return done(null, {});
-        if (text.startsWith('{')) {
-          try {
-            return done(null, JSON.parse(text));
-          } catch {
-            return done(new AppError('bad_request', 400, 'Request body is not valid JSON'), undefined);
-          }
-        }
-        done(null, Object.fromEntries(new URLSearchParams(text)));
-      });
+      // Loop clients send JSON with curl --data (a form content type) or none at all: sniff it.
+      acceptTolerantBodies(face);
 
       face.setErrorHandler((err, request, reply) => {
         const appError = toAppError(err, request);
@@ -84,6 +75,12 @@ export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<vo
               done();
             }, done);
           });
+          // PMS interfaces send every field of their record, unknown ones as null: a null field is
+          // one not sent (the contact keeps what it had), not a wrong type.
+          api.addHook('preValidation', (request, _reply, done) => {
+            dropNullFields(request.body);
+            done();
+          });
           api.addHook('preHandler', (request, _reply, done) => {
             const { version } = request.params as { version?: string };
             if (version !== 'v1' && version?.toLowerCase() !== 'v1') {
@@ -113,4 +110,11 @@ function authToken(request: FastifyRequest): string {
   const token = (request.query as Record<string, unknown>)?.authToken;
   if (typeof token !== 'string' || token.trim() === '') throw unauthorized('authToken query parameter is required');
   return token.trim();
+}
+
+/** Removes the top-level fields of a JSON object body whose value is null. */
+function dropNullFields(body: unknown): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return;
+  const record = body as Record<string, unknown>;
+  for (const key in record) if (record[key] === null) delete record[key];
 }

@@ -18,8 +18,10 @@ export function readBoolean(value: unknown, field: string): boolean | undefined 
   throw badRequest(`${field} must be true or false`);
 }
 
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const RFC_2822 = /^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|[A-Za-z]{1,5})?$/;
+/** Below this a number is epoch seconds, not milliseconds (1e11 s is the year 5138; 1e11 ms is 1973). */
+const EPOCH_SECONDS_BELOW = 1e11;
 
 // The largest instant a JS Date holds; beyond it (e.g. 1e20) a number is no date, and would
 // overflow PostgreSQL's bigint.
@@ -41,20 +43,37 @@ function rfcDayExists(text: string): boolean {
   return dayExists(y >= 100 ? y : y < 50 ? 2000 + y : 1900 + y, MONTHS.indexOf(rfc[2].toLowerCase()) + 1, Number(rfc[1]));
 }
 
-/** Epoch ms of an ISO 8601 or RFC 2822 date string (or epoch-ms number); anything else is a 400. */
+/**
+ * Epoch ms of an ISO 8601 or RFC 2822 date, or of an epoch number (seconds or milliseconds, also
+ * as a string of digits); anything else is a 400. An ISO time without a zone is UTC (never the
+ * server's zone), `t`/`z` may be lower case, an offset may be `+01`, and an RFC 2822 date may end
+ * in a comment such as `(UTC)`.
+ */
 export function readDate(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_DATE_MS) return Math.trunc(value);
-  if (typeof value === 'string') {
-    const text = value.trim();
-    const iso = ISO_8601.exec(text);
-    const valid = iso ? dayExists(Number(iso[1]), Number(iso[2]), Number(iso[3])) : RFC_2822.test(text) && rfcDayExists(text);
-    if (valid) {
-      const ms = Date.parse(text);
-      if (!Number.isNaN(ms)) return ms;
-    }
+  const fail = () => badRequest(`${field} must be an ISO 8601 or RFC 2822 date`);
+  if (typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(value)) value = Number(value);
+  if (typeof value === 'number') {
+    const ms = value < EPOCH_SECONDS_BELOW ? value * 1000 : value;
+    if (Number.isFinite(ms) && ms > 0 && ms <= MAX_DATE_MS) return Math.trunc(ms);
+    throw fail();
   }
-  throw badRequest(`${field} must be an ISO 8601 or RFC 2822 date`);
+  if (typeof value !== 'string') throw fail();
+  const text = value.trim();
+  const iso = ISO_8601.exec(text.toUpperCase());
+  if (iso) {
+    if (!dayExists(Number(iso[1]), Number(iso[2]), Number(iso[3]))) throw fail();
+    const zone = iso[5] === undefined ? 'Z' : iso[5] === 'Z' ? 'Z' : /^[+-]\d{2}$/.test(iso[5]) ? `${iso[5]}:00` : iso[5];
+    const ms = iso[4] === undefined ? Date.parse(`${iso[1]}-${iso[2]}-${iso[3]}T00:00:00Z`) : Date.parse(`${iso[1]}-${iso[2]}-${iso[3]}T${iso[4]}${zone}`);
+    if (!Number.isNaN(ms)) return ms;
+    throw fail();
+  }
+  const rfc = text.replace(/\s*\([^()]*\)\s*$/, '');
+  if (RFC_2822.test(rfc) && rfcDayExists(rfc)) {
+    const ms = Date.parse(rfc);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  throw fail();
 }
 
 /** Custom fields as a flat {key: value} map; values must be scalars. */

@@ -22,7 +22,7 @@ export const ContactFieldsSchema = {
   arrivalTime: Type.Optional(StringOrNumber),
   departureTime: Type.Optional(StringOrNumber),
   checkedInStatus: Type.Optional(BooleanLike),
-  vipStatus: Type.Optional(Type.String()),
+  vipStatus: Type.Optional(StringOrNumber), // PMS VIP codes are often numbers
   groupName: Type.Optional(Type.String()),
   room: Type.Optional(StringOrNumber),
   customFields: Type.Optional(CustomFieldsBody),
@@ -60,11 +60,6 @@ export async function readContactFields(db: Db, accountId: number, body: Record<
     groupName: readString(body.groupName, 'groupName'),
     customFields: readCustomFields(body.customFields),
   };
-  if (guest.name && guest.firstName === undefined && guest.lastName === undefined) {
-    const [first, ...rest] = guest.name.split(/\s+/);
-    guest.firstName = first;
-    guest.lastName = rest.join(' ') || null;
-  }
   const locationRef = readString(body.locationId ?? body.location, 'locationId');
   const locationKey = locationRef ? decodeId('location', locationRef) : undefined;
   const checkedIn = readBoolean(body.checkedInStatus, 'checkedInStatus');

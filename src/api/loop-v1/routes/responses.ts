@@ -16,7 +16,7 @@ const ResponseBody = Type.Object({
   source: Type.Optional(Type.String()),
   deviceId: Type.Optional(StringOrNumber),
   location: Type.String({ description: 'location id (or shortcode)' }),
-  responses: Type.Array(Type.Object({ categoryId: Type.String(), value: Type.Optional(Type.Any()) }), { minItems: 1 }),
+  responses: Type.Array(Type.Object({ categoryId: Type.String(), value: Type.Optional(Type.Any()) }), { minItems: 1, maxItems: 1000 }),
   timestamp: Type.Optional(StringOrNumber),
   user: Type.Optional(Type.Object({ name: Type.Optional(Type.String()), email: Type.Optional(KeyString), sms: Type.Optional(KeyOrNumber) })),
   customer: Type.Optional(Type.String()),

@@ -15,8 +15,8 @@ const CreateUserBody = Type.Object({
   name: Type.Optional(Type.String()),
   email: Type.Optional(KeyString),
   sms: Type.Optional(KeyOrNumber),
-  permissions: Type.Optional(Type.Array(Type.String())),
-  locations: Type.Optional(Type.Array(Type.String(), { description: 'location ids (or shortcodes) the user is subscribed to' })),
+  permissions: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
+  locations: Type.Optional(Type.Array(Type.String(), { maxItems: 1000, description: 'location ids (or shortcodes) the user is subscribed to (at most 1000)' })),
 });
 
 /** Employee accounts (create) and user lookup across employees and guests. */
@@ -37,7 +37,7 @@ export async function userRoutes(app: LoopApp, { db }: LoopDeps): Promise<void> 
       const body = request.body;
       const employee = await inWriteTransaction(db, async (trx) => {
         const locationIds: number[] = [];
-        for (const ref of body.locations ?? []) locationIds.push((await resolveLocation(trx, accountId, ref)).id);
+        for (const ref of new Set(body.locations ?? [])) locationIds.push((await resolveLocation(trx, accountId, ref)).id);
         return createEmployee(trx, accountId, {
           username: body.username,
           name: body.name ?? null,

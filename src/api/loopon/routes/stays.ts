@@ -1,6 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ensureChatSession } from '../../../core/chat/chat-sessions.js';
-import { AppError, badRequest } from '../../../core/shared/errors.js';
 import { registerStay } from '../../../core/stays/register-stay.js';
 import { replaceStayCallback } from '../../../core/stays/stay-callbacks.js';
 import { createStayLink } from '../../../core/stays/stay-links.js';
@@ -21,59 +19,41 @@ export const LOOPON_STAY_SOURCE = 'loopon';
  * (and the guest's chat session when the token has chat_sessions), all in one transaction.
  */
 export async function stayRoutes(app: LooponApp, { db, config }: LooponDeps): Promise<void> {
-  await app.register(async (plugin) => {
-    const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
-    // `curl --data-binary '{...}'` (the spec's example) and Loopon's demo backend send JSON without
-    // a JSON content type: a form body that is a JSON object is read as JSON.
-    scope.removeContentTypeParser('application/x-www-form-urlencoded');
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-      const raw = String(body).trim();
-      if (raw === '') return done(null, {});
-      if (!raw.startsWith('{')) return done(null, Object.fromEntries(new URLSearchParams(raw)));
-      try {
-        done(null, JSON.parse(raw));
-      } catch {
-        done(new AppError('bad_request', 400, 'Request body is not valid JSON'), undefined);
-      }
-    });
-
-    scope.post(
-      '/units/:unitId/stays',
-      {
-        schema: {
-          summary: 'Register Guest Stay',
-          description:
-            'Registers a stay, or returns the existing one matched by booking reference, e-mail + dates or mobile + dates ' +
-            '(updating room, status and callback). Requires manage_stays; a stayCallback also requires chat_sessions.',
-          params: UnitIdParams,
-          body: StayBody,
-          response: { 200: StaySchema, ...errors(400, 403, 404, 413) },
-        },
+  app.post(
+    '/units/:unitId/stays',
+    {
+      schema: {
+        summary: 'Register Guest Stay',
+        description:
+          'Registers a stay, or returns the existing one matched by booking reference, e-mail + dates or mobile + dates ' +
+          '(updating room, status and callback). Requires manage_stays; a stayCallback also requires chat_sessions.',
+        params: UnitIdParams,
+        body: StayBody,
+        response: { 200: StaySchema, ...errors(400, 403, 404, 413) },
       },
-      async (request) => {
-        requireScope(request, 'manage_stays');
-        const { unit } = await unitFor(db, request, request.params.unitId);
-        if (unit.kind === 'chain') throw badRequest(`unit ${unit.id} is a chain; register stays at one of its hotels`);
-        const body = request.body as Record<string, unknown>;
-        const { accountId, clientId, scopes } = request.grant;
-        if (body.stayCallback !== undefined && body.stayCallback !== null) requireScope(request, 'chat_sessions');
-        const registration = readStayRegistration(body);
-        const callback = readStayCallback(body.stayCallback, config.allowPrivateCallbackUrls);
-        const withChat = scopes.includes('chat_sessions');
+    },
+    async (request) => {
+      requireScope(request, 'manage_stays');
+      const { unit } = await unitFor(db, request, request.params.unitId);
+      const body = request.body as Record<string, unknown>;
+      const { accountId, clientId, scopes } = request.grant;
+      if (body.stayCallback !== undefined && body.stayCallback !== null) requireScope(request, 'chat_sessions');
+      const registration = readStayRegistration(body);
+      const callback = readStayCallback(body.stayCallback, config.allowPrivateCallbackUrls);
+      const withChat = scopes.includes('chat_sessions');
 
-        const { stay, guest, link, session } = await inWriteTransaction(db, async (trx) => {
-          const { stay, guest, created } = await registerStay(trx, accountId, unit.id, registration, LOOPON_STAY_SOURCE);
-          await replaceStayCallback(trx, accountId, stay.id, clientId, callback);
-          const link = await createStayLink(trx, accountId, stay.id, { newStay: created });
-          const session = withChat ? await ensureChatSession(trx, accountId, guest.id, unit.id, stay.language) : undefined;
-          return { stay, guest, link, session };
-        });
-        const language = stay.language ?? 'en';
-        return presentStay(stay, guest, {
-          url: stayPageUrl(config, link.token),
-          chatSession: session ? presentChatSession(config, session, language) : undefined,
-        });
-      },
-    );
-  });
+      const { stay, guest, link, session } = await inWriteTransaction(db, async (trx) => {
+        const { stay, guest, created } = await registerStay(trx, accountId, unit.id, registration, LOOPON_STAY_SOURCE);
+        await replaceStayCallback(trx, accountId, stay.id, clientId, callback);
+        const link = await createStayLink(trx, accountId, stay.id, { newStay: created });
+        const session = withChat ? await ensureChatSession(trx, accountId, guest.id, unit.id, stay.language) : undefined;
+        return { stay, guest, link, session };
+      });
+      const language = stay.language ?? 'en';
+      return presentStay(stay, guest, {
+        url: stayPageUrl(config, link.token),
+        chatSession: session ? presentChatSession(config, session, language) : undefined,
+      });
+    },
+  );
 }

@@ -1,4 +1,8 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../../core/shared/errors.js';
+import { sendError, toAppError } from '../../http/errors.js';
 import { grantClientCredentials, OAuthError } from '../../../core/accounts/oauth.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 
@@ -6,7 +10,7 @@ const TokenBody = Type.Object({
   grant_type: Type.Optional(Type.String()),
   client_id: Type.Optional(Type.String()),
   client_secret: Type.Optional(Type.String()),
-  scope: Type.Optional(Type.String({ description: 'space-separated scopes' })),
+  scope: Type.Optional(Type.Union([Type.String({ description: 'space-separated scopes' }), Type.Array(Type.String())])),
 });
 
 const TokenResponse = Type.Object({ token_type: Type.Literal('Bearer'), expires_in: Type.Integer(), access_token: Type.String(), scope: Type.String() });
@@ -27,8 +31,30 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   }
 }
 
+/**
+ * The token endpoint speaks only RFC 6749 (5.2): whatever goes wrong with a request (malformed
+ * JSON, wrong types, a body too large) is an `invalid_request` error body, never the face's own.
+ */
+function oauthErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const appError = toAppError(err, request);
+  if (appError instanceof OAuthError) {
+    if (appError.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Basic realm="loopon"');
+    return sendError(reply, appError, { error: appError.oauthCode, error_description: appError.message });
+  }
+  if (appError.status >= 500) return sendError(reply, appError, { error: 'server_error', error_description: appError.message });
+  const status = appError.status === 413 ? 413 : 400;
+  sendError(reply, new AppError(appError.code, status, appError.message), { error: 'invalid_request', error_description: appError.message });
+}
+
 /** POST /oauth2/token: the client-credentials grant, with RFC 6749 error bodies. */
-export async function tokenRoutes(app: LooponApp, { db }: LooponDeps): Promise<void> {
+export async function tokenRoutes(app: LooponApp, deps: LooponDeps): Promise<void> {
+  await app.register(async (scope) => {
+    scope.setErrorHandler(oauthErrorHandler);
+    tokenRoute(scope.withTypeProvider<TypeBoxTypeProvider>(), deps);
+  });
+}
+
+function tokenRoute(app: LooponApp, { db }: LooponDeps): void {
   app.post(
     '/oauth2/token',
     {
@@ -52,7 +78,8 @@ export async function tokenRoutes(app: LooponApp, { db }: LooponDeps): Promise<v
         if (basic === undefined && request.headers.authorization === undefined) reply.header('www-authenticate', 'Basic realm="loopon"');
         throw new OAuthError('invalid_client', 401, 'client_id and client_secret are required');
       }
-      const token = await grantClientCredentials(db, clientId, clientSecret, body.scope);
+      const scope = Array.isArray(body.scope) ? body.scope.join(' ') : body.scope;
+      const token = await grantClientCredentials(db, clientId, clientSecret, scope);
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       return { token_type: 'Bearer' as const, expires_in: token.expiresIn, access_token: token.accessToken, scope: token.scopes.join(' ') };
     },
