@@ -142,7 +142,11 @@ describe.each(dialects())('Loopon reviews on %s', (dialect) => {
     expect(await page(1)).toEqual(['tripadvisor:2026-03-10']);
     expect(await page(2)).toEqual([]);
     expect(await externalIds(`/units/${ids.chain}/reviews?pageSize=2`)).toHaveLength(2);
-    for (const bad of ['pageSize=0', 'pageSize=1001', 'pageSize=x', 'pageId=-1', 'pageId=1.5']) {
+    // Any page number is a page ("empty array if page is out of bounds"); a size over 1000 is 1000.
+    expect(await externalIds(`/units/${ids.chain}/reviews?pageId=100000001`)).toEqual([]);
+    expect(await externalIds(`/units/${ids.chain}/reviews?pageId=99999999999999999999&pageSize=1000`)).toEqual([]);
+    expect(await externalIds(`/units/${ids.chain}/reviews?pageSize=5000`)).toHaveLength(4);
+    for (const bad of ['pageSize=0', 'pageSize=x', 'pageId=-1', 'pageId=1.5']) {
       expect((await get(`/units/${ids.chain}/reviews?${bad}`, all)).statusCode, bad).toBe(400);
     }
   });

@@ -97,7 +97,7 @@ describe.each(dialects())('Loopon scores on %s', (dialect) => {
     }
   });
 
-  it('a chain aggregates its units with compatible evaluations; without a default, each unit its own default', async () => {
+  it('a chain aggregates the units that use its evaluation (not a unit with a survey of its own); without a default, each unit its own default', async () => {
     const g = await createFeedbackFixture(t);
     const db = t.database.db;
     const restaurant = await db.transaction().execute((trx) =>
@@ -111,8 +111,9 @@ describe.each(dialects())('Loopon scores on %s', (dialect) => {
       const res = await score(path, g.client.headers);
       return res.status === 200 ? [res.body.promoterCount, res.body.detractorCount] : res.status;
     };
-    expect(await counts(`${g.units.chain}/evaluation/scores/nps`)).toEqual([1, 1]);
-    expect(await counts(`${g.units.chain}/evaluations/${g.evaluationId}/scores/nps`)).toEqual([1, 1]);
+    // The chain's default is the hotels' survey: X03 now answers another one, so it is not counted.
+    expect(await counts(`${g.units.chain}/evaluation/scores/nps`)).toEqual([0, 1]);
+    expect(await counts(`${g.units.chain}/evaluations/${g.evaluationId}/scores/nps`)).toEqual([0, 1]);
     expect(await counts(`${g.units.chain}/evaluations/${restaurant.id}/scores/nps`)).toEqual([1, 0]);
     expect(await counts(`${g.units.X03}/evaluation/scores/nps`)).toEqual([1, 0]);
     expect(await counts(`${g.units.X01}/evaluations/${restaurant.id}/scores/nps`)).toBe(404);

@@ -81,10 +81,10 @@ describe.each(dialects())('Loopon stays: scopes, units and input on %s', (dialec
     expect(await status({ status: 'instay' }, all, 'abc')).toBe(404);
   });
 
-  it('refuses a chain as the unit of a stay (400)', async () => {
-    const res = await post({ status: 'instay' }, all, chain);
-    expect(res.statusCode).toBe(400);
-    expect(res.json().message).toContain('chain');
+  it('registers a stay at a chain too (the first unit a client lists is the chain)', async () => {
+    const res = await post({ status: 'instay', email: 'chain.guest@example.com' }, all, chain);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().unitId).toBe(chain);
   });
 
   it.each([

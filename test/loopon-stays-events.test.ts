@@ -83,7 +83,10 @@ describe.each(dialects())('Loopon stay events and guest page on %s', (dialect) =
     expect(await page('?pageId=3&pageSize=3')).toEqual([]);
     expect(await page('?pageId=1000000&pageSize=500')).toEqual([]);
     expect(await page('?pageSize=2')).toEqual(['00', '01']);
-    for (const q of ['?pageSize=0', '?pageSize=501', '?pageId=-1', '?pageId=x']) expect((await events(q)).statusCode, q).toBe(400);
+    expect(await page('?pageId=1000001')).toEqual([]);
+    expect(await page('?pageSize=501')).toHaveLength(7); // over the maximum of 500: read as 500
+    expect(await page('?pageId=&pageSize=')).toHaveLength(7); // empty: the defaults
+    for (const q of ['?pageSize=0', '?pageId=-1', '?pageId=x']) expect((await events(q)).statusCode, q).toBe(400);
   });
 
   it('answers 404 for an unknown stay or one of another unit, and 403 without chat_sessions', async () => {

@@ -8,10 +8,10 @@ import { AppError, notFound } from '../shared/errors.js';
  * pairs of a hotel and the evaluations whose feedback counts there.
  *
  * - A hotel: itself with the named evaluation, or with its default evaluation.
- * - A chain: its member hotels, each with the named evaluation and, when that evaluation is the
- *   chain's default, with the hotel's own default evaluation too (the chain's default stands for
- *   "each hotel's main survey": those are its compatible evaluations). The shorthand of a chain
- *   without a default evaluation is each hotel with its own default evaluation.
+ * - A chain: its member units with the named evaluation (or the chain's default): the units "with
+ *   compatible evaluations" of Loopon's text are those that use that same evaluation, so a
+ *   restaurant with its own survey does not count in the hotels' NPS. The shorthand of a chain
+ *   without a default evaluation is each unit with its own default evaluation.
  */
 export interface FeedbackScope {
   pairs: Array<{ locationId: number; evaluationIds: number[] }>;
@@ -75,13 +75,9 @@ export async function resolveFeedbackScope(
   if (evaluationId === null) throw new AppError('not_found', 404, 'this unit has no default evaluation');
   if (evaluation !== 'default' && !(await usedAt(db, accountId, evaluationId, [unit, ...members]))) throw notFound('evaluation');
   if (!isChain) return scopeOf([{ locationId: unit.id, evaluationIds: [evaluationId] }]);
-  const chainDefault = evaluationId === unit.default_evaluation_id;
-  const pairs = members.map((m) => ({
-    locationId: m.id,
-    evaluationIds: [...new Set([evaluationId, ...(chainDefault && m.default_evaluation_id !== null ? [m.default_evaluation_id] : [])])],
-  }));
+  const pairs = members.map((m) => ({ locationId: m.id, evaluationIds: [evaluationId] }));
   // A chain without hotels still has its evaluation: its questions can be read, its scores are empty.
-  return scopeOf(pairs, [evaluationId, ...pairs.flatMap((p) => p.evaluationIds)]);
+  return scopeOf(pairs, [evaluationId]);
 }
 
 /** True when feedback of (location, evaluation) belongs to the scope. */

@@ -64,6 +64,9 @@ const average = (values: Array<number | null>): number | null => {
   return present.length ? present.reduce((a, b) => a + b, 0) / present.length : null;
 };
 
+/** An average as a figure to show: 8.63, not 8.633333333333335 (null stays null). */
+const rounded = (value: number | null, decimals: number): number | null => (value === null ? null : Number(value.toFixed(decimals)));
+
 /** The all-sources figures of one unit's day: the stored '' row, else the mean of its sources. */
 function allSources(day: string, rows: ReputationSnapshot[]): ReputationResult {
   const stored = rows.find((r) => r.source === ALL_SOURCES);
@@ -71,10 +74,10 @@ function allSources(day: string, rows: ReputationSnapshot[]): ReputationResult {
   const rankOf = average(rows.map((r) => r.rank_of));
   return {
     date: day,
-    rank: average(rows.map((r) => r.rank)),
+    rank: rounded(average(rows.map((r) => r.rank)), 2),
     rankOf: rankOf === null ? null : Math.round(rankOf),
-    score: average(rows.map((r) => r.score)),
-    normalizedScore: average(rows.map((r) => r.normalized_score)),
+    score: rounded(average(rows.map((r) => r.score)), 2),
+    normalizedScore: rounded(average(rows.map((r) => r.normalized_score)), 4),
   };
 }
 

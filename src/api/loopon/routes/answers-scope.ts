@@ -29,7 +29,6 @@ export interface ScopedRequest {
  * evaluation (404), and resolves what feedback the request stands for.
  */
 export async function scopedRequest(db: Db, request: FastifyRequest, params: { unitId: string; evaluationId?: string }, scope: LooponScope): Promise<ScopedRequest> {
-  requireScope(request, 'basic');
   requireScope(request, scope);
   const { unit, units } = await unitFor(db, request, params.unitId);
   const evaluation = params.evaluationId === undefined ? 'default' : pathId(params.evaluationId, 'evaluation');

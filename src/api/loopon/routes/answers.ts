@@ -26,8 +26,12 @@ type ListQueryText = { checkoutMin?: string; checkoutMax?: string; updatedMin?: 
 function readListQuery(q: ListQueryText, now: number): AnswerDocumentQuery {
   const day = (value: string | undefined, field: string) => {
     if (value === undefined || value.trim() === '') return undefined;
-    if (!isCalendarDate(value.trim())) throw badRequest(`${field} must be a date written YYYY-MM-DD`);
-    return value.trim();
+    const text = value.trim();
+    if (isCalendarDate(text)) return text;
+    // A timestamp where a day is asked for (as the scores' dates accept): its UTC day.
+    const ms = parseInstant(text);
+    if (ms === undefined) throw badRequest(`${field} must be a date written YYYY-MM-DD`);
+    return new Date(ms).toISOString().slice(0, 10);
   };
   const instant = (value: string | undefined, field: string) => {
     if (value === undefined || value.trim() === '') return undefined;

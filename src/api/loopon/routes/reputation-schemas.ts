@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { PageQuery } from '../paging.js';
 import { Nullable, UnitSchema } from '../schemas.js';
 
 /*
@@ -62,8 +63,7 @@ export const ReviewsQuery = Type.Object({
   from: Type.Optional(Type.String({ description: 'YYYY-MM-DD: reviews whose reviewDate or managementResponseDate is on or after it' })),
   since: Type.Optional(Type.String({ description: 'synonym of from' })),
   to: Type.Optional(Type.String({ description: 'YYYY-MM-DD: reviewDate and managementResponseDate on or before it; default today' })),
-  pageId: Type.Optional(Type.String({ description: 'page number from 0 (default 0)' })),
-  pageSize: Type.Optional(Type.String({ description: 'reviews per page, 1-1000 (default 100)' })),
+  ...PageQuery,
 });
 
 export const ReputationQuery = Type.Object({

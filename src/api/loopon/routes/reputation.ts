@@ -13,6 +13,7 @@ import type { Location } from '../../../db/schema.js';
 import { pathId, requireScope, unitFor } from '../access.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 import { presentUnit } from '../presenters.js';
+import { readPage } from '../paging.js';
 import { UnitIdParams, errors } from '../schemas.js';
 import { presentResult, presentReview, presentReviewQuestion } from './reputation-presenters.js';
 import { ReputationQuery, ReviewQuestionSchema, ReviewSchema, ReviewsQuery, UnitReputationSchema } from './reputation-schemas.js';
@@ -27,7 +28,6 @@ interface ReviewUnit {
 
 /** Both scopes Online Reputation needs: basic (any use of the API) and read_public_reviews. */
 function requireReviewScopes(request: FastifyRequest): void {
-  requireScope(request, 'basic');
   requireScope(request, 'read_public_reviews');
 }
 
@@ -49,13 +49,6 @@ async function reviewUnits(db: Db, request: FastifyRequest, unitId: string): Pro
     if (!location || location.kind === 'chain' || !(await isInCompetitiveSetOf(db, accountId, id, owners))) throw err;
     return new Map([[id, { location, withPropertyCode: false }]]);
   }
-}
-
-function readPageNumber(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  const n = /^\d{1,9}$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw badRequest(`${name} must be a whole number from ${min} to ${max}`);
-  return n;
 }
 
 /** Online Reputation: review questions, reviews and the daily reputation score with competitive sets. */
@@ -97,14 +90,14 @@ export async function reputationRoutes(app: LooponApp, { db }: LooponDeps): Prom
       if (from !== null && !isCalendarDate(from)) throw badRequest('The since date has an invalid format');
       const to = query.to ?? todayUtc();
       if (!isCalendarDate(to)) throw badRequest('The to date has an invalid format');
-      const pageId = readPageNumber(query.pageId, 'pageId', 0, 0, 100_000_000);
-      const pageSize = readPageNumber(query.pageSize, 'pageSize', DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+      const page = readPage(query, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+      if (page.beyondEnd) return [];
       const reviews = await listReviews(db, request.grant.accountId, {
         locationIds: [...units.keys()],
         from,
         to,
-        offset: pageId * pageSize,
-        limit: pageSize,
+        offset: page.offset,
+        limit: page.limit,
       });
       return reviews.map((r) => presentReview(r, units.get(r.review.location_id)!));
     },

@@ -4,6 +4,7 @@ import { notFound } from '../../../core/shared/errors.js';
 import { findStayAt } from '../../../core/stays/stays.js';
 import { pathId, requireScope, unitFor } from '../access.js';
 import type { LooponApp, LooponDeps } from '../context.js';
+import { readPage } from '../paging.js';
 import { errors } from '../schemas.js';
 import { presentChatEvent } from './stays-present.js';
 import { EventsQuery, LooponEventSchema, StayParams } from './stays-schemas.js';
@@ -29,8 +30,9 @@ export async function stayEventRoutes(app: LooponApp, { db }: LooponDeps): Promi
       const { unit } = await unitFor(db, request, request.params.unitId);
       const stay = await findStayAt(db, request.grant.accountId, unit.id, pathId(request.params.stayId, 'stay'));
       if (!stay) throw notFound('stay');
-      const { pageId, pageSize } = request.query;
-      const events = await listStayChatEvents(db, request.grant.accountId, stay.id, { offset: pageId * pageSize, limit: pageSize });
+      const page = readPage(request.query, 50, 500);
+      if (page.beyondEnd) return [];
+      const events = await listStayChatEvents(db, request.grant.accountId, stay.id, page);
       return events.map(presentChatEvent);
     },
   );

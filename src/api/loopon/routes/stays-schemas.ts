@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { PageQuery } from '../paging.js';
 import { STAY_STATUSES } from '../../../core/stays/stays.js';
 import { Nullable } from '../schemas.js';
 
@@ -76,7 +77,4 @@ export const LooponEventSchema = Type.Object({
   error: Part,
 });
 
-export const EventsQuery = Type.Object({
-  pageId: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'page, from 0' }),
-  pageSize: Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'events per page (max 500)' }),
-});
+export const EventsQuery = Type.Object(PageQuery);

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { listEvaluationsForLocation } from '../../../core/feedback/evaluations.js';
 import { accessibleUnits, listUnits, memberUnits } from '../../../core/locations/units.js';
 import type { Evaluation } from '../../../db/schema.js';
-import { requireScope, unitFor } from '../access.js';
+import { unitFor } from '../access.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 import { presentEvaluation, presentUnit } from '../presenters.js';
 import { EvaluationSchema, UnitIdParams, UnitSchema, errors } from '../schemas.js';
@@ -19,10 +19,10 @@ export async function unitRoutes(app: LooponApp, { db }: LooponDeps): Promise<vo
       },
     },
     async (request) => {
-      requireScope(request, 'basic');
       let units = accessibleUnits(await listUnits(db, request.grant.accountId), request.grant.unitIds);
-      const code = request.query.propertyCode;
-      if (code !== undefined) units = units.filter((u) => u.property_code === code);
+      // An empty ?propertyCode= (a form field left blank) searches for nothing: the full list.
+      const code = request.query.propertyCode?.trim();
+      if (code) units = units.filter((u) => u.property_code === code);
       return units.map((u) => presentUnit(u));
     },
   );
@@ -33,7 +33,6 @@ export async function unitRoutes(app: LooponApp, { db }: LooponDeps): Promise<vo
       path,
       { schema: { summary: 'Get a unit', params: UnitIdParams, response: { 200: UnitSchema, ...errors(403, 404) } } },
       async (request) => {
-        requireScope(request, 'basic');
         const { unit } = await unitFor(db, request, request.params.unitId);
         return presentUnit(unit);
       },
@@ -50,7 +49,6 @@ export async function unitRoutes(app: LooponApp, { db }: LooponDeps): Promise<vo
       },
     },
     async (request) => {
-      requireScope(request, 'basic');
       const { unit, units } = await unitFor(db, request, request.params.unitId);
       const byId = new Map<number, Evaluation>();
       for (const u of [unit, ...(unit.kind === 'chain' ? memberUnits(units, unit) : [])]) {
