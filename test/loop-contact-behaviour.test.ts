@@ -186,6 +186,53 @@ describe.each(dialects())('Loop v1 Contact and ContactEvent behaviour (%s)', (di
     expect((await send('POST', 'ContactEvent', { event: 'checkin' })).statusCode).toBe(400);
   });
 
+  it('a new foreignId sharing the e-mail of another keyed contact is a new contact; deleting one keeps the other', async () => {
+    const anna = await send('POST', 'Contact', { foreignId: 'sib-1', firstname: 'Anna', email: 'family@example.com' });
+    const bob = await send('POST', 'Contact', { foreignId: 'sib-2', firstname: 'Bob', email: 'family@example.com' });
+    expect(bob.json().id).not.toBe(anna.json().id);
+    expect((await guest(guestOf(anna.json().id)))!.first_name).toBe('Anna');
+    expect((await send('DELETE', 'Contact', { foreignId: 'sib-2' })).statusCode).toBe(200);
+    expect(await guest(guestOf(anna.json().id))).toBeDefined();
+    expect((await send('POST', 'ContactEvent', { event: 'checkin', foreignId: 'sib-1' })).statusCode).toBe(200);
+    // The spec's insert example with a fresh foreignId is a new contact, not the demo's abc123.
+    const demo = await send('POST', 'Contact', { foreignId: 'abc123' });
+    const fresh = await send('POST', 'Contact', { foreignId: 'abc124', firstname: 'Rick', lastname: 'Sanchez', email: 'rs@abc.com' });
+    expect(fresh.json().id).not.toBe(demo.json().id);
+  });
+
+  it('a foreignId for a guest met through another face (same e-mail, no Loop key) names that guest', async () => {
+    const invited = await send('POST', 'invite/url', { name: 'Ines Invite', email: 'ines@example.com' });
+    expect(invited.statusCode).toBe(200);
+    const keyed = await send('POST', 'Contact', { foreignId: 'ines-1', email: 'INES@example.com', firstname: 'Ines' });
+    expect(keyed.json().id).toBe(invited.json().guestId);
+  });
+
+  it('reads dates as PMS interfaces write them: epoch seconds or ms, no zone (UTC), +01 offsets, RFC 2822 comments', async () => {
+    const cases: Array<[unknown, string]> = [
+      [1893510000, '2030-01-01T15:00:00.000Z'],
+      [1893510000000, '2030-01-01T15:00:00.000Z'],
+      ['1893510000', '2030-01-01T15:00:00.000Z'],
+      ['2030-01-01T15:00:00', '2030-01-01T15:00:00.000Z'],
+      ['2030-01-01t16:00:00+01', '2030-01-01T15:00:00.000Z'],
+      ['Tue, 01 Jan 2030 15:00:00 +0000 (UTC)', '2030-01-01T15:00:00.000Z'],
+    ];
+    for (const [i, [arrivalTime, iso]] of cases.entries()) {
+      const res = await send('POST', 'Contact', { foreignId: `dates-${i}`, locationId: location, arrivalTime });
+      expect(res.statusCode, String(arrivalTime)).toBe(200);
+      const [stay] = await stays(guestOf(res.json().id));
+      expect(new Date(Number(stay.arrival_at)).toISOString(), String(arrivalTime)).toBe(iso);
+    }
+    expect((await send('POST', 'Contact', { foreignId: 'dates-bad', arrivalTime: '2030-02-30' })).statusCode).toBe(400);
+  });
+
+  it('one mobile number written the international ways is one guest: +46 (0)70..., 0046..., +46 70...', async () => {
+    const first = await send('POST', 'Contact', { foreignId: 'tel-1', mobile: '+46 (0)70-111 22 33' });
+    const guestId = guestOf(first.json().id);
+    expect((await guest(guestId))!.mobile).toBe('+46701112233');
+    const invite = await send('POST', 'invite/url', { sms: '0046 70 111 22 33' });
+    expect(invite.json().guestId).toBe(first.json().id);
+  });
+
   it('never answered with a 500', () => {
     expect(t.logs.length).toBeGreaterThan(0);
     const errors = t.logs.map((l) => JSON.parse(l)).filter((l) => l.level >= 50 || l.res?.statusCode >= 500);

@@ -157,6 +157,23 @@ describe.each(dialects())('Loopon Register Guest Stay on %s', (dialect) => {
     expect(later.json().id).toBe(encodeId('guest', first.guest.guestId));
   });
 
+  it("finds the stay a Loop Contact described by its arrival and departure times (e-mail + dates)", async () => {
+    const contact = await t.app.inject({
+      method: 'POST',
+      url: `/loop/api/v1/Contact?authToken=${loopToken}`,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        foreignId: 'pms-90', email: 'dora@example.com', locationId: 'kattegat',
+        arrivalTime: '2026-05-01T14:00:00.000Z', departureTime: '2026-05-03T10:00:00.000Z',
+      }),
+    });
+    expect(contact.statusCode, contact.body).toBe(200);
+    const stay = await ok({ email: 'dora@example.com', checkinDate: '2026-05-01', checkoutDate: '2026-05-03', room: '204', status: 'instay' });
+    expect(stay).toMatchObject({ checkinDate: '2026-05-01', checkoutDate: '2026-05-03', room: '204', status: 'instay' });
+    const stays = await t.database.db.selectFrom('stays').select('id').where('guest_id', '=', decodeId('guest', contact.json().id)!).execute();
+    expect(stays.map((s) => s.id)).toEqual([stay.stayId]);
+  });
+
   it('ends with one stay and one guest when the same new booking is posted concurrently', async () => {
     const body = { bookingReference: 'RACE-1', email: 'race@example.com', mobile: '+46709990000', ...dates, status: 'prestay' };
     const results = await Promise.all(Array.from({ length: 8 }, () => post(body)));

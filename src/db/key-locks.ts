@@ -1,13 +1,15 @@
 import { sql } from 'kysely';
-import { isPostgres, type Db } from '../../db/database.js';
+import { isPostgres, type Db } from './database.js';
 
 /**
- * Serialises concurrent registrations that could find (or create) the same stay or guest: two
- * PMS calls for one new booking must end with one stay, not two. On PostgreSQL this takes
- * transaction-scoped advisory locks on the keys (sorted, so two callers never wait on each other
- * in opposite orders); on SQLite a write transaction already runs alone. Call inside a transaction.
+ * Serialises concurrent transactions that could find (or create) the same row by a natural key
+ * that has no unique constraint (a guest's e-mail, a booking reference): two PMS calls for one new
+ * booking must end with one stay, two calls for one new e-mail with one guest. On PostgreSQL this
+ * takes transaction-scoped advisory locks on the keys, always in sorted order so two callers never
+ * wait on each other in opposite orders (and re-taking a held lock is free); on SQLite a write
+ * transaction already runs alone. Call inside a transaction.
  */
-export async function lockStayKeys(db: Db, accountId: number, keys: string[]): Promise<void> {
+export async function lockKeys(db: Db, accountId: number, keys: string[]): Promise<void> {
   if (keys.length === 0 || !isPostgres(db)) return;
   for (const key of [...new Set(keys)].sort()) {
     await sql`select pg_advisory_xact_lock(${accountId}::int4, hashtext(${key}))`.execute(db);

@@ -75,7 +75,6 @@ export async function deleteGuest(db: Db, accountId: number, guestId: number): P
   return Number(result.numDeletedRows) > 0;
 }
 
-
 /** Makes `key` name an existing guest (a no-op when the key is already taken). */
 export async function attachGuestKey(db: Db, accountId: number, source: string, key: string, guestId: number): Promise<void> {
   await db
@@ -83,4 +82,17 @@ export async function attachGuestKey(db: Db, accountId: number, source: string, 
     .values({ account_id: accountId, source, key, guest_id: guestId })
     .onConflict((oc) => oc.columns(['account_id', 'source', 'key']).doNothing())
     .execute();
+}
+
+/** True when `source` already keys this guest (under any key). */
+export async function guestHasKeyFrom(db: Db, accountId: number, source: string, guestId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('guest_keys')
+    .select('key')
+    .where('account_id', '=', accountId)
+    .where('guest_id', '=', guestId)
+    .where('source', '=', source)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

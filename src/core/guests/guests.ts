@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { lockKeys } from '../../db/key-locks.js';
 import type { Updateable } from 'kysely';
 import type { Guest, GuestsTable } from '../../db/schema.js';
 import { notFound } from '../shared/errors.js';
@@ -32,8 +33,22 @@ export function normaliseEmail(email: string | null | undefined): string | null 
  */
 export function normaliseMobile(mobile: string | null | undefined): string | null | undefined {
   if (mobile === undefined || mobile === null) return mobile;
-  const compact = mobile.trim().replace(/[\s\-.()]/g, '');
+  const compact = mobile
+    .trim()
+    .replace(/^(\+\d{1,4})\s*\(0\)/, '$1') // "+46 (0)70..." : the national trunk 0 is not dialled from abroad
+    .replace(/[\s\-.()]/g, '')
+    .replace(/^00(?=[1-9])/, '+'); // 0046... is +46...
   return compact === '' ? null : compact;
+}
+
+/**
+ * The advisory-lock keys (db/key-locks.ts) of a person's e-mail and mobile: whoever may create
+ * a guest for them takes these first, so concurrent requests for one new person make one guest.
+ */
+export function guestContactLockKeys(by: { email?: string | null; mobile?: string | null }): string[] {
+  const email = normaliseEmail(by.email);
+  const mobile = normaliseMobile(by.mobile);
+  return [...(email ? [`guest-email:${email}`] : []), ...(mobile ? [`guest-mobile:${mobile}`] : [])];
 }
 
 const blankToNull = <T>(value: T): T | null => (value === '' ? null : value);
@@ -53,8 +68,14 @@ function changes(fields: GuestFields, current?: Guest): Updateable<GuestsTable> 
   if (fields.language !== undefined) out.language = blankToNull(fields.language);
   if (fields.vipStatus !== undefined) out.vip_status = blankToNull(fields.vipStatus);
   if (fields.groupName !== undefined) out.group_name = blankToNull(fields.groupName);
-  // A full name is derived from first and last name when only those are known.
-  if (fields.name === undefined && (fields.firstName !== undefined || fields.lastName !== undefined)) {
+  // A full name alone is split into first name and the rest (invite/url, Loop users, a stay's
+  // guest), so first, last and full name never disagree; and the other way round, a full name is
+  // derived from first and last name when only those are sent.
+  if (fields.name !== undefined && fields.firstName === undefined && fields.lastName === undefined) {
+    const [first, ...rest] = (out.name ?? '').split(/\s+/);
+    out.first_name = first || null;
+    out.last_name = rest.join(' ') || null;
+  } else if (fields.name === undefined && (fields.firstName !== undefined || fields.lastName !== undefined)) {
     const first = out.first_name ?? current?.first_name ?? null;
     const last = out.last_name ?? current?.last_name ?? null;
     out.name = [first, last].filter(Boolean).join(' ') || null;
@@ -177,6 +198,7 @@ export async function findGuestByContact(db: Db, accountId: number, by: { email?
 export async function findOrCreateGuestByContact(db: Db, accountId: number, fields: GuestFields): Promise<{ guest: Guest; created: boolean }> {
   const email = normaliseEmail(fields.email);
   const mobile = normaliseMobile(fields.mobile) ?? null;
+  await lockKeys(db, accountId, guestContactLockKeys({ email, mobile }));
   const existing = email || mobile ? await findGuestByContact(db, accountId, { email, mobile }) : undefined;
   if (existing) return { guest: await updateGuest(db, existing, fields), created: false };
   return { guest: await createGuest(db, accountId, fields), created: true };

@@ -8,8 +8,9 @@ import { changeStamp, sharedChangeStamp } from '../../db/change-stamp.js';
 import { batchedWrite, type BatchedWrite } from '../../db/sqlite-write-batch.js';
 import { inWriteTransaction } from '../../db/write-transaction.js';
 import type { KeyedContactCache } from './keyed-contact-cache.js';
-import { attachGuestKey, createGuestWithKey } from './guest-keys.js';
-import { findGuestByContact, findOrCreateGuestByContact, updateGuest, type GuestFields } from './guests.js';
+import { attachGuestKey, createGuestWithKey, guestHasKeyFrom } from './guest-keys.js';
+import { findGuestByContact, findOrCreateGuestByContact, guestContactLockKeys, updateGuest, type GuestFields } from './guests.js';
+import { lockKeys } from '../../db/key-locks.js';
 import { findKeyedContact, type KeyedContact } from './keyed-contact.js';
 
 export interface ContactInput {
@@ -64,8 +65,12 @@ export async function upsertContact(db: Db, accountId: number, input: ContactInp
     } else {
       // A new key for a person we already know (same e-mail or mobile, met through another face)
       // names that person: the key is attached to their guest row instead of making a second one.
-      const known = input.fields.email || input.fields.mobile ? await findGuestByContact(db, accountId, input.fields) : undefined;
-      if (known) {
+      // But a guest the same system already keys otherwise is someone else sharing the address
+      // (a family, a company mailbox): a new foreignId there is a new contact, as Loop promises.
+      const byContact = input.fields.email || input.fields.mobile;
+      if (byContact) await lockKeys(db, accountId, guestContactLockKeys(input.fields));
+      const known = byContact ? await findGuestByContact(db, accountId, input.fields) : undefined;
+      if (known && !(await guestHasKeyFrom(db, accountId, input.key.source, known.id))) {
         await attachGuestKey(db, accountId, input.key.source, input.key.value, known.id);
         guest = await updateGuest(db, known, input.fields);
       } else {

@@ -5,7 +5,8 @@ import { recordJourneyEvent } from '../journeys/journey-events.js';
 import { badRequest } from '../shared/errors.js';
 import { isCalendarDate } from './calendar-date.js';
 import { findMatchingStay, type StayMatch } from './match-stay.js';
-import { lockStayKeys } from './stay-lock.js';
+import { lockKeys } from '../../db/key-locks.js';
+import { guestContactLockKeys } from '../guests/guests.js';
 import type { StayStatus } from './stays.js';
 
 /** The language of a new stay registered without one (Openstay has no per-unit language yet). */
@@ -81,10 +82,7 @@ function checkDates(checkin: string | null | undefined, checkout: string | null 
 /** Guest profile changes a registration carries, leaving out what the guest already has. */
 function guestChanges(reg: StayRegistration, current?: Guest): GuestFields {
   const out: GuestFields = {};
-  if (reg.name && reg.name !== current?.name) {
-    const [first, ...rest] = reg.name.split(/\s+/);
-    Object.assign(out, { name: reg.name, firstName: first, lastName: rest.join(' ') || null });
-  }
+  if (reg.name && reg.name !== current?.name) out.name = reg.name; // first and last name follow (guests.ts)
   if (reg.email && reg.email !== current?.email) out.email = reg.email;
   if (reg.mobile && reg.mobile !== current?.mobile) out.mobile = reg.mobile;
   if (reg.language && reg.language !== current?.language) out.language = reg.language;
@@ -180,9 +178,8 @@ export async function registerStay(db: Db, accountId: number, locationId: number
   const reg: StayRegistration = { ...input, email: normaliseEmail(input.email) ?? undefined, mobile: normaliseMobile(input.mobile) ?? undefined };
   const keys: string[] = [];
   if (reg.bookingReference) keys.push(`stay-ref:${locationId}:${reg.bookingReference}`);
-  if (reg.email) keys.push(`guest-email:${reg.email}`);
-  if (reg.mobile) keys.push(`guest-mobile:${reg.mobile}`);
-  await lockStayKeys(db, accountId, keys);
+  keys.push(...guestContactLockKeys(reg));
+  await lockKeys(db, accountId, keys);
   const match = await findMatchingStay(db, accountId, locationId, reg);
   return match ? updateStay(db, accountId, match, reg, source) : createStay(db, accountId, locationId, reg, source);
 }

@@ -33,12 +33,23 @@ export function hasStayFields(fields: StayFields): boolean {
   return false;
 }
 
+const utcDayOf = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString().slice(0, 10));
+
 function changes(fields: StayFields): Updateable<StaysTable> {
   const out: Updateable<StaysTable> = {};
   if (fields.locationId !== undefined) out.location_id = fields.locationId;
   if (fields.bookingReference !== undefined) out.booking_reference = fields.bookingReference;
-  if (fields.arrivalAt !== undefined) out.arrival_at = fields.arrivalAt;
-  if (fields.departureAt !== undefined) out.departure_at = fields.departureAt;
+  // A stay known by its times (a Loop Contact) also gets its days, so that a Loopon registration
+  // with the same e-mail and dates finds this stay instead of making a second one. The day is the
+  // UTC day: right for check-in and check-out hours everywhere but the far east of the date line.
+  if (fields.arrivalAt !== undefined) {
+    out.arrival_at = fields.arrivalAt;
+    out.checkin_date = utcDayOf(fields.arrivalAt);
+  }
+  if (fields.departureAt !== undefined) {
+    out.departure_at = fields.departureAt;
+    out.checkout_date = utcDayOf(fields.departureAt);
+  }
   if (fields.room !== undefined) out.room = fields.room;
   if (fields.status !== undefined) out.status = fields.status;
   if (fields.language !== undefined) out.language = fields.language;
