@@ -192,6 +192,32 @@ describe.each(dialects())('Loop v1 guests, links and routing (%s)', (dialect) =>
     expect(locations.locations.map((l: any) => l.shortcode)).toEqual(expect.arrayContaining(['1300', '1200', '1100']));
   });
 
+  it("Loop's locations are the account's own places: no competitor and no chain, listed or named", async () => {
+    const listed = ok(await loopCall(t, token, 'GET', 'locations')).locations.map((l: { shortcode: string }) => l.shortcode);
+    expect(listed).toEqual(expect.arrayContaining(['1300', '1200', 'X01', 'X02', 'X03', 'kattegat-gourmet']));
+    for (const other of ['comp-gothia', 'comp-eggers', 'comp-post', 'sea-hotels']) {
+      expect(listed).not.toContain(other);
+      expect((await loopCall(t, token, 'GET', `locations/${other}`)).statusCode, other).toBe(404);
+      const loop = await post('loops', { location: other, loopType: 'housekeeping', description: 'Towels' });
+      expect(loop.statusCode, other).toBe(404);
+    }
+  });
+
+  it('a full name sent alone (invite/url) also sets first and last name, so the three never disagree', async () => {
+    const contact = ok(await post('Contact', { foreignId: 'names-1', firstname: 'Old', lastname: 'Name', email: 'names@example.com' }));
+    ok(await post('invite/url', { name: 'Nora van Dijk', email: 'names@example.com' }));
+    const row = await t.database.db.selectFrom('guests').selectAll().where('id', '=', decodeId('guest', contact.id)!).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ name: 'Nora van Dijk', first_name: 'Nora', last_name: 'van Dijk' });
+  });
+
+  it('finds or creates one guest per e-mail however many requests race for it', async () => {
+    const before = await guestCount();
+    const results = await Promise.all(Array.from({ length: 20 }, () => post('invite/url', { name: 'Rita Race', email: 'race@example.com' })));
+    const guestIds = new Set(results.map((r) => ok(r).guestId));
+    expect(guestIds.size).toBe(1);
+    expect(await guestCount()).toBe(before + 1);
+  });
+
   it('never answered with a 500', () => {
     expect(t.logs.length).toBeGreaterThan(0);
     const errors = t.logs.map((l) => JSON.parse(l)).filter((l) => l.level >= 50 || l.res?.statusCode >= 500);

@@ -3,7 +3,8 @@ import type { FastifyReply } from 'fastify';
 import { findAccountBySlug } from '../../../core/accounts/accounts.js';
 import { verifyPageLink } from '../../../core/accounts/page-links.js';
 import { findGuest } from '../../../core/guests/guests.js';
-import { findLocation, findLocationByShortcode, listLocations } from '../../../core/locations/locations.js';
+import { findLocation } from '../../../core/locations/locations.js';
+import { findLoopLocation, listLoopLocations } from '../routes/resolve.js';
 import { listLoopTypes } from '../../../core/locations/loop-types.js';
 import { findLoop, openLoop } from '../../../core/requests/loops.js';
 import { parseJson, pickText, type I18nText } from '../../../core/shared/json.js';
@@ -62,7 +63,7 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
   app.get('/p/:slug/create/:shortcode', { schema: { hide: true, params: CreateParams, querystring: CreateQuery } }, async (request, reply) => {
     const ctx = await invitation(request.params, request.query);
     if (!ctx) return notFoundPage(reply);
-    const locations = ctx.location ? [ctx.location] : (await listLocations(db, ctx.account.id)).filter((l) => l.kind !== 'chain');
+    const locations = ctx.location ? [ctx.location] : await listLoopLocations(db, ctx.account.id);
     const loopTypes = await listLoopTypes(db, ctx.account.id);
     const action = `${escapeHtml(request.url.split('?')[0])}${ctx.guest ? `?_uid=${escapeHtml(request.query._uid)}&amp;sig=${escapeHtml(request.query.sig)}` : ''}`;
     return reply.type('text/html').send(
@@ -96,8 +97,7 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
       const ctx = await invitation(request.params, request.query);
       if (!ctx) return notFoundPage(reply);
       const accountId = ctx.account.id;
-      const locationId = decodeId('location', request.body.location);
-      const location = locationId !== undefined ? await findLocation(db, accountId, locationId) : undefined;
+      const location = await findLoopLocation(db, accountId, request.body.location);
       const loopTypeId = decodeId('looptype', request.body.loopType);
       const loopType = (await listLoopTypes(db, accountId)).find((t) => t.id === loopTypeId);
       if (!location || (ctx.location && ctx.location.id !== location.id)) {
@@ -129,8 +129,7 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
     if (!account) return undefined;
     let location: Location | undefined;
     if (params.shortcode !== 'any') {
-      const id = decodeId('location', params.shortcode);
-      location = id !== undefined ? await findLocation(db, account.id, id) : await findLocationByShortcode(db, account.id, params.shortcode);
+      location = await findLoopLocation(db, account.id, params.shortcode);
       if (!location) return undefined;
     }
     if (!query._uid) return { account, location };

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { listCustomFields, findCustomFieldByShortcode } from '../../../core/locations/custom-fields.js';
-import { listLocations, findLocationByShortcode } from '../../../core/locations/locations.js';
+import { findLocationByShortcode } from '../../../core/locations/locations.js';
+import { isLoopPlace, listLoopLocations } from './resolve.js';
 import { listLoopTypes } from '../../../core/locations/loop-types.js';
 import { notFound } from '../../../core/shared/errors.js';
 import type { LoopApp, LoopDeps } from '../context.js';
@@ -21,7 +22,7 @@ export async function configurationRoutes(app: LoopApp, { db }: LoopDeps): Promi
         response: { 200: Type.Object({ locations: Type.Array(LocationSchema) }), ...errorResponses },
       },
     },
-    async (request) => ({ locations: (await listLocations(db, request.accountId)).filter((l) => l.kind !== 'chain').map(presentLocation) }),
+    async (request) => ({ locations: (await listLoopLocations(db, request.accountId)).map(presentLocation) }),
   );
 
   app.get(
@@ -36,7 +37,7 @@ export async function configurationRoutes(app: LoopApp, { db }: LoopDeps): Promi
     },
     async (request) => {
       const location = await findLocationByShortcode(db, request.accountId, request.params.shortcode);
-      if (!location) throw notFound(`location with shortcode "${request.params.shortcode}"`);
+      if (!location || !isLoopPlace(location)) throw notFound(`location with shortcode "${request.params.shortcode}"`);
       return presentLocation(location);
     },
   );

@@ -1,6 +1,6 @@
 import type { Db } from '../../../db/database.js';
 import type { Guest, Location, LoopType } from '../../../db/schema.js';
-import { findLocation, findLocationByShortcode } from '../../../core/locations/locations.js';
+import { findLocation, findLocationByShortcode, listLocations } from '../../../core/locations/locations.js';
 import { findLoopType, findLoopTypeByShortcode } from '../../../core/locations/loop-types.js';
 import { createGuest, findGuest, findOrCreateGuestByContact } from '../../../core/guests/guests.js';
 import { notFound } from '../../../core/shared/errors.js';
@@ -12,9 +12,27 @@ import { readString } from '../parse.js';
  * too where Loop documents them as the human-friendly alternative. Unknown is always a 404.
  */
 
-export async function resolveLocation(db: Db, accountId: number, ref: string): Promise<Location> {
+/**
+ * Loop's locations are the account's own places: chains (groupings for the Loopon face) and
+ * competitors (reputation benchmarks) are no place a guest can open a loop.
+ */
+export function isLoopPlace(location: Location): boolean {
+  return location.kind === 'location';
+}
+
+export async function listLoopLocations(db: Db, accountId: number): Promise<Location[]> {
+  return (await listLocations(db, accountId)).filter(isLoopPlace);
+}
+
+/** A Loop location by our id or its shortcode, or undefined. */
+export async function findLoopLocation(db: Db, accountId: number, ref: string): Promise<Location | undefined> {
   const id = decodeId('location', ref);
   const location = id !== undefined ? await findLocation(db, accountId, id) : await findLocationByShortcode(db, accountId, ref);
+  return location && isLoopPlace(location) ? location : undefined;
+}
+
+export async function resolveLocation(db: Db, accountId: number, ref: string): Promise<Location> {
+  const location = await findLoopLocation(db, accountId, ref);
   if (!location) throw notFound(`location "${ref}"`);
   return location;
 }
