@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOOPON_SCOPES } from '../src/api/loopon/context.js';
-import { createOauthClient } from '../src/core/accounts/oauth.js';
+import { createDemoLooponClient } from '../src/core/demo/demo-loopon-client.js';
 import { ensureDemoAccount } from '../src/core/demo/seed-demo.js';
 import { dialects } from './helpers/database.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
@@ -10,6 +10,7 @@ import { createTestApp, type TestApp } from './helpers/app.js';
 describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
   let t: TestApp;
   let unit: Record<string, number>;
+  let chatStay: { unitId: number; stayId: number };
   let clientId: string;
   let clientSecret: string;
   let bearer: Record<string, string>;
@@ -18,9 +19,8 @@ describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
     t = await createTestApp(dialect);
     const demo = await ensureDemoAccount(t.database.db);
     unit = demo.looponUnits.byExampleId;
-    const created = await createOauthClient(t.database.db, demo.account.id, { scopes: [...LOOPON_SCOPES] }, LOOPON_SCOPES);
-    clientId = created.client.client_id;
-    clientSecret = created.clientSecret;
+    chatStay = demo.looponUnits.chatStay;
+    ({ clientId, clientSecret } = await createDemoLooponClient(t.database.db, demo.account.id, demo.looponUnits, LOOPON_SCOPES));
     const res = await t.app.inject({
       method: 'POST',
       url: '/loopon/oauth2/token',
@@ -48,11 +48,13 @@ describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
     expect(res.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3600, access_token: expect.any(String) });
   });
 
-  it('List all units: the Sea Hotels chain, its hotels and restaurant', async () => {
+  it('List all units: the Sea Hotels chain, its hotels and restaurant (the five of the example, no more)', async () => {
     const units = await get('/units');
-    for (const [name, code] of [['Sea Hotels', ''], ['Sea Hotel Gulf of Bothnia', 'X01'], ['Sea Hotel Kattegat', 'X02'], ['Kattegat Gourmet Restaurant', ''], ['Sea Hotel Skagerrak', 'X03']]) {
+    const expected = [['Sea Hotels', ''], ['Sea Hotel Gulf of Bothnia', 'X01'], ['Sea Hotel Kattegat', 'X02'], ['Kattegat Gourmet Restaurant', ''], ['Sea Hotel Skagerrak', 'X03']];
+    for (const [name, code] of expected) {
       expect(units).toContainEqual(expect.objectContaining({ unitId: expect.any(Number), propertyCode: code, name }));
     }
+    expect(units).toHaveLength(expected.length);
   });
 
   it('Search for a unit based on property code', async () => {
@@ -93,6 +95,14 @@ describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
     const referenced = new Set(body.answerDocuments.flatMap((d: any) => d.answers.map((a: any) => a.questionId)));
     const included = new Set(body.questionSets.flatMap((s: any) => s.sections.flatMap((x: any) => x.questions.map((q: any) => q.questionId))));
     for (const id of referenced) expect(included).toContain(id);
+    // A question set holds the survey "at that point in time": it existed before the answers.
+    for (const doc of body.answerDocuments) {
+      for (const answer of doc.answers) {
+        const set = body.questionSets.find((qs: any) => qs.sections.some((x: any) => x.questions.some((q: any) => q.questionId === answer.questionId)));
+        expect(Date.parse(set.created)).toBeLessThan(Date.parse(answer.received));
+        if (set.superseded) expect(Date.parse(set.superseded)).toBeGreaterThan(Date.parse(answer.received));
+      }
+    }
   });
 
   it('Get the answers received in the last 24 hours (the default)', async () => {
@@ -106,6 +116,20 @@ describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
     const reputation = await get(`/units/${unit[1204]}/reputation?date=2017-12-31`);
     expect(reputation[0].result.score).toEqual(expect.any(Number));
     expect(reputation[0].competitiveSets[0].units.length).toBeGreaterThan(0);
+  });
+
+  it("Retrieve a stay's events: the demo's chatting guest, oldest first, messages as LooponKit decodes them", async () => {
+    const events = await get(`/units/${chatStay.unitId}/stays/${chatStay.stayId}/events`);
+    expect(events.map((e: any) => e.type)).toEqual(['guestConnect', 'chatMessage', 'typingIndicator', 'chatMessage', 'chatMessage', 'guestDisconnect']);
+    const created = events.map((e: any) => Date.parse(e.created));
+    expect(created).toEqual([...created].sort((a, b) => a - b));
+    for (const e of events) expect(e.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    const message = events[1];
+    expect(Object.keys(message.chatMessage).sort()).toEqual(
+      ['author', 'authorAvatarUrl', 'authorName', 'content', 'contentType', 'id', 'localId', 'media', 'read', 'updated', 'url'],
+    );
+    expect(message).toMatchObject({ sessionId: expect.any(String), chatMessage: { author: 'guest', contentType: 'text/plain', id: expect.any(Number) } });
+    expect(await get(`/units/${chatStay.unitId}/stays/${chatStay.stayId}/events?pageId=1&pageSize=4`)).toHaveLength(2);
   });
 
   it('Register a stay with all information provided', async () => {

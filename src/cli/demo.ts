@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import { createOauthClient } from '../core/accounts/oauth.js';
+import { createDemoLooponClient } from '../core/demo/demo-loopon-client.js';
 import { ensureDemoAccount } from '../core/demo/seed-demo.js';
 import { presentDemoForLoop } from '../api/loop-v1/demo.js';
 import { presentDemoForLoopon } from '../api/loopon/demo.js';
@@ -10,9 +10,8 @@ import { withDatabase } from './with-database.js';
 export async function demoCommand(config: Config, opts: { json?: boolean }): Promise<number> {
   const demo = await withDatabase(config, async (db) => {
     const seeded = await ensureDemoAccount(db);
-    // A new client each run: a secret is only known when it is made.
-    const { client, clientSecret } = await createOauthClient(db, seeded.account.id, { name: 'openstay demo', scopes: [...LOOPON_SCOPES] }, LOOPON_SCOPES);
-    return { ...seeded, looponClient: { clientId: client.client_id, clientSecret } };
+    const looponClient = await createDemoLooponClient(db, seeded.account.id, seeded.looponUnits, LOOPON_SCOPES);
+    return { ...seeded, looponClient };
   });
   const out = {
     account: demo.account.slug,

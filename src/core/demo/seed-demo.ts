@@ -13,7 +13,7 @@ import { createLocation, findLocationByShortcode } from '../locations/locations.
 import { createLoopType, findLoopTypeByShortcode } from '../locations/loop-types.js';
 import { listLoopsOfGuest, openLoop } from '../requests/loops.js';
 import * as demo from './demo-data.js';
-import { seedLooponDemo, type LooponDemoUnits } from './seed-loopon-demo.js';
+import { seedLooponDemo, type LooponDemo } from './seed-loopon-demo.js';
 
 /** Integer ids of what the demo holds; the CLI renders them in each face's id format. */
 export interface DemoIds {
@@ -34,7 +34,7 @@ export interface DemoIds {
  */
 export async function ensureDemoAccount(
   db: Db,
-): Promise<{ account: Account; ids: DemoIds; looponUnits: LooponDemoUnits; adminToken: string; loopToken: string }> {
+): Promise<{ account: Account; ids: DemoIds; looponUnits: LooponDemo; adminToken: string; loopToken: string }> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute((trx) => seed(trx));

@@ -11,6 +11,7 @@ import { createReviewQuestion, listReviewQuestions } from '../reputation/review-
 import { upsertReviews, type ReviewInput } from '../reputation/reviews.js';
 import { upsertSnapshots, type SnapshotInput } from '../reputation/snapshots.js';
 import * as data from './loopon-demo-data.js';
+import { seedDemoChatStay } from './seed-loopon-demo-stay.js';
 
 /** A small deterministic random source, so every demo holds the same data. */
 function random(seed: number) {
@@ -24,11 +25,15 @@ function random(seed: number) {
   };
 }
 
-export interface LooponDemoUnits {
+export interface LooponDemo {
+  /** the "Sea Hotels" chain: the demo's Loopon client is granted it, so it sees the spec's five units */
+  chainId: number;
   /** unit id by unit name */
   byName: Record<string, number>;
   /** our unit id by the id the Loopon document uses in its examples */
   byExampleId: Record<string, number>;
+  /** a stay at Sea Hotel Kattegat whose guest chatted with the hotel: GET .../stays/{stayId}/events has data */
+  chatStay: { unitId: number; stayId: number };
 }
 
 async function ensureLocation(db: Db, accountId: number, input: LocationInput & { shortcode: string }): Promise<Location> {
@@ -40,7 +45,7 @@ async function ensureLocation(db: Db, accountId: number, input: LocationInput & 
  * example to return data: answers in 2017, early May 2019 and the last 90 days (some received today),
  * reviews, daily reputation with a competitive set. Idempotent: history is written once.
  */
-export async function seedLooponDemo(db: Db, accountId: number, today = utcDay(Date.now())): Promise<LooponDemoUnits> {
+export async function seedLooponDemo(db: Db, accountId: number, today = utcDay(Date.now())): Promise<LooponDemo> {
   const chain = await ensureLocation(db, accountId, { ...data.SEA_CHAIN, kind: 'chain' });
   const hotels: Location[] = [];
   for (const u of data.SEA_UNITS) hotels.push(await ensureLocation(db, accountId, { ...u, parentId: chain.id }));
@@ -50,14 +55,17 @@ export async function seedLooponDemo(db: Db, accountId: number, today = utcDay(D
 
   let hotelSurvey = await findEvaluationByShortcode(db, accountId, data.HOTEL_SURVEY.shortcode);
   const fresh = !hotelSurvey;
-  if (!hotelSurvey) hotelSurvey = await createEvaluation(db, accountId, { ...data.HOTEL_SURVEY, locationIds: hotels.map((h) => h.id) });
+  // The surveys exist from before the first answers they collect (2017).
+  const surveysCreated = Date.parse('2016-12-01T09:00:00Z');
+  if (!hotelSurvey) hotelSurvey = await createEvaluation(db, accountId, { ...data.HOTEL_SURVEY, locationIds: hotels.map((h) => h.id), at: surveysCreated });
   const restaurantSurvey =
     (await findEvaluationByShortcode(db, accountId, data.RESTAURANT_SURVEY.shortcode)) ??
-    (await createEvaluation(db, accountId, { ...data.RESTAURANT_SURVEY, locationIds: [restaurant.id] }));
+    (await createEvaluation(db, accountId, { ...data.RESTAURANT_SURVEY, locationIds: [restaurant.id], at: surveysCreated }));
   for (const unit of [chain, ...hotels]) await setLocationDefaultEvaluation(db, accountId, unit.id, hotelSurvey.id);
   await setLocationDefaultEvaluation(db, accountId, restaurant.id, restaurantSurvey.id);
 
   const units = {
+    chainId: chain.id,
     byName: Object.fromEntries([chain, ...hotels, restaurant].map((u) => [JSON.parse(u.title).en as string, u.id])),
     byExampleId: {
       [data.SEA_CHAIN.exampleId]: chain.id,
@@ -65,7 +73,9 @@ export async function seedLooponDemo(db: Db, accountId: number, today = utcDay(D
       [data.SEA_RESTAURANT.exampleId]: restaurant.id,
     },
   };
-  if (!fresh) return units;
+  const kattegat = hotels[1];
+  const chatStay = { unitId: kattegat.id, stayId: await seedDemoChatStay(db, accountId, kattegat.id, today) };
+  if (!fresh) return { ...units, chatStay };
 
   const rnd = random(1203);
   // 2017 history on the survey's first version, then the survey changes and recent answers use the second.
@@ -74,12 +84,13 @@ export async function seedLooponDemo(db: Db, accountId: number, today = utcDay(D
   // The answer-documents example asks for checkouts on 2019-05-01 and 2019-05-02.
   for (const hotel of hotels) await seedAnswers(db, accountId, hotel.id, hotelSurvey.id, rnd, '2019-05-01', 2, 4, 0);
   const v2: SectionDefinition[] = [data.HOTEL_SURVEY.sections[0], { ...data.HOTEL_SURVEY.sections[1], questions: [...data.HOTEL_SURVEY.sections[1].questions, data.HOTEL_SURVEY_V2_EXTRA] }];
-  await updateEvaluation(db, accountId, hotelSurvey.id, { sections: v2 });
+  // The second version took effect just before the recent answers that use it.
+  await updateEvaluation(db, accountId, hotelSurvey.id, { sections: v2, at: Date.parse(`${addDays(today, -91)}T09:00:00Z`) });
   for (const hotel of hotels) await seedAnswers(db, accountId, hotel.id, hotelSurvey.id, rnd, addDays(today, -90), 90, 90, 4);
   await seedAnswers(db, accountId, restaurant.id, restaurantSurvey.id, rnd, addDays(today, -90), 90, 25, 2);
 
   await seedReputation(db, accountId, hotels, competitors, rnd, today);
-  return units;
+  return { ...units, chatStay };
 }
 
 async function seedAnswers(db: Db, accountId: number, locationId: number, evaluationId: number, rnd: () => number, from: string, days: number, count: number, receivedToday: number) {

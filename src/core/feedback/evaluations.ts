@@ -13,6 +13,8 @@ export interface EvaluationInput {
   /** locations that use this survey; replaces the current list when given */
   locationIds?: number[];
   sections?: SectionDefinition[];
+  /** when this version of the survey took effect (epoch ms); default now. The demo backdates its history. */
+  at?: number;
 }
 
 async function setLocations(db: Db, accountId: number, evaluationId: number, locationIds: number[]): Promise<void> {
@@ -46,7 +48,7 @@ export async function createEvaluation(db: Db, accountId: number, input: Evaluat
         name: input.name.trim(),
         description: input.description ?? null,
         question_order_randomized: input.questionOrderRandomized ? 1 : 0,
-        created_at: Date.now(),
+        created_at: input.at ?? Date.now(),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -54,7 +56,7 @@ export async function createEvaluation(db: Db, accountId: number, input: Evaluat
     if (isUniqueViolation(err)) throw conflict(`a survey with shortcode "${input.shortcode}" already exists`);
     throw err;
   }
-  await writeQuestionSet(db, accountId, evaluation.id, input.sections);
+  await writeQuestionSet(db, accountId, evaluation.id, input.sections, input.at);
   if (input.locationIds) await setLocations(db, accountId, evaluation.id, input.locationIds);
   return evaluation;
 }
@@ -78,7 +80,7 @@ export async function updateEvaluation(db: Db, accountId: number, id: number, in
       throw err;
     }
   }
-  if (input.sections) await writeQuestionSet(db, accountId, id, input.sections);
+  if (input.sections) await writeQuestionSet(db, accountId, id, input.sections, input.at);
   if (input.locationIds) await setLocations(db, accountId, id, input.locationIds);
   return getEvaluation(db, accountId, id);
 }

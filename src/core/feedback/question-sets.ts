@@ -80,9 +80,14 @@ export function validateSections(sections: SectionDefinition[]): void {
  * Writes a new question set for an evaluation and supersedes the current one. Every change to a
  * survey goes through here, so answers keep pointing at the questions that were actually asked.
  */
-export async function writeQuestionSet(db: Db, accountId: number, evaluationId: number, sections: SectionDefinition[]): Promise<QuestionSet> {
+export async function writeQuestionSet(
+  db: Db,
+  accountId: number,
+  evaluationId: number,
+  sections: SectionDefinition[],
+  now = Date.now(),
+): Promise<QuestionSet> {
   validateSections(sections);
-  const now = Date.now();
   const current = await db
     .selectFrom('question_sets')
     .selectAll()
