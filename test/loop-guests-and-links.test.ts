@@ -183,6 +183,12 @@ describe.each(dialects())('Loop v1 guests, links and routing (%s)', (dialect) =>
     expect((await t.app.inject({ method: 'GET', url: `/loop/api/v1/LoopTypes?authToken=${token}` })).statusCode).toBe(200);
   });
 
+  it('looks a guest up by an international number sent with an unencoded + (read as a space)', async () => {
+    const contact = ok(await post('Contact', { foreignId: 'plus-1', mobile: '+1 613 555 0199' }));
+    const found = ok(await t.app.inject({ method: 'GET', url: `/loop/api/v1/users?sms=+16135550199&authToken=${token}` }));
+    expect(found.users.map((u: { id: string }) => u.id)).toEqual([contact.id]);
+  });
+
   it('a trailing slash is ignored: /users/?sms= and /locations/', async () => {
     const users = ok(await t.app.inject({ method: 'GET', url: `/loop/api/v1/users/?sms=5556135555&authToken=${token}` }));
     expect(users.users.map((u: any) => u.username)).toEqual(['benria']);

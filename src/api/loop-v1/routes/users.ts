@@ -72,7 +72,8 @@ export async function userRoutes(app: LoopApp, { db }: LoopDeps): Promise<void> 
       const clean = (v: string | undefined) => v?.trim().replace(/^["\u201c\u201d']+|["\u201c\u201d']+$/g, '') || undefined;
       const username = clean(request.query.username);
       const email = clean(request.query.email);
-      const sms = clean(request.query.sms);
+      // An unencoded "+" of an international number (sms=+1613...) arrives as a space.
+      const sms = clean(request.query.sms?.replace(/^ (?=\d)/, '+'));
       if (!username && !email && !sms) throw badRequest('one of username, email or sms is required');
       const employees = await findEmployees(db, accountId, { username, email, sms });
       const guests = username ? [] : await findGuestsByContact(db, accountId, { email, mobile: sms });
