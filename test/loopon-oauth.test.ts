@@ -89,6 +89,13 @@ describe.each(dialects())('Loopon OAuth 2 and units on %s', (dialect) => {
     }
   });
 
+  it('answers another method on the token endpoint with a 405 naming POST', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/loopon/oauth2/token' });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe('POST');
+    expect(res.json().error).toBe('invalid_request');
+  });
+
   it('reads the form however it is sent: no content type, text/plain, JSON; scope as a list too', async () => {
     const creds = `grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}&scope=basic read_scores`;
     // Loopon's own demo backend sets the form body without a content type.

@@ -55,6 +55,14 @@ export async function tokenRoutes(app: LooponApp, deps: LooponDeps): Promise<voi
 }
 
 function tokenRoute(app: LooponApp, { db }: LooponDeps): void {
+  // A token is only ever obtained by POST; any other method is told so (405 with Allow).
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    url: '/oauth2/token',
+    schema: { hide: true },
+    handler: async (_request, reply) =>
+      reply.status(405).header('allow', 'POST').send({ error: 'invalid_request', error_description: 'the token endpoint takes POST' }),
+  });
   app.post(
     '/oauth2/token',
     {
