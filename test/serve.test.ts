@@ -65,9 +65,44 @@ describe('openstay serve', () => {
     }
   });
 
+  it('exits 0 on SIGTERM when the in-flight request came on a keep-alive connection (answered with Connection: close)', async () => {
+    const server = await startServer(env);
+    try {
+      const created = await runCli(['account', 'create', 'keepalive', '--json'], env);
+      const { loop } = JSON.parse(created.stdout);
+      const body = JSON.stringify({ foreignId: 'kept-alive', firstname: 'Kim' });
+      const socket = net.connect(Number(new URL(server.baseUrl).port), '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      let response = '';
+      socket.on('data', (d) => (response += d));
+      // HTTP/1.1 without a Connection header: keep-alive, as fetch and every agent send it.
+      socket.write(
+        `POST /loop/api/v1/Contact?authToken=${loop.authToken} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+      );
+      socket.write(body.slice(0, 10));
+      for (let i = 0; i < 100 && !/incoming request[^\n]*Contact|Contact[^\n]*incoming request/.test(server.output()); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      server.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 150));
+      socket.write(body.slice(10));
+      const started = Date.now();
+      expect(await exited(server.child)).toBe(0);
+      expect(Date.now() - started).toBeLessThan(8000); // not the 10 s forced exit
+      expect(response).toMatch(/^HTTP\/1.1 200/);
+      expect(response.toLowerCase()).toContain('connection: close');
+      socket.destroy();
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  });
+
   it('refuses a bad configuration value with one line and exit code 2', async () => {
-    const res = await runCli(['serve'], { ...env, DATABASE_URL: 'mongodb://nope' });
-    expect(res.code).toBe(2);
-    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    const bads: Array<Record<string, string>> = [{ DATABASE_URL: 'mongodb://nope' }, { HOST: 'not a host!!' }, { HOST: '192.0.2.1' }];
+    for (const bad of bads) {
+      const res = await runCli(['serve'], { ...env, ...bad });
+      expect(res.code, JSON.stringify(bad)).toBe(2);
+      expect(res.stderr.trim().split('\n'), res.stderr).toHaveLength(1);
+    }
   });
 });

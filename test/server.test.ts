@@ -33,6 +33,11 @@ describe.each(dialects())('server on %s', (dialect) => {
     await t.app.inject({ method: 'POST', url: `/loop/api/v1/Contact?authToken=${loopToken}`, payload: '{bad', headers: { 'content-type': 'application/json' } });
     // However the parameter's name is escaped or cased (the query parser decodes it, so it authenticates).
     for (const name of ['%61uthToken', 'auth%54oken', 'AUTHTOKEN']) await t.app.inject({ url: `/loop/api/v1/looptypes?${name}=${loopToken}` });
+    // Or slightly malformed URLs, which still carry the real token: in the path, after ;, with [] or an escaped =.
+    for (const url of [`/loop/api/v1/locations&authToken=${loopToken}`, `/loop/api/v1/locations;authToken=${loopToken}`, `/loop/api/v1/locations?authToken[]=${loopToken}`, `/loop/api/v1/locations?authToken%3D${loopToken}`]) {
+      const res = await t.app.inject({ url });
+      expect(res.body).not.toContain(loopToken);
+    }
     // A URL the router cannot decode is a 400 that does not echo it.
     const badUrl = await t.app.inject({ url: `/loop/api/v1/locations/%C0%AF?authToken=${loopToken}` });
     expect(badUrl.statusCode).toBe(400);

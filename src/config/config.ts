@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** Runtime configuration, read once from the environment and validated at start. */
@@ -22,7 +23,7 @@ export const FACE_NAMES = ['loop', 'loopon', 'prio', 'fideltour', 'admin'];
 /** Parses the environment; throws ConfigError with a one-line message on a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = parsePort(env.PORT);
-  const host = env.HOST?.trim() || '0.0.0.0';
+  const host = parseHost(env.HOST);
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
   const publicUrl = parsePublicUrl(env.PUBLIC_URL, port);
   const logLevel = (env.LOG_LEVEL?.trim() || 'info').toLowerCase();
@@ -33,6 +34,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const bodyLimit = env.BODY_LIMIT ? parsePositiveInt('BODY_LIMIT', env.BODY_LIMIT) : 1024 * 1024;
   const allowPrivateCallbackUrls = parseFlag('ALLOW_PRIVATE_CALLBACK_URLS', env.ALLOW_PRIVATE_CALLBACK_URLS);
   return { port, host, databaseUrl, publicUrl, logLevel, faceHosts, bodyLimit, allowPrivateCallbackUrls };
+}
+
+/** HOST: an IPv4 or IPv6 address, or a host name (RFC 1123 labels). */
+function parseHost(raw: string | undefined): string {
+  const host = raw?.trim() || '0.0.0.0';
+  const label = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+  if (isIP(host) || (host.length <= 253 && host.split('.').every((l) => label.test(l)))) return host;
+  throw new ConfigError(`HOST must be an IP address or a host name (got "${raw}")`);
 }
 
 function parsePort(raw: string | undefined): number {

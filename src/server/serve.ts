@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.js';
+import { ConfigError, type Config } from '../config/config.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
 import { buildApp } from './app.js';
 
@@ -13,14 +13,27 @@ export async function serve(config: Config): Promise<void> {
   app.addHook('onClose', async () => {
     await database.close();
   });
-  await app.listen({ port: config.port, host: config.host });
+  let closing = false;
+  // Answers given while shutting down end their connection: a keep-alive client must not hold the
+  // process open (Node would wait for its idle socket) nor send another request into the closing.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await app.close();
+    throw listenError(err, config);
+  }
   app.log.info({ publicUrl: config.publicUrl, database: database.dialect }, 'openstay serving');
 
-  let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    // Connections that were busy when the signal came are closed as soon as they go idle.
+    setInterval(() => app.server.closeIdleConnections(), 100).unref();
     const forced = setTimeout(() => {
       app.log.error('in-flight requests did not finish within 10 s; exiting');
       process.exit(1);
@@ -36,4 +49,15 @@ export async function serve(config: Config): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** A HOST or PORT this machine cannot listen on is a configuration error (exit 2, one line). */
+function listenError(err: unknown, config: Config): unknown {
+  const code = (err as { code?: string })?.code;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL') {
+    return new ConfigError(`configuration error: HOST "${config.host}" is not an address of this machine (${code})`);
+  }
+  if (code === 'EADDRINUSE') return new ConfigError(`configuration error: PORT ${config.port} is already in use on ${config.host}`);
+  if (code === 'EACCES') return new ConfigError(`configuration error: PORT ${config.port} needs privileges this process does not have`);
+  return err;
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/shared/errors.js';
-import { sendError, toAppError } from '../http/errors.js';
+import { noSuchEndpoint, sendError, toAppError } from '../http/errors.js';
 
 interface AjvError {
   keyword: string;
@@ -28,7 +28,7 @@ export function handleAdminError(err: unknown, request: FastifyRequest, reply: F
 
 /** The 404 of an unknown admin path, in the admin error body. */
 export function handleAdminNotFound(request: FastifyRequest, reply: FastifyReply): void {
-  const err = new AppError('not_found', 404, `No such endpoint: ${request.method} ${request.url.split('?')[0]}`);
+  const err = new AppError('not_found', 404, noSuchEndpoint(request));
   sendError(reply, err, adminErrorBody(err));
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../core/shared/errors.js';
+import { redactUrl } from './redact.js';
 
 /**
  * Turns anything thrown in a route into an AppError: our own errors pass through, Fastify's
@@ -42,4 +43,9 @@ function clientMessage(err: FastifyError): string {
 export function sendError(reply: FastifyReply, err: AppError, body: unknown): void {
   if (err.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer');
   void reply.status(err.status).send(body);
+}
+
+/** The message of a 404 for a path no route serves; a secret pasted into the path is not echoed. */
+export function noSuchEndpoint(request: FastifyRequest): string {
+  return `No such endpoint: ${request.method} ${redactUrl(request.url.split('?')[0])}`;
 }

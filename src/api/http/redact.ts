@@ -1,31 +1,20 @@
-// Query parameters that carry secrets (page-link signatures too); their values never reach a log line.
-const SECRET_PARAMS = new Set(['authtoken', 'auth_token', 'access_token', 'token', 'client_secret', 'password', 'sig']);
+/*
+ * Secrets in URLs (Loop's authToken, OAuth values, page-link signatures) never reach a log line,
+ * however the client wrote the URL: in the query or, by mistake, in the path (`/locations&authToken=`),
+ * after `;`, with `[]`, or with the name or the `=` %-escaped. The logged URL is the decoded one.
+ */
+const SECRET_VALUE = /(auth_?token|access_?token|token|client_?secret|password|sig)(\s*(?:\[\])?\s*=)[^&;#\s]*/gi;
 
-/** True when a query parameter's name, however it is escaped or cased, names a secret. */
-function isSecretName(raw: string): boolean {
-  let name = raw.replace(/\+/g, ' ');
+/** `url` %-decoded (byte by byte where it is not valid UTF-8), for reading secrets out of it. */
+function decoded(url: string): string {
   try {
-    name = decodeURIComponent(name);
+    return decodeURIComponent(url.replace(/\+/g, ' '));
   } catch {
-    // a malformed escape: compare the raw name
+    return url.replace(/\+/g, ' ').replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   }
-  return SECRET_PARAMS.has(name.trim().toLowerCase());
 }
 
-/** The URL with secret query values replaced by [redacted]. */
+/** The URL, decoded, with the value of every secret-named parameter replaced by [redacted]. */
 export function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  if (q < 0) return url;
-  const hash = url.indexOf('#', q);
-  const end = hash < 0 ? url.length : hash;
-  const query = url
-    .slice(q + 1, end)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      const name = eq < 0 ? pair : pair.slice(0, eq);
-      return eq >= 0 && isSecretName(name) ? `${name}=[redacted]` : pair;
-    })
-    .join('&');
-  return `${url.slice(0, q + 1)}${query}${url.slice(end)}`;
+  return decoded(url).replace(SECRET_VALUE, '$1$2[redacted]');
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accountIdForToken, cachedAccountIdForToken } from '../../core/accounts/credentials.js';
 import { AppError, unauthorized } from '../../core/shared/errors.js';
-import { toAppError, sendError } from '../http/errors.js';
+import { noSuchEndpoint, sendError, toAppError } from '../http/errors.js';
 import { registerFaceDocs } from '../http/openapi.js';
 import { acceptTolerantBodies } from '../http/tolerant-body.js';
 import { loopBaseUrl, type LoopDeps } from './context.js';
@@ -44,11 +44,8 @@ export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<vo
         sendError(reply, appError, { status: 'Error', code: appError.code, message: appError.message });
       });
       face.setNotFoundHandler({ prefixTrailingSlash: 'both' } as any, (request, reply) => {
-        sendError(reply, new AppError('not_found', 404, `No such endpoint: ${request.method} ${request.url.split('?')[0]}`), {
-          status: 'Error',
-          code: 'not_found',
-          message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`,
-        });
+        const message = noSuchEndpoint(request);
+        sendError(reply, new AppError('not_found', 404, message), { status: 'Error', code: 'not_found', message });
       });
 
       await face.register(

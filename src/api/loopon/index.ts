@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accessGrantForToken, type AccessGrant } from '../../core/accounts/oauth.js';
 import { AppError, badRequest, unauthorized } from '../../core/shared/errors.js';
-import { sendError, toAppError } from '../http/errors.js';
+import { noSuchEndpoint, sendError, toAppError } from '../http/errors.js';
 import { registerFaceDocs } from '../http/openapi.js';
 import { acceptTolerantBodies } from '../http/tolerant-body.js';
 import { requireScope } from './access.js';
@@ -45,7 +45,7 @@ export async function looponFace(app: FastifyInstance, deps: LooponDeps): Promis
         sendError(reply, appError, { error: appError.code, message: appError.message });
       });
       face.setNotFoundHandler((request, reply) => {
-        const message = `No such endpoint: ${request.method} ${request.url.split('?')[0]}`;
+        const message = noSuchEndpoint(request);
         sendError(reply, new AppError('not_found', 404, message), { error: 'not_found', message });
       });
       await tokenRoutes(face, deps);
