@@ -38,6 +38,8 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** stderr without the progress bar's lines */
+  const problems = (stderr: string) => stderr.split('\n').filter((l) => l && !l.startsWith('['));
   const reviews = () => database.db.selectFrom('reviews').selectAll().where('account_id', '=', accountId).orderBy('external_id').execute();
 
   it('imports every line of a reviews file and exits 0; a second run updates', async () => {
@@ -46,7 +48,11 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
     const res = await runCli(['import', 'reviews', target, '--account', 'importer'], env);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout.trim()).toMatch(/^reviews: imported 1100 of 1100 lines, 0 failed \(\d+\.\ds\)$/);
-    expect(res.stderr).toBe(''); // no progress bar when stderr is not a terminal
+    // Not a terminal: the progress bar as plain lines, one per tenth of the way, ending at 100%.
+    const progress = res.stderr.trim().split('\n');
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.length).toBeLessThanOrEqual(12);
+    expect(progress.at(-1)).toMatch(/^\[#{30}\] 1100\/1100 lines 100% \d+ lines\/s$/);
     expect(await reviews()).toHaveLength(1100);
 
     fs.writeFileSync(target, `\uFEFF${JSON.stringify({ ...lines[0], title: 'Updated' })}\r\n\r\n`);
@@ -67,7 +73,7 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
     ]);
     const res = await runCli(['import', 'reputation', target, '--account', 'importer'], env);
     expect(res.code).toBe(1);
-    expect(res.stderr.trim().split('\n')).toEqual(['line 2: not valid JSON', 'line 4: score must be at most 10']);
+    expect(problems(res.stderr)).toEqual(['line 2: not valid JSON', 'line 4: score must be at most 10']);
     expect(res.stdout.trim()).toMatch(/^reputation: imported 1 of 3 lines, 2 failed/);
     const json = await runCli(['import', 'reputation', target, '--account', 'importer', '--json'], env);
     expect(json.code).toBe(1);
@@ -80,8 +86,24 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
     const target = file('answers.jsonl', [{ unitId: 999999 }]);
     const res = await runCli(['import', 'answer-documents', target, '--account', 'importer'], env);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/^line 1: /);
+    expect(problems(res.stderr)[0]).toMatch(/^line 1: /);
     expect(res.stdout).toMatch(/^answer-documents: imported 0 of 1 lines, 1 failed/);
+  });
+
+  it('finds the account without --account: the only one, else the one owning the first unitId', async () => {
+    const only = file('only.jsonl', [{ unitId: hotelId, date: '2026-03-02', source: 'google', score: 7 }]);
+    expect((await runCli(['import', 'reputation', only], env)).code).toBe(0);
+    const { account: second } = await createAccountWithCredentials(database.db, 'second', 'Second');
+    const theirs = (await createLocation(database.db, second.id, { title: { en: 'Theirs' } })).id;
+    const byUnit = file('by-unit.jsonl', [{ unitId: theirs, date: '2026-03-02', source: 'google', score: 6 }]);
+    const res = await runCli(['import', 'reputation', byUnit, '--json'], env);
+    expect(res.code, res.stderr).toBe(0);
+    const rows = await database.db.selectFrom('reputation_snapshots').select('account_id').where('location_id', '=', theirs).execute();
+    expect(rows).toEqual([{ account_id: second.id }]);
+    const byCode = file('by-code.jsonl', [{ propertyCode: 'H1', date: '2026-03-02', source: 'google', score: 6 }]);
+    const ambiguous = await runCli(['import', 'reputation', byCode], env);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/--account/);
   });
 
   it('exits 2 for bad usage', async () => {
@@ -90,7 +112,6 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
       [['import'], /needs a <kind> and a <file>/],
       [['import', 'reviews'], /needs a <kind> and a <file>/],
       [['import', 'guests', target, '--account', 'importer'], /unknown import kind "guests"/],
-      [['import', 'reviews', target], /--account/],
       [['import', 'reviews', path.join(dir, 'missing.jsonl'), '--account', 'importer'], /cannot read file/],
       [['import', 'reviews', dir, '--account', 'importer'], /cannot read file/],
       [['import', 'reviews', target, '--account', 'nobody'], /no account with slug "nobody"/],
@@ -118,7 +139,7 @@ describe('import progress and file reading', () => {
     const out = new PassThrough();
     let written = '';
     out.on('data', (d) => (written += d));
-    const bar = new ProgressBar(out, 10);
+    const bar = new ProgressBar(out, 10, true);
     bar.update(1);
     bar.update(2);
     bar.done(10);
@@ -126,6 +147,21 @@ describe('import progress and file reading', () => {
     expect(frames).toHaveLength(2);
     expect(frames[0]).toContain('1/10 lines 10%');
     expect(frames[1]).toMatch(/10\/10 lines 100% \d+ lines\/s\x1b\[K\n$/);
+  });
+
+  it('writes a plain line per tenth of the way when stderr is no terminal', () => {
+    const out = new PassThrough();
+    let written = '';
+    out.on('data', (d) => (written += d));
+    const bar = new ProgressBar(out, 100, false);
+    for (let i = 1; i <= 100; i++) bar.update(i);
+    bar.done(100);
+    const lines = written.trim().split('\n');
+    expect(lines).toHaveLength(11); // the start, then each tenth
+    expect(lines[0]).toContain('1/100 lines 1%');
+    expect(lines[1]).toContain('10/100 lines 10%');
+    expect(lines.at(-1)).toContain('100/100 lines 100%');
+    expect(written).not.toContain('\r');
   });
 
   it('reads a file line by line with 1-based line numbers', async () => {

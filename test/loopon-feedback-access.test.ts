@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../src/api/loop-v1/ids.js';
+import { createEvaluation } from '../src/core/feedback/evaluations.js';
+import { createLocation } from '../src/core/locations/locations.js';
 import { dialects } from './helpers/database.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createLooponClient } from './helpers/loopon.js';
@@ -168,6 +170,21 @@ describe.each(dialects())('Loopon feedback access and sources on %s', (dialect) 
     expect(updated.answers.map((a: any) => a.answerText ?? a.answerOption)).toEqual([q.nps.options[10].id, 'Quiet room']);
     expect(Date.parse(updated.updated)).toBeGreaterThan(Date.now() - 60_000);
     expect(await chainNps()).toMatchObject({ answerCount: 2, promoterCount: 1, detractorCount: 1, score: 0 });
+  });
+
+  it("a unit's survey is its default evaluation until another is chosen: /evaluation/ works at once", async () => {
+    const db = t.database.db;
+    const solo = await createLocation(db, f.accountId, { title: { en: 'Solo Inn' }, propertyCode: 'S01' });
+    const survey = await db.transaction().execute((trx) =>
+      createEvaluation(trx, f.accountId, { name: 'Solo survey', locationIds: [solo.id], sections: [{ questions: [{ type: 'radio', title: { en: 'Recommend us?' }, semanticId: 0 }] }] }),
+    );
+    const { headers } = await createLooponClient(t, f.accountId);
+    expect((await get(t, headers, `/units/${solo.id}`)).body.defaultEvaluationId).toBe(survey.id);
+    expect((await get(t, headers, `/units/${solo.id}/evaluations`)).body).toEqual([expect.objectContaining({ evaluationId: survey.id, isDefault: true })]);
+    const nps = await get(t, headers, `/units/${solo.id}/evaluation/scores/nps`);
+    expect(nps.status).toBe(200);
+    expect(nps.body.title).toBe('Recommend us?');
+    expect((await get(t, headers, `/units/${solo.id}/evaluation/answerDocuments`)).status).toBe(200);
   });
 
   it('never answered with a 500', () => expectNoServerErrors(t));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/config.js';
-import { findAccountBySlug } from '../core/accounts/accounts.js';
+import { findAccountBySlug, findAccountOfLocation, listAccounts } from '../core/accounts/accounts.js';
 import { importAnswerDocuments } from '../core/feedback/import-answer-documents.js';
 import { importReputation } from '../core/reputation/import-reputation.js';
 import { importReviews } from '../core/reputation/import-reviews.js';
@@ -11,7 +11,7 @@ import type { Db } from '../db/database.js';
 import { withDatabase } from './with-database.js';
 
 /*
- * `openstay import <kind> <file> --account <slug> [--json]`: streams a JSON-lines file into an
+ * `openstay import <kind> <file> [--account <slug>] [--json]`: streams a JSON-lines file into an
  * account through the same importers as the admin API. Exit 0 when every line was imported, 1
  * when some failed (they are listed), 2 for bad usage.
  */
@@ -21,7 +21,7 @@ type ImportKind = (typeof IMPORT_KINDS)[number];
 type Records = AsyncIterable<ImportRecord | ImportProblem>;
 type Importer = (db: Db, accountId: number, records: Records, onProgress?: ImportProgress) => Promise<ImportResult>;
 
-const USAGE = `usage: openstay import <kind> <file> --account <slug> [--json]
+const USAGE = `usage: openstay import <kind> <file> [--account <slug>] [--json]
 kinds: ${IMPORT_KINDS.join(', ')}   (record formats: docs/import.md)`;
 
 const IMPORTERS: Record<ImportKind, Importer> = {
@@ -62,17 +62,29 @@ export function renderProgress(handled: number, total: number, elapsedMs: number
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${handled}/${total} lines ${Math.floor(fraction * 100)}% ${rate} lines/s`;
 }
 
-/** Redraws the progress line on a terminal, at most ten times a second. */
+/**
+ * The progress bar on stderr. On a terminal one line redrawn at most ten times a second; into a
+ * file or pipe (a log, CI) a plain line at each tenth of the way, so the record stays readable.
+ */
 export class ProgressBar {
   private last = 0;
+  private lastTenth = -1;
   private readonly started = Date.now();
   constructor(
     private readonly out: NodeJS.WritableStream,
     private readonly total: number,
+    private readonly terminal: boolean,
   ) {}
 
   update(handled: number, force = false): void {
     const now = Date.now();
+    if (!this.terminal) {
+      const tenth = this.total > 0 ? Math.floor((Math.min(handled, this.total) * 10) / this.total) : 10;
+      if (tenth === this.lastTenth) return;
+      this.lastTenth = tenth;
+      this.out.write(`${renderProgress(handled, this.total, now - this.started)}\n`);
+      return;
+    }
     if (!force && now - this.last < 100) return;
     this.last = now;
     this.out.write(`\r${renderProgress(handled, this.total, now - this.started)}\x1b[K`);
@@ -80,8 +92,27 @@ export class ProgressBar {
 
   done(handled: number): void {
     this.update(handled, true);
-    this.out.write('\n');
+    if (this.terminal) this.out.write('\n');
   }
+}
+
+/**
+ * The account to import into: the one named, else the only one there is, else the account of the
+ * first unit the file names by `unitId` (unit ids are unique across accounts). A message when none.
+ */
+async function importAccount(db: Db, slug: string | undefined, file: string): Promise<{ id: number } | string> {
+  if (slug) return (await findAccountBySlug(db, slug)) ?? `no account with slug "${slug}"`;
+  const accounts = await listAccounts(db);
+  if (accounts.length === 1) return accounts[0];
+  for await (const record of readJsonLinesFile(file)) {
+    const unitId = 'value' in record ? (record.value as { unitId?: unknown })?.unitId : undefined;
+    if (typeof unitId === 'number' && Number.isSafeInteger(unitId)) {
+      const account = await findAccountOfLocation(db, unitId);
+      if (account) return account;
+    }
+    break; // only the first record is looked at
+  }
+  return `this database holds ${accounts.length} accounts and the file's first record names no unit of one: name the account with --account <slug>`;
 }
 
 function usage(message: string): number {
@@ -95,20 +126,19 @@ export async function importCommand(config: Config, args: string[]): Promise<num
   const [kind, file, ...extra] = positionals;
   if (!kind || !file || extra.length) return usage('import needs a <kind> and a <file>');
   if (!(IMPORT_KINDS as readonly string[]).includes(kind)) return usage(`unknown import kind "${kind}"`);
-  if (!values.account) return usage('import needs --account <slug>');
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return usage(`cannot read file "${file}"`);
 
   const importer = IMPORTERS[kind as ImportKind];
   const started = Date.now();
   const outcome = await withDatabase(config, async (db) => {
-    const account = await findAccountBySlug(db, values.account!);
-    if (!account) return undefined;
-    const bar = process.stderr.isTTY ? new ProgressBar(process.stderr, await countRecords(file)) : undefined;
-    const result = await importer(db, account.id, readJsonLinesFile(file), (handled) => bar?.update(handled));
-    bar?.done(result.imported + result.failed.length);
+    const account = await importAccount(db, values.account, file);
+    if (typeof account === 'string') return account;
+    const bar = new ProgressBar(process.stderr, await countRecords(file), Boolean(process.stderr.isTTY));
+    const result = await importer(db, account.id, readJsonLinesFile(file), (handled) => bar.update(handled));
+    bar.done(result.imported + result.failed.length);
     return result;
   });
-  if (!outcome) return usage(`no account with slug "${values.account}"`);
+  if (typeof outcome === 'string') return usage(outcome);
 
   const result = outcome;
   const handled = result.imported + result.failed.length;

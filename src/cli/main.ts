@@ -18,7 +18,7 @@ commands:
   client create --account SLUG --scopes "basic read_scores ..." [--units ID,ID] [--name NAME] [--json]
                                           register an OAuth API client (Loopon face) and print its secret once
   demo [--json]                           create (or refresh) the demo account from the spec examples
-  import <kind> <file> --account SLUG [--json]
+  import <kind> <file> [--account SLUG] [--json]
                                           import a JSON-lines file (kinds: reviews, reputation, answer-documents)
 
 Every command reads DATABASE_URL like the server does.`;

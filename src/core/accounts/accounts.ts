@@ -36,6 +36,21 @@ export async function findAccountBySlug(db: Db, slug: string): Promise<Account |
   return db.selectFrom('accounts').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
+/** Every account, by id (the CLI's view of the whole database). */
+export async function listAccounts(db: Db): Promise<Account[]> {
+  return db.selectFrom('accounts').selectAll().orderBy('id').execute();
+}
+
+/** The account a location (a Loopon unit id) belongs to: unit ids are unique across accounts. */
+export async function findAccountOfLocation(db: Db, locationId: number): Promise<Account | undefined> {
+  return db
+    .selectFrom('locations')
+    .innerJoin('accounts', 'accounts.id', 'locations.account_id')
+    .selectAll('accounts')
+    .where('locations.id', '=', locationId)
+    .executeTakeFirst();
+}
+
 export async function getAccountBySlug(db: Db, slug: string): Promise<Account> {
   const account = await findAccountBySlug(db, slug);
   if (!account) throw notFound(`account "${slug}"`);

@@ -115,7 +115,9 @@ async function seedAnswers(db: Db, accountId: number, locationId: number, evalua
       answers.push({ questionId: q.id, optionId: options[pick].id });
     }
     const name = names[Math.floor(rnd() * names.length)];
-    const receivedAt = isToday ? Date.now() - Math.floor(rnd() * 6 * 3600_000) : Date.parse(`${addDays(checkout, 1 + Math.floor(rnd() * 5))}T10:00:00Z`);
+    // Answers come in a few days after checkout, but never later than now.
+    const answeredAt = Date.parse(`${addDays(checkout, 1 + Math.floor(rnd() * 5))}T10:00:00Z`);
+    const receivedAt = isToday ? Date.now() - Math.floor(rnd() * 6 * 3600_000) : Math.min(answeredAt, Date.now() - 3600_000);
     await createAnswerDocument(db, accountId, {
       locationId,
       source,
@@ -127,7 +129,7 @@ async function seedAnswers(db: Db, accountId: number, locationId: number, evalua
       reservation: `SEA-${100000 + Math.floor(rnd() * 900000)}`,
       checkinDate: addDays(checkout, -1 - Math.floor(rnd() * 4)),
       checkoutDate: checkout,
-      sentAt: Date.parse(`${checkout}T18:00:00Z`),
+      sentAt: Math.min(Date.parse(`${checkout}T18:00:00Z`), receivedAt),
       receivedAt,
       updatedAt: receivedAt,
       answers,

@@ -82,7 +82,13 @@ function allSources(day: string, rows: ReputationSnapshot[]): ReputationResult {
 }
 
 function fromRow(day: string, row: ReputationSnapshot | undefined): ReputationResult {
-  return { date: day, rank: row?.rank ?? null, rankOf: row?.rank_of ?? null, score: row?.score ?? null, normalizedScore: row?.normalized_score ?? null };
+  return {
+    date: day,
+    rank: rounded(row?.rank ?? null, 2),
+    rankOf: row?.rank_of ?? null,
+    score: rounded(row?.score ?? null, 2),
+    normalizedScore: rounded(row?.normalized_score ?? null, 4),
+  };
 }
 
 /**
