@@ -162,6 +162,47 @@ describe.each(dialects())('admin API on %s', (dialect) => {
     });
   });
 
+  describe('API clients (Loopon OAuth)', () => {
+    const token = (clientId: string, clientSecret: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/loopon/oauth2/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
+      });
+
+    it('registers a client (secret shown once), lists it, and revokes it: its live tokens stop at once', async () => {
+      const { adminToken } = await createTestAccount(t);
+      const created = await call(adminToken, 'POST', '/clients', { name: 'Guest app backend', scopes: ['basic', 'manage_stays'] });
+      expect(created.statusCode).toBe(201);
+      const client = created.json();
+      expect(client).toMatchObject({ name: 'Guest app backend', scopes: ['basic', 'manage_stays'], unitIds: null, revoked: null, tokenUrl: expect.stringMatching(/\/loopon\/oauth2\/token$/) });
+      const access = (await token(client.clientId, client.clientSecret)).json().access_token;
+      const units = () => t.app.inject({ url: '/loopon/public/units', headers: { authorization: `Bearer ${access}` } });
+      expect((await units()).statusCode).toBe(200);
+
+      const listed = (await call(adminToken, 'GET', '/clients')).json().clients;
+      expect(listed).toEqual([expect.objectContaining({ clientId: client.clientId, revoked: null })]);
+      expect(listed[0]).not.toHaveProperty('clientSecret');
+
+      expect((await call(adminToken, 'DELETE', `/clients/${client.clientId}`)).statusCode).toBe(204);
+      expect((await units()).statusCode).toBe(401);
+      expect((await token(client.clientId, client.clientSecret)).statusCode).toBe(401);
+      expect((await call(adminToken, 'GET', '/clients')).json().clients[0].revoked).toEqual(expect.any(String));
+    });
+
+    it('refuses unknown scopes and units (400) and another account\'s client (404)', async () => {
+      const { adminToken } = await createTestAccount(t);
+      expect((await call(adminToken, 'POST', '/clients', { scopes: ['basic', 'fly'] })).statusCode).toBe(400);
+      expect((await call(adminToken, 'POST', '/clients', { scopes: [] })).statusCode).toBe(400);
+      expect((await call(adminToken, 'POST', '/clients', { scopes: ['basic'], unitIds: [99999999] })).statusCode).toBe(400);
+      const other = await createTestAccount(t);
+      const theirs = (await call(other.adminToken, 'POST', '/clients', { scopes: ['basic'] })).json();
+      expect((await call(adminToken, 'DELETE', `/clients/${theirs.clientId}`)).statusCode).toBe(404);
+      expect((await call(adminToken, 'DELETE', '/clients/nope')).statusCode).toBe(404);
+    });
+  });
+
   describe('documentation', () => {
     it('serves an OpenAPI 3.1 document listing every path, without a token', async () => {
       const res = await t.app.inject({ url: '/admin/openapi.json' });
@@ -173,6 +214,8 @@ describe.each(dialects())('admin API on %s', (dialect) => {
       expect(Object.keys(doc.paths).sort()).toEqual(
         [
           '/v1/account',
+          '/v1/clients',
+          '/v1/clients/{clientId}',
           '/v1/credentials',
           '/v1/custom-fields',
           '/v1/custom-fields/{id}',

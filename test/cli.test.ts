@@ -93,6 +93,20 @@ describe.each(dialects())('openstay client create on %s', (dialect) => {
     expect(row.secret_hash).not.toContain(out.clientSecret);
   });
 
+  it('lists the clients and revokes one (exit 1 for an unknown client)', async () => {
+    const created = JSON.parse((await runCli(['client', 'create', '--account', 'seahotels', '--scopes', 'basic', '--json'], env)).stdout);
+    const listed = await runCli(['client', 'list', '--account', 'seahotels', '--json'], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout).clients).toContainEqual(expect.objectContaining({ clientId: created.clientId, revoked: null }));
+    expect(listed.stdout).not.toContain(created.clientSecret);
+    const revoked = await runCli(['client', 'revoke', created.clientId, '--account', 'seahotels'], env);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    const after = JSON.parse((await runCli(['client', 'list', '--account', 'seahotels', '--json'], env)).stdout);
+    expect(after.clients.find((c: { clientId: string }) => c.clientId === created.clientId).revoked).toEqual(expect.any(String));
+    expect((await runCli(['client', 'revoke', 'nope', '--account', 'seahotels'], env)).code).toBe(1);
+    expect((await runCli(['client', 'revoke', '--account', 'seahotels'], env)).code).toBe(2);
+  });
+
   it('refuses unknown scopes, accounts and units, and missing options, with exit code 2', async () => {
     const scope = await runCli(['client', 'create', '--account', 'seahotels', '--scopes', 'basic fly'], env);
     expect(scope.code).toBe(2);

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { isAppError } from '../core/shared/errors.js';
 import { accountCreateCommand } from './account-create.js';
 import { clientCreateCommand, UsageError } from './client-create.js';
+import { clientListCommand, clientRevokeCommand } from './client-manage.js';
 import { demoCommand } from './demo.js';
 import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
@@ -17,6 +18,9 @@ commands:
                                           create an account and print its credentials
   client create --account SLUG --scopes "basic read_scores ..." [--units ID,ID] [--name NAME] [--json]
                                           register an OAuth API client (Loopon face) and print its secret once
+  client list --account SLUG [--json]     list the account's API clients
+  client revoke <clientId> --account SLUG [--json]
+                                          revoke a client: its tokens stop working at once
   demo [--json]                           create (or refresh) the demo account from the spec examples
   import <kind> <file> [--account SLUG] [--json]
                                           import a JSON-lines file (kinds: reviews, reputation, answer-documents)
@@ -55,12 +59,20 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'client': {
       const [sub, ...args] = rest;
-      if (sub !== 'create') return usage(`unknown client command "${sub ?? ''}"`);
-      const { values } = parseArgs({
-        args,
-        options: { account: { type: 'string' }, scopes: { type: 'string' }, units: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
-      });
-      return clientCreateCommand(config, values);
+      if (sub === 'create') {
+        const { values } = parseArgs({
+          args,
+          options: { account: { type: 'string' }, scopes: { type: 'string' }, units: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+        });
+        return clientCreateCommand(config, values);
+      }
+      if (sub === 'list' || sub === 'revoke') {
+        const { values, positionals } = parseArgs({ args, options: { account: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+        if (sub === 'list') return positionals.length ? usage('client list takes no positional argument') : clientListCommand(config, values);
+        if (positionals.length > 1) return usage('client revoke takes one <clientId>');
+        return clientRevokeCommand(config, positionals[0], values);
+      }
+      return usage(`unknown client command "${sub ?? ''}"`);
     }
     case 'demo': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });

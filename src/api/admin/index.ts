@@ -8,6 +8,7 @@ import type { AdminDeps } from './context.js';
 import { handleAdminError, handleAdminNotFound } from './errors.js';
 import { accountRoutes } from './routes/account.js';
 import { credentialRoutes } from './routes/credentials.js';
+import { apiClientRoutes } from './routes/api-clients.js';
 import { customFieldRoutes } from './routes/custom-fields.js';
 import { employeeRoutes } from './routes/employees.js';
 import { reputationImportRoutes } from './routes/import-reputation.js';
@@ -56,6 +57,7 @@ export async function adminApi(app: FastifyInstance, deps: { db: Db; config: Con
           await answerDocumentImportRoutes(api, deps);
           await employeeRoutes(api, deps);
           await credentialRoutes(api, deps);
+          await apiClientRoutes(api, deps);
           await reputationAdminRoutes(api, deps);
           await reputationImportRoutes(api, deps);
         },

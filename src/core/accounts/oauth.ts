@@ -61,6 +61,11 @@ export async function createOauthClient(
   return { client, clientSecret };
 }
 
+/** The account's API clients, oldest first, revoked ones included (with their revocation time). */
+export async function listOauthClients(db: Db, accountId: number): Promise<OauthClient[]> {
+  return db.selectFrom('oauth_clients').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
+}
+
 export function clientScopes(client: Pick<OauthClient, 'scopes'>): string[] {
   return parseJson<string[]>(client.scopes, []);
 }
@@ -132,7 +137,7 @@ export async function revokeOauthClient(db: Db, accountId: number, clientId: str
   const now = Date.now();
   const client = await db.selectFrom('oauth_clients').select('id').where('account_id', '=', accountId).where('client_id', '=', clientId).executeTakeFirst();
   if (!client) return false;
-  await db.updateTable('oauth_clients').set({ revoked_at: now }).where('id', '=', client.id).execute();
+  await db.updateTable('oauth_clients').set({ revoked_at: now }).where('id', '=', client.id).where('revoked_at', 'is', null).execute();
   await db.updateTable('oauth_tokens').set({ revoked_at: now }).where('client_id', '=', client.id).where('revoked_at', 'is', null).execute();
   return true;
 }

@@ -1,0 +1,91 @@
+import { Type } from '@sinclair/typebox';
+import { clientScopes, clientUnitIds, createOauthClient, listOauthClients, revokeOauthClient } from '../../../core/accounts/oauth.js';
+import { notFound } from '../../../core/shared/errors.js';
+import type { OauthClient } from '../../../db/schema.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
+import { LOOPON_SCOPES, looponTokenUrl } from '../../loopon/context.js';
+import type { AdminApp, AdminDeps } from '../context.js';
+import { NoContent, errors } from '../schemas.js';
+
+const tags = ['API clients'];
+
+const ClientCreate = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    scopes: Type.Array(Type.String(), { minItems: 1, maxItems: 20, description: `of: ${LOOPON_SCOPES.join(', ')}` }),
+    unitIds: Type.Optional(Type.Union([Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10000 }), Type.Null()], { description: 'units (and the units of chains) the client may use; absent or null: all' })),
+  },
+  { additionalProperties: false },
+);
+
+const ClientSchema = Type.Object({
+  clientId: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  scopes: Type.Array(Type.String()),
+  unitIds: Type.Union([Type.Array(Type.Integer()), Type.Null()]),
+  created: Type.String(),
+  revoked: Type.Union([Type.String(), Type.Null()]),
+});
+
+const CreatedClientSchema = Type.Intersect([
+  ClientSchema,
+  Type.Object({ clientSecret: Type.String({ description: 'shown once; only its hash is stored' }), tokenUrl: Type.String() }),
+]);
+
+function presentClient(client: OauthClient) {
+  return {
+    clientId: client.client_id,
+    name: client.name,
+    scopes: clientScopes(client),
+    unitIds: clientUnitIds(client),
+    created: new Date(Number(client.created_at)).toISOString(),
+    revoked: client.revoked_at === null ? null : new Date(Number(client.revoked_at)).toISOString(),
+  };
+}
+
+/** OAuth API clients of the Loopon face (client credentials grant): list, register, revoke. */
+export async function apiClientRoutes(app: AdminApp, { db, config }: AdminDeps): Promise<void> {
+  app.get(
+    '/clients',
+    { schema: { tags, summary: 'List API clients', response: { 200: Type.Object({ clients: Type.Array(ClientSchema) }), ...errors() } } },
+    async (request) => ({ clients: (await listOauthClients(db, request.accountId)).map(presentClient) }),
+  );
+
+  app.post(
+    '/clients',
+    {
+      schema: {
+        tags,
+        summary: 'Register an API client',
+        description: 'Returns the client secret once; only its hash is stored.',
+        body: ClientCreate,
+        response: { 201: CreatedClientSchema, ...errors(400, 413) },
+      },
+    },
+    async (request, reply) => {
+      const { name, scopes, unitIds } = request.body;
+      const { client, clientSecret } = await inWriteTransaction(db, (trx) =>
+        createOauthClient(trx, request.accountId, { name: name?.trim() || null, scopes, unitIds: unitIds ?? null }, LOOPON_SCOPES),
+      );
+      return reply.status(201).send({ ...presentClient(client), clientSecret, tokenUrl: looponTokenUrl(config) });
+    },
+  );
+
+  app.delete(
+    '/clients/:clientId',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke an API client',
+        description: 'The client can no longer obtain tokens, and every token it holds stops working at once (401).',
+        params: Type.Object({ clientId: Type.String({ maxLength: 200 }) }),
+        response: { 204: NoContent, ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const revoked = await inWriteTransaction(db, (trx) => revokeOauthClient(trx, request.accountId, request.params.clientId));
+      if (!revoked) throw notFound(`API client "${request.params.clientId}"`);
+      return reply.status(204).send(null);
+    },
+  );
+}
