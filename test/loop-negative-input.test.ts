@@ -130,6 +130,9 @@ describe.each(dialects())('Loop v1 input validation (%s)', (dialect) => {
   it('unknown locations, loop types, custom fields and surveys are a 404', async () => {
     expectError(await loop({ location: '9999' }), 404, /location/);
     expectError(await loop({ loopType: 'plumbing' }), 404, /loop type/);
+    // A custom-field key written as a Loop id must name one of the account's custom fields.
+    expectError(await loop({ customFields: [{ ffffffffffffffffffffffff: '1' }] }), 404, /custom field/);
+    expect((await loop({ customFields: [{ pmsNote: 'kept as sent' }] })).statusCode).toBe(200);
     expectError(await post('Contact', { foreignId: 'x', locationId: 'nowhere' }), 404, /location/);
     expectError(await post('ContactEvent', { event: 'checkin', foreignId: 'new-inc', location: 'nowhere' }), 404, /location/);
     expectError(await post('invite/url', { locationId: 'nowhere' }), 404, /location/);
