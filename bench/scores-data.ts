@@ -122,6 +122,6 @@ export async function generateBenchData(db: Db, dialect: Dialect, count: number)
   await timed(timings, 'rollups', () => db.transaction().execute((trx) => rebuildScoreRollups(trx, accountId)));
 
   const { client, clientSecret } = await createOauthClient(db, accountId, { scopes: ['basic', 'read_scores'], unitIds: null }, LOOPON_SCOPES);
-  const { accessToken } = await grantClientCredentials(db, client.client_id, clientSecret, undefined);
+  const { accessToken } = await grantClientCredentials(db, client.client_id, clientSecret, undefined, LOOPON_SCOPES);
   return { accountId, chainId: chain.id, unitIds, evaluationId: evaluation.id, accessToken, timings };
 }

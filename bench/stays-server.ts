@@ -16,6 +16,6 @@ export interface StaysReadyMessage extends ReadyMessage {
 
 const { app, database, account, location: unit, port } = await startBenchApp();
 const { client, clientSecret } = await createOauthClient(database.db, account.id, { scopes: ['basic', 'manage_stays', 'chat_sessions'] }, LOOPON_SCOPES);
-const { accessToken } = await grantClientCredentials(database.db, client.client_id, clientSecret, undefined);
+const { accessToken } = await grantClientCredentials(database.db, client.client_id, clientSecret, undefined, LOOPON_SCOPES);
 answerParent(app, database, ['guests', 'stays', 'stay_links', 'stay_callbacks', 'chat_sessions', 'journey_events']);
 process.send?.({ type: 'ready', port, accessToken, unitId: unit.id } satisfies StaysReadyMessage);

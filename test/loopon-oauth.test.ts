@@ -46,6 +46,19 @@ describe.each(dialects())('Loopon OAuth 2 and units on %s', (dialect) => {
     expect(units.statusCode).toBe(200);
   });
 
+  it('issues a token with only the granted scopes when more are asked, and says so in scope', async () => {
+    const res = await token(form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'basic manage_stays chat_sessions read_scores' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().scope).toBe('basic read_scores');
+    const stays = await t.app.inject({
+      method: 'POST',
+      url: `/loopon/public/units/${units.X02}/stays`,
+      headers: { authorization: `Bearer ${res.json().access_token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ status: 'instay' }),
+    });
+    expect(stays.statusCode).toBe(403);
+  });
+
   it('accepts HTTP Basic client authentication, and grants every client scope when none is asked', async () => {
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
     const res = await token(form({ grant_type: 'client_credentials' }), { ...FORM, authorization: `Basic ${basic}` });
@@ -63,9 +76,12 @@ describe.each(dialects())('Loopon OAuth 2 and units on %s', (dialect) => {
     const grant = await token(form({ grant_type: 'password', client_id: clientId, client_secret: clientSecret }));
     expect(grant.statusCode).toBe(400);
     expect(grant.json().error).toBe('unsupported_grant_type');
-    const scope = await token(form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'basic manage_stays' }));
+    const scope = await token(form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'basic fly' }));
     expect(scope.statusCode).toBe(400);
     expect(scope.json().error).toBe('invalid_scope');
+    const ungranted = await token(form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'manage_stays' }));
+    expect(ungranted.statusCode).toBe(400);
+    expect(ungranted.json().error).toBe('invalid_scope');
     const missing = await token(form({ client_id: clientId }));
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error).toBe('invalid_request');

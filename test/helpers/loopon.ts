@@ -9,6 +9,6 @@ import type { TestApp } from './app.js';
 export async function createLooponClient(t: TestApp, accountId: number, opts: { scopes?: string[]; unitIds?: number[] | null } = {}) {
   const scopes = opts.scopes ?? [...LOOPON_SCOPES];
   const { client, clientSecret } = await createOauthClient(t.database.db, accountId, { scopes, unitIds: opts.unitIds ?? null }, LOOPON_SCOPES);
-  const { accessToken } = await grantClientCredentials(t.database.db, client.client_id, clientSecret, undefined);
+  const { accessToken } = await grantClientCredentials(t.database.db, client.client_id, clientSecret, undefined, LOOPON_SCOPES);
   return { clientId: client.client_id, clientSecret, token: accessToken, headers: { authorization: `Bearer ${accessToken}` } };
 }

@@ -75,14 +75,18 @@ export function clientUnitIds(client: Pick<OauthClient, 'unit_ids'>): number[] |
 }
 
 /**
- * The client-credentials grant: checks the client, narrows the requested scopes (none requested:
- * every scope granted to the client) and issues a bearer token.
+ * The client-credentials grant: checks the client, narrows the requested scopes and issues a
+ * bearer token. None requested: every scope granted to the client. A scope the face does not know
+ * is an invalid_scope; a known one the client was not granted is left out of the token (RFC 6749
+ * 3.3 lets the server issue less than asked, and says so in the answer's `scope`), so the token
+ * carries only granted scopes; nothing grantable at all is an invalid_scope.
  */
 export async function grantClientCredentials(
   db: Db,
   clientId: string,
   clientSecret: string,
   requestedScope: string | undefined,
+  knownScopes: readonly string[],
 ): Promise<{ accessToken: string; expiresIn: number; scopes: string[] }> {
   const client = await db.selectFrom('oauth_clients').selectAll().where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
   const given = Buffer.from(hashToken(clientSecret));
@@ -91,8 +95,10 @@ export async function grantClientCredentials(
   }
   const granted = clientScopes(client);
   const requested = requestedScope?.trim() ? [...new Set(requestedScope.trim().split(/\s+/))] : granted;
-  const refused = requested.filter((s) => !granted.includes(s));
-  if (refused.length) throw new OAuthError('invalid_scope', 400, `scope not granted to this client: ${refused.join(' ')}`);
+  const unknown = requested.filter((s) => !knownScopes.includes(s));
+  if (unknown.length) throw new OAuthError('invalid_scope', 400, `unknown scope: ${unknown.join(' ')}`);
+  const scopes = requested.filter((s) => granted.includes(s));
+  if (scopes.length === 0) throw new OAuthError('invalid_scope', 400, `none of the requested scopes is granted to this client: ${requested.join(' ')}`);
   const accessToken = randomToken(48);
   const now = Date.now();
   await db
@@ -101,13 +107,13 @@ export async function grantClientCredentials(
       account_id: client.account_id,
       client_id: client.id,
       token_hash: hashToken(accessToken),
-      scopes: JSON.stringify(requested),
+      scopes: JSON.stringify(scopes),
       created_at: now,
       expires_at: now + ACCESS_TOKEN_TTL_SECONDS * 1000,
       revoked_at: null,
     })
     .execute();
-  return { accessToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS, scopes: requested };
+  return { accessToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS, scopes };
 }
 
 export interface AccessGrant {

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../core/shared/errors.js';
 import { sendError, toAppError } from '../../http/errors.js';
 import { grantClientCredentials, OAuthError } from '../../../core/accounts/oauth.js';
-import type { LooponApp, LooponDeps } from '../context.js';
+import { LOOPON_SCOPES, type LooponApp, type LooponDeps } from '../context.js';
 
 const TokenBody = Type.Object({
   grant_type: Type.Optional(Type.String()),
@@ -87,7 +87,7 @@ function tokenRoute(app: LooponApp, { db }: LooponDeps): void {
         throw new OAuthError('invalid_client', 401, 'client_id and client_secret are required');
       }
       const scope = Array.isArray(body.scope) ? body.scope.join(' ') : body.scope;
-      const token = await grantClientCredentials(db, clientId, clientSecret, scope);
+      const token = await grantClientCredentials(db, clientId, clientSecret, scope, LOOPON_SCOPES);
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       return { token_type: 'Bearer' as const, expires_in: token.expiresIn, access_token: token.accessToken, scope: token.scopes.join(' ') };
     },
