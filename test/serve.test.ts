@@ -27,28 +27,10 @@ describe('openstay serve', () => {
 
       // An in-flight request: headers and half the body sent, then SIGTERM, then the rest.
       const body = JSON.stringify({ foreignId: 'in-flight', firstname: 'Ada', email: 'ada@example.test' });
-      const socket = net.connect(Number(new URL(server.baseUrl).port), '127.0.0.1');
-      await new Promise((r) => socket.once('connect', r));
-      let response = '';
-      socket.on('data', (d) => (response += d));
-      const closed = new Promise((r) => socket.once('close', r));
-      socket.write(
-        `POST /loop/api/v1/Contact?authToken=${loop.authToken} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
-      );
-      socket.write(body.slice(0, 10));
-      // SIGTERM once the server has the request's headers (a busy machine may take a while to
-      // read them; before that the connection is idle and rightly closed at shutdown).
-      for (let i = 0; i < 100 && !/incoming request[^\n]*Contact|Contact[^\n]*incoming request/.test(server.output()); i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      server.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 150));
-      // The rest of the body, without half-closing: Node's HTTP server drops a request whose client
-      // closed its side before the answer (httpAllowHalfOpen), on any database slower than a microtask.
-      socket.write(body.slice(10));
+      const { closed, response } = await contactInFlightAtSigterm(server, loop.authToken, body, 'Connection: close\r\n');
       await closed;
-      expect(response, server.output()).toMatch(/^HTTP\/1.1 200/);
-      expect(response).toContain('"status":"Success"');
+      expect(response(), server.output()).toMatch(/^HTTP\/1.1 200/);
+      expect(response()).toContain('"status":"Success"');
       expect(await exited(server.child)).toBe(0);
 
       // What was acknowledged is there after the restart.
@@ -71,26 +53,13 @@ describe('openstay serve', () => {
       const created = await runCli(['account', 'create', 'keepalive', '--json'], env);
       const { loop } = JSON.parse(created.stdout);
       const body = JSON.stringify({ foreignId: 'kept-alive', firstname: 'Kim' });
-      const socket = net.connect(Number(new URL(server.baseUrl).port), '127.0.0.1');
-      await new Promise((r) => socket.once('connect', r));
-      let response = '';
-      socket.on('data', (d) => (response += d));
       // HTTP/1.1 without a Connection header: keep-alive, as fetch and every agent send it.
-      socket.write(
-        `POST /loop/api/v1/Contact?authToken=${loop.authToken} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
-      );
-      socket.write(body.slice(0, 10));
-      for (let i = 0; i < 100 && !/incoming request[^\n]*Contact|Contact[^\n]*incoming request/.test(server.output()); i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      server.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 150));
-      socket.write(body.slice(10));
+      const { socket, response } = await contactInFlightAtSigterm(server, loop.authToken, body, '');
       const started = Date.now();
       expect(await exited(server.child)).toBe(0);
       expect(Date.now() - started).toBeLessThan(8000); // not the 10 s forced exit
-      expect(response).toMatch(/^HTTP\/1.1 200/);
-      expect(response.toLowerCase()).toContain('connection: close');
+      expect(response()).toMatch(/^HTTP\/1.1 200/);
+      expect(response().toLowerCase()).toContain('connection: close');
       socket.destroy();
     } finally {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
@@ -106,3 +75,28 @@ describe('openstay serve', () => {
     }
   });
 });
+
+/**
+ * POSTs a Contact on a raw socket: headers and the first bytes of `body`, then SIGTERM to the
+ * server once it has the headers (a busy machine may take a while to read them; before that the
+ * connection is idle and rightly closed at shutdown), then the rest of the body, without
+ * half-closing: Node's HTTP server drops a request whose client closed its side before the answer.
+ */
+async function contactInFlightAtSigterm(server: Awaited<ReturnType<typeof startServer>>, authToken: string, body: string, extraHeaders: string) {
+  const socket = net.connect(Number(new URL(server.baseUrl).port), '127.0.0.1');
+  await new Promise((r) => socket.once('connect', r));
+  let received = '';
+  socket.on('data', (d) => (received += d));
+  const closed = new Promise((r) => socket.once('close', r));
+  socket.write(
+    `POST /loop/api/v1/Contact?authToken=${authToken} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}\r\n`,
+  );
+  socket.write(body.slice(0, 10));
+  for (let i = 0; i < 100 && !/incoming request[^\n]*Contact|Contact[^\n]*incoming request/.test(server.output()); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  server.child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 150));
+  socket.write(body.slice(10));
+  return { socket, closed, response: () => received };
+}
