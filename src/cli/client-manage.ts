@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import { getAccountBySlug } from '../core/accounts/accounts.js';
-import { clientScopes, clientUnitIds, listOauthClients, revokeOauthClient } from '../core/accounts/oauth.js';
+import { describeOauthClient, listOauthClients, revokeOauthClient } from '../core/accounts/oauth.js';
 import { notFound } from '../core/shared/errors.js';
 import { UsageError } from './client-create.js';
 import { withDatabase } from './with-database.js';
@@ -9,13 +9,10 @@ import { withDatabase } from './with-database.js';
 export async function clientListCommand(config: Config, opts: { account?: string; json?: boolean }): Promise<number> {
   if (!opts.account) throw new UsageError('client list needs --account <slug>');
   const clients = await withDatabase(config, async (db) => listOauthClients(db, (await getAccountBySlug(db, opts.account!)).id));
-  const rows = clients.map((c) => ({
-    clientId: c.client_id,
-    name: c.name,
-    scopes: clientScopes(c),
-    units: clientUnitIds(c),
-    revoked: c.revoked_at === null ? null : new Date(Number(c.revoked_at)).toISOString(),
-  }));
+  const rows = clients.map((c) => {
+    const { clientId, name, scopes, unitIds, revoked } = describeOauthClient(c);
+    return { clientId, name, scopes, units: unitIds, revoked };
+  });
   if (opts.json) console.log(JSON.stringify({ account: opts.account, clients: rows }));
   else for (const r of rows) console.log(`${r.clientId}  ${r.revoked ? `revoked ${r.revoked}` : 'active'}  ${r.scopes.join(' ')}${r.units ? `  units ${r.units.join(',')}` : ''}${r.name ? `  (${r.name})` : ''}`);
   return 0;

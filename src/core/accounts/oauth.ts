@@ -66,6 +66,18 @@ export async function listOauthClients(db: Db, accountId: number): Promise<Oauth
   return db.selectFrom('oauth_clients').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
 }
 
+/** What can be shown of a client (never its secret), for the admin API and the CLI alike. */
+export function describeOauthClient(client: OauthClient) {
+  return {
+    clientId: client.client_id,
+    name: client.name,
+    scopes: clientScopes(client),
+    unitIds: clientUnitIds(client),
+    created: new Date(Number(client.created_at)).toISOString(),
+    revoked: client.revoked_at === null ? null : new Date(Number(client.revoked_at)).toISOString(),
+  };
+}
+
 export function clientScopes(client: Pick<OauthClient, 'scopes'>): string[] {
   return parseJson<string[]>(client.scopes, []);
 }

@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { clientScopes, clientUnitIds, createOauthClient, listOauthClients, revokeOauthClient } from '../../../core/accounts/oauth.js';
+import { createOauthClient, describeOauthClient, listOauthClients, revokeOauthClient } from '../../../core/accounts/oauth.js';
 import { notFound } from '../../../core/shared/errors.js';
-import type { OauthClient } from '../../../db/schema.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import { LOOPON_SCOPES, looponTokenUrl } from '../../loopon/context.js';
 import type { AdminApp, AdminDeps } from '../context.js';
@@ -32,23 +31,12 @@ const CreatedClientSchema = Type.Intersect([
   Type.Object({ clientSecret: Type.String({ description: 'shown once; only its hash is stored' }), tokenUrl: Type.String() }),
 ]);
 
-function presentClient(client: OauthClient) {
-  return {
-    clientId: client.client_id,
-    name: client.name,
-    scopes: clientScopes(client),
-    unitIds: clientUnitIds(client),
-    created: new Date(Number(client.created_at)).toISOString(),
-    revoked: client.revoked_at === null ? null : new Date(Number(client.revoked_at)).toISOString(),
-  };
-}
-
 /** OAuth API clients of the Loopon face (client credentials grant): list, register, revoke. */
 export async function apiClientRoutes(app: AdminApp, { db, config }: AdminDeps): Promise<void> {
   app.get(
     '/clients',
     { schema: { tags, summary: 'List API clients', response: { 200: Type.Object({ clients: Type.Array(ClientSchema) }), ...errors() } } },
-    async (request) => ({ clients: (await listOauthClients(db, request.accountId)).map(presentClient) }),
+    async (request) => ({ clients: (await listOauthClients(db, request.accountId)).map(describeOauthClient) }),
   );
 
   app.post(
@@ -67,7 +55,7 @@ export async function apiClientRoutes(app: AdminApp, { db, config }: AdminDeps):
       const { client, clientSecret } = await inWriteTransaction(db, (trx) =>
         createOauthClient(trx, request.accountId, { name: name?.trim() || null, scopes, unitIds: unitIds ?? null }, LOOPON_SCOPES),
       );
-      return reply.status(201).send({ ...presentClient(client), clientSecret, tokenUrl: looponTokenUrl(config) });
+      return reply.status(201).send({ ...describeOauthClient(client), clientSecret, tokenUrl: looponTokenUrl(config) });
     },
   );
 
