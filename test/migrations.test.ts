@@ -17,8 +17,57 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(down.error).toBeUndefined();
     const tables = (await t.db.introspection.getTables()).map((x) => x.name);
     expect(tables).not.toContain('guests');
-    expect(await migrateToLatest(t.db)).toEqual(['2026-11-22T00-00-foundation', '2026-11-22T01-00-loopon', '2026-11-22T02-00-stay-guest-dates']);
+    expect(await migrateToLatest(t.db)).toEqual([
+      '2026-11-22T00-00-foundation',
+      '2026-11-22T01-00-loopon',
+      '2026-11-22T02-00-stay-guest-dates',
+      '2026-12-02T00-00-guest-identity',
+    ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
+  });
+
+  it('guest identity: seeds the blocklist of existing accounts and re-normalises stored mobiles to E.164', async () => {
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    expect((await migrator.migrateTo('2026-11-22T02-00-stay-guest-dates')).error).toBeUndefined();
+    const db = t.db as any;
+    const now = 1_700_000_000_000;
+    const account = await db
+      .insertInto('accounts')
+      .values({ slug: 'mig', name: 'mig', settings: '{"defaultCountry":"ca"}', page_secret: 'x', created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const sweden = await db
+      .insertInto('locations')
+      .values({ account_id: account.id, title: '{}', kind: 'location', country: 'SE', created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const guest = async (mobile: string) =>
+      (
+        await db
+          .insertInto('guests')
+          .values({ account_id: account.id, mobile, custom_fields: '{}', created_at: now, updated_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id as number;
+    const international = await guest('+46730442480');
+    const swedish = await guest('0730442480');
+    const canadian = await guest('6135556135');
+    const garbage = await guest('call the desk');
+    await db
+      .insertInto('stays')
+      .values({ account_id: account.id, guest_id: swedish, location_id: sweden.id, source: 't', status: 'prestay', created_at: now, updated_at: now })
+      .execute();
+
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T00-00-guest-identity']);
+    const mobiles = Object.fromEntries(
+      (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
+    );
+    expect(mobiles[international]).toBe('+46730442480');
+    expect(mobiles[swedish]).toBe('+46730442480'); // the stay's location is in Sweden
+    expect(mobiles[canadian]).toBe('+16135556135'); // the account's default country
+    expect(mobiles[garbage]).toBe('call the desk'); // unparsable: left as stored
+    const seeded = await db.selectFrom('identity_blocklist').select('pattern').where('account_id', '=', account.id).execute();
+    expect(seeded.map((r: any) => r.pattern)).toEqual(expect.arrayContaining(['noemail@*', 'na@*', 'rule:fewer-than-6-digits']));
   });
 });

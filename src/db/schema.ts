@@ -93,6 +93,8 @@ export interface GuestsTable {
   custom_fields: string; // JSON object {key: value}
   created_at: number;
   updated_at: number;
+  /** set on a guest merged into another: every id it had answers as that survivor */
+  merged_into_id: number | null;
 }
 
 export interface GuestKeysTable {
@@ -100,6 +102,40 @@ export interface GuestKeysTable {
   source: string; // e.g. 'loop' for a Loop Contact foreignId
   key: string;
   guest_id: number;
+}
+
+export interface IdentityBlocklistTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: string; // 'email' | 'phone'
+  pattern: string; // a glob, or 'rule:<name>' for a phone rule
+  created_at: number;
+}
+
+/** Why an arrival went to a guest it did not name by key (one row per decision, counted). */
+export interface GuestMatchesTable {
+  id: Generated<number>;
+  account_id: number;
+  guest_id: number;
+  rule: string; // 'email' | 'mobile' | 'new'
+  source: string; // the face or system that arrived
+  identifier: string; // the value that matched, or ''
+  reason: string | null; // for 'new': why a known value was not used
+  count: number;
+  first_at: number;
+  last_at: number;
+}
+
+export interface GuestMergesTable {
+  id: Generated<number>;
+  account_id: number;
+  survivor_id: number;
+  merged_id: number;
+  actor: string;
+  snapshot: string; // JSON: the merged guest's row before the merge
+  moved: string; // JSON: {table: row ids} moved to the survivor
+  created_at: number;
+  split_at: number | null;
 }
 
 export interface StaysTable {
@@ -429,6 +465,9 @@ export interface Database {
   employees: EmployeesTable;
   guests: GuestsTable;
   guest_keys: GuestKeysTable;
+  identity_blocklist: IdentityBlocklistTable;
+  guest_matches: GuestMatchesTable;
+  guest_merges: GuestMergesTable;
   stays: StaysTable;
   journey_events: JourneyEventsTable;
   loops: LoopsTable;
@@ -465,6 +504,9 @@ export type CustomField = Selectable<CustomFieldsTable>;
 export type Employee = Selectable<EmployeesTable>;
 export type Guest = Selectable<GuestsTable>;
 export type Stay = Selectable<StaysTable>;
+export type GuestMatch = Selectable<GuestMatchesTable>;
+export type GuestMerge = Selectable<GuestMergesTable>;
+export type BlocklistEntry = Selectable<IdentityBlocklistTable>;
 export type JourneyEvent = Selectable<JourneyEventsTable>;
 export type Loop = Selectable<LoopsTable>;
 export type LoopActivity = Selectable<LoopActivitiesTable>;

@@ -27,7 +27,7 @@ void allStayColumns;
 
 const GUEST_COLUMNS = [
   'id', 'account_id', 'first_name', 'last_name', 'name', 'email', 'mobile', 'language', 'vip_status', 'group_name',
-  'custom_fields', 'created_at', 'updated_at',
+  'custom_fields', 'created_at', 'updated_at', 'merged_into_id',
 ] as const satisfies ReadonlyArray<keyof GuestsTable>;
 type MissingGuestColumn = Exclude<keyof GuestsTable, (typeof GUEST_COLUMNS)[number]>;
 const allGuestColumns: [MissingGuestColumn] extends [never] ? true : MissingGuestColumn = true;
@@ -90,6 +90,7 @@ function guestOf(row: KeyedRow): Guest {
     custom_fields: row.custom_fields,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    merged_into_id: row.merged_into_id,
   };
 }
 

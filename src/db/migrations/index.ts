@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './2026-11-22T00-00-foundation.js';
 import * as loopon from './2026-11-22T01-00-loopon.js';
 import * as stayGuestDates from './2026-11-22T02-00-stay-guest-dates.js';
+import * as guestIdentity from './2026-12-02T00-00-guest-identity.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
   '2026-11-22T00-00-foundation': foundation,
   '2026-11-22T01-00-loopon': loopon,
   '2026-11-22T02-00-stay-guest-dates': stayGuestDates,
+  '2026-12-02T00-00-guest-identity': guestIdentity,
 };
 
 export const migrationProvider: MigrationProvider = {
