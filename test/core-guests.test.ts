@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/core/accounts/accounts.js';
 import { findGuestByKey, upsertGuestByKey } from '../src/core/guests/guest-keys.js';
-import { findOrCreateGuestByContact } from '../src/core/guests/guests.js';
+import { resolveArrival } from '../src/core/guests/identity.js';
+import type { GuestFields } from '../src/core/guests/guests.js';
+import type { Db } from '../src/db/database.js';
+
+const arrive = (db: Db, accountId: number, fields: GuestFields) => resolveArrival(db, accountId, { source: 'test', fields });
 import { upsertContact } from '../src/core/guests/upsert-contact.js';
 import { recordContactEvent } from '../src/core/journeys/record-contact-event.js';
 import { listJourneyEvents } from '../src/core/journeys/journey-events.js';
@@ -29,11 +33,11 @@ describe.each(dialects())('guests and journeys on %s', (dialect) => {
   it('finds a guest again by e-mail whatever its case, and keeps accounts apart', async () => {
     const a = await createAccount(t.db, 'case-a');
     const b = await createAccount(t.db, 'case-b');
-    const first = await findOrCreateGuestByContact(t.db, a.id, { email: 'Ada@Example.TEST', name: 'Ada' });
-    const again = await findOrCreateGuestByContact(t.db, a.id, { email: 'ada@example.test' });
+    const first = await arrive(t.db, a.id, { email: 'Ada@Example.TEST', name: 'Ada' });
+    const again = await arrive(t.db, a.id, { email: 'ada@example.test' });
     expect(again.created).toBe(false);
     expect(again.guest.id).toBe(first.guest.id);
-    const other = await findOrCreateGuestByContact(t.db, b.id, { email: 'ada@example.test' });
+    const other = await arrive(t.db, b.id, { email: 'ada@example.test' });
     expect(other.created).toBe(true);
     expect(other.guest.id).not.toBe(first.guest.id);
   });
@@ -66,12 +70,12 @@ describe.each(dialects())('one person across faces on %s', (dialect) => {
 
   it('attaches a new Loop foreignId to the guest already known by e-mail, and matches phone numbers however written', async () => {
     const account = await createAccount(t.db, 'one-person');
-    const first = await findOrCreateGuestByContact(t.db, account.id, { email: 'simon@example.test', mobile: '+46 73-044 24 80' });
+    const first = await arrive(t.db, account.id, { email: 'simon@example.test', mobile: '+46 73-044 24 80' });
     expect(first.guest.mobile).toBe('+46730442480');
     const keyed = await upsertContact(t.db, account.id, { key: { source: 'loop', value: 'pms-1' }, fields: { email: 'SIMON@example.test', firstName: 'Simon' } });
     expect(keyed.guest.id).toBe(first.guest.id);
     expect((await findGuestByKey(t.db, account.id, 'loop', 'pms-1'))?.id).toBe(first.guest.id);
-    const byPhone = await findOrCreateGuestByContact(t.db, account.id, { mobile: '+46730442480' });
+    const byPhone = await arrive(t.db, account.id, { mobile: '+46730442480' });
     expect(byPhone.guest.id).toBe(first.guest.id);
     const guests = await t.db.selectFrom('guests').select('id').where('account_id', '=', account.id).execute();
     expect(guests).toHaveLength(1);

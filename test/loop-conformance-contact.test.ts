@@ -58,7 +58,7 @@ describe.each(dialects())('Loop v1 conformance, spec 000 Contact and ContactEven
     contactId = body.id;
 
     const guest = await guestRow(ids.contact);
-    expect(guest).toMatchObject({ first_name: 'Rick', last_name: 'Sanchez', name: 'Rick Sanchez', email: 'rs@abc.com', mobile: '16135551234' });
+    expect(guest).toMatchObject({ first_name: 'Rick', last_name: 'Sanchez', name: 'Rick Sanchez', email: 'rs@abc.com', mobile: '+16135551234' });
     expect(guest).toMatchObject({ language: 'en', vip_status: 'Gold', group_name: 'Rick&Morty' });
     expect(JSON.parse(guest.custom_fields)).toMatchObject({ guestID: '188551', loyalty: '3883882' });
     const stay = await stayRow(ids.contact);
@@ -73,7 +73,7 @@ describe.each(dialects())('Loop v1 conformance, spec 000 Contact and ContactEven
     expect(res.json()).toEqual({ status: 'Success', id: contactId });
 
     const guest = await guestRow(ids.contact);
-    expect(guest.mobile).toBe('16135551233');
+    expect(guest.mobile).toBe('+16135551233');
     expect(guest.email).toBe('rs@abc.com'); // not sent, unchanged
     const stay = await stayRow(ids.contact);
     expect(stay).toMatchObject({ room: '4101', status: 'instay', location_id: ids.locations['1300'] });
@@ -115,7 +115,7 @@ describe.each(dialects())('Loop v1 conformance, spec 000 Contact and ContactEven
     expect(res.json()).toEqual({ status: 'Success' });
 
     const guest = await guestRow(ids.contact);
-    expect(guest).toMatchObject({ name: 'Rick Sanchez', mobile: '16135551234' });
+    expect(guest).toMatchObject({ name: 'Rick Sanchez', mobile: '+16135551234' });
     const events = await t.database.db
       .selectFrom('journey_events')
       .selectAll()

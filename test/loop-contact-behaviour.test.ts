@@ -160,7 +160,7 @@ describe.each(dialects())('Loop v1 Contact and ContactEvent behaviour (%s)', (di
     expect(updated.statusCode).toBe(200);
     const same = await t.database.db.selectFrom('guest_keys').selectAll().where('key', '=', 'inc-1').execute();
     expect(same).toHaveLength(1);
-    expect((await guest(key.guest_id))!).toMatchObject({ name: 'Jerry Smith', mobile: '16135550999' });
+    expect((await guest(key.guest_id))!).toMatchObject({ name: 'Jerry Smith', mobile: '+16135550999' });
     expect(await stays(key.guest_id)).toHaveLength(1);
     expect((await stays(key.guest_id))[0]).toMatchObject({ status: 'poststay', room: '7' });
     const timeline = await events(key.guest_id);

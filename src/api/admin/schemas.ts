@@ -36,6 +36,10 @@ export const NoContent = Type.Null({ description: 'no content' });
 export const AccountSettingsSchema = Type.Object({
   responsesCreateLoops: Type.Optional(Type.Boolean({ description: 'Loop face: a survey response also opens a loop' })),
   responseLoopType: Type.Optional(Type.String({ description: 'shortcode of the loop type used for those loops' })),
+  defaultCountry: Type.Optional(Type.String({ description: 'ISO 3166 alpha-2: national phone numbers are read in this country when their location has none' })),
+  sharedIdentifierLimit: Type.Optional(
+    Type.Integer({ description: 'an e-mail or mobile held by more distinct guests than this never matches a guest automatically (default 3)' }),
+  ),
 });
 
 export const AccountSchema = Type.Object({
@@ -54,6 +58,8 @@ export const AccountPatch = Type.Object(
         {
           responsesCreateLoops: Type.Optional(Nullable(Type.Boolean())),
           responseLoopType: Type.Optional(Nullable(Shortcode)),
+          defaultCountry: Type.Optional(Nullable(Type.String({ minLength: 2, maxLength: 2, description: 'ISO 3166 alpha-2, e.g. "CA"' }))),
+          sharedIdentifierLimit: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1000 }))),
         },
         { additionalProperties: false, description: 'keys to change; null removes a key' },
       ),

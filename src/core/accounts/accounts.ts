@@ -4,6 +4,8 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { randomToken } from '../shared/tokens.js';
+import { isPhoneCountry } from '../shared/identifiers.js';
+import { seedBlocklist } from './identity-blocklist.js';
 
 /** Account-level switches; unknown keys are refused by the admin API. */
 export interface AccountSettings {
@@ -11,6 +13,10 @@ export interface AccountSettings {
   responsesCreateLoops?: boolean;
   /** Loop face: loop type used for loops opened by survey responses (shortcode). */
   responseLoopType?: string;
+  /** ISO 3166 alpha-2: the country national phone numbers are read in when their location has none */
+  defaultCountry?: string;
+  /** an e-mail or mobile held by more distinct guests than this is not used to match (default 3) */
+  sharedIdentifierLimit?: number;
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -21,11 +27,13 @@ export async function createAccount(db: Db, slug: string, name?: string): Promis
     throw badRequest('account slug must be 1-63 lower-case letters, digits or dashes, starting with a letter or digit');
   }
   try {
-    return await db
+    const account = await db
       .insertInto('accounts')
       .values({ slug, name: name?.trim() || slug, settings: '{}', page_secret: randomToken(40), created_at: Date.now() })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await seedBlocklist(db, account.id);
+    return account;
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(`account "${slug}" already exists`);
     throw err;
@@ -80,11 +88,32 @@ export async function updateAccountSettings(
   const query = db.selectFrom('accounts').select('settings').where('id', '=', accountId);
   const account = await (isPostgres(db) ? query.forUpdate() : query).executeTakeFirst();
   if (!account) throw notFound('account');
+  checkIdentitySettings(patch);
   const settings: Record<string, unknown> = { ...accountSettings(account) };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete settings[key];
     else settings[key] = value;
   }
   await db.updateTable('accounts').set({ settings: JSON.stringify(settings) }).where('id', '=', accountId).execute();
+  for (const listener of settingsListeners) listener(accountId);
   return settings as AccountSettings;
+}
+
+/** 400 for a defaultCountry that is no country libphonenumber-js reads, or a limit below 1. */
+function checkIdentitySettings(patch: Partial<Record<keyof AccountSettings, unknown>>): void {
+  const country = patch.defaultCountry;
+  if (country !== undefined && country !== null && (typeof country !== 'string' || !isPhoneCountry(country))) {
+    throw badRequest(`settings.defaultCountry must be an ISO 3166 alpha-2 country code in capitals, such as "CA" (got ${JSON.stringify(country)})`);
+  }
+  const limit = patch.sharedIdentifierLimit;
+  if (limit !== undefined && limit !== null && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000)) {
+    throw badRequest('settings.sharedIdentifierLimit must be a whole number from 1 to 1000');
+  }
+}
+
+const settingsListeners = new Set<(accountId: number) => void>();
+
+/** Registers a function called when this process changes an account's settings (caches of them). */
+export function onAccountSettingsChange(listener: (accountId: number) => void): void {
+  settingsListeners.add(listener);
 }

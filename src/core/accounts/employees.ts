@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { Employee } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
-import { normaliseEmail } from '../guests/guests.js';
+import { normaliseEmail } from '../shared/identifiers.js';
 
 /** Staff user accounts; permissions are free-form strings such as create, comment, close. */
 export interface EmployeeInput {

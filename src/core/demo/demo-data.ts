@@ -78,6 +78,9 @@ export const DEMO_CONTACT = {
 };
 
 /** The customer of the loop lookup example, with their loop. */
+/** The demo's Loop examples use Canadian (Ottawa) numbers: national numbers are read in Canada. */
+export const DEMO_COUNTRY = 'CA';
+
 export const DEMO_CUSTOMER = { name: 'Jason', mobile: '+16135551234' };
 export const DEMO_LOOP = {
   locationShortcode: '1100',

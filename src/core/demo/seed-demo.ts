@@ -6,7 +6,7 @@ import { issueCredential } from '../accounts/credentials.js';
 import { createEmployee, findEmployees } from '../accounts/employees.js';
 import { createEvaluation, findEvaluationByShortcode } from '../feedback/evaluations.js';
 import { currentQuestionSet, loadQuestionSetTrees } from '../feedback/question-sets.js';
-import { findGuestsByContact, createGuest } from '../guests/guests.js';
+import { resolveArrival } from '../guests/identity.js';
 import { upsertContact } from '../guests/upsert-contact.js';
 import { createCustomField, findCustomFieldByShortcode } from '../locations/custom-fields.js';
 import { createLocation, findLocationByShortcode } from '../locations/locations.js';
@@ -48,7 +48,7 @@ export async function ensureDemoAccount(
 async function seed(db: Db) {
   const account = (await findAccountBySlug(db, demo.DEMO_SLUG)) ?? (await createAccount(db, demo.DEMO_SLUG, demo.DEMO_NAME));
   const accountId = account.id;
-  await updateAccountSettings(db, accountId, { responsesCreateLoops: true, responseLoopType: 'feedback' });
+  await updateAccountSettings(db, accountId, { responsesCreateLoops: true, responseLoopType: 'feedback', defaultCountry: demo.DEMO_COUNTRY });
 
   const locations: Record<string, number> = {};
   for (const l of demo.DEMO_LOCATIONS) {
@@ -75,12 +75,13 @@ async function seed(db: Db) {
 
   const c = demo.DEMO_CONTACT;
   const { guest: contact } = await upsertContact(db, accountId, {
+    source: 'demo',
     key: { source: 'loop', value: c.foreignId },
     fields: c.guest,
     stay: { ...c.stay, locationId: locations[c.locationShortcode] },
   });
 
-  const customer = (await findGuestsByContact(db, accountId, { mobile: demo.DEMO_CUSTOMER.mobile }))[0] ?? (await createGuest(db, accountId, demo.DEMO_CUSTOMER));
+  const { guest: customer } = await resolveArrival(db, accountId, { source: 'demo', fields: demo.DEMO_CUSTOMER });
   if ((await listLoopsOfGuest(db, accountId, customer.id)).length === 0) {
     const l = demo.DEMO_LOOP;
     await openLoop(db, accountId, {

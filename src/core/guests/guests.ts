@@ -1,10 +1,10 @@
 import type { Db } from '../../db/database.js';
-import { lockKeys } from '../../db/key-locks.js';
 import type { Updateable } from 'kysely';
 import type { Guest, GuestsTable } from '../../db/schema.js';
 import { notFound } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { preparedShapes } from '../../db/prepared.js';
+import { normaliseEmail, normalisePhone } from '../shared/identifiers.js';
 
 /** Profile fields a face may set; undefined leaves a field as it is, null clears it. */
 export interface GuestFields {
@@ -20,37 +20,6 @@ export interface GuestFields {
   customFields?: Record<string, string>;
 }
 
-/** Normalises e-mail addresses so lookups by e-mail match however the client cased them. */
-export function normaliseEmail(email: string | null | undefined): string | null | undefined {
-  if (email === undefined || email === null) return email;
-  const trimmed = email.trim().toLowerCase();
-  return trimmed === '' ? null : trimmed;
-}
-
-/**
- * Normalises a phone number so the same number matches however a face wrote it: spaces, dashes,
- * dots and parentheses go ("+46 73-044 24 80" and "+46730442480" are one guest).
- */
-export function normaliseMobile(mobile: string | null | undefined): string | null | undefined {
-  if (mobile === undefined || mobile === null) return mobile;
-  const compact = mobile
-    .trim()
-    .replace(/^(\+\d{1,4})\s*\(0\)/, '$1') // "+46 (0)70..." : the national trunk 0 is not dialled from abroad
-    .replace(/[\s\-.()]/g, '')
-    .replace(/^00(?=[1-9])/, '+'); // 0046... is +46...
-  return compact === '' ? null : compact;
-}
-
-/**
- * The advisory-lock keys (db/key-locks.ts) of a person's e-mail and mobile: whoever may create
- * a guest for them takes these first, so concurrent requests for one new person make one guest.
- */
-export function guestContactLockKeys(by: { email?: string | null; mobile?: string | null }): string[] {
-  const email = normaliseEmail(by.email);
-  const mobile = normaliseMobile(by.mobile);
-  return [...(email ? [`guest-email:${email}`] : []), ...(mobile ? [`guest-mobile:${mobile}`] : [])];
-}
-
 const blankToNull = <T>(value: T): T | null => (value === '' ? null : value);
 
 /*
@@ -64,7 +33,9 @@ function changes(fields: GuestFields, current?: Guest): Updateable<GuestsTable> 
   if (fields.lastName !== undefined) out.last_name = blankToNull(fields.lastName);
   if (fields.name !== undefined) out.name = blankToNull(fields.name);
   if (fields.email !== undefined) out.email = normaliseEmail(fields.email);
-  if (fields.mobile !== undefined) out.mobile = normaliseMobile(fields.mobile);
+  // Arrivals come normalised with their country (identity.ts normaliseArrivalFields); this keeps
+  // an E.164 number and a number that does not parse as they are.
+  if (fields.mobile !== undefined) out.mobile = fields.mobile === null ? null : (normalisePhone(fields.mobile)?.stored ?? null);
   if (fields.language !== undefined) out.language = blankToNull(fields.language);
   if (fields.vipStatus !== undefined) out.vip_status = blankToNull(fields.vipStatus);
   if (fields.groupName !== undefined) out.group_name = blankToNull(fields.groupName);
@@ -156,14 +127,18 @@ export async function getGuest(db: Db, accountId: number, id: number): Promise<G
   return guest;
 }
 
-/** Guests with this e-mail or mobile number (oldest first). */
+/**
+ * Every guest holding this e-mail or mobile number (already normalised), oldest first, at most
+ * `limit`: a lookup (Loop users), not a match, so shared and blocklisted values are found too.
+ * Merged-away guests are left out: their survivor holds their details.
+ */
 export async function findGuestsByContact(
   db: Db,
   accountId: number,
   by: { email?: string | null; mobile?: string | null },
+  limit = 1000,
 ): Promise<Guest[]> {
-  const email = normaliseEmail(by.email);
-  const mobile = normaliseMobile(by.mobile) ?? null;
+  const { email, mobile } = by;
   if (!email && !mobile) return [];
   // account_id is repeated in each branch so that each one is an index search on its own
   // (SQLite's multi-index OR; with account_id outside the OR it scans the account's guests).
@@ -176,32 +151,10 @@ export async function findGuestsByContact(
         ...(mobile ? [eb.and([eb('account_id', '=', accountId), eb('mobile', '=', mobile)])] : []),
       ]),
     )
+    .where('merged_into_id', 'is', null)
     .orderBy('id')
+    .limit(limit)
     .execute();
-}
-
-/**
- * The guest with this e-mail (the oldest such), else the one with this mobile number (the
- * oldest), read in one query.
- */
-export async function findGuestByContact(db: Db, accountId: number, by: { email?: string | null; mobile?: string | null }): Promise<Guest | undefined> {
-  const email = normaliseEmail(by.email);
-  const mobile = normaliseMobile(by.mobile) ?? null;
-  const guests = await findGuestsByContact(db, accountId, { email, mobile });
-  return (email ? guests.find((g) => g.email === email) : undefined) ?? guests[0];
-}
-
-/**
- * Finds the guest with this e-mail (first) or mobile number, or creates one; then applies the
- * fields. This is how a person met by several faces stays one guest row.
- */
-export async function findOrCreateGuestByContact(db: Db, accountId: number, fields: GuestFields): Promise<{ guest: Guest; created: boolean }> {
-  const email = normaliseEmail(fields.email);
-  const mobile = normaliseMobile(fields.mobile) ?? null;
-  await lockKeys(db, accountId, guestContactLockKeys({ email, mobile }));
-  const existing = email || mobile ? await findGuestByContact(db, accountId, { email, mobile }) : undefined;
-  if (existing) return { guest: await updateGuest(db, existing, fields), created: false };
-  return { guest: await createGuest(db, accountId, fields), created: true };
 }
 
 export function guestCustomFields(guest: Guest): Record<string, string> {

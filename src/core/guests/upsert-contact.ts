@@ -8,12 +8,13 @@ import { changeStamp, sharedChangeStamp } from '../../db/change-stamp.js';
 import { batchedWrite, type BatchedWrite } from '../../db/sqlite-write-batch.js';
 import { inWriteTransaction } from '../../db/write-transaction.js';
 import type { KeyedContactCache } from './keyed-contact-cache.js';
-import { attachGuestKey, createGuestWithKey, guestHasKeyFrom } from './guest-keys.js';
-import { findGuestByContact, findOrCreateGuestByContact, guestContactLockKeys, updateGuest, type GuestFields } from './guests.js';
-import { lockKeys } from '../../db/key-locks.js';
+import { updateGuest, type GuestFields } from './guests.js';
+import { matchOrCreate, normaliseArrivalFields, resolveArrival } from './identity.js';
 import { findKeyedContact, type KeyedContact } from './keyed-contact.js';
 
 export interface ContactInput {
+  /** who sends the contact (loop, admin...), recorded with an automatic match; default: the key's source */
+  source?: string;
   /** the external system's key for this person (a Loop foreignId), when it has one */
   key?: { source: string; value: string };
   /** an existing guest to update instead of a keyed one */
@@ -41,12 +42,15 @@ export interface ContactWritten {
 
 /**
  * Inserts or updates a contact: the guest profile and, when stay details came with it, the stay
- * the external system describes. A keyed contact is found by its key; an unkeyed one by e-mail or
- * mobile, so the same person reaching us through several faces stays one guest.
- * Run inside a transaction. A keyed contact resent unchanged costs one read and no write: the
- * guest and its keyed stay are read together, and only changed columns are written.
+ * the external system describes. A keyed contact is found by its key; a new key or an unkeyed
+ * contact goes through identity resolution (identity.ts), so the same person reaching us through
+ * several faces stays one guest. Run inside a transaction. A keyed contact resent unchanged costs
+ * one read and no write: the guest and its keyed stay are read together, and only changed columns
+ * are written.
  */
-export async function upsertContact(db: Db, accountId: number, input: ContactInput): Promise<ContactWritten> {
+export async function upsertContact(db: Db, accountId: number, contact: ContactInput): Promise<ContactWritten> {
+  const input = { ...contact, fields: await normaliseArrivalFields(db, accountId, contact.fields, contact.stay?.locationId) };
+  const from = contact.source ?? contact.key?.source ?? 'contact';
   let guest: Guest;
   let created = false;
   // The stay under the contact's key, when it was read together with the guest (null: none).
@@ -63,22 +67,11 @@ export async function upsertContact(db: Db, accountId: number, input: ContactInp
     if (keyed.guest) {
       guest = await updateGuest(db, keyed.guest, input.fields);
     } else {
-      // A new key for a person we already know (same e-mail or mobile, met through another face)
-      // names that person: the key is attached to their guest row instead of making a second one.
-      // But a guest the same system already keys otherwise is someone else sharing the address
-      // (a family, a company mailbox): a new foreignId there is a new contact, as Loop promises.
-      const byContact = input.fields.email || input.fields.mobile;
-      if (byContact) await lockKeys(db, accountId, guestContactLockKeys(input.fields));
-      const known = byContact ? await findGuestByContact(db, accountId, input.fields) : undefined;
-      if (known && !(await guestHasKeyFrom(db, accountId, input.key.source, known.id))) {
-        await attachGuestKey(db, accountId, input.key.source, input.key.value, known.id);
-        guest = await updateGuest(db, known, input.fields);
-      } else {
-        ({ guest, created } = await createGuestWithKey(db, accountId, input.key.source, input.key.value, input.fields));
-      }
+      const arrival = { source: from, key: input.key, fields: input.fields, locationId: input.stay?.locationId };
+      ({ guest, created } = await matchOrCreate(db, accountId, arrival, input.fields));
     }
   } else if (input.fields.email || input.fields.mobile) {
-    ({ guest, created } = await findOrCreateGuestByContact(db, accountId, input.fields));
+    ({ guest, created } = await resolveArrival(db, accountId, { source: from, fields: input.fields, locationId: input.stay?.locationId }));
   } else {
     throw badRequest('a contact needs a foreignId, an id, an email or a mobile number');
   }
@@ -110,8 +103,10 @@ export async function saveKeyedContact(
   db: Db,
   cache: KeyedContactCache,
   accountId: number,
-  input: ContactInput & { key: { source: string; value: string } },
+  contact: ContactInput & { key: { source: string; value: string } },
 ): Promise<Guest> {
+  // The cache compares fields as stored: a national mobile number becomes E.164 first.
+  const input = { ...contact, fields: await normaliseArrivalFields(db, accountId, contact.fields, contact.stay?.locationId) };
   const stamp = await sharedChangeStamp(db);
   if (stamp === undefined) return (await inWriteTransaction(db, (trx) => upsertContact(trx, accountId, input))).guest;
   const unchanged = cache.unchanged(stamp, accountId, input);

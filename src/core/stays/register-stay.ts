@@ -1,12 +1,13 @@
 import type { Db } from '../../db/database.js';
 import type { Guest, Stay, StaysTable } from '../../db/schema.js';
-import { createGuest, findGuestsByContact, getGuest, normaliseEmail, normaliseMobile, updateGuest, type GuestFields } from '../guests/guests.js';
+import { getGuest, updateGuest, type GuestFields } from '../guests/guests.js';
+import { identifierMatches, identityLockKeys, matchArrival, normaliseArrivalFields, resolveArrival } from '../guests/identity.js';
+import { recordMatch } from '../guests/match-records.js';
 import { recordJourneyEvent } from '../journeys/journey-events.js';
 import { badRequest } from '../shared/errors.js';
 import { isCalendarDate } from './calendar-date.js';
 import { findMatchingStay, type StayMatch } from './match-stay.js';
 import { lockKeys } from '../../db/key-locks.js';
-import { guestContactLockKeys } from '../guests/guests.js';
 import type { StayStatus } from './stays.js';
 
 /** The language of a new stay registered without one (Openstay has no per-unit language yet). */
@@ -89,22 +90,10 @@ function guestChanges(reg: StayRegistration, current?: Guest): GuestFields {
   return out;
 }
 
-/** The guest row of the person with this e-mail (first) or mobile, as every face finds them. */
-async function knownGuest(db: Db, accountId: number, reg: StayRegistration): Promise<Guest | undefined> {
-  // Two lookups, not one OR: each uses its own index (account_id, email) / (account_id, mobile).
-  if (reg.email) {
-    const [guest] = await findGuestsByContact(db, accountId, { email: reg.email });
-    if (guest) return guest;
-  }
-  if (reg.mobile) return (await findGuestsByContact(db, accountId, { mobile: reg.mobile }))[0];
-  return undefined;
-}
-
 async function createStay(db: Db, accountId: number, locationId: number, reg: StayRegistration, source: string): Promise<RegisteredStay> {
   checkDates(reg.checkinDate, reg.checkoutDate, reg);
-  const known = await knownGuest(db, accountId, reg);
-  // Without an e-mail or mobile the guest is anonymous: a new guest row every time.
-  const guest = known ? await updateGuest(db, known, guestChanges(reg, known)) : await createGuest(db, accountId, guestChanges(reg));
+  // The person as identity resolution finds them; without an e-mail or mobile, a new guest each time.
+  const { guest } = await resolveArrival(db, accountId, { source, fields: guestChanges(reg), locationId });
   const now = Date.now();
   const stay = await db
     .insertInto('stays')
@@ -139,7 +128,12 @@ async function updateStay(db: Db, accountId: number, match: StayMatch, reg: Stay
   const identifies = (reg.email && guest.email === reg.email) || (reg.mobile && guest.mobile === reg.mobile);
   if ((reg.email || reg.mobile) && !identifies && !guest.email && !guest.mobile) {
     // The stay was anonymous and now names a person we know: it becomes that person's stay.
-    guest = (await knownGuest(db, accountId, reg)) ?? guest;
+    const arrival = { source, fields: guestChanges(reg), locationId: existing.location_id };
+    const known = await matchArrival(db, accountId, arrival, arrival.fields);
+    if (known.guest) {
+      await recordMatch(db, accountId, known.guest.id, known.decision);
+      guest = known.guest;
+    }
   }
   guest = await updateGuest(db, guest, guestChanges(reg, guest));
 
@@ -170,16 +164,23 @@ async function updateStay(db: Db, accountId: number, match: StayMatch, reg: Stay
 
 /**
  * Registers a stay at a unit, or finds the one it describes (see findMatchingStay) and updates it
- * with the fields sent. The stay's guest is the one guest row of that person across faces (found
- * by e-mail, else mobile); without either, a new anonymous guest. Writes the journey events
+ * with the fields sent. The stay's guest is the one guest row of that person across faces, as
+ * identity resolution finds them (core/guests/identity.ts); without an e-mail or mobile, a new
+ * anonymous guest. Writes the journey events
  * (stay.registered, stay.status_changed, stay.updated) for the rules engine. Run in a transaction.
  */
 export async function registerStay(db: Db, accountId: number, locationId: number, input: StayRegistration, source: string): Promise<RegisteredStay> {
-  const reg: StayRegistration = { ...input, email: normaliseEmail(input.email) ?? undefined, mobile: normaliseMobile(input.mobile) ?? undefined };
-  const keys: string[] = [];
+  const contact = await normaliseArrivalFields(db, accountId, { email: input.email, mobile: input.mobile }, locationId);
+  const reg: StayRegistration = { ...input, email: contact.email ?? undefined, mobile: contact.mobile ?? undefined };
+  // Concurrent registrations of one new booking or person make one stay: the booking reference and
+  // the person's values are locked (PostgreSQL) before the stay is looked for.
+  const keys = identityLockKeys(reg.email, reg.mobile);
   if (reg.bookingReference) keys.push(`stay-ref:${locationId}:${reg.bookingReference}`);
-  keys.push(...guestContactLockKeys(reg));
   await lockKeys(db, accountId, keys);
-  const match = await findMatchingStay(db, accountId, locationId, reg);
+  const match = await findMatchingStay(db, accountId, locationId, {
+    ...reg,
+    emailMatches: reg.email ? await identifierMatches(db, accountId, 'email', reg.email) : undefined,
+    mobileMatches: reg.mobile ? await identifierMatches(db, accountId, 'mobile', reg.mobile) : undefined,
+  });
   return match ? updateStay(db, accountId, match, reg, source) : createStay(db, accountId, locationId, reg, source);
 }

@@ -64,6 +64,7 @@ export async function contactEventRoutes(app: LoopApp, { db }: LoopDeps): Promis
           const fields = await readContactFields(trx, accountId, body);
           locationId = fields.stay.locationId ?? undefined;
           const contact = await upsertContact(trx, accountId, {
+            source: 'loop',
             key,
             guest,
             fields: fields.guest,

@@ -43,7 +43,7 @@ export async function contactRoutes(app: LoopApp, { db }: LoopDeps): Promise<voi
         ? await saveKeyedContact(db, keyedContacts, accountId, { key: { source: LOOP_KEY_SOURCE, value: foreignId }, ...fields })
         : await inWriteTransaction(db, async (trx) => {
             const existing = typeof body.id === 'string' ? await resolveGuest(trx, accountId, body.id) : undefined;
-            return (await upsertContact(trx, accountId, { guest: existing, ...fields })).guest;
+            return (await upsertContact(trx, accountId, { source: LOOP_KEY_SOURCE, guest: existing, ...fields })).guest;
           });
       return { status: 'Success' as const, id: encodeId('guest', guest.id) };
     },

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { createGuest, findOrCreateGuestByContact } from '../../../core/guests/guests.js';
+import { resolveArrival } from '../../../core/guests/identity.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { encodeId } from '../ids.js';
 import { invitePageUrl } from '../links.js';
@@ -19,8 +19,8 @@ const InviteBody = Type.Object({
 });
 
 /**
- * POST /invite/url: finds (by e-mail or sms) or creates the guest, overwrites the custom fields
- * sent, and returns a personalised invite URL. Sends nothing to the guest by itself.
+ * POST /invite/url: finds (identity resolution: e-mail, then sms) or creates the guest, overwrites
+ * the custom fields sent, and returns a personalised invite URL. Sends nothing to the guest by itself.
  */
 export async function inviteRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
   app.post(
@@ -48,7 +48,7 @@ export async function inviteRoutes(app: LoopApp, { db, config }: LoopDeps): Prom
       const result = await inWriteTransaction(db, async (trx) => {
         const location = locationRef ? await resolveLocation(trx, accountId, locationRef) : undefined;
         if (!fields.name && !fields.email && !fields.mobile) return { location, guest: undefined };
-        const guest = fields.email || fields.mobile ? (await findOrCreateGuestByContact(trx, accountId, fields)).guest : await createGuest(trx, accountId, fields);
+        const { guest } = await resolveArrival(trx, accountId, { source: 'loop', fields, locationId: location?.id });
         return { location, guest };
       });
       const shortcode = result.location?.shortcode ?? (result.location ? encodeId('location', result.location.id) : 'any');

@@ -2,7 +2,8 @@ import type { Db } from '../../../db/database.js';
 import type { Guest, Location, LoopType } from '../../../db/schema.js';
 import { findLocation, findLocationByShortcode, listLocations } from '../../../core/locations/locations.js';
 import { findLoopType, findLoopTypeByShortcode } from '../../../core/locations/loop-types.js';
-import { createGuest, findGuest, findOrCreateGuestByContact } from '../../../core/guests/guests.js';
+import { findGuest } from '../../../core/guests/guests.js';
+import { resolveArrival } from '../../../core/guests/identity.js';
 import { notFound } from '../../../core/shared/errors.js';
 import { decodeId } from '../ids.js';
 import { readString } from '../parse.js';
@@ -52,8 +53,9 @@ export async function resolveGuest(db: Db, accountId: number, ref: string, what 
 }
 
 /**
- * The guest behind a loop or response: `customer` (an id) wins; else `user` {name, email, sms}
- * finds the guest with that e-mail or sms, or creates one. Undefined for an anonymous creator.
+ * The guest behind a loop or response: `customer` (an id) wins; else `user` {name, email, sms} is
+ * an arrival for identity resolution (found by e-mail or sms, or created). Undefined for an
+ * anonymous creator.
  */
 export async function resolveCreator(
   db: Db,
@@ -64,6 +66,5 @@ export async function resolveCreator(
   const user = ref.user;
   if (!user || !(user.name || user.email || user.sms)) return undefined;
   const fields = { name: readString(user.name, 'user.name'), email: readString(user.email, 'user.email'), mobile: readString(user.sms, 'user.sms') };
-  if (fields.email || fields.mobile) return (await findOrCreateGuestByContact(db, accountId, fields)).guest;
-  return createGuest(db, accountId, fields);
+  return (await resolveArrival(db, accountId, { source: 'loop', fields })).guest;
 }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { createEmployee, findEmployees } from '../../../core/accounts/employees.js';
-import { findGuestsByContact } from '../../../core/guests/guests.js';
+import { lookupGuestsByContact } from '../../../core/guests/identity.js';
 import { badRequest } from '../../../core/shared/errors.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { encodeId } from '../ids.js';
@@ -76,7 +76,7 @@ export async function userRoutes(app: LoopApp, { db }: LoopDeps): Promise<void> 
       const sms = clean(request.query.sms?.replace(/^ (?=\d)/, '+'));
       if (!username && !email && !sms) throw badRequest('one of username, email or sms is required');
       const employees = await findEmployees(db, accountId, { username, email, sms });
-      const guests = username ? [] : await findGuestsByContact(db, accountId, { email, mobile: sms });
+      const guests = username ? [] : await lookupGuestsByContact(db, accountId, { email, mobile: sms });
       return { users: [...employees.map(presentEmployee), ...guests.map(presentGuestUser)] };
     },
   );
