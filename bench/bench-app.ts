@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../src/config/config.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { createAccountWithCredentials } from '../src/core/accounts/provision.js';
+import { updateAccountSettings } from '../src/core/accounts/accounts.js';
 import { createLocation } from '../src/core/locations/locations.js';
 import { buildApp } from '../src/server/app.js';
 import type { ChildMessage, ParentMessage } from './protocol.js';
@@ -20,7 +21,9 @@ export async function startBenchApp() {
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   const { account, loopToken } = await createAccountWithCredentials(database.db, 'bench', 'Bench Hotels');
-  const location = await createLocation(database.db, account.id, { title: { en: 'Bench Hotel' }, shortcode: 'bench' });
+  // As a hotel has it: national phone numbers are read in the hotel's country.
+  await updateAccountSettings(database.db, account.id, { defaultCountry: 'CA' });
+  const location = await createLocation(database.db, account.id, { title: { en: 'Bench Hotel' }, shortcode: 'bench', country: 'CA' });
   const app = await buildApp({ config, database });
   await app.listen({ port: 0, host: config.host });
   return { config, database, account, location, loopToken, app, port: listeningPort(app) };

@@ -48,3 +48,37 @@ export function contactEventBody(foreignId: string): string {
 export function poolKey(prefix: string, n: number, size: number): string {
   return `${prefix}-${n % size}`;
 }
+
+const GIVEN = ['Ann', 'Bo', 'Carl', 'Dana', 'Eva', 'Finn', 'Gita', 'Hugo', 'Ida', 'Jon', 'Kim', 'Lea'];
+const FAMILY = ['Berg', 'Smith', 'Lind', 'Roy', 'Tremblay', 'Gagnon', 'Wong', 'Singh'];
+
+/** A new person on every call (a foreignId never sent before) with an e-mail and mobile of their own. */
+export function newContactBody(foreignId: string, locationId: string): string {
+  return contactBody(foreignId, locationId);
+}
+
+/** The travel agency's placeholder e-mail and its one phone number, given for every booking it makes. */
+export const AGENCY_EMAIL = 'noemail@agency.example';
+export const AGENCY_PHONE = '+1 613 555 0100';
+
+/**
+ * A new person booked through the agency: a foreignId never sent before, a name of their own, and
+ * the agency's placeholder e-mail and phone, which thousands of other guests hold too.
+ */
+export function agencyContactBody(foreignId: string, locationId: string): string {
+  const n = personNumber(foreignId);
+  return JSON.stringify({
+    foreignId,
+    locationId,
+    firstname: GIVEN[n % GIVEN.length],
+    lastname: FAMILY[n % FAMILY.length],
+    email: AGENCY_EMAIL,
+    mobile: AGENCY_PHONE,
+    language: 'en',
+    arrivalTime: '2018-02-01T11:00:00.000Z',
+    departureTime: '2018-02-04T13:15:00.000Z',
+    checkedInStatus: 'false',
+    groupName: 'Agency',
+    customFields: [{ guestID: String(n) }],
+  });
+}

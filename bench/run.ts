@@ -4,12 +4,15 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startChild, type ServerChild } from './child.js';
 import { loadKnobs, num } from './knobs.js';
-import { contactBody, contactEventBody, poolKey } from './bodies.js';
+import { AGENCY_EMAIL, AGENCY_PHONE, agencyContactBody, contactBody, contactEventBody, newContactBody, poolKey } from './bodies.js';
 import { runLoad, type LoadResult } from './load.js';
 import { jsonRow, table, type Row } from './report.js';
 
 /*
- * npm run bench: Loop v1 Contact upsert and ContactEvent against a bare Fastify JSON echo.
+ * npm run bench: Loop v1 Contact upsert and ContactEvent against a bare Fastify JSON echo; and new
+ * contacts, each a new person, with details of their own ("new contact") or booked through a travel
+ * agency whose placeholder e-mail and phone thousands of guests share ("agency contact", after
+ * BENCH_AGENCY_GUESTS such guests were created).
  *
  * Layout: this process runs only autocannon; each server (the echo baseline, then the app under
  * test) runs in its own forked node process, one at a time. On a 2-core machine that gives the
@@ -18,7 +21,8 @@ import { jsonRow, table, type Row } from './report.js';
  *
  * Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS
  * (default 10), BENCH_POOL (distinct foreignIds, default 1000), BENCH_ONLY (comma list of
- * baseline,contact,event), BENCH_CPU_PROF (a directory: the server children run with --cpu-prof),
+ * baseline,contact,event,new,agency), BENCH_AGENCY_GUESTS (guests holding the agency's e-mail and
+ * phone before the agency run, default 5000), BENCH_CPU_PROF (a directory: the server children run with --cpu-prof),
  * BENCH_LOG_LEVEL (app log level, default silent), BENCH_KEEP_DB=1 (keep the SQLite file),
  * BENCH_TARGET (minimum Contact/baseline ratio, default 0.5), BENCH_ENFORCE_TARGET=1 (exit 1 below it),
  * BENCH_VARY=1 (Contact bodies carry a new mobile number on every request, so updates really write),
@@ -29,7 +33,11 @@ import { jsonRow, table, type Row } from './report.js';
 const { durationS, warmupS, connections, pool, cpuProfDir } = loadKnobs();
 const rounds = Math.trunc(num('BENCH_ROUNDS', 3));
 const target = num('BENCH_TARGET', 0.5);
-const only = new Set((process.env.BENCH_ONLY || 'baseline,contact,event').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY || 'baseline,contact,event,new,agency').split(',').map((s) => s.trim()));
+const agencyGuests = Math.trunc(num('BENCH_AGENCY_GUESTS', 5000));
+// The issue's targets: new contacts against the echo, agency contacts against new contacts.
+const NEW_TARGET = 0.35;
+const AGENCY_TARGET = 0.8;
 const vary = process.env.BENCH_VARY === '1';
 
 /** node flags that make a server child write a CPU profile named after it (BENCH_CPU_PROF). */
@@ -122,6 +130,8 @@ async function main(): Promise<number> {
   const children: ServerChild[] = [];
   const all: Row[] = [];
   const failures: string[] = [];
+  /** agency contact req/s / new contact req/s, per round */
+  const agencyVsNew: number[] = [];
   const notes: Record<string, unknown> = {};
   const record = (row: Row, baseline: Row | undefined) => {
     const compared = baseline
@@ -137,7 +147,7 @@ async function main(): Promise<number> {
     // Both servers start once and stay up; only one is under load at any time.
     const echo = only.has('baseline') ? await startChild('echo', 'echo-server.js', {}, profileArgs('echo')) : undefined;
     if (echo) children.push(echo);
-    const app = only.has('contact') || only.has('event') ? await startChild('app', 'app-server.js', { BENCH_DB_FILE: dbFile }, profileArgs('app')) : undefined;
+    const app = ['contact', 'event', 'new', 'agency'].some((name) => only.has(name)) ? await startChild('app', 'app-server.js', { BENCH_DB_FILE: dbFile }, profileArgs('app')) : undefined;
     if (app) children.push(app);
 
     const echoUrl = echo ? `http://127.0.0.1:${echo.ready.port}/echo` : '';
@@ -157,6 +167,13 @@ async function main(): Promise<number> {
         await probe('seed contact', contactUrl, contactBody(poolKey('seed', i, pool), locId), (json) => json?.status === 'Success');
       }
     }
+
+    if (app && only.has('agency')) {
+      log(`agency contacts: seeding ${agencyGuests} guests holding ${AGENCY_EMAIL} and ${AGENCY_PHONE}`);
+      await seedAgencyGuests(contactUrl, locId, agencyGuests);
+    }
+    // Every new-contact request names a person never sent before (warm-ups included).
+    let fresh = 0;
 
     for (let round = 1; round <= rounds; round++) {
       const tag = rounds > 1 ? ` #${round}` : '';
@@ -195,6 +212,19 @@ async function main(): Promise<number> {
         notes[`event${tag}`] = { pool: eventKeys.size, journeyEventsWritten: after.journey_events - before.journey_events };
         record(row, baseline);
       }
+      let newRow: Row | undefined;
+      for (const [scenarioName, bodyOf] of [
+        ['new contact', newContactBody],
+        ['agency contact', agencyContactBody],
+      ] as const) {
+        if (!only.has(scenarioName === 'new contact' ? 'new' : 'agency')) continue;
+        const body = (n: number) => bodyOf(`${scenarioName === 'new contact' ? 'new' : 'agency'}-${fresh++}-${n}`, locId);
+        const { row, before, after } = await scenario(`${scenarioName}${tag}`, app, contactUrl, body, body);
+        notes[`${scenarioName}${tag}`] = { newGuests: after.guests - before.guests, requests: row.result.requests };
+        const recorded = record(row, baseline);
+        if (scenarioName === 'new contact') newRow = recorded;
+        else if (newRow) agencyVsNew.push(row.result.reqPerSec / newRow.result.reqPerSec);
+      }
     }
     for (const child of children) await child.stop();
     if (cpuProfDir) {
@@ -208,13 +238,16 @@ async function main(): Promise<number> {
   }
 
   // One row per scenario: the run itself, or with BENCH_ROUNDS > 1 the median round.
-  const names = ['baseline echo', 'contact upsert', 'contact event'];
+  const names = ['baseline echo', 'contact upsert', 'contact event', 'new contact', 'agency contact'];
   const rows = names
     .map((name) => all.filter((r) => r.name === name || r.name.startsWith(`${name} #`)))
     .filter((group) => group.length > 0)
     .map((group) => ({ ...medianRow(group), name: group[0].name.replace(/ #\d+$/, '') }));
   const contactRow = rows.find((r) => r.name === 'contact upsert');
   const targetMet = contactRow?.ratio === undefined ? undefined : contactRow.ratio >= target;
+  const newRatio = rows.find((r) => r.name === 'new contact')?.ratio;
+  const agencyRatio = agencyVsNew.length > 0 ? [...agencyVsNew].sort((a, b) => a - b)[Math.floor((agencyVsNew.length - 1) / 2)] : undefined;
+  const verdict = (value: number | undefined, min: number) => (value === undefined ? 'n/a' : `${value.toFixed(2)} ${value >= min ? 'met' : 'NOT met'}`);
   const cpus = os.cpus();
   const date = new Date().toISOString();
   console.log(
@@ -231,6 +264,10 @@ async function main(): Promise<number> {
   console.log(
     `ratio = req/s (mean) / baseline echo req/s (mean); cpu ratio = baseline srv us/req / srv us/req. ` +
       `Target contact upsert ratio >= ${target}: ${targetMet === undefined ? 'n/a' : targetMet ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `Target new contact ratio >= ${NEW_TARGET}: ${verdict(newRatio, NEW_TARGET)}. ` +
+      `Target agency contact / new contact req/s >= ${AGENCY_TARGET} (median of rounds ${agencyVsNew.map((r) => r.toFixed(2)).join(', ') || '-'}): ${verdict(agencyRatio, AGENCY_TARGET)}`,
   );
   if (Object.keys(notes).length > 0) console.log(`rows written: ${JSON.stringify(notes)}`);
   console.log(
@@ -250,6 +287,8 @@ async function main(): Promise<number> {
       ...(rounds > 1 ? { perRound: Object.fromEntries(all.map((r) => [r.name, jsonRow(r)])) } : {}),
       notes,
       target: { contactRatio: target, met: targetMet ?? null },
+      newContact: { ratio: newRatio ?? null, target: NEW_TARGET },
+      agencyContact: { vsNew: agencyRatio ?? null, rounds: agencyVsNew, target: AGENCY_TARGET, sharingGuests: agencyGuests },
       ok: failures.length === 0,
     }),
   );
@@ -262,6 +301,20 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** Creates `count` guests (one foreignId each) that all hold the agency's e-mail and phone, ten requests at a time. */
+async function seedAgencyGuests(contactUrl: string, locationId: string, count: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const foreignId = `agency-seed-${next++}`;
+      const res = await fetch(contactUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: agencyContactBody(foreignId, locationId) });
+      if (res.status !== 200) throw new BenchFailure(`agency seed: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer().catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
 }
 
 main().then(

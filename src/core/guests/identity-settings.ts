@@ -20,8 +20,8 @@ export interface IdentitySettings {
 /*
  * Read on every arrival that is not answered by an external key, so kept in memory: an entry is
  * used for at most SETTINGS_TTL_MS, dropped at once when this process changes the account's
- * settings or blocklist, and, on SQLite, dropped when another process (the CLI) committed anything
- * since it was read (data_version). Another instance on a shared PostgreSQL changing them is seen
+ * settings or blocklist, and, for matching on SQLite, dropped when another process (the CLI)
+ * committed anything since it was read (data_version). Another instance on a shared PostgreSQL changing them is seen
  * here within SETTINGS_TTL_MS. A location's country (for national phone numbers) is kept likewise.
  */
 const SETTINGS_TTL_MS = 5_000;
@@ -48,11 +48,18 @@ async function dataVersion(db: Db): Promise<number | undefined> {
   return rows[0]?.data_version;
 }
 
-async function entry(db: Db, accountId: number): Promise<Entry> {
-  const version = await dataVersion(db);
+/**
+ * The account's entry. `crossProcess`: also check, on SQLite, that no other process committed
+ * since it was read (a statement; matching does it inside its write transaction, while reading a
+ * phone number's country on the hot path of a resent contact relies on the TTL alone).
+ */
+async function entry(db: Db, accountId: number, crossProcess: boolean): Promise<Entry> {
   const now = Date.now();
   const cached = entries.get(accountId);
-  if (cached && now - cached.loadedAt < SETTINGS_TTL_MS && cached.dataVersion === version) return cached;
+  const recent = cached !== undefined && now - cached.loadedAt < SETTINGS_TTL_MS;
+  if (recent && !crossProcess) return cached;
+  const version = await dataVersion(db);
+  if (recent && cached.dataVersion === version) return cached;
   const settings = accountSettings(await getAccount(db, accountId));
   const fresh: Entry = {
     settings: {
@@ -71,7 +78,7 @@ async function entry(db: Db, accountId: number): Promise<Entry> {
 
 /** The account's identity settings: default country, shared-value limit and compiled blocklist. */
 export async function identitySettings(db: Db, accountId: number): Promise<IdentitySettings> {
-  return (await entry(db, accountId)).settings;
+  return (await entry(db, accountId, true)).settings;
 }
 
 /**
@@ -79,7 +86,7 @@ export async function identitySettings(db: Db, accountId: number): Promise<Ident
  * names one and it has a country), then the account's defaultCountry.
  */
 export async function phoneCountries(db: Db, accountId: number, locationId?: number | null): Promise<CountryCode[]> {
-  const current = await entry(db, accountId);
+  const current = await entry(db, accountId, false);
   const out: CountryCode[] = [];
   if (locationId != null) {
     let country = current.locationCountries.get(locationId);
