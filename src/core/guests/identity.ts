@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { Guest } from '../../db/schema.js';
 import { lockKeys } from '../../db/key-locks.js';
-import { prepared } from '../../db/prepared.js';
+import { preparedShapes } from '../../db/prepared.js';
 import { isInternational, normaliseEmail, normalisePhone } from '../shared/identifiers.js';
 import { createGuestWithKey, attachGuestKey, findGuestByKey } from './guest-keys.js';
 import { createGuest, findGuestsByContact, updateGuest, type GuestFields } from './guests.js';
@@ -64,7 +64,9 @@ export function identityLockKeys(email: string | null | undefined, mobile: strin
 type Candidate = Guest & { keyed: number | boolean | null };
 
 // Guests holding a value, oldest first, one more than the limit; `keyed`: whether `source` keys them.
-const byEmail = prepared((db, accountId: number, email: string, keySource: string, limit: number) =>
+// The limit is the shape (one template per limit): it is written into the SQL as a number
+// (db/sqlite-literal-limits.ts), not bound.
+const byEmail = preparedShapes((db, limit, accountId, email, keySource) =>
   db
     .selectFrom('guests as g')
     .selectAll('g')
@@ -76,16 +78,16 @@ const byEmail = prepared((db, accountId: number, email: string, keySource: strin
             .select('k.key')
             .whereRef('k.account_id', '=', 'g.account_id')
             .whereRef('k.guest_id', '=', 'g.id')
-            .where('k.source', '=', keySource),
+            .where('k.source', '=', keySource as string),
         )
         .as('keyed'),
     )
-    .where('g.account_id', '=', accountId)
-    .where('g.email', '=', email)
+    .where('g.account_id', '=', accountId as number)
+    .where('g.email', '=', email as string)
     .orderBy('g.id')
-    .limit(limit),
+    .limit(Number(limit)),
 );
-const byMobile = prepared((db, accountId: number, mobile: string, keySource: string, limit: number) =>
+const byMobile = preparedShapes((db, limit, accountId, mobile, keySource) =>
   db
     .selectFrom('guests as g')
     .selectAll('g')
@@ -97,14 +99,14 @@ const byMobile = prepared((db, accountId: number, mobile: string, keySource: str
             .select('k.key')
             .whereRef('k.account_id', '=', 'g.account_id')
             .whereRef('k.guest_id', '=', 'g.id')
-            .where('k.source', '=', keySource),
+            .where('k.source', '=', keySource as string),
         )
         .as('keyed'),
     )
-    .where('g.account_id', '=', accountId)
-    .where('g.mobile', '=', mobile)
+    .where('g.account_id', '=', accountId as number)
+    .where('g.mobile', '=', mobile as string)
     .orderBy('g.id')
-    .limit(limit),
+    .limit(Number(limit)),
 );
 
 /** A given name as compared: accents and case folded, letters only. */
@@ -170,7 +172,7 @@ export async function matchArrival(db: Db, accountId: number, arrival: Arrival, 
       if (rule === 'email' || e164) rejected ??= { rule: 'new', source, identifier: value, reason: `blocked_${rule}` };
       continue;
     }
-    const { rows } = await query(db, accountId, value, keySource, limit + 1);
+    const { rows } = await query(db, String(limit + 1), accountId, value, keySource);
     const candidates = rows as Candidate[];
     if (candidates.length > limit) {
       rejected ??= { rule: 'new', source, identifier: value, reason: `shared_${rule}` };
@@ -235,7 +237,7 @@ export async function identifierMatches(db: Db, accountId: number, rule: 'email'
     if (normalisePhone(value)?.e164 !== value || settings.blocked.phone(value)) return false;
   }
   const limit = settings.sharedIdentifierLimit;
-  const { rows } = await (rule === 'email' ? byEmail : byMobile)(db, accountId, value, '', limit + 1);
+  const { rows } = await (rule === 'email' ? byEmail : byMobile)(db, String(limit + 1), accountId, value, '');
   return rows.length <= limit;
 }
 

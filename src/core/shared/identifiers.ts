@@ -66,7 +66,8 @@ function parseNational(trimmed: string, countries: ReadonlyArray<CountryCode>): 
   for (const country of countries) {
     const parsed = parsePhoneNumberFromString(trimmed, { defaultCountry: country });
     if (!parsed?.isPossible()) continue;
-    if (parsed.isValid()) return parsed.number;
+    // Validity (the number ranges in use, dearer to test) only decides between several countries.
+    if (countries.length === 1 || parsed.isValid()) return parsed.number;
     possible ??= parsed.number;
   }
   return possible;

@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
 // Frozen: this migration imports no application code and must never change once released.
@@ -65,6 +65,18 @@ export async function up(db: AnyDb): Promise<void> {
     .execute();
   await db.schema.createIndex('guest_merges_survivor').on('guest_merges').columns(['account_id', 'survivor_id']).execute();
 
+  // Fewer index entries per new stay (a Loop contact's stay is written on every new contact):
+  // (account_id, guest_id) is a prefix of stays_account_guest_dates, and a stay without a booking
+  // reference (every Loop contact's) needs no entry in the booking index.
+  await db.schema.dropIndex('stays_account_guest').execute();
+  await db.schema.dropIndex('stays_account_booking').execute();
+  await db.schema
+    .createIndex('stays_account_booking')
+    .on('stays')
+    .columns(['account_id', 'location_id', 'booking_reference'])
+    .where(sql.ref('booking_reference'), 'is not', null)
+    .execute();
+
   const now = Date.now();
   const accounts: Array<{ id: number; settings: string }> = await db.selectFrom('accounts').select(['id', 'settings']).execute();
   for (const account of accounts) {
@@ -125,6 +137,9 @@ async function renormalisePhones(db: AnyDb, accounts: Array<{ id: number; settin
 }
 
 export async function down(db: AnyDb): Promise<void> {
+  await db.schema.dropIndex('stays_account_booking').execute();
+  await db.schema.createIndex('stays_account_booking').on('stays').columns(['account_id', 'location_id', 'booking_reference']).execute();
+  await db.schema.createIndex('stays_account_guest').on('stays').columns(['account_id', 'guest_id']).execute();
   await db.schema.dropTable('guest_merges').ifExists().execute();
   await db.schema.dropTable('guest_matches').ifExists().execute();
   await db.schema.dropTable('identity_blocklist').ifExists().execute();
