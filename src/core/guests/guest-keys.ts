@@ -48,12 +48,8 @@ export async function createGuestWithKey(
   fields: GuestFields,
 ): Promise<{ guest: Guest; created: boolean }> {
   const guest = await createGuest(db, accountId, fields);
-  const inserted = await db
-    .insertInto('guest_keys')
-    .values({ account_id: accountId, source, key, guest_id: guest.id })
-    .onConflict((oc) => oc.columns(['account_id', 'source', 'key']).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 1n) > 0) return { guest, created: true };
+  const inserted = await insertKey(db, accountId, source, key, guest.id);
+  if (Number(inserted.numAffectedRows ?? 1n) > 0) return { guest, created: true };
 
   await db.deleteFrom('guests').where('account_id', '=', accountId).where('id', '=', guest.id).execute();
   const winner = await findGuestByKey(db, accountId, source, key);
@@ -75,13 +71,17 @@ export async function deleteGuest(db: Db, accountId: number, guestId: number): P
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Makes `key` name an existing guest (a no-op when the key is already taken). */
-export async function attachGuestKey(db: Db, accountId: number, source: string, key: string, guestId: number): Promise<void> {
-  await db
+// A key taken meanwhile inserts nothing (numAffectedRows 0).
+const insertKey = prepared((db, accountId: number, source: string, key: string, guestId: number) =>
+  db
     .insertInto('guest_keys')
     .values({ account_id: accountId, source, key, guest_id: guestId })
-    .onConflict((oc) => oc.columns(['account_id', 'source', 'key']).doNothing())
-    .execute();
+    .onConflict((oc) => oc.columns(['account_id', 'source', 'key']).doNothing()),
+);
+
+/** Makes `key` name an existing guest (a no-op when the key is already taken). */
+export async function attachGuestKey(db: Db, accountId: number, source: string, key: string, guestId: number): Promise<void> {
+  await insertKey(db, accountId, source, key, guestId);
 }
 
 /** True when `source` already keys this guest (under any key). */

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import type { Updateable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
 import type { Stay, StaysTable } from '../../db/schema.js';
 import { prepared, preparedShapes } from '../../db/prepared.js';
 
@@ -81,21 +81,17 @@ export async function upsertStayByRef(
   const now = Date.now();
   // A concurrent transaction (PostgreSQL) may have inserted the same ref since it was read:
   // the unique index turns the insert into a no-op, and the fields go to that stay instead.
-  const inserted = await db
-    .insertInto('stays')
-    .values({
-      account_id: accountId,
-      guest_id: guestId,
-      source,
-      external_ref: externalRef,
-      status: 'prestay',
-      ...changes(fields),
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.columns(['account_id', 'source', 'external_ref']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const values: Record<string, unknown> = {
+    account_id: accountId,
+    guest_id: guestId,
+    source,
+    external_ref: externalRef,
+    status: 'prestay',
+    ...changes(fields),
+    created_at: now,
+    updated_at: now,
+  };
+  const inserted = (await insertStayColumns(db, Object.keys(values).join(','), ...Object.values(values))).rows[0] as Stay | undefined;
   if (inserted) return inserted;
   const winner = await findStayByRef(db, accountId, source, externalRef);
   if (!winner) throw new Error('stay ref conflict without a stay');
@@ -126,6 +122,15 @@ async function updateStay(db: Db, stay: Stay, guestId: number, fields: StayField
   await updateStayColumns(db, `${columns.join(',')},updated_at`, stay.account_id, stay.id, ...Object.values(changed), now);
   return { ...stay, ...changed, updated_at: now } as Stay;
 }
+
+// One compiled INSERT per set of columns (see db/prepared.ts); a taken ref inserts nothing.
+const insertStayColumns = preparedShapes((db, columns, ...values) =>
+  db
+    .insertInto('stays')
+    .values(Object.fromEntries(columns.split(',').map((column, i) => [column, values[i]])) as Insertable<StaysTable>)
+    .onConflict((oc) => oc.columns(['account_id', 'source', 'external_ref']).doNothing())
+    .returningAll(),
+);
 
 // One compiled UPDATE per set of changed columns (see db/prepared.ts).
 const updateStayColumns = preparedShapes((db, columns, accountId, id, ...values) =>
