@@ -111,11 +111,14 @@ for (const [id, t] of self) {
   byCategory.set(c, (byCategory.get(c) ?? 0) + t);
 }
 
-const pct = (t: number) =>
-  `${((100 * t) / total).toFixed(1).padStart(5)}%` + (requests ? `  ${(t / requests).toFixed(1).padStart(6)} us/req` : '');
+const pct = (t: number) => `${((100 * t) / total).toFixed(1).padStart(5)}%${requests ? `  ${(t / requests).toFixed(1).padStart(6)} us/req` : ''}`;
 const print = (title: string, map: Map<string, number>, filter: (k: string) => boolean = () => true) => {
   console.log(`\n${title}`);
-  [...map.entries()].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]).slice(0, top).forEach(([k, t]) => console.log(`${pct(t)}  ${k}`));
+  const rows = [...map.entries()]
+    .filter(([k]) => filter(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
+  for (const [k, t] of rows) console.log(`${pct(t)}  ${k}`);
 };
 console.log(`profile: ${(total / 1e6).toFixed(2)} s sampled${requests ? `, ${requests} requests` : ''}`);
 print('self time by category', byCategory);

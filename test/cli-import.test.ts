@@ -20,7 +20,7 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
 
   const file = (name: string, lines: unknown[]) => {
     const target = path.join(dir, name);
-    fs.writeFileSync(target, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+    fs.writeFileSync(target, `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`);
     return target;
   };
 
@@ -146,6 +146,7 @@ describe('import progress and file reading', () => {
     const frames = written.split('\r').filter(Boolean);
     expect(frames).toHaveLength(2);
     expect(frames[0]).toContain('1/10 lines 10%');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: each frame ends with the terminal's erase-line sequence, ESC [K
     expect(frames[1]).toMatch(/10\/10 lines 100% \d+ lines\/s\x1b\[K\n$/);
   });
 

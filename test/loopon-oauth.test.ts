@@ -88,7 +88,6 @@ describe.each(dialects())('Loopon OAuth 2 and units on %s', (dialect) => {
   });
 
   it('answers every malformed token request with an RFC 6749 invalid_request, never a 500', async () => {
-    const creds = `grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}`;
     const basic = { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` };
     const cases: Array<[string, string | undefined, Record<string, string>]> = [
       ['empty POST', undefined, {}],

@@ -61,7 +61,10 @@ export function preparedShapes<R>(
   return (db: Db, shape: string, ...args: unknown[]): Promise<QueryResult<R>> => {
     const dialect = db.getExecutor().adapter.constructor;
     let byShape = templates.get(dialect);
-    if (!byShape) templates.set(dialect, (byShape = new Map()));
+    if (!byShape) {
+      byShape = new Map();
+      templates.set(dialect, byShape);
+    }
     let template = byShape.get(shape);
     if (!template) {
       if (byShape.size >= maxShapes) return db.executeQuery<R>(build(db, shape, ...args));

@@ -51,7 +51,10 @@ const batchers = new WeakMap<Db, Batcher>();
  */
 export function batchedWrite<T>(db: Db, write: BatchedWrite<T>): Promise<T> {
   let batcher = batchers.get(db);
-  if (!batcher) batchers.set(db, (batcher = { queue: [], scheduled: false }));
+  if (!batcher) {
+    batcher = { queue: [], scheduled: false };
+    batchers.set(db, batcher);
+  }
   const queue = batcher;
   return new Promise<T>((resolve, reject) => {
     queue.queue.push({ write: write as BatchedWrite<unknown>, resolve: resolve as (value: unknown) => void, reject, settled: false });

@@ -5,7 +5,7 @@ import { noSuchEndpoint, sendError, toAppError } from '../http/errors.js';
 import { registerFaceDocs } from '../http/openapi.js';
 import { acceptTolerantBodies } from '../http/tolerant-body.js';
 import { requireScope } from './access.js';
-import { looponBaseUrl, type LooponDeps } from './context.js';
+import type { LooponDeps } from './context.js';
 import { reputationRoutes } from './routes/reputation.js';
 import { tokenRoutes } from './routes/token.js';
 import { unitRoutes } from './routes/units.js';

@@ -51,7 +51,7 @@ export async function questionSetsOfAnswers(db: Db, accountId: number, answers: 
   const setIds = new Set<number>();
   for (const ids of chunks([...new Set(answers.map((a) => a.question_id))])) {
     const rows = await db.selectFrom('questions').select('question_set_id').distinct().where('account_id', '=', accountId).where('id', 'in', ids).execute();
-    rows.forEach((r) => setIds.add(r.question_set_id));
+    for (const r of rows) setIds.add(r.question_set_id);
   }
   if (setIds.size === 0) return [];
   const sets = await db

@@ -57,7 +57,7 @@ function defaultOptions(q: QuestionDefinition): OptionDefinition[] {
 /** Checks a survey definition; a bad one is a 400 that names the question. */
 export function validateSections(sections: SectionDefinition[]): void {
   if (sections.length === 0 || sections.every((s) => s.questions.length === 0)) throw badRequest('a survey needs at least one question');
-  sections.forEach((section, si) =>
+  sections.forEach((section, si) => {
     section.questions.forEach((q, qi) => {
       const where = `sections[${si}].questions[${qi}]`;
       if (!QUESTION_TYPES.includes(q.type)) throw badRequest(`${where}.type must be one of ${QUESTION_TYPES.join(', ')}`);
@@ -72,8 +72,8 @@ export function validateSections(sections: SectionDefinition[]): void {
           throw badRequest(`${where}.options[${oi}].score must be between 0 and 1`);
         }
       });
-    }),
-  );
+    });
+  });
 }
 
 /**

@@ -85,7 +85,7 @@ export function readSourceFilter(source: string | undefined, reputationSources: 
   for (const name of names) {
     const sources = FILTER_VALUES[name];
     if (!sources) throw badRequest(`source "${name}" is not one of ${Object.keys(FILTER_VALUES).join(', ')}`);
-    sources.forEach((s) => out.add(s));
+    for (const s of sources) out.add(s);
   }
   return { sources: FEEDBACK_SOURCES.filter((s) => out.has(s)), reputationSources: null };
 }

@@ -42,7 +42,7 @@ export function descendantsOf(units: Location[], chainId: number): Location[] {
   let frontier = [chainId];
   while (frontier.length) {
     const children = units.filter((u) => u.parent_id !== null && frontier.includes(u.parent_id) && !seen.has(u.id));
-    children.forEach((c) => seen.add(c.id));
+    for (const c of children) seen.add(c.id);
     out.push(...children);
     frontier = children.map((c) => c.id);
   }
@@ -60,7 +60,7 @@ export function accessibleUnits(units: Location[], granted: number[] | null): Lo
     const unit = units.find((u) => u.id === id);
     if (!unit) continue;
     ids.add(unit.id);
-    if (unit.kind === 'chain') descendantsOf(units, unit.id).forEach((d) => ids.add(d.id));
+    if (unit.kind === 'chain') for (const d of descendantsOf(units, unit.id)) ids.add(d.id);
   }
   return units.filter((u) => ids.has(u.id));
 }

@@ -29,7 +29,7 @@ function checkInput(input: ReviewQuestionInput): { key: string; description: str
   if (!description) throw badRequest('description cannot be blank');
   if (!ANSWER_TYPES.includes(input.answerType)) throw badRequest('answerType must be number, text or enum');
   if (input.answerType !== 'enum') {
-    if (input.answerValues && input.answerValues.length) throw badRequest('answerValues is only for questions of answerType enum');
+    if (input.answerValues?.length) throw badRequest('answerValues is only for questions of answerType enum');
     return { key, description, values: null };
   }
   const values = (input.answerValues ?? []).map((v) => v.trim());

@@ -108,7 +108,10 @@ export function stayChanges(stay: Stay, guestId: number, fields: StayFields): Re
   const current = stay as unknown as Record<string, unknown>;
   let changed: Record<string, unknown> | undefined;
   for (const column in wanted) {
-    if (wanted[column] !== undefined && wanted[column] !== current[column]) (changed ??= {})[column] = wanted[column];
+    if (wanted[column] !== undefined && wanted[column] !== current[column]) {
+      changed ??= {};
+      changed[column] = wanted[column];
+    }
   }
   return changed;
 }

@@ -68,7 +68,7 @@ export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Pr
           (settings.responseLoopType ? await findLoopTypeByShortcode(trx, accountId, settings.responseLoopType) : undefined) ??
           (await findLoopTypeByShortcode(trx, accountId, 'feedback')) ??
           (await listLoopTypes(trx, accountId))[0];
-        const texts = stored.map((a) => a.text).filter((t): t is string => Boolean(t && t.trim()));
+        const texts = stored.map((a) => a.text).filter((t): t is string => Boolean(t?.trim()));
         const { loop } = await openLoop(trx, accountId, {
           locationId: location.id,
           loopTypeId: loopType?.id ?? null,

@@ -23,9 +23,9 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
-  const unescape = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+  const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
   try {
-    return { id: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
     return undefined;
   }
@@ -39,11 +39,13 @@ function oauthErrorHandler(err: unknown, request: FastifyRequest, reply: Fastify
   const appError = toAppError(err, request);
   if (appError instanceof OAuthError) {
     if (appError.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Basic realm="loopon"');
-    return sendError(reply, appError, { error: appError.oauthCode, error_description: appError.message });
+    sendError(reply, appError, { error: appError.oauthCode, error_description: appError.message });
+  } else if (appError.status >= 500) {
+    sendError(reply, appError, { error: 'server_error', error_description: appError.message });
+  } else {
+    const status = appError.status === 413 ? 413 : 400;
+    sendError(reply, new AppError(appError.code, status, appError.message), { error: 'invalid_request', error_description: appError.message });
   }
-  if (appError.status >= 500) return sendError(reply, appError, { error: 'server_error', error_description: appError.message });
-  const status = appError.status === 413 ? 413 : 400;
-  sendError(reply, new AppError(appError.code, status, appError.message), { error: 'invalid_request', error_description: appError.message });
 }
 
 /** POST /oauth2/token: the client-credentials grant, with RFC 6749 error bodies. */
