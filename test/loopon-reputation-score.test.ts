@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocation } from '../src/core/locations/locations.js';
-import { addCompetitiveSetMember, createCompetitiveSet } from '../src/core/reputation/competitive-sets.js';
+import { addCompetitiveSetMember, createCompetitiveSet } from '../src/core/locations/competitive-sets.js';
 import { todayUtc } from '../src/core/reputation/fields.js';
 import { importReputation } from '../src/core/reputation/import-reputation.js';
 import { parseJsonLines } from '../src/core/shared/import.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocation } from '../src/core/locations/locations.js';
-import { addCompetitiveSetMember, createCompetitiveSet, removeCompetitiveSetMember } from '../src/core/reputation/competitive-sets.js';
+import { addCompetitiveSetMember, createCompetitiveSet, removeCompetitiveSetMember } from '../src/core/locations/competitive-sets.js';
 import { importReviews } from '../src/core/reputation/import-reviews.js';
 import { createReviewQuestion } from '../src/core/reputation/review-questions.js';
 import { parseJsonLines } from '../src/core/shared/import.js';

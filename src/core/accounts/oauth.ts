@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { OauthClient } from '../../db/schema.js';
+import { missingLocationIds } from '../locations/locations.js';
 import { AppError, badRequest } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { hashToken, randomToken } from '../shared/tokens.js';
@@ -39,8 +40,7 @@ export async function createOauthClient(
   const unknown = scopes.filter((s) => !knownScopes.includes(s));
   if (unknown.length) throw badRequest(`unknown scope(s): ${unknown.join(', ')} (known: ${knownScopes.join(', ')})`);
   if (input.unitIds) {
-    const found = await db.selectFrom('locations').select('id').where('account_id', '=', accountId).where('id', 'in', input.unitIds.length ? input.unitIds : [0]).execute();
-    const missing = input.unitIds.filter((id) => !found.some((f) => f.id === id));
+    const missing = await missingLocationIds(db, accountId, input.unitIds);
     if (missing.length) throw badRequest(`unknown unit(s): ${missing.join(', ')}`);
   }
   const clientSecret = randomToken(40);

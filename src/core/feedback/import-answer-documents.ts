@@ -2,13 +2,13 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Location } from '../../db/schema.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
-import { listUnits } from '../locations/units.js';
 import { badRequest, isAppError } from '../shared/errors.js';
 import { isProblem, type ImportProblem, type ImportProgress, type ImportRecord, type ImportResult } from '../shared/import.js';
 import { createAnswerDocument, findAnswerDocumentByExternalId, updateAnswerDocument, type AnswerDocumentFields, type AnswerInput } from './answer-documents.js';
 import { readCalendarDate, readInstant } from './dates.js';
 import { findEvaluation, listEvaluationsForLocation } from './evaluations.js';
 import { currentQuestionSet, findQuestions } from './question-sets.js';
+import { listUnitsWithDefaultEvaluation } from './unit-default-evaluations.js';
 import { readFeedbackSource, type DocumentStatus, type Retention } from './vocabulary.js';
 
 /*
@@ -63,7 +63,7 @@ class Lookups {
   constructor(private readonly db: Db, private readonly accountId: number) {}
 
   async unit(id: number | undefined, propertyCode: string | null | undefined): Promise<Location> {
-    this.units ??= new Map((await listUnits(this.db, this.accountId)).map((u) => [u.id, u]));
+    this.units ??= new Map((await listUnitsWithDefaultEvaluation(this.db, this.accountId)).map((u) => [u.id, u]));
     if (id === undefined && !propertyCode) throw badRequest('unitId or propertyCode is required');
     let unit: Location | undefined;
     if (id !== undefined) {

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { findLocation, listLocations } from '../../../core/locations/locations.js';
 import { accessibleUnits, descendantsOf, listUnits, memberUnits } from '../../../core/locations/units.js';
-import { isInCompetitiveSetOf, listCompetitiveSets } from '../../../core/reputation/competitive-sets.js';
+import { isInCompetitiveSetOf, listCompetitiveSets } from '../../../core/locations/competitive-sets.js';
 import { isCalendarDate, normalizeSource, todayUtc } from '../../../core/reputation/fields.js';
 import { listReviewQuestions } from '../../../core/reputation/review-questions.js';
 import { listReviews } from '../../../core/reputation/reviews.js';
