@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { findLocation, listLocations } from '../../../core/locations/locations.js';
 import { accessibleUnits, descendantsOf, listUnits, memberUnits } from '../../../core/locations/units.js';
 import { isInCompetitiveSetOf, listCompetitiveSets } from '../../../core/locations/competitive-sets.js';
-import { isCalendarDate, normalizeSource, todayUtc } from '../../../core/reputation/fields.js';
+import { isCalendarDate, normalizeSource, todayUtc } from '../../../core/reputation/values.js';
 import { listReviewQuestions } from '../../../core/reputation/review-questions.js';
 import { listReviews } from '../../../core/reputation/reviews.js';
 import { reputationOn } from '../../../core/reputation/snapshots.js';
