@@ -3,8 +3,12 @@
 // value import, so a rule that allows a type module allows the whole module; Biome's noRestrictedImports
 // (biome.jsonc) narrows what a face may take from src/db/database.ts to its types.
 
-/** Faces: one folder per wire format under src/api/, plus the native admin API. */
-const FACES = '^src/api/(?!http/)[^/]+/';
+/**
+ * Faces: one folder per wire format under src/api/, plus the native admin API. src/api/http (HTTP
+ * plumbing) and src/api/imports (the JSON-lines import format, read by the admin API and the CLI) are
+ * shared by them, not faces.
+ */
+const FACES = '^src/api/(?!http/|imports/)[^/]+/';
 
 /** What a face may take from src/db/: it owns its transaction, and presents rows and passes `db` by type. */
 const FACE_DB_ALLOWED = ['^src/db/write-transaction\\.ts$', '^src/db/database\\.ts$', '^src/db/schema\\.ts$'];
@@ -72,10 +76,26 @@ module.exports = {
     },
     {
       name: 'face-to-face',
-      comment: 'A face imports only itself and the shared HTTP plumbing (src/api/http); what two faces share belongs in core or http.',
+      comment:
+        'A face imports only itself, the shared HTTP plumbing (src/api/http) and the import formats (src/api/imports); ' +
+        'what two faces share belongs in core or there.',
       severity: 'error',
-      from: { path: '^src/api/([^/]+)/', pathNot: '^src/api/http/' },
-      to: { path: '^src/api/', pathNot: ['^src/api/$1/', '^src/api/http/'] },
+      from: { path: '^src/api/([^/]+)/', pathNot: ['^src/api/http/', '^src/api/imports/'] },
+      to: { path: '^src/api/', pathNot: ['^src/api/$1/', '^src/api/http/', '^src/api/imports/'] },
+    },
+    {
+      name: 'imports-to-face',
+      comment: 'src/api/imports reads the JSON-lines formats for the admin API and the CLI: it knows no face.',
+      severity: 'error',
+      from: { path: '^src/api/imports/' },
+      to: { path: '^src/api/(?!http/|imports/)' },
+    },
+    {
+      name: 'imports-to-db',
+      comment: 'The importers call core; of the storage layer they name types and tell a constraint violation of one line (errors.ts).',
+      severity: 'error',
+      from: { path: '^src/api/imports/' },
+      to: { path: '^src/db/', pathNot: [...FACE_DB_ALLOWED, '^src/db/errors\\.ts$'] },
     },
     {
       name: 'http-to-face',

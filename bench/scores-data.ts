@@ -7,7 +7,7 @@ import { addDays, utcDay } from '../src/core/feedback/dates.js';
 import { createEvaluation } from '../src/core/feedback/evaluations.js';
 import { currentQuestionSet } from '../src/core/feedback/question-sets.js';
 import { rebuildScoreRollups } from '../src/core/feedback/score-rollups.js';
-import { setLocationDefaultEvaluation } from '../src/core/locations/default-evaluation.js';
+import { setLocationDefaultEvaluation } from '../src/core/feedback/default-evaluation.js';
 import { createLocation } from '../src/core/locations/locations.js';
 
 /*

@@ -9,9 +9,9 @@ import { loadConfig } from '../src/config/config.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../src/db/database.js';
 import { buildApp } from '../src/server/app.js';
 import { resolveFeedbackScope } from '../src/core/feedback/evaluation-scope.js';
-import { readDateRange, readScore } from '../src/core/feedback/scores.js';
-import { readSourceFilter } from '../src/core/feedback/vocabulary.js';
-import { listUnits } from '../src/core/locations/units.js';
+import { readScore } from '../src/core/feedback/scores.js';
+import { listUnitsWithDefaultEvaluation } from '../src/core/feedback/unit-default-evaluations.js';
+import { readDateRange, readSourceFilter } from '../src/api/loopon/routes/feedback-query.js';
 import { DAYS, RATING_SEMANTIC_ID, generateBenchData, type BenchData } from './scores-data.js';
 
 /*
@@ -93,7 +93,7 @@ async function openBenchDatabase(dialect: Dialect): Promise<{ handle: DatabaseHa
 /** The rollups must give what the answers give: counts for the chain over everything. */
 async function check(handle: DatabaseHandle, data: BenchData): Promise<void> {
   const { db } = handle;
-  const units = await listUnits(db, data.accountId);
+  const units = await listUnitsWithDefaultEvaluation(db, data.accountId);
   const scope = await resolveFeedbackScope(db, data.accountId, units.find((u) => u.id === data.chainId)!, units, 'default');
   const range = readDateRange('2000-01-01', '2100-01-01');
   const score = await readScore(db, data.accountId, scope, 0, range, readSourceFilter('all', undefined, 'email'));
@@ -102,6 +102,7 @@ async function check(handle: DatabaseHandle, data: BenchData): Promise<void> {
     from answers a join questions q on q.id = a.question_id join question_options o on o.id = a.option_id
     where a.account_id = ${data.accountId} and q.semantic_id = 0`.execute(db);
   const row = direct.rows[0];
+  if (!score) throw new Error('the bench survey has no NPS question');
   if (score.answerCount !== Number(row.n) || score.promoterCount !== Number(row.promoters) || score.answerCount !== DOCS) {
     throw new Error(`rollups disagree with the answers: ${JSON.stringify({ score, direct: row, docs: DOCS })}`);
   }
@@ -140,7 +141,7 @@ async function runDialect(dialect: Dialect): Promise<{ rows: Row[]; timings: Rec
       for (const metric of metrics) {
         for (const range of ranges) {
           const core = await measure(async () => {
-            const units = await listUnits(handle.db, data.accountId);
+            const units = await listUnitsWithDefaultEvaluation(handle.db, data.accountId);
             const scope = await resolveFeedbackScope(handle.db, data.accountId, units.find((u) => u.id === target.id)!, units, 'default');
             return readScore(handle.db, data.accountId, scope, metric.semanticId, readDateRange(range.start, undefined), readSourceFilter(undefined, undefined, 'email'));
           });

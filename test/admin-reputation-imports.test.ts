@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runImport } from '../src/core/reputation/import-batches.js';
+import { runImport } from '../src/api/imports/import-batches.js';
 import { upsertSnapshots, type SnapshotInput } from '../src/core/reputation/snapshots.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { dialects } from './helpers/database.js';

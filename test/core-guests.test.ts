@@ -7,7 +7,7 @@ import type { Db } from '../src/db/database.js';
 
 const arrive = (db: Db, accountId: number, fields: GuestFields) => resolveArrival(db, accountId, { source: 'test', fields });
 import { upsertContact } from '../src/core/guests/upsert-contact.js';
-import { recordContactEvent } from '../src/core/journeys/record-contact-event.js';
+import { recordGuestEvent } from '../src/core/journeys/record-guest-event.js';
 import { listJourneyEvents } from '../src/core/journeys/journey-events.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 
@@ -47,15 +47,15 @@ describe.each(dialects())('guests and journeys on %s', (dialect) => {
     const key = { source: 'loop', value: 'j-1' };
     const { guest, stay } = await upsertContact(t.db, account.id, { key, fields: { firstName: 'Jo' }, stay: { room: '12' } });
     expect(stay?.status).toBe('prestay');
-    const checkin = await recordContactEvent(t.db, account.id, guest, { type: 'CheckIn', key, source: 'loop', occurredAt: 1000 });
+    const checkin = await recordGuestEvent(t.db, account.id, guest, { type: 'stay.checked_in', key, source: 'loop', occurredAt: 1000 });
     expect(checkin.stay.id).toBe(stay!.id);
     expect(checkin.stay.status).toBe('instay');
-    const checkout = await recordContactEvent(t.db, account.id, guest, { type: 'checkout', key, source: 'loop', occurredAt: 2000 });
+    const checkout = await recordGuestEvent(t.db, account.id, guest, { type: 'stay.checked_out', key, source: 'loop', occurredAt: 2000 });
     expect(checkout.stay.status).toBe('poststay');
-    const custom = await recordContactEvent(t.db, account.id, guest, { type: 'spa-booked', key, source: 'loop', occurredAt: 3000, payload: { a: 1 } });
+    const custom = await recordGuestEvent(t.db, account.id, guest, { type: 'custom.spa-booked', key, source: 'loop', occurredAt: 3000, payload: { a: 1 } });
     expect(custom.stay.status).toBe('poststay');
     const timeline = await listJourneyEvents(t.db, account.id, guest.id);
-    expect(timeline.map((e) => e.type)).toEqual(['checkin', 'checkout', 'spa-booked']);
+    expect(timeline.map((e) => e.type)).toEqual(['stay.checked_in', 'stay.checked_out', 'custom.spa-booked']);
     expect(JSON.parse(timeline[2].payload)).toEqual({ a: 1 });
     expect((await findGuestByKey(t.db, account.id, 'loop', 'j-1'))?.id).toBe(guest.id);
   });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/core/accounts/accounts.js';
 import { createEvaluation } from '../src/core/feedback/evaluations.js';
-import { importAnswerDocuments } from '../src/core/feedback/import-answer-documents.js';
+import { importAnswerDocuments } from '../src/api/imports/import-answer-documents.js';
 import { createLocation } from '../src/core/locations/locations.js';
-import { parseJsonLines } from '../src/core/shared/import.js';
+import { parseJsonLines } from '../src/api/imports/json-lines.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 
 // Exports from PMSs and paper surveys carry values, not option ids: an NPS of 9 is the option "9".

@@ -84,7 +84,7 @@ describe.each(dialects())('Loop v1 conformance, spec 000 Contact and ContactEven
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'Success' });
     const events = await t.database.db.selectFrom('journey_events').selectAll().where('guest_id', '=', ids.contact).execute();
-    expect(events.map((e) => e.type)).toContain('checkin');
+    expect(events.map((e) => e.type)).toContain('stay.checked_in');
   });
 
   it('ContactEvent by Reference: Example (Event + contactId)', async () => {
@@ -122,7 +122,7 @@ describe.each(dialects())('Loop v1 conformance, spec 000 Contact and ContactEven
       .where('guest_id', '=', ids.contact)
       .orderBy('id')
       .execute();
-    expect(events.map((e) => e.type)).toEqual(['checkin', 'checkout', 'roomready']);
+    expect(events.map((e) => e.type)).toEqual(['stay.checked_in', 'stay.checked_out', 'stay.room_readied']);
     const roomready = events[2];
     expect(roomready.location_id).toBe(ids.locations['1300']);
     expect(JSON.parse(roomready.payload)).toMatchObject({ foreignId: 'abc123', vipStatus: 'Gold' });

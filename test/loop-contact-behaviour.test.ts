@@ -128,9 +128,10 @@ describe.each(dialects())('Loop v1 Contact and ContactEvent behaviour (%s)', (di
     expect((await stays(guestId))[0].status).toBe('poststay');
 
     const timeline = await events(guestId);
-    expect(timeline.map((e) => e.type)).toEqual(['checkin', 'roomready', 'checkout']);
+    // stored under the journey event types the Loop words stand for (api/loop-v1/journey-event-words.ts)
+    expect(timeline.map((e) => e.type)).toEqual(['stay.checked_in', 'stay.room_readied', 'stay.checked_out']);
     expect(timeline[0]).toMatchObject({
-      type: 'checkin',
+      type: 'stay.checked_in',
       occurred_at: Date.parse('2030-01-01T16:00:00Z'),
       location_id: ids.locations['1200'],
       stay_id: (await stays(guestId))[0].id,
@@ -165,8 +166,8 @@ describe.each(dialects())('Loop v1 Contact and ContactEvent behaviour (%s)', (di
     expect((await stays(key.guest_id))[0]).toMatchObject({ status: 'poststay', room: '7' });
     const timeline = await events(key.guest_id);
     expect(timeline.map((e) => [e.type, e.location_id])).toEqual([
-      ['checkin', ids.locations['1200']],
-      ['checkout', ids.locations['1200']],
+      ['stay.checked_in', ids.locations['1200']],
+      ['stay.checked_out', ids.locations['1200']],
     ]);
   });
 

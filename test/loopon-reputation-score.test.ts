@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocation } from '../src/core/locations/locations.js';
-import { addCompetitiveSetMember, createCompetitiveSet } from '../src/core/reputation/competitive-sets.js';
-import { todayUtc } from '../src/core/reputation/fields.js';
-import { importReputation } from '../src/core/reputation/import-reputation.js';
-import { parseJsonLines } from '../src/core/shared/import.js';
+import { addCompetitiveSetMember, createCompetitiveSet } from '../src/core/locations/competitive-sets.js';
+import { todayUtc } from '../src/core/reputation/values.js';
+import { importReputation } from '../src/api/imports/import-reputation.js';
+import { parseJsonLines } from '../src/api/imports/json-lines.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { dialects } from './helpers/database.js';
 import { createLooponClient } from './helpers/loopon.js';

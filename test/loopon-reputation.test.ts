@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocation } from '../src/core/locations/locations.js';
-import { addCompetitiveSetMember, createCompetitiveSet, removeCompetitiveSetMember } from '../src/core/reputation/competitive-sets.js';
-import { importReviews } from '../src/core/reputation/import-reviews.js';
+import { addCompetitiveSetMember, createCompetitiveSet, removeCompetitiveSetMember } from '../src/core/locations/competitive-sets.js';
+import { importReviews } from '../src/api/imports/import-reviews.js';
 import { createReviewQuestion } from '../src/core/reputation/review-questions.js';
-import { parseJsonLines } from '../src/core/shared/import.js';
+import { parseJsonLines } from '../src/api/imports/json-lines.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { dialects } from './helpers/database.js';
 import { createLooponClient } from './helpers/loopon.js';

@@ -3,7 +3,7 @@ import { updateAnswerDocument } from '../src/core/feedback/answer-documents.js';
 import { createEvaluation } from '../src/core/feedback/evaluations.js';
 import { currentQuestionSet } from '../src/core/feedback/question-sets.js';
 import { rebuildScoreRollups } from '../src/core/feedback/score-rollups.js';
-import { setLocationDefaultEvaluation } from '../src/core/locations/default-evaluation.js';
+import { setLocationDefaultEvaluation } from '../src/core/feedback/default-evaluation.js';
 import { dialects } from './helpers/database.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { addDocument, answers, createFeedbackFixture, daysAgo, expectNoServerErrors, get, questionsOf, type Fixture } from './helpers/loopon-feedback-fixture.js';

@@ -22,6 +22,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-11-22T01-00-loopon',
       '2026-11-22T02-00-stay-guest-dates',
       '2026-12-02T00-00-guest-identity',
+      '2026-12-02T01-00-journey-event-types',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -59,7 +60,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       .values({ account_id: account.id, guest_id: swedish, location_id: sweden.id, source: 't', status: 'prestay', created_at: now, updated_at: now })
       .execute();
 
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T00-00-guest-identity']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T00-00-guest-identity', '2026-12-02T01-00-journey-event-types']);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
     );
@@ -69,5 +70,43 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(mobiles[garbage]).toBe('call the desk'); // unparsable: left as stored
     const seeded = await db.selectFrom('identity_blocklist').select('pattern').where('account_id', '=', account.id).execute();
     expect(seeded.map((r: any) => r.pattern)).toEqual(expect.arrayContaining(['noemail@*', 'na@*', 'rule:fewer-than-6-digits']));
+  });
+  it('journey event types: Loop words get their names in the one scheme, and back on the way down', async () => {
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    expect((await migrator.migrateTo('2026-12-02T00-00-guest-identity')).error).toBeUndefined();
+    const db = t.db as any;
+    const now = 1_700_000_000_000;
+    const account = await db
+      .insertInto('accounts')
+      .values({ slug: 'journey-mig', name: 'journey-mig', settings: '{}', page_secret: 'x', created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const guest = await db
+      .insertInto('guests')
+      .values({ account_id: account.id, custom_fields: '{}', created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const stored = [
+      ['checkin', 'loop'],
+      ['roomready', 'loop'],
+      ['checkout', 'loop'],
+      ['spa-booked', 'loop'],
+      ['stay.registered', 'loopon'],
+      ['stay.status_changed', 'loopon'],
+    ];
+    for (const [type, source] of stored) {
+      await db
+        .insertInto('journey_events')
+        .values({ account_id: account.id, guest_id: guest.id, type, occurred_at: now, source, payload: '{}', created_at: now })
+        .execute();
+    }
+    const types = async () =>
+      (await db.selectFrom('journey_events').select('type').where('account_id', '=', account.id).orderBy('id').execute()).map((r: any) => r.type);
+
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T01-00-journey-event-types']);
+    expect(await types()).toEqual(['stay.checked_in', 'stay.room_readied', 'stay.checked_out', 'custom.spa-booked', 'stay.registered', 'stay.status_changed']);
+    expect((await migrator.migrateTo('2026-12-02T00-00-guest-identity')).error).toBeUndefined();
+    expect(await types()).toEqual(stored.map(([type]) => type));
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T01-00-journey-event-types']);
   });
 });

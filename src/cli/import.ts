@@ -3,10 +3,10 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/config.js';
 import { findAccountBySlug, findAccountOfLocation, listAccounts } from '../core/accounts/accounts.js';
-import { importAnswerDocuments } from '../core/feedback/import-answer-documents.js';
-import { importReputation } from '../core/reputation/import-reputation.js';
-import { importReviews } from '../core/reputation/import-reviews.js';
-import type { ImportProblem, ImportProgress, ImportRecord, ImportResult } from '../core/shared/import.js';
+import { importAnswerDocuments } from '../api/imports/import-answer-documents.js';
+import { importReputation } from '../api/imports/import-reputation.js';
+import { importReviews } from '../api/imports/import-reviews.js';
+import type { ImportProblem, ImportProgress, ImportRecord, ImportResult } from '../api/imports/json-lines.js';
 import type { Db } from '../db/database.js';
 import { withDatabase } from './with-database.js';
 

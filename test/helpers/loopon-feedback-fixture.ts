@@ -3,7 +3,7 @@ import { createAnswerDocument, type AnswerDocumentInput, type AnswerInput } from
 import { addDays, utcDay } from '../../src/core/feedback/dates.js';
 import { createEvaluation } from '../../src/core/feedback/evaluations.js';
 import { findQuestions, currentQuestionSet, type SectionDefinition } from '../../src/core/feedback/question-sets.js';
-import { setLocationDefaultEvaluation } from '../../src/core/locations/default-evaluation.js';
+import { setLocationDefaultEvaluation } from '../../src/core/feedback/default-evaluation.js';
 import { createLocation } from '../../src/core/locations/locations.js';
 import { createTestAccount, type TestApp } from './app.js';
 import { createLooponClient } from './loopon.js';

@@ -16,17 +16,6 @@ export function readI18n(value: string | I18nText, field: string): I18nText {
   return Object.fromEntries(entries);
 }
 
-/** An IANA time zone name as Intl knows it; anything else is a 400. */
-export function readTimezone(value: string | null | undefined): string | null | undefined {
-  if (value === null || value === undefined) return value;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return value;
-  } catch {
-    throw badRequest(`timezone "${value}" is not an IANA time zone such as Europe/Madrid`);
-  }
-}
-
 interface SectionBody {
   title?: string | I18nText;
   questions: Array<{

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { accessibleUnits, listUnits } from '../../core/locations/units.js';
+import { listUnitsWithDefaultEvaluation } from '../../core/feedback/unit-default-evaluations.js';
+import { accessibleUnits } from '../../core/locations/units.js';
 import { AppError, forbidden, notFound } from '../../core/shared/errors.js';
 import type { Db } from '../../db/database.js';
 import type { Location } from '../../db/schema.js';
@@ -29,7 +30,7 @@ export interface UnitContext {
  */
 export async function unitFor(db: Db, request: FastifyRequest, unitId: string | number): Promise<UnitContext> {
   const id = pathId(unitId, 'unit');
-  const units = await listUnits(db, request.grant.accountId);
+  const units = await listUnitsWithDefaultEvaluation(db, request.grant.accountId);
   const unit = units.find((u) => u.id === id);
   if (!unit) throw notFound('unit');
   if (!accessibleUnits(units, request.grant.unitIds).some((u) => u.id === id)) {

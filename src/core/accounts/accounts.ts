@@ -1,6 +1,8 @@
 import { isPostgres, type Db } from '../../db/database.js';
 import type { Account } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { findLoopTypeByShortcode } from '../locations/loop-types.js';
+import { findLocationInAnyAccount } from '../locations/locations.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { randomToken } from '../shared/tokens.js';
@@ -9,9 +11,9 @@ import { seedBlocklist } from './identity-blocklist.js';
 
 /** Account-level switches; unknown keys are refused by the admin API. */
 export interface AccountSettings {
-  /** Loop face: a survey response also opens a loop (answers carry loopId and loopUrl). */
+  /** a survey response also opens a loop for staff to follow up (requests/survey-response-loop.ts) */
   responsesCreateLoops?: boolean;
-  /** Loop face: loop type used for loops opened by survey responses (shortcode). */
+  /** shortcode of the loop type of those loops; it must name one of the account's loop types */
   responseLoopType?: string;
   /** ISO 3166 alpha-2: the country national phone numbers are read in when their location has none */
   defaultCountry?: string;
@@ -49,14 +51,11 @@ export async function listAccounts(db: Db): Promise<Account[]> {
   return db.selectFrom('accounts').selectAll().orderBy('id').execute();
 }
 
-/** The account a location (a Loopon unit id) belongs to: unit ids are unique across accounts. */
+/** The account a location belongs to: location ids are unique across accounts, so an import names it alone. */
 export async function findAccountOfLocation(db: Db, locationId: number): Promise<Account | undefined> {
-  return db
-    .selectFrom('locations')
-    .innerJoin('accounts', 'accounts.id', 'locations.account_id')
-    .selectAll('accounts')
-    .where('locations.id', '=', locationId)
-    .executeTakeFirst();
+  const location = await findLocationInAnyAccount(db, locationId);
+  if (!location) return undefined;
+  return db.selectFrom('accounts').selectAll().where('id', '=', location.account_id).executeTakeFirst();
 }
 
 export async function getAccountBySlug(db: Db, slug: string): Promise<Account> {
@@ -75,16 +74,28 @@ export function accountSettings(account: Pick<Account, 'settings'>): AccountSett
   return parseJson<AccountSettings>(account.settings, {});
 }
 
+/** The patch with responseLoopType trimmed; 400 when it names no loop type of the account. */
+async function checkedSettings(db: Db, accountId: number, patch: Partial<Record<keyof AccountSettings, unknown>>) {
+  const loopType = patch.responseLoopType;
+  if (typeof loopType !== 'string') return patch;
+  if (!(await findLoopTypeByShortcode(db, accountId, loopType.trim()))) {
+    throw badRequest(`settings.responseLoopType: no loop type with shortcode "${loopType}"`);
+  }
+  return { ...patch, responseLoopType: loopType.trim() };
+}
+
 /**
- * Merges `patch` into the account's settings (null removes a key) and returns the result. Run in a
- * transaction: the row is locked while it is read on PostgreSQL (a SQLite write transaction
- * already runs alone), so two concurrent changes of different keys both land.
+ * Merges `patch` into the account's settings (null removes a key) and returns the result; a
+ * response loop type must name one of the account's loop types. Run in a transaction: the row is
+ * locked while it is read on PostgreSQL (a SQLite write transaction already runs alone), so two
+ * concurrent changes of different keys both land.
  */
 export async function updateAccountSettings(
   db: Db,
   accountId: number,
-  patch: Partial<Record<keyof AccountSettings, unknown>>,
+  changes: Partial<Record<keyof AccountSettings, unknown>>,
 ): Promise<AccountSettings> {
+  const patch = await checkedSettings(db, accountId, changes);
   const query = db.selectFrom('accounts').select('settings').where('id', '=', accountId);
   const account = await (isPostgres(db) ? query.forUpdate() : query).executeTakeFirst();
   if (!account) throw notFound('account');

@@ -3,6 +3,7 @@ import type { Employee } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { normaliseEmail } from '../shared/identifiers.js';
+import { missingLocationIds } from '../locations/locations.js';
 
 /** Staff user accounts; permissions are free-form strings such as create, comment, close. */
 export interface EmployeeInput {
@@ -18,10 +19,7 @@ export async function createEmployee(db: Db, accountId: number, input: EmployeeI
   const username = input.username?.trim();
   if (!username) throw badRequest('username is required');
   const locationIds = [...new Set(input.locationIds ?? [])];
-  if (locationIds.length) {
-    const found = await db.selectFrom('locations').select('id').where('account_id', '=', accountId).where('id', 'in', locationIds).execute();
-    if (found.length !== locationIds.length) throw badRequest('unknown location in locations');
-  }
+  if ((await missingLocationIds(db, accountId, locationIds)).length) throw badRequest('unknown location in locations');
   try {
     return await db
       .insertInto('employees')

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { OauthClient } from '../../db/schema.js';
-import { AppError, badRequest } from '../shared/errors.js';
+import { missingLocationIds } from '../locations/locations.js';
+import { AppError, badRequest, unauthorized } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { hashToken, randomToken } from '../shared/tokens.js';
 
@@ -12,13 +13,6 @@ import { hashToken, randomToken } from '../shared/tokens.js';
  */
 
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
-
-/** An RFC 6749 section 5.2 error: rendered as {error, error_description} by the token endpoint. */
-export class OAuthError extends AppError {
-  constructor(readonly oauthCode: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope', status: number, message: string) {
-    super(oauthCode, status, message);
-  }
-}
 
 export interface NewClient {
   name?: string | null;
@@ -39,8 +33,7 @@ export async function createOauthClient(
   const unknown = scopes.filter((s) => !knownScopes.includes(s));
   if (unknown.length) throw badRequest(`unknown scope(s): ${unknown.join(', ')} (known: ${knownScopes.join(', ')})`);
   if (input.unitIds) {
-    const found = await db.selectFrom('locations').select('id').where('account_id', '=', accountId).where('id', 'in', input.unitIds.length ? input.unitIds : [0]).execute();
-    const missing = input.unitIds.filter((id) => !found.some((f) => f.id === id));
+    const missing = await missingLocationIds(db, accountId, input.unitIds);
     if (missing.length) throw badRequest(`unknown unit(s): ${missing.join(', ')}`);
   }
   const clientSecret = randomToken(40);
@@ -91,7 +84,8 @@ export function clientUnitIds(client: Pick<OauthClient, 'unit_ids'>): number[] |
  * bearer token. None requested: every scope granted to the client. A scope the face does not know
  * is an invalid_scope; a known one the client was not granted is left out of the token (RFC 6749
  * 3.3 lets the server issue less than asked, and says so in the answer's `scope`), so the token
- * carries only granted scopes; nothing grantable at all is an invalid_scope.
+ * carries only granted scopes; nothing grantable at all is an invalid_scope. Errors carry neutral
+ * codes (unauthorized, unknown_scope, scope_not_granted); the token endpoint words them as OAuth.
  */
 export async function grantClientCredentials(
   db: Db,
@@ -103,14 +97,14 @@ export async function grantClientCredentials(
   const client = await db.selectFrom('oauth_clients').selectAll().where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
   const given = Buffer.from(hashToken(clientSecret));
   if (!client || !timingSafeEqual(Buffer.from(client.secret_hash), given)) {
-    throw new OAuthError('invalid_client', 401, 'client authentication failed');
+    throw unauthorized('client authentication failed');
   }
   const granted = clientScopes(client);
   const requested = requestedScope?.trim() ? [...new Set(requestedScope.trim().split(/\s+/))] : granted;
   const unknown = requested.filter((s) => !knownScopes.includes(s));
-  if (unknown.length) throw new OAuthError('invalid_scope', 400, `unknown scope: ${unknown.join(' ')}`);
+  if (unknown.length) throw new AppError('unknown_scope', 400, `unknown scope: ${unknown.join(' ')}`);
   const scopes = requested.filter((s) => granted.includes(s));
-  if (scopes.length === 0) throw new OAuthError('invalid_scope', 400, `none of the requested scopes is granted to this client: ${requested.join(' ')}`);
+  if (scopes.length === 0) throw new AppError('scope_not_granted', 400, `none of the requested scopes is granted to this client: ${requested.join(' ')}`);
   const accessToken = randomToken(48);
   const now = Date.now();
   await db

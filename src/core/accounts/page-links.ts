@@ -10,6 +10,12 @@ export async function pageSecret(db: Db, accountId: number): Promise<string> {
   return row.page_secret;
 }
 
+/** The account's slug (the path of its guest pages) and page secret (what signs their links). */
+export async function pageLinkAccount(db: Db, accountId: number): Promise<{ slug: string; secret: string }> {
+  const row = await db.selectFrom('accounts').select(['slug', 'page_secret']).where('id', '=', accountId).executeTakeFirstOrThrow();
+  return { slug: row.slug, secret: row.page_secret };
+}
+
 export function signPageLink(secret: string, subject: string): string {
   return createHmac('sha256', secret).update(subject).digest('base64url').slice(0, 22);
 }

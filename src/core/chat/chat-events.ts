@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import type { ChatDb } from './chat-db.js';
 import type { ChatEvent } from '../../db/schema.js';
 import { badRequest } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
@@ -29,7 +29,7 @@ export interface StoredChatEvent {
  * sees live and what GET .../events returns are the same rows. Run in the caller's transaction.
  */
 export async function appendChatEvent(
-  db: Db,
+  db: ChatDb,
   accountId: number,
   sessionId: number,
   stayId: number | null,
@@ -46,7 +46,7 @@ export async function appendChatEvent(
 }
 
 /** A stay's events, oldest first, `limit` of them after skipping `offset`. */
-export async function listStayChatEvents(db: Db, accountId: number, stayId: number, page: { offset: number; limit: number }): Promise<StoredChatEvent[]> {
+export async function listStayChatEvents(db: ChatDb, accountId: number, stayId: number, page: { offset: number; limit: number }): Promise<StoredChatEvent[]> {
   const rows = await db
     .selectFrom('chat_events')
     .innerJoin('chat_sessions', (j) => j.onRef('chat_sessions.id', '=', 'chat_events.session_id').onRef('chat_sessions.account_id', '=', 'chat_events.account_id'))

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db/database.js';
+import type { ChatDb } from './chat-db.js';
 import type { ChatSession } from '../../db/schema.js';
 
 /**
@@ -7,7 +7,7 @@ import type { ChatSession } from '../../db/schema.js';
  * unit for the whole journey (not one per topic or stay). Its key is a 128-bit random secret:
  * the guest app authenticates with it, so it is never derived from ids.
  */
-export async function ensureChatSession(db: Db, accountId: number, guestId: number, locationId: number, language: string | null): Promise<ChatSession> {
+export async function ensureChatSession(db: ChatDb, accountId: number, guestId: number, locationId: number, language: string | null): Promise<ChatSession> {
   const existing = await findGuestChatSession(db, accountId, guestId, locationId);
   if (existing) return existing;
   const inserted = await db
@@ -30,7 +30,7 @@ export async function ensureChatSession(db: Db, accountId: number, guestId: numb
   return winner;
 }
 
-export async function findGuestChatSession(db: Db, accountId: number, guestId: number, locationId: number): Promise<ChatSession | undefined> {
+export async function findGuestChatSession(db: ChatDb, accountId: number, guestId: number, locationId: number): Promise<ChatSession | undefined> {
   return db
     .selectFrom('chat_sessions')
     .selectAll()
@@ -41,7 +41,7 @@ export async function findGuestChatSession(db: Db, accountId: number, guestId: n
 }
 
 /** The session a guest app names by its key (the WebSocket URL's last segment). */
-export async function findChatSessionByKey(db: Db, sessionKey: string): Promise<ChatSession | undefined> {
+export async function findChatSessionByKey(db: ChatDb, sessionKey: string): Promise<ChatSession | undefined> {
   if (!/^[0-9a-f]{32}$/.test(sessionKey)) return undefined;
   return db.selectFrom('chat_sessions').selectAll().where('session_key', '=', sessionKey).executeTakeFirst();
 }

@@ -48,7 +48,6 @@ export async function ensureDemoAccount(
 async function seed(db: Db) {
   const account = (await findAccountBySlug(db, demo.DEMO_SLUG)) ?? (await createAccount(db, demo.DEMO_SLUG, demo.DEMO_NAME));
   const accountId = account.id;
-  await updateAccountSettings(db, accountId, { responsesCreateLoops: true, responseLoopType: 'feedback', defaultCountry: demo.DEMO_COUNTRY });
 
   const locations: Record<string, number> = {};
   for (const l of demo.DEMO_LOCATIONS) {
@@ -58,6 +57,7 @@ async function seed(db: Db) {
   for (const t of demo.DEMO_LOOP_TYPES) {
     loopTypes[t.shortcode] = ((await findLoopTypeByShortcode(db, accountId, t.shortcode)) ?? (await createLoopType(db, accountId, t.shortcode, t.title))).id;
   }
+  await updateAccountSettings(db, accountId, { responsesCreateLoops: true, responseLoopType: 'feedback', defaultCountry: demo.DEMO_COUNTRY });
   const customFields: Record<string, number> = {};
   for (const f of demo.DEMO_CUSTOM_FIELDS) {
     customFields[f.shortcode] = ((await findCustomFieldByShortcode(db, accountId, f.shortcode)) ?? (await createCustomField(db, accountId, f))).id;

@@ -4,9 +4,9 @@ import { createAnswerDocument, type AnswerInput, type FeedbackSource } from '../
 import { addDays, utcDay } from '../feedback/dates.js';
 import { createEvaluation, findEvaluationByShortcode, updateEvaluation } from '../feedback/evaluations.js';
 import { currentQuestionSet, loadQuestionSetTrees, type SectionDefinition } from '../feedback/question-sets.js';
-import { setLocationDefaultEvaluation } from '../locations/default-evaluation.js';
+import { setLocationDefaultEvaluation } from '../feedback/default-evaluation.js';
 import { createLocation, findLocationByShortcode, type LocationInput } from '../locations/locations.js';
-import { createCompetitiveSet, listCompetitiveSets } from '../reputation/competitive-sets.js';
+import { createCompetitiveSet, listCompetitiveSets } from '../locations/competitive-sets.js';
 import { createReviewQuestion, listReviewQuestions } from '../reputation/review-questions.js';
 import { upsertReviews, type ReviewInput } from '../reputation/reviews.js';
 import { upsertSnapshots, type SnapshotInput } from '../reputation/snapshots.js';

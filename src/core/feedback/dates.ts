@@ -47,10 +47,3 @@ export function readInstant(value: string, field: string): number {
   if (ms === undefined) throw badRequest(`${field} must be an ISO 8601 timestamp such as 2017-11-20T01:42:41Z`);
   return ms;
 }
-
-/** An instant as Loopon writes it: ISO 8601 in Zulu time, to the second. */
-export function formatInstant(ms: number): string;
-export function formatInstant(ms: number | null): string | null;
-export function formatInstant(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

@@ -9,8 +9,8 @@ import { AppError, notFound } from '../shared/errors.js';
  *
  * - A hotel: itself with the named evaluation, or with its default evaluation.
  * - A chain: its member units with the named evaluation (or the chain's default): the units "with
- *   compatible evaluations" of Loopon's text are those that use that same evaluation, so a
- *   restaurant with its own survey does not count in the hotels' NPS. The shorthand of a chain
+ *   compatible evaluations" are those that use that same evaluation, so a restaurant with its own
+ *   survey does not count in the hotels' NPS. The shorthand of a chain
  *   without a default evaluation is each unit with its own default evaluation.
  */
 export interface FeedbackScope {
@@ -53,8 +53,8 @@ async function usedAt(db: Db, accountId: number, evaluationId: number, locations
 }
 
 /**
- * Resolves a unit and evaluation (a number, or 'default' for Loopon's `/evaluation/` shorthand)
- * to the feedback they stand for. An evaluation not used at the unit is a 404, so a client
+ * Resolves a unit and evaluation (a number, or 'default' for the unit's default evaluation) to
+ * the feedback they stand for. An evaluation not used at the unit is a 404, so a client
  * limited to some units cannot read other units' surveys.
  */
 export async function resolveFeedbackScope(

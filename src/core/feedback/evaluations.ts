@@ -1,6 +1,8 @@
 import type { Db } from '../../db/database.js';
 import type { Evaluation } from '../../db/schema.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
+import { clearDefaultEvaluation } from '../locations/default-evaluation.js';
+import { findLocation, missingLocationIds } from '../locations/locations.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { writeQuestionSet, validateSections, type SectionDefinition } from './question-sets.js';
 
@@ -17,13 +19,28 @@ export interface EvaluationInput {
   at?: number;
 }
 
+/** A shortcode as stored: trimmed, never blank (null clears it, undefined leaves it). */
+function readShortcode(shortcode: string | null | undefined): string | null | undefined {
+  if (typeof shortcode !== 'string') return shortcode;
+  const trimmed = shortcode.trim();
+  if (trimmed === '') throw badRequest('shortcode cannot be blank');
+  return trimmed;
+}
+
+/** Writes the next question set; two changes of the questions at once both take the same serial: one is a 409. */
+async function writeNextQuestionSet(db: Db, accountId: number, id: number, sections: SectionDefinition[], at?: number): Promise<void> {
+  try {
+    await writeQuestionSet(db, accountId, id, sections, at);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('the survey was changed by another request at the same time; try again');
+    throw err;
+  }
+}
+
 async function setLocations(db: Db, accountId: number, evaluationId: number, locationIds: number[]): Promise<void> {
   const unique = [...new Set(locationIds)];
-  if (unique.length > 0) {
-    const found = await db.selectFrom('locations').select('id').where('account_id', '=', accountId).where('id', 'in', unique).execute();
-    const missing = unique.filter((id) => !found.some((f) => f.id === id));
-    if (missing.length) throw badRequest(`unknown location id(s): ${missing.join(', ')}`);
-  }
+  const missing = await missingLocationIds(db, accountId, unique);
+  if (missing.length) throw badRequest(`unknown location id(s): ${missing.join(', ')}`);
   await db.deleteFrom('evaluation_locations').where('account_id', '=', accountId).where('evaluation_id', '=', evaluationId).execute();
   if (unique.length) {
     await db
@@ -35,6 +52,7 @@ async function setLocations(db: Db, accountId: number, evaluationId: number, loc
 
 /** Creates an evaluation with its first question set. Run inside a transaction. */
 export async function createEvaluation(db: Db, accountId: number, input: EvaluationInput): Promise<Evaluation> {
+  const shortcode = readShortcode(input.shortcode);
   if (!input.name?.trim()) throw badRequest('name is required');
   if (!input.sections) throw badRequest('sections are required');
   validateSections(input.sections);
@@ -44,7 +62,7 @@ export async function createEvaluation(db: Db, accountId: number, input: Evaluat
       .insertInto('evaluations')
       .values({
         account_id: accountId,
-        shortcode: input.shortcode ?? null,
+        shortcode: shortcode ?? null,
         name: input.name.trim(),
         description: input.description ?? null,
         question_order_randomized: input.questionOrderRandomized ? 1 : 0,
@@ -53,7 +71,7 @@ export async function createEvaluation(db: Db, accountId: number, input: Evaluat
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(`a survey with shortcode "${input.shortcode}" already exists`);
+    if (isUniqueViolation(err)) throw conflict(`a survey with shortcode "${shortcode}" already exists`);
     throw err;
   }
   await writeQuestionSet(db, accountId, evaluation.id, input.sections, input.at);
@@ -63,9 +81,10 @@ export async function createEvaluation(db: Db, accountId: number, input: Evaluat
 
 /** Changes an evaluation; new sections create a new question set. Run inside a transaction. */
 export async function updateEvaluation(db: Db, accountId: number, id: number, input: EvaluationInput): Promise<Evaluation> {
+  const shortcode = readShortcode(input.shortcode);
   await getEvaluation(db, accountId, id);
   const set: Record<string, unknown> = {};
-  if (input.shortcode !== undefined) set.shortcode = input.shortcode;
+  if (shortcode !== undefined) set.shortcode = shortcode;
   if (input.name !== undefined) {
     if (!input.name.trim()) throw badRequest('name cannot be empty');
     set.name = input.name.trim();
@@ -76,11 +95,11 @@ export async function updateEvaluation(db: Db, accountId: number, id: number, in
     try {
       await db.updateTable('evaluations').set(set).where('account_id', '=', accountId).where('id', '=', id).execute();
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(`a survey with shortcode "${input.shortcode}" already exists`);
+      if (isUniqueViolation(err)) throw conflict(`a survey with shortcode "${shortcode}" already exists`);
       throw err;
     }
   }
-  if (input.sections) await writeQuestionSet(db, accountId, id, input.sections, input.at);
+  if (input.sections) await writeNextQuestionSet(db, accountId, id, input.sections, input.at);
   if (input.locationIds) await setLocations(db, accountId, id, input.locationIds);
   return getEvaluation(db, accountId, id);
 }
@@ -105,26 +124,31 @@ export async function listEvaluations(db: Db, accountId: number): Promise<Evalua
 
 /** Evaluations used at a location: those linked to it, and its default evaluation. */
 export async function listEvaluationsForLocation(db: Db, accountId: number, locationId: number): Promise<Evaluation[]> {
+  const defaultId = (await findLocation(db, accountId, locationId))?.default_evaluation_id ?? null;
   return db
     .selectFrom('evaluations')
     .selectAll()
     .where('account_id', '=', accountId)
-    .where((eb) =>
-      eb.or([
-        eb(
-          'id',
-          'in',
-          eb.selectFrom('evaluation_locations').select('evaluation_id').where('account_id', '=', accountId).where('location_id', '=', locationId),
-        ),
-        eb('id', 'in', eb.selectFrom('locations').select('default_evaluation_id').where('account_id', '=', accountId).where('id', '=', locationId)),
-      ]),
-    )
+    .where((eb) => {
+      const linked = eb(
+        'id',
+        'in',
+        eb.selectFrom('evaluation_locations').select('evaluation_id').where('account_id', '=', accountId).where('location_id', '=', locationId),
+      );
+      return defaultId === null ? linked : eb.or([linked, eb('id', '=', defaultId)]);
+    })
     .orderBy('id')
     .execute();
 }
 
-/** Deletes a survey; one that guests' feedback or requests refer to is kept (409), never lost. */
+/**
+ * Deletes a survey, and with it every location's choice of it as their default; one that guests'
+ * feedback or requests refer to is kept (409), never lost. Run inside a transaction, so a kept
+ * survey keeps its locations' defaults too.
+ */
 export async function deleteEvaluation(db: Db, accountId: number, id: number): Promise<void> {
+  await getEvaluation(db, accountId, id);
+  await clearDefaultEvaluation(db, accountId, id);
   try {
     const result = await db.deleteFrom('evaluations').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw notFound('survey');

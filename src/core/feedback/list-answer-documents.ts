@@ -5,7 +5,7 @@ import { inScope, type FeedbackScope } from './evaluation-scope.js';
 import { loadQuestionSetTrees, type QuestionSetTree } from './question-sets.js';
 import type { SourceFilter } from './vocabulary.js';
 
-/** Filters of Loopon's "get answer documents"; all apply together (AND). */
+/** Filters of a list of answer documents; all apply together (AND). */
 export interface AnswerDocumentQuery {
   /** checkout dates, YYYY-MM-DD, inclusive */
   checkoutMin?: string;

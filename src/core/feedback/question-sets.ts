@@ -202,6 +202,19 @@ export async function loadQuestionSetTrees(db: Db, accountId: number, sets: Ques
 }
 
 /** A question with its options and the evaluation it belongs to. */
+/**
+ * The questions of an evaluation's current question set by semantic id (the first in serial order
+ * when two share one): how imports and integrations name a question without knowing its id.
+ */
+export async function currentQuestionIdsBySemanticId(db: Db, accountId: number, evaluationId: number): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  const set = await currentQuestionSet(db, accountId, evaluationId);
+  if (!set) return out;
+  const rows = await db.selectFrom('questions').select(['id', 'semantic_id']).where('account_id', '=', accountId).where('question_set_id', '=', set.id).orderBy('serial').execute();
+  for (const r of rows) if (r.semantic_id !== null && !out.has(r.semantic_id)) out.set(r.semantic_id, r.id);
+  return out;
+}
+
 export async function findQuestions(db: Db, accountId: number, questionIds: number[]) {
   if (questionIds.length === 0) return [];
   const questions = await db

@@ -1,7 +1,5 @@
 import type { Db } from '../../db/database.js';
-import { AppError } from '../shared/errors.js';
 import { parseJson, pickText, type I18nText } from '../shared/json.js';
-import { addDays, isCalendarDate, parseInstant, utcDay } from './dates.js';
 import { inScope, type FeedbackScope } from './evaluation-scope.js';
 import type { SourceFilter } from './vocabulary.js';
 
@@ -28,37 +26,8 @@ export interface ScoreResult {
   detractorCount: number;
 }
 
-const invalidRange = (why: string) => new AppError('invalid_date_range', 400, `The specified date range is invalid: ${why}`);
-
-function readDay(value: string | undefined, field: string): string | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const v = value.trim();
-  if (isCalendarDate(v)) return v;
-  const ms = parseInstant(v);
-  if (ms === undefined) throw invalidRange(`${field} must be a date written YYYY-MM-DD`);
-  return utcDay(ms);
-}
-
-/**
- * The checkout-date range of a score: startDate and endDate (YYYY-MM-DD; a timestamp is read as
- * its UTC day), by default the 30 days before endDate, which defaults to today (UTC).
- */
-export function readDateRange(startDate: string | undefined, endDate: string | undefined, now = Date.now()): DateRange {
-  const end = readDay(endDate, 'endDate') ?? utcDay(now);
-  const start = readDay(startDate, 'startDate') ?? addDays(end, -30);
-  if (start > end) throw invalidRange('startDate is after endDate');
-  return { start, end };
-}
-
-/** A semantic id from a path: a non-negative integer, else Loopon's 400. */
-export function readSemanticId(value: string): number {
-  const v = value.trim();
-  if (!/^\d{1,9}$/.test(v)) throw new AppError('invalid_semantic_id', 400, `The specified semantic id is invalid: "${value}" is not a non-negative integer`);
-  return Number(v);
-}
-
-/** The title of the newest question with the semantic id in the scope's evaluations; 400 when none has it. */
-async function questionTitle(db: Db, accountId: number, scope: FeedbackScope, semanticId: number): Promise<string> {
+/** The title of the newest question with the semantic id in the scope's evaluations; undefined when none has it. */
+async function questionTitle(db: Db, accountId: number, scope: FeedbackScope, semanticId: number): Promise<string | undefined> {
   const question = scope.evaluationIds.length
     ? await db
         .selectFrom('questions')
@@ -72,9 +41,7 @@ async function questionTitle(db: Db, accountId: number, scope: FeedbackScope, se
         .limit(1)
         .executeTakeFirst()
     : undefined;
-  if (!question) {
-    throw new AppError('invalid_semantic_id', 400, `The specified semantic id is invalid: no question of this evaluation has semantic id ${semanticId}`);
-  }
+  if (!question) return undefined;
   return pickText(parseJson<I18nText>(question.title, {}));
 }
 
@@ -86,9 +53,18 @@ const roundHalfAway = (value: number) => Math.sign(value) * Math.round(Math.abs(
  * The score of the questions with a semantic id over a checkout-date range, from the rollups:
  * sums of (unit, evaluation) groups, keeping those the scope pairs (a chain's hotels with their
  * compatible evaluations). NPS = (promoters - detractors) / (promoters + passives + detractors).
+ * Undefined when no question of the scope's evaluations has the semantic id.
  */
-export async function readScore(db: Db, accountId: number, scope: FeedbackScope, semanticId: number, range: DateRange, filter: SourceFilter): Promise<ScoreResult> {
+export async function readScore(
+  db: Db,
+  accountId: number,
+  scope: FeedbackScope,
+  semanticId: number,
+  range: DateRange,
+  filter: SourceFilter,
+): Promise<ScoreResult | undefined> {
   const title = await questionTitle(db, accountId, scope, semanticId);
+  if (title === undefined) return undefined;
   const empty = { title, answerCount: 0, normalizedScore: null, score: null, promoterCount: 0, passiveCount: 0, detractorCount: 0 };
   if (scope.locationIds.length === 0) return empty;
   let query = db

@@ -18,7 +18,7 @@ export const FEEDBACK_SOURCES = [
 ] as const;
 export type FeedbackSource = (typeof FEEDBACK_SOURCES)[number];
 
-/** Sources delivered by e-mail or SMS: what Loopon's `source=email` means. */
+/** Sources delivered by e-mail or SMS (the journey surveys). */
 export const EMAIL_SOURCES: FeedbackSource[] = ['poststay', 'prestay', 'instay', 'nextstay'];
 
 /** The guest's choice of how long personal data may stay attached to the answers. */
@@ -56,36 +56,4 @@ export interface SourceFilter {
   sources: FeedbackSource[];
   /** null: every review site */
   reputationSources: string[] | null;
-}
-
-const FILTER_VALUES: Record<string, FeedbackSource[]> = {
-  email: EMAIL_SOURCES,
-  public: ['public'],
-  manual: ['manual'],
-  reputation: ['reputation'],
-  all: [...FEEDBACK_SOURCES],
-};
-
-const list = (raw: string | undefined) =>
-  (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-/**
- * Reads Loopon's `source` (email, public, manual, reputation, all; comma-separated) and
- * `reputationSources` parameters. Naming review sites selects source=reputation, as documented.
- */
-export function readSourceFilter(source: string | undefined, reputationSources: string | undefined, fallback: 'email' | 'all'): SourceFilter {
-  const sites = list(reputationSources).map((s) => s.toLowerCase());
-  if (sites.length > 0) return { sources: ['reputation'], reputationSources: [...new Set(sites)] };
-  const names = list(source).map((s) => s.toLowerCase());
-  if (names.length === 0) names.push(fallback);
-  const out = new Set<FeedbackSource>();
-  for (const name of names) {
-    const sources = FILTER_VALUES[name];
-    if (!sources) throw badRequest(`source "${name}" is not one of ${Object.keys(FILTER_VALUES).join(', ')}`);
-    for (const s of sources) out.add(s);
-  }
-  return { sources: FEEDBACK_SOURCES.filter((s) => out.has(s)), reputationSources: null };
 }

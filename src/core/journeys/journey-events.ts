@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { JourneyEvent } from '../../db/schema.js';
 import { prepared } from '../../db/prepared.js';
 import type { StayStatus } from '../stays/stays.js';
+import { isJourneyEventType, type JourneyEventType } from './event-types.js';
 
 // The timeline grows with every event a PMS sends: the insert is compiled once (db/prepared.ts).
 const insertEvent = prepared(
@@ -33,15 +34,15 @@ const insertEvent = prepared(
       .returningAll(),
 );
 
-/** Event types with a meaning for the stay's status; any other type is kept as sent. */
-const STATUS_AFTER: Record<string, StayStatus> = {
-  checkin: 'instay',
-  roomready: 'instay',
-  checkout: 'poststay',
+/** Event types with a meaning for the stay's status; any other type leaves it as it is. */
+const STATUS_AFTER: Partial<Record<JourneyEventType, StayStatus>> = {
+  'stay.checked_in': 'instay',
+  'stay.room_readied': 'instay',
+  'stay.checked_out': 'poststay',
 };
 
 /** The stay status an event moves the stay to, if it moves it at all. */
-export function statusAfterEvent(type: string): StayStatus | undefined {
+export function statusAfterEvent(type: JourneyEventType): StayStatus | undefined {
   return STATUS_AFTER[type];
 }
 
@@ -49,7 +50,8 @@ export interface JourneyEventInput {
   guestId: number;
   stayId?: number | null;
   locationId?: number | null;
-  type: string;
+  /** a type of the one scheme (event-types.ts); faces translate their words before */
+  type: JourneyEventType;
   occurredAt?: number;
   source: string;
   payload?: Record<string, unknown>;
@@ -60,6 +62,7 @@ export interface JourneyEventInput {
  * row is written in the caller's transaction together with the change that caused it.
  */
 export async function recordJourneyEvent(db: Db, accountId: number, input: JourneyEventInput): Promise<JourneyEvent> {
+  if (!isJourneyEventType(input.type)) throw new Error(`journey event type "${input.type}" is not of the scheme (journeys/event-types.ts)`);
   const now = Date.now();
   const { rows } = await insertEvent(
     db,

@@ -1,23 +1,20 @@
 import type { Db } from '../../db/database.js';
-import { findEvaluation } from '../feedback/evaluations.js';
-import { badRequest } from '../shared/errors.js';
-import { getLocation } from './locations.js';
+import { notFound } from '../shared/errors.js';
 
-/**
- * Sets (or clears, with null) the survey a location uses by default. The column has no foreign
- * key, so the survey is checked here: it must belong to the same account.
+/*
+ * A location's default survey is a column of the location; which surveys exist is feedback's to
+ * say. feedback/default-evaluation.ts checks the survey and calls these; nothing else should.
  */
-export async function setLocationDefaultEvaluation(db: Db, accountId: number, locationId: number, evaluationId: number | null): Promise<void> {
-  await getLocation(db, accountId, locationId);
-  if (evaluationId !== null && !(await findEvaluation(db, accountId, evaluationId))) {
-    throw badRequest(`survey ${evaluationId} does not exist`);
-  }
-  await db
+
+/** Stores the survey a location uses by default (null: none); the caller has checked the survey. */
+export async function storeDefaultEvaluation(db: Db, accountId: number, locationId: number, evaluationId: number | null): Promise<void> {
+  const result = await db
     .updateTable('locations')
     .set({ default_evaluation_id: evaluationId, updated_at: Date.now() })
     .where('account_id', '=', accountId)
     .where('id', '=', locationId)
-    .execute();
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw notFound('location');
 }
 
 /** Clears every location's default survey that points at `evaluationId`, before it is deleted. */

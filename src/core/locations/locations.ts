@@ -23,7 +23,22 @@ export interface LocationInput {
   streetNumber?: string | null;
 }
 
+/** An IANA time zone name as Intl knows it; anything else is a 400. */
+function checkTimezone(value: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+  } catch {
+    throw badRequest(`timezone "${value}" is not an IANA time zone such as Europe/Madrid`);
+  }
+}
+
+/** The columns the input sets; a shortcode is trimmed and never blank, a time zone is a real one. */
 function columns(input: LocationInput) {
+  if (typeof input.shortcode === 'string') {
+    input = { ...input, shortcode: input.shortcode.trim() };
+    if (input.shortcode === '') throw badRequest('shortcode cannot be blank');
+  }
+  if (typeof input.timezone === 'string') checkTimezone(input.timezone);
   const out: Record<string, unknown> = {};
   const map: Record<string, string> = {
     shortcode: 'shortcode', kind: 'kind', parentId: 'parent_id', propertyCode: 'property_code',
@@ -46,15 +61,23 @@ async function checkParent(db: Db, accountId: number, parentId: number | null | 
   if (parent.kind !== 'chain') throw badRequest(`parent location ${parentId} is not a chain`);
 }
 
+/** A location that contains others stays a chain: 400 when `kind` would make it anything else. */
+async function checkStaysChain(db: Db, accountId: number, id: number, kind: LocationInput['kind']): Promise<void> {
+  if (kind === undefined || kind === 'chain') return;
+  const children = await db.selectFrom('locations').select('id').where('account_id', '=', accountId).where('parent_id', '=', id).execute();
+  if (children.length) throw badRequest(`location ${id} contains ${children.length} location(s); it must stay a chain`);
+}
+
 /** Creates a location; a taken shortcode is a 409. */
 export async function createLocation(db: Db, accountId: number, input: LocationInput): Promise<Location> {
+  const values = columns(input);
   if (!input.title || Object.keys(input.title).length === 0) throw badRequest('title is required');
   await checkParent(db, accountId, input.parentId);
   const now = Date.now();
   try {
     return await db
       .insertInto('locations')
-      .values({ ...(columns(input) as object), account_id: accountId, title: JSON.stringify(input.title), kind: input.kind ?? 'location', created_at: now, updated_at: now })
+      .values({ ...(values as object), account_id: accountId, title: JSON.stringify(input.title), kind: input.kind ?? 'location', created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (err) {
@@ -63,14 +86,16 @@ export async function createLocation(db: Db, accountId: number, input: LocationI
   }
 }
 
-/** Changes only the fields given. */
+/** Changes only the fields given; a location that contains others stays a chain. */
 export async function updateLocation(db: Db, accountId: number, id: number, input: LocationInput): Promise<Location> {
+  const values = columns(input);
   await getLocation(db, accountId, id);
+  await checkStaysChain(db, accountId, id, input.kind);
   await checkParent(db, accountId, input.parentId, id);
   try {
     await db
       .updateTable('locations')
-      .set({ ...(columns(input) as object), updated_at: Date.now() })
+      .set({ ...(values as object), updated_at: Date.now() })
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .execute();
@@ -108,6 +133,23 @@ export async function getLocation(db: Db, accountId: number, id: number): Promis
   const location = await findLocation(db, accountId, id);
   if (!location) throw notFound('location');
   return location;
+}
+
+/** The location with this id in whichever account holds it (ids are unique across accounts). */
+export async function findLocationInAnyAccount(db: Db, id: number): Promise<Location | undefined> {
+  return db.selectFrom('locations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * The ids among `ids` that name no location of the account, in the order given: what other
+ * modules check before they keep references to locations (the columns have no foreign key).
+ */
+export async function missingLocationIds(db: Db, accountId: number, ids: number[]): Promise<number[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const found = await db.selectFrom('locations').select('id').where('account_id', '=', accountId).where('id', 'in', unique).execute();
+  const known = new Set(found.map((f) => f.id));
+  return ids.filter((id) => !known.has(id));
 }
 
 export async function findLocationByShortcode(db: Db, accountId: number, shortcode: string): Promise<Location | undefined> {

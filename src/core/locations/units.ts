@@ -2,37 +2,16 @@ import type { Db } from '../../db/database.js';
 import type { Location } from '../../db/schema.js';
 
 /*
- * Units are locations seen from the Loopon face: a hotel, restaurant or ship, or a chain that
- * contains units. Competitors (kind 'competitor') appear only inside competitive sets.
+ * Units are the account's own locations: a hotel, restaurant or ship, or a chain that contains
+ * units. Competitors (kind 'competitor') appear only inside competitive sets.
  */
 
 /**
- * The account's own units (locations and chains), by id. A unit whose default evaluation was
- * never chosen has its first survey as the default (Loopon: "usually there is a single
- * Evaluation"), so its `/evaluation/` shorthand and `defaultEvaluationId` work as soon as a
- * survey is linked to it, as the Loop face's surveys are.
+ * The account's own units (locations and chains) as stored, by id. The evaluation a unit uses
+ * by default when none was chosen is feedback's rule: feedback/unit-default-evaluations.ts.
  */
 export async function listUnits(db: Db, accountId: number): Promise<Location[]> {
-  const rows = await db
-    .selectFrom('locations')
-    .selectAll('locations')
-    .select((eb) =>
-      eb
-        .selectFrom('evaluation_locations')
-        .select((sub) => sub.fn.min('evaluation_locations.evaluation_id').as('first'))
-        .whereRef('evaluation_locations.account_id', '=', 'locations.account_id')
-        .whereRef('evaluation_locations.location_id', '=', 'locations.id')
-        .as('first_evaluation_id'),
-    )
-    .where('locations.account_id', '=', accountId)
-    .where('locations.kind', '!=', 'competitor')
-    .orderBy('locations.id')
-    .execute();
-  return rows.map(({ first_evaluation_id, ...unit }) =>
-    unit.default_evaluation_id === null && unit.kind !== 'chain' && first_evaluation_id !== null
-      ? { ...unit, default_evaluation_id: Number(first_evaluation_id) }
-      : unit,
-  );
+  return db.selectFrom('locations').selectAll().where('account_id', '=', accountId).where('kind', '!=', 'competitor').orderBy('id').execute();
 }
 
 /** Every unit below `chainId` (children, grandchildren...), not the chain itself. */

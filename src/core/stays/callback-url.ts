@@ -1,5 +1,4 @@
 import { BlockList, isIP } from 'node:net';
-import { badRequest } from '../shared/errors.js';
 
 // Loopback, private, link-local (cloud metadata), carrier-grade NAT, benchmarking, multicast and
 // reserved ranges: a callback must not make the server call into its own network. IPv4-mapped
@@ -25,22 +24,24 @@ export function isPrivateHost(hostname: string): boolean {
   return false;
 }
 
+/** Why a callback URL is refused; each face words it in its own terms. */
+export type CallbackUrlProblem = 'not_a_url' | 'not_http' | 'has_credentials' | 'private_network';
+
 /**
- * Checks a callback URL given by an API client: absolute http(s), no credentials in it (they go in
- * auth/authToken), and, unless allowed, not a private-network host. Host names are checked as
- * written; the delivery must check the addresses they resolve to. Returns the normalised URL.
+ * Checks a callback URL given by an API client: absolute http(s), no credentials in it (they
+ * travel apart from the URL), and, unless allowed, not a private-network host. Host names are
+ * checked as written; the delivery must check the addresses they resolve to. Returns the
+ * normalised URL, or the problem.
  */
-export function checkCallbackUrl(raw: string, opts: { allowPrivate: boolean }): string {
+export function checkCallbackUrl(raw: string, opts: { allowPrivate: boolean }): { url: string } | { problem: CallbackUrlProblem } {
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    throw badRequest('stayCallback.url must be an absolute http or https URL');
+    return { problem: 'not_a_url' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest('stayCallback.url must use http or https');
-  if (url.username || url.password) throw badRequest('stayCallback.url must not contain credentials; use auth and authToken');
-  if (!opts.allowPrivate && isPrivateHost(url.hostname)) {
-    throw badRequest('stayCallback.url points to a private or local network address');
-  }
-  return url.toString();
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: 'not_http' };
+  if (url.username || url.password) return { problem: 'has_credentials' };
+  if (!opts.allowPrivate && isPrivateHost(url.hostname)) return { problem: 'private_network' };
+  return { url: url.toString() };
 }

@@ -13,7 +13,7 @@ const stayStatus = prepared((db, status: StayStatus, updatedAt: number, accountI
   db.updateTable('stays').set({ status, updated_at: updatedAt }).where('account_id', '=', accountId).where('id', '=', id),
 );
 
-/** Journey status of a stay, in Loopon's vocabulary. */
+/** Where a stay is in the guest's journey (the words the feedback sources use too). */
 export type StayStatus = 'prestay' | 'instay' | 'poststay' | 'nextstay';
 export const STAY_STATUSES: StayStatus[] = ['prestay', 'instay', 'poststay', 'nextstay'];
 

@@ -1,7 +1,5 @@
 import { accountSettings, getAccount, updateAccountSettings } from '../../../core/accounts/accounts.js';
 import { renameAccount } from '../../../core/accounts/rename-account.js';
-import { findLoopTypeByShortcode } from '../../../core/locations/loop-types.js';
-import { badRequest } from '../../../core/shared/errors.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { presentAccount } from '../presenters.js';
 import { AccountPatch, AccountSchema, errors } from '../schemas.js';
@@ -34,14 +32,7 @@ export async function accountRoutes(app: AdminApp, { db }: AdminDeps): Promise<v
       const { name, settings } = request.body;
       return inWriteTransaction(db, async (trx) => {
         if (name !== undefined) await renameAccount(trx, accountId, name);
-        if (settings) {
-          const loopType = settings.responseLoopType;
-          if (typeof loopType === 'string' && !(await findLoopTypeByShortcode(trx, accountId, loopType.trim()))) {
-            throw badRequest(`settings.responseLoopType: no loop type with shortcode "${loopType}"`);
-          }
-          const patch = typeof loopType === 'string' ? { ...settings, responseLoopType: loopType.trim() } : settings;
-          if (Object.keys(patch).length) await updateAccountSettings(trx, accountId, patch);
-        }
+        if (settings && Object.keys(settings).length) await updateAccountSettings(trx, accountId, settings);
         const account = await getAccount(trx, accountId);
         return presentAccount(account, accountSettings(account));
       });

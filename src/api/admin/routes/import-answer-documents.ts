@@ -1,4 +1,4 @@
-import { importAnswerDocuments } from '../../../core/feedback/import-answer-documents.js';
+import { importAnswerDocuments } from '../../imports/import-answer-documents.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { jsonLinesImportRoute } from './import-json-lines.js';
 

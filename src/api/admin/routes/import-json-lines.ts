@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { ImportSource } from '../../../core/reputation/import-batches.js';
-import { parseJsonLines, type ImportProgress, type ImportResult } from '../../../core/shared/import.js';
+import type { ImportSource } from '../../imports/import-batches.js';
+import { parseJsonLines, type ImportProgress, type ImportResult } from '../../imports/json-lines.js';
 import type { Db } from '../../../db/database.js';
 import type { AdminApp } from '../context.js';
 import { errors } from '../schemas.js';
@@ -24,7 +24,7 @@ export const ImportResultSchema = Type.Object({
   }),
 });
 
-/** Any importer with the shared contract of src/core/shared/import.ts. */
+/** Any importer with the shared contract of src/api/imports/json-lines.ts. */
 export type JsonLinesImporter = (db: Db, accountId: number, records: ImportSource, onProgress?: ImportProgress) => Promise<ImportResult>;
 
 /** Lets the admin scope read JSON-lines bodies as text; safe to call from several route files. */

@@ -1,5 +1,5 @@
-import { importReputation } from '../../../core/reputation/import-reputation.js';
-import { importReviews } from '../../../core/reputation/import-reviews.js';
+import { importReputation } from '../../imports/import-reputation.js';
+import { importReviews } from '../../imports/import-reviews.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { jsonLinesImportRoute } from './import-json-lines.js';
 

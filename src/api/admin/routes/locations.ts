@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { setLocationDefaultEvaluation } from '../../../core/locations/default-evaluation.js';
+import { setLocationDefaultEvaluation } from '../../../core/feedback/default-evaluation.js';
 import {
   createLocation,
   deleteLocation,
@@ -8,9 +8,8 @@ import {
   updateLocation,
   type LocationInput,
 } from '../../../core/locations/locations.js';
-import { badRequest } from '../../../core/shared/errors.js';
 import type { AdminApp, AdminDeps } from '../context.js';
-import { readI18n, readTimezone } from '../input.js';
+import { readI18n } from '../input.js';
 import { presentLocation } from '../presenters.js';
 import { IdParams, LocationCreate, LocationPatch, LocationSchema, NoContent, errors } from '../schemas.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
@@ -19,14 +18,9 @@ const tags = ['locations'];
 
 function readLocation(body: Static<typeof LocationPatch>): LocationInput {
   // defaultEvaluationId is not a LocationInput field: the routes set it with setLocationDefaultEvaluation
-  const { title, shortcode, timezone, defaultEvaluationId: _default, ...rest } = body;
+  const { title, defaultEvaluationId: _default, ...rest } = body;
   const input: LocationInput = { ...rest };
   if (title !== undefined) input.title = readI18n(title, 'title');
-  if (shortcode !== undefined) {
-    input.shortcode = shortcode === null ? null : shortcode.trim();
-    if (input.shortcode === '') throw badRequest('shortcode cannot be blank');
-  }
-  if (timezone !== undefined) input.timezone = readTimezone(timezone);
   return input;
 }
 
@@ -84,10 +78,6 @@ export async function locationRoutes(app: AdminApp, { db }: AdminDeps): Promise<
       const { id } = request.params;
       const body = request.body;
       const location = await inWriteTransaction(db, async (trx) => {
-        if (body.kind === 'location') {
-          const children = (await listLocations(trx, accountId)).filter((l) => l.parent_id === id);
-          if (children.length) throw badRequest(`location ${id} contains ${children.length} location(s); it must stay a chain`);
-        }
         await updateLocation(trx, accountId, id, readLocation(body));
         if (body.defaultEvaluationId !== undefined) await setLocationDefaultEvaluation(trx, accountId, id, body.defaultEvaluationId);
         return getLocation(trx, accountId, id);

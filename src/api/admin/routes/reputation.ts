@@ -8,7 +8,7 @@ import {
   listCompetitiveSets,
   removeCompetitiveSetMember,
   type CompetitiveSetWithMembers,
-} from '../../../core/reputation/competitive-sets.js';
+} from '../../../core/locations/competitive-sets.js';
 import { answerValuesOf, createReviewQuestion, deleteReviewQuestion, listReviewQuestions } from '../../../core/reputation/review-questions.js';
 import type { ReviewQuestion } from '../../../db/schema.js';
 import type { AdminApp, AdminDeps } from '../context.js';

@@ -10,10 +10,7 @@ import {
 } from '../../../core/feedback/evaluations.js';
 import { currentQuestionSets, listQuestionSets } from '../../../core/feedback/list-question-sets.js';
 import { currentQuestionSet, loadQuestionSetTrees } from '../../../core/feedback/question-sets.js';
-import { clearDefaultEvaluation } from '../../../core/locations/default-evaluation.js';
-import { badRequest, conflict } from '../../../core/shared/errors.js';
 import type { Db } from '../../../db/database.js';
-import { isUniqueViolation } from '../../../db/errors.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { readSections } from '../input.js';
 import { presentQuestionSet, presentSurvey, presentSurveySummary } from '../presenters.js';
@@ -23,18 +20,14 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 const tags = ['surveys'];
 
 function readSurvey(body: Static<typeof SurveyPatch>): EvaluationInput {
-  const input: EvaluationInput = {
+  return {
+    shortcode: body.shortcode,
     name: body.name,
     description: body.description,
     questionOrderRandomized: body.questionOrderRandomized,
     locationIds: body.locationIds,
     sections: body.sections ? readSections(body.sections) : undefined,
   };
-  if (body.shortcode !== undefined) {
-    input.shortcode = body.shortcode === null ? null : body.shortcode.trim();
-    if (input.shortcode === '') throw badRequest('shortcode cannot be blank');
-  }
-  return input;
 }
 
 /** A survey with its current question set, read with `db` (pass the transaction inside one). */
@@ -107,16 +100,10 @@ export async function surveyRoutes(app: AdminApp, { db }: AdminDeps): Promise<vo
     async (request) => {
       const accountId = request.accountId;
       const input = readSurvey(request.body);
-      try {
-        return await inWriteTransaction(db, async (trx) => {
-          await updateEvaluation(trx, accountId, request.params.id, input);
-          return loadSurvey(trx, accountId, request.params.id);
-        });
-      } catch (err) {
-        // two PATCHes with sections at once both try to write the next serial; one loses
-        if (isUniqueViolation(err)) throw conflict('the survey was changed by another request at the same time; try again');
-        throw err;
-      }
+      return inWriteTransaction(db, async (trx) => {
+        await updateEvaluation(trx, accountId, request.params.id, input);
+        return loadSurvey(trx, accountId, request.params.id);
+      });
     },
   );
 
@@ -151,11 +138,7 @@ export async function surveyRoutes(app: AdminApp, { db }: AdminDeps): Promise<vo
     },
     async (request, reply) => {
       const accountId = request.accountId;
-      await inWriteTransaction(db, async (trx) => {
-        await getEvaluation(trx, accountId, request.params.id);
-        await clearDefaultEvaluation(trx, accountId, request.params.id);
-        await deleteEvaluation(trx, accountId, request.params.id);
-      });
+      await inWriteTransaction(db, (trx) => deleteEvaluation(trx, accountId, request.params.id));
       return reply.status(204).send(null);
     },
   );

@@ -2,9 +2,10 @@ import { Type } from '@sinclair/typebox';
 import { findKeyedContact } from '../../../core/guests/keyed-contact.js';
 import type { Guest, Stay } from '../../../db/schema.js';
 import { upsertContact } from '../../../core/guests/upsert-contact.js';
-import { recordContactEvent } from '../../../core/journeys/record-contact-event.js';
+import { recordGuestEvent } from '../../../core/journeys/record-guest-event.js';
 import { badRequest, notFound } from '../../../core/shared/errors.js';
 import type { LoopApp, LoopDeps } from '../context.js';
+import { journeyTypeOfLoopWord } from '../journey-event-words.js';
 import { readDate, readString } from '../parse.js';
 import { AuthQuery, StringOrNumber, Success, VersionParams, errorResponses } from '../schemas.js';
 import { LOOP_KEY_SOURCE } from './contact.js';
@@ -43,9 +44,10 @@ export async function contactEventRoutes(app: LoopApp, { db }: LoopDeps): Promis
     async (request) => {
       const accountId = request.accountId;
       const body = request.body as Record<string, unknown>;
-      const type = readString(body.event ?? body.Event, 'event');
-      if (!type) throw badRequest('event is required');
-      if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(type)) throw badRequest('event must be a short name such as checkin, roomready or checkout');
+      const word = readString(body.event ?? body.Event, 'event');
+      if (!word) throw badRequest('event is required');
+      if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(word)) throw badRequest('event must be a short name such as checkin, roomready or checkout');
+      const type = journeyTypeOfLoopWord(word);
       const foreignId = readString(body.foreignId, 'foreignId');
       const contactId = readString(body.contactId, 'contactId');
       const occurredAt = readDate(body.timestamp, 'timestamp');
@@ -79,7 +81,7 @@ export async function contactEventRoutes(app: LoopApp, { db }: LoopDeps): Promis
           keyedStay = keyed.stay ?? null;
         }
         if (!guest) throw notFound(`contact "${foreignId ?? contactId}"`);
-        await recordContactEvent(trx, accountId, guest, { type, key, occurredAt, locationId, source: 'loop', payload }, keyedStay);
+        await recordGuestEvent(trx, accountId, guest, { type, key, occurredAt, locationId, source: 'loop', payload }, keyedStay);
       });
       return { status: 'Success' as const };
     },

@@ -1,8 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { accountSettings, getAccount } from '../../../core/accounts/accounts.js';
 import { createAnswerDocument } from '../../../core/feedback/answer-documents.js';
-import { findLoopTypeByShortcode, listLoopTypes } from '../../../core/locations/loop-types.js';
-import { openLoop } from '../../../core/requests/loops.js';
+import { openSurveyResponseLoop } from '../../../core/requests/survey-response-loop.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { encodeId } from '../ids.js';
 import { loopPageUrl } from '../links.js';
@@ -23,8 +21,8 @@ const ResponseBody = Type.Object({
 });
 
 /**
- * POST /responses stores a survey response as an answer document of the feedback model. When
- * the account's responsesCreateLoops setting is on, it also opens a loop for staff to follow up.
+ * POST /responses stores a survey response as an answer document of the feedback model, and the
+ * loop for staff to follow up that core opens when the account says so (openSurveyResponseLoop).
  */
 export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
   app.post(
@@ -46,44 +44,33 @@ export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Pr
       const accountId = request.accountId;
       const body = request.body;
       const receivedAt = readDate(body.timestamp, 'timestamp');
-      const settings = accountSettings(await getAccount(db, accountId));
       const result = await inWriteTransaction(db, async (trx) => {
         const location = await resolveLocation(trx, accountId, body.location);
         const answers = await readSurveyResponses(trx, accountId, body.responses);
         const guest = await resolveCreator(trx, accountId, body);
-        const source = readString(body.source, 'source') ?? 'api';
+        const channel = readString(body.source, 'source') ?? 'api';
+        const deviceId = readString(body.deviceId, 'deviceId') ?? null;
         const { document, answers: stored } = await createAnswerDocument(trx, accountId, {
           locationId: location.id,
           guestId: guest?.id ?? null,
           source: 'public',
-          channel: source,
-          deviceId: readString(body.deviceId, 'deviceId') ?? null,
+          channel,
+          deviceId,
           receivedAt,
           guestName: guest?.name ?? null,
           guestEmail: guest?.email ?? null,
           answers,
         });
-        if (!settings.responsesCreateLoops) return { document, loopId: undefined };
-        const loopType =
-          (settings.responseLoopType ? await findLoopTypeByShortcode(trx, accountId, settings.responseLoopType) : undefined) ??
-          (await findLoopTypeByShortcode(trx, accountId, 'feedback')) ??
-          (await listLoopTypes(trx, accountId))[0];
-        const texts = stored.map((a) => a.text).filter((t): t is string => Boolean(t?.trim()));
-        const { loop } = await openLoop(trx, accountId, {
+        const loop = await openSurveyResponseLoop(trx, accountId, {
           locationId: location.id,
-          loopTypeId: loopType?.id ?? null,
-          creatorGuestId: guest?.id ?? null,
-          creatorName: guest?.name ?? null,
-          source,
-          deviceId: readString(body.deviceId, 'deviceId') ?? null,
-          title: 'Survey response',
-          description: texts.length ? texts.join('\n') : 'Survey response received',
-          medium: source,
           answerDocumentId: document.id,
-          createdAt: receivedAt,
-          contact: { email: guest?.email, sms: guest?.mobile },
+          guest,
+          channel,
+          deviceId,
+          receivedAt,
+          texts: stored.map((a) => a.text),
         });
-        return { document, loopId: loop.id };
+        return { document, loopId: loop?.id };
       });
       const id = encodeId('response', result.document.id);
       if (result.loopId === undefined) return { id };

@@ -1,10 +1,16 @@
-import { formatInstant } from '../../../core/feedback/dates.js';
 import type { QuestionSetTree } from '../../../core/feedback/question-sets.js';
 import type { ScoreResult } from '../../../core/feedback/scores.js';
 import { parseJson, pickText, type I18nText } from '../../../core/shared/json.js';
 import type { Answer, AnswerDocument, Location, Question, QuestionOption } from '../../../db/schema.js';
 
 /* Plain functions rendering the feedback model in the Loopon face's shapes. */
+
+/** An instant as Loopon writes it: ISO 8601 in Zulu time, to the second. */
+function formatInstant(ms: number): string;
+function formatInstant(ms: number | null): string | null;
+function formatInstant(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 
 const text = (json: string) => pickText(parseJson<I18nText>(json, {}));
 

@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { isCalendarDate, parseInstant } from '../../../core/feedback/dates.js';
 import { getScopedAnswerDocument, listAnswerDocuments, type AnswerDocumentQuery } from '../../../core/feedback/list-answer-documents.js';
-import { readSourceFilter } from '../../../core/feedback/vocabulary.js';
 import { badRequest } from '../../../core/shared/errors.js';
 import { pathId } from '../access.js';
 import type { LooponApp, LooponDeps } from '../context.js';
@@ -9,6 +8,7 @@ import { errors } from '../schemas.js';
 import { presentAnswerDocument, presentQuestionSet } from './answers-presenters.js';
 import { AnswerDocumentListSchema, AnswerDocumentSchema, EvaluationParams, SourceQuery } from './answers-schemas.js';
 import { evaluationPaths, scopedRequest } from './answers-scope.js';
+import { readSourceFilter } from './feedback-query.js';
 
 const DAY_MS = 86_400_000;
 

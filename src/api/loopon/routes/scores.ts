@@ -1,12 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { NPS_SEMANTIC_ID, readDateRange, readScore, readSemanticId } from '../../../core/feedback/scores.js';
-import { readSourceFilter } from '../../../core/feedback/vocabulary.js';
+import { NPS_SEMANTIC_ID, readScore } from '../../../core/feedback/scores.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 import { errors } from '../schemas.js';
 import { presentScore } from './answers-presenters.js';
 import { EvaluationParams, ScoreSchema, SourceQuery } from './answers-schemas.js';
 import { evaluationPaths, scopedRequest } from './answers-scope.js';
+import { readDateRange, readSemanticId, readSourceFilter, unknownSemanticId } from './feedback-query.js';
 
 const ScoreQuery = Type.Object({
   startDate: Type.Optional(Type.String({ description: 'first checkout date, YYYY-MM-DD; default endDate minus 30 days' })),
@@ -29,6 +29,7 @@ export async function scoreRoutes(app: LooponApp, { db }: LooponDeps): Promise<v
     const range = readDateRange(request.query.startDate, request.query.endDate);
     const filter = readSourceFilter(request.query.source, request.query.reputationSources, 'email');
     const score = await readScore(db, request.grant.accountId, scope, semanticId, range, filter);
+    if (!score) throw unknownSemanticId(semanticId);
     return presentScore(score, semanticId === NPS_SEMANTIC_ID);
   };
 

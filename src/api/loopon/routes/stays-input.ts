@@ -1,5 +1,5 @@
 import { badRequest } from '../../../core/shared/errors.js';
-import { checkCallbackUrl } from '../../../core/stays/callback-url.js';
+import { checkCallbackUrl, type CallbackUrlProblem } from '../../../core/stays/callback-url.js';
 import { isCalendarDate } from '../../../core/stays/calendar-date.js';
 import type { StayRegistration } from '../../../core/stays/register-stay.js';
 import { CALLBACK_AUTH, type CallbackAuth, type StayCallback } from '../../../core/stays/stay-callbacks.js';
@@ -56,6 +56,14 @@ export function readStayRegistration(body: Record<string, unknown>): StayRegistr
   return reg;
 }
 
+/** What this face answers for each callback URL core refuses. */
+const CALLBACK_URL_MESSAGES: Record<CallbackUrlProblem, string> = {
+  not_a_url: 'stayCallback.url must be an absolute http or https URL',
+  not_http: 'stayCallback.url must use http or https',
+  has_credentials: 'stayCallback.url must not contain credentials; use auth and authToken',
+  private_network: 'stayCallback.url points to a private or local network address',
+};
+
 /** The stayCallback of a body: null when none was sent (which discards the client's previous one). */
 export function readStayCallback(value: unknown, allowPrivate: boolean): StayCallback | null {
   if (value === undefined || value === null) return null;
@@ -64,5 +72,7 @@ export function readStayCallback(value: unknown, allowPrivate: boolean): StayCal
   if (!CALLBACK_AUTH.includes(auth)) throw badRequest('stayCallback.auth must be none, basic or bearer');
   const authToken = text(body.authToken) ?? null;
   if (auth !== 'none' && !authToken) throw badRequest(`stayCallback.authToken is required with auth ${auth}`);
-  return { url: checkCallbackUrl(String(body.url ?? ''), { allowPrivate }), auth, authToken: auth === 'none' ? null : authToken };
+  const checked = checkCallbackUrl(String(body.url ?? ''), { allowPrivate });
+  if ('problem' in checked) throw badRequest(CALLBACK_URL_MESSAGES[checked.problem]);
+  return { url: checked.url, auth, authToken: auth === 'none' ? null : authToken };
 }

@@ -1,7 +1,4 @@
-import { ensureChatSession } from '../../../core/chat/chat-sessions.js';
-import { registerStay } from '../../../core/stays/register-stay.js';
-import { replaceStayCallback } from '../../../core/stays/stay-callbacks.js';
-import { createStayLink } from '../../../core/stays/stay-links.js';
+import { registerGuestStay } from '../../../core/stays/register-guest-stay.js';
 import { requireScope, unitFor } from '../access.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 import { UnitIdParams, errors } from '../schemas.js';
@@ -14,9 +11,9 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 export const LOOPON_STAY_SOURCE = 'loopon';
 
 /**
- * POST /units/{unitId}/stays: Register Guest Stay. Registers a stay or finds the one the body
- * describes, sets or discards this client's callback, and answers the Stay with a fresh guest URL
- * (and the guest's chat session when the token has chat_sessions), all in one transaction.
+ * POST /units/{unitId}/stays: Register Guest Stay. Reads the body and the token's scopes, runs
+ * core's registerGuestStay in one transaction, and answers the Stay with its fresh guest URL
+ * (and the guest's chat session when the token has chat_sessions).
  */
 export async function stayRoutes(app: LooponApp, { db, config }: LooponDeps): Promise<void> {
   app.post(
@@ -42,13 +39,8 @@ export async function stayRoutes(app: LooponApp, { db, config }: LooponDeps): Pr
       const callback = readStayCallback(body.stayCallback, config.allowPrivateCallbackUrls);
       const withChat = scopes.includes('chat_sessions');
 
-      const { stay, guest, link, session } = await inWriteTransaction(db, async (trx) => {
-        const { stay, guest, created } = await registerStay(trx, accountId, unit.id, registration, LOOPON_STAY_SOURCE);
-        await replaceStayCallback(trx, accountId, stay.id, clientId, callback);
-        const link = await createStayLink(trx, accountId, stay.id, { newStay: created });
-        const session = withChat ? await ensureChatSession(trx, accountId, guest.id, unit.id, stay.language) : undefined;
-        return { stay, guest, link, session };
-      });
+      const asked = { clientId, callback, withChat, source: LOOPON_STAY_SOURCE };
+      const { stay, guest, link, session } = await inWriteTransaction(db, (trx) => registerGuestStay(trx, accountId, unit.id, registration, asked));
       const language = stay.language ?? 'en';
       return presentStay(stay, guest, {
         url: stayPageUrl(config, link.token),

@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../core/shared/errors.js';
 import { sendError, toAppError } from '../../http/errors.js';
-import { grantClientCredentials, OAuthError } from '../../../core/accounts/oauth.js';
+import { grantClientCredentials } from '../../../core/accounts/oauth.js';
+import { asOAuthError, OAuthError } from '../../http/oauth-error.js';
 import { LOOPON_SCOPES, type LooponApp, type LooponDeps } from '../context.js';
 
 const TokenBody = Type.Object({
@@ -37,9 +38,10 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
  */
 function oauthErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const appError = toAppError(err, request);
-  if (appError instanceof OAuthError) {
-    if (appError.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Basic realm="loopon"');
-    sendError(reply, appError, { error: appError.oauthCode, error_description: appError.message });
+  const oauthError = asOAuthError(appError);
+  if (oauthError) {
+    if (oauthError.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Basic realm="loopon"');
+    sendError(reply, oauthError, { error: oauthError.oauthCode, error_description: oauthError.message });
   } else if (appError.status >= 500) {
     sendError(reply, appError, { error: 'server_error', error_description: appError.message });
   } else {

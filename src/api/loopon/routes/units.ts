@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { listEvaluationsForLocation } from '../../../core/feedback/evaluations.js';
-import { accessibleUnits, listUnits, memberUnits } from '../../../core/locations/units.js';
+import { listUnitsWithDefaultEvaluation } from '../../../core/feedback/unit-default-evaluations.js';
+import { accessibleUnits, memberUnits } from '../../../core/locations/units.js';
 import type { Evaluation } from '../../../db/schema.js';
 import { unitFor } from '../access.js';
 import type { LooponApp, LooponDeps } from '../context.js';
@@ -19,7 +20,7 @@ export async function unitRoutes(app: LooponApp, { db }: LooponDeps): Promise<vo
       },
     },
     async (request) => {
-      let units = accessibleUnits(await listUnits(db, request.grant.accountId), request.grant.unitIds);
+      let units = accessibleUnits(await listUnitsWithDefaultEvaluation(db, request.grant.accountId), request.grant.unitIds);
       // An empty ?propertyCode= (a form field left blank) searches for nothing: the full list.
       const code = request.query.propertyCode?.trim();
       if (code) units = units.filter((u) => u.property_code === code);

@@ -1,9 +1,10 @@
+import { listLocations } from '../../core/locations/locations.js';
+import { ALL_SOURCES, upsertSnapshots, type SnapshotInput } from '../../core/reputation/snapshots.js';
+import { normalizeSource } from '../../core/reputation/values.js';
 import type { Db } from '../../db/database.js';
-import { listLocations } from '../locations/locations.js';
-import type { ImportProgress, ImportResult } from '../shared/import.js';
-import { normalizeSource, RecordError, RecordFields } from './fields.js';
 import { runImport, unitFinder, type ImportSource } from './import-batches.js';
-import { ALL_SOURCES, upsertSnapshots, type SnapshotInput } from './snapshots.js';
+import type { ImportProgress, ImportResult } from './json-lines.js';
+import { RecordError, RecordFields } from './record-fields.js';
 
 /*
  * Imports reputation snapshots from JSON lines (one unit, day and source per line; format in

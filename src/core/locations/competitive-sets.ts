@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { CompetitiveSetsTable } from '../../db/schema.js';
-import { findLocation } from '../locations/locations.js';
+import { findLocation } from './locations.js';
 import { badRequest, notFound } from '../shared/errors.js';
 
 /*

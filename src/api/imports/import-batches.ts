@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { Location } from '../../db/schema.js';
-import { RecordError, type RecordFields } from './fields.js';
-import { isProblem, type ImportProblem, type ImportProgress, type ImportRecord, type ImportResult } from '../shared/import.js';
+import { isProblem, type ImportProblem, type ImportProgress, type ImportRecord, type ImportResult } from './json-lines.js';
+import { RecordError, type RecordFields } from './record-fields.js';
 
 /*
  * The loop shared by the reputation importers: read each record, collect good ones, write them

@@ -1,3 +1,5 @@
+import { isCalendarDate } from '../../core/reputation/values.js';
+
 /*
  * Readers for the fields of one import record (a JSON object from one line). Each throws a
  * RecordError naming the field, so a bad line is reported with a message a person can act on.
@@ -9,24 +11,6 @@ export class RecordError extends Error {
     super(message);
     this.name = 'RecordError';
   }
-}
-
-/** True for a real calendar date written YYYY-MM-DD (2026-02-30 is not one). */
-export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const [y, m, d] = value.split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
-
-/** Today's date in UTC, YYYY-MM-DD: the default end of date ranges. */
-export function todayUtc(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
-/** Channel and source names are identifiers, compared without case and surrounding blanks. */
-export function normalizeSource(value: string): string {
-  return value.trim().toLowerCase();
 }
 
 interface NumberRule {

@@ -1,19 +1,25 @@
 import { sql } from 'kysely';
+import {
+  createAnswerDocument,
+  findAnswerDocumentByExternalId,
+  updateAnswerDocument,
+  type AnswerDocumentFields,
+  type AnswerInput,
+} from '../../core/feedback/answer-documents.js';
+import { readCalendarDate, readInstant } from '../../core/feedback/dates.js';
+import { findEvaluation, listEvaluationsForLocation } from '../../core/feedback/evaluations.js';
+import { currentQuestionIdsBySemanticId, findQuestions } from '../../core/feedback/question-sets.js';
+import { listUnitsWithDefaultEvaluation } from '../../core/feedback/unit-default-evaluations.js';
+import { readFeedbackSource, type DocumentStatus, type Retention } from '../../core/feedback/vocabulary.js';
+import { badRequest, isAppError } from '../../core/shared/errors.js';
 import type { Db } from '../../db/database.js';
-import type { Location } from '../../db/schema.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
-import { listUnits } from '../locations/units.js';
-import { badRequest, isAppError } from '../shared/errors.js';
-import { isProblem, type ImportProblem, type ImportProgress, type ImportRecord, type ImportResult } from '../shared/import.js';
-import { createAnswerDocument, findAnswerDocumentByExternalId, updateAnswerDocument, type AnswerDocumentFields, type AnswerInput } from './answer-documents.js';
-import { readCalendarDate, readInstant } from './dates.js';
-import { findEvaluation, listEvaluationsForLocation } from './evaluations.js';
-import { currentQuestionSet, findQuestions } from './question-sets.js';
-import { readFeedbackSource, type DocumentStatus, type Retention } from './vocabulary.js';
+import type { Location } from '../../db/schema.js';
+import { isProblem, type ImportProblem, type ImportProgress, type ImportRecord, type ImportResult } from './json-lines.js';
 
 /*
- * Bulk import of answer documents, one JSON object per line, in the field names of the Loopon
- * face (see docs/compat.md): unitId (or propertyCode), evaluationId, externalId, retention, status, guestName,
+ * Bulk import of answer documents, one JSON object per line (the import format of the admin API
+ * and `openstay import`, docs/import.md), in the field names of the Loopon face: unitId (or propertyCode), evaluationId, externalId, retention, status, guestName,
  * guestEmail, reservationNumber, loyaltyId, source, reputationSource, checkinDate, checkoutDate,
  * sent, received, responseRate and answers [{questionId | semanticId, answerOption,
  * answerOptions, answerText, answerNumber, score, received}]. A line whose externalId was
@@ -63,7 +69,7 @@ class Lookups {
   constructor(private readonly db: Db, private readonly accountId: number) {}
 
   async unit(id: number | undefined, propertyCode: string | null | undefined): Promise<Location> {
-    this.units ??= new Map((await listUnits(this.db, this.accountId)).map((u) => [u.id, u]));
+    this.units ??= new Map((await listUnitsWithDefaultEvaluation(this.db, this.accountId)).map((u) => [u.id, u]));
     if (id === undefined && !propertyCode) throw badRequest('unitId or propertyCode is required');
     let unit: Location | undefined;
     if (id !== undefined) {
@@ -89,12 +95,7 @@ class Lookups {
   async questionForSemanticId(evaluationId: number, semanticId: number): Promise<number> {
     let bySemantic = this.semantic.get(evaluationId);
     if (!bySemantic) {
-      bySemantic = new Map();
-      const set = await currentQuestionSet(this.db, this.accountId, evaluationId);
-      if (set) {
-        const rows = await this.db.selectFrom('questions').select(['id', 'semantic_id']).where('account_id', '=', this.accountId).where('question_set_id', '=', set.id).orderBy('serial').execute();
-        for (const r of rows) if (r.semantic_id !== null && !bySemantic.has(r.semantic_id)) bySemantic.set(r.semantic_id, r.id);
-      }
+      bySemantic = await currentQuestionIdsBySemanticId(this.db, this.accountId, evaluationId);
       this.semantic.set(evaluationId, bySemantic);
     }
     const id = bySemantic.get(semanticId);

@@ -2,10 +2,13 @@ import type { Db } from '../../db/database.js';
 import type { Guest, JourneyEvent, Stay } from '../../db/schema.js';
 import { contactStayRef } from '../guests/upsert-contact.js';
 import { findStayByRef, latestStayOfGuest, setStayStatus, upsertStayByRef } from '../stays/stays.js';
+import type { JourneyEventType } from './event-types.js';
 import { recordJourneyEvent, statusAfterEvent } from './journey-events.js';
 
-export interface ContactEventInput {
-  type: string;
+export interface GuestEventInput {
+  /** a type of the one scheme (event-types.ts): the face has translated its word */
+  type: JourneyEventType;
+  /** the external key the guest was named by, which also names their stay */
   key?: { source: string; value: string };
   occurredAt?: number;
   locationId?: number | null;
@@ -14,32 +17,31 @@ export interface ContactEventInput {
 }
 
 /**
- * Registers a journey event (checkin, roomready, checkout...) for a guest: finds the stay it
- * concerns (the keyed stay, else the guest's latest, else a new one), moves the stay's status
- * when the event implies it, and appends the event to the timeline the rules engine reads.
- * Run inside a transaction.
+ * Registers a journey event (checked in, room readied, checked out...) that an integration reports
+ * for a guest: finds the stay it concerns (the keyed stay, else the guest's latest, else a new
+ * one), moves the stay's status when the event implies it, and appends the event to the timeline
+ * the rules engine reads. Run inside a transaction.
  */
-export async function recordContactEvent(
+export async function recordGuestEvent(
   db: Db,
   accountId: number,
   guest: Guest,
-  input: ContactEventInput,
+  input: GuestEventInput,
   /** the stay under the event's ref, when the caller read it in this transaction (null: none) */
   knownStay?: Stay | null,
 ): Promise<{ event: JourneyEvent; stay: Stay }> {
-  const type = input.type.trim().toLowerCase();
   const { source, ref } = contactStayRef(input.key, guest);
   const underRef = knownStay === undefined ? await findStayByRef(db, accountId, source, ref) : knownStay;
   let stay = underRef ?? (await latestStayOfGuest(db, accountId, guest.id));
   // No stay under the ref (just read) nor any other: a new one under the ref.
   if (!stay) stay = await upsertStayByRef(db, accountId, guest.id, source, ref, { locationId: input.locationId ?? undefined }, null);
-  const status = statusAfterEvent(type);
+  const status = statusAfterEvent(input.type);
   if (status) stay = await setStayStatus(db, stay, status);
   const event = await recordJourneyEvent(db, accountId, {
     guestId: guest.id,
     stayId: stay.id,
     locationId: input.locationId ?? stay.location_id,
-    type,
+    type: input.type,
     occurredAt: input.occurredAt,
     source: input.source,
     payload: input.payload,

@@ -1,11 +1,12 @@
+import { listLocations } from '../../core/locations/locations.js';
+import { answerValuesOf, listReviewQuestions } from '../../core/reputation/review-questions.js';
+import { upsertReviews, type RatingInput, type ReviewInput } from '../../core/reputation/reviews.js';
+import { normalizeSource } from '../../core/reputation/values.js';
 import type { Db } from '../../db/database.js';
 import type { ReviewQuestion } from '../../db/schema.js';
-import { listLocations } from '../locations/locations.js';
-import type { ImportProgress, ImportResult } from '../shared/import.js';
-import { checkNumber, checkText, normalizeSource, RecordError, RecordFields } from './fields.js';
 import { runImport, unitFinder, type ImportSource } from './import-batches.js';
-import { answerValuesOf, listReviewQuestions } from './review-questions.js';
-import { upsertReviews, type RatingInput, type ReviewInput } from './reviews.js';
+import type { ImportProgress, ImportResult } from './json-lines.js';
+import { checkNumber, checkText, RecordError, RecordFields } from './record-fields.js';
 
 /*
  * Imports reviews from JSON lines (one review per line; format in docs/import.md). A review is

@@ -1,0 +1,46 @@
+import type { Db } from '../../db/database.js';
+import type { ChatSession, Guest, Stay } from '../../db/schema.js';
+import { ensureChatSession } from '../chat/chat-sessions.js';
+import { registerStay, type StayRegistration } from './register-stay.js';
+import { replaceStayCallback, type StayCallback } from './stay-callbacks.js';
+import { createStayLink } from './stay-links.js';
+
+/** Who registers the stay and what they asked for besides the stay itself. */
+export interface GuestStayRequest {
+  /** the API client registering: its callback on the stay is set or discarded */
+  clientId: number;
+  /** the client's callback for the stay's events; null discards the one it had */
+  callback: StayCallback | null;
+  /** open (or find) the guest's chat session at the unit too */
+  withChat: boolean;
+  /** recorded as the stay's and the journey events' source */
+  source: string;
+}
+
+export interface RegisteredGuestStay {
+  stay: Stay;
+  guest: Guest;
+  /** a fresh guest-page link of the stay (valid 30 days) */
+  link: { token: string; expiresAt: number };
+  session?: ChatSession;
+}
+
+/**
+ * Registering a guest's stay, as an integration (PMS, guest app) does it: registers the stay or
+ * finds the one described (registerStay), sets or discards the client's stay callback, issues a
+ * new guest-page link, and opens the guest's chat session at the unit when asked. Run in one
+ * transaction (the route's), so the stay, its callback, link and session exist together.
+ */
+export async function registerGuestStay(
+  db: Db,
+  accountId: number,
+  unitId: number,
+  registration: StayRegistration,
+  request: GuestStayRequest,
+): Promise<RegisteredGuestStay> {
+  const { stay, guest, created } = await registerStay(db, accountId, unitId, registration, request.source);
+  await replaceStayCallback(db, accountId, stay.id, request.clientId, request.callback);
+  const link = await createStayLink(db, accountId, stay.id, { newStay: created });
+  const session = request.withChat ? await ensureChatSession(db, accountId, guest.id, unitId, stay.language) : undefined;
+  return { stay, guest, link, session };
+}
