@@ -13,54 +13,15 @@ const FACES = '^src/api/(?!http/|imports/)[^/]+/';
 /** What a face may take from src/db/: it owns its transaction, and presents rows and passes `db` by type. */
 const FACE_DB_ALLOWED = ['^src/db/write-transaction\\.ts$', '^src/db/database\\.ts$', '^src/db/schema\\.ts$'];
 
-/**
- * Module imports that close a cycle between core modules today, left for the work that moves domain rules
- * between modules and rewrites guest identity. dependency-cruiser's baseline
- * (.dependency-cruiser-known-violations.json) cannot hold folder-level violations, so they are listed here:
- * module -> the modules it may still reach in a cycle. Remove an entry when its cycle is gone.
- */
-const KNOWN_CORE_CYCLES = {
-  feedback: ['locations'], // locations/default-evaluation.ts checks the survey through feedback/evaluations.ts
-  locations: ['feedback'],
-  guests: ['stays'], // guests/upsert-contact.ts, keyed-contact-cache.ts -> stays/stays.ts
-  stays: ['guests', 'journeys'], // stays/register-stay.ts -> guests/guests.ts, journeys/journey-events.ts
-  journeys: ['stays', 'guests'], // journeys/* -> stays/stays.ts, guests/upsert-contact.ts
-};
-
 /** Core modules (the folders of src/core) import each other without a cycle, counted folder by folder. */
-function coreModuleCycleRules() {
-  const comment = 'Core modules (the folders of src/core) import each other without a cycle, counted folder by folder.';
-  // folder-scope paths are folder names, without a trailing slash
-  const known = Object.keys(KNOWN_CORE_CYCLES).join('|');
-  return [
-    {
-      name: 'no-circular-core-modules',
-      comment,
-      severity: 'error',
-      scope: 'folder',
-      from: { path: '^src/core/[^/]+$', pathNot: `^src/core/(${known})$` },
-      to: { path: '^src/core/[^/]+$', circular: true },
-    },
-    ...Object.entries(KNOWN_CORE_CYCLES).flatMap(([module, partners]) => [
-      {
-        name: 'no-circular-core-modules',
-        comment,
-        severity: 'error',
-        scope: 'folder',
-        from: { path: `^src/core/${module}$` },
-        to: { path: '^src/core/[^/]+$', pathNot: `^src/core/(${partners.join('|')})$`, circular: true },
-      },
-      {
-        name: 'known-circular-core-modules',
-        comment: `${comment} Known cycle, to be removed: see KNOWN_CORE_CYCLES.`,
-        severity: 'warn',
-        scope: 'folder',
-        from: { path: `^src/core/${module}$` },
-        to: { path: `^src/core/(${partners.join('|')})$`, circular: true },
-      },
-    ]),
-  ];
-}
+const coreModuleCycles = {
+  name: 'no-circular-core-modules',
+  comment: 'Core modules (the folders of src/core) import each other without a cycle, counted folder by folder.',
+  severity: 'error',
+  scope: 'folder',
+  from: { path: '^src/core/[^/]+$' },
+  to: { path: '^src/core/[^/]+$', circular: true },
+};
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -139,7 +100,7 @@ module.exports = {
       from: { path: '^src/' },
       to: { circular: true },
     },
-    ...coreModuleCycleRules(),
+    coreModuleCycles,
     {
       name: 'not-to-unresolvable',
       comment: 'Every import resolves to a file or an installed package.',

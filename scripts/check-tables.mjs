@@ -38,6 +38,8 @@ export const OWNERS = {
   ],
   reputation: ['review_questions', 'reviews', 'review_ratings', 'reputation_snapshots'],
   chat: ['chat_sessions', 'chat_events'],
+  // A PMS contact and its events: use cases over guests, stays and journeys, through their functions.
+  contacts: [],
 };
 
 /**
@@ -46,20 +48,12 @@ export const OWNERS = {
  */
 export const ALLOWLIST = [
   {
-    file: 'src/core/guests/keyed-contact.ts',
-    tables: ['stays', 'locations'],
+    file: 'src/core/contacts/keyed-contact.ts',
+    tables: ['guest_keys', 'guests', 'stays', 'locations'],
     reason:
       'the hot Contact upsert reads guest_keys, guests, stays and locations in one statement that always ' +
       'returns one row: one round trip instead of four, measured in docs/performance.md ("One read for a ' +
-      'keyed contact"); stays.ts still owns every write to stays',
-  },
-  {
-    file: 'src/core/stays/match-stay.ts',
-    tables: ['guests'],
-    reason:
-      'temporary: stay matching goes from the guest (e-mail or mobile) to their stays in one statement ' +
-      '(docs/performance.md, Loopon stay registration), and this file is being rewritten with guest ' +
-      'identity on another branch, which owns it; drop this entry when matching asks core/guests',
+      'keyed contact"); guests.ts and stays.ts still own every write to their tables',
   },
 ];
 

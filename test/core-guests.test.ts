@@ -6,8 +6,8 @@ import type { GuestFields } from '../src/core/guests/guests.js';
 import type { Db } from '../src/db/database.js';
 
 const arrive = (db: Db, accountId: number, fields: GuestFields) => resolveArrival(db, accountId, { source: 'test', fields });
-import { upsertContact } from '../src/core/guests/upsert-contact.js';
-import { recordGuestEvent } from '../src/core/journeys/record-guest-event.js';
+import { upsertContact } from '../src/core/contacts/upsert-contact.js';
+import { recordGuestEvent } from '../src/core/contacts/record-guest-event.js';
 import { listJourneyEvents } from '../src/core/journeys/journey-events.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 

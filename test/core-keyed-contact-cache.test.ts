@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/core/accounts/accounts.js';
 import { createLocation } from '../src/core/locations/locations.js';
-import { keyedContactWrite, saveKeyedContact, upsertContact } from '../src/core/guests/upsert-contact.js';
-import { createKeyedContactCache, type KeyedContactCache } from '../src/core/guests/keyed-contact-cache.js';
-import { findKeyedContact } from '../src/core/guests/keyed-contact.js';
+import { keyedContactWrite, saveKeyedContact, upsertContact } from '../src/core/contacts/upsert-contact.js';
+import { createKeyedContactCache, type KeyedContactCache } from '../src/core/contacts/keyed-contact-cache.js';
+import { findKeyedContact } from '../src/core/contacts/keyed-contact.js';
 import { deleteGuestByKey } from '../src/core/guests/guest-keys.js';
 import { changeStamp, sharedChangeStamp } from '../src/db/change-stamp.js';
 import { openDatabase } from '../src/db/database.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/core/accounts/accounts.js';
 import { createLocation } from '../src/core/locations/locations.js';
-import { upsertContact } from '../src/core/guests/upsert-contact.js';
-import { findKeyedContact } from '../src/core/guests/keyed-contact.js';
+import { upsertContact } from '../src/core/contacts/upsert-contact.js';
+import { findKeyedContact } from '../src/core/contacts/keyed-contact.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 
 describe.each(dialects())('keyed contacts on %s', (dialect) => {

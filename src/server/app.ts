@@ -9,6 +9,7 @@ import { inputProblem } from '../api/http/input-check.js';
 import { badRequest } from '../core/shared/errors.js';
 import { loopFace } from '../api/loop-v1/index.js';
 import { adminApi } from '../api/admin/index.js';
+import { LOOPON_SCOPES, looponTokenUrl } from '../api/loopon/context.js';
 import { looponFace } from '../api/loopon/index.js';
 
 export interface AppOptions {
@@ -79,7 +80,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const deps = { db: database.db, config };
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
-  await app.register(adminApi, deps);
+  // API clients registered through the admin API are the Loopon face's OAuth clients.
+  await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) } });
   return app;
 }
 

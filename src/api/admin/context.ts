@@ -3,10 +3,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/database.js';
 
-/** What every admin route gets: the database and the configuration. */
+/** The OAuth API clients the admin API registers: the scopes they may be granted and where they get tokens. */
+export interface ApiClientFace {
+  scopes: readonly string[];
+  tokenUrl: string;
+}
+
+/** What every admin route gets: the database, the configuration and the face API clients are for. */
 export interface AdminDeps {
   db: Db;
   config: Config;
+  apiClients: ApiClientFace;
 }
 
 export type AdminApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;

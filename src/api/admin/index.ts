@@ -25,7 +25,7 @@ const PREFIX = '/admin';
  * an account's admin token as `Authorization: Bearer <token>`; a token sees only its own account.
  * OpenAPI 3.1 at /admin/openapi.json, rendered at /admin/docs.
  */
-export async function adminApi(app: FastifyInstance, deps: { db: Db; config: Config }): Promise<void> {
+export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   await registerFaceDocs(app, {
     prefix: PREFIX,
     title: 'Openstay: admin API',

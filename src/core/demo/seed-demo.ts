@@ -7,7 +7,7 @@ import { createEmployee, findEmployees } from '../accounts/employees.js';
 import { createEvaluation, findEvaluationByShortcode } from '../feedback/evaluations.js';
 import { currentQuestionSet, loadQuestionSetTrees } from '../feedback/question-sets.js';
 import { resolveArrival } from '../guests/identity.js';
-import { upsertContact } from '../guests/upsert-contact.js';
+import { upsertContact } from '../contacts/upsert-contact.js';
 import { createCustomField, findCustomFieldByShortcode } from '../locations/custom-fields.js';
 import { createLocation, findLocationByShortcode } from '../locations/locations.js';
 import { createLoopType, findLoopTypeByShortcode } from '../locations/loop-types.js';

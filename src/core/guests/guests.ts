@@ -164,6 +164,21 @@ export async function findGuestsByContact(
     .execute();
 }
 
+/**
+ * Ids of the guests holding this e-mail or mobile (normalised), oldest first, at most `limit`
+ * (merged-away guests hold none: their values were cleared).
+ */
+export async function guestIdsHolding(db: Db, accountId: number, column: 'email' | 'mobile', value: string, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom('guests').select('id').where('account_id', '=', accountId).where(column, '=', value).orderBy('id').limit(limit).execute();
+  return rows.map((row) => row.id);
+}
+
+/** The guests with these ids (any order; unknown ids are left out). */
+export async function findGuestsByIds(db: Db, accountId: number, ids: number[]): Promise<Guest[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('guests').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute();
+}
+
 export function guestCustomFields(guest: Guest): Record<string, string> {
   return parseJson<Record<string, string>>(guest.custom_fields, {});
 }

@@ -1,7 +1,6 @@
 import type { Db } from '../../db/database.js';
 import type { JourneyEvent } from '../../db/schema.js';
 import { prepared } from '../../db/prepared.js';
-import type { StayStatus } from '../stays/stays.js';
 import { isJourneyEventType, type JourneyEventType } from './event-types.js';
 
 // The timeline grows with every event a PMS sends: the insert is compiled once (db/prepared.ts).
@@ -33,18 +32,6 @@ const insertEvent = prepared(
       })
       .returningAll(),
 );
-
-/** Event types with a meaning for the stay's status; any other type leaves it as it is. */
-const STATUS_AFTER: Partial<Record<JourneyEventType, StayStatus>> = {
-  'stay.checked_in': 'instay',
-  'stay.room_readied': 'instay',
-  'stay.checked_out': 'poststay',
-};
-
-/** The stay status an event moves the stay to, if it moves it at all. */
-export function statusAfterEvent(type: JourneyEventType): StayStatus | undefined {
-  return STATUS_AFTER[type];
-}
 
 export interface JourneyEventInput {
   guestId: number;

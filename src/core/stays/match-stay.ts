@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.js';
-import type { Stay } from '../../db/schema.js';
+import type { Guest, Stay } from '../../db/schema.js';
+import { findGuestsByIds, guestIdsHolding } from '../guests/guests.js';
 
 /** What identifies a stay at a unit; email and mobile are already normalised. */
 export interface StayIdentity {
@@ -15,26 +16,28 @@ export interface StayIdentity {
   checkoutDate?: string;
 }
 
-/** A stay with its guest's contact details, as the matching rules need them. */
-export type StayMatch = Stay & { guest_email: string | null; guest_mobile: string | null; guest_name: string | null };
+// A unit's arrivals on one day, or one booking's stays, read at most: the cost of a match follows
+// the unit's day, never how many guests share an e-mail or phone.
+const MAX_CANDIDATES = 500;
 
 const sameName = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 
-/** True when the stay's guest is the registered person: by a value that names one person, or by a shared value and the name. */
-function samePerson(stay: StayMatch, id: StayIdentity): boolean {
-  const byEmail = !!id.email && stay.guest_email === id.email && (id.emailMatches !== false || sameName(stay.guest_name, id.name));
-  const byMobile = !!id.mobile && stay.guest_mobile === id.mobile && (id.mobileMatches !== false || sameName(stay.guest_name, id.name));
+/** True when the guest is the registered person: by a value that names one person, or by a shared value and the name. */
+function samePerson(guest: Guest | undefined, id: StayIdentity): boolean {
+  if (!guest) return false;
+  const byEmail = !!id.email && guest.email === id.email && (id.emailMatches !== false || sameName(guest.name, id.name));
+  const byMobile = !!id.mobile && guest.mobile === id.mobile && (id.mobileMatches !== false || sameName(guest.name, id.name));
   return byEmail || byMobile;
 }
 
 function staysAt(db: Db, accountId: number, locationId: number) {
-  return db
-    .selectFrom('stays')
-    .innerJoin('guests', (j) => j.onRef('guests.id', '=', 'stays.guest_id').onRef('guests.account_id', '=', 'stays.account_id'))
-    .selectAll('stays')
-    .select(['guests.email as guest_email', 'guests.mobile as guest_mobile', 'guests.name as guest_name'])
-    .where('stays.account_id', '=', accountId)
-    .where('stays.location_id', '=', locationId);
+  return db.selectFrom('stays').selectAll().where('account_id', '=', accountId).where('location_id', '=', locationId);
+}
+
+/** The guests of these stays, by id (guests module). */
+async function guestsOf(db: Db, accountId: number, stays: Stay[]): Promise<Map<number, Guest>> {
+  const guests = await findGuestsByIds(db, accountId, [...new Set(stays.map((s) => s.guest_id))]);
+  return new Map(guests.map((g) => [g.id, g]));
 }
 
 /**
@@ -51,72 +54,64 @@ function staysAt(db: Db, accountId: number, locationId: number) {
  * rules only take stays without a reference, so two bookings of one guest on the same dates stay
  * two stays.
  */
-export async function findMatchingStay(db: Db, accountId: number, locationId: number, id: StayIdentity): Promise<StayMatch | undefined> {
+export async function findMatchingStay(db: Db, accountId: number, locationId: number, id: StayIdentity): Promise<Stay | undefined> {
   if (id.bookingReference) {
     const candidates = await staysAt(db, accountId, locationId)
-      .where('stays.booking_reference', '=', id.bookingReference)
-      .orderBy('stays.id')
-      .limit(100)
+      .where('booking_reference', '=', id.bookingReference)
+      .orderBy('id')
+      .limit(MAX_CANDIDATES)
       .execute();
     if (!id.email && !id.mobile) {
       if (candidates[0]) return candidates[0];
-    } else {
-      const same = candidates.find((c) => samePerson(c, id));
-      const unidentified = candidates.find((c) => !c.guest_email && !c.guest_mobile);
+    } else if (candidates.length > 0) {
+      const guests = await guestsOf(db, accountId, candidates);
+      const same = candidates.find((c) => samePerson(guests.get(c.guest_id), id));
+      const unidentified = candidates.find((c) => !guests.get(c.guest_id)?.email && !guests.get(c.guest_id)?.mobile);
       if (same ?? unidentified) return same ?? unidentified;
     }
   }
   if (!id.checkinDate || !id.checkoutDate) return undefined;
   for (const [column, value, matches] of [
-    ['guests.email', id.email, id.emailMatches !== false],
-    ['guests.mobile', id.mobile, id.mobileMatches !== false],
+    ['email', id.email, id.emailMatches !== false],
+    ['mobile', id.mobile, id.mobileMatches !== false],
   ] as const) {
     if (!value) continue;
-    const found = matches
-      ? await stayOfPersonOn(db, accountId, locationId, id, column, value)
-      : id.name
-        ? await stayOfNameOn(db, accountId, locationId, id, column, value, id.name)
-        : undefined;
+    const found = matches ? await stayOfPersonOn(db, accountId, locationId, id, column, value) : id.name ? await stayOfNameOn(db, accountId, locationId, id) : undefined;
     if (found) return found;
   }
   return undefined;
 }
 
 /**
- * A stay on the dates of the guest holding a value that names one person. From the person to
- * their stays: a guest has few stays, while a unit may have hundreds on the same dates. SQLite
- * keeps the tables of a CROSS JOIN in the order written (guests by guests_account_email or
- * guests_account_mobile, then stays_account_guest_dates); PostgreSQL plans it as the inner join
- * it is.
+ * A stay on the dates of the guest holding a value that names one person: from the person (at
+ * most the account's shared-value limit of guests hold it) to their stays (index
+ * stays_account_guest_dates); a guest has few stays, while a unit may have hundreds on the same dates.
  */
-async function stayOfPersonOn(db: Db, accountId: number, locationId: number, id: StayIdentity, column: 'guests.email' | 'guests.mobile', value: string) {
+async function stayOfPersonOn(db: Db, accountId: number, locationId: number, id: StayIdentity, column: 'email' | 'mobile', value: string) {
+  const guestIds = await guestIdsHolding(db, accountId, column, value, MAX_CANDIDATES);
+  if (guestIds.length === 0) return undefined;
   let query = db
-    .selectFrom('guests')
-    .crossJoin('stays')
-    .selectAll('stays')
-    .select(['guests.email as guest_email', 'guests.mobile as guest_mobile', 'guests.name as guest_name'])
-    .where('guests.account_id', '=', accountId)
-    .where(column, '=', value)
-    .whereRef('stays.account_id', '=', 'guests.account_id')
-    .whereRef('stays.guest_id', '=', 'guests.id')
-    .where('stays.location_id', '=', locationId)
-    .where('stays.checkin_date', '=', id.checkinDate!)
-    .where('stays.checkout_date', '=', id.checkoutDate!);
-  if (id.bookingReference) query = query.where('stays.booking_reference', 'is', null);
-  return query.orderBy('stays.id').limit(1).executeTakeFirst();
+    .selectFrom('stays')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('guest_id', 'in', guestIds)
+    .where('location_id', '=', locationId)
+    .where('checkin_date', '=', id.checkinDate!)
+    .where('checkout_date', '=', id.checkoutDate!);
+  if (id.bookingReference) query = query.where('booking_reference', 'is', null);
+  return query.orderBy('id').limit(1).executeTakeFirst();
 }
 
 /**
- * A stay on the dates whose guest holds a shared value and the same name. From the unit's stays on
- * those dates (index stays_account_dates) to their guests: the cost follows the unit's arrivals
- * that day, not how many guests share the value.
+ * A stay on the dates whose guest holds the registration's shared value and name: from the unit's
+ * stays on those dates (index stays_account_dates) to their guests, so the cost follows the unit's
+ * arrivals that day, not how many guests share the value.
  */
-async function stayOfNameOn(db: Db, accountId: number, locationId: number, id: StayIdentity, column: 'guests.email' | 'guests.mobile', value: string, name: string) {
-  let query = staysAt(db, accountId, locationId)
-    .where('stays.checkin_date', '=', id.checkinDate!)
-    .where('stays.checkout_date', '=', id.checkoutDate!)
-    .where(column, '=', value)
-    .where((eb) => eb(eb.fn('lower', ['guests.name']), '=', name.trim().toLowerCase()));
-  if (id.bookingReference) query = query.where('stays.booking_reference', 'is', null);
-  return query.orderBy('stays.id').limit(1).executeTakeFirst();
+async function stayOfNameOn(db: Db, accountId: number, locationId: number, id: StayIdentity) {
+  let query = staysAt(db, accountId, locationId).where('checkin_date', '=', id.checkinDate!).where('checkout_date', '=', id.checkoutDate!);
+  if (id.bookingReference) query = query.where('booking_reference', 'is', null);
+  const stays = await query.orderBy('id').limit(MAX_CANDIDATES).execute();
+  if (stays.length === 0) return undefined;
+  const guests = await guestsOf(db, accountId, stays);
+  return stays.find((stay) => samePerson(guests.get(stay.guest_id), id));
 }

@@ -6,7 +6,7 @@ import { recordMatch } from '../guests/match-records.js';
 import { recordJourneyEvent } from '../journeys/journey-events.js';
 import { badRequest } from '../shared/errors.js';
 import { isCalendarDate } from './calendar-date.js';
-import { findMatchingStay, type StayMatch } from './match-stay.js';
+import { findMatchingStay } from './match-stay.js';
 import { lockKeys } from '../../db/key-locks.js';
 import type { StayStatus } from './stays.js';
 
@@ -122,8 +122,7 @@ async function createStay(db: Db, accountId: number, locationId: number, reg: St
   return { stay, guest, created: true };
 }
 
-async function updateStay(db: Db, accountId: number, match: StayMatch, reg: StayRegistration, source: string): Promise<RegisteredStay> {
-  const { guest_email: _email, guest_mobile: _mobile, ...existing } = match;
+async function updateStay(db: Db, accountId: number, existing: Stay, reg: StayRegistration, source: string): Promise<RegisteredStay> {
   let guest = await getGuest(db, accountId, existing.guest_id);
   const identifies = (reg.email && guest.email === reg.email) || (reg.mobile && guest.mobile === reg.mobile);
   if ((reg.email || reg.mobile) && !identifies && !guest.email && !guest.mobile) {

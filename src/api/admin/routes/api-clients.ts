@@ -2,16 +2,15 @@ import { Type } from '@sinclair/typebox';
 import { createOauthClient, describeOauthClient, listOauthClients, revokeOauthClient } from '../../../core/accounts/oauth.js';
 import { notFound } from '../../../core/shared/errors.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
-import { LOOPON_SCOPES, looponTokenUrl } from '../../loopon/context.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { NoContent, errors } from '../schemas.js';
 
 const tags = ['API clients'];
 
-const ClientCreate = Type.Object(
+const clientCreate = (scopes: readonly string[]) => Type.Object(
   {
     name: Type.Optional(Type.String({ maxLength: 200 })),
-    scopes: Type.Array(Type.String(), { minItems: 1, maxItems: 20, description: `of: ${LOOPON_SCOPES.join(', ')}` }),
+    scopes: Type.Array(Type.String(), { minItems: 1, maxItems: 20, description: `of: ${scopes.join(', ')}` }),
     unitIds: Type.Optional(Type.Union([Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10000 }), Type.Null()], { description: 'units (and the units of chains) the client may use; absent or null: all' })),
   },
   { additionalProperties: false },
@@ -32,7 +31,8 @@ const CreatedClientSchema = Type.Intersect([
 ]);
 
 /** OAuth API clients of the Loopon face (client credentials grant): list, register, revoke. */
-export async function apiClientRoutes(app: AdminApp, { db, config }: AdminDeps): Promise<void> {
+export async function apiClientRoutes(app: AdminApp, { db, apiClients }: AdminDeps): Promise<void> {
+  const ClientCreate = clientCreate(apiClients.scopes);
   app.get(
     '/clients',
     { schema: { tags, summary: 'List API clients', response: { 200: Type.Object({ clients: Type.Array(ClientSchema) }), ...errors() } } },
@@ -53,9 +53,9 @@ export async function apiClientRoutes(app: AdminApp, { db, config }: AdminDeps):
     async (request, reply) => {
       const { name, scopes, unitIds } = request.body;
       const { client, clientSecret } = await inWriteTransaction(db, (trx) =>
-        createOauthClient(trx, request.accountId, { name: name?.trim() || null, scopes, unitIds: unitIds ?? null }, LOOPON_SCOPES),
+        createOauthClient(trx, request.accountId, { name: name?.trim() || null, scopes, unitIds: unitIds ?? null }, apiClients.scopes),
       );
-      return reply.status(201).send({ ...describeOauthClient(client), clientSecret, tokenUrl: looponTokenUrl(config) });
+      return reply.status(201).send({ ...describeOauthClient(client), clientSecret, tokenUrl: apiClients.tokenUrl });
     },
   );
 

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { findKeyedContact } from '../../../core/guests/keyed-contact.js';
+import { findKeyedContact } from '../../../core/contacts/keyed-contact.js';
 import type { Guest, Stay } from '../../../db/schema.js';
-import { upsertContact } from '../../../core/guests/upsert-contact.js';
-import { recordGuestEvent } from '../../../core/journeys/record-guest-event.js';
+import { upsertContact } from '../../../core/contacts/upsert-contact.js';
+import { recordGuestEvent } from '../../../core/contacts/record-guest-event.js';
 import { badRequest, notFound } from '../../../core/shared/errors.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { journeyTypeOfLoopWord } from '../journey-event-words.js';

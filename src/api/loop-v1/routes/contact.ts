@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { saveKeyedContact, upsertContact } from '../../../core/guests/upsert-contact.js';
-import { createKeyedContactCache } from '../../../core/guests/keyed-contact-cache.js';
+import { saveKeyedContact, upsertContact } from '../../../core/contacts/upsert-contact.js';
+import { createKeyedContactCache } from '../../../core/contacts/keyed-contact-cache.js';
 import { deleteGuest, deleteGuestByKey } from '../../../core/guests/guest-keys.js';
 import { notFound, badRequest } from '../../../core/shared/errors.js';
 import type { LoopApp, LoopDeps } from '../context.js';

@@ -1,7 +1,7 @@
 import type { Guest, Stay } from '../../db/schema.js';
 import type { KeyedContact } from './keyed-contact.js';
 import { hasStayFields, stayChanges, type StayFields } from '../stays/stays.js';
-import { guestChanges, type GuestFields } from './guests.js';
+import { guestChanges, type GuestFields } from '../guests/guests.js';
 
 /*
  * Integrations resend whole contacts on every PMS change, most of them unchanged. On SQLite this

@@ -1,9 +1,16 @@
 import type { Db } from '../../db/database.js';
 import type { Guest, JourneyEvent, Stay } from '../../db/schema.js';
-import { contactStayRef } from '../guests/upsert-contact.js';
-import { findStayByRef, latestStayOfGuest, setStayStatus, upsertStayByRef } from '../stays/stays.js';
-import type { JourneyEventType } from './event-types.js';
-import { recordJourneyEvent, statusAfterEvent } from './journey-events.js';
+import { contactStayRef } from './upsert-contact.js';
+import { findStayByRef, latestStayOfGuest, setStayStatus, upsertStayByRef, type StayStatus } from '../stays/stays.js';
+import type { JourneyEventType } from '../journeys/event-types.js';
+import { recordJourneyEvent } from '../journeys/journey-events.js';
+
+/** Event types with a meaning for the stay's status; any other type leaves it as it is. */
+const STATUS_AFTER: Partial<Record<JourneyEventType, StayStatus>> = {
+  'stay.checked_in': 'instay',
+  'stay.room_readied': 'instay',
+  'stay.checked_out': 'poststay',
+};
 
 export interface GuestEventInput {
   /** a type of the one scheme (event-types.ts): the face has translated its word */
@@ -35,7 +42,7 @@ export async function recordGuestEvent(
   let stay = underRef ?? (await latestStayOfGuest(db, accountId, guest.id));
   // No stay under the ref (just read) nor any other: a new one under the ref.
   if (!stay) stay = await upsertStayByRef(db, accountId, guest.id, source, ref, { locationId: input.locationId ?? undefined }, null);
-  const status = statusAfterEvent(input.type);
+  const status = STATUS_AFTER[input.type];
   if (status) stay = await setStayStatus(db, stay, status);
   const event = await recordJourneyEvent(db, accountId, {
     guestId: guest.id,

@@ -8,8 +8,8 @@ import { changeStamp, sharedChangeStamp } from '../../db/change-stamp.js';
 import { batchedWrite, type BatchedWrite } from '../../db/sqlite-write-batch.js';
 import { inWriteTransaction } from '../../db/write-transaction.js';
 import type { KeyedContactCache } from './keyed-contact-cache.js';
-import { updateGuest, type GuestFields } from './guests.js';
-import { matchOrCreate, normaliseArrivalFields, resolveArrival } from './identity.js';
+import { updateGuest, type GuestFields } from '../guests/guests.js';
+import { matchOrCreate, normaliseArrivalFields, resolveArrival } from '../guests/identity.js';
 import { findKeyedContact, type KeyedContact } from './keyed-contact.js';
 
 export interface ContactInput {
