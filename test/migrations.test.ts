@@ -22,6 +22,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-11-22T01-00-loopon',
       '2026-11-22T02-00-stay-guest-dates',
       '2026-12-02T00-00-guest-identity',
+      '2026-12-03T00-00-guest-merged-into',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -59,7 +60,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       .values({ account_id: account.id, guest_id: swedish, location_id: sweden.id, source: 't', status: 'prestay', created_at: now, updated_at: now })
       .execute();
 
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T00-00-guest-identity']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T00-00-guest-identity', '2026-12-03T00-00-guest-merged-into']);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
     );

@@ -104,6 +104,14 @@ export async function removeBlocklistEntry(db: Db, accountId: number, input: str
   return removed;
 }
 
+/** Removes the entry with this id (as the admin API lists it); 404 when the account has none. */
+export async function removeBlocklistEntryById(db: Db, accountId: number, id: number): Promise<BlocklistEntry> {
+  const removed = await db.deleteFrom('identity_blocklist').where('account_id', '=', accountId).where('id', '=', id).returningAll().executeTakeFirst();
+  if (!removed) throw notFound(`blocklist entry ${id}`);
+  blocklistChanged(accountId);
+  return removed;
+}
+
 /** A compiled list: which e-mails and E.164 numbers it blocks. */
 export interface BlockedValues {
   email(email: string): boolean;

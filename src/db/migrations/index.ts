@@ -3,6 +3,7 @@ import * as foundation from './2026-11-22T00-00-foundation.js';
 import * as loopon from './2026-11-22T01-00-loopon.js';
 import * as stayGuestDates from './2026-11-22T02-00-stay-guest-dates.js';
 import * as guestIdentity from './2026-12-02T00-00-guest-identity.js';
+import * as guestMergedInto from './2026-12-03T00-00-guest-merged-into.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22T01-00-loopon': loopon,
   '2026-11-22T02-00-stay-guest-dates': stayGuestDates,
   '2026-12-02T00-00-guest-identity': guestIdentity,
+  '2026-12-03T00-00-guest-merged-into': guestMergedInto,
 };
 
 export const migrationProvider: MigrationProvider = {
