@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import type { Guest, GuestMerge } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
@@ -41,7 +42,11 @@ export async function mergeGuests(db: Db, accountId: number, survivorId: number,
   if (refusal) throw conflict(refusal);
 
   const now = Date.now();
-  const moved = await moveGuestRows(db, accountId, otherId, survivorId);
+  const moved = await moveGuestRows(db, accountId, otherId, survivorId).catch((err: unknown) => {
+    // A row unique per guest that no check covers yet: refused as a whole, like the checked ones.
+    if (isUniqueViolation(err)) throw conflict('both guests hold a row that must stay single per guest; resolve it first');
+    throw err;
+  });
   const filled = fillableFields(survivor, other);
   // The other guest gives up its contact values first: it no longer names anyone.
   const merged = await db
