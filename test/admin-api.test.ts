@@ -237,6 +237,12 @@ describe.each(dialects())('admin API on %s', (dialect) => {
           '/v1/imports/reviews',
           '/v1/imports/reputation',
           '/v1/imports/answer-documents',
+          '/v1/guests',
+          '/v1/guests/{id}',
+          '/v1/guests/merge',
+          '/v1/guests/{id}/split',
+          '/v1/identity/blocklist',
+          '/v1/identity/blocklist/{id}',
         ].sort(),
       );
       const post = doc.paths['/v1/locations'].post;

@@ -23,6 +23,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-11-22T02-00-stay-guest-dates',
       '2026-12-02T00-00-guest-identity',
       '2026-12-02T01-00-journey-event-types',
+      '2026-12-02T02-00-guest-merged-into',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -60,7 +61,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       .values({ account_id: account.id, guest_id: swedish, location_id: sweden.id, source: 't', status: 'prestay', created_at: now, updated_at: now })
       .execute();
 
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T00-00-guest-identity', '2026-12-02T01-00-journey-event-types']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T00-00-guest-identity', '2026-12-02T01-00-journey-event-types', '2026-12-02T02-00-guest-merged-into']);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
     );
@@ -103,10 +104,10 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     const types = async () =>
       (await db.selectFrom('journey_events').select('type').where('account_id', '=', account.id).orderBy('id').execute()).map((r: any) => r.type);
 
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T01-00-journey-event-types']);
+    expect((await migrator.migrateTo('2026-12-02T01-00-journey-event-types')).error).toBeUndefined();
     expect(await types()).toEqual(['stay.checked_in', 'stay.room_readied', 'stay.checked_out', 'custom.spa-booked', 'stay.registered', 'stay.status_changed']);
     expect((await migrator.migrateTo('2026-12-02T00-00-guest-identity')).error).toBeUndefined();
     expect(await types()).toEqual(stored.map(([type]) => type));
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T01-00-journey-event-types']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T01-00-journey-event-types', '2026-12-02T02-00-guest-merged-into']);
   });
 });

@@ -5,6 +5,8 @@ import { accountCreateCommand } from './account-create.js';
 import { clientCreateCommand, UsageError } from './client-create.js';
 import { clientListCommand, clientRevokeCommand } from './client-manage.js';
 import { demoCommand } from './demo.js';
+import { guestCommand } from './guest.js';
+import { identityCommand } from './identity.js';
 import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { serve } from '../server/serve.js';
@@ -21,6 +23,12 @@ commands:
   client list --account SLUG [--json]     list the account's API clients
   client revoke <clientId> --account SLUG [--json]
                                           revoke a client: its tokens stop working at once
+  guest merge <survivorId> <otherId> --account SLUG [--json]
+                                          merge two guests into one (ids as the admin API shows them)
+  guest split <guestId> --key SOURCE:VALUE --account SLUG [--json]
+                                          split one external key off a guest (undoes the merge it came by)
+  identity blocklist list|add|remove --account SLUG [<pattern>] [--json]
+                                          values that never match a guest (noemail@*, +1613555*, rule:...)
   demo [--json]                           create (or refresh) the demo account from the spec examples
   import <kind> <file> [--account SLUG] [--json]
                                           import a JSON-lines file (kinds: reviews, reputation, answer-documents)
@@ -80,6 +88,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'import':
       return importCommand(config, rest);
+    case 'guest':
+    case 'guests':
+      return guestCommand(config, rest);
+    case 'identity':
+      return identityCommand(config, rest);
     default:
       return usage(`unknown command "${command}"`);
   }

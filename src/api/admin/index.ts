@@ -11,6 +11,8 @@ import { credentialRoutes } from './routes/credentials.js';
 import { apiClientRoutes } from './routes/api-clients.js';
 import { customFieldRoutes } from './routes/custom-fields.js';
 import { employeeRoutes } from './routes/employees.js';
+import { guestRoutes } from './routes/guests.js';
+import { identityBlocklistRoutes } from './routes/identity-blocklist.js';
 import { reputationImportRoutes } from './routes/import-reputation.js';
 import { locationRoutes } from './routes/locations.js';
 import { loopTypeRoutes } from './routes/loop-types.js';
@@ -31,7 +33,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     title: 'Openstay: admin API',
     description:
       'The native API of Openstay: account settings, locations, loop types, custom fields, surveys with versioned question sets, ' +
-      'employees and credentials. Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
+      'guests (identity resolution, merge and split), the identity blocklist, employees and credentials. Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
       'Errors are {"error": {"code", "message"}}.',
     serverUrl: `${deps.config.publicUrl}${PREFIX}`,
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the account admin token' } },
@@ -56,6 +58,8 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await surveyRoutes(api, deps);
           await answerDocumentImportRoutes(api, deps);
           await employeeRoutes(api, deps);
+          await guestRoutes(api, deps);
+          await identityBlocklistRoutes(api, deps);
           await credentialRoutes(api, deps);
           await apiClientRoutes(api, deps);
           await reputationAdminRoutes(api, deps);

@@ -5,7 +5,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
  * so a typo is reported instead of silently ignored); responses list every field they render.
  */
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 export const Id = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'integer id' });
 export const IdParams = Type.Object({ id: Id });

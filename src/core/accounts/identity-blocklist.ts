@@ -1,6 +1,5 @@
 import type { Db } from '../../db/database.js';
 import type { BlocklistEntry } from '../../db/schema.js';
-import { isUniqueViolation } from '../../db/errors.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { normaliseEmail, normalisePhone } from '../shared/identifiers.js';
 import type { CountryCode } from 'libphonenumber-js';
@@ -74,11 +73,13 @@ export function normalisePattern(input: string, countries: ReadonlyArray<Country
 /** Adds a pattern (a 409-free no-op when it is already listed); returns the entry. */
 export async function addBlocklistEntry(db: Db, accountId: number, input: string, countries: ReadonlyArray<CountryCode> = []): Promise<BlocklistEntry> {
   const { kind, pattern } = normalisePattern(input, countries);
-  try {
-    await db.insertInto('identity_blocklist').values({ account_id: accountId, kind, pattern, created_at: Date.now() }).execute();
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-  }
+  // ON CONFLICT rather than catching the violation: inside a PostgreSQL transaction a failed
+  // statement aborts the transaction, and the read below would fail.
+  await db
+    .insertInto('identity_blocklist')
+    .values({ account_id: accountId, kind, pattern, created_at: Date.now() })
+    .onConflict((oc) => oc.columns(['account_id', 'kind', 'pattern']).doNothing())
+    .execute();
   blocklistChanged(accountId);
   return db
     .selectFrom('identity_blocklist')
@@ -100,6 +101,14 @@ export async function removeBlocklistEntry(db: Db, accountId: number, input: str
     .returningAll()
     .executeTakeFirst();
   if (!removed) throw notFound(`blocklist pattern "${input.trim()}"`);
+  blocklistChanged(accountId);
+  return removed;
+}
+
+/** Removes the entry with this id (as the admin API lists it); 404 when the account has none. */
+export async function removeBlocklistEntryById(db: Db, accountId: number, id: number): Promise<BlocklistEntry> {
+  const removed = await db.deleteFrom('identity_blocklist').where('account_id', '=', accountId).where('id', '=', id).returningAll().executeTakeFirst();
+  if (!removed) throw notFound(`blocklist entry ${id}`);
   blocklistChanged(accountId);
   return removed;
 }

@@ -65,10 +65,15 @@ export async function deleteGuestByKey(db: Db, accountId: number, source: string
   return guest.id;
 }
 
-/** Deletes a guest with their keys, stays and journey (cascades). */
+/**
+ * Deletes a guest with their keys, stays and journey (cascades), and the guests merged into it:
+ * they are the same person, and their rows would otherwise point at nobody.
+ */
 export async function deleteGuest(db: Db, accountId: number, guestId: number): Promise<boolean> {
   const result = await db.deleteFrom('guests').where('account_id', '=', accountId).where('id', '=', guestId).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  if (Number(result.numDeletedRows) === 0) return false;
+  await db.deleteFrom('guests').where('account_id', '=', accountId).where('merged_into_id', '=', guestId).execute();
+  return true;
 }
 
 // A key taken meanwhile inserts nothing (numAffectedRows 0).
@@ -95,4 +100,17 @@ export async function guestHasKeyFrom(db: Db, accountId: number, source: string,
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** The external keys naming a guest, by source then key (at most 1000). */
+export async function listGuestKeys(db: Db, accountId: number, guestId: number): Promise<Array<{ source: string; key: string }>> {
+  return db
+    .selectFrom('guest_keys')
+    .select(['source', 'key'])
+    .where('account_id', '=', accountId)
+    .where('guest_id', '=', guestId)
+    .orderBy('source')
+    .orderBy('key')
+    .limit(1000)
+    .execute();
 }

@@ -124,7 +124,23 @@ const updateGuestColumns = preparedShapes((db, columns, accountId, id, ...values
     .where('id', '=', id as number),
 );
 
+/** How many merges findGuest follows from a merged-away id (merges keep chains at one step). */
+const MAX_MERGE_HOPS = 8;
+
+/**
+ * The guest an id names, as every face sees it: a merged-away guest's id answers as its survivor
+ * (following a chain A -> B -> C, bounded), so ids that devices stored keep working after a merge.
+ */
 export async function findGuest(db: Db, accountId: number, id: number): Promise<Guest | undefined> {
+  let guest = await findGuestRow(db, accountId, id);
+  for (let hop = 0; guest?.merged_into_id != null && hop < MAX_MERGE_HOPS; hop++) {
+    guest = await findGuestRow(db, accountId, guest.merged_into_id);
+  }
+  return guest?.merged_into_id == null ? guest : undefined;
+}
+
+/** The guest row of exactly this id, merged away or not (merge and split read rows as they are). */
+export async function findGuestRow(db: Db, accountId: number, id: number): Promise<Guest | undefined> {
   return db.selectFrom('guests').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
 }
 

@@ -4,6 +4,7 @@ import * as loopon from './2026-11-22T01-00-loopon.js';
 import * as stayGuestDates from './2026-11-22T02-00-stay-guest-dates.js';
 import * as guestIdentity from './2026-12-02T00-00-guest-identity.js';
 import * as journeyEventTypes from './2026-12-02T01-00-journey-event-types.js';
+import * as guestMergedInto from './2026-12-02T02-00-guest-merged-into.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22T02-00-stay-guest-dates': stayGuestDates,
   '2026-12-02T00-00-guest-identity': guestIdentity,
   '2026-12-02T01-00-journey-event-types': journeyEventTypes,
+  '2026-12-02T02-00-guest-merged-into': guestMergedInto,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,32 @@
+import type { Db } from '../../db/database.js';
+import type { Guest } from '../../db/schema.js';
+import { findGuestByKey } from './guest-keys.js';
+import { normaliseArrivalFields } from './identity.js';
+
+export interface GuestFilter {
+  /** as sent: normalised as an arrival's (case-folded) */
+  email?: string;
+  /** as sent: normalised as an arrival's (E.164, a national number read in the account's country) */
+  mobile?: string;
+  /** an external key */
+  key?: { source: string; value: string };
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The account's guests for staff to find someone, oldest first, filtered by e-mail, mobile or key
+ * (all given must hold). Merged-away guests are never listed: their survivor stands for them.
+ */
+export async function listGuests(db: Db, accountId: number, filter: GuestFilter): Promise<Guest[]> {
+  const { email, mobile } = await normaliseArrivalFields(db, accountId, { email: filter.email, mobile: filter.mobile });
+  let query = db.selectFrom('guests').selectAll().where('account_id', '=', accountId).where('merged_into_id', 'is', null);
+  if (filter.key) {
+    const keyed = await findGuestByKey(db, accountId, filter.key.source, filter.key.value);
+    if (!keyed) return [];
+    query = query.where('id', '=', keyed.id);
+  }
+  if (email) query = query.where('email', '=', email);
+  if (mobile) query = query.where('mobile', '=', mobile);
+  return query.orderBy('id').limit(filter.limit).offset(filter.offset).execute();
+}
