@@ -32,10 +32,9 @@ describe.each(dialects())('openstay CLI on %s', (dialect) => {
   });
 
   it('account create refuses a taken or invalid slug with a clear message', async () => {
-    const again = await runCli(['account', 'create', 'sunnyclear'], env);
+    const [again, bad] = await Promise.all([runCli(['account', 'create', 'sunnyclear'], env), runCli(['account', 'create', 'Not A Slug!'], env)]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already exists');
-    const bad = await runCli(['account', 'create', 'Not A Slug!'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/slug/);
   });
@@ -95,7 +94,12 @@ describe.each(dialects())('openstay client create on %s', (dialect) => {
 
   it('lists the clients and revokes one (exit 1 for an unknown client)', async () => {
     const created = JSON.parse((await runCli(['client', 'create', '--account', 'seahotels', '--scopes', 'basic', '--json'], env)).stdout);
-    const listed = await runCli(['client', 'list', '--account', 'seahotels', '--json'], env);
+    // Independent runs go together: each is a process start.
+    const [listed, unknown, missing] = await Promise.all([
+      runCli(['client', 'list', '--account', 'seahotels', '--json'], env),
+      runCli(['client', 'revoke', 'nope', '--account', 'seahotels'], env),
+      runCli(['client', 'revoke', '--account', 'seahotels'], env),
+    ]);
     expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout).clients).toContainEqual(expect.objectContaining({ clientId: created.clientId, revoked: null }));
     expect(listed.stdout).not.toContain(created.clientSecret);
@@ -103,17 +107,21 @@ describe.each(dialects())('openstay client create on %s', (dialect) => {
     expect(revoked.code, revoked.stderr).toBe(0);
     const after = JSON.parse((await runCli(['client', 'list', '--account', 'seahotels', '--json'], env)).stdout);
     expect(after.clients.find((c: { clientId: string }) => c.clientId === created.clientId).revoked).toEqual(expect.any(String));
-    expect((await runCli(['client', 'revoke', 'nope', '--account', 'seahotels'], env)).code).toBe(1);
-    expect((await runCli(['client', 'revoke', '--account', 'seahotels'], env)).code).toBe(2);
+    expect(unknown.code).toBe(1);
+    expect(missing.code).toBe(2);
   });
 
   it('refuses unknown scopes, accounts and units, and missing options, with exit code 2', async () => {
-    const scope = await runCli(['client', 'create', '--account', 'seahotels', '--scopes', 'basic fly'], env);
+    const [scope, noScopes, unit, account] = await Promise.all([
+      runCli(['client', 'create', '--account', 'seahotels', '--scopes', 'basic fly'], env),
+      runCli(['client', 'create', '--account', 'seahotels'], env),
+      runCli(['client', 'create', '--account', 'seahotels', '--scopes', 'basic', '--units', '999999'], env),
+      runCli(['client', 'create', '--account', 'nobody', '--scopes', 'basic'], env),
+    ]);
     expect(scope.code).toBe(2);
     expect(scope.stderr).toContain('unknown scope');
-    expect((await runCli(['client', 'create', '--account', 'seahotels'], env)).code).toBe(2);
-    expect((await runCli(['client', 'create', '--account', 'seahotels', '--scopes', 'basic', '--units', '999999'], env)).code).toBe(2);
-    const account = await runCli(['client', 'create', '--account', 'nobody', '--scopes', 'basic'], env);
+    expect(noScopes.code).toBe(2);
+    expect(unit.code).toBe(2);
     expect(account.code).toBe(1);
     expect(account.stderr).toContain('not found');
   });

@@ -13,6 +13,7 @@ describe('configuration', () => {
   });
 
   it('derives PUBLIC_URL from PORT and trims a trailing slash', () => {
+    // Parsing only, nothing listens; test-rules: allow port
     expect(loadConfig({ PORT: '9000' }).publicUrl).toBe('http://localhost:9000');
     expect(loadConfig({ PUBLIC_URL: 'https://guest.hotel.test/' }).publicUrl).toBe('https://guest.hotel.test');
   });
@@ -33,7 +34,7 @@ describe('configuration', () => {
 
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
-    [{ PORT: '70000' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/], // refused, nothing listens; test-rules: allow port
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
     [{ DATABASE_URL: 'sqlite:' }, /DATABASE_URL/],
     [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL/],

@@ -18,13 +18,15 @@ describe.each(dialects())('the change stamp on %s', (dialect) => {
   });
   afterAll(async () => t?.destroy());
 
-  it('moves with every write of this process or another, rolled back or not, and not with reads', async () => {
+  it.skipIf(dialect !== 'postgres')('is undefined on PostgreSQL, which has no change counter (so nothing is answered from the cache)', async () => {
+    expect(await changeStamp(t.db)).toBeUndefined();
+    expect(await sharedChangeStamp(t.db)).toBeUndefined();
+    await createAccount(t.db, 'stamp-pg');
+    expect(await changeStamp(t.db)).toBeUndefined();
+  });
+
+  it.skipIf(dialect === 'postgres')('moves with every write of this process or another, rolled back or not, and not with reads (SQLite only: PostgreSQL has no stamp)', async () => {
     const first = await changeStamp(t.db);
-    if (dialect === 'postgres') {
-      expect(first).toBeUndefined();
-      expect(await sharedChangeStamp(t.db)).toBeUndefined();
-      return;
-    }
     expect(first).toMatch(/^\d+:\d+$/);
     await t.db.selectFrom('accounts').selectAll().execute();
     expect(await changeStamp(t.db)).toBe(first);
@@ -55,8 +57,7 @@ describe.each(dialects())('the change stamp on %s', (dialect) => {
     expect(await changeStamp(t.db)).not.toBe(afterRollback);
   });
 
-  it('shares one read among the calls made before it starts', async () => {
-    if (dialect === 'postgres') return;
+  it.skipIf(dialect === 'postgres')('shares one read among the calls made before it starts (SQLite only: PostgreSQL has no stamp)', async () => {
     const a = sharedChangeStamp(t.db);
     const b = sharedChangeStamp(t.db);
     expect(b).toBe(a);
@@ -192,8 +193,7 @@ describe.each(dialects())('keyed contacts answered from the cache on %s', (diale
     expect(cache.hits).toBe(hits + expectedHits(1));
   });
 
-  it('forgets what it learned from a write whose group commit failed', async () => {
-    if (dialect === 'postgres') return;
+  it.skipIf(dialect === 'postgres')('forgets what it learned from a write whose group commit failed (SQLite only: group commit and deferred foreign keys are SQLite writes)', async () => {
     const cache = createKeyedContactCache();
     await save(cache, contact('k10'));
     // A write queued first in the same batch makes the commit fail (a deferred foreign key); the

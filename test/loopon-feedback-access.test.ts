@@ -6,6 +6,10 @@ import { dialects } from './helpers/database.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createLooponClient } from './helpers/loopon.js';
 import { addDocument, answers, createFeedbackFixture, daysAgo, expectNoServerErrors, get, type Fixture } from './helpers/loopon-feedback-fixture.js';
+import { FIXED_NOW, useFixedClock } from './helpers/clock.js';
+
+// Date is frozen at FIXED_NOW (noon UTC): "today" is the same day for the fixtures and the server.
+useFixedClock();
 
 // Who may read feedback through the Loopon face, and feedback arriving through other doors
 // (a Loop face survey response, the admin import) showing up in it.
@@ -168,7 +172,7 @@ describe.each(dialects())('Loopon feedback access and sources on %s', (dialect) 
     expect(updated.answerDocumentId).toBe(imported.answerDocumentId);
     expect(updated.checkoutDate).toBe(daysAgo(2));
     expect(updated.answers.map((a: any) => a.answerText ?? a.answerOption)).toEqual([q.nps.options[10].id, 'Quiet room']);
-    expect(Date.parse(updated.updated)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(updated.updated)).toBe(FIXED_NOW); // updated now, on the frozen clock
     expect(await chainNps()).toMatchObject({ answerCount: 2, promoterCount: 1, detractorCount: 1, score: 0 });
   });
 

@@ -6,8 +6,12 @@ import { dialects } from './helpers/database.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createLocation } from '../src/core/locations/locations.js';
 import { STAY_SECTIONS, addDocument, answers, createFeedbackFixture, daysAgo, expectNoServerErrors, get, type Fixture } from './helpers/loopon-feedback-fixture.js';
+import { FIXED_NOW, useFixedClock } from './helpers/clock.js';
 
 const HOUR = 3_600_000;
+
+// Date is frozen at FIXED_NOW (noon UTC): "today" is the same day for the fixtures and the server.
+useFixedClock();
 
 // Loopon complete survey operations: answer documents, question sets and questions.
 describe.each(dialects())('Loopon answer documents on %s', (dialect) => {
@@ -102,7 +106,7 @@ describe.each(dialects())('Loopon answer documents on %s', (dialect) => {
 
   it('lists what arrived in the last 24 hours by default; the filters apply together', async () => {
     const u = f.units.X02;
-    const now = Date.now();
+    const now = FIXED_NOW;
     const docs = [
       await addDocument(t, f.accountId, { locationId: u, checkoutDate: daysAgo(1), answers: answers(f.questions, { nps: 10 }) }),
       await addDocument(t, f.accountId, { locationId: u, checkoutDate: daysAgo(5), updatedAt: now - 30 * HOUR, answers: answers(f.questions, { nps: 3 }) }),

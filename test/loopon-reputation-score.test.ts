@@ -7,6 +7,10 @@ import { parseJsonLines } from '../src/api/imports/json-lines.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { dialects } from './helpers/database.js';
 import { createLooponClient } from './helpers/loopon.js';
+import { FIXED_NOW, useFixedClock } from './helpers/clock.js';
+
+// Date is frozen at FIXED_NOW (noon UTC): "today" is the same day for the fixtures and the server.
+useFixedClock();
 
 // Loopon Online Reputation: the daily reputation score of units, chains and competitive sets.
 describe.each(dialects())('Loopon reputation on %s', (dialect) => {
@@ -45,7 +49,7 @@ describe.each(dialects())('Loopon reputation on %s', (dialect) => {
       { unitId: skagerrak.id, date: DAY, source: 'tripadvisor', rank: 1, rankOf: 30, score: 9.5, normalizedScore: 0.95 },
       // Rival: only one source
       { unitId: rival.id, date: DAY, source: 'tripadvisor', rank: 7, rankOf: 57, score: 7.5, normalizedScore: 0.75 },
-      { unitId: kattegat.id, date: todayUtc(), score: 8 },
+      { unitId: kattegat.id, date: todayUtc(new Date(FIXED_NOW)), score: 8 },
     ];
     const result = await importReputation(db, accountId, parseJsonLines(lines.map((l) => JSON.stringify(l)).join('\n')));
     expect(result).toEqual({ imported: lines.length, failed: [] });
@@ -113,7 +117,7 @@ describe.each(dialects())('Loopon reputation on %s', (dialect) => {
 
   it('defaults to today', async () => {
     const { body } = await get(`/units/${ids.kattegat}/reputation`);
-    expect(body[0].result).toEqual({ date: todayUtc(), rank: null, rankOf: null, score: 8, normalizedScore: 0.8 });
+    expect(body[0].result).toEqual({ date: todayUtc(new Date(FIXED_NOW)), rank: null, rankOf: null, score: 8, normalizedScore: 0.8 });
   });
 
   it('refuses a date in another format with 400', async () => {

@@ -7,8 +7,12 @@ import { setLocationDefaultEvaluation } from '../src/core/feedback/default-evalu
 import { dialects } from './helpers/database.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { addDocument, answers, createFeedbackFixture, daysAgo, expectNoServerErrors, get, questionsOf, type Fixture } from './helpers/loopon-feedback-fixture.js';
+import { useFixedClock } from './helpers/clock.js';
 
 const NPS_TITLE = 'How likely is it that you would recommend our hotel?';
+
+// Date is frozen at FIXED_NOW (noon UTC): "today" is the same day for the fixtures and the server.
+useFixedClock();
 
 // Loopon simple survey operations: scores by semantic id and the NPS, from the rollups.
 describe.each(dialects())('Loopon scores on %s', (dialect) => {

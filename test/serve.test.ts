@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exited, runCli, startServer } from './helpers/cli.js';
+import { waitUntil } from './helpers/wait.js';
 
 // The real process: `openstay serve` on a SQLite file, the CLI beside it, and a clean SIGTERM.
 describe('openstay serve', () => {
@@ -68,18 +69,19 @@ describe('openstay serve', () => {
 
   it('refuses a bad configuration value with one line and exit code 2', async () => {
     const bads: Array<Record<string, string>> = [{ DATABASE_URL: 'mongodb://nope' }, { HOST: 'not a host!!' }, { HOST: '192.0.2.1' }];
-    for (const bad of bads) {
-      const res = await runCli(['serve'], { ...env, ...bad });
-      expect(res.code, JSON.stringify(bad)).toBe(2);
-      expect(res.stderr.trim().split('\n'), res.stderr).toHaveLength(1);
-    }
+    // PORT=0: were a case to start serving after all, it would not take a fixed port.
+    const results = await Promise.all(bads.map((bad) => runCli(['serve'], { ...env, PORT: '0', ...bad })));
+    bads.forEach((bad, i) => {
+      expect(results[i].code, JSON.stringify(bad)).toBe(2);
+      expect(results[i].stderr.trim().split('\n'), results[i].stderr).toHaveLength(1);
+    });
   });
 });
 
 /**
  * POSTs a Contact on a raw socket: headers and the first bytes of `body`, then SIGTERM to the
  * server once it has the headers (a busy machine may take a while to read them; before that the
- * connection is idle and rightly closed at shutdown), then the rest of the body, without
+ * connection is idle and rightly closed at shutdown), then, once it is shutting down, the rest of the body, without
  * half-closing: Node's HTTP server drops a request whose client closed its side before the answer.
  */
 async function contactInFlightAtSigterm(server: Awaited<ReturnType<typeof startServer>>, authToken: string, body: string, extraHeaders: string) {
@@ -92,11 +94,12 @@ async function contactInFlightAtSigterm(server: Awaited<ReturnType<typeof startS
     `POST /loop/api/v1/Contact?authToken=${authToken} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}\r\n`,
   );
   socket.write(body.slice(0, 10));
-  for (let i = 0; i < 100 && !/incoming request[^\n]*Contact|Contact[^\n]*incoming request/.test(server.output()); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntil(() => /incoming request[^\n]*Contact|Contact[^\n]*incoming request/.test(server.output()), {
+    what: () => `the server to log the Contact request: ${server.output()}`,
+  });
   server.child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 150));
+  // The rest of the body only once the server is shutting down: the request is in flight then.
+  await waitUntil(() => /"msg":"shutting down"/.test(server.output()), { what: () => `the server to start shutting down: ${server.output()}` });
   socket.write(body.slice(10));
   return { socket, closed, response: () => received };
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { waitUntil } from './wait.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/openstay.js');
 
@@ -22,25 +23,34 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
   });
 }
 
-/** Starts `openstay serve` and resolves once it answers /healthz. */
+/**
+ * Starts `openstay serve` on a port the system assigns (PORT=0) and resolves once it logged that
+ * it serves (after which its SIGTERM handler is installed), with the address it listens on.
+ */
 export async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
-  const port = String(20000 + Math.floor(Math.random() * 20000));
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: port, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited early: ${out}`);
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) return { child, baseUrl, output: () => out };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitUntil(
+      () => {
+        if (child.exitCode !== null) throw new Error(`server exited early: ${out}`);
+        return /"msg":"openstay serving"/.test(out);
+      },
+      { timeout: 20_000, what: () => `the server to start: ${out}` },
+    );
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
   }
-  child.kill('SIGKILL');
-  throw new Error(`server did not start: ${out}`);
+  // Fastify logs the address it listens on: "Server listening at http://127.0.0.1:<port>".
+  const baseUrl = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+  if (!baseUrl) {
+    child.kill('SIGKILL');
+    throw new Error(`no listening address in the server's log: ${out}`);
+  }
+  return { child, baseUrl, output: () => out };
 }
 
 export function exited(child: ChildProcess): Promise<number | null> {

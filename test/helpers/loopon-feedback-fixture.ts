@@ -6,6 +6,7 @@ import { findQuestions, currentQuestionSet, type SectionDefinition } from '../..
 import { setLocationDefaultEvaluation } from '../../src/core/feedback/default-evaluation.js';
 import { createLocation } from '../../src/core/locations/locations.js';
 import { createTestAccount, type TestApp } from './app.js';
+import { FIXED_NOW } from './clock.js';
 import { createLooponClient } from './loopon.js';
 
 /*
@@ -35,7 +36,12 @@ export const STAY_SECTIONS: SectionDefinition[] = [
 
 export type Fixture = Awaited<ReturnType<typeof createFeedbackFixture>>;
 
-export const today = () => utcDay(Date.now());
+/**
+ * "Today" of the tests: the day of FIXED_NOW. A file that compares with what the server derives
+ * from its clock (the last 24 hours, the 30 days up to today) calls useFixedClock(), so the server
+ * reads the same instant and the test cannot fail around midnight.
+ */
+export const today = () => utcDay(FIXED_NOW);
 export const daysAgo = (n: number) => addDays(today(), -n);
 
 /** The account, its units, the evaluation and its questions, and clients with every scope. */
