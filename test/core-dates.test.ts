@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readDateRange } from '../src/core/feedback/scores.js';
-import { todayUtc } from '../src/core/reputation/fields.js';
+import { readDateRange } from '../src/api/loopon/routes/feedback-query.js';
+import { todayUtc } from '../src/core/reputation/values.js';
 
 // The defaults that depend on "today" take the instant as `now`: fixed instants, on both sides of
 // midnight UTC, make them deterministic.
