@@ -1,10 +1,10 @@
 import { attachGuestKey } from '../../src/core/guests/guest-keys.js';
 import type { GuestFields } from '../../src/core/guests/guests.js';
 import { recordMatch } from '../../src/core/guests/match-records.js';
-import { upsertContact } from '../../src/core/guests/upsert-contact.js';
+import { upsertContact } from '../../src/core/contacts/upsert-contact.js';
 import { appendChatEvent } from '../../src/core/chat/chat-events.js';
 import { ensureChatSession } from '../../src/core/chat/chat-sessions.js';
-import { recordContactEvent } from '../../src/core/journeys/record-contact-event.js';
+import { recordGuestEvent } from '../../src/core/contacts/record-guest-event.js';
 import { createLocation } from '../../src/core/locations/locations.js';
 import { openLoop } from '../../src/core/requests/loops.js';
 import type { Db } from '../../src/db/database.js';
@@ -30,7 +30,7 @@ export async function createPlace(db: Db, accountId: number, name = 'Lobby') {
 export async function seedGuest(db: Db, accountId: number, place: { locationId: number; evaluationId: number }, key: string, fields: GuestFields) {
   const loopKey = { source: 'loop', value: key };
   const { guest, stay } = await upsertContact(db, accountId, { key: loopKey, fields, stay: { locationId: place.locationId, room: key } });
-  await recordContactEvent(db, accountId, guest, { type: 'checkin', key: loopKey, source: 'loop', occurredAt: 1_000 });
+  await recordGuestEvent(db, accountId, guest, { type: 'stay.checked_in', key: loopKey, source: 'loop', occurredAt: 1_000 });
   const { loop } = await openLoop(db, accountId, { locationId: place.locationId, creatorGuestId: guest.id, creatorName: fields.name, description: `request of ${key}` });
   await db
     .insertInto('answer_documents')
