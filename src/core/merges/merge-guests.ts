@@ -4,7 +4,7 @@ import type { Guest, GuestMerge } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { lockGuestRows, moveGuestRows, type MovedRows } from './guest-links.js';
-import { findGuestRow } from './guests.js';
+import { findGuestRow } from '../guests/guests.js';
 import { mergeRefusal } from './merge-checks.js';
 import { PROFILE_COLUMNS, writeMoved, type FilledFields } from './merge-record.js';
 

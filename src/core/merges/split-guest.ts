@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { Guest } from '../../db/schema.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { lockGuestRows } from './guest-links.js';
-import { findGuest } from './guests.js';
+import { findGuest } from '../guests/guests.js';
 import { readMergeRecord } from './merge-record.js';
 import { restoreMerge } from './restore-merge.js';
 import { splitKeyOff } from './split-key-off.js';

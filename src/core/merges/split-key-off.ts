@@ -1,8 +1,8 @@
 import type { Db } from '../../db/database.js';
 import type { Guest } from '../../db/schema.js';
 import { ensureChatSession } from '../chat/chat-sessions.js';
-import { createGuest } from './guests.js';
-import { recordMatch } from './match-records.js';
+import { createGuest } from '../guests/guests.js';
+import { recordMatch } from '../guests/match-records.js';
 
 export interface KeySplitOff {
   /** the new guest holding the key */
