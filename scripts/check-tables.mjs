@@ -6,7 +6,8 @@
  * module list) and fails when
  *   - a file under src/core/<module>/ names a table of another module in a query
  *     (selectFrom, insertInto, updateTable, deleteFrom, replaceInto, mergeInto, the joins, or the
- *     FROM/JOIN/INTO/UPDATE of a raw sql`` template);
+ *     FROM/JOIN/INTO/UPDATE of a raw sql`` template, the `table:` of a table-agnostic db helper
+ *     such as reassignRows, src/db/reassign-rows.ts);
  *   - a file elsewhere in src/ (faces, CLI, server) names any table: they call core functions;
  *   - a table of the schema has no owner, or an owner names a table the schema lacks;
  *   - an ALLOWLIST entry no longer matches what its file does (so it cannot go stale).
@@ -28,7 +29,10 @@ import { fileURLToPath } from 'node:url';
 export const OWNERS = {
   accounts: ['accounts', 'credentials', 'employees', 'oauth_clients', 'oauth_tokens', 'identity_blocklist'],
   locations: ['locations', 'loop_types', 'custom_fields', 'competitive_sets', 'competitive_set_members'],
-  guests: ['guests', 'guest_keys', 'guest_matches', 'guest_merges'],
+  guests: ['guests', 'guest_keys', 'guest_matches'],
+  // Merging and splitting guests: the audit of each merge is its own; every row it moves goes
+  // through a function of the module owning that row's table.
+  merges: ['guest_merges'],
   stays: ['stays', 'stay_callbacks', 'stay_links'],
   journeys: ['journey_events'],
   requests: ['loops', 'loop_activities'],
@@ -58,6 +62,8 @@ export const ALLOWLIST = [
 ];
 
 const QUERY_CALL = /\.\s*(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|innerJoin|leftJoin|rightJoin|fullJoin|crossJoin|innerJoinLateral|leftJoinLateral|crossJoinLateral)\s*\(\s*/g;
+// src/db/ helpers that take the table as an option ({ table: 'stays', ... }), named so the table is checked.
+const TABLE_HELPER_CALL = /\b(reassignRows)\s*\(/g;
 const SQL_TABLE_WORD = /\b(?:from|join|into|update)\s+("?)([a-z_][a-z0-9_]*)\1/gi;
 
 /** The table names of `export interface Database { name: Type; ... }` in schema.ts. */
@@ -121,6 +127,12 @@ export function tableReferences(source, tables) {
     } else if (/^[A-Za-z_$][\w$]*\s*[,)]/.test(rest)) {
       refs.push({ table: null, line: lineOf(text, at), how: `${m[1]}(<variable>)` });
     }
+  }
+  for (const m of text.matchAll(TABLE_HELPER_CALL)) {
+    const at = m.index + m[0].length;
+    const named = /\btable\s*:\s*(?:(['"`])([^'"`]+)\1|[^,}]+)/.exec(text.slice(at, at + 400));
+    if (!named?.[1]) refs.push({ table: null, line: lineOf(text, at), how: `${m[1]}(<variable>)` });
+    else if (known.has(named[2])) refs.push({ table: named[2], line: lineOf(text, at + named.index), how: m[1] });
   }
   for (const m of text.matchAll(/\bsql\s*(?:<[^`]*?>)?\s*`([^`]*)`/g)) {
     for (const w of m[1].matchAll(SQL_TABLE_WORD)) {

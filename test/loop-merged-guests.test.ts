@@ -56,7 +56,7 @@ describe.each(dialects())('Loop v1 ids of merged guests (%s)', (dialect) => {
     expect(event.statusCode, event.body).toBe(200);
     const survivorId = decodeId('guest', survivor)!;
     const journey = await t.database.db.selectFrom('journey_events').select(['guest_id', 'type']).where('guest_id', 'in', [survivorId, decodeId('guest', old)!]).execute();
-    expect(journey).toEqual([{ guest_id: survivorId, type: 'checkin' }]);
+    expect(journey).toEqual([{ guest_id: survivorId, type: 'stay.checked_in' }]);
     expect((await admin(adminToken, 'GET', `/guests/${decodeId('guest', old)}`)).json()).toMatchObject({ id: survivorId, lastName: 'Surv' });
   });
 

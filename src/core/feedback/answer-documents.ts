@@ -1,3 +1,4 @@
+import { reassignRows } from '../../db/reassign-rows.js';
 import type { Db } from '../../db/database.js';
 import type { AnswerDocument, Answer } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -237,4 +238,19 @@ export async function findAnswerDocumentByExternalId(db: Db, accountId: number, 
 /** A document's answers in the order they were stored. */
 export async function listAnswers(db: Db, accountId: number, documentId: number): Promise<Answer[]> {
   return db.selectFrom('answers').selectAll().where('account_id', '=', accountId).where('answer_document_id', '=', documentId).orderBy('id').execute();
+}
+
+/**
+ * Gives `from`'s answer documents to `to` when a guest is merged, split or restored: all of them,
+ * or only `ids`, or only those of the stays `stayIds` (the stays that went along). Returns the ids moved.
+ */
+export async function reassignAnswerDocuments(
+  db: Db,
+  accountId: number,
+  from: number,
+  to: number,
+  only: { ids?: readonly number[]; stayIds?: readonly number[] } = {},
+): Promise<number[]> {
+  const { ids, idColumn } = only.stayIds ? { ids: only.stayIds, idColumn: 'stay_id' } : { ids: only.ids, idColumn: 'id' };
+  return reassignRows(db, { table: 'answer_documents', column: 'guest_id', accountId, from, to, ids, idColumn });
 }

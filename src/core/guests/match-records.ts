@@ -1,3 +1,4 @@
+import { reassignRows } from '../../db/reassign-rows.js';
 import type { Db } from '../../db/database.js';
 import type { GuestMatch } from '../../db/schema.js';
 
@@ -52,4 +53,13 @@ export async function listGuestMatches(db: Db, accountId: number, guestId: numbe
     .orderBy('id', 'desc')
     .limit(200)
     .execute();
+}
+
+/**
+ * Gives `from`'s recorded match decisions (or only `ids`) to `to`, for a guest merge or its
+ * undoing; a decision `to` already holds (same rule, source and identifier) stays put, since the
+ * table is one row per decision and guest. Returns the ids moved.
+ */
+export async function reassignGuestMatches(db: Db, accountId: number, from: number, to: number, ids?: readonly number[]): Promise<number[]> {
+  return reassignRows(db, { table: 'guest_matches', column: 'guest_id', accountId, from, to, ids, keepTwinsOn: ['rule', 'source', 'identifier'] });
 }

@@ -1,3 +1,4 @@
+import { reassignRows } from '../../db/reassign-rows.js';
 import type { Db } from '../../db/database.js';
 import type { JourneyEvent } from '../../db/schema.js';
 import { prepared } from '../../db/prepared.js';
@@ -76,4 +77,19 @@ export async function listJourneyEvents(db: Db, accountId: number, guestId: numb
     .orderBy('occurred_at')
     .orderBy('id')
     .execute();
+}
+
+/**
+ * Gives `from`'s journey events to `to` when a guest is merged, split or restored: all of them, or
+ * only `ids`, or only those of the stays `stayIds` (the stays that went along). Returns the ids moved.
+ */
+export async function reassignJourneyEvents(
+  db: Db,
+  accountId: number,
+  from: number,
+  to: number,
+  only: { ids?: readonly number[]; stayIds?: readonly number[] } = {},
+): Promise<number[]> {
+  const { ids, idColumn } = only.stayIds ? { ids: only.stayIds, idColumn: 'stay_id' } : { ids: only.ids, idColumn: 'id' };
+  return reassignRows(db, { table: 'journey_events', column: 'guest_id', accountId, from, to, ids, idColumn });
 }

@@ -1,3 +1,4 @@
+import { reassignRows } from '../../db/reassign-rows.js';
 import type { Db } from '../../db/database.js';
 import type { Loop, LoopActivity } from '../../db/schema.js';
 import { parseJson } from '../shared/json.js';
@@ -114,4 +115,14 @@ export async function findLoop(db: Db, accountId: number, id: number): Promise<(
 
 export function loopCustomFields(loop: Loop): Record<string, string> {
   return parseJson<Record<string, string>>(loop.custom_fields, {});
+}
+
+/** Makes `to` the creator of the loops `from` opened (or only of `ids`), for a guest merge or its undoing; returns the ids moved. */
+export async function reassignLoopCreator(db: Db, accountId: number, from: number, to: number, ids?: readonly number[]): Promise<number[]> {
+  return reassignRows(db, { table: 'loops', column: 'creator_guest_id', accountId, from, to, ids });
+}
+
+/** Makes `to` the person of the loop activities naming `from` (or only of `ids`), for a guest merge or its undoing; returns the ids moved. */
+export async function reassignLoopActivityPerson(db: Db, accountId: number, from: number, to: number, ids?: readonly number[]): Promise<number[]> {
+  return reassignRows(db, { table: 'loop_activities', column: 'person_guest_id', accountId, from, to, ids });
 }

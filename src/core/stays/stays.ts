@@ -1,3 +1,4 @@
+import { reassignRows } from '../../db/reassign-rows.js';
 import type { Db } from '../../db/database.js';
 import type { Insertable, Updateable } from 'kysely';
 import type { Stay, StaysTable } from '../../db/schema.js';
@@ -169,4 +170,17 @@ export async function findStayAt(db: Db, accountId: number, locationId: number, 
     .where('location_id', '=', locationId)
     .where('id', '=', stayId)
     .executeTakeFirst();
+}
+
+/** Gives `fromGuestId`'s stays (or only those of `onlyIds`) to `toGuestId`, for a guest merge or its undoing; returns the ids moved. */
+export async function reassignGuestStays(db: Db, accountId: number, fromGuestId: number, toGuestId: number, onlyIds?: readonly number[]): Promise<number[]> {
+  return reassignRows(db, { table: 'stays', column: 'guest_id', accountId, from: fromGuestId, to: toGuestId, ids: onlyIds });
+}
+
+/**
+ * Gives `toGuestId` the stays `fromGuestId` holds under one external key (source and ref), for a
+ * key split off to a new guest, which takes what that key brought; returns the ids moved.
+ */
+export async function reassignKeyedStays(db: Db, accountId: number, fromGuestId: number, toGuestId: number, source: string, ref: string): Promise<number[]> {
+  return reassignRows(db, { table: 'stays', column: 'guest_id', accountId, from: fromGuestId, to: toGuestId, where: { source, external_ref: ref } });
 }

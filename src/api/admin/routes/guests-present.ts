@@ -1,6 +1,6 @@
 import { guestCustomFields } from '../../../core/guests/guests.js';
-import type { MergeRecord } from '../../../core/guests/merge-record.js';
-import { countMoved } from '../../../core/guests/guest-links.js';
+import type { MergeRecord } from '../../../core/merges/merge-record.js';
+import { countMoved } from '../../../core/merges/guest-links.js';
 import type { Guest, GuestMatch } from '../../../db/schema.js';
 
 /* Guests, their keys, match records and merges in the admin API's shapes (camelCase, integer ids). */

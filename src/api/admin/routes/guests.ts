@@ -5,9 +5,9 @@ import { findGuest, updateGuest, type GuestFields } from '../../../core/guests/g
 import { normaliseArrivalFields, resolveArrival } from '../../../core/guests/identity.js';
 import { listGuests } from '../../../core/guests/list-guests.js';
 import { listGuestMatches } from '../../../core/guests/match-records.js';
-import { mergeGuests } from '../../../core/guests/merge-guests.js';
-import { listMergesSurvived, readMergeRecord } from '../../../core/guests/merge-record.js';
-import { splitGuest } from '../../../core/guests/split-guest.js';
+import { mergeGuests } from '../../../core/merges/merge-guests.js';
+import { listMergesSurvived, readMergeRecord } from '../../../core/merges/merge-record.js';
+import { splitGuest } from '../../../core/merges/split-guest.js';
 import { findLocation } from '../../../core/locations/locations.js';
 import { badRequest, notFound } from '../../../core/shared/errors.js';
 import type { Db } from '../../../db/database.js';

@@ -1,27 +1,19 @@
 import type { Db } from '../../db/database.js';
+import { sharedChatLocation } from '../chat/chat-sessions.js';
 
 /*
  * What must stay single per guest, so that two guests holding one each cannot be merged until
- * someone resolves it. Each check reads both guests and returns what to resolve first, or
- * undefined. A module whose rows are unique per guest (loyalty memberships...) adds its check to
- * MERGE_CHECKS; mergeGuests runs them all before it changes anything.
+ * someone resolves it. Each check asks the module owning those rows about both guests and returns
+ * what to resolve first, or undefined. A module whose rows are unique per guest (loyalty
+ * memberships...) adds its check to MERGE_CHECKS; mergeGuests runs them all before it changes anything.
  */
 
 export type MergeCheck = (db: Db, accountId: number, survivorId: number, otherId: number) => Promise<string | undefined>;
 
 /** chat_sessions is unique per guest and location: one session each at one location cannot become one. */
 const chatSessionsAtOneLocation: MergeCheck = async (db, accountId, survivorId, otherId) => {
-  const shared = await db
-    .selectFrom('chat_sessions')
-    .select('location_id')
-    .where('account_id', '=', accountId)
-    .where('guest_id', 'in', [survivorId, otherId])
-    .groupBy('location_id')
-    .having((eb) => eb.fn.countAll(), '>', 1)
-    .orderBy('location_id')
-    .limit(1)
-    .executeTakeFirst();
-  return shared ? `both guests have a chat session at location ${shared.location_id}; close or move one first` : undefined;
+  const locationId = await sharedChatLocation(db, accountId, survivorId, otherId);
+  return locationId !== undefined ? `both guests have a chat session at location ${locationId}; close or move one first` : undefined;
 };
 
 export const MERGE_CHECKS: readonly MergeCheck[] = [chatSessionsAtOneLocation];

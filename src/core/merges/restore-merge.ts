@@ -1,6 +1,8 @@
 import type { Db } from '../../db/database.js';
 import type { Guest } from '../../db/schema.js';
 import { parseJson } from '../shared/json.js';
+import { restoreMergedGuest, writeGuestProfile, type GuestProfile } from '../guests/guest-merge-state.js';
+import { findGuestRow } from '../guests/guests.js';
 import { moveGuestRowsBack } from './guest-links.js';
 import { PROFILE_COLUMNS, type MergeRecord } from './merge-record.js';
 
@@ -25,13 +27,9 @@ export async function restoreMerge(db: Db, accountId: number, record: MergeRecor
   const now = Date.now();
   const movedBack = await moveGuestRowsBack(db, accountId, moved, merge.survivor_id, merge.merged_id);
 
-  const survivor = await db
-    .selectFrom('guests')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', merge.survivor_id)
-    .executeTakeFirstOrThrow();
-  const revert: Record<string, unknown> = {};
+  const survivor = await findGuestRow(db, accountId, merge.survivor_id);
+  if (!survivor) throw new Error(`guest ${merge.survivor_id} of merge ${merge.id} is gone`);
+  const revert: GuestProfile = {};
   for (const column of PROFILE_COLUMNS) {
     if (filled[column] !== undefined && survivor[column] === filled[column]) revert[column] = null;
   }
@@ -40,24 +38,10 @@ export async function restoreMerge(db: Db, accountId: number, record: MergeRecor
     const kept = Object.fromEntries(Object.entries(current).filter(([key, value]) => filled.custom_fields![key] !== value));
     if (Object.keys(kept).length !== Object.keys(current).length) revert.custom_fields = JSON.stringify(kept);
   }
-  const reverted = Object.keys(revert).length
-    ? await db
-        .updateTable('guests')
-        .set({ ...revert, updated_at: now })
-        .where('account_id', '=', accountId)
-        .where('id', '=', survivor.id)
-        .returningAll()
-        .executeTakeFirstOrThrow()
-    : survivor;
+  const reverted = Object.keys(revert).length ? await writeGuestProfile(db, accountId, survivor.id, revert, now) : survivor;
 
   const profile = Object.fromEntries(PROFILE_COLUMNS.map((column) => [column, snapshot[column] ?? null]));
-  const restored = await db
-    .updateTable('guests')
-    .set({ ...profile, custom_fields: snapshot.custom_fields ?? '{}', merged_into_id: null, updated_at: now })
-    .where('account_id', '=', accountId)
-    .where('id', '=', merge.merged_id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const restored = await restoreMergedGuest(db, accountId, merge.merged_id, { ...profile, custom_fields: snapshot.custom_fields ?? '{}' }, now);
   await db.updateTable('guest_merges').set({ split_at: now }).where('account_id', '=', accountId).where('id', '=', merge.id).execute();
   return { survivor: reverted, restored, movedBack };
 }

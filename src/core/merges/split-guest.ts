@@ -1,8 +1,9 @@
 import type { Db } from '../../db/database.js';
 import type { Guest } from '../../db/schema.js';
 import { badRequest, notFound } from '../shared/errors.js';
-import { lockGuestRows } from './guest-links.js';
-import { findGuest } from './guests.js';
+import { guestHoldsKey } from '../guests/guest-key-moves.js';
+import { lockGuestRows } from '../guests/guest-merge-state.js';
+import { findGuest } from '../guests/guests.js';
 import { readMergeRecord } from './merge-record.js';
 import { restoreMerge } from './restore-merge.js';
 import { splitKeyOff } from './split-key-off.js';
@@ -33,15 +34,7 @@ export async function splitGuest(db: Db, accountId: number, guestId: number, key
   if (!found) throw notFound(`guest ${guestId}`);
   await lockGuestRows(db, accountId, [found.id]);
   const guest = (await findGuest(db, accountId, found.id))!;
-  const key = await db
-    .selectFrom('guest_keys')
-    .select('key')
-    .where('account_id', '=', accountId)
-    .where('source', '=', keySource)
-    .where('key', '=', keyValue)
-    .where('guest_id', '=', guest.id)
-    .executeTakeFirst();
-  if (!key) throw notFound(`key "${keySource}:${keyValue}" of guest ${guest.id}`);
+  if (!(await guestHoldsKey(db, accountId, guest.id, keySource, keyValue))) throw notFound(`key "${keySource}:${keyValue}" of guest ${guest.id}`);
 
   const merges = await db
     .selectFrom('guest_merges')

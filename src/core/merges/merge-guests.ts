@@ -3,8 +3,9 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { Guest, GuestMerge } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
-import { lockGuestRows, moveGuestRows, type MovedRows } from './guest-links.js';
-import { findGuestRow } from './guests.js';
+import { lockGuestRows, markGuestMerged, writeGuestProfile } from '../guests/guest-merge-state.js';
+import { findGuestRow } from '../guests/guests.js';
+import { moveGuestRows, type MovedRows } from './guest-links.js';
 import { mergeRefusal } from './merge-checks.js';
 import { PROFILE_COLUMNS, writeMoved, type FilledFields } from './merge-record.js';
 
@@ -49,23 +50,9 @@ export async function mergeGuests(db: Db, accountId: number, survivorId: number,
   });
   const filled = fillableFields(survivor, other);
   // The other guest gives up its contact values first: it no longer names anyone.
-  const merged = await db
-    .updateTable('guests')
-    .set({ email: null, mobile: null, merged_into_id: survivorId, updated_at: now })
-    .where('account_id', '=', accountId)
-    .where('id', '=', otherId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const merged = await markGuestMerged(db, accountId, otherId, survivorId, now);
   const set = { ...filled, custom_fields: filled.custom_fields ? JSON.stringify({ ...customFields(survivor), ...filled.custom_fields }) : undefined };
-  const updated = Object.keys(filled).length
-    ? await db
-        .updateTable('guests')
-        .set({ ...set, updated_at: now })
-        .where('account_id', '=', accountId)
-        .where('id', '=', survivorId)
-        .returningAll()
-        .executeTakeFirstOrThrow()
-    : survivor;
+  const updated = Object.keys(filled).length ? await writeGuestProfile(db, accountId, survivorId, set, now) : survivor;
   const merge = await db
     .insertInto('guest_merges')
     .values({
