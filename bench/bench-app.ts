@@ -44,12 +44,7 @@ export function sendToParent(message: ChildMessage): void {
  * `stop` by closing the app and the database, then `beforeExit`, and exiting normally (so that
  * --cpu-prof writes its profile).
  */
-export function answerParent(
-  app: FastifyInstance,
-  database: DatabaseHandle,
-  tables: string[],
-  beforeExit?: () => void,
-): void {
+export function answerParent(app: FastifyInstance, database: DatabaseHandle, tables: string[], beforeExit?: () => void): void {
   process.on('message', async (message: ParentMessage) => {
     if (message.cmd === 'stats') {
       const { user, system } = process.cpuUsage();

@@ -147,7 +147,9 @@ async function main(): Promise<number> {
     // Both servers start once and stay up; only one is under load at any time.
     const echo = only.has('baseline') ? await startChild('echo', 'echo-server.js', {}, profileArgs('echo')) : undefined;
     if (echo) children.push(echo);
-    const app = ['contact', 'event', 'new', 'agency'].some((name) => only.has(name)) ? await startChild('app', 'app-server.js', { BENCH_DB_FILE: dbFile }, profileArgs('app')) : undefined;
+    const app = ['contact', 'event', 'new', 'agency'].some((name) => only.has(name))
+      ? await startChild('app', 'app-server.js', { BENCH_DB_FILE: dbFile }, profileArgs('app'))
+      : undefined;
     if (app) children.push(app);
 
     const echoUrl = echo ? `http://127.0.0.1:${echo.ready.port}/echo` : '';

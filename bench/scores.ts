@@ -115,7 +115,11 @@ async function runDialect(dialect: Dialect): Promise<{ rows: Row[]; timings: Rec
     console.log(`${dialect}: generating ${DOCS.toLocaleString('en')} answer documents...`);
     const data = await generateBenchData(handle.db, dialect, DOCS);
     const total = Object.values(data.timings).reduce((a, b) => a + b, 0);
-    console.log(`${dialect}: generated in ${total.toFixed(1)} s (${Object.entries(data.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')})`);
+    console.log(
+      `${dialect}: generated in ${total.toFixed(1)} s (${Object.entries(data.timings)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')})`,
+    );
     await check(handle, data);
 
     const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://bench.test' });
@@ -143,7 +147,14 @@ async function runDialect(dialect: Dialect): Promise<{ rows: Row[]; timings: Rec
           const core = await measure(async () => {
             const units = await listUnitsWithDefaultEvaluation(handle.db, data.accountId);
             const scope = await resolveFeedbackScope(handle.db, data.accountId, units.find((u) => u.id === target.id)!, units, 'default');
-            return readScore(handle.db, data.accountId, scope, metric.semanticId, readDateRange(range.start, undefined), readSourceFilter(undefined, undefined, 'email'));
+            return readScore(
+              handle.db,
+              data.accountId,
+              scope,
+              metric.semanticId,
+              readDateRange(range.start, undefined),
+              readSourceFilter(undefined, undefined, 'email'),
+            );
           });
           rows.push({ dialect, scenario: `core  ${metric.name}, ${target.name}, ${range.name}`, ...core });
           const url = `/loopon/public/units/${target.id}/evaluation/scores/${metric.path}${range.query}`;
@@ -175,7 +186,14 @@ function table(rows: Row[]): string {
 
 function markdownSection(rows: Row[], timings: Record<string, Record<string, number>>, dialects: Dialect[]): string {
   const gen = dialects
-    .map((d) => `${d}: ${Object.values(timings[d]).reduce((a, b) => a + b, 0).toFixed(0)} s (${Object.entries(timings[d]).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')})`)
+    .map(
+      (d) =>
+        `${d}: ${Object.values(timings[d])
+          .reduce((a, b) => a + b, 0)
+          .toFixed(0)} s (${Object.entries(timings[d])
+          .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+          .join(', ')})`,
+    )
     .join('; ');
   const lines = [
     '## Loopon scores',

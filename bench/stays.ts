@@ -96,10 +96,14 @@ async function main(): Promise<number> {
     else fs.rmSync(tmp, { recursive: true, force: true });
   }
   const cpus = os.cpus();
-  console.log(`Openstay stays bench ${new Date().toISOString()} | node ${process.version} | ${cpus.length} x ${cpus[0]?.model?.trim() ?? 'cpu'} | SQLite | ${connections} connections | ${durationS} s after ${warmupS} s warm-up`);
+  console.log(
+    `Openstay stays bench ${new Date().toISOString()} | node ${process.version} | ${cpus.length} x ${cpus[0]?.model?.trim() ?? 'cpu'} | SQLite | ${connections} connections | ${durationS} s after ${warmupS} s warm-up`,
+  );
   console.log(table(rows));
   console.log(`rows written during the measured run: ${JSON.stringify(notes)}`);
-  console.log(JSON.stringify({ bench: 'openstay-loopon-stays', connections, durationS, results: Object.fromEntries(rows.map((r) => [r.name, jsonRow(r)])), notes }));
+  console.log(
+    JSON.stringify({ bench: 'openstay-loopon-stays', connections, durationS, results: Object.fromEntries(rows.map((r) => [r.name, jsonRow(r)])), notes }),
+  );
   const failed = rows.filter((r) => r.result.non2xx || r.result.errors || r.result.timeouts);
   for (const r of failed) console.error(`BENCH FAILED: ${r.name}: ${JSON.stringify(r.result.statusCodes)}, ${r.result.errors} errors`);
   return failed.length ? 1 : 0;

@@ -176,7 +176,13 @@ describe.each(dialects())('admin API on %s', (dialect) => {
       const created = await call(adminToken, 'POST', '/clients', { name: 'Guest app backend', scopes: ['basic', 'manage_stays'] });
       expect(created.statusCode).toBe(201);
       const client = created.json();
-      expect(client).toMatchObject({ name: 'Guest app backend', scopes: ['basic', 'manage_stays'], unitIds: null, revoked: null, tokenUrl: expect.stringMatching(/\/loopon\/oauth2\/token$/) });
+      expect(client).toMatchObject({
+        name: 'Guest app backend',
+        scopes: ['basic', 'manage_stays'],
+        unitIds: null,
+        revoked: null,
+        tokenUrl: expect.stringMatching(/\/loopon\/oauth2\/token$/),
+      });
       const access = (await token(client.clientId, client.clientSecret)).json().access_token;
       const units = () => t.app.inject({ url: '/loopon/public/units', headers: { authorization: `Bearer ${access}` } });
       expect((await units()).statusCode).toBe(200);
@@ -191,7 +197,7 @@ describe.each(dialects())('admin API on %s', (dialect) => {
       expect((await call(adminToken, 'GET', '/clients')).json().clients[0].revoked).toEqual(expect.any(String));
     });
 
-    it('refuses unknown scopes and units (400) and another account\'s client (404)', async () => {
+    it("refuses unknown scopes and units (400) and another account's client (404)", async () => {
       const { adminToken } = await createTestAccount(t);
       expect((await call(adminToken, 'POST', '/clients', { scopes: ['basic', 'fly'] })).statusCode).toBe(400);
       expect((await call(adminToken, 'POST', '/clients', { scopes: [] })).statusCode).toBe(400);

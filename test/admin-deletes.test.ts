@@ -13,7 +13,12 @@ describe.each(dialects())('admin deletes keep guest data on %s', (dialect) => {
   it('refuses to delete a location with loops, and a survey with responses (409), and keeps them', async () => {
     const { adminToken, loopToken } = await createTestAccount(t);
     const admin = (method: string, url: string, payload?: unknown) =>
-      t.app.inject({ method: method as any, url: `/admin/v1${url}`, headers: { authorization: `Bearer ${adminToken}` }, ...(payload ? { payload: payload as any } : {}) });
+      t.app.inject({
+        method: method as any,
+        url: `/admin/v1${url}`,
+        headers: { authorization: `Bearer ${adminToken}` },
+        ...(payload ? { payload: payload as any } : {}),
+      });
     const loop = (url: string, payload: unknown) => t.app.inject({ method: 'POST', url: `/loop/api/v1${url}?authToken=${loopToken}`, payload: payload as any });
 
     const location = (await admin('POST', '/locations', { title: 'Lobby', shortcode: 'L1' })).json();
@@ -51,7 +56,12 @@ describe.each(dialects())('admin input PostgreSQL cannot store on %s', (dialect)
 
   it('refuses NUL characters with a 400 in the admin error body', async () => {
     const { adminToken } = await createTestAccount(t);
-    const res = await t.app.inject({ method: 'POST', url: '/admin/v1/loop-types', headers: { authorization: `Bearer ${adminToken}` }, payload: { shortcode: 'a\u0000b', title: 'X' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/admin/v1/loop-types',
+      headers: { authorization: `Bearer ${adminToken}` },
+      payload: { shortcode: 'a\u0000b', title: 'X' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(/NUL/);
   });

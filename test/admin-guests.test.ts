@@ -29,7 +29,9 @@ describe.each(dialects())('admin API guests on %s', (dialect) => {
     expect(conflict.json()).toMatchObject({ created: true, rule: 'new', reason: 'name_conflict' });
 
     const detail = (await call(token, 'GET', `/guests/${conflict.json().guest.id}`)).json();
-    expect(detail.matches).toEqual([expect.objectContaining({ rule: 'new', source: 'admin', identifier: 'ada@example.test', reason: 'name_conflict', count: 1 })]);
+    expect(detail.matches).toEqual([
+      expect.objectContaining({ rule: 'new', source: 'admin', identifier: 'ada@example.test', reason: 'name_conflict', count: 1 }),
+    ]);
     expect((await call(token, 'GET', `/guests/${id}`)).json()).toMatchObject({
       id,
       requestedId: id,
@@ -96,7 +98,10 @@ describe.each(dialects())('admin API guests on %s', (dialect) => {
 
     const merged = await call(token, 'POST', '/guests/merge', { survivorId: a, otherId: b });
     expect(merged.statusCode, merged.body).toBe(200);
-    expect(merged.json()).toMatchObject({ merge: { survivorId: a, mergedId: b, actor: 'admin', splitAt: null, moved: { guest_keys: 1 } }, survivor: { id: a } });
+    expect(merged.json()).toMatchObject({
+      merge: { survivorId: a, mergedId: b, actor: 'admin', splitAt: null, moved: { guest_keys: 1 } },
+      survivor: { id: a },
+    });
     const asked = (await call(token, 'GET', `/guests/${b}`)).json();
     expect(asked).toMatchObject({ id: a, requestedId: b, keys: [{ key: 'loop:a' }, { key: 'loop:b' }], merges: [{ mergedId: b, moved: { guest_keys: 1 } }] });
     expect((await call(token, 'PATCH', `/guests/${b}`, { groupName: 'Choir' })).json()).toMatchObject({ id: a, requestedId: b, groupName: 'Choir' });
@@ -135,7 +140,14 @@ describe.each(dialects())('admin API guests on %s', (dialect) => {
     const before = await accountRows(db, account.id);
     const merged = await call(token, 'POST', '/guests/merge', { survivorId: ada.guestId, otherId: bea.guestId });
     expect(merged.json().merge.moved).toEqual({
-      guest_keys: 2, stays: 1, journey_events: 1, loops: 1, loop_activities: 1, answer_documents: 1, chat_sessions: 1, guest_matches: 1,
+      guest_keys: 2,
+      stays: 1,
+      journey_events: 1,
+      loops: 1,
+      loop_activities: 1,
+      answer_documents: 1,
+      chat_sessions: 1,
+      guest_matches: 1,
     });
     expect(merged.json().merge.filled).toEqual({ mobile: '+46701234567' });
     const split = await call(token, 'POST', `/guests/${bea.guestId}/split`, { key: 'loop:B1-extra' });

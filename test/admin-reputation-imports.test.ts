@@ -14,7 +14,12 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
   afterAll(async () => t?.close());
 
   const call = (token: string, method: string, url: string, payload?: unknown) =>
-    t.app.inject({ method: method as any, url: `/admin/v1${url}`, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as any }) });
+    t.app.inject({
+      method: method as any,
+      url: `/admin/v1${url}`,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload === undefined ? {} : { payload: payload as any }),
+    });
 
   const importLines = (token: string, kind: string, lines: unknown[], contentType = 'application/x-ndjson') =>
     t.app.inject({
@@ -35,14 +40,22 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
     return { accountId: account.id, adminToken, chain, hotel, rival };
   }
 
-  const reviewRows = (accountId: number) =>
-    t.database.db.selectFrom('reviews').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
+  const reviewRows = (accountId: number) => t.database.db.selectFrom('reviews').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
 
   it('imports good review lines and reports each bad one with its line number', async () => {
     const { accountId, adminToken, chain, hotel, rival } = await setup();
     const good = { propertyCode: 'H1', channel: 'TripAdvisor', externalId: 'a1', reviewDate: '2026-05-01' };
     const res = await importLines(adminToken, 'reviews', [
-      { ...good, title: 'Fine', rating: 4, normalizedRating: 0.8, ratings: [{ question: 'clean', score: 5, normalizedScore: 1 }, { question: 'trip', textAnswer: 'business' }] },
+      {
+        ...good,
+        title: 'Fine',
+        rating: 4,
+        normalizedRating: 0.8,
+        ratings: [
+          { question: 'clean', score: 5, normalizedScore: 1 },
+          { question: 'trip', textAnswer: 'business' },
+        ],
+      },
       '{"unitId": ',
       { ...good, externalId: 'a2', reviewDate: '2026-02-30' },
       { ...good, externalId: 'a3', propertyCode: 'NOPE' },
@@ -79,15 +92,32 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
     expect(messages[16]).toMatch(/NUL/);
 
     const rows = await reviewRows(accountId);
-    expect(rows.map((r) => [r.location_id, r.channel, r.external_id])).toEqual([[hotel.id, 'tripadvisor', 'a1'], [rival.id, 'google', '9']]);
+    expect(rows.map((r) => [r.location_id, r.channel, r.external_id])).toEqual([
+      [hotel.id, 'tripadvisor', 'a1'],
+      [rival.id, 'google', '9'],
+    ]);
     expect(rows[0]).toMatchObject({ title: 'Fine', rating_raw: 4, rating_normalized: 0.8, respondable: 0 });
   });
 
   it('updates a review imported again, replacing its ratings, and never duplicates it', async () => {
     const { accountId, adminToken, hotel } = await setup();
     const base = { unitId: hotel.id, channel: 'google', externalId: 'same', reviewDate: '2026-06-01' };
-    await importLines(adminToken, 'reviews', [{ ...base, title: 'Old', ratings: [{ question: 'clean', score: 2 }, { question: 'liked', textAnswer: 'Bed' }] }]);
-    const again = await importLines(adminToken, 'reviews', [{ ...base, title: 'New', respondable: true, managementResponseDate: '2026-06-03', ratings: [{ question: 'clean', score: 4 }] }], 'text/plain');
+    await importLines(adminToken, 'reviews', [
+      {
+        ...base,
+        title: 'Old',
+        ratings: [
+          { question: 'clean', score: 2 },
+          { question: 'liked', textAnswer: 'Bed' },
+        ],
+      },
+    ]);
+    const again = await importLines(
+      adminToken,
+      'reviews',
+      [{ ...base, title: 'New', respondable: true, managementResponseDate: '2026-06-03', ratings: [{ question: 'clean', score: 4 }] }],
+      'text/plain',
+    );
     expect(again.json()).toEqual({ imported: 1, failed: [] });
     const rows = await reviewRows(accountId);
     expect(rows).toHaveLength(1);
@@ -96,7 +126,10 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
     const ratings = await t.database.db.selectFrom('review_ratings').selectAll().where('review_id', '=', rows[0].id).execute();
     expect(ratings.map((r) => r.score_raw)).toEqual([4]);
     // the same key twice in one body: the later line wins
-    const twice = await importLines(adminToken, 'reviews', [{ ...base, title: 'First' }, { ...base, title: 'Second' }]);
+    const twice = await importLines(adminToken, 'reviews', [
+      { ...base, title: 'First' },
+      { ...base, title: 'Second' },
+    ]);
     expect(twice.json()).toEqual({ imported: 2, failed: [] });
     expect((await reviewRows(accountId)).map((r) => r.title)).toEqual(['Second']);
   });
@@ -105,7 +138,11 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
     const { accountId, adminToken, hotel } = await setup();
     const lines: unknown[] = [];
     for (let i = 1; i <= 1203; i++) {
-      lines.push(i === 700 ? { unitId: hotel.id, channel: 'google', reviewDate: '2026-01-01' } : { unitId: hotel.id, channel: 'google', externalId: `b${i}`, reviewDate: '2026-01-01', ratings: [{ question: 'clean', score: i % 5 }] });
+      lines.push(
+        i === 700
+          ? { unitId: hotel.id, channel: 'google', reviewDate: '2026-01-01' }
+          : { unitId: hotel.id, channel: 'google', externalId: `b${i}`, reviewDate: '2026-01-01', ratings: [{ question: 'clean', score: i % 5 }] },
+      );
     }
     const res = await importLines(adminToken, 'reviews', lines);
     expect(res.json()).toEqual({ imported: 1202, failed: [{ line: 700, message: 'externalId is required' }] });
@@ -180,7 +217,15 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
       t.database.db,
       records,
       {
-        read: (value) => ({ locationId: hotel.id, day: `2026-08-${String(value).padStart(2, '0')}`, source: '', rank: null, rankOf: null, score: Number(value) % 10, normalizedScore: null }),
+        read: (value) => ({
+          locationId: hotel.id,
+          day: `2026-08-${String(value).padStart(2, '0')}`,
+          source: '',
+          rank: null,
+          rankOf: null,
+          score: Number(value) % 10,
+          normalizedScore: null,
+        }),
         async write(trx, items) {
           await upsertSnapshots(trx, accountId, items);
           if (items.some((i) => i.day === '2026-08-07')) throw new Error('refused by the database');

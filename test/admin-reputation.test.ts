@@ -26,7 +26,12 @@ describe.each(dialects())('admin reputation configuration on %s', (dialect) => {
       const number = await call(adminToken, 'POST', '/review-questions', { key: 'cleanliness', description: 'Cleanliness', answerType: 'number' });
       expect(number.statusCode).toBe(201);
       expect(number.json()).toEqual({ id: expect.any(Number), key: 'cleanliness', description: 'Cleanliness', answerType: 'number', answerValues: null });
-      const enumQ = await call(adminToken, 'POST', '/review-questions', { key: 'trip_type', description: 'Trip type', answerType: 'enum', answerValues: ['business', 'leisure'] });
+      const enumQ = await call(adminToken, 'POST', '/review-questions', {
+        key: 'trip_type',
+        description: 'Trip type',
+        answerType: 'enum',
+        answerValues: ['business', 'leisure'],
+      });
       expect(enumQ.json()).toMatchObject({ answerType: 'enum', answerValues: ['business', 'leisure'] });
       await call(adminToken, 'POST', '/review-questions', { key: 'liked', description: 'Liked', answerType: 'text', answerValues: null });
       const list = (await call(adminToken, 'GET', '/review-questions')).json().reviewQuestions;
@@ -59,11 +64,17 @@ describe.each(dialects())('admin reputation configuration on %s', (dialect) => {
       }
     });
 
-    it('keeps a question that reviews rate (409) and hides other accounts\' questions', async () => {
+    it("keeps a question that reviews rate (409) and hides other accounts' questions", async () => {
       const { adminToken } = await createTestAccount(t);
       const hotel = (await call(adminToken, 'POST', '/locations', { title: 'Hotel' })).json();
       const q = (await call(adminToken, 'POST', '/review-questions', { key: 'staff', description: 'Staff', answerType: 'number' })).json();
-      const line = JSON.stringify({ unitId: hotel.id, channel: 'google', externalId: 'g1', reviewDate: '2026-05-01', ratings: [{ question: 'staff', score: 4 }] });
+      const line = JSON.stringify({
+        unitId: hotel.id,
+        channel: 'google',
+        externalId: 'g1',
+        reviewDate: '2026-05-01',
+        ratings: [{ question: 'staff', score: 4 }],
+      });
       const imported = await call(adminToken, 'POST', '/imports/reviews', line, { 'content-type': 'application/x-ndjson' });
       expect(imported.json()).toEqual({ imported: 1, failed: [] });
       const refused = await call(adminToken, 'DELETE', `/review-questions/${q.id}`);
@@ -123,7 +134,7 @@ describe.each(dialects())('admin reputation configuration on %s', (dialect) => {
       expect((await call(adminToken, 'GET', `/competitive-sets/${second.id}`)).json().memberIds).toEqual([]);
     });
 
-    it('refuses owners and members that cannot be compared (400) and other accounts\' sets (404)', async () => {
+    it("refuses owners and members that cannot be compared (400) and other accounts' sets (404)", async () => {
       const { adminToken } = await createTestAccount(t);
       const chain = (await call(adminToken, 'POST', '/locations', { title: 'Chain', kind: 'chain' })).json();
       const hotel = (await call(adminToken, 'POST', '/locations', { title: 'Hotel', parentId: chain.id })).json();
@@ -149,7 +160,11 @@ describe.each(dialects())('admin reputation configuration on %s', (dialect) => {
       const other = await createTestAccount(t);
       const foreign = (await call(other.adminToken, 'POST', '/competitors', { title: 'Foreign' })).json();
       expect((await call(adminToken, 'PUT', `/competitive-sets/${set.id}/members/${foreign.id}`)).statusCode).toBe(400);
-      for (const [method, url] of [['GET', `/competitive-sets/${set.id}`], ['DELETE', `/competitive-sets/${set.id}`], ['PUT', `/competitive-sets/${set.id}/members/${foreign.id}`]]) {
+      for (const [method, url] of [
+        ['GET', `/competitive-sets/${set.id}`],
+        ['DELETE', `/competitive-sets/${set.id}`],
+        ['PUT', `/competitive-sets/${set.id}/members/${foreign.id}`],
+      ]) {
         expect((await call(other.adminToken, method, url)).statusCode, `${method} ${url}`).toBe(404);
       }
       expect((await call(adminToken, 'GET', '/competitive-sets/abc')).statusCode).toBe(400);

@@ -118,7 +118,10 @@ describe.each(dialects())('admin surveys on %s', (dialect) => {
       [q({ type: 'radio', title: 'A' }), 'sections[0].questions[0] is a radio question and needs options'],
       [q({ type: 'text', title: 'A', options: [{ title: 'x' }] }), 'sections[0].questions[0] is a text question and takes no options'],
       [q({ type: 'radio', title: 'A', options: [{ title: 'x', score: 2 }] }), 'body.sections[0].questions[0].options[0].score must be <= 1'],
-      [q({ type: 'radio', title: 'A', options: [{ title: 'x', npsSegment: 'fan' }] }), 'body.sections[0].questions[0].options[0].npsSegment must be one of "promoter", "passive", "detractor", null'],
+      [
+        q({ type: 'radio', title: 'A', options: [{ title: 'x', npsSegment: 'fan' }] }),
+        'body.sections[0].questions[0].options[0].npsSegment must be one of "promoter", "passive", "detractor", null',
+      ],
       [q({ type: 'radio', title: 'A', options: [{ title: { en: ' ' } }] }), 'sections[0].questions[0].options[0].title.en cannot be empty'],
       [{ ...q({ type: 'text', title: 'A' }), locationIds: [999999] }, 'unknown location id(s): 999999'],
       [{ ...q({ type: 'text', title: 'A' }), questionOrderRandomized: 'yes' }, 'body.questionOrderRandomized must be boolean'],

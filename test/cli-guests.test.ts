@@ -35,7 +35,11 @@ describe.each(dialects())('openstay guest and identity commands on %s', (dialect
     const merged = await cli('guest', 'merge', String(a), String(b), '--account', 'seaside', '--json');
     expect(merged.code, merged.stderr).toBe(0);
     const out = JSON.parse(merged.stdout);
-    expect(out).toMatchObject({ account: 'seaside', merge: { survivorId: a, mergedId: b, actor: expect.stringMatching(/^cli/), filled: { language: 'sv' } }, survivor: { id: a, language: 'sv' } });
+    expect(out).toMatchObject({
+      account: 'seaside',
+      merge: { survivorId: a, mergedId: b, actor: expect.stringMatching(/^cli/), filled: { language: 'sv' } },
+      survivor: { id: a, language: 'sv' },
+    });
     expect(out.merge.moved).toMatchObject({ guest_keys: 2, stays: 1, loops: 1 });
     expect((await findGuestRow(database.db, accountId, b))?.merged_into_id).toBe(a);
 
@@ -146,7 +150,13 @@ describe('openstay guest and identity usage', () => {
   });
 
   it('--help on every command prints its usage and exits 0', async () => {
-    for (const args of [['guest', '--help'], ['guest', 'merge', '--help'], ['guests', 'split', '-h'], ['identity', 'blocklist', '--help'], ['identity', 'blocklist', 'add', '--help']]) {
+    for (const args of [
+      ['guest', '--help'],
+      ['guest', 'merge', '--help'],
+      ['guests', 'split', '-h'],
+      ['identity', 'blocklist', '--help'],
+      ['identity', 'blocklist', 'add', '--help'],
+    ]) {
       const res = await runCli(args, env);
       expect(res.code, args.join(' ')).toBe(0);
       expect(res.stdout).toMatch(/^usage: openstay (guest|identity)/);

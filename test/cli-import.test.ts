@@ -43,7 +43,13 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
   const reviews = () => database.db.selectFrom('reviews').selectAll().where('account_id', '=', accountId).orderBy('external_id').execute();
 
   it('imports every line of a reviews file and exits 0; a second run updates', async () => {
-    const lines = Array.from({ length: 1100 }, (_, i) => ({ propertyCode: 'H1', channel: 'google', externalId: `c${String(i).padStart(4, '0')}`, reviewDate: '2026-03-01', ratings: [{ question: 'clean', score: 4 }] }));
+    const lines = Array.from({ length: 1100 }, (_, i) => ({
+      propertyCode: 'H1',
+      channel: 'google',
+      externalId: `c${String(i).padStart(4, '0')}`,
+      reviewDate: '2026-03-01',
+      ratings: [{ question: 'clean', score: 4 }],
+    }));
     const target = file('reviews.jsonl', lines);
     const res = await runCli(['import', 'reviews', target, '--account', 'importer'], env);
     expect(res.code, res.stderr).toBe(0);
@@ -171,7 +177,11 @@ describe('import progress and file reading', () => {
     fs.writeFileSync(target, '\uFEFF{"a":1}\n\n  \n{bad\r\n{"b":2}');
     const records = [];
     for await (const r of readJsonLinesFile(target)) records.push(r);
-    expect(records).toEqual([{ line: 1, value: { a: 1 } }, { line: 4, message: 'not valid JSON' }, { line: 5, value: { b: 2 } }]);
+    expect(records).toEqual([
+      { line: 1, value: { a: 1 } },
+      { line: 4, message: 'not valid JSON' },
+      { line: 5, value: { b: 2 } },
+    ]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

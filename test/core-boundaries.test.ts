@@ -83,14 +83,26 @@ describe.each(dialects())('core boundaries on %s', (dialect) => {
           channel: 'kiosk',
           answers: [{ questionId, text: 'More towels' }],
         });
-        return openSurveyResponseLoop(trx, accountId, { locationId: hotel.id, answerDocumentId: document.id, guest, channel: 'kiosk', texts: ['More towels', null] });
+        return openSurveyResponseLoop(trx, accountId, {
+          locationId: hotel.id,
+          answerDocumentId: document.id,
+          guest,
+          channel: 'kiosk',
+          texts: ['More towels', null],
+        });
       });
 
     expect(await respond()).toBeUndefined();
     await updateAccountSettings(t.db, accountId, { responsesCreateLoops: true, responseLoopType: 'concierge' });
     expect(accountSettings(await getAccount(t.db, accountId)).responsesCreateLoops).toBe(true);
     const loop = (await respond())!;
-    expect(loop).toMatchObject({ loop_type_id: concierge.id, title: 'Survey response', description: 'More towels', source: 'kiosk', creator_guest_id: guest.id });
+    expect(loop).toMatchObject({
+      loop_type_id: concierge.id,
+      title: 'Survey response',
+      description: 'More towels',
+      source: 'kiosk',
+      creator_guest_id: guest.id,
+    });
     expect((await findLoop(t.db, accountId, loop.id))?.activities.map((a) => a.type)).toEqual(['open']);
   });
 
@@ -109,7 +121,13 @@ describe.each(dialects())('core boundaries on %s', (dialect) => {
     expect(first.session?.guest_id).toBe(first.guest.id);
 
     const again = await inTransaction((trx) =>
-      registerGuestStay(trx, accountId, unit.id, { ...registration, status: 'instay' }, { clientId: client.id, callback: null, withChat: false, source: 'test' }),
+      registerGuestStay(
+        trx,
+        accountId,
+        unit.id,
+        { ...registration, status: 'instay' },
+        { clientId: client.id, callback: null, withChat: false, source: 'test' },
+      ),
     );
     expect(again.stay.id).toBe(first.stay.id);
     expect(again.link.token).not.toBe(first.link.token);

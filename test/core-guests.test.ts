@@ -72,7 +72,10 @@ describe.each(dialects())('one person across faces on %s', (dialect) => {
     const account = await createAccount(t.db, 'one-person');
     const first = await arrive(t.db, account.id, { email: 'simon@example.test', mobile: '+46 73-044 24 80' });
     expect(first.guest.mobile).toBe('+46730442480');
-    const keyed = await upsertContact(t.db, account.id, { key: { source: 'loop', value: 'pms-1' }, fields: { email: 'SIMON@example.test', firstName: 'Simon' } });
+    const keyed = await upsertContact(t.db, account.id, {
+      key: { source: 'loop', value: 'pms-1' },
+      fields: { email: 'SIMON@example.test', firstName: 'Simon' },
+    });
     expect(keyed.guest.id).toBe(first.guest.id);
     expect((await findGuestByKey(t.db, account.id, 'loop', 'pms-1'))?.id).toBe(first.guest.id);
     const byPhone = await arrive(t.db, account.id, { mobile: '+46730442480' });

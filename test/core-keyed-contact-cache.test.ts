@@ -25,37 +25,40 @@ describe.each(dialects())('the change stamp on %s', (dialect) => {
     expect(await changeStamp(t.db)).toBeUndefined();
   });
 
-  it.skipIf(dialect === 'postgres')('moves with every write of this process or another, rolled back or not, and not with reads (SQLite only: PostgreSQL has no stamp)', async () => {
-    const first = await changeStamp(t.db);
-    expect(first).toMatch(/^\d+:\d+$/);
-    await t.db.selectFrom('accounts').selectAll().execute();
-    expect(await changeStamp(t.db)).toBe(first);
+  it.skipIf(dialect === 'postgres')(
+    'moves with every write of this process or another, rolled back or not, and not with reads (SQLite only: PostgreSQL has no stamp)',
+    async () => {
+      const first = await changeStamp(t.db);
+      expect(first).toMatch(/^\d+:\d+$/);
+      await t.db.selectFrom('accounts').selectAll().execute();
+      expect(await changeStamp(t.db)).toBe(first);
 
-    await createAccount(t.db, 'stamp-1');
-    const afterWrite = await changeStamp(t.db);
-    expect(afterWrite).not.toBe(first);
+      await createAccount(t.db, 'stamp-1');
+      const afterWrite = await changeStamp(t.db);
+      expect(afterWrite).not.toBe(first);
 
-    await expect(
-      t.db.transaction().execute(async (trx) => {
-        await createAccount(trx, 'stamp-rolled-back');
-        throw new Error('roll back');
-      }),
-    ).rejects.toThrow('roll back');
-    const afterRollback = await changeStamp(t.db);
-    expect(afterRollback).not.toBe(afterWrite);
+      await expect(
+        t.db.transaction().execute(async (trx) => {
+          await createAccount(trx, 'stamp-rolled-back');
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      const afterRollback = await changeStamp(t.db);
+      expect(afterRollback).not.toBe(afterWrite);
 
-    // An UPDATE that matches no row changes nothing.
-    await t.db.updateTable('accounts').set({ name: 'x' }).where('slug', '=', 'nobody').execute();
-    expect(await changeStamp(t.db)).toBe(afterRollback);
+      // An UPDATE that matches no row changes nothing.
+      await t.db.updateTable('accounts').set({ name: 'x' }).where('slug', '=', 'nobody').execute();
+      expect(await changeStamp(t.db)).toBe(afterRollback);
 
-    const other = openDatabase(t.url);
-    try {
-      await createAccount(other.db, 'stamp-other-process');
-    } finally {
-      await other.close();
-    }
-    expect(await changeStamp(t.db)).not.toBe(afterRollback);
-  });
+      const other = openDatabase(t.url);
+      try {
+        await createAccount(other.db, 'stamp-other-process');
+      } finally {
+        await other.close();
+      }
+      expect(await changeStamp(t.db)).not.toBe(afterRollback);
+    },
+  );
 
   it.skipIf(dialect === 'postgres')('shares one read among the calls made before it starts (SQLite only: PostgreSQL has no stamp)', async () => {
     const a = sharedChangeStamp(t.db);
@@ -193,25 +196,28 @@ describe.each(dialects())('keyed contacts answered from the cache on %s', (diale
     expect(cache.hits).toBe(hits + expectedHits(1));
   });
 
-  it.skipIf(dialect === 'postgres')('forgets what it learned from a write whose group commit failed (SQLite only: group commit and deferred foreign keys are SQLite writes)', async () => {
-    const cache = createKeyedContactCache();
-    await save(cache, contact('k10'));
-    // A write queued first in the same batch makes the commit fail (a deferred foreign key); the
-    // contact's write comes last, so the rolled-back database shows the stamp it remembered.
-    const spoiler = batchedWrite(t.db, {
-      work: async (trx) => {
-        await sql`pragma defer_foreign_keys = on`.execute(trx);
-        await trx.insertInto('guest_keys').values({ account_id: accountId, source: 'loop', key: 'k10-orphan', guest_id: 999_999 }).execute();
-      },
-    });
-    const renamed = batchedWrite(t.db, keyedContactWrite(cache, accountId, contact('k10', 'Never')));
-    await expect(spoiler).rejects.toThrow(/FOREIGN KEY/);
-    await expect(renamed).rejects.toThrow(/FOREIGN KEY/);
-    expect((await stored('k10')).guest?.first_name).toBe('Ada');
-    // The rename was remembered inside the failed transaction; it must be written now, not answered.
-    await save(cache, contact('k10', 'Never'));
-    expect((await stored('k10')).guest?.first_name).toBe('Never');
-  });
+  it.skipIf(dialect === 'postgres')(
+    'forgets what it learned from a write whose group commit failed (SQLite only: group commit and deferred foreign keys are SQLite writes)',
+    async () => {
+      const cache = createKeyedContactCache();
+      await save(cache, contact('k10'));
+      // A write queued first in the same batch makes the commit fail (a deferred foreign key); the
+      // contact's write comes last, so the rolled-back database shows the stamp it remembered.
+      const spoiler = batchedWrite(t.db, {
+        work: async (trx) => {
+          await sql`pragma defer_foreign_keys = on`.execute(trx);
+          await trx.insertInto('guest_keys').values({ account_id: accountId, source: 'loop', key: 'k10-orphan', guest_id: 999_999 }).execute();
+        },
+      });
+      const renamed = batchedWrite(t.db, keyedContactWrite(cache, accountId, contact('k10', 'Never')));
+      await expect(spoiler).rejects.toThrow(/FOREIGN KEY/);
+      await expect(renamed).rejects.toThrow(/FOREIGN KEY/);
+      expect((await stored('k10')).guest?.first_name).toBe('Ada');
+      // The rename was remembered inside the failed transaction; it must be written now, not answered.
+      await save(cache, contact('k10', 'Never'));
+      expect((await stored('k10')).guest?.first_name).toBe('Never');
+    },
+  );
 
   it('keeps answers right under concurrent writes of the same keys', async () => {
     const cache = createKeyedContactCache();
@@ -280,7 +286,9 @@ describe('keyed contacts with and without the cache on sqlite', () => {
     if (random(2)) stay.status = pick(['prestay', 'instay']);
     if (random(2)) stay.locationId = pick([1, 2]);
     if (random(3) === 0) stay.arrivalAt = pick([1000, 2000]);
-    return { key: { source: 'loop', value: key }, fields, stay, uncheckedLocation: stay.locationId ? 'loc' : undefined } as Parameters<typeof saveKeyedContact>[3];
+    return { key: { source: 'loop', value: key }, fields, stay, uncheckedLocation: stay.locationId ? 'loc' : undefined } as Parameters<
+      typeof saveKeyedContact
+    >[3];
   };
 
   const snapshot = async (t: TestDatabase) => {

@@ -48,7 +48,9 @@ describe.each(dialects())('keyed contacts on %s', (dialect) => {
     const again = await inTransaction((trx) => upsertContact(trx, account.id, { key, fields: { ...fields, customFields: { b: '2' } }, stay: stayFields }));
     expect(again.guest).toEqual(first.guest);
     expect(again.stay).toEqual(first.stay);
-    const changed = await inTransaction((trx) => upsertContact(trx, account.id, { key, fields: { mobile: '+46 70 111', customFields: { c: '3' } }, stay: { room: '14' } }));
+    const changed = await inTransaction((trx) =>
+      upsertContact(trx, account.id, { key, fields: { mobile: '+46 70 111', customFields: { c: '3' } }, stay: { room: '14' } }),
+    );
     const read = await findKeyedContact(t.db, account.id, 'loop', 'kc-2');
     expect(read.guest).toEqual(changed.guest);
     expect(read.guest?.mobile).toBe('+46 70 111');
@@ -58,7 +60,7 @@ describe.each(dialects())('keyed contacts on %s', (dialect) => {
     expect(read.stay).toMatchObject({ room: '14', location_id: location.id, arrival_at: 1000 });
   });
 
-  it('refuses a location that is not the account\'s with a 404 naming it, and writes nothing', async () => {
+  it("refuses a location that is not the account's with a 404 naming it, and writes nothing", async () => {
     const account = await createAccount(t.db, `kc-loc-${dialect}`);
     const other = await createAccount(t.db, `kc-loc-other-${dialect}`);
     const foreign = await createLocation(t.db, other.id, { title: { en: 'There' } });
@@ -80,7 +82,9 @@ describe.each(dialects())('keyed contacts on %s', (dialect) => {
     const location = await createLocation(t.db, account.id, { title: { en: 'Soon gone' } });
     await t.db.deleteFrom('locations').where('id', '=', location.id).execute();
     // A location resolved earlier (here: not re-checked) that no longer exists: the foreign key refuses it.
-    const attempt = inTransaction((trx) => upsertContact(trx, account.id, { key: { source: 'loop', value: 'kc-4' }, fields: { firstName: 'Gus' }, stay: { locationId: location.id } }));
+    const attempt = inTransaction((trx) =>
+      upsertContact(trx, account.id, { key: { source: 'loop', value: 'kc-4' }, fields: { firstName: 'Gus' }, stay: { locationId: location.id } }),
+    );
     await expect(attempt).rejects.toMatchObject({ status: 404, code: 'not_found' });
   });
 });

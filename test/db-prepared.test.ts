@@ -11,11 +11,20 @@ const locationsNamed = prepared((db, accountId: number, shortcode: string) =>
   db.selectFrom('locations').select(['id', 'shortcode']).where('shortcode', '=', shortcode).where('account_id', '=', accountId).orderBy('id').limit(5),
 );
 const insertLocation = prepared((db, accountId: number, shortcode: string, now: number) =>
-  db.insertInto('locations').values({ account_id: accountId, shortcode, title: '{"en":"x"}', kind: 'location', created_at: now, updated_at: now }).returning(['id', 'created_at']),
+  db
+    .insertInto('locations')
+    .values({ account_id: accountId, shortcode, title: '{"en":"x"}', kind: 'location', created_at: now, updated_at: now })
+    .returning(['id', 'created_at']),
 );
 // The same argument twice, and constants between the arguments.
 const sameTimes = prepared((db, accountId: number, at: number) =>
-  db.selectFrom('locations').select('id').where('account_id', '=', accountId).where('created_at', '=', at).where('updated_at', '=', at).where('kind', '=', 'location'),
+  db
+    .selectFrom('locations')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('created_at', '=', at)
+    .where('updated_at', '=', at)
+    .where('kind', '=', 'location'),
 );
 
 describe.each(dialects())('prepared queries on %s', (dialect) => {

@@ -48,7 +48,8 @@ describe.each(dialects())('guest merge and split on %s', (dialect) => {
   it('moves everything to the survivor, fills its empty fields, and split restores every row exactly', async () => {
     const { accountId, ada, bea } = await twoGuests();
     // the same decision recorded for both: the merged guest's row stays with it (the survivor has its twin)
-    for (const guestId of [ada.guestId, bea.guestId]) await recordMatch(t.db, accountId, guestId, { rule: 'new', source: 'loop', identifier: 'x', reason: 'name_conflict' }, 5_000);
+    for (const guestId of [ada.guestId, bea.guestId])
+      await recordMatch(t.db, accountId, guestId, { rule: 'new', source: 'loop', identifier: 'x', reason: 'name_conflict' }, 5_000);
     const before = await accountRows(t.db, accountId);
 
     const merged = await merge(t.db, accountId, ada.guestId, bea.guestId);
@@ -56,13 +57,21 @@ describe.each(dialects())('guest merge and split on %s', (dialect) => {
     expect(JSON.parse(merged.survivor.custom_fields)).toEqual({ pillow: 'soft' });
     expect(merged.merged).toMatchObject({ id: bea.guestId, email: null, mobile: null, merged_into_id: ada.guestId });
     expect(merged.filled).toEqual({ mobile: '+46730442480', language: 'sv', custom_fields: { pillow: 'soft' } });
-    expect(merged.moved.guest_keys).toEqual(expect.arrayContaining([['loop', 'B1'], ['loop', 'B1-extra']]));
+    expect(merged.moved.guest_keys).toEqual(
+      expect.arrayContaining([
+        ['loop', 'B1'],
+        ['loop', 'B1-extra'],
+      ]),
+    );
     for (const table of ['stays', 'journey_events', 'loops', 'loop_activities', 'answer_documents', 'chat_sessions', 'guest_matches']) {
       expect(merged.moved[table], table).toBeDefined();
     }
     const during = await accountRows(t.db, accountId);
     for (const table of ['stays', 'journey_events', 'answer_documents', 'chat_sessions', 'guest_keys']) {
-      expect((during[table] as Array<{ guest_id: number }>).every((r) => r.guest_id === ada.guestId), table).toBe(true);
+      expect(
+        (during[table] as Array<{ guest_id: number }>).every((r) => r.guest_id === ada.guestId),
+        table,
+      ).toBe(true);
     }
     expect((during.guest_matches as Array<{ guest_id: number }>).filter((r) => r.guest_id === bea.guestId)).toHaveLength(1);
     expect((await findGuest(t.db, accountId, bea.guestId))?.id).toBe(ada.guestId);
@@ -86,7 +95,9 @@ describe.each(dialects())('guest merge and split on %s', (dialect) => {
 
   it('follows a chain of merges, and splits undo them one at a time', async () => {
     const { accountId, lobby, ada, bea } = await twoGuests();
-    const cleo = await seedGuest(t.db, accountId, { ...lobby, locationId: (await createPlace(t.db, accountId, 'Bar')).locationId }, 'C1', { firstName: 'Cleo' });
+    const cleo = await seedGuest(t.db, accountId, { ...lobby, locationId: (await createPlace(t.db, accountId, 'Bar')).locationId }, 'C1', {
+      firstName: 'Cleo',
+    });
     const before = await accountRows(t.db, accountId);
     await merge(t.db, accountId, ada.guestId, bea.guestId);
     await merge(t.db, accountId, cleo.guestId, ada.guestId);
@@ -137,7 +148,9 @@ describe.each(dialects())('guest merge and split on %s', (dialect) => {
     const freshSession = sessions.find((s) => s.guest_id === fresh.id)!;
     expect(freshSession.location_id).toBe(sessions.find((s) => s.id === ada.sessionId)!.location_id);
     expect((rows.chat_events as Array<{ session_id: number }>).map((e) => e.session_id)).toContain(freshSession.id);
-    expect(rows.guest_matches).toContainEqual(expect.objectContaining({ guest_id: fresh.id, rule: 'new', reason: 'split', identifier: 'loop:A1', source: 'test' }));
+    expect(rows.guest_matches).toContainEqual(
+      expect.objectContaining({ guest_id: fresh.id, rule: 'new', reason: 'split', identifier: 'loop:A1', source: 'test' }),
+    );
     expect((await findGuestRow(t.db, accountId, ada.guestId))?.email).toBe('ada@example.test');
 
     expect((await refusal(split(t.db, accountId, ada.guestId, 'loop', 'A1'))).status).toBe(404);

@@ -7,7 +7,10 @@ import { countryCode, normaliseEmail, normalisePhone } from '../src/core/shared/
  * number in the first country where it is valid, else the first where it is possible.
  */
 function library(raw: string, countries: CountryCode[]): string | undefined {
-  const text = raw.trim().replace(/^(\+\d{1,4})\s*\(0\)/, '$1').replace(/^00(?=[1-9])/, '+');
+  const text = raw
+    .trim()
+    .replace(/^(\+\d{1,4})\s*\(0\)/, '$1')
+    .replace(/^00(?=[1-9])/, '+');
   if (text.startsWith('+')) {
     const parsed = parsePhoneNumberFromString(text);
     return parsed?.isPossible() ? parsed.number : undefined;
@@ -48,7 +51,16 @@ describe('identifiers', () => {
   it('North American numbers written every usual way give what libphonenumber-js gives', () => {
     const random = digits(42);
     const next = (n: number) => Array.from({ length: n }, () => random.next().value).join('');
-    const forms = (d: string) => [d, `1${d}`, `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`, `(${d.slice(0, 3)}) ${d.slice(3, 6)} ${d.slice(6)}`, `+1${d}`, `+1 ${d.slice(0, 3)} ${d.slice(3)}`, `001${d}`, `1 ${d}`];
+    const forms = (d: string) => [
+      d,
+      `1${d}`,
+      `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`,
+      `(${d.slice(0, 3)}) ${d.slice(3, 6)} ${d.slice(6)}`,
+      `+1${d}`,
+      `+1 ${d.slice(0, 3)} ${d.slice(3)}`,
+      `001${d}`,
+      `1 ${d}`,
+    ];
     let compared = 0;
     for (let i = 0; i < 300; i++) {
       const ten = next(10);

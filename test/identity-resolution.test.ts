@@ -55,7 +55,9 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
 
   it('20 concurrent arrivals carrying one placeholder e-mail never merge', async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => loopCall(t, token, 'POST', 'invite/url', { name: i % 2 ? 'Ann Lee' : `Guest ${i}`, email: 'noemail@agency.example' })),
+      Array.from({ length: 20 }, (_, i) =>
+        loopCall(t, token, 'POST', 'invite/url', { name: i % 2 ? 'Ann Lee' : `Guest ${i}`, email: 'noemail@agency.example' }),
+      ),
     );
     expect(results.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
     expect(new Set(results.map((r) => r.json().guestId)).size).toBe(20);
@@ -88,7 +90,11 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
     const rick = await invite({ name: 'Rick Sanchez', email: 'family@example.com' });
     const morty = await invite({ name: 'Morty Sanchez', email: 'family@example.com' });
     expect(morty).not.toBe(rick);
-    expect((await listGuestMatches(t.database.db, accountId, morty))[0]).toMatchObject({ rule: 'new', reason: 'name_conflict', identifier: 'family@example.com' });
+    expect((await listGuestMatches(t.database.db, accountId, morty))[0]).toMatchObject({
+      rule: 'new',
+      reason: 'name_conflict',
+      identifier: 'family@example.com',
+    });
     const again = await invite({ name: 'R. Sanchez', email: 'Family@Example.com' });
     expect(again).toBe(rick);
     const matches = await listGuestMatches(t.database.db, accountId, rick);
@@ -100,7 +106,8 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
   it('a value held by more guests than the account limit names none of them', async () => {
     // Four PMS contacts share an address (different foreignIds are different contacts).
     const ids = [];
-    for (let i = 0; i < 4; i++) ids.push(decodeId('guest', (await loop('POST', 'Contact', { foreignId: `share-${i}`, firstname: 'Sam', email: 'shared@example.com' })).id)!);
+    for (let i = 0; i < 4; i++)
+      ids.push(decodeId('guest', (await loop('POST', 'Contact', { foreignId: `share-${i}`, firstname: 'Sam', email: 'shared@example.com' })).id)!);
     expect(new Set(ids).size).toBe(4);
     const walkIn = await invite({ name: 'Sam', email: 'shared@example.com' });
     expect(ids).not.toContain(walkIn);
@@ -112,7 +119,10 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
   });
 
   it('phone numbers match in E.164: national numbers in the location country, else the account default; unparsable ones are kept and never match', async () => {
-    const swede = decodeId('guest', (await loop('POST', 'Contact', { foreignId: 'se-1', firstname: 'Simon', mobile: '073-044 24 80', location: 'kattegat' })).id)!;
+    const swede = decodeId(
+      'guest',
+      (await loop('POST', 'Contact', { foreignId: 'se-1', firstname: 'Simon', mobile: '073-044 24 80', location: 'kattegat' })).id,
+    )!;
     expect((await guestRow(swede)).mobile).toBe('+46730442480');
     expect(await invite({ name: 'Simon', sms: '+46 73 044 24 80' })).toBe(swede);
 
@@ -128,8 +138,17 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
   });
 
   it('the same real e-mail through the Loop and Loopon faces is one guest', async () => {
-    const contact = decodeId('guest', (await loop('POST', 'Contact', { foreignId: 'one-1', firstname: 'Dora', lastname: 'Explorer', email: 'Dora@Example.org' })).id)!;
-    const stay = await registerStay({ name: 'Dora Explorer', email: 'dora@example.org', checkinDate: '2026-06-01', checkoutDate: '2026-06-03', status: 'prestay' });
+    const contact = decodeId(
+      'guest',
+      (await loop('POST', 'Contact', { foreignId: 'one-1', firstname: 'Dora', lastname: 'Explorer', email: 'Dora@Example.org' })).id,
+    )!;
+    const stay = await registerStay({
+      name: 'Dora Explorer',
+      email: 'dora@example.org',
+      checkinDate: '2026-06-01',
+      checkoutDate: '2026-06-03',
+      status: 'prestay',
+    });
     expect(await stayGuest(stay.stayId)).toBe(contact);
     expect(await invite({ name: 'Dora', email: 'dora@EXAMPLE.org' })).toBe(contact);
   });

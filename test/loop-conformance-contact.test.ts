@@ -116,12 +116,7 @@ describe.each(dialects())('Loop v1 conformance, spec 000 Contact and ContactEven
 
     const guest = await guestRow(ids.contact);
     expect(guest).toMatchObject({ name: 'Rick Sanchez', mobile: '+16135551234' });
-    const events = await t.database.db
-      .selectFrom('journey_events')
-      .selectAll()
-      .where('guest_id', '=', ids.contact)
-      .orderBy('id')
-      .execute();
+    const events = await t.database.db.selectFrom('journey_events').selectAll().where('guest_id', '=', ids.contact).orderBy('id').execute();
     expect(events.map((e) => e.type)).toEqual(['stay.checked_in', 'stay.checked_out', 'stay.room_readied']);
     const roomready = events[2];
     expect(roomready.location_id).toBe(ids.locations['1300']);

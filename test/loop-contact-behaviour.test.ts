@@ -23,8 +23,7 @@ describe.each(dialects())('Loop v1 Contact and ContactEvent behaviour (%s)', (di
   const guestOf = (hexId: string) => decodeId('guest', hexId)!;
   const guest = (id: number) => t.database.db.selectFrom('guests').selectAll().where('id', '=', id).executeTakeFirst();
   const stays = (guestId: number) => t.database.db.selectFrom('stays').selectAll().where('guest_id', '=', guestId).execute();
-  const events = (guestId: number) =>
-    t.database.db.selectFrom('journey_events').selectAll().where('guest_id', '=', guestId).orderBy('id').execute();
+  const events = (guestId: number) => t.database.db.selectFrom('journey_events').selectAll().where('guest_id', '=', guestId).orderBy('id').execute();
 
   it('Contact insert then update keeps the id and changes only the fields sent', async () => {
     const first = await send('POST', 'Contact', {

@@ -55,9 +55,7 @@ describe.each(dialects())('Loop v1 guests, links and routing (%s)', (dialect) =>
   });
 
   it('invite/url with an existing e-mail reuses the guest and overwrites the custom fields sent', async () => {
-    const contact = ok(
-      await post('Contact', { foreignId: 'inv-1', email: 'unity@example.com', customFields: [{ guestID: 'old' }, { loyalty: 'keep' }] }),
-    ).id;
+    const contact = ok(await post('Contact', { foreignId: 'inv-1', email: 'unity@example.com', customFields: [{ guestID: 'old' }, { loyalty: 'keep' }] })).id;
     const count = await guestCount();
     const invite = ok(await post('invite/url', { locationId: location, name: 'Unity', email: 'unity@example.com', customFields: [{ guestID: 'new' }] }));
     expect(invite.guestId).toBe(contact);

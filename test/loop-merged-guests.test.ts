@@ -29,7 +29,12 @@ describe.each(dialects())('Loop v1 ids of merged guests (%s)', (dialect) => {
     const old = await contact('O-1', 'Olga');
     const opened: string[] = [];
     for (const customer of [survivor, old]) {
-      const res = await loop('POST', 'loops', { location: encodeId('location', location), loopType: 'housekeeping', description: `towels for ${customer}`, customer });
+      const res = await loop('POST', 'loops', {
+        location: encodeId('location', location),
+        loopType: 'housekeeping',
+        description: `towels for ${customer}`,
+        customer,
+      });
       expect(res.statusCode, res.body).toBe(200);
       opened.push(res.json().id);
     }
@@ -42,7 +47,12 @@ describe.each(dialects())('Loop v1 ids of merged guests (%s)', (dialect) => {
     const { loop, survivor, old, opened } = await mergedContacts();
     const byOld = await loop('GET', `loops?customer=${old}`);
     expect(byOld.statusCode, byOld.body).toBe(200);
-    expect(byOld.json().loops.map((l: { id: string }) => l.id).sort()).toEqual([...opened].sort());
+    expect(
+      byOld
+        .json()
+        .loops.map((l: { id: string }) => l.id)
+        .sort(),
+    ).toEqual([...opened].sort());
     expect(byOld.json().loops.every((l: { creatorId: string }) => l.creatorId === survivor)).toBe(true);
     expect((await loop('GET', `loops?customer=${survivor}`)).json()).toEqual(byOld.json());
   });
@@ -55,7 +65,11 @@ describe.each(dialects())('Loop v1 ids of merged guests (%s)', (dialect) => {
     const event = await loop('POST', 'ContactEvent', { contactId: old, event: 'checkin' });
     expect(event.statusCode, event.body).toBe(200);
     const survivorId = decodeId('guest', survivor)!;
-    const journey = await t.database.db.selectFrom('journey_events').select(['guest_id', 'type']).where('guest_id', 'in', [survivorId, decodeId('guest', old)!]).execute();
+    const journey = await t.database.db
+      .selectFrom('journey_events')
+      .select(['guest_id', 'type'])
+      .where('guest_id', 'in', [survivorId, decodeId('guest', old)!])
+      .execute();
     expect(journey).toEqual([{ guest_id: survivorId, type: 'stay.checked_in' }]);
     expect((await admin(adminToken, 'GET', `/guests/${decodeId('guest', old)}`)).json()).toMatchObject({ id: survivorId, lastName: 'Surv' });
   });

@@ -25,7 +25,12 @@ describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
       method: 'POST',
       url: '/loopon/oauth2/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: LOOPON_SCOPES.join(' ') }).toString(),
+      payload: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: clientSecret,
+        scope: LOOPON_SCOPES.join(' '),
+      }).toString(),
     });
     bearer = { authorization: `Bearer ${res.json().access_token}` };
   });
@@ -50,7 +55,13 @@ describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
 
   it('List all units: the Sea Hotels chain, its hotels and restaurant (the five of the example, no more)', async () => {
     const units = await get('/units');
-    const expected = [['Sea Hotels', ''], ['Sea Hotel Gulf of Bothnia', 'X01'], ['Sea Hotel Kattegat', 'X02'], ['Kattegat Gourmet Restaurant', ''], ['Sea Hotel Skagerrak', 'X03']];
+    const expected = [
+      ['Sea Hotels', ''],
+      ['Sea Hotel Gulf of Bothnia', 'X01'],
+      ['Sea Hotel Kattegat', 'X02'],
+      ['Kattegat Gourmet Restaurant', ''],
+      ['Sea Hotel Skagerrak', 'X03'],
+    ];
     for (const [name, code] of expected) {
       expect(units).toContainEqual(expect.objectContaining({ unitId: expect.any(Number), propertyCode: code, name }));
     }
@@ -58,7 +69,9 @@ describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
   });
 
   it('Search for a unit based on property code', async () => {
-    expect(await get('/units?propertyCode=X02')).toEqual([{ unitId: unit[1204], propertyCode: 'X02', name: 'Sea Hotel Kattegat', defaultEvaluationId: expect.any(Number) }]);
+    expect(await get('/units?propertyCode=X02')).toEqual([
+      { unitId: unit[1204], propertyCode: 'X02', name: 'Sea Hotel Kattegat', defaultEvaluationId: expect.any(Number) },
+    ]);
   });
 
   const scoreShape = {
@@ -89,7 +102,9 @@ describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
 
   it('Get answer documents received since a date with checkouts in an interval', async () => {
     const kattegat = (await get(`/units/${unit[1204]}`)).defaultEvaluationId;
-    const body = await get(`/units/${unit[1204]}/evaluation/${kattegat}/answerDocuments?updatedMin=2019-01-01T00:00:00Z&checkoutMin=2019-05-01&checkoutMax=2019-05-02`);
+    const body = await get(
+      `/units/${unit[1204]}/evaluation/${kattegat}/answerDocuments?updatedMin=2019-01-01T00:00:00Z&checkoutMin=2019-05-01&checkoutMax=2019-05-02`,
+    );
     expect(body.answerDocuments.length).toBeGreaterThan(0);
     for (const doc of body.answerDocuments) expect(['2019-05-01', '2019-05-02']).toContain(doc.checkoutDate);
     const referenced = new Set(body.answerDocuments.flatMap((d: any) => d.answers.map((a: any) => a.questionId)));
@@ -129,9 +144,19 @@ describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
     expect(created).toEqual([...created].sort((a, b) => a - b));
     for (const e of events) expect(e.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     const message = events[1];
-    expect(Object.keys(message.chatMessage).sort()).toEqual(
-      ['author', 'authorAvatarUrl', 'authorName', 'content', 'contentType', 'id', 'localId', 'media', 'read', 'updated', 'url'],
-    );
+    expect(Object.keys(message.chatMessage).sort()).toEqual([
+      'author',
+      'authorAvatarUrl',
+      'authorName',
+      'content',
+      'contentType',
+      'id',
+      'localId',
+      'media',
+      'read',
+      'updated',
+      'url',
+    ]);
     expect(message).toMatchObject({ sessionId: expect.any(String), chatMessage: { author: 'guest', contentType: 'text/plain', id: expect.any(Number) } });
     expect(await get(`/units/${chatStay.unitId}/stays/${chatStay.stayId}/events?pageId=1&pageSize=4`)).toHaveLength(2);
   });
@@ -151,7 +176,12 @@ describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
     };
     // The document's curl sends JSON with curl's default form content type; both are read.
     for (const headers of [{ 'content-type': 'application/json' }, { 'content-type': 'application/x-www-form-urlencoded' }]) {
-      const res = await t.app.inject({ method: 'POST', url: `/loopon/public/units/${unit[1204]}/stays`, headers: { ...bearer, ...headers }, payload: JSON.stringify(body) });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/loopon/public/units/${unit[1204]}/stays`,
+        headers: { ...bearer, ...headers },
+        payload: JSON.stringify(body),
+      });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toMatchObject({
         stayId: expect.any(Number),

@@ -23,7 +23,8 @@ describe.each(dialects())('Loopon feedback access and sources on %s', (dialect) 
     t = await createTestApp(dialect);
     f = await createFeedbackFixture(t);
     other = await createFeedbackFixture(t);
-    documentId = (await addDocument(t, f.accountId, { locationId: f.units.X01, checkoutDate: daysAgo(1), answers: answers(f.questions, { nps: 9 }) })).document.id;
+    documentId = (await addDocument(t, f.accountId, { locationId: f.units.X01, checkoutDate: daysAgo(1), answers: answers(f.questions, { nps: 9 }) })).document
+      .id;
     await addDocument(t, other.accountId, { locationId: other.units.X01, answers: answers(other.questions, { nps: 9 }) });
   });
   afterAll(async () => t?.close());
@@ -39,9 +40,18 @@ describe.each(dialects())('Loopon feedback access and sources on %s', (dialect) 
 
   it('needs basic plus read_answers for answers and questions, basic plus read_scores for scores (else 403)', async () => {
     const expectations: Array<[string[], string[]]> = [
-      [['basic', 'read_scores'], ['answerDocuments', 'answerDocument', 'questionSet', 'question']],
-      [['basic', 'read_answers'], ['nps', 'semantic']],
-      [['read_answers', 'read_scores'], ['answerDocuments', 'answerDocument', 'questionSet', 'question', 'nps', 'semantic']],
+      [
+        ['basic', 'read_scores'],
+        ['answerDocuments', 'answerDocument', 'questionSet', 'question'],
+      ],
+      [
+        ['basic', 'read_answers'],
+        ['nps', 'semantic'],
+      ],
+      [
+        ['read_answers', 'read_scores'],
+        ['answerDocuments', 'answerDocument', 'questionSet', 'question', 'nps', 'semantic'],
+      ],
     ];
     const all = paths(f.units.X01);
     for (const [scopes, refused] of expectations) {
@@ -58,7 +68,7 @@ describe.each(dialects())('Loopon feedback access and sources on %s', (dialect) 
     }
   });
 
-  it('a unit the client was not granted is a 403; an unknown unit or another account\'s is a 404', async () => {
+  it("a unit the client was not granted is a 403; an unknown unit or another account's is a 404", async () => {
     const { headers } = await createLooponClient(t, f.accountId, { unitIds: [f.units.X01] });
     for (const path of Object.values(paths(f.units.X01))) expect((await get(t, headers, path)).status, path).toBe(200);
     for (const unit of [f.units.X02, f.units.chain]) {
@@ -132,19 +142,41 @@ describe.each(dialects())('Loopon feedback access and sources on %s', (dialect) 
         payload: lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'),
       });
     const first = {
-      externalId: 'pms-1', unitId: g.units.X01, source: 'poststay', checkoutDate: daysAgo(40), received: '2024-01-01T10:00:00Z',
-      guestName: 'Ada', retention: 'untilFurtherNotice', answers: [{ questionId: q.nps.id, answerOption: q.nps.options[10].id }],
+      externalId: 'pms-1',
+      unitId: g.units.X01,
+      source: 'poststay',
+      checkoutDate: daysAgo(40),
+      received: '2024-01-01T10:00:00Z',
+      guestName: 'Ada',
+      retention: 'untilFurtherNotice',
+      answers: [{ questionId: q.nps.id, answerOption: q.nps.options[10].id }],
     };
     const res = await post([
       first,
-      { propertyCode: 'X02', source: 'post-stay', checkoutDate: daysAgo(1), answers: [{ semanticId: 0, answerOption: q.nps.options[2].id }, { semanticId: 1004, answerOption: q.rating.options[4].id }] },
+      {
+        propertyCode: 'X02',
+        source: 'post-stay',
+        checkoutDate: daysAgo(1),
+        answers: [
+          { semanticId: 0, answerOption: q.nps.options[2].id },
+          { semanticId: 1004, answerOption: q.rating.options[4].id },
+        ],
+      },
       'not json',
       { unitId: g.units.X01, source: 'poststay', colour: 'blue', answers: [] },
       { unitId: 999999, source: 'poststay', answers: [] },
       { unitId: g.units.X01, source: 'poststay', answers: [{ questionId: q.nps.id, answerOption: q.rating.options[0].id }] },
       { unitId: g.units.X01, answers: [{ questionId: q.nps.id, answerOption: q.nps.options[1].id }] },
       { unitId: g.units.chain, source: 'poststay', answers: [{ questionId: q.nps.id, answerOption: q.nps.options[1].id }] },
-      { unitId: g.units.X03, evaluationId: g.evaluationId, source: 'manual', retention: 'anonymous', guestName: 'Bob', guestEmail: 'bob@example.com', status: 'created' },
+      {
+        unitId: g.units.X03,
+        evaluationId: g.evaluationId,
+        source: 'manual',
+        retention: 'anonymous',
+        guestName: 'Bob',
+        guestEmail: 'bob@example.com',
+        status: 'created',
+      },
     ]);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().imported).toBe(3);
@@ -156,7 +188,8 @@ describe.each(dialects())('Loopon feedback access and sources on %s', (dialect) 
       { line: 7, message: 'source is required' },
       { line: 8, message: expect.stringMatching(/is a chain/) },
     ]);
-    const docs = async () => (await get(t, g.client.headers, `/units/${g.units.chain}/evaluation/answerDocuments?updatedMin=2000-01-01T00:00:00Z`)).body.answerDocuments;
+    const docs = async () =>
+      (await get(t, g.client.headers, `/units/${g.units.chain}/evaluation/answerDocuments?updatedMin=2000-01-01T00:00:00Z`)).body.answerDocuments;
     const anonymous = (await docs()).find((d: any) => d.unitId === g.units.X03);
     expect(anonymous).toMatchObject({ retention: 'anonymous', guestName: null, guestEmail: null, status: 'created', source: 'manual', answers: [] });
     const imported = (await docs()).find((d: any) => d.guestName === 'Ada');
@@ -180,7 +213,11 @@ describe.each(dialects())('Loopon feedback access and sources on %s', (dialect) 
     const db = t.database.db;
     const solo = await createLocation(db, f.accountId, { title: { en: 'Solo Inn' }, propertyCode: 'S01' });
     const survey = await db.transaction().execute((trx) =>
-      createEvaluation(trx, f.accountId, { name: 'Solo survey', locationIds: [solo.id], sections: [{ questions: [{ type: 'radio', title: { en: 'Recommend us?' }, semanticId: 0 }] }] }),
+      createEvaluation(trx, f.accountId, {
+        name: 'Solo survey',
+        locationIds: [solo.id],
+        sections: [{ questions: [{ type: 'radio', title: { en: 'Recommend us?' }, semanticId: 0 }] }],
+      }),
     );
     const { headers } = await createLooponClient(t, f.accountId);
     expect((await get(t, headers, `/units/${solo.id}`)).body.defaultEvaluationId).toBe(survey.id);

@@ -5,7 +5,16 @@ import { currentQuestionSet } from '../src/core/feedback/question-sets.js';
 import { dialects } from './helpers/database.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createLocation } from '../src/core/locations/locations.js';
-import { STAY_SECTIONS, addDocument, answers, createFeedbackFixture, daysAgo, expectNoServerErrors, get, type Fixture } from './helpers/loopon-feedback-fixture.js';
+import {
+  STAY_SECTIONS,
+  addDocument,
+  answers,
+  createFeedbackFixture,
+  daysAgo,
+  expectNoServerErrors,
+  get,
+  type Fixture,
+} from './helpers/loopon-feedback-fixture.js';
 import { FIXED_NOW, useFixedClock } from './helpers/clock.js';
 
 const HOUR = 3_600_000;
@@ -72,11 +81,51 @@ describe.each(dialects())('Loopon answer documents on %s', (dialect) => {
       sent: '2017-11-29T10:00:00Z',
       responseRate: 1,
       answers: [
-        { answerId: expect.any(Number), questionId: q.nps.id, received: '2017-11-30T08:15:00Z', answerOption: q.nps.options[9].id, answerOptions: null, answerText: null, score: 0.9 },
-        { answerId: expect.any(Number), questionId: q.rating.id, received: '2017-11-30T08:15:00Z', answerOption: q.rating.options[3].id, answerOptions: null, answerText: null, score: 0.75 },
-        { answerId: expect.any(Number), questionId: q.text.id, received: '2017-11-30T08:15:00Z', answerOption: null, answerOptions: null, answerText: 'Lovely', score: null },
-        { answerId: expect.any(Number), questionId: q.checkbox.id, received: '2017-11-30T08:15:00Z', answerOption: null, answerOptions: [q.checkbox.options[1].id], answerText: null, score: null },
-        { answerId: expect.any(Number), questionId: q.number.id, received: '2017-11-30T08:15:00Z', answerOption: null, answerOptions: null, answerText: '2.5', score: null },
+        {
+          answerId: expect.any(Number),
+          questionId: q.nps.id,
+          received: '2017-11-30T08:15:00Z',
+          answerOption: q.nps.options[9].id,
+          answerOptions: null,
+          answerText: null,
+          score: 0.9,
+        },
+        {
+          answerId: expect.any(Number),
+          questionId: q.rating.id,
+          received: '2017-11-30T08:15:00Z',
+          answerOption: q.rating.options[3].id,
+          answerOptions: null,
+          answerText: null,
+          score: 0.75,
+        },
+        {
+          answerId: expect.any(Number),
+          questionId: q.text.id,
+          received: '2017-11-30T08:15:00Z',
+          answerOption: null,
+          answerOptions: null,
+          answerText: 'Lovely',
+          score: null,
+        },
+        {
+          answerId: expect.any(Number),
+          questionId: q.checkbox.id,
+          received: '2017-11-30T08:15:00Z',
+          answerOption: null,
+          answerOptions: [q.checkbox.options[1].id],
+          answerText: null,
+          score: null,
+        },
+        {
+          answerId: expect.any(Number),
+          questionId: q.number.id,
+          received: '2017-11-30T08:15:00Z',
+          answerOption: null,
+          answerOptions: null,
+          answerText: '2.5',
+          score: null,
+        },
       ],
       updated: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
     });
@@ -87,7 +136,10 @@ describe.each(dialects())('Loopon answer documents on %s', (dialect) => {
     expect(listed.body.questionSets).toHaveLength(1);
     const [set] = listed.body.questionSets;
     expect(set).toMatchObject({ questionSetId: f.questionSetId, evaluationId: f.evaluationId, serialNumber: 1, superseded: null });
-    expect(set.sections.map((s: any) => [s.serialNumber, s.title, s.questions.length])).toEqual([[1, 'Your stay', 3], [2, null, 2]]);
+    expect(set.sections.map((s: any) => [s.serialNumber, s.title, s.questions.length])).toEqual([
+      [1, 'Your stay', 3],
+      [2, null, 2],
+    ]);
     expect(set.sections[0].questions[1]).toEqual({
       questionId: q.rating.id,
       sectionId: set.sections[0].sectionId,
@@ -111,7 +163,13 @@ describe.each(dialects())('Loopon answer documents on %s', (dialect) => {
       await addDocument(t, f.accountId, { locationId: u, checkoutDate: daysAgo(1), answers: answers(f.questions, { nps: 10 }) }),
       await addDocument(t, f.accountId, { locationId: u, checkoutDate: daysAgo(5), updatedAt: now - 30 * HOUR, answers: answers(f.questions, { nps: 3 }) }),
       await addDocument(t, f.accountId, { locationId: u, source: 'public', answers: answers(f.questions, { nps: 8 }) }),
-      await addDocument(t, f.accountId, { locationId: u, source: 'reputation', reputationSource: 'TripAdvisor', checkoutDate: daysAgo(1), answers: answers(f.questions, { rating: 5 }) }),
+      await addDocument(t, f.accountId, {
+        locationId: u,
+        source: 'reputation',
+        reputationSource: 'TripAdvisor',
+        checkoutDate: daysAgo(1),
+        answers: answers(f.questions, { rating: 5 }),
+      }),
     ].map((d) => d.document.id);
     const ids = async (query: string) => {
       const res = await list(u, query);
@@ -163,19 +221,31 @@ describe.each(dialects())('Loopon answer documents on %s', (dialect) => {
     const g = await createFeedbackFixture(t);
     const { document } = await addDocument(t, g.accountId, { locationId: g.units.X01, answers: answers(g.questions, { nps: 10 }) });
     await t.database.db.transaction().execute((trx) =>
-      updateEvaluation(trx, g.accountId, g.evaluationId, { sections: [{ questions: [...STAY_SECTIONS[0].questions, { type: 'text', title: { en: 'What should we change?' } }] }] }),
+      updateEvaluation(trx, g.accountId, g.evaluationId, {
+        sections: [{ questions: [...STAY_SECTIONS[0].questions, { type: 'text', title: { en: 'What should we change?' } }] }],
+      }),
     );
     const v2 = (await currentQuestionSet(t.database.db, g.accountId, g.evaluationId))!;
-    const newest = await t.database.db.selectFrom('questions').select('id').where('question_set_id', '=', v2.id).orderBy('serial', 'desc').executeTakeFirstOrThrow();
+    const newest = await t.database.db
+      .selectFrom('questions')
+      .select('id')
+      .where('question_set_id', '=', v2.id)
+      .orderBy('serial', 'desc')
+      .executeTakeFirstOrThrow();
     const added = newest.id; // "What should we change?", only in the new set
-    await t.database.db.transaction().execute((trx) => updateAnswerDocument(trx, g.accountId, document.id, { answers: [{ questionId: added, text: 'The pillows' }] }));
+    await t.database.db
+      .transaction()
+      .execute((trx) => updateAnswerDocument(trx, g.accountId, document.id, { answers: [{ questionId: added, text: 'The pillows' }] }));
 
     const res = await get(t, g.client.headers, `/units/${g.units.X01}/evaluation/answerDocuments`);
     expect(res.status).toBe(200);
     const [doc] = res.body.answerDocuments;
     expect(doc.answers.map((a: any) => a.questionId)).toEqual([g.questions.nps.id, added]);
     const sets = res.body.questionSets;
-    expect(sets.map((s: any) => [s.questionSetId, s.serialNumber])).toEqual([[g.questionSetId, 1], [v2.id, 2]]);
+    expect(sets.map((s: any) => [s.questionSetId, s.serialNumber])).toEqual([
+      [g.questionSetId, 1],
+      [v2.id, 2],
+    ]);
     expect(sets[0].superseded).toMatch(/Z$/);
     expect(sets[1].superseded).toBeNull();
 

@@ -23,7 +23,11 @@ describe.each(dialects())('Loopon OAuth 2 and units on %s', (dialect) => {
     const db = t.database.db;
     const chain = await createLocation(db, accountId, { title: { en: 'Sea Hotels' }, kind: 'chain', propertyCode: '' });
     units = { chain: chain.id };
-    for (const [code, name] of [['X01', 'Sea Hotel Gulf of Bothnia'], ['X02', 'Sea Hotel Kattegat'], ['X03', 'Sea Hotel Skagerrak']]) {
+    for (const [code, name] of [
+      ['X01', 'Sea Hotel Gulf of Bothnia'],
+      ['X02', 'Sea Hotel Kattegat'],
+      ['X03', 'Sea Hotel Skagerrak'],
+    ]) {
       units[code] = (await createLocation(db, accountId, { title: { en: name }, parentId: chain.id, propertyCode: code })).id;
     }
     units.other = (await createLocation(db, accountId, { title: { en: 'Elsewhere' }, propertyCode: 'Y01' })).id;
@@ -47,7 +51,9 @@ describe.each(dialects())('Loopon OAuth 2 and units on %s', (dialect) => {
   });
 
   it('issues a token with only the granted scopes when more are asked, and says so in scope', async () => {
-    const res = await token(form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'basic manage_stays chat_sessions read_scores' }));
+    const res = await token(
+      form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'basic manage_stays chat_sessions read_scores' }),
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json().scope).toBe('basic read_scores');
     const stays = await t.app.inject({
@@ -131,7 +137,11 @@ describe.each(dialects())('Loopon OAuth 2 and units on %s', (dialect) => {
     expect((await t.app.inject({ url: '/loopon/public/units', headers: { authorization: 'Bearer nope' } })).statusCode).toBe(401);
     const c = await createLooponClient(t, accountId);
     expect((await t.app.inject({ url: '/loopon/public/units', headers: c.headers })).statusCode).toBe(200);
-    await t.database.db.updateTable('oauth_tokens').set({ expires_at: Date.now() - 1 }).where('account_id', '=', accountId).execute();
+    await t.database.db
+      .updateTable('oauth_tokens')
+      .set({ expires_at: Date.now() - 1 })
+      .where('account_id', '=', accountId)
+      .execute();
     const expired = await t.app.inject({ url: '/loopon/public/units', headers: c.headers });
     expect(expired.statusCode).toBe(401);
     expect(expired.json().error).toBe('unauthorized');

@@ -57,7 +57,7 @@ describe.each(dialects())('Loopon reputation on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
-  it('averages the day\'s sources when no all-sources figures are stored', async () => {
+  it("averages the day's sources when no all-sources figures are stored", async () => {
     const { status, body } = await get(`/units/${ids.kattegat}/reputation?date=${DAY}`);
     expect(status).toBe(200);
     expect(body).toHaveLength(1);
@@ -82,15 +82,21 @@ describe.each(dialects())('Loopon reputation on %s', (dialect) => {
     expect(body[0].result).toEqual({ date: DAY, rank: 2, rankOf: 40, score: 9.1, normalizedScore: 0.91 });
   });
 
-  it('renders competitive sets with their units\' results and no property codes', async () => {
+  it("renders competitive sets with their units' results and no property codes", async () => {
     const { body } = await get(`/units/${ids.kattegat}/reputation?date=${DAY}&source=tripadvisor`);
     expect(body[0].competitiveSets).toEqual([
       {
         competitiveSetId: expect.any(Number),
         name: 'Gothenburg',
         units: [
-          { unit: { unitId: ids.skagerrak, propertyCode: null, name: 'Sea Hotel Skagerrak', defaultEvaluationId: null }, result: { date: DAY, rank: 1, rankOf: 30, score: 9.5, normalizedScore: 0.95 } },
-          { unit: { unitId: ids.rival, propertyCode: null, name: 'Rival Inn', defaultEvaluationId: null }, result: { date: DAY, rank: 7, rankOf: 57, score: 7.5, normalizedScore: 0.75 } },
+          {
+            unit: { unitId: ids.skagerrak, propertyCode: null, name: 'Sea Hotel Skagerrak', defaultEvaluationId: null },
+            result: { date: DAY, rank: 1, rankOf: 30, score: 9.5, normalizedScore: 0.95 },
+          },
+          {
+            unit: { unitId: ids.rival, propertyCode: null, name: 'Rival Inn', defaultEvaluationId: null },
+            result: { date: DAY, rank: 7, rankOf: 57, score: 7.5, normalizedScore: 0.75 },
+          },
         ],
       },
       { competitiveSetId: expect.any(Number), name: 'Empty set', units: [] },

@@ -44,8 +44,15 @@ describe.each(dialects())('Loopon reviews on %s', (dialect) => {
     const lines = [
       review(k, 'k3', '2026-03-10'),
       review(k, 'k1', '2026-01-15', {
-        stayDate: '2026-01-01', language: 'en', title: 'Lovely', text: 'Great breakfast', rating: 4, normalizedRating: 0.8,
-        respondable: true, managementResponseDate: '2026-02-20', travelComposition: 'couple',
+        stayDate: '2026-01-01',
+        language: 'en',
+        title: 'Lovely',
+        text: 'Great breakfast',
+        rating: 4,
+        normalizedRating: 0.8,
+        respondable: true,
+        managementResponseDate: '2026-02-20',
+        travelComposition: 'couple',
         ratings: [
           { question: 'cleanliness', score: 5, normalizedScore: 1 },
           { question: 'liked', textAnswer: 'The view' },
@@ -100,8 +107,18 @@ describe.each(dialects())('Loopon reviews on %s', (dialect) => {
       managementResponseDate: '2026-02-20',
       travelComposition: 'couple',
       ratings: [
-        { reviewQuestion: { key: 'cleanliness', description: 'Cleanliness', answerType: 'number', answerValues: null }, score: 5, normalizedScore: 1, textAnswer: null },
-        { reviewQuestion: { key: 'liked', description: 'What the guest liked', answerType: 'text', answerValues: null }, score: null, normalizedScore: null, textAnswer: 'The view' },
+        {
+          reviewQuestion: { key: 'cleanliness', description: 'Cleanliness', answerType: 'number', answerValues: null },
+          score: 5,
+          normalizedScore: 1,
+          textAnswer: null,
+        },
+        {
+          reviewQuestion: { key: 'liked', description: 'What the guest liked', answerType: 'text', answerValues: null },
+          score: null,
+          normalizedScore: null,
+          textAnswer: 'The view',
+        },
         {
           reviewQuestion: { key: 'trip_type', description: 'Trip type', answerType: 'enum', answerValues: ['business', 'leisure'] },
           score: null,
@@ -111,8 +128,15 @@ describe.each(dialects())('Loopon reviews on %s', (dialect) => {
       ],
     });
     expect(second).toMatchObject({
-      channel: 'booking.com', reviewDate: '2026-02-01', stayDate: null, language: null, title: null, rating: null,
-      respondable: false, managementResponseDate: null, ratings: [],
+      channel: 'booking.com',
+      reviewDate: '2026-02-01',
+      stayDate: null,
+      language: null,
+      title: null,
+      rating: null,
+      respondable: false,
+      managementResponseDate: null,
+      ratings: [],
     });
   });
 
@@ -135,7 +159,10 @@ describe.each(dialects())('Loopon reviews on %s', (dialect) => {
 
   it('includes the reviews of every unit of a chain', async () => {
     expect(await externalIds(`/units/${ids.chain}/reviews?from=2026-01-01`)).toEqual([
-      'tripadvisor:2026-01-15', 'booking.com:2026-02-01', 'tripadvisor:2026-02-05', 'tripadvisor:2026-03-10',
+      'tripadvisor:2026-01-15',
+      'booking.com:2026-02-01',
+      'tripadvisor:2026-02-05',
+      'tripadvisor:2026-03-10',
     ]);
     expect(await externalIds(`/units/${ids.skagerrak}/reviews`)).toEqual(['tripadvisor:2026-02-05']);
   });
@@ -179,7 +206,7 @@ describe.each(dialects())('Loopon reviews on %s', (dialect) => {
     expect((await get(`/units/${ids.kattegat}/reviews`, { authorization: 'Bearer nope' })).statusCode).toBe(401);
   });
 
-  it('answers 403 for a unit the client may not use, 404 for another account\'s or an unknown unit', async () => {
+  it("answers 403 for a unit the client may not use, 404 for another account's or an unknown unit", async () => {
     const kattegatOnly = (await createLooponClient(t, accountId, { unitIds: [ids.kattegat] })).headers;
     expect(await externalIds(`/units/${ids.kattegat}/reviews?pageSize=1`, kattegatOnly)).toHaveLength(1);
     for (const path of ['reviews', 'review-questions', 'reputation']) {

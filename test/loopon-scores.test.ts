@@ -6,7 +6,16 @@ import { rebuildScoreRollups } from '../src/core/feedback/score-rollups.js';
 import { setLocationDefaultEvaluation } from '../src/core/feedback/default-evaluation.js';
 import { dialects } from './helpers/database.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { addDocument, answers, createFeedbackFixture, daysAgo, expectNoServerErrors, get, questionsOf, type Fixture } from './helpers/loopon-feedback-fixture.js';
+import {
+  addDocument,
+  answers,
+  createFeedbackFixture,
+  daysAgo,
+  expectNoServerErrors,
+  get,
+  questionsOf,
+  type Fixture,
+} from './helpers/loopon-feedback-fixture.js';
 import { useFixedClock } from './helpers/clock.js';
 
 const NPS_TITLE = 'How likely is it that you would recommend our hotel?';
@@ -105,11 +114,18 @@ describe.each(dialects())('Loopon scores on %s', (dialect) => {
     const g = await createFeedbackFixture(t);
     const db = t.database.db;
     const restaurant = await db.transaction().execute((trx) =>
-      createEvaluation(trx, g.accountId, { name: 'Restaurant', sections: [{ questions: [{ type: 'radio', title: { en: 'Would you recommend our restaurant?' }, semanticId: 0 }] }] }),
+      createEvaluation(trx, g.accountId, {
+        name: 'Restaurant',
+        sections: [{ questions: [{ type: 'radio', title: { en: 'Would you recommend our restaurant?' }, semanticId: 0 }] }],
+      }),
     );
     await setLocationDefaultEvaluation(db, g.accountId, g.units.X03, restaurant.id);
     const rq = await questionsOf(t, g.accountId, (await currentQuestionSet(db, g.accountId, restaurant.id))!.id);
-    await addDocument(t, g.accountId, { locationId: g.units.X03, checkoutDate: daysAgo(1), answers: [{ questionId: rq.nps.id, optionId: rq.nps.options[10].id }] });
+    await addDocument(t, g.accountId, {
+      locationId: g.units.X03,
+      checkoutDate: daysAgo(1),
+      answers: [{ questionId: rq.nps.id, optionId: rq.nps.options[10].id }],
+    });
     await addDocument(t, g.accountId, { locationId: g.units.X01, checkoutDate: daysAgo(1), answers: answers(g.questions, { nps: 2 }) });
     const counts = async (path: string) => {
       const res = await score(path, g.client.headers);
@@ -131,7 +147,11 @@ describe.each(dialects())('Loopon scores on %s', (dialect) => {
     const g = await createFeedbackFixture(t);
     const db = t.database.db;
     const nps = async () => (await score(`${g.units.X01}/evaluation/scores/nps`, g.client.headers)).body;
-    const { document } = await addDocument(t, g.accountId, { locationId: g.units.X01, checkoutDate: daysAgo(40), answers: answers(g.questions, { nps: 10, rating: 3 }) });
+    const { document } = await addDocument(t, g.accountId, {
+      locationId: g.units.X01,
+      checkoutDate: daysAgo(40),
+      answers: answers(g.questions, { nps: 10, rating: 3 }),
+    });
     await addDocument(t, g.accountId, { locationId: g.units.X02, answers: answers(g.questions, { nps: 8, text: 'ok' }) });
     expect((await nps()).answerCount).toBe(0);
     const change = (c: Parameters<typeof updateAnswerDocument>[3]) => db.transaction().execute((trx) => updateAnswerDocument(trx, g.accountId, document.id, c));
@@ -157,12 +177,16 @@ describe.each(dialects())('Loopon scores on %s', (dialect) => {
     const g = await createFeedbackFixture(t);
     const db = t.database.db;
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => addDocument(t, g.accountId, { locationId: g.units.X01, checkoutDate: daysAgo(1), answers: answers(g.questions, { nps: i % 2 ? 10 : 0 }) })),
+      Array.from({ length: 20 }, (_, i) =>
+        addDocument(t, g.accountId, { locationId: g.units.X01, checkoutDate: daysAgo(1), answers: answers(g.questions, { nps: i % 2 ? 10 : 0 }) }),
+      ),
     );
     const { document } = await addDocument(t, g.accountId, { locationId: g.units.X01, checkoutDate: daysAgo(1), answers: answers(g.questions, { nps: 5 }) });
     await Promise.all(
       [3, 9, 7, 1].map((nps, i) =>
-        db.transaction().execute((trx) => updateAnswerDocument(trx, g.accountId, document.id, { checkoutDate: daysAgo(i), answers: answers(g.questions, { nps }) })),
+        db
+          .transaction()
+          .execute((trx) => updateAnswerDocument(trx, g.accountId, document.id, { checkoutDate: daysAgo(i), answers: answers(g.questions, { nps }) })),
       ),
     );
     const res = await score(`${g.units.X01}/evaluation/scores/nps`, g.client.headers);

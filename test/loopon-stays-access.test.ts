@@ -47,7 +47,12 @@ describe.each(dialects())('Loopon stays: scopes, units and input on %s', (dialec
   const callback = { url: 'https://pms.example.com/cb', auth: 'none' };
 
   it('needs a bearer token (401) and the manage_stays scope (403)', async () => {
-    const res = await t.app.inject({ method: 'POST', url: `/loopon/public/units/${unit}/stays`, headers: { 'content-type': 'application/json' }, payload: '{"status":"instay"}' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/loopon/public/units/${unit}/stays`,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"status":"instay"}',
+    });
     expect(res.statusCode).toBe(401);
     const { headers } = await createLooponClient(t, accountId, { scopes: ['basic', 'chat_sessions'] });
     const denied = await post({ status: 'instay' }, headers);
@@ -121,9 +126,24 @@ describe.each(dialects())('Loopon stays: scopes, units and input on %s', (dialec
   });
 
   it('accepts tolerant input: numbers for room, reference and mobile; region-tagged languages; nulls as absent', async () => {
-    const res = await post({ status: 'nextstay', room: 12, bookingReference: 777, mobile: 46730000001, language: 'en-GB', email: null, name: '', stayCallback: null });
+    const res = await post({
+      status: 'nextstay',
+      room: 12,
+      bookingReference: 777,
+      mobile: 46730000001,
+      language: 'en-GB',
+      email: null,
+      name: '',
+      stayCallback: null,
+    });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'nextstay', room: '12', bookingReference: '777', language: 'en', guest: { mobile: '46730000001', email: null } });
+    expect(res.json()).toMatchObject({
+      status: 'nextstay',
+      room: '12',
+      bookingReference: '777',
+      language: 'en',
+      guest: { mobile: '46730000001', email: null },
+    });
   });
 
   it('documents the stay routes in the face OpenAPI (not the guest page)', async () => {
@@ -140,7 +160,20 @@ describe.each(dialects())('Loopon stays: scopes, units and input on %s', (dialec
   });
 
   it('classifies callback hosts', () => {
-    for (const host of ['localhost', 'api.localhost', '127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.0.1', '100.64.0.1', '0.0.0.0', '[::1]', '[fd00::1]', '[fe80::1]', '[::ffff:7f00:1]']) {
+    for (const host of [
+      'localhost',
+      'api.localhost',
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.31.255.255',
+      '192.168.0.1',
+      '100.64.0.1',
+      '0.0.0.0',
+      '[::1]',
+      '[fd00::1]',
+      '[fe80::1]',
+      '[::ffff:7f00:1]',
+    ]) {
       expect(isPrivateHost(host), host).toBe(true);
     }
     for (const host of ['pms.example.com', '8.8.8.8', '172.32.0.1', '[2001:db8::1]', '79.99.7.10']) {

@@ -41,7 +41,15 @@ describe.each(dialects())('Loopon stay events and guest page on %s', (dialect) =
     unit = (await createLocation(db, accountId, { title: { en: 'Sea Hotel Kattegat' } })).id;
     otherUnit = (await createLocation(db, accountId, { title: { en: 'Elsewhere' } })).id;
     headers = (await createLooponClient(t, accountId)).headers;
-    stay = await register({ name: 'Simon Finne', email: 'simon@example.com', bookingReference: 'EV-1', checkinDate: '2026-03-01', checkoutDate: '2026-03-03', room: '123', status: 'instay' });
+    stay = await register({
+      name: 'Simon Finne',
+      email: 'simon@example.com',
+      bookingReference: 'EV-1',
+      checkinDate: '2026-03-01',
+      checkoutDate: '2026-03-03',
+      room: '123',
+      status: 'instay',
+    });
     const session = await findChatSessionByKey(db, stay.chatSession.sessionId);
     sessionRowId = session!.id;
     // Seven events of this stay, appended out of order in time, and one of another stay.
@@ -68,8 +76,20 @@ describe.each(dialects())('Loopon stay events and guest page on %s', (dialect) =
     const list = res.json();
     expect(list.map((e: any) => e.type)).toEqual(['guestConnect', 'chatMessage', 'typingIndicator', 'chatMessage', 'guestDisconnect', 'error', 'chatMessage']);
     expect(list.every((e: any) => e.sessionId === stay.chatSession.sessionId)).toBe(true);
-    expect(list[0]).toEqual({ sessionId: stay.chatSession.sessionId, created: '2026-03-01T12:00:00.123Z', type: 'guestConnect', guestConnect: { deviceId: 'abc' } });
-    expect(list[1].chatMessage).toMatchObject({ id: expect.any(Number), localId: 'l-1', author: 'guest', content: 'Hello!', read: null, updated: '2026-03-01T12:00:01.123Z' });
+    expect(list[0]).toEqual({
+      sessionId: stay.chatSession.sessionId,
+      created: '2026-03-01T12:00:00.123Z',
+      type: 'guestConnect',
+      guestConnect: { deviceId: 'abc' },
+    });
+    expect(list[1].chatMessage).toMatchObject({
+      id: expect.any(Number),
+      localId: 'l-1',
+      author: 'guest',
+      content: 'Hello!',
+      read: null,
+      updated: '2026-03-01T12:00:01.123Z',
+    });
     expect(list[2].typingIndicator).toEqual({ timeout: 10, authorName: 'Reception' });
     expect(list[5].error).toEqual({ message: 'unknown event type' });
     expect(list[6].created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -121,7 +141,12 @@ describe.each(dialects())('Loopon stay events and guest page on %s', (dialect) =
       expect(missing.statusCode, bad).toBe(404);
       expect(missing.headers['content-type']).toMatch(/^text\/html/);
     }
-    await t.database.db.updateTable('stay_links').set({ expires_at: Date.now() - 1 }).where('account_id', '=', accountId).where('stay_id', '=', stay.stayId).execute();
+    await t.database.db
+      .updateTable('stay_links')
+      .set({ expires_at: Date.now() - 1 })
+      .where('account_id', '=', accountId)
+      .where('stay_id', '=', stay.stayId)
+      .execute();
     expect((await t.app.inject({ url: path })).statusCode).toBe(404);
   });
 

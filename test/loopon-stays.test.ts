@@ -78,7 +78,20 @@ describe.each(dialects())('Loopon Register Guest Stay on %s', (dialect) => {
 
   it("takes the demo backend's body (VERSION: 1, unitId in the body) and ignores unknown fields", async () => {
     const stay = await ok(
-      { unitId: unit, name: 'Rick Sanchez', room: '42', bookingReference: 'DEMO-1', email: 'rick@example.com', mobile: '+1 613 555 1234', language: 'sv', bookingDate: '2026-01-10', ...dates, status: 'prestay', foo: 'bar', nested: { x: 1 } },
+      {
+        unitId: unit,
+        name: 'Rick Sanchez',
+        room: '42',
+        bookingReference: 'DEMO-1',
+        email: 'rick@example.com',
+        mobile: '+1 613 555 1234',
+        language: 'sv',
+        bookingDate: '2026-01-10',
+        ...dates,
+        status: 'prestay',
+        foo: 'bar',
+        nested: { x: 1 },
+      },
       { headers: { ...client.headers, version: '1' } },
     );
     expect(stay).toMatchObject({ status: 'prestay', language: 'sv', room: '42', guest: { mobile: '+16135551234' } });
@@ -88,11 +101,18 @@ describe.each(dialects())('Loopon Register Guest Stay on %s', (dialect) => {
 
   it('matches by booking reference at the unit, updating room, status and the callback', async () => {
     const first = await ok({ bookingReference: 'REF-100', room: '101', status: 'prestay', stayCallback: { url: 'https://pms.example.com/a' } });
-    const again = await ok({ bookingReference: 'REF-100', room: '202', status: 'instay', stayCallback: { url: 'https://pms.example.com/b', auth: 'bearer', authToken: 'tok' } });
+    const again = await ok({
+      bookingReference: 'REF-100',
+      room: '202',
+      status: 'instay',
+      stayCallback: { url: 'https://pms.example.com/b', auth: 'bearer', authToken: 'tok' },
+    });
     expect(again.stayId).toBe(first.stayId);
     expect(again).toMatchObject({ room: '202', status: 'instay' });
     expect(again.url).not.toBe(first.url); // a new URL on every POST
-    expect(await listStayCallbacks(t.database.db, accountId, first.stayId)).toMatchObject([{ url: 'https://pms.example.com/b', auth: 'bearer', authToken: 'tok' }]);
+    expect(await listStayCallbacks(t.database.db, accountId, first.stayId)).toMatchObject([
+      { url: 'https://pms.example.com/b', auth: 'bearer', authToken: 'tok' },
+    ]);
     // The same reference at another unit is another stay.
     const elsewhere = await ok({ bookingReference: 'REF-100', status: 'prestay' }, { unitId: otherUnit });
     expect(elsewhere.stayId).not.toBe(first.stayId);
@@ -101,7 +121,9 @@ describe.each(dialects())('Loopon Register Guest Stay on %s', (dialect) => {
   it('matches by e-mail + dates and by mobile + dates; other dates are another stay', async () => {
     const byEmail = await ok({ email: 'morty@example.com', ...dates, status: 'prestay' });
     expect((await ok({ email: 'MORTY@example.com', ...dates, room: '7', status: 'instay' })).stayId).toBe(byEmail.stayId);
-    expect((await ok({ email: 'morty@example.com', checkinDate: '2026-05-01', checkoutDate: '2026-05-02', status: 'prestay' })).stayId).not.toBe(byEmail.stayId);
+    expect((await ok({ email: 'morty@example.com', checkinDate: '2026-05-01', checkoutDate: '2026-05-02', status: 'prestay' })).stayId).not.toBe(
+      byEmail.stayId,
+    );
 
     const byMobile = await ok({ mobile: '+46701234567', ...dates, status: 'prestay' });
     const again = await ok({ mobile: '+46 70 123 45 67', ...dates, name: 'Summer Smith', status: 'instay' });
@@ -142,7 +164,12 @@ describe.each(dialects())('Loopon Register Guest Stay on %s', (dialect) => {
 
   it('shares one guest row with a Loop face Contact of the same e-mail or mobile', async () => {
     const loop = (body: unknown) =>
-      t.app.inject({ method: 'POST', url: `/loop/api/v1/Contact?authToken=${loopToken}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+      t.app.inject({
+        method: 'POST',
+        url: `/loop/api/v1/Contact?authToken=${loopToken}`,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
     const contact = await loop({ foreignId: 'pms-77', firstname: 'Beth', lastname: 'Smith', email: 'beth@example.com' });
     expect(contact.statusCode, contact.body).toBe(200);
     const stay = await ok({ name: 'Beth Smith', email: 'Beth@Example.com', ...dates, status: 'prestay' });
@@ -157,14 +184,17 @@ describe.each(dialects())('Loopon Register Guest Stay on %s', (dialect) => {
     expect(later.json().id).toBe(encodeId('guest', first.guest.guestId));
   });
 
-  it("finds the stay a Loop Contact described by its arrival and departure times (e-mail + dates)", async () => {
+  it('finds the stay a Loop Contact described by its arrival and departure times (e-mail + dates)', async () => {
     const contact = await t.app.inject({
       method: 'POST',
       url: `/loop/api/v1/Contact?authToken=${loopToken}`,
       headers: { 'content-type': 'application/json' },
       payload: JSON.stringify({
-        foreignId: 'pms-90', email: 'dora@example.com', locationId: 'kattegat',
-        arrivalTime: '2026-05-01T14:00:00.000Z', departureTime: '2026-05-03T10:00:00.000Z',
+        foreignId: 'pms-90',
+        email: 'dora@example.com',
+        locationId: 'kattegat',
+        arrivalTime: '2026-05-01T14:00:00.000Z',
+        departureTime: '2026-05-03T10:00:00.000Z',
       }),
     });
     expect(contact.statusCode, contact.body).toBe(200);

@@ -61,7 +61,11 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       .values({ account_id: account.id, guest_id: swedish, location_id: sweden.id, source: 't', status: 'prestay', created_at: now, updated_at: now })
       .execute();
 
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T00-00-guest-identity', '2026-12-02T01-00-journey-event-types', '2026-12-02T02-00-guest-merged-into']);
+    expect(await migrateToLatest(t.db)).toEqual([
+      '2026-12-02T00-00-guest-identity',
+      '2026-12-02T01-00-journey-event-types',
+      '2026-12-02T02-00-guest-merged-into',
+    ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
     );

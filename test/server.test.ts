@@ -30,11 +30,21 @@ describe.each(dialects())('server on %s', (dialect) => {
     const res = await t.app.inject({ url: `/loop/api/v1/locations?authToken=${loopToken}` });
     expect(res.statusCode).toBe(200);
     await t.app.inject({ url: `/loop/api/v1/locations?authToken=${loopToken}x` });
-    await t.app.inject({ method: 'POST', url: `/loop/api/v1/Contact?authToken=${loopToken}`, payload: '{bad', headers: { 'content-type': 'application/json' } });
+    await t.app.inject({
+      method: 'POST',
+      url: `/loop/api/v1/Contact?authToken=${loopToken}`,
+      payload: '{bad',
+      headers: { 'content-type': 'application/json' },
+    });
     // However the parameter's name is escaped or cased (the query parser decodes it, so it authenticates).
     for (const name of ['%61uthToken', 'auth%54oken', 'AUTHTOKEN']) await t.app.inject({ url: `/loop/api/v1/looptypes?${name}=${loopToken}` });
     // Or slightly malformed URLs, which still carry the real token: in the path, after ;, with [] or an escaped =.
-    for (const url of [`/loop/api/v1/locations&authToken=${loopToken}`, `/loop/api/v1/locations;authToken=${loopToken}`, `/loop/api/v1/locations?authToken[]=${loopToken}`, `/loop/api/v1/locations?authToken%3D${loopToken}`]) {
+    for (const url of [
+      `/loop/api/v1/locations&authToken=${loopToken}`,
+      `/loop/api/v1/locations;authToken=${loopToken}`,
+      `/loop/api/v1/locations?authToken[]=${loopToken}`,
+      `/loop/api/v1/locations?authToken%3D${loopToken}`,
+    ]) {
       const res = await t.app.inject({ url });
       expect(res.body).not.toContain(loopToken);
     }
@@ -70,7 +80,21 @@ describe.each(dialects())('server on %s', (dialect) => {
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers[0].url).toBe('http://openstay.test/loop');
-    for (const path of ['/api/v1/Contact', '/api/v1/ContactEvent', '/api/v1/loops', '/api/v1/locations', '/api/v1/locations/{shortcode}', '/api/v1/looptypes', '/api/v1/customfields', '/api/v1/customfields/{shortcode}', '/api/v1/users', '/api/v1/invite/url', '/api/v1/surveys', '/api/v1/surveys/{shortcode}', '/api/v1/responses']) {
+    for (const path of [
+      '/api/v1/Contact',
+      '/api/v1/ContactEvent',
+      '/api/v1/loops',
+      '/api/v1/locations',
+      '/api/v1/locations/{shortcode}',
+      '/api/v1/looptypes',
+      '/api/v1/customfields',
+      '/api/v1/customfields/{shortcode}',
+      '/api/v1/users',
+      '/api/v1/invite/url',
+      '/api/v1/surveys',
+      '/api/v1/surveys/{shortcode}',
+      '/api/v1/responses',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect(doc.paths['/api/v1/Contact'].post.requestBody).toBeTruthy();

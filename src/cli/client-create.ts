@@ -14,7 +14,13 @@ export async function clientCreateCommand(
 ): Promise<number> {
   if (!opts.account) throw new UsageError('client create needs --account <slug>');
   if (!opts.scopes?.trim()) throw new UsageError(`client create needs --scopes, e.g. --scopes "${LOOPON_SCOPES.join(' ')}"`);
-  const unitIds = opts.units ? opts.units.split(',').map((u) => u.trim()).filter(Boolean).map(Number) : null;
+  const unitIds = opts.units
+    ? opts.units
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean)
+        .map(Number)
+    : null;
   if (unitIds?.some((u) => !Number.isInteger(u) || u < 1)) throw new UsageError('--units takes comma-separated unit ids, e.g. --units 12,13');
   const { client, clientSecret } = await withDatabase(config, async (db) => {
     const account = await getAccountBySlug(db, opts.account!);

@@ -14,7 +14,11 @@ export async function clientListCommand(config: Config, opts: { account?: string
     return { clientId, name, scopes, units: unitIds, revoked };
   });
   if (opts.json) console.log(JSON.stringify({ account: opts.account, clients: rows }));
-  else for (const r of rows) console.log(`${r.clientId}  ${r.revoked ? `revoked ${r.revoked}` : 'active'}  ${r.scopes.join(' ')}${r.units ? `  units ${r.units.join(',')}` : ''}${r.name ? `  (${r.name})` : ''}`);
+  else
+    for (const r of rows)
+      console.log(
+        `${r.clientId}  ${r.revoked ? `revoked ${r.revoked}` : 'active'}  ${r.scopes.join(' ')}${r.units ? `  units ${r.units.join(',')}` : ''}${r.name ? `  (${r.name})` : ''}`,
+      );
   return 0;
 }
 

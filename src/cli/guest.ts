@@ -25,11 +25,15 @@ const USAGE = `${MERGE_USAGE}\n${SPLIT_USAGE}`;
 const OPTIONS = { account: { type: 'string' }, key: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 function guestId(text: string | undefined, what: string): number {
-  if (!text || !/^[1-9][0-9]{0,9}$/.test(text) || Number(text) > 2147483647) throw new UsageError(`${what} must be a guest id as the admin API shows it (a positive integer), not "${text ?? ''}"`);
+  if (!text || !/^[1-9][0-9]{0,9}$/.test(text) || Number(text) > 2147483647)
+    throw new UsageError(`${what} must be a guest id as the admin API shows it (a positive integer), not "${text ?? ''}"`);
   return Number(text);
 }
 
-const counts = (moved: Record<string, number>) => Object.entries(moved).map(([table, n]) => `${n} ${table}`).join(', ') || 'nothing';
+const counts = (moved: Record<string, number>) =>
+  Object.entries(moved)
+    .map(([table, n]) => `${n} ${table}`)
+    .join(', ') || 'nothing';
 
 /** `openstay guest <merge|split> ...` (the noun `guests` is accepted as well). */
 export async function guestCommand(config: Config, argv: string[]): Promise<number> {
@@ -62,7 +66,9 @@ async function merge(config: Config, opts: { account?: string; key?: string; jso
     if (opts.json) console.log(JSON.stringify({ account: opts.account, merge, survivor: presentGuest(merged.survivor) }));
     else {
       const filled = Object.keys(merge.filled);
-      console.log(`guest ${otherId} merged into guest ${survivorId} (merge ${merge.id}): moved ${counts(merge.moved)}${filled.length ? `; filled ${filled.join(', ')}` : ''}`);
+      console.log(
+        `guest ${otherId} merged into guest ${survivorId} (merge ${merge.id}): moved ${counts(merge.moved)}${filled.length ? `; filled ${filled.join(', ')}` : ''}`,
+      );
     }
     return 0;
   });
@@ -81,7 +87,9 @@ async function split(config: Config, opts: { account?: string; key?: string; jso
     const out = { guest: presentGuest(result.guest), splitOff: presentGuest(result.splitOff), restoredMergeId: result.restoredMergeId, moved: result.moved };
     if (opts.json) console.log(JSON.stringify({ account: opts.account, ...out }));
     else if (result.restoredMergeId !== null) {
-      console.log(`key ${source}:${value} split off guest ${result.guest.id}: guest ${result.splitOff.id} restored (merge ${result.restoredMergeId} undone); moved back ${counts(result.moved)}`);
+      console.log(
+        `key ${source}:${value} split off guest ${result.guest.id}: guest ${result.splitOff.id} restored (merge ${result.restoredMergeId} undone); moved back ${counts(result.moved)}`,
+      );
     } else console.log(`key ${source}:${value} split off guest ${result.guest.id} to new guest ${result.splitOff.id}; moved ${counts(result.moved)}`);
     return 0;
   });

@@ -107,10 +107,19 @@ function parsePublicUrl(raw: string | undefined, port: number): string {
 function parseFaceHosts(raw: string | undefined): Map<string, string> {
   const map = new Map<string, string>();
   if (!raw?.trim()) return map;
-  for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = pair.lastIndexOf('=');
     const hostName = eq > 0 ? pair.slice(0, eq).trim().toLowerCase() : '';
-    const face = eq > 0 ? pair.slice(eq + 1).trim().toLowerCase() : '';
+    const face =
+      eq > 0
+        ? pair
+            .slice(eq + 1)
+            .trim()
+            .toLowerCase()
+        : '';
     if (!hostName || !face) throw new ConfigError(`FACE_HOSTS entries must look like host=face (got "${pair}")`);
     if (!FACE_NAMES.includes(face)) {
       throw new ConfigError(`FACE_HOSTS names unknown face "${face}" (known: ${FACE_NAMES.join(', ')})`);

@@ -9,7 +9,9 @@ import { LimitNode, OffsetNode, ValueNode, type KyselyPlugin, type OperationNode
  */
 
 const literal = (node: OperationNode | undefined) =>
-  node !== undefined && ValueNode.is(node) && typeof node.value === 'number' && Number.isInteger(node.value) ? ValueNode.createImmediate(node.value) : undefined;
+  node !== undefined && ValueNode.is(node) && typeof node.value === 'number' && Number.isInteger(node.value)
+    ? ValueNode.createImmediate(node.value)
+    : undefined;
 
 function withLiteralLimits(node: RootOperationNode): RootOperationNode {
   if (node.kind !== 'SelectQueryNode' || (!node.limit && !node.offset)) return node;

@@ -31,7 +31,12 @@ export async function seedGuest(db: Db, accountId: number, place: { locationId: 
   const loopKey = { source: 'loop', value: key };
   const { guest, stay } = await upsertContact(db, accountId, { key: loopKey, fields, stay: { locationId: place.locationId, room: key } });
   await recordGuestEvent(db, accountId, guest, { type: 'stay.checked_in', key: loopKey, source: 'loop', occurredAt: 1_000 });
-  const { loop } = await openLoop(db, accountId, { locationId: place.locationId, creatorGuestId: guest.id, creatorName: fields.name, description: `request of ${key}` });
+  const { loop } = await openLoop(db, accountId, {
+    locationId: place.locationId,
+    creatorGuestId: guest.id,
+    creatorName: fields.name,
+    description: `request of ${key}`,
+  });
   await db
     .insertInto('answer_documents')
     .values({
@@ -44,8 +49,19 @@ export async function seedGuest(db: Db, accountId: number, place: { locationId: 
       source: 'poststay',
       received_at: 2_000,
       updated_at: 2_000,
-      retention: null, guest_name: null, guest_email: null, reservation: null, loyalty_id: null, channel: null, device_id: null,
-      reputation_source: null, checkin_date: null, checkout_date: null, sent_at: null, response_rate: null, external_id: null,
+      retention: null,
+      guest_name: null,
+      guest_email: null,
+      reservation: null,
+      loyalty_id: null,
+      channel: null,
+      device_id: null,
+      reputation_source: null,
+      checkin_date: null,
+      checkout_date: null,
+      sent_at: null,
+      response_rate: null,
+      external_id: null,
     })
     .execute();
   const session = await ensureChatSession(db, accountId, guest.id, place.locationId, 'en');
@@ -56,7 +72,16 @@ export async function seedGuest(db: Db, accountId: number, place: { locationId: 
 }
 
 const TABLES = [
-  'guests', 'guest_keys', 'stays', 'journey_events', 'loops', 'loop_activities', 'answer_documents', 'chat_sessions', 'chat_events', 'guest_matches',
+  'guests',
+  'guest_keys',
+  'stays',
+  'journey_events',
+  'loops',
+  'loop_activities',
+  'answer_documents',
+  'chat_sessions',
+  'chat_events',
+  'guest_matches',
 ] as const;
 
 /** Every row of the account in each table that refers to a guest (guests without updated_at). */

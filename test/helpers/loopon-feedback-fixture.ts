@@ -31,7 +31,12 @@ export const STAY_SECTIONS: SectionDefinition[] = [
       { type: 'checkbox', title: { en: 'What did you use?' }, options: [{ title: { en: 'Spa' } }, { title: { en: 'Gym' } }] },
     ],
   },
-  { questions: [{ type: 'text', title: { en: 'Anything else?' } }, { type: 'number', title: { en: 'Nights you would stay again' } }] },
+  {
+    questions: [
+      { type: 'text', title: { en: 'Anything else?' } },
+      { type: 'number', title: { en: 'Nights you would stay again' } },
+    ],
+  },
 ];
 
 export type Fixture = Awaited<ReturnType<typeof createFeedbackFixture>>;
@@ -55,9 +60,14 @@ export async function createFeedbackFixture(t: TestApp) {
     units[code] = (await createLocation(db, accountId, { title: { en: `Sea Hotel ${code}` }, parentId: chain.id, propertyCode: code, shortcode: code })).id;
   }
   units.other = (await createLocation(db, accountId, { title: { en: 'Elsewhere' }, propertyCode: 'Y01', shortcode: 'Y01' })).id;
-  const evaluation = await db
-    .transaction()
-    .execute((trx) => createEvaluation(trx, accountId, { name: 'Stay', shortcode: 'stay', sections: STAY_SECTIONS, locationIds: [units.X01, units.X02, units.X03, units.other] }));
+  const evaluation = await db.transaction().execute((trx) =>
+    createEvaluation(trx, accountId, {
+      name: 'Stay',
+      shortcode: 'stay',
+      sections: STAY_SECTIONS,
+      locationIds: [units.X01, units.X02, units.X03, units.other],
+    }),
+  );
   for (const id of [chain.id, units.X01, units.X02, units.X03, units.other]) await setLocationDefaultEvaluation(db, accountId, id, evaluation.id);
   const set = (await currentQuestionSet(db, accountId, evaluation.id))!;
   const questions = await questionsOf(t, accountId, set.id);
@@ -67,8 +77,18 @@ export async function createFeedbackFixture(t: TestApp) {
 
 /** The questions of a question set in serial order, named by role: nps, rating, checkbox, text, number. */
 export async function questionsOf(t: TestApp, accountId: number, questionSetId: number) {
-  const rows = await t.database.db.selectFrom('questions').select('id').where('account_id', '=', accountId).where('question_set_id', '=', questionSetId).orderBy('serial').execute();
-  const loaded = await findQuestions(t.database.db, accountId, rows.map((r) => r.id));
+  const rows = await t.database.db
+    .selectFrom('questions')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('question_set_id', '=', questionSetId)
+    .orderBy('serial')
+    .execute();
+  const loaded = await findQuestions(
+    t.database.db,
+    accountId,
+    rows.map((r) => r.id),
+  );
   const [nps, rating, checkbox, text, number] = rows.map((r) => loaded.find((q) => q.id === r.id)!);
   return { nps, rating, checkbox, text, number };
 }

@@ -44,9 +44,7 @@ function validationMessage(err: ValidationError): string {
   // error. A branch error other than "wrong type" means the value had that branch's type, so it
   // is the one to report; otherwise list the types the union accepts.
   const unionPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  const specific = errors.find(
-    (e) => e.keyword !== 'anyOf' && !((e.keyword === 'type' || e.keyword === 'const') && unionPaths.has(e.instancePath)),
-  );
+  const specific = errors.find((e) => e.keyword !== 'anyOf' && !((e.keyword === 'type' || e.keyword === 'const') && unionPaths.has(e.instancePath)));
   if (!specific && unionPaths.size > 0) {
     const path = [...unionPaths].sort((a, b) => a.length - b.length)[0];
     const at = errors.filter((e) => e.instancePath === path);

@@ -108,10 +108,7 @@ export const LocationSchema = Type.Object({
   updatedAt: Instant,
 });
 
-export const LocationCreate = Type.Object(
-  { title: I18nInput, ...Type.Partial(Type.Object(locationFields)).properties },
-  { additionalProperties: false },
-);
+export const LocationCreate = Type.Object({ title: I18nInput, ...Type.Partial(Type.Object(locationFields)).properties }, { additionalProperties: false });
 
 export const LocationPatch = Type.Partial(LocationCreate, { additionalProperties: false });
 
@@ -197,10 +194,7 @@ export const QuestionInput = Type.Object(
   { additionalProperties: false },
 );
 
-export const SectionInput = Type.Object(
-  { title: Type.Optional(I18nInput), questions: Type.Array(QuestionInput) },
-  { additionalProperties: false },
-);
+export const SectionInput = Type.Object({ title: Type.Optional(I18nInput), questions: Type.Array(QuestionInput) }, { additionalProperties: false });
 
 const surveyFields = {
   shortcode: Type.Optional(Nullable(Shortcode)),

@@ -29,8 +29,24 @@ import { isProblem, type ImportProblem, type ImportProgress, type ImportRecord, 
  */
 
 const DOCUMENT_FIELDS = new Set([
-  'externalId', 'unitId', 'propertyCode', 'evaluationId', 'retention', 'status', 'guestName', 'guestEmail', 'reservationNumber',
-  'loyaltyId', 'source', 'reputationSource', 'checkinDate', 'checkoutDate', 'sent', 'received', 'responseRate', 'answers',
+  'externalId',
+  'unitId',
+  'propertyCode',
+  'evaluationId',
+  'retention',
+  'status',
+  'guestName',
+  'guestEmail',
+  'reservationNumber',
+  'loyaltyId',
+  'source',
+  'reputationSource',
+  'checkinDate',
+  'checkoutDate',
+  'sent',
+  'received',
+  'responseRate',
+  'answers',
 ]);
 const ANSWER_FIELDS = new Set(['questionId', 'semanticId', 'answerOption', 'answerOptions', 'answerText', 'answerNumber', 'score', 'received']);
 
@@ -66,7 +82,10 @@ class Lookups {
   private units?: Map<number, Location>;
   private evaluations = new Map<number, boolean>();
   private semantic = new Map<number, Map<number, number>>();
-  constructor(private readonly db: Db, private readonly accountId: number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly accountId: number,
+  ) {}
 
   async unit(id: number | undefined, propertyCode: string | null | undefined): Promise<Location> {
     this.units ??= new Map((await listUnitsWithDefaultEvaluation(this.db, this.accountId)).map((u) => [u.id, u]));
@@ -117,7 +136,10 @@ function readFields(record: Json): AnswerDocumentFields {
   set('reservation', optString(record, 'reservationNumber'));
   set('loyaltyId', optString(record, 'loyaltyId'));
   set('reputationSource', optString(record, 'reputationSource'));
-  for (const [key, field] of [['checkinDate', 'checkinDate'], ['checkoutDate', 'checkoutDate']] as const) {
+  for (const [key, field] of [
+    ['checkinDate', 'checkinDate'],
+    ['checkoutDate', 'checkoutDate'],
+  ] as const) {
     const v = optString(record, key);
     set(field, v === undefined || v === null ? v : readCalendarDate(v, key));
   }
@@ -144,7 +166,8 @@ async function readAnswers(db: Db, accountId: number, lookups: Lookups, record: 
       if (questionId !== undefined) return questionId;
       const semanticId = optInt(a, 'semanticId');
       if (semanticId === undefined) throw badRequest(`answers[${i}] needs a questionId or a semanticId`);
-      if (evaluationId === undefined) throw badRequest(`answers[${i}]: a semanticId needs the evaluationId (or a unit with a default evaluation, or with only one)`);
+      if (evaluationId === undefined)
+        throw badRequest(`answers[${i}]: a semanticId needs the evaluationId (or a unit with a default evaluation, or with only one)`);
       return lookups.questionForSemanticId(evaluationId, semanticId);
     }),
   );
@@ -158,12 +181,13 @@ async function readAnswers(db: Db, accountId: number, lookups: Lookups, record: 
       input.optionId = optInt(a, 'answerOption') ?? undefined;
       // A scale answered by value (an NPS of 9) names the option titled "9".
       if (input.optionId === undefined && typeof a.answerNumber === 'number') input.number = a.answerNumber;
-    }
-    else if (q.type === 'checkbox') {
-      if (!Array.isArray(a.answerOptions) || a.answerOptions.some((o) => !Number.isInteger(o))) throw badRequest(`${at}.answerOptions must be an array of option ids`);
+    } else if (q.type === 'checkbox') {
+      if (!Array.isArray(a.answerOptions) || a.answerOptions.some((o) => !Number.isInteger(o)))
+        throw badRequest(`${at}.answerOptions must be an array of option ids`);
       input.optionIds = a.answerOptions as number[];
     } else if (q.type === 'number') {
-      const n = typeof a.answerNumber === 'number' ? a.answerNumber : typeof a.answerText === 'string' && a.answerText.trim() !== '' ? Number(a.answerText) : NaN;
+      const n =
+        typeof a.answerNumber === 'number' ? a.answerNumber : typeof a.answerText === 'string' && a.answerText.trim() !== '' ? Number(a.answerText) : NaN;
       if (!Number.isFinite(n)) throw badRequest(`${at}: question ${q.id} takes a number (answerNumber)`);
       input.number = n;
     } else input.text = optString(a, 'answerText') ?? undefined;

@@ -30,7 +30,13 @@ function messageOf(err: unknown): string {
  * Runs an import. Takes a database, not a transaction: it opens one transaction per batch, so a
  * large file never holds a lock for long. `onProgress` gets the number of records handled.
  */
-export async function runImport<T>(db: Db, records: ImportSource, importer: LineImporter<T>, onProgress?: ImportProgress, batchSize = BATCH_SIZE): Promise<ImportResult> {
+export async function runImport<T>(
+  db: Db,
+  records: ImportSource,
+  importer: LineImporter<T>,
+  onProgress?: ImportProgress,
+  batchSize = BATCH_SIZE,
+): Promise<ImportResult> {
   const failed: ImportProblem[] = [];
   let imported = 0;
   let handled = 0;
@@ -41,7 +47,12 @@ export async function runImport<T>(db: Db, records: ImportSource, importer: Line
     pending = [];
     if (batch.length) {
       try {
-        await db.transaction().execute((trx) => importer.write(trx, batch.map((b) => b.item)));
+        await db.transaction().execute((trx) =>
+          importer.write(
+            trx,
+            batch.map((b) => b.item),
+          ),
+        );
         imported += batch.length;
       } catch {
         for (const { line, item } of batch) {

@@ -14,8 +14,21 @@ import { checkNumber, checkText, RecordError, RecordFields } from './record-fiel
  */
 
 const REVIEW_FIELDS = [
-  'unitId', 'propertyCode', 'channel', 'externalId', 'reviewDate', 'stayDate', 'language', 'title', 'text',
-  'rating', 'normalizedRating', 'respondable', 'managementResponseDate', 'travelComposition', 'ratings',
+  'unitId',
+  'propertyCode',
+  'channel',
+  'externalId',
+  'reviewDate',
+  'stayDate',
+  'language',
+  'title',
+  'text',
+  'rating',
+  'normalizedRating',
+  'respondable',
+  'managementResponseDate',
+  'travelComposition',
+  'ratings',
 ] as const;
 const RATING_FIELDS = ['question', 'score', 'normalizedScore', 'textAnswer'] as const;
 const LANGUAGE = /^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
@@ -45,10 +58,12 @@ function readRatings(value: unknown, questions: Map<string, ReviewQuestion>): Ra
       if (score === null) throw new RecordError(`${where}.score is required for the number question "${key}"`);
       return { questionId: question.id, score, normalizedScore, text: null };
     }
-    if (score !== null || normalizedScore !== null) throw new RecordError(`${where}: "${key}" is a ${question.answer_type} question; give textAnswer, not a score`);
+    if (score !== null || normalizedScore !== null)
+      throw new RecordError(`${where}: "${key}" is a ${question.answer_type} question; give textAnswer, not a score`);
     if (textAnswer === null) throw new RecordError(`${where}.textAnswer is required for the ${question.answer_type} question "${key}"`);
     const allowed = answerValuesOf(question);
-    if (allowed && !allowed.includes(textAnswer)) throw new RecordError(`${where}.textAnswer must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`);
+    if (allowed && !allowed.includes(textAnswer))
+      throw new RecordError(`${where}.textAnswer must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`);
     return { questionId: question.id, score: null, normalizedScore: null, text: textAnswer };
   });
 }

@@ -6,18 +6,7 @@ import { createHash } from 'node:crypto';
  * reversible, and an id of one kind never decodes as another (a location id sent as a contactId
  * is a 404, not someone else's row).
  */
-export type LoopIdKind =
-  | 'guest'
-  | 'employee'
-  | 'location'
-  | 'looptype'
-  | 'customfield'
-  | 'loop'
-  | 'activity'
-  | 'survey'
-  | 'question'
-  | 'option'
-  | 'response';
+export type LoopIdKind = 'guest' | 'employee' | 'location' | 'looptype' | 'customfield' | 'loop' | 'activity' | 'survey' | 'question' | 'option' | 'response';
 
 // Keys are `serial` (int4) on PostgreSQL: a larger number names no row, and comparing it with an
 // int4 column is an out-of-range error there, so such an id decodes as unknown (a 404).

@@ -20,4 +20,3 @@ export async function invitePageUrl(db: Db, config: Config, accountId: number, l
   const uid = encodeId('guest', guestId);
   return `${base}?_uid=${uid}&sig=${signPageLink(secret, `guest:${uid}`)}`;
 }
-

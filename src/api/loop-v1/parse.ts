@@ -108,4 +108,3 @@ export function readString(value: unknown, field: string): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   throw badRequest(`${field} must be a string`);
 }
-

@@ -99,7 +99,7 @@ export function presentLoop(loop: Loop & { activities: LoopActivity[] }, locatio
     unread: loop.last_viewed_at === null || (lastActivity !== undefined && lastActivity.occurred_at > loop.last_viewed_at),
     activities: loop.activities.map((a) => presentActivity(a, id)),
     loopMedium: loop.medium ?? loop.source ?? 'api',
-    createDevice: loop.create_device ?? (loop.device_id ? `${loop.source ?? 'api'}:${loop.device_id}` : loop.source ?? 'api'),
+    createDevice: loop.create_device ?? (loop.device_id ? `${loop.source ?? 'api'}:${loop.device_id}` : (loop.source ?? 'api')),
     created_on: loop.created_at,
     updated_on: loop.updated_at,
     lastViewed: loop.last_viewed_at,

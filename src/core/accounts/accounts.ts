@@ -90,11 +90,7 @@ async function checkedSettings(db: Db, accountId: number, patch: Partial<Record<
  * locked while it is read on PostgreSQL (a SQLite write transaction already runs alone), so two
  * concurrent changes of different keys both land.
  */
-export async function updateAccountSettings(
-  db: Db,
-  accountId: number,
-  changes: Partial<Record<keyof AccountSettings, unknown>>,
-): Promise<AccountSettings> {
+export async function updateAccountSettings(db: Db, accountId: number, changes: Partial<Record<keyof AccountSettings, unknown>>): Promise<AccountSettings> {
   const patch = await checkedSettings(db, accountId, changes);
   const query = db.selectFrom('accounts').select('settings').where('id', '=', accountId);
   const account = await (isPostgres(db) ? query.forUpdate() : query).executeTakeFirst();
@@ -105,7 +101,11 @@ export async function updateAccountSettings(
     if (value === null) delete settings[key];
     else settings[key] = value;
   }
-  await db.updateTable('accounts').set({ settings: JSON.stringify(settings) }).where('id', '=', accountId).execute();
+  await db
+    .updateTable('accounts')
+    .set({ settings: JSON.stringify(settings) })
+    .where('id', '=', accountId)
+    .execute();
   for (const listener of settingsListeners) listener(accountId);
   return settings as AccountSettings;
 }

@@ -30,7 +30,10 @@ function oneRepeatedDigit(digits: string): boolean {
 
 /** What every new account's list starts with. */
 export const SEEDED_BLOCKLIST: ReadonlyArray<{ kind: BlocklistKind; pattern: string }> = [
-  ...['noemail', 'no-email', 'nomail', 'noreply', 'no-reply', 'none', 'unknown', 'na', 'test'].map((local) => ({ kind: 'email' as const, pattern: `${local}@*` })),
+  ...['noemail', 'no-email', 'nomail', 'noreply', 'no-reply', 'none', 'unknown', 'na', 'test'].map((local) => ({
+    kind: 'email' as const,
+    pattern: `${local}@*`,
+  })),
   ...Object.keys(PHONE_RULES).map((pattern) => ({ kind: 'phone' as const, pattern })),
 ];
 
@@ -143,7 +146,10 @@ export function compileBlocklist(entries: ReadonlyArray<Pick<BlocklistEntry, 'ki
 
 /** `*` any run of characters, `?` one character, everything else literal. */
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 

@@ -49,7 +49,9 @@ export async function appendChatEvent(
 export async function listStayChatEvents(db: ChatDb, accountId: number, stayId: number, page: { offset: number; limit: number }): Promise<StoredChatEvent[]> {
   const rows = await db
     .selectFrom('chat_events')
-    .innerJoin('chat_sessions', (j) => j.onRef('chat_sessions.id', '=', 'chat_events.session_id').onRef('chat_sessions.account_id', '=', 'chat_events.account_id'))
+    .innerJoin('chat_sessions', (j) =>
+      j.onRef('chat_sessions.id', '=', 'chat_events.session_id').onRef('chat_sessions.account_id', '=', 'chat_events.account_id'),
+    )
     .selectAll('chat_events')
     .select('chat_sessions.session_key')
     .where('chat_events.account_id', '=', accountId)

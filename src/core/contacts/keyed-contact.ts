@@ -15,10 +15,31 @@ import { prepared } from '../../db/prepared.js';
  */
 
 const STAY_COLUMNS = [
-  'id', 'account_id', 'guest_id', 'location_id', 'source', 'external_ref', 'booking_reference', 'arrival_at',
-  'departure_at', 'room', 'status', 'language', 'booking_date', 'checkin_date', 'checkout_date', 'booking_channel',
-  'market_segment', 'rate_plan', 'loyalty_program', 'loyalty_id', 'loyalty_level', 'room_category',
-  'room_category_name', 'created_at', 'updated_at',
+  'id',
+  'account_id',
+  'guest_id',
+  'location_id',
+  'source',
+  'external_ref',
+  'booking_reference',
+  'arrival_at',
+  'departure_at',
+  'room',
+  'status',
+  'language',
+  'booking_date',
+  'checkin_date',
+  'checkout_date',
+  'booking_channel',
+  'market_segment',
+  'rate_plan',
+  'loyalty_program',
+  'loyalty_id',
+  'loyalty_level',
+  'room_category',
+  'room_category_name',
+  'created_at',
+  'updated_at',
 ] as const satisfies ReadonlyArray<keyof StaysTable>;
 // Every column of StaysTable is listed (a new column must be added above).
 type MissingStayColumn = Exclude<keyof StaysTable, (typeof STAY_COLUMNS)[number]>;
@@ -26,8 +47,20 @@ const allStayColumns: [MissingStayColumn] extends [never] ? true : MissingStayCo
 void allStayColumns;
 
 const GUEST_COLUMNS = [
-  'id', 'account_id', 'first_name', 'last_name', 'name', 'email', 'mobile', 'language', 'vip_status', 'group_name',
-  'custom_fields', 'created_at', 'updated_at', 'merged_into_id',
+  'id',
+  'account_id',
+  'first_name',
+  'last_name',
+  'name',
+  'email',
+  'mobile',
+  'language',
+  'vip_status',
+  'group_name',
+  'custom_fields',
+  'created_at',
+  'updated_at',
+  'merged_into_id',
 ] as const satisfies ReadonlyArray<keyof GuestsTable>;
 type MissingGuestColumn = Exclude<keyof GuestsTable, (typeof GUEST_COLUMNS)[number]>;
 const allGuestColumns: [MissingGuestColumn] extends [never] ? true : MissingGuestColumn = true;

@@ -82,7 +82,8 @@ export async function upsertContact(db: Db, accountId: number, contact: ContactI
     return { guest, stay, created, keyedStay: input.key ? stay : undefined };
   } catch (err) {
     // PostgreSQL: the location was deleted by another transaction after it was checked here.
-    if (input.stay.locationId != null && isForeignKeyViolation(err)) throw notFound(input.uncheckedLocation ? `location "${input.uncheckedLocation}"` : 'location');
+    if (input.stay.locationId != null && isForeignKeyViolation(err))
+      throw notFound(input.uncheckedLocation ? `location "${input.uncheckedLocation}"` : 'location');
     throw err;
   }
 }
@@ -115,7 +116,11 @@ export async function saveKeyedContact(
 }
 
 /** The write of a keyed contact that the cache could not answer, as a batched write. */
-export function keyedContactWrite(cache: KeyedContactCache, accountId: number, input: ContactInput & { key: { source: string; value: string } }): BatchedWrite<Guest> {
+export function keyedContactWrite(
+  cache: KeyedContactCache,
+  accountId: number,
+  input: ContactInput & { key: { source: string; value: string } },
+): BatchedWrite<Guest> {
   return {
     work: async (trx) => {
       const before = await changeStamp(trx);

@@ -87,7 +87,6 @@ export const DEMO_LOOP = {
   loopType: 'housekeeping',
   description: "I've run out of towels! Please help!",
   source: 'sms',
-  createDevice:
-    'browser:Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_4) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/50.0.2661.86 Safari/537.36',
+  createDevice: 'browser:Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_4) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/50.0.2661.86 Safari/537.36',
   createdAt: 1462201128558,
 };

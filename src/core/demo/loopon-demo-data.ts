@@ -12,7 +12,13 @@ export const SEA_UNITS = [
   { shortcode: 'X03', exampleId: 1281, title: { en: 'Sea Hotel Skagerrak' }, propertyCode: 'X03', city: 'Strömstad', timezone: 'Europe/Stockholm' },
 ];
 
-export const SEA_RESTAURANT = { shortcode: 'kattegat-gourmet', exampleId: 1601, title: { en: 'Kattegat Gourmet Restaurant' }, propertyCode: '', city: 'Gothenburg' };
+export const SEA_RESTAURANT = {
+  shortcode: 'kattegat-gourmet',
+  exampleId: 1601,
+  title: { en: 'Kattegat Gourmet Restaurant' },
+  propertyCode: '',
+  city: 'Gothenburg',
+};
 
 export const COMPETITORS = [
   { shortcode: 'comp-gothia', title: { en: 'Gothia Towers' }, city: 'Gothenburg' },
@@ -33,7 +39,13 @@ export const HOTEL_SURVEY = {
       title: { en: 'To what extent do you agree to the following statements?' },
       questions: [
         { type: 'radio' as const, title: { en: 'The reception staff did a good job' }, semanticId: 1, departmentCode: 'FO', options: RATING_OPTIONS },
-        { type: 'radio' as const, title: { en: 'The breakfast gave me a good start of the day' }, semanticId: 2, departmentCode: 'FB', options: RATING_OPTIONS },
+        {
+          type: 'radio' as const,
+          title: { en: 'The breakfast gave me a good start of the day' },
+          semanticId: 2,
+          departmentCode: 'FB',
+          options: RATING_OPTIONS,
+        },
         { type: 'radio' as const, title: { en: 'My room was clean' }, semanticId: 3, departmentCode: 'HK', facilityType: 'room', options: RATING_OPTIONS },
         { type: 'text' as const, title: { en: 'Anything else you would like to tell us?' } },
       ],
@@ -42,7 +54,13 @@ export const HOTEL_SURVEY = {
 };
 
 /** The survey's second version (a Wi-Fi question added): older answers keep the first set. */
-export const HOTEL_SURVEY_V2_EXTRA = { type: 'radio' as const, title: { en: 'The Wi-Fi worked well' }, semanticId: 4, departmentCode: 'IT', options: RATING_OPTIONS };
+export const HOTEL_SURVEY_V2_EXTRA = {
+  type: 'radio' as const,
+  title: { en: 'The Wi-Fi worked well' },
+  semanticId: 4,
+  departmentCode: 'IT',
+  options: RATING_OPTIONS,
+};
 
 export const RESTAURANT_SURVEY = {
   shortcode: 'kattegat-gourmet',

@@ -32,9 +32,7 @@ export interface DemoIds {
  * lacks (the Loop examples here, the Loopon chain in seed-loopon-demo.ts); then issues fresh tokens (earlier ones stay valid). Safe to run concurrently: a run that
  * loses a race on a unique key starts over and finds the other run's rows.
  */
-export async function ensureDemoAccount(
-  db: Db,
-): Promise<{ account: Account; ids: DemoIds; looponUnits: LooponDemo; adminToken: string; loopToken: string }> {
+export async function ensureDemoAccount(db: Db): Promise<{ account: Account; ids: DemoIds; looponUnits: LooponDemo; adminToken: string; loopToken: string }> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute((trx) => seed(trx));
@@ -71,7 +69,8 @@ async function seed(db: Db) {
   const [tree] = set ? await loadQuestionSetTrees(db, accountId, [set]) : [];
   const questions = (tree?.sections ?? []).flatMap((section) => section.questions.map((q) => q.id));
 
-  const employee = (await findEmployees(db, accountId, { username: demo.DEMO_EMPLOYEE.username }))[0] ?? (await createEmployee(db, accountId, demo.DEMO_EMPLOYEE));
+  const employee =
+    (await findEmployees(db, accountId, { username: demo.DEMO_EMPLOYEE.username }))[0] ?? (await createEmployee(db, accountId, demo.DEMO_EMPLOYEE));
 
   const c = demo.DEMO_CONTACT;
   const { guest: contact } = await upsertContact(db, accountId, {

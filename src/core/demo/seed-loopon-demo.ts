@@ -83,7 +83,10 @@ export async function seedLooponDemo(db: Db, accountId: number, today = utcDay(D
   await seedAnswers(db, accountId, restaurant.id, restaurantSurvey.id, rnd, '2017-01-01', 365, 30, 0);
   // The answer-documents example asks for checkouts on 2019-05-01 and 2019-05-02.
   for (const hotel of hotels) await seedAnswers(db, accountId, hotel.id, hotelSurvey.id, rnd, '2019-05-01', 2, 4, 0);
-  const v2: SectionDefinition[] = [data.HOTEL_SURVEY.sections[0], { ...data.HOTEL_SURVEY.sections[1], questions: [...data.HOTEL_SURVEY.sections[1].questions, data.HOTEL_SURVEY_V2_EXTRA] }];
+  const v2: SectionDefinition[] = [
+    data.HOTEL_SURVEY.sections[0],
+    { ...data.HOTEL_SURVEY.sections[1], questions: [...data.HOTEL_SURVEY.sections[1].questions, data.HOTEL_SURVEY_V2_EXTRA] },
+  ];
   // The second version took effect just before the recent answers that use it.
   await updateEvaluation(db, accountId, hotelSurvey.id, { sections: v2, at: Date.parse(`${addDays(today, -91)}T09:00:00Z`) });
   for (const hotel of hotels) await seedAnswers(db, accountId, hotel.id, hotelSurvey.id, rnd, addDays(today, -90), 90, 90, 4);
@@ -93,7 +96,17 @@ export async function seedLooponDemo(db: Db, accountId: number, today = utcDay(D
   return { ...units, chatStay };
 }
 
-async function seedAnswers(db: Db, accountId: number, locationId: number, evaluationId: number, rnd: () => number, from: string, days: number, count: number, receivedToday: number) {
+async function seedAnswers(
+  db: Db,
+  accountId: number,
+  locationId: number,
+  evaluationId: number,
+  rnd: () => number,
+  from: string,
+  days: number,
+  count: number,
+  receivedToday: number,
+) {
   const set = await currentQuestionSet(db, accountId, evaluationId);
   const [tree] = await loadQuestionSetTrees(db, accountId, set ? [set] : []);
   const questions = tree.sections.flatMap((s) => s.questions);

@@ -55,9 +55,20 @@ export interface AnswerDocumentChange extends AnswerDocumentFields {
 }
 
 const FIELD_COLUMNS: Record<keyof AnswerDocumentFields, keyof AnswerDocument> = {
-  guestId: 'guest_id', stayId: 'stay_id', channel: 'channel', deviceId: 'device_id', guestName: 'guest_name',
-  guestEmail: 'guest_email', retention: 'retention', status: 'status', reservation: 'reservation', loyaltyId: 'loyalty_id',
-  reputationSource: 'reputation_source', checkinDate: 'checkin_date', checkoutDate: 'checkout_date', sentAt: 'sent_at',
+  guestId: 'guest_id',
+  stayId: 'stay_id',
+  channel: 'channel',
+  deviceId: 'device_id',
+  guestName: 'guest_name',
+  guestEmail: 'guest_email',
+  retention: 'retention',
+  status: 'status',
+  reservation: 'reservation',
+  loyaltyId: 'loyalty_id',
+  reputationSource: 'reputation_source',
+  checkinDate: 'checkin_date',
+  checkoutDate: 'checkout_date',
+  sentAt: 'sent_at',
   responseRate: 'response_rate',
 };
 
@@ -154,7 +165,12 @@ export async function createAnswerDocument(db: Db, accountId: number, input: Ans
     checkin_date: null,
     checkout_date: null,
     sent_at: null,
-    response_rate: await responseRate(db, accountId, prepared.length, prepared.map((p) => p.questionSetId)),
+    response_rate: await responseRate(
+      db,
+      accountId,
+      prepared.length,
+      prepared.map((p) => p.questionSetId),
+    ),
     ...fields,
     source: readFeedbackSource(input.source),
     external_id: input.externalId ?? null,
@@ -171,7 +187,13 @@ export async function createAnswerDocument(db: Db, accountId: number, input: Ans
   }
   const answers = await insertAnswers(db, document.id, prepared);
   const deltas = new Map<string, RollupRow>();
-  addContributions(deltas, accountId, document, prepared.map((p) => p.rollup), 1);
+  addContributions(
+    deltas,
+    accountId,
+    document,
+    prepared.map((p) => p.rollup),
+    1,
+  );
   await applyRollups(db, deltas);
   return { document, answers };
 }
@@ -198,7 +220,11 @@ export async function updateAnswerDocument(db: Db, accountId: number, id: number
       .deleteFrom('answers')
       .where('account_id', '=', accountId)
       .where('answer_document_id', '=', id)
-      .where('question_id', 'in', prepared.map((p) => p.row.question_id))
+      .where(
+        'question_id',
+        'in',
+        prepared.map((p) => p.row.question_id),
+      )
       .execute();
     await insertAnswers(db, id, prepared);
     if (change.responseRate === undefined) {
@@ -209,7 +235,12 @@ export async function updateAnswerDocument(db: Db, accountId: number, id: number
         .where('answers.account_id', '=', accountId)
         .where('answers.answer_document_id', '=', id)
         .execute();
-      fields.response_rate = await responseRate(db, accountId, stored.length, stored.map((s) => s.question_set_id));
+      fields.response_rate = await responseRate(
+        db,
+        accountId,
+        stored.length,
+        stored.map((s) => s.question_set_id),
+      );
     }
     if (change.status === undefined && before.status !== 'answered') fields.status = 'answered';
   }

@@ -84,13 +84,29 @@ export async function listAnswerDocuments(db: Db, accountId: number, scope: Feed
   if (q.updatedMin !== undefined) query = query.where('updated_at', '>=', q.updatedMin);
   if (q.updatedMax !== undefined) query = query.where('updated_at', '<', q.updatedMax);
   const rows = (await query.orderBy('updated_at').orderBy('id').execute()).filter((d) => inScope(scope, d.location_id, d.evaluation_id));
-  const answers = await answersOf(db, accountId, rows.map((d) => d.id));
+  const answers = await answersOf(
+    db,
+    accountId,
+    rows.map((d) => d.id),
+  );
   const documents = rows.map((document) => ({ document, answers: answers.get(document.id) ?? [] }));
-  return { documents, questionSets: await questionSetsOfAnswers(db, accountId, documents.flatMap((d) => d.answers)) };
+  return {
+    documents,
+    questionSets: await questionSetsOfAnswers(
+      db,
+      accountId,
+      documents.flatMap((d) => d.answers),
+    ),
+  };
 }
 
 /** One answer document of the scope with its answers; 404 when the scope does not hold it. */
-export async function getScopedAnswerDocument(db: Db, accountId: number, scope: FeedbackScope, id: number): Promise<{ document: AnswerDocument; answers: Answer[] }> {
+export async function getScopedAnswerDocument(
+  db: Db,
+  accountId: number,
+  scope: FeedbackScope,
+  id: number,
+): Promise<{ document: AnswerDocument; answers: Answer[] }> {
   const document = await db.selectFrom('answer_documents').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   if (!document || !inScope(scope, document.location_id, document.evaluation_id)) throw notFound('answer document');
   return { document, answers: (await answersOf(db, accountId, [id])).get(id) ?? [] };

@@ -3,13 +3,7 @@ import type { QuestionSet } from '../../db/schema.js';
 
 /** Every question set of an evaluation, oldest first: the survey's version history. */
 export async function listQuestionSets(db: Db, accountId: number, evaluationId: number): Promise<QuestionSet[]> {
-  return db
-    .selectFrom('question_sets')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('evaluation_id', '=', evaluationId)
-    .orderBy('serial')
-    .execute();
+  return db.selectFrom('question_sets').selectAll().where('account_id', '=', accountId).where('evaluation_id', '=', evaluationId).orderBy('serial').execute();
 }
 
 /** The question sets in use of several evaluations in one query, for survey lists. */

@@ -80,13 +80,7 @@ export function validateSections(sections: SectionDefinition[]): void {
  * Writes a new question set for an evaluation and supersedes the current one. Every change to a
  * survey goes through here, so answers keep pointing at the questions that were actually asked.
  */
-export async function writeQuestionSet(
-  db: Db,
-  accountId: number,
-  evaluationId: number,
-  sections: SectionDefinition[],
-  now = Date.now(),
-): Promise<QuestionSet> {
+export async function writeQuestionSet(db: Db, accountId: number, evaluationId: number, sections: SectionDefinition[], now = Date.now()): Promise<QuestionSet> {
   validateSections(sections);
   const current = await db
     .selectFrom('question_sets')
@@ -184,7 +178,11 @@ export async function loadQuestionSetTrees(db: Db, accountId: number, sets: Ques
         .selectFrom('question_options')
         .selectAll()
         .where('account_id', '=', accountId)
-        .where('question_id', 'in', questions.map((q) => q.id))
+        .where(
+          'question_id',
+          'in',
+          questions.map((q) => q.id),
+        )
         .orderBy('serial')
         .execute()
     : [];
@@ -194,9 +192,7 @@ export async function loadQuestionSetTrees(db: Db, accountId: number, sets: Ques
       .filter((s) => s.question_set_id === set.id)
       .map((section) => ({
         ...section,
-        questions: questions
-          .filter((q) => q.section_id === section.id)
-          .map((q) => ({ ...q, options: options.filter((o) => o.question_id === q.id) })),
+        questions: questions.filter((q) => q.section_id === section.id).map((q) => ({ ...q, options: options.filter((o) => o.question_id === q.id) })),
       })),
   }));
 }
@@ -210,7 +206,13 @@ export async function currentQuestionIdsBySemanticId(db: Db, accountId: number, 
   const out = new Map<number, number>();
   const set = await currentQuestionSet(db, accountId, evaluationId);
   if (!set) return out;
-  const rows = await db.selectFrom('questions').select(['id', 'semantic_id']).where('account_id', '=', accountId).where('question_set_id', '=', set.id).orderBy('serial').execute();
+  const rows = await db
+    .selectFrom('questions')
+    .select(['id', 'semantic_id'])
+    .where('account_id', '=', accountId)
+    .where('question_set_id', '=', set.id)
+    .orderBy('serial')
+    .execute();
   for (const r of rows) if (r.semantic_id !== null && !out.has(r.semantic_id)) out.set(r.semantic_id, r.id);
   return out;
 }
@@ -226,7 +228,17 @@ export async function findQuestions(db: Db, accountId: number, questionIds: numb
     .where('questions.id', 'in', questionIds)
     .execute();
   const options = questions.length
-    ? await db.selectFrom('question_options').selectAll().where('account_id', '=', accountId).where('question_id', 'in', questions.map((q) => q.id)).orderBy('serial').execute()
+    ? await db
+        .selectFrom('question_options')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where(
+          'question_id',
+          'in',
+          questions.map((q) => q.id),
+        )
+        .orderBy('serial')
+        .execute()
     : [];
   return questions.map((q) => ({ ...q, options: options.filter((o) => o.question_id === q.id) }));
 }

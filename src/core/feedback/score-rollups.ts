@@ -53,9 +53,19 @@ export function addContributions(into: Map<string, RollupRow>, accountId: number
     let row = into.get(key);
     if (!row) {
       row = {
-        account_id: accountId, location_id: doc.location_id, evaluation_id: doc.evaluation_id, semantic_id: a.semanticId, day,
-        source: doc.source, reputation_source: reputationSource,
-        answer_count: 0, scored_count: 0, score_sum: 0, promoters: 0, passives: 0, detractors: 0,
+        account_id: accountId,
+        location_id: doc.location_id,
+        evaluation_id: doc.evaluation_id,
+        semantic_id: a.semanticId,
+        day,
+        source: doc.source,
+        reputation_source: reputationSource,
+        answer_count: 0,
+        scored_count: 0,
+        score_sum: 0,
+        promoters: 0,
+        passives: 0,
+        detractors: 0,
       };
       into.set(key, row);
     }

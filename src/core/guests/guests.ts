@@ -155,12 +155,7 @@ export async function getGuest(db: Db, accountId: number, id: number): Promise<G
  * `limit`: a lookup (Loop users), not a match, so shared and blocklisted values are found too.
  * Merged-away guests are left out: their survivor holds their details.
  */
-export async function findGuestsByContact(
-  db: Db,
-  accountId: number,
-  by: { email?: string | null; mobile?: string | null },
-  limit = 1000,
-): Promise<Guest[]> {
+export async function findGuestsByContact(db: Db, accountId: number, by: { email?: string | null; mobile?: string | null }, limit = 1000): Promise<Guest[]> {
   const { email, mobile } = by;
   if (!email && !mobile) return [];
   // account_id is repeated in each branch so that each one is an index search on its own

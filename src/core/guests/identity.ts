@@ -220,7 +220,9 @@ export async function matchOrCreate(db: Db, accountId: number, arrival: Arrival,
     await recordMatch(db, accountId, guest.id, decision);
     return { guest, created: false, rule: decision.rule };
   }
-  const made = key ? await createGuestWithKey(db, accountId, key.source, key.value, fields) : { guest: await createGuest(db, accountId, fields), created: true };
+  const made = key
+    ? await createGuestWithKey(db, accountId, key.source, key.value, fields)
+    : { guest: await createGuest(db, accountId, fields), created: true };
   if (made.created && decision.reason) await recordMatch(db, accountId, made.guest.id, decision);
   return { guest: made.guest, created: made.created, rule: made.created ? 'new' : 'key', reason: decision.reason };
 }

@@ -22,7 +22,8 @@ export interface CompetitiveSetWithMembers {
 async function checkOwner(db: Db, accountId: number, locationId: number): Promise<void> {
   const owner = await findLocation(db, accountId, locationId);
   if (!owner) throw badRequest(`location ${locationId} does not exist`);
-  if (owner.kind === 'chain' || owner.kind === 'competitor') throw badRequest(`location ${locationId} is a ${owner.kind}; a competitive set belongs to a property of the account`);
+  if (owner.kind === 'chain' || owner.kind === 'competitor')
+    throw badRequest(`location ${locationId} is a ${owner.kind}; a competitive set belongs to a property of the account`);
 }
 
 async function checkMember(db: Db, accountId: number, set: CompetitiveSet, locationId: number): Promise<void> {
@@ -39,7 +40,11 @@ function checkName(name: string): string {
 }
 
 /** Creates a competitive set of a unit with its first members. */
-export async function createCompetitiveSet(db: Db, accountId: number, input: { locationId: number; name: string; memberIds?: number[] }): Promise<CompetitiveSetWithMembers> {
+export async function createCompetitiveSet(
+  db: Db,
+  accountId: number,
+  input: { locationId: number; name: string; memberIds?: number[] },
+): Promise<CompetitiveSetWithMembers> {
   await checkOwner(db, accountId, input.locationId);
   const set = await db
     .insertInto('competitive_sets')
@@ -61,7 +66,11 @@ export async function listCompetitiveSets(db: Db, accountId: number, ownerIds?: 
     .selectFrom('competitive_set_members')
     .select(['set_id', 'location_id'])
     .where('account_id', '=', accountId)
-    .where('set_id', 'in', sets.map((s) => s.id))
+    .where(
+      'set_id',
+      'in',
+      sets.map((s) => s.id),
+    )
     .execute();
   return sets.map((set) => ({
     set,

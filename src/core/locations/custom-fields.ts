@@ -5,11 +5,7 @@ import { badRequest, conflict, notFound } from '../shared/errors.js';
 import type { I18nText } from '../shared/json.js';
 
 /** Account-specific fields (room number...) that loops and guests carry as key/value pairs. */
-export async function createCustomField(
-  db: Db,
-  accountId: number,
-  input: { shortcode: string; title: I18nText; required?: boolean },
-): Promise<CustomField> {
+export async function createCustomField(db: Db, accountId: number, input: { shortcode: string; title: I18nText; required?: boolean }): Promise<CustomField> {
   if (!input.shortcode.trim()) throw badRequest('shortcode is required');
   try {
     return await db

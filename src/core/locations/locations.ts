@@ -41,9 +41,19 @@ function columns(input: LocationInput) {
   if (typeof input.timezone === 'string') checkTimezone(input.timezone);
   const out: Record<string, unknown> = {};
   const map: Record<string, string> = {
-    shortcode: 'shortcode', kind: 'kind', parentId: 'parent_id', propertyCode: 'property_code',
-    timezone: 'timezone', latitude: 'latitude', longitude: 'longitude', country: 'country', state: 'state',
-    city: 'city', zipCode: 'zip_code', streetName: 'street_name', streetNumber: 'street_number',
+    shortcode: 'shortcode',
+    kind: 'kind',
+    parentId: 'parent_id',
+    propertyCode: 'property_code',
+    timezone: 'timezone',
+    latitude: 'latitude',
+    longitude: 'longitude',
+    country: 'country',
+    state: 'state',
+    city: 'city',
+    zipCode: 'zip_code',
+    streetName: 'street_name',
+    streetNumber: 'street_number',
   };
   for (const [key, column] of Object.entries(map)) {
     const value = (input as Record<string, unknown>)[key];
@@ -77,7 +87,14 @@ export async function createLocation(db: Db, accountId: number, input: LocationI
   try {
     return await db
       .insertInto('locations')
-      .values({ ...(values as object), account_id: accountId, title: JSON.stringify(input.title), kind: input.kind ?? 'location', created_at: now, updated_at: now })
+      .values({
+        ...(values as object),
+        account_id: accountId,
+        title: JSON.stringify(input.title),
+        kind: input.kind ?? 'location',
+        created_at: now,
+        updated_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (err) {

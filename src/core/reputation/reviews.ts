@@ -161,11 +161,24 @@ export async function listReviews(db: Db, accountId: number, query: ReviewQuery)
     .selectFrom('review_ratings as r')
     .innerJoin('review_questions as q', (join) => join.onRef('q.id', '=', 'r.question_id').onRef('q.account_id', '=', 'r.account_id'))
     .select([
-      'r.id', 'r.account_id', 'r.review_id', 'r.question_id', 'r.score_raw', 'r.score_normalized', 'r.text',
-      'q.key', 'q.description', 'q.answer_type', 'q.answer_values',
+      'r.id',
+      'r.account_id',
+      'r.review_id',
+      'r.question_id',
+      'r.score_raw',
+      'r.score_normalized',
+      'r.text',
+      'q.key',
+      'q.description',
+      'q.answer_type',
+      'q.answer_values',
     ])
     .where('r.account_id', '=', accountId)
-    .where('r.review_id', 'in', reviews.map((r) => r.id))
+    .where(
+      'r.review_id',
+      'in',
+      reviews.map((r) => r.id),
+    )
     .orderBy('r.id')
     .execute();
   const byReview = new Map<number, ReviewWithRatings['ratings']>();
@@ -173,10 +186,22 @@ export async function listReviews(db: Db, accountId: number, query: ReviewQuery)
     const list = byReview.get(row.review_id) ?? [];
     list.push({
       rating: {
-        id: row.id, account_id: row.account_id, review_id: row.review_id, question_id: row.question_id,
-        score_raw: row.score_raw, score_normalized: row.score_normalized, text: row.text,
+        id: row.id,
+        account_id: row.account_id,
+        review_id: row.review_id,
+        question_id: row.question_id,
+        score_raw: row.score_raw,
+        score_normalized: row.score_normalized,
+        text: row.text,
       },
-      question: { id: row.question_id, account_id: row.account_id, key: row.key, description: row.description, answer_type: row.answer_type, answer_values: row.answer_values },
+      question: {
+        id: row.question_id,
+        account_id: row.account_id,
+        key: row.key,
+        description: row.description,
+        answer_type: row.answer_type,
+        answer_values: row.answer_values,
+      },
     });
     byReview.set(row.review_id, list);
   }

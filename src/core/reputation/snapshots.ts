@@ -95,7 +95,13 @@ function fromRow(day: string, row: ReputationSnapshot | undefined): ReputationRe
  * The reputation of each unit on `day`, for one source or (source null or '') all of them. A unit
  * without data gets a result whose figures are all null.
  */
-export async function reputationOn(db: Db, accountId: number, locationIds: number[], day: string, source: string | null): Promise<Map<number, ReputationResult>> {
+export async function reputationOn(
+  db: Db,
+  accountId: number,
+  locationIds: number[],
+  day: string,
+  source: string | null,
+): Promise<Map<number, ReputationResult>> {
   const out = new Map<number, ReputationResult>();
   if (locationIds.length === 0) return out;
   let query = db

@@ -92,7 +92,11 @@ export async function listLoopsOfGuest(db: Db, accountId: number, guestId: numbe
     .selectFrom('loop_activities')
     .selectAll()
     .where('account_id', '=', accountId)
-    .where('loop_id', 'in', loops.map((l) => l.id))
+    .where(
+      'loop_id',
+      'in',
+      loops.map((l) => l.id),
+    )
     .orderBy('occurred_at')
     .orderBy('id')
     .execute();

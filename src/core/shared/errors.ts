@@ -14,8 +14,7 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: Record<string, unknown>) =>
-  new AppError('bad_request', 400, message, details);
+export const badRequest = (message: string, details?: Record<string, unknown>) => new AppError('bad_request', 400, message, details);
 export const unauthorized = (message = 'Authentication required') => new AppError('unauthorized', 401, message);
 export const forbidden = (message = 'Forbidden') => new AppError('forbidden', 403, message);
 export const notFound = (what: string) => new AppError('not_found', 404, `${what} not found`);

@@ -76,7 +76,11 @@ export async function findMatchingStay(db: Db, accountId: number, locationId: nu
     ['mobile', id.mobile, id.mobileMatches !== false],
   ] as const) {
     if (!value) continue;
-    const found = matches ? await stayOfPersonOn(db, accountId, locationId, id, column, value) : id.name ? await stayOfNameOn(db, accountId, locationId, id) : undefined;
+    const found = matches
+      ? await stayOfPersonOn(db, accountId, locationId, id, column, value)
+      : id.name
+        ? await stayOfNameOn(db, accountId, locationId, id)
+        : undefined;
     if (found) return found;
   }
   return undefined;

@@ -117,7 +117,13 @@ async function createStay(db: Db, accountId: number, locationId: number, reg: St
     type: 'stay.registered',
     source,
     occurredAt: now,
-    payload: { status: stay.status, bookingReference: stay.booking_reference, checkinDate: stay.checkin_date, checkoutDate: stay.checkout_date, room: stay.room },
+    payload: {
+      status: stay.status,
+      bookingReference: stay.booking_reference,
+      checkinDate: stay.checkin_date,
+      checkoutDate: stay.checkout_date,
+      room: stay.room,
+    },
   });
   return { stay, guest, created: true };
 }

@@ -29,6 +29,12 @@ export async function replaceStayCallback(db: Db, accountId: number, stayId: num
 
 /** Every callback registered on a stay (one per API client), for the delivery of its events. */
 export async function listStayCallbacks(db: Db, accountId: number, stayId: number): Promise<Array<StayCallback & { clientId: number }>> {
-  const rows = await db.selectFrom('stay_callbacks').selectAll().where('account_id', '=', accountId).where('stay_id', '=', stayId).orderBy('client_id').execute();
+  const rows = await db
+    .selectFrom('stay_callbacks')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('stay_id', '=', stayId)
+    .orderBy('client_id')
+    .execute();
   return rows.map((r) => ({ clientId: r.client_id, url: r.url, auth: r.auth as CallbackAuth, authToken: r.auth_token }));
 }

@@ -8,7 +8,14 @@ const stayByRef = prepared((db, accountId: number, source: string, externalRef: 
   db.selectFrom('stays').selectAll().where('account_id', '=', accountId).where('source', '=', source).where('external_ref', '=', externalRef),
 );
 const latestStay = prepared((db, accountId: number, guestId: number) =>
-  db.selectFrom('stays').selectAll().where('account_id', '=', accountId).where('guest_id', '=', guestId).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(1),
+  db
+    .selectFrom('stays')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('guest_id', '=', guestId)
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1),
 );
 const stayStatus = prepared((db, status: StayStatus, updatedAt: number, accountId: number, id: number) =>
   db.updateTable('stays').set({ status, updated_at: updatedAt }).where('account_id', '=', accountId).where('id', '=', id),

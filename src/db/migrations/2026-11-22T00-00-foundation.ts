@@ -13,9 +13,7 @@ function isPostgres(db: AnyDb): boolean {
 /** Integer primary key: serial on PostgreSQL, INTEGER PRIMARY KEY AUTOINCREMENT on SQLite. */
 function table(db: AnyDb, name: string): CreateTableBuilder<string, 'id'> {
   const pg = isPostgres(db);
-  return db.schema
-    .createTable(name)
-    .addColumn('id', pg ? 'serial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()));
+  return db.schema.createTable(name).addColumn('id', pg ? 'serial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()));
 }
 
 export async function up(db: AnyDb): Promise<void> {
@@ -285,15 +283,30 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('confirmed', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
   await db.schema.createIndex('loop_activities_loop').on('loop_activities').columns(['account_id', 'loop_id', 'occurred_at']).execute();
-
 }
 
 export async function down(db: AnyDb): Promise<void> {
   for (const name of [
-    'loop_activities', 'loops', 'answers', 'answer_documents', 'question_options', 'questions',
-    'question_sections', 'question_sets', 'evaluation_locations', 'evaluations', 'journey_events',
-    'stays', 'guest_keys', 'guests', 'employees', 'custom_fields', 'loop_types', 'locations',
-    'credentials', 'accounts',
+    'loop_activities',
+    'loops',
+    'answers',
+    'answer_documents',
+    'question_options',
+    'questions',
+    'question_sections',
+    'question_sets',
+    'evaluation_locations',
+    'evaluations',
+    'journey_events',
+    'stays',
+    'guest_keys',
+    'guests',
+    'employees',
+    'custom_fields',
+    'loop_types',
+    'locations',
+    'credentials',
+    'accounts',
   ]) {
     await db.schema.dropTable(name).ifExists().execute();
   }

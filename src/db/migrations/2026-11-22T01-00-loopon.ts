@@ -12,9 +12,7 @@ function isPostgres(db: AnyDb): boolean {
 
 function table(db: AnyDb, name: string): CreateTableBuilder<string, 'id'> {
   const pg = isPostgres(db);
-  return db.schema
-    .createTable(name)
-    .addColumn('id', pg ? 'serial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()));
+  return db.schema.createTable(name).addColumn('id', pg ? 'serial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()));
 }
 
 const accountRef = (c: any) => c.notNull().references('accounts.id').onDelete('cascade');
@@ -46,8 +44,17 @@ export async function up(db: AnyDb): Promise<void> {
 
   // Stay details of the Loopon face: local calendar dates and the PMS's booking data.
   for (const column of [
-    'booking_date', 'checkin_date', 'checkout_date', 'booking_channel', 'market_segment', 'rate_plan',
-    'loyalty_program', 'loyalty_id', 'loyalty_level', 'room_category', 'room_category_name',
+    'booking_date',
+    'checkin_date',
+    'checkout_date',
+    'booking_channel',
+    'market_segment',
+    'rate_plan',
+    'loyalty_program',
+    'loyalty_id',
+    'loyalty_level',
+    'room_category',
+    'room_category_name',
   ]) {
     await db.schema.alterTable('stays').addColumn(column, 'text').execute();
   }
@@ -194,9 +201,19 @@ export async function up(db: AnyDb): Promise<void> {
 
 export async function down(db: AnyDb): Promise<void> {
   for (const name of [
-    'competitive_set_members', 'competitive_sets', 'reputation_snapshots', 'review_ratings', 'reviews',
-    'review_questions', 'score_rollups', 'chat_events', 'chat_sessions', 'stay_links', 'stay_callbacks',
-    'oauth_tokens', 'oauth_clients',
+    'competitive_set_members',
+    'competitive_sets',
+    'reputation_snapshots',
+    'review_ratings',
+    'reviews',
+    'review_questions',
+    'score_rollups',
+    'chat_events',
+    'chat_sessions',
+    'stay_links',
+    'stay_callbacks',
+    'oauth_tokens',
+    'oauth_clients',
   ]) {
     await db.schema.dropTable(name).ifExists().execute();
   }
@@ -206,8 +223,17 @@ export async function down(db: AnyDb): Promise<void> {
   await db.schema.dropIndex('stays_account_booking').ifExists().execute();
   await db.schema.dropIndex('stays_account_dates').ifExists().execute();
   for (const column of [
-    'booking_date', 'checkin_date', 'checkout_date', 'booking_channel', 'market_segment', 'rate_plan',
-    'loyalty_program', 'loyalty_id', 'loyalty_level', 'room_category', 'room_category_name',
+    'booking_date',
+    'checkin_date',
+    'checkout_date',
+    'booking_channel',
+    'market_segment',
+    'rate_plan',
+    'loyalty_program',
+    'loyalty_id',
+    'loyalty_level',
+    'room_category',
+    'room_category_name',
   ]) {
     await db.schema.alterTable('stays').dropColumn(column).execute();
   }

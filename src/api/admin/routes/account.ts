@@ -7,14 +7,10 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 /** The account the token belongs to: its name and its settings. */
 export async function accountRoutes(app: AdminApp, { db }: AdminDeps): Promise<void> {
-  app.get(
-    '/account',
-    { schema: { tags: ['account'], summary: 'Get the account', response: { 200: AccountSchema, ...errors() } } },
-    async (request) => {
-      const account = await getAccount(db, request.accountId);
-      return presentAccount(account, accountSettings(account));
-    },
-  );
+  app.get('/account', { schema: { tags: ['account'], summary: 'Get the account', response: { 200: AccountSchema, ...errors() } } }, async (request) => {
+    const account = await getAccount(db, request.accountId);
+    return presentAccount(account, accountSettings(account));
+  });
 
   app.patch(
     '/account',

@@ -7,14 +7,19 @@ import { NoContent, errors } from '../schemas.js';
 
 const tags = ['API clients'];
 
-const clientCreate = (scopes: readonly string[]) => Type.Object(
-  {
-    name: Type.Optional(Type.String({ maxLength: 200 })),
-    scopes: Type.Array(Type.String(), { minItems: 1, maxItems: 20, description: `of: ${scopes.join(', ')}` }),
-    unitIds: Type.Optional(Type.Union([Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10000 }), Type.Null()], { description: 'units (and the units of chains) the client may use; absent or null: all' })),
-  },
-  { additionalProperties: false },
-);
+const clientCreate = (scopes: readonly string[]) =>
+  Type.Object(
+    {
+      name: Type.Optional(Type.String({ maxLength: 200 })),
+      scopes: Type.Array(Type.String(), { minItems: 1, maxItems: 20, description: `of: ${scopes.join(', ')}` }),
+      unitIds: Type.Optional(
+        Type.Union([Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10000 }), Type.Null()], {
+          description: 'units (and the units of chains) the client may use; absent or null: all',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  );
 
 const ClientSchema = Type.Object({
   clientId: Type.String(),

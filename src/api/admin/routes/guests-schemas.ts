@@ -5,7 +5,7 @@ import { Id, Instant, Nullable } from '../schemas.js';
 
 export const KeyText = Type.String({ minLength: 1, maxLength: 400, description: 'an external key written <source>:<value>, e.g. loop:F-1234' });
 const Email = Type.String({ format: 'email', maxLength: 254 });
-const Mobile = Type.String({ minLength: 1, maxLength: 32, description: 'E.164, or a national number read in the location\'s (else the account\'s) country' });
+const Mobile = Type.String({ minLength: 1, maxLength: 32, description: "E.164, or a national number read in the location's (else the account's) country" });
 const Text = (maxLength: number) => Type.String({ maxLength });
 const CustomFields = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ maxLength: 2000 }), {
   description: 'merged key by key into the stored custom fields',

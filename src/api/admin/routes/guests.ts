@@ -180,7 +180,7 @@ export async function guestRoutes(app: AdminApp, { db }: AdminDeps): Promise<voi
         summary: 'Split one external key off a guest',
         description:
           'When the key came with a merge not yet split, that merge is undone exactly and the merged guest comes back (same id). ' +
-          'Otherwise a new guest (names and language copied; e-mail and mobile stay) takes the key, its stay and that stay\'s journey ' +
+          "Otherwise a new guest (names and language copied; e-mail and mobile stay) takes the key, its stay and that stay's journey " +
           'events, answer documents and chat events.',
         params: IdParams,
         body: SplitBody,

@@ -1,11 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import {
-  PHONE_RULES,
-  addBlocklistEntry,
-  listBlocklist,
-  removeBlocklistEntry,
-  removeBlocklistEntryById,
-} from '../../../core/accounts/identity-blocklist.js';
+import { PHONE_RULES, addBlocklistEntry, listBlocklist, removeBlocklistEntry, removeBlocklistEntryById } from '../../../core/accounts/identity-blocklist.js';
 import { phoneCountries } from '../../../core/guests/identity-settings.js';
 import { badRequest } from '../../../core/shared/errors.js';
 import type { BlocklistEntry } from '../../../db/schema.js';
@@ -40,14 +34,10 @@ const presentEntry = (entry: BlocklistEntry) => ({ id: Number(entry.id), kind: e
  * desk's phone) and so never match a guest automatically. They stay on profiles and in lookups.
  */
 export async function identityBlocklistRoutes(app: AdminApp, { db }: AdminDeps): Promise<void> {
-  app.get(
-    '/identity/blocklist',
-    { schema: { tags, summary: 'List the identity blocklist', response: { 200: ListSchema, ...errors() } } },
-    async (request) => ({
-      entries: (await listBlocklist(db, request.accountId)).map(presentEntry),
-      phoneRules: Object.entries(PHONE_RULES).map(([pattern, rule]) => ({ pattern, description: rule.description })),
-    }),
-  );
+  app.get('/identity/blocklist', { schema: { tags, summary: 'List the identity blocklist', response: { 200: ListSchema, ...errors() } } }, async (request) => ({
+    entries: (await listBlocklist(db, request.accountId)).map(presentEntry),
+    phoneRules: Object.entries(PHONE_RULES).map(([pattern, rule]) => ({ pattern, description: rule.description })),
+  }));
 
   app.post(
     '/identity/blocklist',
@@ -55,7 +45,7 @@ export async function identityBlocklistRoutes(app: AdminApp, { db }: AdminDeps):
       schema: {
         tags,
         summary: 'Block a value from matching',
-        description: 'Adding a pattern already listed answers with the listed entry. A national phone number is read in the account\'s defaultCountry.',
+        description: "Adding a pattern already listed answers with the listed entry. A national phone number is read in the account's defaultCountry.",
         body: Type.Object({ pattern: Pattern }, { additionalProperties: false }),
         response: { 201: EntrySchema, ...errors(400, 413) },
       },

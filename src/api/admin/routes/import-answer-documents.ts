@@ -8,7 +8,7 @@ export async function answerDocumentImportRoutes(app: AdminApp, { db }: AdminDep
     path: '/imports/answer-documents',
     summary: 'Import answer documents',
     description:
-      'One answer document per line, in the Loopon face\'s field names (unitId or propertyCode, evaluationId, source, checkoutDate, ' +
+      "One answer document per line, in the Loopon face's field names (unitId or propertyCode, evaluationId, source, checkoutDate, " +
       'answers [{questionId or semanticId, answerOption, answerOptions, answerText, answerNumber, score}], ...). A line with an ' +
       'externalId imported before updates that document: fields given replace, answers are merged by question. Scores follow.',
     importer: (db, accountId, records, onProgress) => importAnswerDocuments(db, accountId, records, onProgress),

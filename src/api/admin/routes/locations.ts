@@ -1,13 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { setLocationDefaultEvaluation } from '../../../core/feedback/default-evaluation.js';
-import {
-  createLocation,
-  deleteLocation,
-  getLocation,
-  listLocations,
-  updateLocation,
-  type LocationInput,
-} from '../../../core/locations/locations.js';
+import { createLocation, deleteLocation, getLocation, listLocations, updateLocation, type LocationInput } from '../../../core/locations/locations.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { readI18n } from '../input.js';
 import { presentLocation } from '../presenters.js';

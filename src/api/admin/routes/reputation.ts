@@ -35,7 +35,9 @@ const ReviewQuestionCreate = Type.Object(
     key: Type.String({ minLength: 1, maxLength: 100, description: 'stable key used by imports and the Loopon face, e.g. cleanliness' }),
     description: Type.String({ minLength: 1, maxLength: 500 }),
     answerType: AnswerType,
-    answerValues: Type.Optional(Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100, description: 'the allowed answers of an enum question' }))),
+    answerValues: Type.Optional(
+      Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100, description: 'the allowed answers of an enum question' })),
+    ),
   },
   { additionalProperties: false },
 );
@@ -93,7 +95,13 @@ export async function reputationAdminRoutes(app: AdminApp, { db }: AdminDeps): P
   app.delete(
     '/review-questions/:id',
     {
-      schema: { tags, summary: 'Delete a review question', description: 'A question that reviews rate is kept (409).', params: IdParams, response: { 204: NoContent, ...errors(400, 404, 409) } },
+      schema: {
+        tags,
+        summary: 'Delete a review question',
+        description: 'A question that reviews rate is kept (409).',
+        params: IdParams,
+        response: { 204: NoContent, ...errors(400, 404, 409) },
+      },
     },
     async (request, reply) => {
       await deleteReviewQuestion(db, request.accountId, request.params.id);
@@ -113,7 +121,8 @@ export async function reputationAdminRoutes(app: AdminApp, { db }: AdminDeps): P
       schema: {
         tags,
         summary: 'Create a competitor',
-        description: 'A competitor is a location of kind "competitor": it appears only in competitive sets, never as a unit of the account. Change or delete it under /locations.',
+        description:
+          'A competitor is a location of kind "competitor": it appears only in competitive sets, never as a unit of the account. Change or delete it under /locations.',
         body: CompetitorCreate,
         response: { 201: LocationSchema, ...errors(400, 409, 413) },
       },
@@ -144,7 +153,14 @@ export async function reputationAdminRoutes(app: AdminApp, { db }: AdminDeps): P
 
   app.post(
     '/competitive-sets',
-    { schema: { tags, summary: 'Create a competitive set of a location', body: CompetitiveSetCreate, response: { 201: CompetitiveSetSchema, ...errors(400, 413) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a competitive set of a location',
+        body: CompetitiveSetCreate,
+        response: { 201: CompetitiveSetSchema, ...errors(400, 413) },
+      },
+    },
     async (request, reply) => {
       const accountId = request.accountId;
       const created = await inWriteTransaction(db, (trx) => createCompetitiveSet(trx, accountId, request.body));
@@ -160,7 +176,15 @@ export async function reputationAdminRoutes(app: AdminApp, { db }: AdminDeps): P
 
   app.delete(
     '/competitive-sets/:id',
-    { schema: { tags, summary: 'Delete a competitive set', description: 'Its members (locations) are kept.', params: IdParams, response: { 204: NoContent, ...errors(400, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a competitive set',
+        description: 'Its members (locations) are kept.',
+        params: IdParams,
+        response: { 204: NoContent, ...errors(400, 404) },
+      },
+    },
     async (request, reply) => {
       await deleteCompetitiveSet(db, request.accountId, request.params.id);
       return reply.status(204).send(null);
@@ -169,7 +193,15 @@ export async function reputationAdminRoutes(app: AdminApp, { db }: AdminDeps): P
 
   app.put(
     '/competitive-sets/:id/members/:locationId',
-    { schema: { tags, summary: 'Add a member to a competitive set', description: 'Adding a member twice changes nothing.', params: MemberParams, response: { 200: CompetitiveSetSchema, ...errors(400, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Add a member to a competitive set',
+        description: 'Adding a member twice changes nothing.',
+        params: MemberParams,
+        response: { 200: CompetitiveSetSchema, ...errors(400, 404) },
+      },
+    },
     async (request) => {
       const { id, locationId } = request.params;
       await addCompetitiveSetMember(db, request.accountId, id, locationId);

@@ -51,7 +51,13 @@ export async function surveyRoutes(app: AdminApp, { db }: AdminDeps): Promise<vo
       const links = await evaluationLocationIds(db, accountId, ids);
       const sets = await currentQuestionSets(db, accountId, ids);
       return {
-        surveys: evaluations.map((e) => presentSurveySummary(e, links.get(e.id) ?? [], sets.find((s) => s.evaluation_id === e.id))),
+        surveys: evaluations.map((e) =>
+          presentSurveySummary(
+            e,
+            links.get(e.id) ?? [],
+            sets.find((s) => s.evaluation_id === e.id),
+          ),
+        ),
       };
     },
   );

@@ -18,7 +18,10 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 const title = (json: string) => pickText(parseJson<I18nText>(json, {}));
 
 function notFoundPage(reply: FastifyReply) {
-  return reply.status(404).type('text/html').send(page('Not found', '<h1>This link is not valid</h1><p class="muted">It may have expired or been mistyped.</p>'));
+  return reply
+    .status(404)
+    .type('text/html')
+    .send(page('Not found', '<h1>This link is not valid</h1><p class="muted">It may have expired or been mistyped.</p>'));
 }
 
 /**
@@ -28,7 +31,13 @@ function notFoundPage(reply: FastifyReply) {
 export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
   app.get(
     '/p/:slug/loops/:loopId',
-    { schema: { hide: true, params: Type.Object({ slug: Type.String(), loopId: Type.String() }), querystring: Type.Object({ sig: Type.Optional(Type.String()) }) } },
+    {
+      schema: {
+        hide: true,
+        params: Type.Object({ slug: Type.String(), loopId: Type.String() }),
+        querystring: Type.Object({ sig: Type.Optional(Type.String()) }),
+      },
+    },
     async (request, reply) => {
       const account = await findAccountBySlug(db, request.params.slug);
       const loopId = decodeId('loop', request.params.loopId);

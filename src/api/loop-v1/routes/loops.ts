@@ -22,9 +22,7 @@ const CreateLoopBody = Type.Object({
   title: Type.Optional(Type.String()),
   description: Type.String({ description: 'the message text' }),
   timestamp: Type.Optional(StringOrNumber),
-  user: Type.Optional(
-    Type.Object({ name: Type.Optional(Type.String()), email: Type.Optional(KeyString), sms: Type.Optional(KeyOrNumber) }),
-  ),
+  user: Type.Optional(Type.Object({ name: Type.Optional(Type.String()), email: Type.Optional(KeyString), sms: Type.Optional(KeyOrNumber) })),
   customer: Type.Optional(Type.String()),
 });
 

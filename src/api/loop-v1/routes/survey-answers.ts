@@ -61,8 +61,7 @@ function findOption(q: LoadedQuestion, value: unknown, field: string): number {
   const id = decodeId('option', value);
   const text = String(value).trim().toLowerCase();
   const option =
-    q.options.find((o) => o.id === id) ??
-    q.options.find((o) => Object.values(parseJson<I18nText>(o.title, {})).some((t) => t.trim().toLowerCase() === text));
+    q.options.find((o) => o.id === id) ?? q.options.find((o) => Object.values(parseJson<I18nText>(o.title, {})).some((t) => t.trim().toLowerCase() === text));
   if (!option) throw badRequest(`${field} is not one of the question's options`);
   return option.id;
 }

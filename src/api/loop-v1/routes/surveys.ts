@@ -1,10 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import {
-  evaluationLocationIds,
-  findEvaluationByShortcode,
-  listEvaluations,
-  listEvaluationsForLocation,
-} from '../../../core/feedback/evaluations.js';
+import { evaluationLocationIds, findEvaluationByShortcode, listEvaluations, listEvaluationsForLocation } from '../../../core/feedback/evaluations.js';
 import { currentQuestionSet, loadQuestionSetTrees } from '../../../core/feedback/question-sets.js';
 import { notFound } from '../../../core/shared/errors.js';
 import type { Db } from '../../../db/database.js';
@@ -21,9 +16,17 @@ async function presentSurveys(db: Db, accountId: number, evaluations: Evaluation
     if (set) sets.push(set);
   }
   const trees = await loadQuestionSetTrees(db, accountId, sets);
-  const links = await evaluationLocationIds(db, accountId, evaluations.map((e) => e.id));
+  const links = await evaluationLocationIds(
+    db,
+    accountId,
+    evaluations.map((e) => e.id),
+  );
   return evaluations.map((e) =>
-    presentSurvey(e, trees.find((t) => t.set.evaluation_id === e.id), links.get(e.id) ?? []),
+    presentSurvey(
+      e,
+      trees.find((t) => t.set.evaluation_id === e.id),
+      links.get(e.id) ?? [],
+    ),
   );
 }
 
@@ -35,7 +38,10 @@ export async function surveyRoutes(app: LoopApp, { db }: LoopDeps): Promise<void
       schema: {
         summary: 'List surveys, or the surveys of a location',
         params: VersionParams,
-        querystring: Type.Object({ authToken: Type.Optional(Type.String()), location: Type.Optional(Type.String({ description: 'location shortcode or id' })) }),
+        querystring: Type.Object({
+          authToken: Type.Optional(Type.String()),
+          location: Type.Optional(Type.String({ description: 'location shortcode or id' })),
+        }),
         response: { 200: Type.Object({ surveys: Type.Array(SurveySchema) }), ...errorResponses },
       },
     },

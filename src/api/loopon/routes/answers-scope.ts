@@ -28,7 +28,12 @@ export interface ScopedRequest {
  * Checks the scopes (basic and `scope`: 403), the unit (404 unknown, 403 not granted) and the
  * evaluation (404), and resolves what feedback the request stands for.
  */
-export async function scopedRequest(db: Db, request: FastifyRequest, params: { unitId: string; evaluationId?: string }, scope: LooponScope): Promise<ScopedRequest> {
+export async function scopedRequest(
+  db: Db,
+  request: FastifyRequest,
+  params: { unitId: string; evaluationId?: string },
+  scope: LooponScope,
+): Promise<ScopedRequest> {
   requireScope(request, scope);
   const { unit, units } = await unitFor(db, request, params.unitId);
   const evaluation = params.evaluationId === undefined ? 'default' : pathId(params.evaluationId, 'evaluation');

@@ -18,7 +18,7 @@ export const ReviewRatingSchema = Type.Object({
   reviewQuestion: ReviewQuestionSchema,
   score: Nullable(Type.Number({ description: 'on the scale of the source; number questions only' })),
   normalizedScore: Nullable(Type.Number({ description: 'on [0, 1]; number questions only' })),
-  textAnswer: Nullable(Type.String({ description: 'the guest\'s text (text questions) or chosen answer (enum questions)' })),
+  textAnswer: Nullable(Type.String({ description: "the guest's text (text questions) or chosen answer (enum questions)" })),
 });
 
 export const ReviewSchema = Type.Object({

@@ -123,7 +123,11 @@ export async function reputationRoutes(app: LooponApp, { db }: LooponDeps): Prom
       const source = request.query.source === undefined ? null : normalizeSource(request.query.source) || null;
 
       const subjects = memberUnits(units, unit);
-      const sets = await listCompetitiveSets(db, accountId, subjects.map((u) => u.id));
+      const sets = await listCompetitiveSets(
+        db,
+        accountId,
+        subjects.map((u) => u.id),
+      );
       const byId = new Map((sets.length ? await listLocations(db, accountId) : subjects).map((l) => [l.id, l]));
       const ids = [...subjects.map((u) => u.id), ...sets.flatMap((s) => s.memberIds)];
       const results = await reputationOn(db, accountId, ids, date, source);

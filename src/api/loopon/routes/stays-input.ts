@@ -49,7 +49,16 @@ export function readStayRegistration(body: Record<string, unknown>): StayRegistr
     checkoutDate: readDate(body, 'checkoutDate'),
     room: text(body.room),
   };
-  for (const field of ['bookingChannel', 'marketSegment', 'ratePlan', 'loyaltyProgram', 'loyaltyId', 'loyaltyLevel', 'roomCategory', 'roomCategoryName'] as const) {
+  for (const field of [
+    'bookingChannel',
+    'marketSegment',
+    'ratePlan',
+    'loyaltyProgram',
+    'loyaltyId',
+    'loyaltyLevel',
+    'roomCategory',
+    'roomCategoryName',
+  ] as const) {
     reg[field] = text(body[field]);
   }
   if (reg.checkinDate && reg.checkoutDate && reg.checkoutDate < reg.checkinDate) throw badRequest('checkoutDate is before checkinDate');

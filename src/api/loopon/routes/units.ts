@@ -30,14 +30,10 @@ export async function unitRoutes(app: LooponApp, { db }: LooponDeps): Promise<vo
 
   // Loopon documents /units/{unitId}; its own demo client calls /unit/{unitId}.
   for (const path of ['/units/:unitId', '/unit/:unitId']) {
-    app.get(
-      path,
-      { schema: { summary: 'Get a unit', params: UnitIdParams, response: { 200: UnitSchema, ...errors(403, 404) } } },
-      async (request) => {
-        const { unit } = await unitFor(db, request, request.params.unitId);
-        return presentUnit(unit);
-      },
-    );
+    app.get(path, { schema: { summary: 'Get a unit', params: UnitIdParams, response: { 200: UnitSchema, ...errors(403, 404) } } }, async (request) => {
+      const { unit } = await unitFor(db, request, request.params.unitId);
+      return presentUnit(unit);
+    });
   }
 
   app.get(
