@@ -63,9 +63,31 @@ export function identityLockKeys(email: string | null | undefined, mobile: strin
 
 type Candidate = Guest & { keyed: number | boolean | null };
 
-// Guests holding a value, oldest first, one more than the limit; `keyed`: whether `source` keys them.
-// The limit is the shape (one template per limit): it is written into the SQL as a number
-// (db/sqlite-literal-limits.ts), not bound.
+// Ids of the guests holding a value, oldest first, at most `limit`: read from the index alone
+// (guests_account_email / guests_account_mobile hold the id), so telling a value that many guests
+// share costs one short index read. The limit is the shape (one template per limit): it is written
+// into the SQL as a number (db/sqlite-literal-limits.ts), not bound.
+const holdersByEmail = preparedShapes((db, limit, accountId, email) =>
+  db
+    .selectFrom('guests')
+    .select('id')
+    .where('account_id', '=', accountId as number)
+    .where('email', '=', email as string)
+    .orderBy('id')
+    .limit(Number(limit)),
+);
+const holdersByMobile = preparedShapes((db, limit, accountId, mobile) =>
+  db
+    .selectFrom('guests')
+    .select('id')
+    .where('account_id', '=', accountId as number)
+    .where('mobile', '=', mobile as string)
+    .orderBy('id')
+    .limit(Number(limit)),
+);
+
+// The guests holding a value, oldest first, at most `limit`, read once they are known to be few;
+// `keyed`: whether `source` keys them.
 const byEmail = preparedShapes((db, limit, accountId, email, keySource) =>
   db
     .selectFrom('guests as g')
@@ -162,9 +184,9 @@ export async function matchArrival(db: Db, accountId: number, arrival: Arrival, 
   const keySource = arrival.key?.source ?? '';
   const arriving = givenName(fields);
   let rejected: MatchDecision | undefined;
-  for (const [rule, value, blocked, query] of [
-    ['email', email, emailBlocked, byEmail],
-    ['mobile', mobile, mobileBlocked, byMobile],
+  for (const [rule, value, blocked, holders, query] of [
+    ['email', email, emailBlocked, holdersByEmail, byEmail],
+    ['mobile', mobile, mobileBlocked, holdersByMobile, byMobile],
   ] as const) {
     if (value === undefined) continue;
     if (blocked) {
@@ -172,12 +194,13 @@ export async function matchArrival(db: Db, accountId: number, arrival: Arrival, 
       if (rule === 'email' || e164) rejected ??= { rule: 'new', source, identifier: value, reason: `blocked_${rule}` };
       continue;
     }
-    const { rows } = await query(db, String(limit + 1), accountId, value, keySource);
-    const candidates = rows as Candidate[];
-    if (candidates.length > limit) {
+    const held = (await holders(db, String(limit + 1), accountId, value)).rows.length;
+    if (held > limit) {
       rejected ??= { rule: 'new', source, identifier: value, reason: `shared_${rule}` };
       continue;
     }
+    if (held === 0) continue;
+    const candidates = (await query(db, String(limit), accountId, value, keySource)).rows as Candidate[];
     for (const candidate of candidates) {
       if (candidate.merged_into_id !== null) continue;
       if (candidate.keyed && arrival.key) {
@@ -239,7 +262,7 @@ export async function identifierMatches(db: Db, accountId: number, rule: 'email'
     if (normalisePhone(value)?.e164 !== value || settings.blocked.phone(value)) return false;
   }
   const limit = settings.sharedIdentifierLimit;
-  const { rows } = await (rule === 'email' ? byEmail : byMobile)(db, String(limit + 1), accountId, value, '');
+  const { rows } = await (rule === 'email' ? holdersByEmail : holdersByMobile)(db, String(limit + 1), accountId, value);
   return rows.length <= limit;
 }
 
