@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Config } from '../../config/config.js';
 import { accountIdForToken } from '../../core/accounts/credentials.js';
 import { unauthorized } from '../../core/shared/errors.js';
-import type { Db } from '../../db/database.js';
 import { registerFaceDocs } from '../http/openapi.js';
 import type { AdminDeps } from './context.js';
 import { handleAdminError, handleAdminNotFound } from './errors.js';
