@@ -18,6 +18,7 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
   let t: TestApp;
   let accountId: number;
   let token: string;
+  let adminToken: string;
   let unit: number;
   let client: Awaited<ReturnType<typeof createLooponClient>>;
 
@@ -26,6 +27,7 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
     const created = await createTestAccount(t);
     accountId = created.account.id;
     token = created.loopToken;
+    adminToken = created.adminToken;
     unit = (await createLocation(t.database.db, accountId, { title: { en: 'Kattegat' }, shortcode: 'kattegat', country: 'SE' })).id;
     client = await createLooponClient(t, accountId);
   });
