@@ -139,7 +139,7 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
     expect(await invite({ name: 'Una', sms: 'ask at desk' })).not.toBe(odd);
   });
 
-  it('the same real e-mail through the Loop and Loopon faces is one guest', async () => {
+  it('the same real e-mail through the Loop, Loopon and admin faces is one guest', async () => {
     const contact = decodeId(
       'guest',
       (await loop('POST', 'Contact', { foreignId: 'one-1', firstname: 'Dora', lastname: 'Explorer', email: 'Dora@Example.org' })).id,
@@ -153,6 +153,15 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
     });
     expect(await stayGuest(stay.stayId)).toBe(contact);
     expect(await invite({ name: 'Dora', email: 'dora@EXAMPLE.org' })).toBe(contact);
+    const admin = await t.app.inject({
+      method: 'POST',
+      url: '/admin/v1/guests',
+      headers: { authorization: `Bearer ${adminToken}` },
+      payload: { firstName: 'Dora', email: 'DORA@example.org', key: 'crm:D-7' },
+    });
+    expect(admin.statusCode, admin.body).toBe(200);
+    expect(admin.json()).toMatchObject({ created: false, rule: 'email', guest: { id: contact } });
+    expect(await guestsWith('email', 'dora@example.org')).toEqual([{ id: contact }]);
   });
 
   it('Loopon stays with a blocked e-mail match on unit, dates, name and that e-mail together', async () => {

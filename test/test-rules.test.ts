@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
  * A line (or the line above it) with `test-rules: allow <rule>` is exempt from that rule.
  */
 
-export interface Violation {
+interface Violation {
   rule: 'sleep' | 'dialect-return' | 'port' | 'clock';
   line: number;
   text: string;
@@ -35,7 +35,7 @@ function matching(text: string, open: number): number {
   return text.length;
 }
 
-export function findViolations(text: string): Violation[] {
+function findViolations(text: string): Violation[] {
   const lines = text.split('\n');
   const lineOf = (index: number) => text.slice(0, index).split('\n').length;
   const allowed = (line: number, rule: string) =>
@@ -55,7 +55,7 @@ export function findViolations(text: string): Violation[] {
     const close = matching(text, open);
     if (!DIALECT_CONDITION.test(text.slice(open, close))) continue;
     const rest = text.slice(close);
-    const body = /^\s*\{/.test(rest) ? rest.slice(0, matching(rest, rest.indexOf('{'))) : rest.split(/[;\n]/)[0] + ';';
+    const body = /^\s*\{/.test(rest) ? rest.slice(0, matching(rest, rest.indexOf('{'))) : `${rest.split(/[;\n]/)[0]};`;
     if (BARE_RETURN.test(body)) add('dialect-return', m.index);
   }
 
