@@ -38,6 +38,11 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
     expect(res.statusCode, res.body).toBe(200);
     return res.json();
   };
+  const adminGet = async (url: string) => {
+    const res = await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${adminToken}` } });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
   const guestRow = (id: number) => t.database.db.selectFrom('guests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const guestsWith = (column: 'email' | 'mobile', value: string) =>
     t.database.db.selectFrom('guests').select('id').where('account_id', '=', accountId).where(column, '=', value).execute();
@@ -73,8 +78,11 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
     expect((await guestRow(a)).email).toBe('no-reply@pms.example');
     const users = (await loop('GET', 'users?email=no-reply@pms.example')).users;
     expect(users.map((u: { id: string }) => decodeId('guest', u.id))).toEqual([a, b]);
-    const [decision] = await listGuestMatches(t.database.db, accountId, b);
-    expect(decision).toMatchObject({ rule: 'new', source: 'loop', reason: 'blocked_email', identifier: 'no-reply@pms.example' });
+    // No value that names no one person is a near match: nothing is recorded, and the admin API
+    // tells why the value does not match.
+    expect(await listGuestMatches(t.database.db, accountId, b)).toEqual([]);
+    const detail = await adminGet(`/admin/v1/guests/${b}`);
+    expect(detail.identifiers).toEqual([{ kind: 'email', value: 'no-reply@pms.example', matches: false, reason: 'blocked' }]);
   });
 
   it('a value on the account blocklist (a glob) never matches; the seeded phone rules block repeated digits', async () => {
@@ -113,7 +121,10 @@ describe.each(dialects())('guest identity resolution on %s', (dialect) => {
     expect(new Set(ids).size).toBe(4);
     const walkIn = await invite({ name: 'Sam', email: 'shared@example.com' });
     expect(ids).not.toContain(walkIn);
-    expect((await listGuestMatches(t.database.db, accountId, walkIn))[0]).toMatchObject({ rule: 'new', reason: 'shared_email' });
+    expect(await listGuestMatches(t.database.db, accountId, walkIn)).toEqual([]);
+    expect((await adminGet(`/admin/v1/guests/${walkIn}`)).identifiers).toEqual([
+      { kind: 'email', value: 'shared@example.com', matches: false, reason: 'shared' },
+    ]);
     // With a higher limit the value names a person again: the oldest holder.
     await updateAccountSettings(t.database.db, accountId, { sharedIdentifierLimit: 10 });
     expect(await invite({ name: 'Sam', email: 'shared@example.com' })).toBe(ids[0]);

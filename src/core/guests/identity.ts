@@ -219,6 +219,13 @@ export async function matchArrival(db: Db, accountId: number, arrival: Arrival, 
 }
 
 /**
+ * The reasons a new guest's record tells: a guest held the value but is someone else. A value that
+ * names no one person (blocklisted, shared) is no near match; identifierStatus tells that of a
+ * guest's values when asked, so a new agency guest costs no extra write.
+ */
+const NEAR_MATCHES = new Set(['name_conflict', 'keyed_otherwise']);
+
+/**
  * Finds or creates the guest an arrival is and applies its fields: the guest its key names; else
  * the one matchArrival finds (the key, if any, is attached to it); else a new guest (under the key,
  * if any). Records the decision when it was not the key. Run inside the caller's transaction.
@@ -246,7 +253,7 @@ export async function matchOrCreate(db: Db, accountId: number, arrival: Arrival,
   const made = key
     ? await createGuestWithKey(db, accountId, key.source, key.value, fields)
     : { guest: await createGuest(db, accountId, fields), created: true };
-  if (made.created && decision.reason) await recordMatch(db, accountId, made.guest.id, decision);
+  if (made.created && decision.reason && NEAR_MATCHES.has(decision.reason)) await recordMatch(db, accountId, made.guest.id, decision);
   return { guest: made.guest, created: made.created, rule: made.created ? 'new' : 'key', reason: decision.reason };
 }
 
@@ -274,4 +281,39 @@ export async function identifierMatches(db: Db, accountId: number, rule: 'email'
 export async function lookupGuestsByContact(db: Db, accountId: number, by: { email?: string; mobile?: string }): Promise<Guest[]> {
   const fields = await normaliseArrivalFields(db, accountId, { email: by.email, mobile: by.mobile });
   return findGuestsByContact(db, accountId, fields);
+}
+
+/** Whether one of a guest's values may match arrivals, and why not. */
+export interface IdentifierStatus {
+  kind: 'email' | 'mobile';
+  value: string;
+  matches: boolean;
+  /** blocked: on the account's blocklist; shared: held by more guests than the limit; unparsable: not a phone number */
+  reason?: 'blocked' | 'shared' | 'unparsable';
+}
+
+/**
+ * Whether the guest's e-mail and mobile may match arrivals now, and why not (for the admin API:
+ * the reason an arrival with the same value was not matched to this guest). Bounded reads.
+ */
+export async function identifierStatus(db: Db, accountId: number, guest: Guest): Promise<IdentifierStatus[]> {
+  const settings = await identitySettings(db, accountId);
+  const limit = settings.sharedIdentifierLimit;
+  const out: IdentifierStatus[] = [];
+  for (const [kind, value, holders] of [
+    ['email', guest.email, holdersByEmail],
+    ['mobile', guest.mobile, holdersByMobile],
+  ] as const) {
+    if (!value) continue;
+    if (kind === 'mobile' && normalisePhone(value)?.e164 !== value) {
+      out.push({ kind, value, matches: false, reason: 'unparsable' });
+    } else if (kind === 'email' ? settings.blocked.email(value) : settings.blocked.phone(value)) {
+      out.push({ kind, value, matches: false, reason: 'blocked' });
+    } else if ((await holders(db, String(limit + 1), accountId, value)).rows.length > limit) {
+      out.push({ kind, value, matches: false, reason: 'shared' });
+    } else {
+      out.push({ kind, value, matches: true });
+    }
+  }
+  return out;
 }

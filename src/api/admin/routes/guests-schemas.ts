@@ -52,9 +52,24 @@ export const MergeSchema = Type.Object({
   filled: Type.Record(Type.String(), Type.Unknown(), { description: "the survivor's empty fields the merge filled, with their values" }),
 });
 
+export const IdentifierStatusSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('email'), Type.Literal('mobile')]),
+    value: Type.String(),
+    matches: Type.Boolean({ description: 'whether an arrival with this value may be matched to a guest' }),
+    reason: Type.Optional(
+      Type.Union([Type.Literal('blocked'), Type.Literal('shared'), Type.Literal('unparsable')], {
+        description: 'blocked: on the blocklist; shared: held by more guests than the account limit; unparsable: no phone number',
+      }),
+    ),
+  },
+  { description: "one of the guest's values as identity resolution sees it now" },
+);
+
 export const GuestDetailSchema = Type.Object({
   ...GuestSchema.properties,
   requestedId: Type.Integer({ description: 'the id asked for: a merged-away id answers with its survivor' }),
+  identifiers: Type.Array(IdentifierStatusSchema),
   keys: Type.Array(GuestKeySchema),
   matches: Type.Array(MatchSchema),
   merges: Type.Array(MergeSchema, { description: 'the merges this guest survived, latest first' }),

@@ -5,6 +5,7 @@ import { findGuest, updateGuest, type GuestFields } from '../../../core/guests/g
 import { normaliseArrivalFields, resolveArrival } from '../../../core/guests/identity.js';
 import { listGuests } from '../../../core/guests/list-guests.js';
 import { listGuestMatches } from '../../../core/guests/match-records.js';
+import { identifierStatus } from '../../../core/guests/identity.js';
 import { mergeGuests } from '../../../core/merges/merge-guests.js';
 import { listMergesSurvived, readMergeRecord } from '../../../core/merges/merge-record.js';
 import { splitGuest } from '../../../core/merges/split-guest.js';
@@ -38,16 +39,18 @@ function readFields(body: Static<typeof GuestPatch>): GuestFields {
   return { firstName, lastName, name, email, mobile, language, vipStatus, groupName, customFields };
 }
 
-/** A guest with its keys, recorded matches and the merges it survived; `requestedId` as asked. */
+/** A guest with its keys, whether its values may match, recorded matches and the merges it survived; `requestedId` as asked. */
 async function guestDetail(db: Db, accountId: number, guest: Guest, requestedId: number) {
-  const [keys, matches, merges] = await Promise.all([
+  const [keys, matches, merges, identifiers] = await Promise.all([
     listGuestKeys(db, accountId, guest.id),
     listGuestMatches(db, accountId, guest.id),
     listMergesSurvived(db, accountId, guest.id),
+    identifierStatus(db, accountId, guest),
   ]);
   return {
     ...presentGuest(guest),
     requestedId,
+    identifiers,
     keys: keys.map(presentGuestKey),
     matches: matches.map(presentMatch),
     merges: merges.map(presentMerge),
