@@ -63,73 +63,49 @@ export function identityLockKeys(email: string | null | undefined, mobile: strin
 
 type Candidate = Guest & { keyed: number | boolean | null };
 
+type Identifier = 'email' | 'mobile';
+
 // Ids of the guests holding a value, oldest first, at most `limit`: read from the index alone
 // (guests_account_email / guests_account_mobile hold the id), so telling a value that many guests
 // share costs one short index read. The limit is the shape (one template per limit): it is written
 // into the SQL as a number (db/sqlite-literal-limits.ts), not bound.
-const holdersByEmail = preparedShapes((db, limit, accountId, email) =>
-  db
-    .selectFrom('guests')
-    .select('id')
-    .where('account_id', '=', accountId as number)
-    .where('email', '=', email as string)
-    .orderBy('id')
-    .limit(Number(limit)),
-);
-const holdersByMobile = preparedShapes((db, limit, accountId, mobile) =>
-  db
-    .selectFrom('guests')
-    .select('id')
-    .where('account_id', '=', accountId as number)
-    .where('mobile', '=', mobile as string)
-    .orderBy('id')
-    .limit(Number(limit)),
-);
+const holdersOf = (column: Identifier) =>
+  preparedShapes((db, limit, accountId, value) =>
+    db
+      .selectFrom('guests')
+      .select('id')
+      .where('account_id', '=', accountId as number)
+      .where(column, '=', value as string)
+      .orderBy('id')
+      .limit(Number(limit)),
+  );
+const HOLDERS = { email: holdersOf('email'), mobile: holdersOf('mobile') };
 
 // The guests holding a value, oldest first, at most `limit`, read once they are known to be few;
 // `keyed`: whether `source` keys them.
-const byEmail = preparedShapes((db, limit, accountId, email, keySource) =>
-  db
-    .selectFrom('guests as g')
-    .selectAll('g')
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('guest_keys as k')
-            .select('k.key')
-            .whereRef('k.account_id', '=', 'g.account_id')
-            .whereRef('k.guest_id', '=', 'g.id')
-            .where('k.source', '=', keySource as string),
-        )
-        .as('keyed'),
-    )
-    .where('g.account_id', '=', accountId as number)
-    .where('g.email', '=', email as string)
-    .orderBy('g.id')
-    .limit(Number(limit)),
-);
-const byMobile = preparedShapes((db, limit, accountId, mobile, keySource) =>
-  db
-    .selectFrom('guests as g')
-    .selectAll('g')
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('guest_keys as k')
-            .select('k.key')
-            .whereRef('k.account_id', '=', 'g.account_id')
-            .whereRef('k.guest_id', '=', 'g.id')
-            .where('k.source', '=', keySource as string),
-        )
-        .as('keyed'),
-    )
-    .where('g.account_id', '=', accountId as number)
-    .where('g.mobile', '=', mobile as string)
-    .orderBy('g.id')
-    .limit(Number(limit)),
-);
+const candidatesOf = (column: Identifier) =>
+  preparedShapes((db, limit, accountId, value, keySource) =>
+    db
+      .selectFrom('guests as g')
+      .selectAll('g')
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('guest_keys as k')
+              .select('k.key')
+              .whereRef('k.account_id', '=', 'g.account_id')
+              .whereRef('k.guest_id', '=', 'g.id')
+              .where('k.source', '=', keySource as string),
+          )
+          .as('keyed'),
+      )
+      .where('g.account_id', '=', accountId as number)
+      .where(`g.${column}`, '=', value as string)
+      .orderBy('g.id')
+      .limit(Number(limit)),
+  );
+const CANDIDATES = { email: candidatesOf('email'), mobile: candidatesOf('mobile') };
 
 /** A given name as compared: accents and case folded, letters only. */
 function foldName(name: string | null | undefined): string {
@@ -184,9 +160,9 @@ export async function matchArrival(db: Db, accountId: number, arrival: Arrival, 
   const keySource = arrival.key?.source ?? '';
   const arriving = givenName(fields);
   let rejected: MatchDecision | undefined;
-  for (const [rule, value, blocked, holders, query] of [
-    ['email', email, emailBlocked, holdersByEmail, byEmail],
-    ['mobile', mobile, mobileBlocked, holdersByMobile, byMobile],
+  for (const [rule, value, blocked] of [
+    ['email', email, emailBlocked],
+    ['mobile', mobile, mobileBlocked],
   ] as const) {
     if (value === undefined) continue;
     if (blocked) {
@@ -194,13 +170,13 @@ export async function matchArrival(db: Db, accountId: number, arrival: Arrival, 
       if (rule === 'email' || e164) rejected ??= { rule: 'new', source, identifier: value, reason: `blocked_${rule}` };
       continue;
     }
-    const held = (await holders(db, String(limit + 1), accountId, value)).rows.length;
+    const held = (await HOLDERS[rule](db, String(limit + 1), accountId, value)).rows.length;
     if (held > limit) {
       rejected ??= { rule: 'new', source, identifier: value, reason: `shared_${rule}` };
       continue;
     }
     if (held === 0) continue;
-    const candidates = (await query(db, String(limit), accountId, value, keySource)).rows as Candidate[];
+    const candidates = (await CANDIDATES[rule](db, String(limit), accountId, value, keySource)).rows as Candidate[];
     for (const candidate of candidates) {
       if (candidate.merged_into_id !== null) continue;
       if (candidate.keyed && arrival.key) {
@@ -269,7 +245,7 @@ export async function identifierMatches(db: Db, accountId: number, rule: 'email'
     if (normalisePhone(value)?.e164 !== value || settings.blocked.phone(value)) return false;
   }
   const limit = settings.sharedIdentifierLimit;
-  const { rows } = await (rule === 'email' ? holdersByEmail : holdersByMobile)(db, String(limit + 1), accountId, value);
+  const { rows } = await HOLDERS[rule](db, String(limit + 1), accountId, value);
   return rows.length <= limit;
 }
 
@@ -300,16 +276,16 @@ export async function identifierStatus(db: Db, accountId: number, guest: Guest):
   const settings = await identitySettings(db, accountId);
   const limit = settings.sharedIdentifierLimit;
   const out: IdentifierStatus[] = [];
-  for (const [kind, value, holders] of [
-    ['email', guest.email, holdersByEmail],
-    ['mobile', guest.mobile, holdersByMobile],
+  for (const [kind, value] of [
+    ['email', guest.email],
+    ['mobile', guest.mobile],
   ] as const) {
     if (!value) continue;
     if (kind === 'mobile' && normalisePhone(value)?.e164 !== value) {
       out.push({ kind, value, matches: false, reason: 'unparsable' });
     } else if (kind === 'email' ? settings.blocked.email(value) : settings.blocked.phone(value)) {
       out.push({ kind, value, matches: false, reason: 'blocked' });
-    } else if ((await holders(db, String(limit + 1), accountId, value)).rows.length > limit) {
+    } else if ((await HOLDERS[kind](db, String(limit + 1), accountId, value)).rows.length > limit) {
       out.push({ kind, value, matches: false, reason: 'shared' });
     } else {
       out.push({ kind, value, matches: true });
