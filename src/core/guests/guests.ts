@@ -175,13 +175,29 @@ export async function findGuestsByContact(db: Db, accountId: number, by: { email
     .execute();
 }
 
+// The limit is the shape (one template per column and limit): written into the SQL as a number
+// (db/sqlite-literal-limits.ts), not bound.
+const holdersOf = (column: 'email' | 'mobile') =>
+  preparedShapes((db, limit, accountId, value) =>
+    db
+      .selectFrom('guests')
+      .select('id')
+      .where('account_id', '=', accountId as number)
+      .where(column, '=', value as string)
+      .orderBy('id')
+      .limit(Number(limit)),
+  );
+const HOLDERS = { email: holdersOf('email'), mobile: holdersOf('mobile') };
+
 /**
- * Ids of the guests holding this e-mail or mobile (normalised), oldest first, at most `limit`
- * (merged-away guests hold none: their values were cleared).
+ * Ids of the guests holding this e-mail or mobile (normalised), oldest first, at most `limit`:
+ * read from the index alone (guests_account_email / guests_account_mobile hold the id), so telling
+ * that many guests share a value costs one short index read. Merged-away guests hold none: their
+ * values were cleared.
  */
 export async function guestIdsHolding(db: Db, accountId: number, column: 'email' | 'mobile', value: string, limit: number): Promise<number[]> {
-  const rows = await db.selectFrom('guests').select('id').where('account_id', '=', accountId).where(column, '=', value).orderBy('id').limit(limit).execute();
-  return rows.map((row) => row.id);
+  const { rows } = await HOLDERS[column](db, String(limit), accountId, value);
+  return rows.map((row) => (row as { id: number }).id);
 }
 
 /** The guests with these ids (any order; unknown ids are left out). */

@@ -4,7 +4,7 @@ import { lockKeys } from '../../db/key-locks.js';
 import { preparedShapes } from '../../db/prepared.js';
 import { isInternational, normaliseEmail, normalisePhone } from '../shared/identifiers.js';
 import { createGuestWithKey, attachGuestKey, findGuestByKey } from './guest-keys.js';
-import { createGuest, findGuestsByContact, updateGuest, type GuestFields } from './guests.js';
+import { createGuest, findGuestsByContact, guestIdsHolding, updateGuest, type GuestFields } from './guests.js';
 import { identitySettings, phoneCountries } from './identity-settings.js';
 import { recordMatch, type MatchDecision } from './match-records.js';
 
@@ -64,22 +64,6 @@ export function identityLockKeys(email: string | null | undefined, mobile: strin
 type Candidate = Guest & { keyed: number | boolean | null };
 
 type Identifier = 'email' | 'mobile';
-
-// Ids of the guests holding a value, oldest first, at most `limit`: read from the index alone
-// (guests_account_email / guests_account_mobile hold the id), so telling a value that many guests
-// share costs one short index read. The limit is the shape (one template per limit): it is written
-// into the SQL as a number (db/sqlite-literal-limits.ts), not bound.
-const holdersOf = (column: Identifier) =>
-  preparedShapes((db, limit, accountId, value) =>
-    db
-      .selectFrom('guests')
-      .select('id')
-      .where('account_id', '=', accountId as number)
-      .where(column, '=', value as string)
-      .orderBy('id')
-      .limit(Number(limit)),
-  );
-const HOLDERS = { email: holdersOf('email'), mobile: holdersOf('mobile') };
 
 // The guests holding a value, oldest first, at most `limit`, read once they are known to be few;
 // `keyed`: whether `source` keys them.
@@ -170,7 +154,7 @@ export async function matchArrival(db: Db, accountId: number, arrival: Arrival, 
       if (rule === 'email' || e164) rejected ??= { rule: 'new', source, identifier: value, reason: `blocked_${rule}` };
       continue;
     }
-    const held = (await HOLDERS[rule](db, String(limit + 1), accountId, value)).rows.length;
+    const held = (await guestIdsHolding(db, accountId, rule, value, limit + 1)).length;
     if (held > limit) {
       rejected ??= { rule: 'new', source, identifier: value, reason: `shared_${rule}` };
       continue;
@@ -245,8 +229,7 @@ export async function identifierMatches(db: Db, accountId: number, rule: 'email'
     if (normalisePhone(value)?.e164 !== value || settings.blocked.phone(value)) return false;
   }
   const limit = settings.sharedIdentifierLimit;
-  const { rows } = await HOLDERS[rule](db, String(limit + 1), accountId, value);
-  return rows.length <= limit;
+  return (await guestIdsHolding(db, accountId, rule, value, limit + 1)).length <= limit;
 }
 
 /**
@@ -285,7 +268,7 @@ export async function identifierStatus(db: Db, accountId: number, guest: Guest):
       out.push({ kind, value, matches: false, reason: 'unparsable' });
     } else if (kind === 'email' ? settings.blocked.email(value) : settings.blocked.phone(value)) {
       out.push({ kind, value, matches: false, reason: 'blocked' });
-    } else if ((await HOLDERS[kind](db, String(limit + 1), accountId, value)).rows.length > limit) {
+    } else if ((await guestIdsHolding(db, accountId, kind, value, limit + 1)).length > limit) {
       out.push({ kind, value, matches: false, reason: 'shared' });
     } else {
       out.push({ kind, value, matches: true });
