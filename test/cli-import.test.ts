@@ -64,7 +64,7 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
     fs.writeFileSync(target, `\uFEFF${JSON.stringify({ ...lines[0], title: 'Updated' })}\r\n\r\n`);
     const again = await runCli(['import', 'reviews', target, '--account', 'importer', '--json'], env);
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toEqual({ kind: 'reviews', file: target, imported: 1, failed: [] });
+    expect(JSON.parse(again.stdout)).toEqual({ kind: 'reviews', file: target, imported: 1, failedCount: 0, failed: [] });
     const rows = await reviews();
     expect(rows).toHaveLength(1100);
     expect(rows[0].title).toBe('Updated');
@@ -83,7 +83,7 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
     expect(res.stdout.trim()).toMatch(/^reputation: imported 1 of 3 lines, 2 failed/);
     const json = await runCli(['import', 'reputation', target, '--account', 'importer', '--json'], env);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ imported: 1, failed: [{ line: 2, message: 'not valid JSON' }, { line: 4 }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({ imported: 1, failedCount: 2, failed: [{ line: 2, error: 'not valid JSON' }, { line: 4 }] });
     const rows = await database.db.selectFrom('reputation_snapshots').selectAll().where('account_id', '=', accountId).execute();
     expect(rows).toEqual([expect.objectContaining({ source: 'google', score: 8.5, normalized_score: 0.85 })]);
   });
@@ -179,7 +179,7 @@ describe('import progress and file reading', () => {
     for await (const r of readJsonLinesFile(target)) records.push(r);
     expect(records).toEqual([
       { line: 1, value: { a: 1 } },
-      { line: 4, message: 'not valid JSON' },
+      { line: 4, error: 'not valid JSON' },
       { line: 5, value: { b: 2 } },
     ]);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,16 +1,21 @@
 import { ConfigError, type Config } from '../config/config.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
+import { startJobWorker, type JobWorker } from '../core/jobs/job-worker.js';
 import { buildApp } from './app.js';
+import { jobHandlers } from './job-handlers.js';
 
 /**
  * Runs the server until SIGTERM or SIGINT: then it stops accepting connections, lets in-flight
- * requests finish, closes the database and exits 0.
+ * requests finish, stops the job worker (a running job is handed back for any instance), closes
+ * the database and exits 0.
  */
 export async function serve(config: Config): Promise<void> {
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
-  const app = await buildApp({ config, database });
+  let worker: JobWorker | undefined;
+  const app = await buildApp({ config, database, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
+    await worker?.stop();
     await database.close();
   });
   let closing = false;
@@ -27,6 +32,7 @@ export async function serve(config: Config): Promise<void> {
     throw listenError(err, config);
   }
   app.log.info({ publicUrl: config.publicUrl, database: database.dialect }, 'openstay serving');
+  worker = startJobWorker({ db: database.db, handlers: jobHandlers(), log: app.log.child({ component: 'jobs' }) });
 
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -14,6 +14,8 @@ export interface AdminDeps {
   db: Db;
   config: Config;
   apiClients: ApiClientFace;
+  /** tells this process's job worker that a job was queued (it would otherwise find it at its next poll) */
+  onJobQueued?: () => void;
 }
 
 export type AdminApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
