@@ -14,6 +14,8 @@ export interface LineReaderOptions {
 }
 
 const NEWLINE = 0x0a;
+/** Items per array handed on: a 1 MiB chunk of junk is half a million lines, not one array of them. */
+const ITEMS_PER_YIELD = 2000;
 const EMPTY = Buffer.alloc(0);
 
 /** The items of each chunk's complete lines; the last line needs no final newline. */
@@ -46,9 +48,13 @@ export async function* readJsonLines(
 
   for await (const chunk of chunks) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const out: ImportItem[] = [];
+    let out: ImportItem[] = [];
     let start = 0;
     for (;;) {
+      if (out.length >= ITEMS_PER_YIELD) {
+        yield out;
+        out = [];
+      }
       const end = buf.indexOf(NEWLINE, start);
       if (end === -1) break;
       if (partialBytes + (end - start) > maxLineBytes) tooLong = true;
