@@ -88,6 +88,24 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
     expect(rows).toEqual([expect.objectContaining({ source: 'google', score: 8.5, normalized_score: 0.85 })]);
   });
 
+  it('writes every bad line to stderr, however many, and keeps the first 100 in --json', async () => {
+    const lines = Array.from({ length: 251 }, (_, i) => (i === 125 ? { unitId: hotelId, date: '2026-03-05', score: 6 } : `junk ${i}`));
+    const target = file('many-bad.jsonl', lines);
+    const res = await runCli(['import', 'reputation', target, '--account', 'importer'], env);
+    expect(res.code).toBe(1);
+    const bad = problems(res.stderr);
+    expect(bad).toHaveLength(250);
+    expect(bad[0]).toBe('line 1: not valid JSON');
+    expect(bad.at(-1)).toBe('line 251: not valid JSON');
+    expect(res.stdout).toMatch(/imported 1 of 251 lines, 250 failed/);
+    const json = await runCli(['import', 'reputation', target, '--account', 'importer', '--json'], env);
+    expect(json.code).toBe(1);
+    const out = JSON.parse(json.stdout);
+    expect(out).toMatchObject({ imported: 1, failedCount: 250 });
+    expect(out.failed).toHaveLength(100);
+    expect(problems(json.stderr)).toHaveLength(250);
+  });
+
   it('runs answer documents through the feedback importer', async () => {
     const target = file('answers.jsonl', [{ unitId: 999999 }]);
     const res = await runCli(['import', 'answer-documents', target, '--account', 'importer'], env);
