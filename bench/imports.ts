@@ -72,7 +72,10 @@ async function main(): Promise<void> {
   if (created.status !== 0) throw new Error(`account create failed: ${created.stderr}`);
   const token = JSON.parse(created.stdout).admin.token as string;
   const port = await freePort();
-  const server: ChildProcess = spawn(process.execPath, [bin, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   try {
     for (let i = 0; ; i++) {
       const up = await request(port, 'GET', '/healthz').catch(() => undefined);

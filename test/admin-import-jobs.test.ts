@@ -46,7 +46,11 @@ describe.each(dialects())('admin import jobs on %s', (dialect) => {
 
   it('answers a small body at once with the first 100 failures and the true count', async () => {
     const { accountId, adminToken, unitId } = await hotel();
-    const lines = [snapshot(unitId, 1), ...Array.from({ length: 150 }, (_, i) => (i % 2 ? 'x' : '{"unitId": 999999, "date": "2026-01-01", "score": 1}')), snapshot(unitId, 2)];
+    const lines = [
+      snapshot(unitId, 1),
+      ...Array.from({ length: 150 }, (_, i) => (i % 2 ? 'x' : '{"unitId": 999999, "date": "2026-01-01", "score": 1}')),
+      snapshot(unitId, 2),
+    ];
     const res = await post(adminToken, 'reputation', lines.join('\n'));
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -96,7 +100,8 @@ describe.each(dialects())('admin import jobs on %s', (dialect) => {
     // the job belongs to its account; ids are what the API issued
     const other = await hotel();
     expect((await get(other.adminToken, `/admin/v1/imports/jobs/${jobId}`)).statusCode).toBe(404);
-    for (const id of ['0', `0${jobId}`, `${jobId}.0`, '+1', '1e1', 'abc']) expect((await get(adminToken, `/admin/v1/imports/jobs/${id}`)).statusCode, id).toBe(404);
+    for (const id of ['0', `0${jobId}`, `${jobId}.0`, '+1', '1e1', 'abc'])
+      expect((await get(adminToken, `/admin/v1/imports/jobs/${id}`)).statusCode, id).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: `/admin/v1/imports/jobs/${jobId}` })).statusCode).toBe(401);
   });
 
@@ -124,7 +129,11 @@ describe.each(dialects())('admin import jobs on %s', (dialect) => {
     const lines = Array.from({ length: 1100 }, (_, i) => (i === 700 ? 'junk' : line));
     const text = Buffer.from(lines.join('\n'));
     await worker.stop(); // only the crashing worker below takes this job
-    const jobId = await createJob(t.database.db, account.id, { kind: IMPORT_JOB_KIND, payload: { importKind: 'answer-documents', bytes: text.length }, draft: true });
+    const jobId = await createJob(t.database.db, account.id, {
+      kind: IMPORT_JOB_KIND,
+      payload: { importKind: 'answer-documents', bytes: text.length },
+      draft: true,
+    });
     // stored in odd-sized chunks: lines cross chunk boundaries
     for (let seq = 0, at = 0; at < text.length; seq++, at += 7000) await appendJobInput(t.database.db, account.id, jobId, seq, text.subarray(at, at + 7000));
     await queueJob(t.database.db, account.id, jobId);

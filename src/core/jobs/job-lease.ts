@@ -32,7 +32,12 @@ async function updated(query: Promise<{ numUpdatedRows: bigint }>, job: RunningJ
 
 /** Extends the lease to now + leaseMs; throws LeaseLost when it is gone. */
 export async function renewLease(db: Db, job: RunningJob, leaseMs: number, now = Date.now()): Promise<void> {
-  await updated(mine(db, job).set({ due_at: now + leaseMs, updated_at: now }).executeTakeFirst(), job);
+  await updated(
+    mine(db, job)
+      .set({ due_at: now + leaseMs, updated_at: now })
+      .executeTakeFirst(),
+    job,
+  );
 }
 
 /**
@@ -40,7 +45,12 @@ export async function renewLease(db: Db, job: RunningJob, leaseMs: number, now =
  * the progress describes: both commit or neither does, so a run taken over resumes exactly there.
  */
 export async function saveJobProgress(trx: Db, job: RunningJob, progress: unknown, leaseMs: number, now = Date.now()): Promise<void> {
-  await updated(mine(trx, job).set({ progress: JSON.stringify(progress), due_at: now + leaseMs, updated_at: now }).executeTakeFirst(), job);
+  await updated(
+    mine(trx, job)
+      .set({ progress: JSON.stringify(progress), due_at: now + leaseMs, updated_at: now })
+      .executeTakeFirst(),
+    job,
+  );
 }
 
 /** The run succeeded: the job is done and its stored input is no longer needed. */
@@ -93,9 +103,7 @@ export async function failJobRun(
  */
 export async function releaseJob(db: Db, job: RunningJob, now = Date.now()): Promise<void> {
   await updated(
-    mine(db, job)
-      .set({ status: 'queued', due_at: now, lease_token: null, attempts: sql<number>`attempts - 1`, updated_at: now })
-      .executeTakeFirst(),
+    mine(db, job).set({ status: 'queued', due_at: now, lease_token: null, attempts: sql<number>`attempts - 1`, updated_at: now }).executeTakeFirst(),
     job,
   );
 }

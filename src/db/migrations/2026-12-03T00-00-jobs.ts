@@ -31,12 +31,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('started_at', 'bigint')
     .addColumn('finished_at', 'bigint')
     .execute();
-  await db.schema
-    .createIndex('jobs_due')
-    .on('jobs')
-    .columns(['due_at', 'id'])
-    .where(sql.ref('status'), 'in', sql`('queued', 'running')`)
-    .execute();
+  await db.schema.createIndex('jobs_due').on('jobs').columns(['due_at', 'id']).where(sql.ref('status'), 'in', sql`('queued', 'running')`).execute();
   await db.schema.createIndex('jobs_account').on('jobs').columns(['account_id', 'created_at']).execute();
 
   await db.schema

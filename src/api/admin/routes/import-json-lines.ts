@@ -53,7 +53,8 @@ declare module 'fastify' {
   }
 }
 
-const tooLarge = () => new AppError('payload_too_large', 413, `an import body may be at most ${IMPORT_BODY_LIMIT} bytes (64 MiB); use \`openstay import\` for larger files`);
+const tooLarge = () =>
+  new AppError('payload_too_large', 413, `an import body may be at most ${IMPORT_BODY_LIMIT} bytes (64 MiB); use \`openstay import\` for larger files`);
 
 /**
  * Hands import bodies to the handler as streams. Call on the (encapsulated) scope of the import
@@ -132,7 +133,14 @@ export function jsonLinesImportRoute(app: AdminApp, deps: AdminDeps, opts: Route
  * each chunk is written), then queues the job. A body over the limit or a broken upload deletes
  * the draft: a job is queued only with its whole input.
  */
-async function storeAsJob(deps: AdminDeps, accountId: number, kind: ImportKind, head: Buffer[], rest: AsyncIterator<Buffer>, closing: () => void): Promise<number> {
+async function storeAsJob(
+  deps: AdminDeps,
+  accountId: number,
+  kind: ImportKind,
+  head: Buffer[],
+  rest: AsyncIterator<Buffer>,
+  closing: () => void,
+): Promise<number> {
   const { db } = deps;
   const payload: ImportJobPayload = { importKind: kind, bytes: 0 };
   const jobId = await inWriteTransaction(db, (trx) => createJob(trx, accountId, { kind: IMPORT_JOB_KIND, payload, draft: true }));
