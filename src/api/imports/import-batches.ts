@@ -17,6 +17,12 @@ import { RecordError, type RecordFields } from './record-fields.js';
 
 export const BATCH_SIZE = 500;
 export const LINES_PER_BATCH = 10_000;
+/**
+ * A batch without a good record commits its progress at most this often: a junk file is 32
+ * million failed lines, and a commit for each 10,000 of them costs more than reading them again
+ * after a crash would.
+ */
+export const CHECKPOINT_EVERY_MS = 1000;
 
 /** What the records of an import may be: parsed lines one by one, or in arrays (readJsonLines). */
 export type ImportSource = Iterable<ImportItem | ImportItem[]> | AsyncIterable<ImportItem | ImportItem[]>;
@@ -109,11 +115,14 @@ export async function runImport<T>(db: Db, records: ImportSource, importer: Line
     opts.onFailure?.(failure);
   };
 
-  const flush = async () => {
+  let committedLine = skipThrough;
+  let committedAt = Date.now();
+  const flush = async (final: boolean) => {
     const batch = pending;
     pending = [];
     linesInBatch = 0;
-    if (batch.length || (opts.checkpoint && lastLine > linesRead)) {
+    const checkpointDue = opts.checkpoint && lastLine > committedLine && (final || Date.now() - committedAt >= CHECKPOINT_EVERY_MS);
+    if (batch.length || checkpointDue) {
       await db.transaction().execute(async (trx) => {
         const failed = batch.length ? await importer.write(trx, batch) : [];
         imported += batch.length - failed.length;
@@ -121,6 +130,8 @@ export async function runImport<T>(db: Db, records: ImportSource, importer: Line
         linesRead = lastLine;
         await opts.checkpoint?.(trx, state());
       });
+      committedLine = lastLine;
+      committedAt = Date.now();
     }
     linesRead = lastLine;
     opts.onProgress?.(state());
@@ -146,12 +157,12 @@ export async function runImport<T>(db: Db, records: ImportSource, importer: Line
 
   for await (const entry of records) {
     if (!Array.isArray(entry)) {
-      if (take(entry)) await flush();
+      if (take(entry)) await flush(false);
       continue;
     }
-    for (const item of entry) if (take(item)) await flush();
+    for (const item of entry) if (take(item)) await flush(false);
   }
-  await flush();
+  await flush(true);
   return state();
 }
 

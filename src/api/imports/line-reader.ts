@@ -17,6 +17,9 @@ const NEWLINE = 0x0a;
 /** Items per array handed on: a 1 MiB chunk of junk is half a million lines, not one array of them. */
 const ITEMS_PER_YIELD = 2000;
 const EMPTY = Buffer.alloc(0);
+/** The bytes a JSON value can start with (after blanks): anything else is refused unread. */
+const JSON_FIRST_BYTES = new Uint8Array(256);
+for (const c of '{["-0123456789tfn') JSON_FIRST_BYTES[c.charCodeAt(0)] = 1;
 
 /** The items of each chunk's complete lines; the last line needs no final newline. */
 export async function* readJsonLines(
@@ -30,14 +33,22 @@ export async function* readJsonLines(
   let partialBytes = 0;
   let tooLong = false;
 
-  const finish = (bytes: Buffer, out: ImportItem[]) => {
+  /** Ends the current line: bytes [from, to) of `bytes`. */
+  const finish = (bytes: Buffer, from: number, to: number, out: ImportItem[]) => {
     if (line > skipThrough) {
       if (tooLong) out.push({ line, error: `line is longer than ${maxLineBytes} bytes` });
       else {
-        let text = bytes.toString('utf8');
-        if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        const item = parseLine(line, text);
-        if (item) out.push(item);
+        if (line === 1 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf) from += 3; // BOM
+        let first = from;
+        while (first < to && (bytes[first] === 0x20 || bytes[first] === 0x09 || bytes[first] === 0x0d)) first++;
+        // Blank, or junk told by its first byte: no string is made for it.
+        if (first < to) {
+          if (!JSON_FIRST_BYTES[bytes[first]]) out.push({ line, error: 'not valid JSON' });
+          else {
+            const item = parseLine(line, bytes.toString('utf8', first, to));
+            if (item) out.push(item);
+          }
+        }
       }
     }
     line++;
@@ -59,8 +70,12 @@ export async function* readJsonLines(
       const end = buf.indexOf(NEWLINE, start);
       if (end === -1) break;
       if (partialBytes + (end - start) > maxLineBytes) tooLong = true;
-      if (tooLong) finish(EMPTY, out);
-      else finish(partialBytes === 0 ? buf.subarray(start, end) : Buffer.concat([...partial, buf.subarray(start, end)]), out);
+      if (tooLong) finish(EMPTY, 0, 0, out);
+      else if (partialBytes === 0) finish(buf, start, end, out);
+      else {
+        const whole = Buffer.concat([...partial, buf.subarray(start, end)]);
+        finish(whole, 0, whole.length, out);
+      }
       start = end + 1;
     }
     const rest = buf.length - start;
@@ -77,7 +92,8 @@ export async function* readJsonLines(
   }
   if (partialBytes > 0) {
     const out: ImportItem[] = [];
-    finish(tooLong ? EMPTY : Buffer.concat(partial), out);
+    const whole = tooLong ? EMPTY : Buffer.concat(partial);
+    finish(whole, 0, whole.length, out);
     if (out.length) yield out;
   }
 }
