@@ -70,6 +70,19 @@ export function streamJsonLinesBodies(app: AdminApp): void {
   }
 }
 
+/** The body's chunks; a client that breaks off its upload is a 400 (nothing is kept), not a 500. */
+async function* uploadOf(body: Readable): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of body) yield chunk as Buffer;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted') {
+      throw badRequest('the upload was interrupted before the body was complete; nothing was imported from it');
+    }
+    throw err;
+  }
+}
+
 interface RouteOptions {
   kind: ImportKind;
   path: string;
@@ -104,7 +117,7 @@ export function jsonLinesImportRoute(app: AdminApp, deps: AdminDeps, opts: Route
         reply.header('connection', 'close');
         throw tooLarge();
       }
-      const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      const chunks = uploadOf(body);
       const head: Buffer[] = [];
       let bytes = 0;
       for (;;) {
