@@ -151,6 +151,11 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
       } catch (err) {
         if (!stopped) log.error({ err }, 'could not claim jobs');
       }
+      if (stopped) {
+        // stop() came while claiming: hand these back at once, for any worker
+        for (const job of claimed) await releaseJob(db, job).catch(() => undefined);
+        break;
+      }
       for (const job of claimed) {
         const controller = new AbortController();
         const promise = runJob(job, controller).finally(() => {
