@@ -64,6 +64,7 @@ describe.each(dialects())('Public pages and security headers (%s)', (dialect) =>
     expect(csp, res.body).toMatch(/(^|;)default-src 'none'(;|$)/);
     expect(csp).toMatch(/(^|;)style-src 'sha256-[A-Za-z0-9+/]+=*'(;|$)/);
     expect(csp).toMatch(/(^|;)frame-ancestors 'none'(;|$)/);
+    expect(csp).toMatch(/(^|;)form-action 'self' http:\/\/openstay\.test(;|$)/);
     expect(csp).not.toMatch(/script-src|unsafe-inline/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('DENY');

@@ -11,22 +11,25 @@ import { PAGE_STYLE_SOURCE } from './html.js';
 /**
  * Guest pages (a loop's page, an invite, a stay page): their URL carries the credential (a
  * signature or a link token), so it must not leak through Referer, caches or a framing page.
- * They have no script and one inline style, allowed by its hash.
+ * They have no script and one inline style, allowed by its hash. The invite form posts to its own
+ * page, which redirects to the loop's page at PUBLIC_URL (browsers check form-action on redirects).
  */
-const GUEST_PAGE_HELMET: FastifyHelmetOptions = {
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'none'"],
-      styleSrc: [PAGE_STYLE_SOURCE],
-      formAction: ["'self'"],
-      baseUri: ["'none'"],
-      frameAncestors: ["'none'"],
+function guestPageHelmet(publicUrl: string): FastifyHelmetOptions {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: [PAGE_STYLE_SOURCE],
+        formAction: ["'self'", new URL(publicUrl).origin],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
     },
-  },
-  xFrameOptions: { action: 'deny' },
-  referrerPolicy: { policy: 'no-referrer' },
-};
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  };
+}
 
 /**
  * Registers the guest-page headers on `scope` (call it inside an encapsulated plugin holding
@@ -34,8 +37,8 @@ const GUEST_PAGE_HELMET: FastifyHelmetOptions = {
  * on every answer of those routes, the 404 and 429 pages included, so that an invalid link
  * answers exactly like an unknown one.
  */
-export async function guestPageHeaders(scope: FastifyInstance): Promise<void> {
-  await scope.register(helmet, GUEST_PAGE_HELMET);
+export async function guestPageHeaders(scope: FastifyInstance, publicUrl: string): Promise<void> {
+  await scope.register(helmet, guestPageHelmet(publicUrl));
   scope.addHook('onRequest', (_request, reply, done) => {
     reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow');
     done();

@@ -55,7 +55,7 @@ const NO_ACCOUNT_SECRET = 'no-such-account';
  * Call inside a scope of their own: it sets the scope's security headers and HTML error page.
  */
 export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
-  await guestPageHeaders(app);
+  await guestPageHeaders(app, config.publicUrl);
   // A guest sees a page, not the face's JSON error (a form sent without its fields, say).
   app.setErrorHandler((err, request, reply) => {
     const appError = toAppError(err, request);

@@ -27,8 +27,8 @@ function notFoundPage(reply: FastifyReply) {
  * is the credential). Shows the hotel and the stay as it is now. Call inside a scope of its own:
  * it sets the scope's security headers (the token must leak through no Referer, cache or frame).
  */
-export async function stayPageRoutes(app: LooponApp, { db }: LooponDeps): Promise<void> {
-  await guestPageHeaders(app);
+export async function stayPageRoutes(app: LooponApp, { db, config }: LooponDeps): Promise<void> {
+  await guestPageHeaders(app, config.publicUrl);
   app.get('/stay/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
     const stay = await findStayByLinkToken(db, request.params.token);
     if (!stay) return notFoundPage(reply);
