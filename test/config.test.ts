@@ -10,6 +10,11 @@ describe('configuration', () => {
     expect(config.publicUrl).toBe('http://localhost:8080');
     expect(config.logLevel).toBe('info');
     expect(config.faceHosts.size).toBe(0);
+    expect(config.guestPageLoopsPerAddress).toBe(30);
+  });
+
+  it('reads GUEST_PAGE_LOOPS_PER_ADDRESS', () => {
+    expect(loadConfig({ GUEST_PAGE_LOOPS_PER_ADDRESS: '200' }).guestPageLoopsPerAddress).toBe(200);
   });
 
   it('derives PUBLIC_URL from PORT and trims a trailing slash', () => {
@@ -42,6 +47,8 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ FACE_HOSTS: 'loop.hotel.test' }, /FACE_HOSTS/],
     [{ FACE_HOSTS: 'x.test=nope' }, /FACE_HOSTS/],
+    [{ GUEST_PAGE_LOOPS_PER_ADDRESS: '0' }, /GUEST_PAGE_LOOPS_PER_ADDRESS/],
+    [{ GUEST_PAGE_LOOPS_PER_ADDRESS: 'many' }, /GUEST_PAGE_LOOPS_PER_ADDRESS/],
   ])('refuses %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -13,6 +13,8 @@ export interface Config {
   bodyLimit: number;
   /** ALLOW_PRIVATE_CALLBACK_URLS: accept callback URLs on localhost and private networks (tests, labs) */
   allowPrivateCallbackUrls: boolean;
+  /** GUEST_PAGE_LOOPS_PER_ADDRESS: loops the guest pages open per client address in 10 minutes */
+  guestPageLoopsPerAddress: number;
 }
 
 export class ConfigError extends Error {}
@@ -33,7 +35,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const faceHosts = parseFaceHosts(env.FACE_HOSTS);
   const bodyLimit = env.BODY_LIMIT ? parsePositiveInt('BODY_LIMIT', env.BODY_LIMIT) : 1024 * 1024;
   const allowPrivateCallbackUrls = parseFlag('ALLOW_PRIVATE_CALLBACK_URLS', env.ALLOW_PRIVATE_CALLBACK_URLS);
-  return { port, host, databaseUrl, publicUrl, logLevel, faceHosts, bodyLimit, allowPrivateCallbackUrls };
+  // Generous: a generic invite link is printed in every room and hotel Wi-Fi puts every guest
+  // behind one address; the limit stops a script, not a busy breakfast.
+  const guestPageLoopsPerAddress = env.GUEST_PAGE_LOOPS_PER_ADDRESS ? parsePositiveInt('GUEST_PAGE_LOOPS_PER_ADDRESS', env.GUEST_PAGE_LOOPS_PER_ADDRESS) : 30;
+  return { port, host, databaseUrl, publicUrl, logLevel, faceHosts, bodyLimit, allowPrivateCallbackUrls, guestPageLoopsPerAddress };
 }
 
 /** HOST: an IPv4 or IPv6 address, or a host name (RFC 1123 labels). */

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config.js';
 import { databaseAnswers, type DatabaseHandle } from '../db/database.js';
@@ -76,6 +77,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: 'not_found', message: noSuchEndpoint(request) });
   });
+
+  // Counters in memory, per instance; no route is limited unless it asks (route config or createRateLimit).
+  await app.register(rateLimit, { global: false });
 
   const deps = { db: database.db, config };
   await app.register(loopFace, deps);

@@ -96,7 +96,8 @@ export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<vo
         },
         { prefix: '/api/:version' },
       );
-      await guestPageRoutes(face, deps);
+      // The guest pages in a scope of their own: HTML errors and security headers for them only.
+      await face.register(async (pages) => guestPageRoutes(pages, deps));
     },
     { prefix: PREFIX },
   );

@@ -67,7 +67,8 @@ export async function looponFace(app: FastifyInstance, deps: LooponDeps): Promis
         },
         { prefix: '/public' },
       );
-      await stayPageRoutes(face, deps);
+      // The stay page in a scope of its own: its security headers reach no API route.
+      await face.register(async (page) => stayPageRoutes(page, deps));
     },
     { prefix: PREFIX },
   );
