@@ -5,6 +5,8 @@ import type { Config } from '../config/config.js';
 import { databaseAnswers, type DatabaseHandle } from '../db/database.js';
 import { validatorCompiler } from '../api/http/validator.js';
 import { redactUrl } from '../api/http/redact.js';
+import { credentialFailures, type CredentialLimits } from '../api/http/credential-failures.js';
+import { clientQuotas } from '../api/http/client-quota.js';
 import { noSuchEndpoint } from '../api/http/errors.js';
 import { inputProblem } from '../api/http/input-check.js';
 import { badRequest } from '../core/shared/errors.js';
@@ -78,10 +80,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     void reply.status(404).send({ error: 'not_found', message: noSuchEndpoint(request) });
   });
 
-  // Counters in memory, per instance; no route is limited unless it asks (route config or createRateLimit).
+  // Counters only where a route asks (credential failures, quotas): nothing is counted globally.
   await app.register(rateLimit, { global: false });
-
-  const deps = { db: database.db, config };
+  const credentialLimits: CredentialLimits = {
+    failuresOf: (check) => credentialFailures(app, check, config.credentialFailures),
+    quota: clientQuotas(app, database.db),
+  };
+  const deps = { db: database.db, config, credentialLimits };
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.
