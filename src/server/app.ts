@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config.js';
 import { databaseAnswers, type DatabaseHandle } from '../db/database.js';
 import { validatorCompiler } from '../api/http/validator.js';
-import { redactUrl } from '../api/http/redact.js';
+import { redactedError, redactLogArguments, redactUrl } from '../api/http/redact.js';
 import { credentialFailures, type CredentialLimits } from '../api/http/credential-failures.js';
 import { clientQuotas } from '../api/http/client-quota.js';
 import { noSuchEndpoint } from '../api/http/errors.js';
@@ -39,9 +39,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       level: config.logLevel,
       ...(opts.logStream ? { stream: opts.logStream } : {}),
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      // Secrets never reach a line: the request's URL, an error's message and stack (which may
+      // quote the URL) and any message text go through the redaction of src/api/http/redact.ts.
       serializers: {
         req: (req) => ({ method: req.method, url: redactUrl(req.url), host: req.headers?.host, remoteAddress: req.ip }),
+        err: redactedError,
       },
+      hooks: { logMethod: redactLogArguments },
     },
     requestIdHeader: 'x-request-id',
     bodyLimit: config.bodyLimit,
