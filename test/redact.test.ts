@@ -4,6 +4,7 @@ import { createLocation } from '../src/core/locations/locations.js';
 import { dialects } from './helpers/database.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { createLooponClient } from './helpers/loopon.js';
+import { leakedSecrets } from './setup/secret-scan.js';
 
 /* Issue 9, defect 4: every link token, signature and credential in a URL is redacted in the logs. */
 
@@ -48,6 +49,15 @@ describe('redactUrl', () => {
     const serialized = redactedError(err);
     expect(JSON.stringify(serialized)).not.toMatch(/AbCdEf0123456789|secret1/);
     expect(serialized.message).toBe("'/loopon/stay/[redacted]' is not a valid url component");
+  });
+});
+
+describe('the log scan of the test run', () => {
+  it('finds an issued secret anywhere in a line, and nothing else', () => {
+    const secret = 'AbCdEf0123456789AbCdEf01';
+    const sig = 'Zm9vYmFy-_mF6cXV4cXV1eA';
+    const lines = ['{"msg":"ok","url":"/x?authToken=[redacted]"}', `{"url":"/x?sig=${sig}"}`, `{"planted":"x${secret}y"}`, `{"other":"${secret.slice(1)}"}`];
+    expect(leakedSecrets([secret, sig, 'short'], lines).map((l) => l.secret)).toEqual([sig, secret]);
   });
 });
 
