@@ -7,6 +7,7 @@ import { validatorCompiler } from '../api/http/validator.js';
 import { redactedError, redactLogArguments, redactUrl } from '../api/http/redact.js';
 import { credentialFailures, type CredentialLimits } from '../api/http/credential-failures.js';
 import { clientQuotas } from '../api/http/client-quota.js';
+import { clientQuota } from '../core/accounts/client-quota.js';
 import { noSuchEndpoint } from '../api/http/errors.js';
 import { inputProblem } from '../api/http/input-check.js';
 import { badRequest } from '../core/shared/errors.js';
@@ -88,7 +89,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
   const credentialLimits: CredentialLimits = {
     failuresOf: (check) => credentialFailures(app, check, config.credentialFailures),
-    quota: clientQuotas(app, database.db),
+    quota: clientQuotas(app, (accountId) => clientQuota(database.db, accountId)),
   };
   const deps = { db: database.db, config, credentialLimits };
   await app.register(loopFace, deps);

@@ -25,9 +25,9 @@ export function leakedSecrets(secrets: Iterable<string>, lines: Iterable<string>
   const byLength = new Map<number, Set<string>>();
   for (const secret of secrets) {
     if (secret.length < 16) continue;
-    let set = byLength.get(secret.length);
-    if (!set) byLength.set(secret.length, (set = new Set()));
+    const set = byLength.get(secret.length) ?? new Set<string>();
     set.add(secret);
+    byLength.set(secret.length, set);
   }
   const lengths = [...byLength.keys()];
   const minLength = Math.min(...lengths);

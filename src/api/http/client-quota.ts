@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { cachedClientQuota, clientQuota } from '../../core/accounts/client-quota.js';
+import { cachedClientQuota } from '../../core/accounts/client-quota.js';
 import { AppError } from '../../core/shared/errors.js';
-import type { Db } from '../../db/database.js';
 
 /** The 429 of a client over its account's quota; `details.retryAfterSeconds` is the Retry-After. */
 export function overQuota(quota: number, retryAfterSeconds: number): AppError {
@@ -27,7 +26,8 @@ export interface ClientQuota {
 const QUOTA_WINDOW_MS = 60_000;
 const counted = new WeakMap<FastifyRequest, { key: string; quota: number }>();
 
-export function clientQuotas(app: FastifyInstance, db: Db): ClientQuota {
+/** `load` reads an account's quota (core's clientQuota, which also fills the cache). */
+export function clientQuotas(app: FastifyInstance, load: (accountId: number) => Promise<number | null>): ClientQuota {
   const limiter = app.createRateLimit({
     timeWindow: QUOTA_WINDOW_MS,
     keyGenerator: (request) => counted.get(request)?.key ?? '',
@@ -35,7 +35,7 @@ export function clientQuotas(app: FastifyInstance, db: Db): ClientQuota {
   });
 
   async function countAgainst(request: FastifyRequest, accountId: number, client: () => string, known: number | null | undefined) {
-    const quota = known === undefined ? await clientQuota(db, accountId) : known;
+    const quota = known === undefined ? await load(accountId) : known;
     if (quota === null) return undefined;
     counted.set(request, { key: createHash('sha256').update(client()).digest('base64url').slice(0, 22), quota });
     const result = await limiter(request);
