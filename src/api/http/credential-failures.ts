@@ -97,16 +97,21 @@ const countedCredential = new WeakMap<FastifyRequest, string>();
  * The failure counters of one credential check. `app` must have @fastify/rate-limit registered
  * (buildApp does, with `global: false`); each check has counters and lockouts of its own, so
  * failures at one never lock out another (a guest mistyping a link does not stop the PMS).
+ * `lockouts` is where lockouts are kept: in memory unless a check brings stores of its own.
  */
-export function credentialFailures(app: FastifyInstance, check: string, limits: CredentialFailureLimits): CredentialFailures {
+export function credentialFailures(
+  app: FastifyInstance,
+  check: string,
+  limits: CredentialFailureLimits,
+  lockouts: { addresses: LockoutStore; credentials: LockoutStore } = { addresses: memoryLockouts(), credentials: memoryLockouts() },
+): CredentialFailures {
   const window = { timeWindow: limits.windowMs };
   const byAddress = limits.perAddress > 0 ? app.createRateLimit({ ...window, max: limits.perAddress }) : undefined;
   const byCredential =
     limits.perCredential > 0
       ? app.createRateLimit({ ...window, max: limits.perCredential, keyGenerator: (request) => countedCredential.get(request) ?? '' })
       : undefined;
-  const addresses = memoryLockouts();
-  const credentials = memoryLockouts();
+  const { addresses, credentials } = lockouts;
 
   return {
     lockout(request, credential) {
