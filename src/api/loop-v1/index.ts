@@ -124,10 +124,17 @@ function authToken(request: FastifyRequest): string {
   return token.trim();
 }
 
-/** What a guest page link names, without its signature: the page, its path and the guest it is for. */
+/**
+ * A guest page link as presented, signature included. Not the link without it: a signature (an
+ * HMAC of 132 bits) cannot be guessed at any rate, so counting wrong ones per link would protect
+ * nothing, and would let anyone who has seen a link (the generic one is printed in every room)
+ * lock it out for every guest. Wrong links are limited per address; a link tried again and again
+ * as it is, per link.
+ */
 function pageLinkOf(request: FastifyRequest): string {
-  const uid = (request.query as Record<string, unknown> | undefined)?._uid;
-  return `${request.routeOptions.url}|${JSON.stringify(request.params)}|${typeof uid === 'string' ? uid : ''}`;
+  const query = request.query as Record<string, unknown> | undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return `${request.routeOptions.url}|${JSON.stringify(request.params)}|${text(query?._uid)}|${text(query?.sig)}`;
 }
 
 /** Removes the top-level fields of a JSON object body whose value is null. */
