@@ -140,15 +140,16 @@ function tooManyAttemptsPage(reply: FastifyReply, err: AppError): FastifyReply {
     .status(429)
     .header('retry-after', String(retryAfterOf(err) ?? 60))
     .header('cache-control', 'no-store')
-    .type('text/html')
+    .type('text/html; charset=utf-8')
     .send(page('Too many attempts', '<h1>Too many attempts</h1><p class="muted">Please try your link again in a minute.</p>'));
 }
 
 /**
  * Guards a scope of guest pages whose URL is their credential (a signed link, a link token): a
- * page answered 404 is a failed check of its link (`linkOf` says what the link is, without its
- * signature), and a locked-out address or link gets an HTML 429 before the page is looked at.
- * The page routes themselves need not know.
+ * page answered 404 is a failed check of its link (`linkOf` says what identifies the link as
+ * presented), and a locked-out address or link gets an HTML 429 before the page is looked at.
+ * The page routes themselves need not know. Add it after the scope's security headers (hooks run
+ * in the order they were added), so that the 429 carries them too.
  */
 export function guardLinkPages(scope: FastifyInstance, failures: CredentialFailures, linkOf: (request: FastifyRequest) => string): void {
   scope.addHook('onRequest', (request, reply, done) => {
