@@ -37,7 +37,16 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads the credential failure limits, 0 turning one off', () => {
+    expect(loadConfig({}).credentialFailures).toEqual({ perAddress: 30, perCredential: 10, windowMs: 60_000 });
+    const set = loadConfig({ CREDENTIAL_FAILURES_PER_ADDRESS: '0', CREDENTIAL_FAILURES_PER_CREDENTIAL: '5', CREDENTIAL_FAILURE_WINDOW_MS: '1000' });
+    expect(set.credentialFailures).toEqual({ perAddress: 0, perCredential: 5, windowMs: 1000 });
+  });
+
   it.each([
+    [{ CREDENTIAL_FAILURES_PER_ADDRESS: '-1' }, /CREDENTIAL_FAILURES_PER_ADDRESS/],
+    [{ CREDENTIAL_FAILURES_PER_CREDENTIAL: 'ten' }, /CREDENTIAL_FAILURES_PER_CREDENTIAL/],
+    [{ CREDENTIAL_FAILURE_WINDOW_MS: '0' }, /CREDENTIAL_FAILURE_WINDOW_MS/],
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/], // refused, nothing listens; test-rules: allow port
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],

@@ -15,6 +15,15 @@ export interface Config {
   allowPrivateCallbackUrls: boolean;
   /** GUEST_PAGE_LOOPS_PER_ADDRESS: loops the guest pages open per client address in 10 minutes */
   guestPageLoopsPerAddress: number;
+  /** failed credential checks tolerated per window before 429s (src/api/http/credential-failures.ts) */
+  credentialFailures: {
+    /** CREDENTIAL_FAILURES_PER_ADDRESS (0: no per-address limit) */
+    perAddress: number;
+    /** CREDENTIAL_FAILURES_PER_CREDENTIAL (0: no per-credential limit) */
+    perCredential: number;
+    /** CREDENTIAL_FAILURE_WINDOW_MS */
+    windowMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -38,7 +47,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Generous: a generic invite link is printed in every room and hotel Wi-Fi puts every guest
   // behind one address; the limit stops a script, not a busy breakfast.
   const guestPageLoopsPerAddress = env.GUEST_PAGE_LOOPS_PER_ADDRESS ? parsePositiveInt('GUEST_PAGE_LOOPS_PER_ADDRESS', env.GUEST_PAGE_LOOPS_PER_ADDRESS) : 30;
-  return { port, host, databaseUrl, publicUrl, logLevel, faceHosts, bodyLimit, allowPrivateCallbackUrls, guestPageLoopsPerAddress };
+  const credentialFailures = {
+    perAddress: env.CREDENTIAL_FAILURES_PER_ADDRESS ? parseCount('CREDENTIAL_FAILURES_PER_ADDRESS', env.CREDENTIAL_FAILURES_PER_ADDRESS) : 30,
+    perCredential: env.CREDENTIAL_FAILURES_PER_CREDENTIAL ? parseCount('CREDENTIAL_FAILURES_PER_CREDENTIAL', env.CREDENTIAL_FAILURES_PER_CREDENTIAL) : 10,
+    windowMs: env.CREDENTIAL_FAILURE_WINDOW_MS ? parsePositiveInt('CREDENTIAL_FAILURE_WINDOW_MS', env.CREDENTIAL_FAILURE_WINDOW_MS) : 60_000,
+  };
+  return { port, host, databaseUrl, publicUrl, logLevel, faceHosts, bodyLimit, allowPrivateCallbackUrls, guestPageLoopsPerAddress, credentialFailures };
 }
 
 /** HOST: an IPv4 or IPv6 address, or a host name (RFC 1123 labels). */
@@ -61,6 +75,14 @@ function parsePort(raw: string | undefined): number {
 function parsePositiveInt(name: string, raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer (got "${raw}")`);
+  return n;
+}
+
+/** A whole number, 0 or more (0 turns a limit off). */
+function parseCount(name: string, raw: string): number {
+  const n = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0 || n > 1_000_000)
+    throw new ConfigError(`${name} must be a whole number from 0 to 1000000 (got "${raw}")`);
   return n;
 }
 

@@ -4,7 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config.js';
 import { databaseAnswers, type DatabaseHandle } from '../db/database.js';
 import { validatorCompiler } from '../api/http/validator.js';
-import { redactUrl } from '../api/http/redact.js';
+import { redactedError, redactLogArguments, redactUrl } from '../api/http/redact.js';
+import { credentialFailures, type CredentialLimits } from '../api/http/credential-failures.js';
+import { clientQuotas } from '../api/http/client-quota.js';
+import { clientQuota } from '../core/accounts/client-quota.js';
 import { noSuchEndpoint } from '../api/http/errors.js';
 import { inputProblem } from '../api/http/input-check.js';
 import { badRequest } from '../core/shared/errors.js';
@@ -37,9 +40,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       level: config.logLevel,
       ...(opts.logStream ? { stream: opts.logStream } : {}),
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      // Secrets never reach a line: the request's URL, an error's message and stack (which may
+      // quote the URL) and any message text go through the redaction of src/api/http/redact.ts.
       serializers: {
         req: (req) => ({ method: req.method, url: redactUrl(req.url), host: req.headers?.host, remoteAddress: req.ip }),
+        err: redactedError,
       },
+      hooks: { logMethod: redactLogArguments },
     },
     requestIdHeader: 'x-request-id',
     bodyLimit: config.bodyLimit,
@@ -78,10 +85,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     void reply.status(404).send({ error: 'not_found', message: noSuchEndpoint(request) });
   });
 
-  // Counters in memory, per instance; no route is limited unless it asks (route config or createRateLimit).
+  // Counters only where a route asks (credential failures, quotas): nothing is counted globally.
   await app.register(rateLimit, { global: false });
-
-  const deps = { db: database.db, config };
+  const credentialLimits: CredentialLimits = {
+    failuresOf: (check) => credentialFailures(app, check, config.credentialFailures),
+    quota: clientQuotas(app, (accountId) => clientQuota(database.db, accountId)),
+  };
+  const deps = { db: database.db, config, credentialLimits };
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.

@@ -5,6 +5,7 @@ import type { Dialect } from '../../src/db/database.js';
 import { createAccountWithCredentials } from '../../src/core/accounts/provision.js';
 import { buildApp } from '../../src/server/app.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { recordLogLines } from './secret-log.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -21,7 +22,12 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
   const config = loadConfig({ PUBLIC_URL: 'http://openstay.test', LOG_LEVEL: 'info', ...env, DATABASE_URL: database.url });
   const logs: string[] = [];
   const logStream = new PassThrough();
-  logStream.on('data', (chunk) => logs.push(...String(chunk).split('\n').filter(Boolean)));
+  logStream.on('data', (chunk) => {
+    const lines = String(chunk).split('\n').filter(Boolean);
+    logs.push(...lines);
+    // Every line goes to the run's scan for issued secrets too (test/setup/secret-scan.ts).
+    recordLogLines(lines);
+  });
   const app = await buildApp({ config, database, logStream });
   await app.ready();
   return {

@@ -39,9 +39,11 @@ function clientMessage(err: FastifyError): string {
   return err.message;
 }
 
-/** Sends `body` with the error's status; used by each face's error handler. */
+/** Sends `body` with the error's status; used by each face's error handler. A 429 says when to retry. */
 export function sendError(reply: FastifyReply, err: AppError, body: unknown): void {
   if (err.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer');
+  const retryAfter = err.status === 429 ? err.details?.retryAfterSeconds : undefined;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   void reply.status(err.status).send(body);
 }
 
