@@ -64,7 +64,8 @@ export function readDateRange(startDate: string | undefined, endDate: string | u
 export function readSemanticId(value: string): number {
   // Written as Loopon writes it: "00", "+1" or " 1" are not semantic ids (a 400, as Loopon documents).
   const v = value;
-  if (!/^(0|[1-9][0-9]{0,8})$/.test(v)) throw new AppError('invalid_semantic_id', 400, `The specified semantic id is invalid: "${value}" is not a non-negative integer`);
+  if (!/^(0|[1-9][0-9]{0,8})$/.test(v))
+    throw new AppError('invalid_semantic_id', 400, `The specified semantic id is invalid: "${value}" is not a non-negative integer`);
   return Number(v);
 }
 
