@@ -8,6 +8,8 @@ import { noSuchEndpoint } from '../api/http/errors.js';
 import { inputProblem } from '../api/http/input-check.js';
 import { badRequest } from '../core/shared/errors.js';
 import { loopFace } from '../api/loop-v1/index.js';
+import { resolveSecretKeys } from '../config/secret-keys.js';
+import { createSecretBox, type SecretKeys } from '../core/shared/secret-box.js';
 import { adminApi } from '../api/admin/index.js';
 import { LOOPON_SCOPES, looponTokenUrl } from '../api/loopon/context.js';
 import { looponFace } from '../api/loopon/index.js';
@@ -15,6 +17,8 @@ import { looponFace } from '../api/loopon/index.js';
 export interface AppOptions {
   config: Config;
   database: DatabaseHandle;
+  /** the keys sealing stored secrets; by default resolveSecretKeys(config) (SECRET_KEY or the SQLite key file) */
+  secretKeys?: SecretKeys;
   /** a pino destination stream; tests pass one to read the log lines */
   logStream?: NodeJS.WritableStream;
 }
@@ -77,7 +81,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     void reply.status(404).send({ error: 'not_found', message: noSuchEndpoint(request) });
   });
 
-  const deps = { db: database.db, config };
+  const secrets = openSecretBox(app, opts.secretKeys ?? resolveSecretKeys(config));
+  const deps = { db: database.db, config, secrets };
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.
@@ -95,4 +100,11 @@ function rewriteForFaceHost(config: Config, hostHeader: string | undefined, url:
   if (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`)) return url;
   if (url === '/healthz' || url === '/readyz') return url;
   return `${prefix}${url}`;
+}
+
+/** The app's secret box: a value no key opens is logged once (never the value itself), not a crash. */
+export function openSecretBox(app: FastifyInstance, keys: SecretKeys) {
+  return createSecretBox(keys, (problem) =>
+    app.log.error({ keyId: problem.keyId, reason: problem.reason }, 'a stored secret could not be decrypted with SECRET_KEY or SECRET_KEY_PREVIOUS'),
+  );
 }

@@ -3,10 +3,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/database.js';
 import type { AccessGrant } from '../../core/accounts/oauth.js';
+import type { SecretBox } from '../../core/shared/secret-box.js';
 
 export interface LooponDeps {
   db: Db;
   config: Config;
+  /** seals the secrets the face stores to send later (stay callback tokens) */
+  secrets: SecretBox;
 }
 
 export type LooponApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
