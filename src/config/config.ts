@@ -52,7 +52,7 @@ export function parseSecretKey(name: string, raw: string | undefined): Buffer | 
   const value = raw?.trim();
   if (!value) return undefined;
   const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : undefined;
-  if (!key || key.length !== 32) {
+  if (key?.length !== 32) {
     throw new ConfigError(`${name} must be the base64 of exactly 32 random bytes, e.g. from \`openssl rand -base64 32\` (got ${key?.length ?? 'no'} bytes)`);
   }
   return key;

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/shared/errors.js';
-import { noSuchEndpoint, sendError, toAppError, unknownPathId } from '../http/errors.js';
+import { noSuchEndpoint, sendError, toAppError } from '../http/errors.js';
 
 interface AjvError {
   keyword: string;
