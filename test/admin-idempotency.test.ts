@@ -82,6 +82,19 @@ describe.each(dialects())('admin Idempotency-Key on %s', (dialect) => {
     expect(await locations(account.id)).toBe(2);
   });
 
+  it('lets only one of simultaneous duplicates run: the others get a 409 or the replay', async () => {
+    const { account, adminToken } = await createTestAccount(t);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => post(adminToken, '/locations', { title: 'Lobby' }, 'simultaneous')));
+    expect(await locations(account.id)).toBe(1);
+    const ran = answers.filter((a) => a.statusCode === 201 && a.headers['idempotency-replayed'] === undefined);
+    expect(ran).toHaveLength(1);
+    for (const a of answers) {
+      if (a === ran[0]) continue;
+      if (a.statusCode === 409) expect(a.json().error.code).toBe('idempotency_in_progress');
+      else expect([a.statusCode, a.headers['idempotency-replayed'], a.body]).toEqual([201, 'true', ran[0].body]);
+    }
+  });
+
   /** The request hash of a POST /admin/v1/locations with `body`, read back from a throwaway key. */
   async function hashOf(body: string) {
     const { account, adminToken } = await createTestAccount(t);
