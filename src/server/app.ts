@@ -103,7 +103,7 @@ function rewriteForFaceHost(config: Config, hostHeader: string | undefined, url:
 }
 
 /** The app's secret box: a value no key opens is logged once (never the value itself), not a crash. */
-export function openSecretBox(app: FastifyInstance, keys: SecretKeys) {
+function openSecretBox(app: FastifyInstance, keys: SecretKeys) {
   return createSecretBox(keys, (problem) =>
     app.log.error({ keyId: problem.keyId, reason: problem.reason }, 'a stored secret could not be decrypted with SECRET_KEY or SECRET_KEY_PREVIOUS'),
   );
