@@ -24,6 +24,10 @@ export interface Config {
     /** CREDENTIAL_FAILURE_WINDOW_MS */
     windowMs: number;
   };
+  /** SECRET_KEY: 32 bytes sealing the secrets the server sends later; unset on SQLite: ./data/secret.key (secret-keys.ts) */
+  secretKey?: Buffer;
+  /** SECRET_KEY_PREVIOUS: the key before a rotation, only to open what it sealed */
+  secretKeyPrevious?: Buffer;
 }
 
 export class ConfigError extends Error {}
@@ -52,7 +56,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     perCredential: env.CREDENTIAL_FAILURES_PER_CREDENTIAL ? parseCount('CREDENTIAL_FAILURES_PER_CREDENTIAL', env.CREDENTIAL_FAILURES_PER_CREDENTIAL) : 10,
     windowMs: env.CREDENTIAL_FAILURE_WINDOW_MS ? parsePositiveInt('CREDENTIAL_FAILURE_WINDOW_MS', env.CREDENTIAL_FAILURE_WINDOW_MS) : 60_000,
   };
-  return { port, host, databaseUrl, publicUrl, logLevel, faceHosts, bodyLimit, allowPrivateCallbackUrls, guestPageLoopsPerAddress, credentialFailures };
+  const secretKey = parseSecretKey('SECRET_KEY', env.SECRET_KEY);
+  const secretKeyPrevious = parseSecretKey('SECRET_KEY_PREVIOUS', env.SECRET_KEY_PREVIOUS);
+  if (!secretKey && !databaseUrl.startsWith('sqlite:')) {
+    // Several instances share a PostgreSQL database: a key file on one machine would not do.
+    throw new ConfigError('SECRET_KEY is required with PostgreSQL: set the same 32-byte base64 key on every instance (e.g. `openssl rand -base64 32`)');
+  }
+  if (secretKeyPrevious && !secretKey) throw new ConfigError('SECRET_KEY_PREVIOUS needs SECRET_KEY (the current key) too');
+  return {
+    port,
+    host,
+    databaseUrl,
+    publicUrl,
+    logLevel,
+    faceHosts,
+    bodyLimit,
+    allowPrivateCallbackUrls,
+    guestPageLoopsPerAddress,
+    credentialFailures,
+    secretKey,
+    secretKeyPrevious,
+  };
+}
+
+/** A key given as base64 (or base64url) of exactly 32 bytes; unset or empty is undefined. */
+export function parseSecretKey(name: string, raw: string | undefined): Buffer | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : undefined;
+  if (key?.length !== 32) {
+    throw new ConfigError(`${name} must be the base64 of exactly 32 random bytes, e.g. from \`openssl rand -base64 32\` (got ${key?.length ?? 'no'} bytes)`);
+  }
+  return key;
 }
 
 /** HOST: an IPv4 or IPv6 address, or a host name (RFC 1123 labels). */

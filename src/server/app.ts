@@ -12,6 +12,8 @@ import { noSuchEndpoint } from '../api/http/errors.js';
 import { inputProblem } from '../api/http/input-check.js';
 import { badRequest } from '../core/shared/errors.js';
 import { loopFace } from '../api/loop-v1/index.js';
+import { resolveSecretKeys } from '../config/secret-keys.js';
+import { createSecretBox, type SecretKeys } from '../core/shared/secret-box.js';
 import { adminApi } from '../api/admin/index.js';
 import { LOOPON_SCOPES, looponTokenUrl } from '../api/loopon/context.js';
 import { looponFace } from '../api/loopon/index.js';
@@ -19,6 +21,8 @@ import { looponFace } from '../api/loopon/index.js';
 export interface AppOptions {
   config: Config;
   database: DatabaseHandle;
+  /** the keys sealing stored secrets; by default resolveSecretKeys(config) (SECRET_KEY or the SQLite key file) */
+  secretKeys?: SecretKeys;
   /** a pino destination stream; tests pass one to read the log lines */
   logStream?: NodeJS.WritableStream;
 }
@@ -91,7 +95,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     failuresOf: (check) => credentialFailures(app, check, config.credentialFailures),
     quota: clientQuotas(app, (accountId) => clientQuota(database.db, accountId)),
   };
-  const deps = { db: database.db, config, credentialLimits };
+  const secrets = openSecretBox(app, opts.secretKeys ?? resolveSecretKeys(config));
+  const deps = { db: database.db, config, credentialLimits, secrets };
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.
@@ -109,4 +114,11 @@ function rewriteForFaceHost(config: Config, hostHeader: string | undefined, url:
   if (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`)) return url;
   if (url === '/healthz' || url === '/readyz') return url;
   return `${prefix}${url}`;
+}
+
+/** The app's secret box: a value no key opens is logged once (never the value itself), not a crash. */
+function openSecretBox(app: FastifyInstance, keys: SecretKeys) {
+  return createSecretBox(keys, (problem) =>
+    app.log.error({ keyId: problem.keyId, reason: problem.reason }, 'a stored secret could not be decrypted with SECRET_KEY or SECRET_KEY_PREVIOUS'),
+  );
 }

@@ -1,5 +1,8 @@
 import { ConfigError, type Config } from '../config/config.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
+import { resolveSecretKeys } from '../config/secret-keys.js';
+import { createSecretBox } from '../core/shared/secret-box.js';
+import { sealPlaintextCallbackTokens } from '../core/stays/stay-callbacks.js';
 import { buildApp } from './app.js';
 
 /**
@@ -7,9 +10,12 @@ import { buildApp } from './app.js';
  * requests finish, closes the database and exits 0.
  */
 export async function serve(config: Config): Promise<void> {
+  const secretKeys = resolveSecretKeys(config);
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
-  const app = await buildApp({ config, database });
+  // Tokens stored before they were encrypted: sealed now that the key is at hand.
+  await sealPlaintextCallbackTokens(database.db, createSecretBox(secretKeys));
+  const app = await buildApp({ config, database, secretKeys });
   app.addHook('onClose', async () => {
     await database.close();
   });

@@ -5,6 +5,7 @@ import { registerFaceDocs } from '../http/openapi.js';
 import type { CredentialFailures } from '../http/credential-failures.js';
 import type { AdminDeps } from './context.js';
 import { handleAdminError, handleAdminNotFound } from './errors.js';
+import { adminIdempotency } from './idempotency.js';
 import { accountRoutes } from './routes/account.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { apiClientRoutes } from './routes/api-clients.js';
@@ -33,7 +34,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     description:
       'The native API of Openstay: account settings, locations, loop types, custom fields, surveys with versioned question sets, ' +
       'guests (identity resolution, merge and split), the identity blocklist, employees and credentials. Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
-      'Errors are {"error": {"code", "message"}}.',
+      'Errors are {"error": {"code", "message"}}. Every POST takes an optional `Idempotency-Key` header: a retry with the same key answers the first answer again.',
     serverUrl: `${deps.config.publicUrl}${PREFIX}`,
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the account admin token' } },
     security: [{ bearer: [] }],
@@ -51,6 +52,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           api.addHook('onRequest', async (request) => {
             request.accountId = await authenticate(deps, failures, request);
           });
+          adminIdempotency(api, deps.db);
           await accountRoutes(api, deps);
           await locationRoutes(api, deps);
           await loopTypeRoutes(api, deps);
