@@ -5,6 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Each test file gets its own database (see test/helpers/database.ts); files run in parallel.
     pool: 'forks',
+    // Every log line of the run is scanned for every secret the tests issued (issue 9).
+    globalSetup: ['test/setup/secret-scan.ts'],
+    setupFiles: ['test/setup/record-secrets.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -122,7 +122,8 @@ async function runDialect(dialect: Dialect): Promise<{ rows: Row[]; timings: Rec
     );
     await check(handle, data);
 
-    const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://bench.test' });
+    // PostgreSQL requires SECRET_KEY; a fresh one per run (nothing sealed outlives the bench database).
+    const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://bench.test', SECRET_KEY: randomBytes(32).toString('base64') });
     const app = await buildApp({ config, database: handle });
     await app.ready();
     const rows: Row[] = [];

@@ -46,6 +46,8 @@ export const OWNERS = {
   contacts: [],
   // Background work: jobs claimed with a lease, and their stored inputs.
   jobs: ['jobs', 'job_inputs'],
+  // Idempotency-Key of the admin API: the answers stored for replay, per account and credential.
+  idempotency: ['idempotency_keys'],
 };
 
 /**

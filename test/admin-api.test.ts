@@ -63,12 +63,12 @@ describe.each(dialects())('admin API on %s', (dialect) => {
       expect(res.json().error.message).toBe('Request body is not valid JSON');
     });
 
-    it('answers a non-numeric or out-of-range id with a 400, never a 500', async () => {
+    it('answers a non-numeric or out-of-range path id with a 404 (it names nothing), never a 500', async () => {
       const { adminToken } = await createTestAccount(t);
       const word = await call(adminToken, 'GET', '/locations/abc');
-      expect(word.statusCode).toBe(400);
-      expect(word.json().error).toEqual({ code: 'validation_failed', message: 'params.id must be integer' });
-      expect((await call(adminToken, 'GET', '/locations/99999999999')).statusCode).toBe(400);
+      expect(word.statusCode).toBe(404);
+      expect(word.json().error).toEqual({ code: 'not_found', message: 'No such resource: GET /admin/v1/locations/abc' });
+      expect((await call(adminToken, 'GET', '/locations/99999999999')).statusCode).toBe(404);
       expect((await call(adminToken, 'GET', '/locations/123456')).statusCode).toBe(404);
     });
   });

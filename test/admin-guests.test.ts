@@ -50,7 +50,7 @@ describe.each(dialects())('admin API guests on %s', (dialect) => {
       ['POST', '/guests', { email: 'not an e-mail' }, 400, /email/],
       ['POST', '/guests', { name: 'X', locationId: 999999 }, 404, /location 999999/],
       ['POST', '/guests', { name: 'X', shoeSize: 42 }, 400, /shoeSize/],
-      ['GET', '/guests/abc', undefined, 400, /id/],
+      ['GET', '/guests/abc', undefined, 404, /No such resource/],
       ['GET', '/guests/999999', undefined, 404, /guest 999999/],
       ['GET', '/guests?key=nocolon', undefined, 400, /<source>:<value>/],
       ['GET', '/guests?limit=0', undefined, 400, /limit/],

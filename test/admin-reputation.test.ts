@@ -167,7 +167,7 @@ describe.each(dialects())('admin reputation configuration on %s', (dialect) => {
       ]) {
         expect((await call(other.adminToken, method, url)).statusCode, `${method} ${url}`).toBe(404);
       }
-      expect((await call(adminToken, 'GET', '/competitive-sets/abc')).statusCode).toBe(400);
+      expect((await call(adminToken, 'GET', '/competitive-sets/abc')).statusCode).toBe(404);
       expect((await t.app.inject({ method: 'GET', url: '/admin/v1/competitive-sets' })).statusCode).toBe(401);
     });
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config/config.js';
+import { resolveSecretKeys, secretKeyFile } from '../src/config/secret-keys.js';
+
+const KEY = Buffer.alloc(32, 1).toString('base64');
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -10,6 +16,11 @@ describe('configuration', () => {
     expect(config.publicUrl).toBe('http://localhost:8080');
     expect(config.logLevel).toBe('info');
     expect(config.faceHosts.size).toBe(0);
+    expect(config.guestPageLoopsPerAddress).toBe(30);
+  });
+
+  it('reads GUEST_PAGE_LOOPS_PER_ADDRESS', () => {
+    expect(loadConfig({ GUEST_PAGE_LOOPS_PER_ADDRESS: '200' }).guestPageLoopsPerAddress).toBe(200);
   });
 
   it('derives PUBLIC_URL from PORT and trims a trailing slash', () => {
@@ -20,8 +31,9 @@ describe('configuration', () => {
 
   it('reads every DATABASE_URL form', () => {
     expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).databaseUrl).toBe('sqlite:/tmp/x.db');
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).databaseUrl).toBe('postgres://u@h:5432/db');
-    expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/db' }).databaseUrl).toBe('postgresql://u@h/db');
+    const SECRET_KEY = KEY;
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', SECRET_KEY }).databaseUrl).toBe('postgres://u@h:5432/db');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/db', SECRET_KEY }).databaseUrl).toBe('postgresql://u@h/db');
   });
 
   it('parses FACE_HOSTS', () => {
@@ -32,7 +44,16 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads the credential failure limits, 0 turning one off', () => {
+    expect(loadConfig({}).credentialFailures).toEqual({ perAddress: 30, perCredential: 10, windowMs: 60_000 });
+    const set = loadConfig({ CREDENTIAL_FAILURES_PER_ADDRESS: '0', CREDENTIAL_FAILURES_PER_CREDENTIAL: '5', CREDENTIAL_FAILURE_WINDOW_MS: '1000' });
+    expect(set.credentialFailures).toEqual({ perAddress: 0, perCredential: 5, windowMs: 1000 });
+  });
+
   it.each([
+    [{ CREDENTIAL_FAILURES_PER_ADDRESS: '-1' }, /CREDENTIAL_FAILURES_PER_ADDRESS/],
+    [{ CREDENTIAL_FAILURES_PER_CREDENTIAL: 'ten' }, /CREDENTIAL_FAILURES_PER_CREDENTIAL/],
+    [{ CREDENTIAL_FAILURE_WINDOW_MS: '0' }, /CREDENTIAL_FAILURE_WINDOW_MS/],
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/], // refused, nothing listens; test-rules: allow port
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
@@ -42,8 +63,49 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ FACE_HOSTS: 'loop.hotel.test' }, /FACE_HOSTS/],
     [{ FACE_HOSTS: 'x.test=nope' }, /FACE_HOSTS/],
+    [{ GUEST_PAGE_LOOPS_PER_ADDRESS: '0' }, /GUEST_PAGE_LOOPS_PER_ADDRESS/],
+    [{ GUEST_PAGE_LOOPS_PER_ADDRESS: 'many' }, /GUEST_PAGE_LOOPS_PER_ADDRESS/],
+    [{ DATABASE_URL: 'postgres://u@h/db' }, /^SECRET_KEY is required with PostgreSQL: /],
+    [{ SECRET_KEY: 'short' }, /SECRET_KEY must be the base64 of exactly 32/],
+    [{ SECRET_KEY: Buffer.alloc(31).toString('base64') }, /SECRET_KEY must be the base64 of exactly 32/],
+    [{ SECRET_KEY: Buffer.alloc(33).toString('base64') }, /SECRET_KEY must be the base64 of exactly 32/],
+    [{ SECRET_KEY: `${KEY}!` }, /SECRET_KEY must be/],
+    [{ SECRET_KEY: KEY, SECRET_KEY_PREVIOUS: 'abc' }, /SECRET_KEY_PREVIOUS must be/],
+    [{ SECRET_KEY_PREVIOUS: KEY }, /SECRET_KEY_PREVIOUS needs SECRET_KEY/],
   ])('refuses %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  describe('SECRET_KEY', () => {
+    it('reads SECRET_KEY and SECRET_KEY_PREVIOUS as 32 bytes (base64 or base64url)', () => {
+      const current = Buffer.alloc(32, 0xfb);
+      const config = loadConfig({ SECRET_KEY: current.toString('base64url'), SECRET_KEY_PREVIOUS: KEY, DATABASE_URL: 'postgres://u@h/db' });
+      expect(config.secretKey).toEqual(current);
+      expect(config.secretKeyPrevious).toEqual(Buffer.alloc(32, 1));
+      expect(resolveSecretKeys(config)).toEqual({ current, previous: Buffer.alloc(32, 1) });
+      expect(loadConfig({}).secretKey).toBeUndefined();
+    });
+
+    it('on SQLite without SECRET_KEY, creates secret.key (mode 0600) beside the database file once, and reads it again', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-key-'));
+      try {
+        const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'db', 'openstay.db')}` });
+        const file = path.join(dir, 'db', 'secret.key');
+        expect(secretKeyFile(config.databaseUrl)).toBe(file);
+        const first = resolveSecretKeys(config);
+        expect(first.current).toHaveLength(32);
+        expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+        expect(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64')).toEqual(first.current);
+        expect(resolveSecretKeys(config).current).toEqual(first.current); // the same key on every start (server and CLI)
+        expect(secretKeyFile(loadConfig({}).databaseUrl)).toBe(path.resolve('data', 'secret.key'));
+
+        fs.writeFileSync(file, 'not a key\n');
+        expect(() => resolveSecretKeys(config)).toThrow(ConfigError);
+        expect(() => resolveSecretKeys(config)).toThrow(/secret\.key must hold the base64 of exactly 32 bytes/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -15,9 +15,12 @@ import { findLoop } from '../src/core/requests/loops.js';
 import { openSurveyResponseLoop } from '../src/core/requests/survey-response-loop.js';
 import { registerGuestStay } from '../src/core/stays/register-guest-stay.js';
 import { listStayCallbacks } from '../src/core/stays/stay-callbacks.js';
+import { createSecretBox } from '../src/core/shared/secret-box.js';
 import { findStayByLinkToken } from '../src/core/stays/stay-links.js';
 import type { Db } from '../src/db/database.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
+
+const secrets = createSecretBox({ current: Buffer.alloc(32, 3) });
 
 /* The rules that faces used to hold, now core's: each exercised through core alone. */
 
@@ -113,11 +116,11 @@ describe.each(dialects())('core boundaries on %s', (dialect) => {
     const registration = { status: 'prestay' as const, name: 'Simon', email: 'simon@example.test', bookingReference: 'B-1' };
     const callback = { url: 'https://pms.example.test/stay', auth: 'bearer' as const, authToken: 'secret' };
     const first = await inTransaction((trx) =>
-      registerGuestStay(trx, accountId, unit.id, registration, { clientId: client.id, callback, withChat: true, source: 'test' }),
+      registerGuestStay(trx, accountId, unit.id, registration, { clientId: client.id, callback, withChat: true, source: 'test' }, secrets),
     );
     expect(first.stay).toMatchObject({ location_id: unit.id, booking_reference: 'B-1', source: 'test' });
     expect((await findStayByLinkToken(t.db, first.link.token))?.id).toBe(first.stay.id);
-    expect(await listStayCallbacks(t.db, accountId, first.stay.id)).toEqual([{ clientId: client.id, ...callback }]);
+    expect(await listStayCallbacks(t.db, secrets, accountId, first.stay.id)).toEqual([{ clientId: client.id, ...callback }]);
     expect(first.session?.guest_id).toBe(first.guest.id);
 
     const again = await inTransaction((trx) =>
@@ -127,12 +130,13 @@ describe.each(dialects())('core boundaries on %s', (dialect) => {
         unit.id,
         { ...registration, status: 'instay' },
         { clientId: client.id, callback: null, withChat: false, source: 'test' },
+        secrets,
       ),
     );
     expect(again.stay.id).toBe(first.stay.id);
     expect(again.link.token).not.toBe(first.link.token);
     expect(again.session).toBeUndefined();
-    expect(await listStayCallbacks(t.db, accountId, first.stay.id)).toEqual([]);
+    expect(await listStayCallbacks(t.db, secrets, accountId, first.stay.id)).toEqual([]);
   });
 
   it('writes only journey event types of the one scheme', async () => {

@@ -69,9 +69,11 @@ describe.each(dialects())('Loop v1 guests, links and routing (%s)', (dialect) =>
     const count = await guestCount();
     const generic = ok(await post('invite/url', {}));
     expect(Object.keys(generic)).toEqual(['url']);
-    expect(generic.url).toBe('http://openstay.test/loop/p/demo/create/any');
+    // generic links are signed too (test/guest-pages-security.test.ts has the rest)
+    expect(generic.url).toMatch(/^http:\/\/openstay\.test\/loop\/p\/demo\/create\/any\?sig=[\w-]{22}$/);
     const atLocation = ok(await post('invite/url', { locationId: location }));
-    expect(atLocation).toEqual({ url: 'http://openstay.test/loop/p/demo/create/1300' });
+    expect(Object.keys(atLocation)).toEqual(['url']);
+    expect(atLocation.url).toMatch(/^http:\/\/openstay\.test\/loop\/p\/demo\/create\/1300\?sig=[\w-]{22}$/);
     expect(await guestCount()).toBe(count);
 
     const page = await t.app.inject({ method: 'GET', url: pathOf(generic.url) });
@@ -99,9 +101,10 @@ describe.each(dialects())('Loop v1 guests, links and routing (%s)', (dialect) =>
     const other = new URL(invite.url);
     other.searchParams.set('_uid', encodeId('guest', ids.contact));
     expect((await t.app.inject({ method: 'GET', url: other.pathname + other.search })).statusCode).toBe(404);
-    // unknown account slug or location
-    expect((await t.app.inject({ method: 'GET', url: '/loop/p/nobody/create/any' })).statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'GET', url: '/loop/p/demo/create/9999' })).statusCode).toBe(404);
+    // unknown account slug or location, or no signature
+    expect((await t.app.inject({ method: 'GET', url: `/loop/p/nobody/create/any?sig=${sig}` })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: `/loop/p/demo/create/9999?_uid=${u.searchParams.get('_uid')}&sig=${sig}` })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/loop/p/demo/create/any' })).statusCode).toBe(404);
   });
 
   it('the loop url opens our loop page; a tampered signature or a foreign id is a 404', async () => {

@@ -72,7 +72,7 @@ describe.each(dialects())('Loopon Register Guest Stay on %s', (dialect) => {
     expect(stay.url).toMatch(/^http:\/\/openstay\.test\/loopon\/stay\/[A-Za-z0-9]{32}$/);
     expect(stay.chatSession.sessionId).toMatch(/^[0-9a-f]{32}$/);
     expect(stay.chatSession.wssUrl).toBe(`ws://openstay.test/loopon/chat/en/${stay.chatSession.sessionId}`);
-    const callbacks = await listStayCallbacks(t.database.db, accountId, stay.stayId);
+    const callbacks = await listStayCallbacks(t.database.db, t.secrets, accountId, stay.stayId);
     expect(callbacks).toEqual([{ clientId: expect.any(Number), url: 'https://www.wowsify.com/api/stayUpdate', auth: 'basic', authToken: 'ExampleToken' }]);
   });
 
@@ -110,7 +110,7 @@ describe.each(dialects())('Loopon Register Guest Stay on %s', (dialect) => {
     expect(again.stayId).toBe(first.stayId);
     expect(again).toMatchObject({ room: '202', status: 'instay' });
     expect(again.url).not.toBe(first.url); // a new URL on every POST
-    expect(await listStayCallbacks(t.database.db, accountId, first.stayId)).toMatchObject([
+    expect(await listStayCallbacks(t.database.db, t.secrets, accountId, first.stayId)).toMatchObject([
       { url: 'https://pms.example.com/b', auth: 'bearer', authToken: 'tok' },
     ]);
     // The same reference at another unit is another stay.
@@ -146,9 +146,9 @@ describe.each(dialects())('Loopon Register Guest Stay on %s', (dialect) => {
     const body = { bookingReference: 'CB-1', status: 'instay' };
     const stay = await ok({ ...body, stayCallback: { url: 'https://pms.example.com/mine' } });
     await ok({ ...body, stayCallback: { url: 'https://other.example.com/theirs' } }, { headers: other.headers });
-    expect(await listStayCallbacks(t.database.db, accountId, stay.stayId)).toHaveLength(2);
+    expect(await listStayCallbacks(t.database.db, t.secrets, accountId, stay.stayId)).toHaveLength(2);
     await ok(body);
-    expect((await listStayCallbacks(t.database.db, accountId, stay.stayId)).map((c) => c.url)).toEqual(['https://other.example.com/theirs']);
+    expect((await listStayCallbacks(t.database.db, t.secrets, accountId, stay.stayId)).map((c) => c.url)).toEqual(['https://other.example.com/theirs']);
   });
 
   it('registers a new anonymous stay each time nothing identifies the guest', async () => {

@@ -25,6 +25,8 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-02T01-00-journey-event-types',
       '2026-12-02T02-00-guest-merged-into',
       '2026-12-03T00-00-jobs',
+      '2026-12-03T01-00-idempotency-keys',
+      '2026-12-03T02-00-encrypt-callback-tokens',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -67,6 +69,8 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-02T01-00-journey-event-types',
       '2026-12-02T02-00-guest-merged-into',
       '2026-12-03T00-00-jobs',
+      '2026-12-03T01-00-idempotency-keys',
+      '2026-12-03T02-00-encrypt-callback-tokens',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -114,6 +118,12 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(await types()).toEqual(['stay.checked_in', 'stay.room_readied', 'stay.checked_out', 'custom.spa-booked', 'stay.registered', 'stay.status_changed']);
     expect((await migrator.migrateTo('2026-12-02T00-00-guest-identity')).error).toBeUndefined();
     expect(await types()).toEqual(stored.map(([type]) => type));
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-02T01-00-journey-event-types', '2026-12-02T02-00-guest-merged-into', '2026-12-03T00-00-jobs']);
+    expect(await migrateToLatest(t.db)).toEqual([
+      '2026-12-02T01-00-journey-event-types',
+      '2026-12-02T02-00-guest-merged-into',
+      '2026-12-03T00-00-jobs',
+      '2026-12-03T01-00-idempotency-keys',
+      '2026-12-03T02-00-encrypt-callback-tokens',
+    ]);
   });
 });

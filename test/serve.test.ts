@@ -20,8 +20,14 @@ describe('openstay serve', () => {
   it('lets the CLI work on the same SQLite file while it runs, and exits 0 on SIGTERM after finishing in-flight requests', async () => {
     const server = await startServer(env);
     try {
+      // No SECRET_KEY on SQLite: the server made one beside the database, readable by its owner only,
+      // and the CLI reads that same key rather than making another.
+      const keyFile = path.join(dir, 'secret.key');
+      expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+      const key = fs.readFileSync(keyFile, 'utf8');
       const created = await runCli(['account', 'create', 'alongside', '--json'], env);
       expect(created.code, created.stderr).toBe(0);
+      expect(fs.readFileSync(keyFile, 'utf8')).toBe(key);
       const { loop } = JSON.parse(created.stdout);
       const listed = await fetch(`${server.baseUrl}/loop/api/v1/locations?authToken=${loop.authToken}`);
       expect(listed.status).toBe(200);
@@ -68,13 +74,21 @@ describe('openstay serve', () => {
   });
 
   it('refuses a bad configuration value with one line and exit code 2', async () => {
-    const bads: Array<Record<string, string>> = [{ DATABASE_URL: 'mongodb://nope' }, { HOST: 'not a host!!' }, { HOST: '192.0.2.1' }];
+    const bads: Array<Record<string, string>> = [
+      { DATABASE_URL: 'mongodb://nope' },
+      { HOST: 'not a host!!' },
+      { HOST: '192.0.2.1' },
+      { DATABASE_URL: 'postgres://openstay@127.0.0.1:9/openstay', SECRET_KEY: '' }, // test-rules: allow port (never connected)
+      { SECRET_KEY: 'not-32-bytes' },
+    ];
     // PORT=0: were a case to start serving after all, it would not take a fixed port.
     const results = await Promise.all(bads.map((bad) => runCli(['serve'], { ...env, PORT: '0', ...bad })));
     bads.forEach((bad, i) => {
       expect(results[i].code, JSON.stringify(bad)).toBe(2);
       expect(results[i].stderr.trim().split('\n'), results[i].stderr).toHaveLength(1);
     });
+    expect(results[3].stderr).toMatch(/SECRET_KEY is required with PostgreSQL: /);
+    expect(results[4].stderr).toMatch(/SECRET_KEY must be the base64 of exactly 32 random bytes/);
   });
 });
 

@@ -13,6 +13,21 @@ export interface Config {
   bodyLimit: number;
   /** ALLOW_PRIVATE_CALLBACK_URLS: accept callback URLs on localhost and private networks (tests, labs) */
   allowPrivateCallbackUrls: boolean;
+  /** GUEST_PAGE_LOOPS_PER_ADDRESS: loops the guest pages open per client address in 10 minutes */
+  guestPageLoopsPerAddress: number;
+  /** failed credential checks tolerated per window before 429s (src/api/http/credential-failures.ts) */
+  credentialFailures: {
+    /** CREDENTIAL_FAILURES_PER_ADDRESS (0: no per-address limit) */
+    perAddress: number;
+    /** CREDENTIAL_FAILURES_PER_CREDENTIAL (0: no per-credential limit) */
+    perCredential: number;
+    /** CREDENTIAL_FAILURE_WINDOW_MS */
+    windowMs: number;
+  };
+  /** SECRET_KEY: 32 bytes sealing the secrets the server sends later; unset on SQLite: ./data/secret.key (secret-keys.ts) */
+  secretKey?: Buffer;
+  /** SECRET_KEY_PREVIOUS: the key before a rotation, only to open what it sealed */
+  secretKeyPrevious?: Buffer;
 }
 
 export class ConfigError extends Error {}
@@ -33,7 +48,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const faceHosts = parseFaceHosts(env.FACE_HOSTS);
   const bodyLimit = env.BODY_LIMIT ? parsePositiveInt('BODY_LIMIT', env.BODY_LIMIT) : 1024 * 1024;
   const allowPrivateCallbackUrls = parseFlag('ALLOW_PRIVATE_CALLBACK_URLS', env.ALLOW_PRIVATE_CALLBACK_URLS);
-  return { port, host, databaseUrl, publicUrl, logLevel, faceHosts, bodyLimit, allowPrivateCallbackUrls };
+  // Generous: a generic invite link is printed in every room and hotel Wi-Fi puts every guest
+  // behind one address; the limit stops a script, not a busy breakfast.
+  const guestPageLoopsPerAddress = env.GUEST_PAGE_LOOPS_PER_ADDRESS ? parsePositiveInt('GUEST_PAGE_LOOPS_PER_ADDRESS', env.GUEST_PAGE_LOOPS_PER_ADDRESS) : 30;
+  const credentialFailures = {
+    perAddress: env.CREDENTIAL_FAILURES_PER_ADDRESS ? parseCount('CREDENTIAL_FAILURES_PER_ADDRESS', env.CREDENTIAL_FAILURES_PER_ADDRESS) : 30,
+    perCredential: env.CREDENTIAL_FAILURES_PER_CREDENTIAL ? parseCount('CREDENTIAL_FAILURES_PER_CREDENTIAL', env.CREDENTIAL_FAILURES_PER_CREDENTIAL) : 10,
+    windowMs: env.CREDENTIAL_FAILURE_WINDOW_MS ? parsePositiveInt('CREDENTIAL_FAILURE_WINDOW_MS', env.CREDENTIAL_FAILURE_WINDOW_MS) : 60_000,
+  };
+  const secretKey = parseSecretKey('SECRET_KEY', env.SECRET_KEY);
+  const secretKeyPrevious = parseSecretKey('SECRET_KEY_PREVIOUS', env.SECRET_KEY_PREVIOUS);
+  if (!secretKey && !databaseUrl.startsWith('sqlite:')) {
+    // Several instances share a PostgreSQL database: a key file on one machine would not do.
+    throw new ConfigError('SECRET_KEY is required with PostgreSQL: set the same 32-byte base64 key on every instance (e.g. `openssl rand -base64 32`)');
+  }
+  if (secretKeyPrevious && !secretKey) throw new ConfigError('SECRET_KEY_PREVIOUS needs SECRET_KEY (the current key) too');
+  return {
+    port,
+    host,
+    databaseUrl,
+    publicUrl,
+    logLevel,
+    faceHosts,
+    bodyLimit,
+    allowPrivateCallbackUrls,
+    guestPageLoopsPerAddress,
+    credentialFailures,
+    secretKey,
+    secretKeyPrevious,
+  };
+}
+
+/** A key given as base64 (or base64url) of exactly 32 bytes; unset or empty is undefined. */
+export function parseSecretKey(name: string, raw: string | undefined): Buffer | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : undefined;
+  if (key?.length !== 32) {
+    throw new ConfigError(`${name} must be the base64 of exactly 32 random bytes, e.g. from \`openssl rand -base64 32\` (got ${key?.length ?? 'no'} bytes)`);
+  }
+  return key;
 }
 
 /** HOST: an IPv4 or IPv6 address, or a host name (RFC 1123 labels). */
@@ -56,6 +110,14 @@ function parsePort(raw: string | undefined): number {
 function parsePositiveInt(name: string, raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer (got "${raw}")`);
+  return n;
+}
+
+/** A whole number, 0 or more (0 turns a limit off). */
+function parseCount(name: string, raw: string): number {
+  const n = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0 || n > 1_000_000)
+    throw new ConfigError(`${name} must be a whole number from 0 to 1000000 (got "${raw}")`);
   return n;
 }
 

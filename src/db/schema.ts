@@ -342,8 +342,27 @@ export interface StayCallbacksTable {
   client_id: number;
   url: string;
   auth: string; // none | basic | bearer
+  /** a token stored before tokens were encrypted, until the server seals it at start; else null */
   auth_token: string | null;
+  /** the token sealed with SECRET_KEY (core/shared/secret-box.ts) */
+  auth_token_sealed: string | null;
   created_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: number;
+  /** a hash of the credential that sent the key: keys are per account and credential */
+  credential: string;
+  key: string;
+  /** a hash of the method, path and body of the request that took the key */
+  request_hash: string;
+  state: 'running' | 'done';
+  status: number | null;
+  /** JSON object of the replayed headers */
+  headers: string | null;
+  body: string | null;
+  created_at: number;
+  locked_at: number;
 }
 
 export interface StayLinksTable {
@@ -510,6 +529,7 @@ export interface Database {
   oauth_clients: OauthClientsTable;
   oauth_tokens: OauthTokensTable;
   stay_callbacks: StayCallbacksTable;
+  idempotency_keys: IdempotencyKeysTable;
   stay_links: StayLinksTable;
   chat_sessions: ChatSessionsTable;
   chat_events: ChatEventsTable;

@@ -1,13 +1,19 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config.js';
 import { databaseAnswers, type DatabaseHandle } from '../db/database.js';
 import { validatorCompiler } from '../api/http/validator.js';
-import { redactUrl } from '../api/http/redact.js';
+import { redactedError, redactLogArguments, redactUrl } from '../api/http/redact.js';
+import { credentialFailures, type CredentialLimits } from '../api/http/credential-failures.js';
+import { clientQuotas } from '../api/http/client-quota.js';
+import { clientQuota } from '../core/accounts/client-quota.js';
 import { noSuchEndpoint } from '../api/http/errors.js';
 import { inputProblem } from '../api/http/input-check.js';
 import { badRequest } from '../core/shared/errors.js';
 import { loopFace } from '../api/loop-v1/index.js';
+import { resolveSecretKeys } from '../config/secret-keys.js';
+import { createSecretBox, type SecretKeys } from '../core/shared/secret-box.js';
 import { adminApi } from '../api/admin/index.js';
 import { LOOPON_SCOPES, looponTokenUrl } from '../api/loopon/context.js';
 import { looponFace } from '../api/loopon/index.js';
@@ -15,6 +21,8 @@ import { looponFace } from '../api/loopon/index.js';
 export interface AppOptions {
   config: Config;
   database: DatabaseHandle;
+  /** the keys sealing stored secrets; by default resolveSecretKeys(config) (SECRET_KEY or the SQLite key file) */
+  secretKeys?: SecretKeys;
   /** a pino destination stream; tests pass one to read the log lines */
   logStream?: NodeJS.WritableStream;
   /** called when a request queues a background job (serve.ts wakes its worker) */
@@ -38,9 +46,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       level: config.logLevel,
       ...(opts.logStream ? { stream: opts.logStream } : {}),
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      // Secrets never reach a line: the request's URL, an error's message and stack (which may
+      // quote the URL) and any message text go through the redaction of src/api/http/redact.ts.
       serializers: {
         req: (req) => ({ method: req.method, url: redactUrl(req.url), host: req.headers?.host, remoteAddress: req.ip }),
+        err: redactedError,
       },
+      hooks: { logMethod: redactLogArguments },
     },
     requestIdHeader: 'x-request-id',
     bodyLimit: config.bodyLimit,
@@ -79,7 +91,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     void reply.status(404).send({ error: 'not_found', message: noSuchEndpoint(request) });
   });
 
-  const deps = { db: database.db, config };
+  // Counters only where a route asks (credential failures, quotas): nothing is counted globally.
+  await app.register(rateLimit, { global: false });
+  const credentialLimits: CredentialLimits = {
+    failuresOf: (check) => credentialFailures(app, check, config.credentialFailures),
+    quota: clientQuotas(app, (accountId) => clientQuota(database.db, accountId)),
+  };
+  const secrets = openSecretBox(app, opts.secretKeys ?? resolveSecretKeys(config));
+  const deps = { db: database.db, config, credentialLimits, secrets };
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.
@@ -97,4 +116,11 @@ function rewriteForFaceHost(config: Config, hostHeader: string | undefined, url:
   if (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`)) return url;
   if (url === '/healthz' || url === '/readyz') return url;
   return `${prefix}${url}`;
+}
+
+/** The app's secret box: a value no key opens is logged once (never the value itself), not a crash. */
+function openSecretBox(app: FastifyInstance, keys: SecretKeys) {
+  return createSecretBox(keys, (problem) =>
+    app.log.error({ keyId: problem.keyId, reason: problem.reason }, 'a stored secret could not be decrypted with SECRET_KEY or SECRET_KEY_PREVIOUS'),
+  );
 }

@@ -1,5 +1,8 @@
 import { ConfigError, type Config } from '../config/config.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
+import { resolveSecretKeys } from '../config/secret-keys.js';
+import { createSecretBox } from '../core/shared/secret-box.js';
+import { sealPlaintextCallbackTokens } from '../core/stays/stay-callbacks.js';
 import { startJobWorker, type JobWorker } from '../core/jobs/job-worker.js';
 import { buildApp } from './app.js';
 import { jobHandlers } from './job-handlers.js';
@@ -10,10 +13,13 @@ import { jobHandlers } from './job-handlers.js';
  * the database and exits 0.
  */
 export async function serve(config: Config): Promise<void> {
+  const secretKeys = resolveSecretKeys(config);
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
+  // Tokens stored before they were encrypted: sealed now that the key is at hand.
+  await sealPlaintextCallbackTokens(database.db, createSecretBox(secretKeys));
   let worker: JobWorker | undefined;
-  const app = await buildApp({ config, database, onJobQueued: () => worker?.wake() });
+  const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
     await worker?.stop();
     await database.close();

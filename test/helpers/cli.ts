@@ -4,6 +4,15 @@ import { waitUntil } from './wait.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/openstay.js');
 
+/**
+ * PostgreSQL requires SECRET_KEY: commands on a postgres:// DATABASE_URL get the tests' key unless
+ * the test sets SECRET_KEY itself (an empty value unsets it). SQLite commands use the key file.
+ */
+function withSecretKey(env: Record<string, string>): Record<string, string> {
+  if (env.SECRET_KEY !== undefined || !/^postgres/.test(env.DATABASE_URL ?? '')) return env;
+  return { SECRET_KEY: Buffer.alloc(32, 7).toString('base64'), ...env };
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;
@@ -13,7 +22,10 @@ export interface CliResult {
 /** Runs the built `openstay` command (dist/, built by `npm test`'s pretest) with env overrides. */
 export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...withSecretKey(env) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -29,7 +41,7 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
  */
 export async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
   const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...withSecretKey(env) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -22,7 +22,11 @@ export function adminErrorBody(err: AppError) {
  */
 export function handleAdminError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const fe = err as Partial<ValidationError>;
-  const appError = Array.isArray(fe?.validation) ? new AppError('validation_failed', 400, validationMessage(fe as ValidationError)) : toAppError(err, request);
+  // A path id that fails its schema names nothing: the shared toAppError answers 404 for it.
+  const appError =
+    Array.isArray(fe?.validation) && fe.validationContext !== 'params'
+      ? new AppError('validation_failed', 400, validationMessage(fe as ValidationError))
+      : toAppError(err, request);
   sendError(reply, appError, adminErrorBody(appError));
 }
 

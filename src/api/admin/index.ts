@@ -2,8 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accountIdForToken } from '../../core/accounts/credentials.js';
 import { unauthorized } from '../../core/shared/errors.js';
 import { registerFaceDocs } from '../http/openapi.js';
+import type { CredentialFailures } from '../http/credential-failures.js';
 import type { AdminDeps } from './context.js';
 import { handleAdminError, handleAdminNotFound } from './errors.js';
+import { adminIdempotency } from './idempotency.js';
 import { accountRoutes } from './routes/account.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { apiClientRoutes } from './routes/api-clients.js';
@@ -31,7 +33,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     description:
       'The native API of Openstay: account settings, locations, loop types, custom fields, surveys with versioned question sets, ' +
       'guests (identity resolution, merge and split), the identity blocklist, employees and credentials. Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
-      'Errors are {"error": {"code", "message"}}.',
+      'Errors are {"error": {"code", "message"}}. Every POST takes an optional `Idempotency-Key` header: a retry with the same key answers the first answer again.',
     serverUrl: `${deps.config.publicUrl}${PREFIX}`,
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the account admin token' } },
     security: [{ bearer: [] }],
@@ -45,9 +47,11 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
       admin.setNotFoundHandler(handleAdminNotFound);
       await admin.register(
         async (api) => {
+          const failures = deps.credentialLimits.failuresOf('admin-token');
           api.addHook('onRequest', async (request) => {
-            request.accountId = await authenticate(deps, request);
+            request.accountId = await authenticate(deps, failures, request);
           });
+          adminIdempotency(api, deps.db);
           await accountRoutes(api, deps);
           await locationRoutes(api, deps);
           await loopTypeRoutes(api, deps);
@@ -68,12 +72,22 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
   );
 }
 
-async function authenticate(deps: AdminDeps, request: FastifyRequest): Promise<number> {
+/**
+ * The account of the request's admin token; a locked-out address or token is a 429 before it is
+ * looked at. The admin API has no per-client quota: the account's operator can always reach it.
+ */
+async function authenticate(deps: AdminDeps, failures: CredentialFailures, request: FastifyRequest): Promise<number> {
   const header = request.headers.authorization;
   if (!header) throw unauthorized('Authorization: Bearer <admin token> header is required');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw unauthorized('Authorization header must be "Bearer <admin token>"');
-  const accountId = await accountIdForToken(deps.db, 'admin', match[1]);
-  if (accountId === undefined) throw unauthorized('admin token is not valid');
+  const token = match[1];
+  const locked = failures.lockout(request, token);
+  if (locked) throw locked;
+  const accountId = await accountIdForToken(deps.db, 'admin', token);
+  if (accountId === undefined) {
+    await failures.failed(request, token);
+    throw unauthorized('admin token is not valid');
+  }
   return accountId;
 }

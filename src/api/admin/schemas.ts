@@ -40,6 +40,11 @@ export const AccountSettingsSchema = Type.Object({
   sharedIdentifierLimit: Type.Optional(
     Type.Integer({ description: 'an e-mail or mobile held by more distinct guests than this never matches a guest automatically (default 3)' }),
   ),
+  clientQuotaPerMinute: Type.Optional(
+    Type.Integer({
+      description: 'the most API calls one client credential (Loop authToken, Loopon OAuth client) may make per minute on an instance; absent: no quota',
+    }),
+  ),
 });
 
 export const AccountSchema = Type.Object({
@@ -60,6 +65,7 @@ export const AccountPatch = Type.Object(
           responseLoopType: Type.Optional(Nullable(Shortcode)),
           defaultCountry: Type.Optional(Nullable(Type.String({ minLength: 2, maxLength: 2, description: 'ISO 3166 alpha-2, e.g. "CA"' }))),
           sharedIdentifierLimit: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1000 }))),
+          clientQuotaPerMinute: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'null: no quota' }))),
         },
         { additionalProperties: false, description: 'keys to change; null removes a key' },
       ),

@@ -11,6 +11,7 @@ export function toAppError(err: unknown, request: FastifyRequest): AppError {
   if (isAppError(err)) return err;
   const fe = err as FastifyError & { validation?: unknown[]; validationContext?: string };
   if (fe && Array.isArray(fe.validation)) {
+    if (fe.validationContext === 'params') return unknownPathId(request);
     return new AppError('validation_failed', 400, validationMessage(fe));
   }
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -19,6 +20,15 @@ export function toAppError(err: unknown, request: FastifyRequest): AppError {
   }
   request.log.error({ err }, 'unhandled error');
   return new AppError('internal_error', 500, `Internal server error (request ${request.id})`);
+}
+
+/**
+ * A path whose id is not one the face issued (a word, "0xd0", "+210", "000212", out of range) names
+ * nothing: a 404 like any unknown id, never a 400 that tells a malformed id from a missing one, and
+ * never a coerced id reaching a row.
+ */
+export function unknownPathId(request: FastifyRequest): AppError {
+  return new AppError('not_found', 404, `No such resource: ${request.method} ${redactUrl(request.url.split('?')[0])}`);
 }
 
 function validationMessage(err: FastifyError & { validation?: any[]; validationContext?: string }): string {
@@ -39,9 +49,11 @@ function clientMessage(err: FastifyError): string {
   return err.message;
 }
 
-/** Sends `body` with the error's status; used by each face's error handler. */
+/** Sends `body` with the error's status; used by each face's error handler. A 429 says when to retry. */
 export function sendError(reply: FastifyReply, err: AppError, body: unknown): void {
   if (err.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer');
+  const retryAfter = err.status === 429 ? err.details?.retryAfterSeconds : undefined;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   void reply.status(err.status).send(body);
 }
 

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { docsPageHeaders } from './security-headers.js';
 
 export interface FaceDocsOptions {
   prefix: string; // e.g. '/loop'
@@ -50,6 +51,11 @@ export async function registerFaceDocs(app: FastifyInstance, opts: FaceDocsOptio
       return { schema: withoutParams((schema ?? {}) as Record<string, any>, fixed) as any, url: path };
     },
   });
-  await app.register(swaggerUi, { routePrefix: `${opts.prefix}/docs`, staticCSP: true, uiConfig: { docExpansion: 'list' } });
+  // In a scope of their own, so the security headers of the reference page (its CSP) reach
+  // only the page and its assets. No validator badge: it would send the spec's URL to swagger.io.
+  await app.register(async (docs) => {
+    await docsPageHeaders(docs, opts.serverUrl);
+    await docs.register(swaggerUi, { routePrefix: `${opts.prefix}/docs`, uiConfig: { docExpansion: 'list', validatorUrl: null } });
+  });
   app.get(`${opts.prefix}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
 }

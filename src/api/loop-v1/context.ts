@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/database.js';
+import type { CredentialLimits } from '../http/credential-failures.js';
 
 /** What every Loop route gets: the database, the configuration, and the route helpers. */
 export interface LoopDeps {
   db: Db;
   config: Config;
+  /** failed-credential counters and the per-client quota */
+  credentialLimits: CredentialLimits;
 }
 
 export type LoopApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;

@@ -32,14 +32,18 @@ export function encodeId(kind: LoopIdKind, id: number): string {
   return tag + (BigInt(id) ^ mask).toString(16).padStart(16, '0');
 }
 
-/** The integer key behind a Loop id of `kind`, or undefined when it is malformed or foreign. */
+/**
+ * The integer key behind a Loop id of `kind`, or undefined when it is not an id this face issued.
+ * Only the exact spelling encodeId produces is one: another case, spaces around it or any other
+ * length is unknown (the face's 404), never a second name of the same row. Ids are not known by
+ * their length either: Loop's own examples carry 25-character ids, which are simply not ours.
+ */
 export function decodeId(kind: LoopIdKind, value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim().toLowerCase();
-  if (!/^[0-9a-f]{24}$/.test(text)) return undefined;
+  if (typeof value !== 'string' || !/^[0-9a-f]{24}$/.test(value)) return undefined;
   const { tag, mask } = codec(kind);
-  if (!text.startsWith(tag)) return undefined;
-  const n = BigInt(`0x${text.slice(8)}`) ^ mask;
+  if (!value.startsWith(tag)) return undefined;
+  const n = BigInt(`0x${value.slice(8)}`) ^ mask;
   if (n <= 0n || n > MAX) return undefined;
-  return Number(n);
+  const id = Number(n);
+  return encodeId(kind, id) === value ? id : undefined;
 }

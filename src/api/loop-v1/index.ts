@@ -14,6 +14,7 @@ import { inviteRoutes } from './routes/invite.js';
 import { surveyRoutes } from './routes/surveys.js';
 import { responseRoutes } from './routes/responses.js';
 import { guestPageRoutes } from './pages/pages.js';
+import { guardLinkPages } from '../http/credential-failures.js';
 
 const PREFIX = '/loop';
 
@@ -54,6 +55,10 @@ export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<vo
           // ignores case and decodes %-escapes, so a test on request.url could be bypassed).
           // Docs and guest pages are registered outside this scope and stay public.
           // Callback-style hooks: a token found in the cache authenticates without a promise.
+          // A locked-out address or token is refused before the token is looked at; a wrong token
+          // counts as a failure; the account's per-client quota, when it has one, is counted last.
+          const failures = deps.credentialLimits.failuresOf('loop-auth-token');
+          const { quota } = deps.credentialLimits;
           api.addHook('onRequest', (request, _reply, done) => {
             let token: string;
             try {
@@ -61,15 +66,19 @@ export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<vo
             } catch (err) {
               return done(err as Error);
             }
-            const cached = cachedAccountIdForToken('loop', token);
-            if (cached !== undefined) {
-              request.accountId = cached;
-              return done();
-            }
-            accountIdForToken(deps.db, 'loop', token).then((accountId) => {
-              if (accountId === undefined) return done(unauthorized('authToken is not valid'));
+            const locked = failures.lockout(request, token);
+            if (locked) return done(locked);
+            const authenticated = (accountId: number) => {
               request.accountId = accountId;
-              done();
+              const counting = quota.count(request, accountId, () => `loop:${token}`);
+              if (!counting) return done();
+              counting.then((over) => done(over), done);
+            };
+            const cached = cachedAccountIdForToken('loop', token);
+            if (cached !== undefined) return authenticated(cached);
+            accountIdForToken(deps.db, 'loop', token).then((accountId) => {
+              if (accountId !== undefined) return authenticated(accountId);
+              failures.failed(request, token).then(() => done(unauthorized('authToken is not valid')), done);
             }, done);
           });
           // PMS interfaces send every field of their record, unknown ones as null: a null field is
@@ -96,7 +105,13 @@ export async function loopFace(app: FastifyInstance, deps: LoopDeps): Promise<vo
         },
         { prefix: '/api/:version' },
       );
-      await guestPageRoutes(face, deps);
+      // The guest pages in a scope of their own: HTML errors and security headers for them only.
+      // A page's link is its credential: failed links are counted like wrong tokens (the guard
+      // comes after the pages' headers, so that its 429 page carries them too).
+      await face.register(async (pages) => {
+        await guestPageRoutes(pages, deps);
+        guardLinkPages(pages, deps.credentialLimits.failuresOf('loop-page-link'), pageLinkOf);
+      });
     },
     { prefix: PREFIX },
   );
@@ -107,6 +122,19 @@ function authToken(request: FastifyRequest): string {
   const token = (request.query as Record<string, unknown>)?.authToken;
   if (typeof token !== 'string' || token.trim() === '') throw unauthorized('authToken query parameter is required');
   return token.trim();
+}
+
+/**
+ * A guest page link as presented, signature included. Not the link without it: a signature (an
+ * HMAC of 132 bits) cannot be guessed at any rate, so counting wrong ones per link would protect
+ * nothing, and would let anyone who has seen a link (the generic one is printed in every room)
+ * lock it out for every guest. Wrong links are limited per address; a link tried again and again
+ * as it is, per link.
+ */
+function pageLinkOf(request: FastifyRequest): string {
+  const query = request.query as Record<string, unknown> | undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return `${request.routeOptions.url}|${JSON.stringify(request.params)}|${text(query?._uid)}|${text(query?.sig)}`;
 }
 
 /** Removes the top-level fields of a JSON object body whose value is null. */

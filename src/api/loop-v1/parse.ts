@@ -101,6 +101,17 @@ export function readCustomFields(value: unknown, field = 'customFields'): Record
   throw badRequest(`${field} must be an array of {key: value} objects`);
 }
 
+/**
+ * An id field exactly as sent: not trimmed like other text, since an id names a row only in the
+ * spelling the face issued (ids.ts decodeId); a number is read as its text (and names nothing).
+ */
+export function readId(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw badRequest(`${field} must be a string`);
+}
+
 /** A string field (numbers are accepted and turned into text); other types are a 400. */
 export function readString(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;

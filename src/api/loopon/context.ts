@@ -2,11 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/database.js';
+import type { CredentialLimits } from '../http/credential-failures.js';
 import type { AccessGrant } from '../../core/accounts/oauth.js';
+import type { SecretBox } from '../../core/shared/secret-box.js';
 
 export interface LooponDeps {
   db: Db;
   config: Config;
+  /** failed-credential counters and the per-client quota */
+  credentialLimits: CredentialLimits;
+  /** seals the secrets the face stores to send later (stay callback tokens) */
+  secrets: SecretBox;
 }
 
 export type LooponApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;

@@ -3,6 +3,7 @@ import { accessGrantForToken, type AccessGrant } from '../../core/accounts/oauth
 import { AppError, badRequest, unauthorized } from '../../core/shared/errors.js';
 import { noSuchEndpoint, sendError, toAppError } from '../http/errors.js';
 import { registerFaceDocs } from '../http/openapi.js';
+import { guardLinkPages, type CredentialFailures } from '../http/credential-failures.js';
 import { acceptTolerantBodies } from '../http/tolerant-body.js';
 import { requireScope } from './access.js';
 import type { LooponDeps } from './context.js';
@@ -51,9 +52,13 @@ export async function looponFace(app: FastifyInstance, deps: LooponDeps): Promis
       await tokenRoutes(face, deps);
       await face.register(
         async (api) => {
+          const failures = deps.credentialLimits.failuresOf('loopon-access-token');
           api.addHook('onRequest', async (request) => {
             checkVersion(request);
-            request.grant = await authenticate(deps, request);
+            request.grant = await authenticate(deps, failures, request);
+            // The account's per-client quota, when it has one: every token of an OAuth client shares it.
+            const over = await deps.credentialLimits.quota.count(request, request.grant.accountId, () => `loopon:${request.grant.clientId}`);
+            if (over) throw over;
             // Loopon: basic is "required to use API at all", so every /public route needs it.
             requireScope(request, 'basic');
           });
@@ -67,7 +72,13 @@ export async function looponFace(app: FastifyInstance, deps: LooponDeps): Promis
         },
         { prefix: '/public' },
       );
-      await stayPageRoutes(face, deps);
+      // The stay page in a scope of its own: its security headers reach no API route. Its link
+      // token is its only credential: unknown tokens are counted as failures (after the headers,
+      // so that the 429 page carries them too).
+      await face.register(async (page) => {
+        await stayPageRoutes(page, deps);
+        guardLinkPages(page, deps.credentialLimits.failuresOf('stay-page-link'), (request) => (request.params as { token?: string }).token ?? '');
+      });
     },
     { prefix: PREFIX },
   );
@@ -81,11 +92,18 @@ function checkVersion(request: FastifyRequest): void {
   if (!SUPPORTED_VERSIONS.includes(Number(text))) throw badRequest(`API version ${text} is not supported (supported: ${SUPPORTED_VERSIONS.join(', ')})`);
 }
 
-async function authenticate(deps: LooponDeps, request: FastifyRequest): Promise<AccessGrant> {
+/** The grant of the request's bearer token; a locked-out address or token is a 429 before it is looked at. */
+async function authenticate(deps: LooponDeps, failures: CredentialFailures, request: FastifyRequest): Promise<AccessGrant> {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) throw unauthorized('Authorization: Bearer <access token> header is required');
-  const grant = await accessGrantForToken(deps.db, match[1]);
-  if (!grant) throw unauthorized('access token is invalid, expired or revoked');
+  const token = match[1];
+  const locked = failures.lockout(request, token);
+  if (locked) throw locked;
+  const grant = await accessGrantForToken(deps.db, token);
+  if (!grant) {
+    await failures.failed(request, token);
+    throw unauthorized('access token is invalid, expired or revoked');
+  }
   return grant;
 }

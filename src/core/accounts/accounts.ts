@@ -19,7 +19,15 @@ export interface AccountSettings {
   defaultCountry?: string;
   /** an e-mail or mobile held by more distinct guests than this is not used to match (default 3) */
   sharedIdentifierLimit?: number;
+  /**
+   * The most API calls one client credential of the account (a Loop authToken, a Loopon OAuth
+   * client) may make per minute, per instance; unset: no quota (the default).
+   */
+  clientQuotaPerMinute?: number;
 }
+
+/** The largest clientQuotaPerMinute accepted. */
+export const MAX_CLIENT_QUOTA_PER_MINUTE = 1_000_000;
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -110,7 +118,7 @@ export async function updateAccountSettings(db: Db, accountId: number, changes: 
   return settings as AccountSettings;
 }
 
-/** 400 for a defaultCountry that is no country libphonenumber-js reads, or a limit below 1. */
+/** 400 for a defaultCountry that is no country libphonenumber-js reads, or a limit or quota out of range. */
 function checkIdentitySettings(patch: Partial<Record<keyof AccountSettings, unknown>>): void {
   const country = patch.defaultCountry;
   if (country !== undefined && country !== null && (typeof country !== 'string' || !isPhoneCountry(country))) {
@@ -119,6 +127,10 @@ function checkIdentitySettings(patch: Partial<Record<keyof AccountSettings, unkn
   const limit = patch.sharedIdentifierLimit;
   if (limit !== undefined && limit !== null && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000)) {
     throw badRequest('settings.sharedIdentifierLimit must be a whole number from 1 to 1000');
+  }
+  const quota = patch.clientQuotaPerMinute;
+  if (quota !== undefined && quota !== null && (typeof quota !== 'number' || !Number.isInteger(quota) || quota < 1 || quota > MAX_CLIENT_QUOTA_PER_MINUTE)) {
+    throw badRequest(`settings.clientQuotaPerMinute must be a whole number from 1 to ${MAX_CLIENT_QUOTA_PER_MINUTE}, or null for no quota`);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { ChatSession, Guest, Stay } from '../../db/schema.js';
 import { ensureChatSession } from '../chat/chat-sessions.js';
 import { registerStay, type StayRegistration } from './register-stay.js';
+import type { SecretBox } from '../shared/secret-box.js';
 import { replaceStayCallback, type StayCallback } from './stay-callbacks.js';
 import { createStayLink } from './stay-links.js';
 
@@ -28,7 +29,7 @@ export interface RegisteredGuestStay {
 /**
  * Registering a guest's stay, as an integration (PMS, guest app) does it: registers the stay or
  * finds the one described (registerStay), sets or discards the client's stay callback, issues a
- * new guest-page link, and opens the guest's chat session at the unit when asked. Run in one
+ * new guest-page link (the callback's token sealed with `secrets`), and opens the guest's chat session at the unit when asked. Run in one
  * transaction (the route's), so the stay, its callback, link and session exist together.
  */
 export async function registerGuestStay(
@@ -37,9 +38,10 @@ export async function registerGuestStay(
   unitId: number,
   registration: StayRegistration,
   request: GuestStayRequest,
+  secrets: SecretBox,
 ): Promise<RegisteredGuestStay> {
   const { stay, guest, created } = await registerStay(db, accountId, unitId, registration, request.source);
-  await replaceStayCallback(db, accountId, stay.id, request.clientId, request.callback);
+  await replaceStayCallback(db, secrets, accountId, stay.id, request.clientId, request.callback);
   const link = await createStayLink(db, accountId, stay.id, { newStay: created });
   const session = request.withChat ? await ensureChatSession(db, accountId, guest.id, unitId, stay.language) : undefined;
   return { stay, guest, link, session };

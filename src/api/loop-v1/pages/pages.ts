@@ -11,24 +11,62 @@ import { parseJson, pickText, type I18nText } from '../../../core/shared/json.js
 import type { Account, Guest, Location } from '../../../db/schema.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { decodeId, encodeId } from '../ids.js';
-import { loopPageUrl } from '../links.js';
+import { guestLinkSubject, inviteLinkSubject, loopLinkSubject, loopPageUrl } from '../links.js';
 import { escapeHtml, page } from '../../http/html.js';
+import { toAppError } from '../../http/errors.js';
+import { guestPageHeaders } from '../../http/security-headers.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
+import { loopCreationLimits } from './creation-limits.js';
 
 const title = (json: string) => pickText(parseJson<I18nText>(json, {}));
 
+/**
+ * The one answer to every link that does not open a page: unsigned, badly signed, naming an
+ * unknown account, location, guest or loop. Always the same bytes, so a link tells nothing about
+ * what exists.
+ */
 function notFoundPage(reply: FastifyReply) {
   return reply
     .status(404)
-    .type('text/html')
+    .type('text/html; charset=utf-8')
     .send(page('Not found', '<h1>This link is not valid</h1><p class="muted">It may have expired or been mistyped.</p>'));
 }
 
+function tooManyPage(reply: FastifyReply, retryAfterSeconds: number) {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return reply
+    .status(429)
+    .header('retry-after', String(retryAfterSeconds))
+    .type('text/html; charset=utf-8')
+    .send(
+      page(
+        'Too many requests',
+        `<h1>We have received many requests from here</h1><p>Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask the front desk.</p>`,
+      ),
+    );
+}
+
+/** Signs nothing real: lets a link to an unknown account cost the same signature check as any other. */
+const NO_ACCOUNT_SECRET = 'no-such-account';
+
 /**
  * The guest pages behind the URLs the Loop face hands out: a loop's page (the guest follows their
- * request) and the invite page (a form to open a request). Links are signed; see links.ts.
+ * request) and the invite page (a form to open a request). Every link is signed; see links.ts.
+ * Call inside a scope of their own: it sets the scope's security headers and HTML error page.
  */
 export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
+  await guestPageHeaders(app, config.publicUrl);
+  // A guest sees a page, not the face's JSON error (a form sent without its fields, say).
+  app.setErrorHandler((err, request, reply) => {
+    const appError = toAppError(err, request);
+    const text = appError.status >= 500 ? 'Something went wrong on our side. Please try again later.' : appError.message;
+    return reply
+      .status(appError.status)
+      .type('text/html; charset=utf-8')
+      .send(page('Sorry', `<h1>Sorry</h1><p>${escapeHtml(text)}</p>`));
+  });
+  const limits = loopCreationLimits(app, config.guestPageLoopsPerAddress);
+
   app.get(
     '/p/:slug/loops/:loopId',
     {
@@ -41,9 +79,8 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
     async (request, reply) => {
       const account = await findAccountBySlug(db, request.params.slug);
       const loopId = decodeId('loop', request.params.loopId);
-      if (!account || loopId === undefined || !verifyPageLink(account.page_secret, `loop:${encodeId('loop', loopId)}`, request.query.sig)) {
-        return notFoundPage(reply);
-      }
+      const signed = verifyPageLink(account?.page_secret ?? NO_ACCOUNT_SECRET, loopLinkSubject(request.params.loopId), request.query.sig);
+      if (!account || loopId === undefined || !signed) return notFoundPage(reply);
       const loop = await findLoop(db, account.id, loopId);
       if (!loop) return notFoundPage(reply);
       const location = await findLocation(db, account.id, loop.location_id);
@@ -55,7 +92,7 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
           }</div>`;
         })
         .join('');
-      return reply.type('text/html').send(
+      return reply.type('text/html; charset=utf-8').send(
         page(
           loop.title ?? 'Your request',
           `<h1>${escapeHtml(loop.title ?? 'Your request')}</h1>
@@ -74,8 +111,10 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
     if (!ctx) return notFoundPage(reply);
     const locations = ctx.location ? [ctx.location] : await listLoopLocations(db, ctx.account.id);
     const loopTypes = await listLoopTypes(db, ctx.account.id);
-    const action = `${escapeHtml(request.url.split('?')[0])}${ctx.guest ? `?_uid=${escapeHtml(request.query._uid)}&amp;sig=${escapeHtml(request.query.sig)}` : ''}`;
-    return reply.type('text/html').send(
+    // The form posts back to the link it was opened with, signature included.
+    const query = ctx.guest ? `?_uid=${escapeHtml(request.query._uid)}&amp;sig=${escapeHtml(request.query.sig)}` : `?sig=${escapeHtml(request.query.sig)}`;
+    const action = `${escapeHtml(request.url.split('?')[0])}${query}`;
+    return reply.type('text/html; charset=utf-8').send(
       page(
         'How can we help?',
         `<h1>${ctx.guest?.name ? `Hello ${escapeHtml(ctx.guest.name)}, how` : 'How'} can we help?</h1>
@@ -110,8 +149,10 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
       const loopTypeId = decodeId('looptype', request.body.loopType);
       const loopType = (await listLoopTypes(db, accountId)).find((t) => t.id === loopTypeId);
       if (!location || (ctx.location && ctx.location.id !== location.id)) {
-        return reply.status(400).type('text/html').send(page('Please choose a location', '<h1>Please choose a location from the list</h1>'));
+        return reply.status(400).type('text/html; charset=utf-8').send(page('Please choose a location', '<h1>Please choose a location from the list</h1>'));
       }
+      const retryAfter = await limits.take(request, ctx.guest ? `${accountId}:${ctx.guest.id}` : undefined);
+      if (retryAfter !== undefined) return tooManyPage(reply, retryAfter);
       const { loop } = await inWriteTransaction(db, (trx) =>
         openLoop(trx, accountId, {
           locationId: location.id,
@@ -129,22 +170,28 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
     },
   );
 
-  /** The account, location and (when the link is signed for one) guest an invite link names. */
+  /**
+   * The account, location and (for a personal link) guest an invite link names, or undefined when
+   * the link is not one we signed or names something that does not exist. The signature is checked
+   * before anything else is looked up, so an unsigned link never reaches the account's locations.
+   */
   async function invitation(
     params: { slug: string; shortcode: string },
     query: { _uid?: string; sig?: string },
   ): Promise<{ account: Account; location?: Location; guest?: Guest } | undefined> {
     const account = await findAccountBySlug(db, params.slug);
-    if (!account) return undefined;
+    const secret = account?.page_secret ?? NO_ACCOUNT_SECRET;
+    const personal = query._uid !== undefined;
+    const subject = personal ? guestLinkSubject(query._uid!) : inviteLinkSubject(params.slug, params.shortcode);
+    if (!verifyPageLink(secret, subject, query.sig) || !account) return undefined;
     let location: Location | undefined;
     if (params.shortcode !== 'any') {
       location = await findLoopLocation(db, account.id, params.shortcode);
       if (!location) return undefined;
     }
-    if (!query._uid) return { account, location };
+    if (!personal) return { account, location };
     const guestId = decodeId('guest', query._uid);
-    if (guestId === undefined || !verifyPageLink(account.page_secret, `guest:${encodeId('guest', guestId)}`, query.sig)) return undefined;
-    const guest = await findGuest(db, account.id, guestId);
+    const guest = guestId === undefined ? undefined : await findGuest(db, account.id, guestId);
     return guest ? { account, location, guest } : undefined;
   }
 }

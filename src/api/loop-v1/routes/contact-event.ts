@@ -6,7 +6,7 @@ import { recordGuestEvent } from '../../../core/contacts/record-guest-event.js';
 import { badRequest, notFound } from '../../../core/shared/errors.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { journeyTypeOfLoopWord } from '../journey-event-words.js';
-import { readDate, readString } from '../parse.js';
+import { readDate, readId, readString } from '../parse.js';
 import { AuthQuery, StringOrNumber, Success, VersionParams, errorResponses } from '../schemas.js';
 import { LOOP_KEY_SOURCE } from './contact.js';
 import { ContactFieldsSchema, INCLUDED_CONTACT_KEYS, readContactFields } from './contact-fields.js';
@@ -49,7 +49,7 @@ export async function contactEventRoutes(app: LoopApp, { db }: LoopDeps): Promis
       if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(word)) throw badRequest('event must be a short name such as checkin, roomready or checkout');
       const type = journeyTypeOfLoopWord(word);
       const foreignId = readString(body.foreignId, 'foreignId');
-      const contactId = readString(body.contactId, 'contactId');
+      const contactId = readId(body.contactId, 'contactId');
       const occurredAt = readDate(body.timestamp, 'timestamp');
       const byInclusion = INCLUDED_CONTACT_KEYS.some((k) => body[k] !== undefined);
       if (!foreignId && !contactId && !byInclusion) throw badRequest('foreignId or contactId is required');

@@ -5,7 +5,7 @@ import { deleteGuest, deleteGuestByKey } from '../../../core/guests/guest-keys.j
 import { notFound, badRequest } from '../../../core/shared/errors.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { encodeId } from '../ids.js';
-import { readString } from '../parse.js';
+import { readId, readString } from '../parse.js';
 import { AuthQuery, StringOrNumber, SuccessWithId, VersionParams, errorResponses } from '../schemas.js';
 import { ContactFieldsSchema, readContactFields } from './contact-fields.js';
 import { resolveGuest } from './resolve.js';
@@ -66,7 +66,7 @@ export async function contactRoutes(app: LoopApp, { db }: LoopDeps): Promise<voi
       const body = (request.body ?? {}) as Record<string, unknown>;
       const query = request.query as Record<string, string | undefined>;
       const foreignId = readString(body.foreignId ?? query.foreignId, 'foreignId');
-      const id = readString(body.id ?? query.id, 'id');
+      const id = readId(body.id ?? query.id, 'id');
       if (!foreignId && !id) throw badRequest('foreignId or id is required');
       const guestId = await inWriteTransaction(db, async (trx) => {
         const guest = id ? await resolveGuest(trx, accountId, id) : undefined;

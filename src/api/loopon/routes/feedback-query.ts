@@ -62,8 +62,10 @@ export function readDateRange(startDate: string | undefined, endDate: string | u
 
 /** A semantic id from a path: a non-negative integer, else Loopon's 400. */
 export function readSemanticId(value: string): number {
-  const v = value.trim();
-  if (!/^\d{1,9}$/.test(v)) throw new AppError('invalid_semantic_id', 400, `The specified semantic id is invalid: "${value}" is not a non-negative integer`);
+  // Written as Loopon writes it: "00", "+1" or " 1" are not semantic ids (a 400, as Loopon documents).
+  const v = value;
+  if (!/^(0|[1-9][0-9]{0,8})$/.test(v))
+    throw new AppError('invalid_semantic_id', 400, `The specified semantic id is invalid: "${value}" is not a non-negative integer`);
   return Number(v);
 }
 

@@ -4,6 +4,7 @@ import { findGuest } from '../../../core/guests/guests.js';
 import { findLocation } from '../../../core/locations/locations.js';
 import { findStayByLinkToken } from '../../../core/stays/stay-links.js';
 import { escapeHtml, page } from '../../http/html.js';
+import { guestPageHeaders } from '../../http/security-headers.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 import { unitName } from '../presenters.js';
 
@@ -14,20 +15,20 @@ const STATUS_TEXT: Record<string, string> = {
   nextstay: 'We hope to welcome you again soon.',
 };
 
-// The token in the URL is the only credential: keep the page out of caches, indexes and Referer.
-function privateHeaders(reply: FastifyReply): FastifyReply {
-  return reply.type('text/html').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex');
-}
-
 function notFoundPage(reply: FastifyReply) {
-  return privateHeaders(reply.status(404)).send(page('Not found', '<h1>This link is not valid</h1><p class="muted">It may have expired or been mistyped.</p>'));
+  return reply
+    .status(404)
+    .type('text/html; charset=utf-8')
+    .send(page('Not found', '<h1>This link is not valid</h1><p class="muted">It may have expired or been mistyped.</p>'));
 }
 
 /**
  * GET /stay/{token}: the guest page a Stay's `url` opens (public; the link token, valid 30 days,
- * is the credential). Shows the hotel and the stay as it is now.
+ * is the credential). Shows the hotel and the stay as it is now. Call inside a scope of its own:
+ * it sets the scope's security headers (the token must leak through no Referer, cache or frame).
  */
-export async function stayPageRoutes(app: LooponApp, { db }: LooponDeps): Promise<void> {
+export async function stayPageRoutes(app: LooponApp, { db, config }: LooponDeps): Promise<void> {
+  await guestPageHeaders(app, config.publicUrl);
   app.get('/stay/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
     const stay = await findStayByLinkToken(db, request.params.token);
     if (!stay) return notFoundPage(reply);
@@ -47,7 +48,7 @@ export async function stayPageRoutes(app: LooponApp, { db }: LooponDeps): Promis
       .map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`)
       .join('');
     const greeting = guest?.name ? `Hello ${escapeHtml(guest.name)}` : 'Hello';
-    return privateHeaders(reply).send(
+    return reply.type('text/html; charset=utf-8').send(
       page(
         hotel,
         `<h1>${escapeHtml(hotel)}</h1>

@@ -15,7 +15,7 @@ export const LOOPON_STAY_SOURCE = 'loopon';
  * core's registerGuestStay in one transaction, and answers the Stay with its fresh guest URL
  * (and the guest's chat session when the token has chat_sessions).
  */
-export async function stayRoutes(app: LooponApp, { db, config }: LooponDeps): Promise<void> {
+export async function stayRoutes(app: LooponApp, { db, config, secrets }: LooponDeps): Promise<void> {
   app.post(
     '/units/:unitId/stays',
     {
@@ -40,7 +40,7 @@ export async function stayRoutes(app: LooponApp, { db, config }: LooponDeps): Pr
       const withChat = scopes.includes('chat_sessions');
 
       const asked = { clientId, callback, withChat, source: LOOPON_STAY_SOURCE };
-      const { stay, guest, link, session } = await inWriteTransaction(db, (trx) => registerGuestStay(trx, accountId, unit.id, registration, asked));
+      const { stay, guest, link, session } = await inWriteTransaction(db, (trx) => registerGuestStay(trx, accountId, unit.id, registration, asked, secrets));
       const language = stay.language ?? 'en';
       return presentStay(stay, guest, {
         url: stayPageUrl(config, link.token),

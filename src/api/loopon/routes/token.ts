@@ -42,6 +42,8 @@ function oauthErrorHandler(err: unknown, request: FastifyRequest, reply: Fastify
   if (oauthError) {
     if (oauthError.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Basic realm="loopon"');
     sendError(reply, oauthError, { error: oauthError.oauthCode, error_description: oauthError.message });
+  } else if (appError.status === 429) {
+    sendError(reply, appError, { error: appError.code, error_description: appError.message });
   } else if (appError.status >= 500) {
     sendError(reply, appError, { error: 'server_error', error_description: appError.message });
   } else {
@@ -58,7 +60,9 @@ export async function tokenRoutes(app: LooponApp, deps: LooponDeps): Promise<voi
   });
 }
 
-function tokenRoute(app: LooponApp, { db }: LooponDeps): void {
+function tokenRoute(app: LooponApp, { db, credentialLimits }: LooponDeps): void {
+  // Failed client authentications, counted per address and per client id.
+  const failures = credentialLimits.failuresOf('loopon-client');
   // A token is only ever obtained by POST; any other method is told so (405 with Allow).
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
@@ -74,7 +78,7 @@ function tokenRoute(app: LooponApp, { db }: LooponDeps): void {
         summary: 'Obtain an access token (client credentials grant)',
         description: 'Form-encoded grant_type=client_credentials, client_id, client_secret (or HTTP Basic), scope.',
         body: Type.Optional(TokenBody),
-        response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody },
+        response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, 429: OAuthErrorBody },
       },
     },
     async (request, reply) => {
@@ -91,7 +95,12 @@ function tokenRoute(app: LooponApp, { db }: LooponDeps): void {
         throw new OAuthError('invalid_client', 401, 'client_id and client_secret are required');
       }
       const scope = Array.isArray(body.scope) ? body.scope.join(' ') : body.scope;
-      const token = await grantClientCredentials(db, clientId, clientSecret, scope, LOOPON_SCOPES);
+      const locked = failures.lockout(request, clientId);
+      if (locked) throw locked;
+      const token = await grantClientCredentials(db, clientId, clientSecret, scope, LOOPON_SCOPES).catch(async (err: unknown) => {
+        if (err instanceof AppError && err.status === 401) await failures.failed(request, clientId);
+        throw err;
+      });
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       return { token_type: 'Bearer' as const, expires_in: token.expiresIn, access_token: token.accessToken, scope: token.scopes.join(' ') };
     },

@@ -1,0 +1,76 @@
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import { PAGE_STYLE_SOURCE } from './html.js';
+
+/*
+ * Security headers of the HTML the server renders, set by @fastify/helmet registered inside the
+ * scope that holds those routes only: the JSON APIs of the faces never run its hooks (no cost per
+ * API request, no header an integration could trip over).
+ */
+
+/**
+ * Guest pages (a loop's page, an invite, a stay page): their URL carries the credential (a
+ * signature or a link token), so it must not leak through Referer, caches or a framing page.
+ * They have no script and one inline style, allowed by its hash. The invite form posts to its own
+ * page, which redirects to the loop's page at PUBLIC_URL (browsers check form-action on redirects).
+ */
+function guestPageHelmet(publicUrl: string): FastifyHelmetOptions {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: [PAGE_STYLE_SOURCE],
+        formAction: ["'self'", new URL(publicUrl).origin],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  };
+}
+
+/**
+ * Registers the guest-page headers on `scope` (call it inside an encapsulated plugin holding
+ * only guest pages): helmet's set above, and `Cache-Control: no-store` and `X-Robots-Tag: noindex`
+ * on every answer of those routes, the 404 and 429 pages included, so that an invalid link
+ * answers exactly like an unknown one.
+ */
+export async function guestPageHeaders(scope: FastifyInstance, publicUrl: string): Promise<void> {
+  await scope.register(helmet, guestPageHelmet(publicUrl));
+  scope.addHook('onRequest', (_request, reply, done) => {
+    reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow');
+    done();
+  });
+}
+
+/**
+ * The API reference pages (swagger-ui: its own scripts and styles, no inline script; the spec
+ * and "Try it out" calls go to this server or the origin of the documented server URL). Close to swagger-ui's own
+ * `staticCSP`, without the validator badge (an external image that would send the spec's URL to
+ * swagger.io), without `upgrade-insecure-requests` (a plain-HTTP install must still load its
+ * assets) and with framing refused.
+ */
+export async function docsPageHeaders(scope: FastifyInstance, serverUrl: string): Promise<void> {
+  const publicOrigin = new URL(serverUrl).origin;
+  await scope.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        connectSrc: ["'self'", publicOrigin],
+        fontSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+      },
+    },
+    xFrameOptions: { action: 'deny' },
+  });
+}

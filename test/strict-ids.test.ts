@@ -1,0 +1,352 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { encodeId } from '../src/api/loop-v1/ids.js';
+import { dialects } from './helpers/database.js';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { adminCall } from './helpers/admin.js';
+import { addDocument, answers, createFeedbackFixture, type Fixture } from './helpers/loopon-feedback-fixture.js';
+import { loopCall } from './helpers/loop.js';
+
+/*
+ * Issue 9, defect 5: path ids were coerced (`DELETE /admin/v1/loop-types/0xd0` deleted row 208).
+ * Every id-taking route of every face is called with spellings of a real row's id that are not the
+ * spelling the face issued: each is a 404 in a path (a 400 in a query string), and no row of the
+ * database changes.
+ */
+
+/** Spellings of the integer id `n` that a lenient parser reads as n (or as something), none of them n as issued. */
+function integerForms(n: number): string[] {
+  const arabicIndic = String(n).replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d)));
+  const fullWidth = String(n).replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+  return [
+    `0x${n.toString(16)}`,
+    `${n}.0`,
+    `+${n}`,
+    `000${n}`,
+    `${n}e0`,
+    `${n / 100}e2`,
+    ` ${n}`,
+    `${n} `,
+    `-${n}`,
+    `${n}.5`,
+    arabicIndic,
+    fullWidth,
+    // the spellings the issue found reaching rows 208-213 and 411
+    '0xd0',
+    '209.0',
+    '+210',
+    '000212',
+    '213e0',
+    '4.11e2',
+    '-1',
+    '1.5',
+    '0',
+    '9007199254740993',
+    '99999999999999999999',
+  ];
+}
+
+/** The whole database, table by table, rows sorted: equal before and after means nothing changed. */
+async function snapshot(t: TestApp): Promise<Record<string, string[]>> {
+  const db = t.database.db;
+  const tables = (await db.introspection.getTables()).map((table) => table.name).sort();
+  const out: Record<string, string[]> = {};
+  for (const name of tables) {
+    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
+    out[name] = rows.map((r) => JSON.stringify(r)).sort();
+  }
+  return out;
+}
+
+const path = (value: string) => encodeURIComponent(value);
+
+describe.each(dialects())('strict ids on %s', (dialect) => {
+  let t: TestApp;
+  let f: Fixture;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    f = await createFeedbackFixture(t);
+  });
+  afterAll(async () => t?.close());
+
+  describe('admin API', () => {
+    const call = adminCall(() => t);
+    let routes: Array<{ method: string; template: string; url: (v: string) => string; body?: unknown }>;
+    let reads: string[];
+
+    beforeAll(async () => {
+      const token = f.adminToken;
+      const made = async (url: string, body: unknown) => {
+        const res = await call(token, 'POST', url, body);
+        expect(res.statusCode, `${url}: ${res.body}`).toBeLessThan(300);
+        return res.json();
+      };
+      const location = await made('/locations', { title: 'Lobby' });
+      const loopType = await made('/loop-types', { shortcode: 'towels', title: 'Towels' });
+      const customField = await made('/custom-fields', { shortcode: 'room', title: 'Room' });
+      const survey = await made('/surveys', { name: 'Stay', sections: [{ questions: [{ type: 'text', title: 'Anything else?' }] }] });
+      const employee = await made('/employees', { username: 'ana' });
+      const guest = await made('/guests', { firstName: 'Ada', email: 'ada@example.test', key: 'pms:R-1' });
+      await made('/identity/blocklist', { pattern: 'frontdesk@hotel.test' });
+      const entry = (await call(token, 'GET', '/identity/blocklist')).json().entries.find((e: any) => e.pattern === 'frontdesk@hotel.test');
+      const question = await made('/review-questions', { key: 'staff', description: 'Staff', answerType: 'number' });
+      const rival = await made('/competitors', { title: 'Rival' });
+      const set = await made('/competitive-sets', { locationId: location.id, name: 'City', memberIds: [rival.id] });
+      const g = guest.guest?.id ?? guest.id;
+      routes = [
+        { method: 'GET', template: '/locations/{id}', url: (v) => `/locations/${v}` },
+        { method: 'PATCH', template: '/locations/{id}', url: (v) => `/locations/${v}`, body: { title: 'Changed' } },
+        { method: 'DELETE', template: '/locations/{id}', url: (v) => `/locations/${v}` },
+        { method: 'DELETE', template: '/loop-types/{id}', url: (v) => `/loop-types/${v}` },
+        { method: 'DELETE', template: '/custom-fields/{id}', url: (v) => `/custom-fields/${v}` },
+        { method: 'GET', template: '/surveys/{id}', url: (v) => `/surveys/${v}` },
+        { method: 'PATCH', template: '/surveys/{id}', url: (v) => `/surveys/${v}`, body: { name: 'Changed' } },
+        { method: 'DELETE', template: '/surveys/{id}', url: (v) => `/surveys/${v}` },
+        { method: 'GET', template: '/surveys/{id}/question-sets', url: (v) => `/surveys/${v}/question-sets` },
+        { method: 'DELETE', template: '/employees/{id}', url: (v) => `/employees/${v}` },
+        { method: 'GET', template: '/guests/{id}', url: (v) => `/guests/${v}` },
+        { method: 'PATCH', template: '/guests/{id}', url: (v) => `/guests/${v}`, body: { firstName: 'Changed' } },
+        { method: 'POST', template: '/guests/{id}/split', url: (v) => `/guests/${v}/split`, body: { key: 'pms:R-1' } },
+        { method: 'DELETE', template: '/identity/blocklist/{id}', url: (v) => `/identity/blocklist/${v}` },
+        { method: 'DELETE', template: '/review-questions/{id}', url: (v) => `/review-questions/${v}` },
+        { method: 'GET', template: '/competitive-sets/{id}', url: (v) => `/competitive-sets/${v}` },
+        { method: 'DELETE', template: '/competitive-sets/{id}', url: (v) => `/competitive-sets/${v}` },
+        { method: 'PUT', template: '/competitive-sets/{id}/members/{locationId}', url: (v) => `/competitive-sets/${v}/members/${rival.id}` },
+        { method: 'PUT', template: '/competitive-sets/{id}/members/{locationId}', url: (v) => `/competitive-sets/${set.id}/members/${v}` },
+        { method: 'DELETE', template: '/competitive-sets/{id}/members/{locationId}', url: (v) => `/competitive-sets/${v}/members/${rival.id}` },
+        { method: 'DELETE', template: '/competitive-sets/{id}/members/{locationId}', url: (v) => `/competitive-sets/${set.id}/members/${v}` },
+      ];
+      // the real row each route's malformed ids are spelled from
+      const ids: Record<string, number> = {
+        '/locations/{id}': location.id,
+        '/loop-types/{id}': loopType.id,
+        '/custom-fields/{id}': customField.id,
+        '/surveys/{id}': survey.id,
+        '/surveys/{id}/question-sets': survey.id,
+        '/employees/{id}': employee.id,
+        '/guests/{id}': g,
+        '/guests/{id}/split': g,
+        '/identity/blocklist/{id}': entry.id,
+        '/review-questions/{id}': question.id,
+        '/competitive-sets/{id}': set.id,
+      };
+      routes = routes.map((r) => ({ ...r, id: ids[r.template] ?? (r.url('X').includes(`/members/X`) ? rival.id : set.id) }));
+      reads = [`/locations/${location.id}`, `/surveys/${survey.id}`, `/guests/${g}`, `/competitive-sets/${set.id}`];
+    });
+
+    it('covers every admin route that takes an id in its path', async () => {
+      const doc = (await t.app.inject({ url: '/admin/openapi.json' })).json();
+      const documented = Object.entries<any>(doc.paths).flatMap(([p, ops]) =>
+        Object.entries<any>(ops)
+          .filter(([, op]) => (op.parameters ?? []).some((x: any) => x.in === 'path' && x.schema?.type === 'integer'))
+          .map(([method]) => `${method.toUpperCase()} ${p.replace(/^\/v1/, '')}`),
+      );
+      expect([...new Set(routes.map((r) => `${r.method} ${r.template}`))].sort()).toEqual([...new Set(documented)].sort());
+    });
+
+    it('answers every malformed spelling of a real id with a 404 and changes no row', async () => {
+      const before = await snapshot(t);
+      for (const route of routes as Array<(typeof routes)[number] & { id: number }>) {
+        for (const form of integerForms(route.id)) {
+          const res = await call(f.adminToken, route.method, route.url(path(form)), route.body);
+          expect(res.statusCode, `${route.method} ${route.url(JSON.stringify(form))}: ${res.body}`).toBe(404);
+        }
+      }
+      // An empty id is another path (the collection, where ignoreTrailingSlash leads): never a change.
+      for (const route of routes.filter((r) => r.method !== 'GET')) {
+        const res = await call(f.adminToken, route.method, route.url(''), route.body);
+        expect(res.statusCode, `${route.method} ${route.url('')}: ${res.body}`).toBeGreaterThanOrEqual(400);
+      }
+      expect(await snapshot(t)).toEqual(before);
+      for (const url of reads) expect((await call(f.adminToken, 'GET', url)).statusCode, url).toBe(200);
+    });
+
+    it('answers a malformed id or number in a query string with a 400', async () => {
+      for (const form of [...integerForms(f.units.X01), '']) {
+        const res = await call(f.adminToken, 'GET', `/competitive-sets?locationId=${path(form)}`);
+        expect(res.statusCode, `locationId=${JSON.stringify(form)}: ${res.body}`).toBe(400);
+        expect(res.json().error.code).toBe('validation_failed');
+      }
+      for (const query of ['limit=+5', 'limit=0x10', 'offset=1e1', 'offset=01']) {
+        expect((await call(f.adminToken, 'GET', `/guests?${query}`)).statusCode, query).toBe(400);
+      }
+      expect((await call(f.adminToken, 'GET', `/competitive-sets?locationId=${f.units.X01}`)).statusCode).toBe(200);
+    });
+  });
+
+  describe('Loopon face', () => {
+    let ids: { documentId: number; stayId: number };
+    beforeAll(async () => {
+      const doc = await addDocument(t, f.accountId, { locationId: f.units.X01, answers: answers(f.questions, { nps: 9 }) });
+      const stay = await t.app.inject({
+        method: 'POST',
+        url: `/loopon/public/units/${f.units.X01}/stays`,
+        headers: f.client.headers,
+        payload: { guest: { name: 'Ada', email: 'ada@example.test' }, checkin: '2026-11-15', checkout: '2026-11-18', status: 'instay' },
+      });
+      expect(stay.statusCode, stay.body).toBe(200);
+      ids = { documentId: doc.document.id, stayId: stay.json().stayId };
+    });
+
+    const routes = (): Array<{ method: 'GET' | 'POST'; url: (v: string) => string; id: number; body?: unknown }> => {
+      const u = f.units.X01;
+      const e = f.evaluationId;
+      return [
+        { method: 'GET', url: (v) => `/unit/${v}`, id: u },
+        { method: 'GET', url: (v) => `/units/${v}`, id: u },
+        { method: 'GET', url: (v) => `/units/${v}/evaluations`, id: u },
+        { method: 'GET', url: (v) => `/units/${v}/evaluation/scores/nps`, id: u },
+        { method: 'GET', url: (v) => `/units/${u}/evaluations/${v}/scores/nps`, id: e },
+        { method: 'GET', url: (v) => `/units/${u}/evaluations/${v}/scores/0`, id: e },
+        { method: 'GET', url: (v) => `/units/${v}/evaluations/${e}/answerDocuments`, id: u },
+        { method: 'GET', url: (v) => `/units/${u}/evaluations/${v}/answerDocuments`, id: e },
+        { method: 'GET', url: (v) => `/units/${u}/evaluations/${e}/answerDocuments/${v}`, id: ids.documentId },
+        { method: 'GET', url: (v) => `/units/${u}/evaluation/answerDocuments/${v}`, id: ids.documentId },
+        { method: 'GET', url: (v) => `/units/${u}/evaluations/${e}/questionSet/${v}`, id: f.questionSetId },
+        { method: 'GET', url: (v) => `/units/${u}/evaluation/questionSet/${v}`, id: f.questionSetId },
+        { method: 'GET', url: (v) => `/units/${u}/evaluations/${e}/question/${v}`, id: f.questions.nps.id },
+        { method: 'GET', url: (v) => `/units/${u}/evaluation/question/${v}`, id: f.questions.nps.id },
+        { method: 'GET', url: (v) => `/units/${v}/stays/${ids.stayId}/events`, id: u },
+        { method: 'GET', url: (v) => `/units/${u}/stays/${v}/events`, id: ids.stayId },
+        { method: 'GET', url: (v) => `/units/${v}/review-questions`, id: u },
+        { method: 'GET', url: (v) => `/units/${v}/reviews`, id: u },
+        { method: 'GET', url: (v) => `/units/${v}/reputation`, id: u },
+        {
+          method: 'POST',
+          url: (v) => `/units/${v}/stays`,
+          id: u,
+          body: { guest: { name: 'Bo', email: 'bo@example.test' }, checkin: '2026-11-15', checkout: '2026-11-18', status: 'instay' },
+        },
+      ];
+    };
+
+    it('answers every malformed spelling of a real id with a 404 and changes no row', async () => {
+      // the canonical spellings work
+      for (const route of routes().filter((r) => r.method === 'GET')) {
+        const res = await t.app.inject({ url: `/loopon/public${route.url(String(route.id))}`, headers: f.client.headers });
+        expect(res.statusCode, `${route.url(String(route.id))}: ${res.body}`).toBeLessThan(400);
+      }
+      const before = await snapshot(t);
+      for (const route of routes()) {
+        for (const form of integerForms(route.id)) {
+          const res = await t.app.inject({
+            method: route.method,
+            url: `/loopon/public${route.url(path(form))}`,
+            headers: f.client.headers,
+            payload: route.body as any,
+          });
+          expect(res.statusCode, `${route.method} ${route.url(JSON.stringify(form))}: ${res.body}`).toBe(404);
+        }
+      }
+      expect(await snapshot(t)).toEqual(before);
+    });
+
+    it('answers a semantic id not written as Loopon writes it with its documented 400', async () => {
+      for (const form of ['00', '+1', '1.0', '1e0', '0x1', ' 1', '-1', '٣']) {
+        const res = await t.app.inject({ url: `/loopon/public/units/${f.units.X01}/evaluation/scores/${path(form)}`, headers: f.client.headers });
+        expect(res.statusCode, `${JSON.stringify(form)}: ${res.body}`).toBe(400);
+        expect(res.json().error).toBe('invalid_semantic_id');
+      }
+    });
+  });
+
+  describe('Loop face', () => {
+    let loop: { location: number; loopType: number; guest: string; loopId: string; loopUrl: string; customField: number };
+    const lc = (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) => loopCall(t, f.loopToken, method, url, body);
+
+    beforeAll(async () => {
+      const admin = adminCall(() => t);
+      const location = (await admin(f.adminToken, 'POST', '/locations', { title: 'Pool', shortcode: 'POOL' })).json();
+      const loopType = (await admin(f.adminToken, 'POST', '/loop-types', { shortcode: 'spa', title: 'Spa' })).json();
+      const customField = (await admin(f.adminToken, 'POST', '/custom-fields', { shortcode: 'pillow', title: 'Pillow' })).json();
+      const contact = (await lc('POST', 'Contact', { foreignId: 'F-1', firstname: 'Rick', email: 'rick@example.test' })).json();
+      const created = await lc('POST', 'loops', {
+        location: encodeId('location', location.id),
+        loopType: encodeId('looptype', loopType.id),
+        customer: contact.id,
+        description: 'Towels',
+      });
+      expect(created.statusCode, created.body).toBe(200);
+      loop = {
+        location: location.id,
+        loopType: loopType.id,
+        guest: contact.id,
+        loopId: created.json().id,
+        loopUrl: created.json().url,
+        customField: customField.id,
+      };
+    });
+
+    /** Spellings of a Loop id that are not the one the face issued: none names a row. */
+    const loopForms = (id: string, n: number) => [
+      id.toUpperCase(),
+      ` ${id}`,
+      `${id} `,
+      `${id}0`,
+      id.slice(0, 23),
+      `0${id}`,
+      '4f1927a407caf1f0500002733', // the 25-character id of Loop's own examples: not one we issued
+      String(n),
+      ...integerForms(n),
+    ];
+
+    it('answers every other spelling of an id it issued with a 404 and changes no row', async () => {
+      const guestKey = (await t.database.db.selectFrom('guest_keys').select('guest_id').where('key', '=', 'F-1').executeTakeFirstOrThrow()).guest_id;
+      const location = encodeId('location', loop.location);
+      const loopType = encodeId('looptype', loop.loopType);
+      const calls: Array<{ what: string; forms: string[]; send: (v: string) => ReturnType<typeof lc> }> = [
+        { what: 'DELETE Contact?id=', forms: loopForms(loop.guest, guestKey), send: (v) => lc('DELETE', `Contact?id=${path(v)}`) },
+        { what: 'DELETE Contact {id}', forms: loopForms(loop.guest, guestKey), send: (v) => lc('DELETE', 'Contact', { id: v }) },
+        { what: 'POST Contact {id}', forms: loopForms(loop.guest, guestKey), send: (v) => lc('POST', 'Contact', { id: v, firstname: 'Changed' }) },
+        {
+          what: 'POST ContactEvent {contactId}',
+          forms: loopForms(loop.guest, guestKey),
+          send: (v) => lc('POST', 'ContactEvent', { event: 'checkin', contactId: v }),
+        },
+        { what: 'GET loops?customer=', forms: loopForms(loop.guest, guestKey), send: (v) => lc('GET', `loops?customer=${path(v)}`) },
+        {
+          what: 'POST loops {location}',
+          forms: loopForms(location, loop.location),
+          send: (v) => lc('POST', 'loops', { location: v, loopType, description: 'x' }),
+        },
+        {
+          what: 'POST loops {loopType}',
+          forms: loopForms(loopType, loop.loopType),
+          send: (v) => lc('POST', 'loops', { location, loopType: v, description: 'x' }),
+        },
+        {
+          what: 'POST loops {customer}',
+          forms: loopForms(loop.guest, guestKey),
+          send: (v) => lc('POST', 'loops', { location, loopType, customer: v, description: 'x' }),
+        },
+        {
+          what: 'POST responses {location}',
+          forms: loopForms(location, loop.location),
+          send: (v) => lc('POST', 'responses', { location: v, responses: [{ categoryId: encodeId('question', f.questions.text.id), value: 'x' }] }),
+        },
+        {
+          what: 'GET customfields/{id}',
+          forms: loopForms(encodeId('customfield', loop.customField), loop.customField).filter((v) => v.trim() === v),
+          send: (v) => lc('GET', `customfields/${path(v)}`),
+        },
+      ];
+      const before = await snapshot(t);
+      for (const c of calls) {
+        for (const form of c.forms) {
+          const res = await c.send(form);
+          expect(res.statusCode, `${c.what} ${JSON.stringify(form)}: ${res.body}`).toBe(404);
+        }
+      }
+      // the guest page of a loop, with the signature of the id as issued
+      const sig = new URL(loop.loopUrl).searchParams.get('sig')!;
+      for (const form of loopForms(loop.loopId, 1).slice(0, 6)) {
+        const res = await t.app.inject({ url: `/loop/p/${new URL(loop.loopUrl).pathname.split('/')[3]}/loops/${path(form)}?sig=${sig}` });
+        expect(res.statusCode, `loop page ${JSON.stringify(form)}`).toBe(404);
+      }
+      expect(await snapshot(t)).toEqual(before);
+      // the ids as issued still work
+      expect((await lc('GET', `loops?customer=${loop.guest}`)).statusCode).toBe(200);
+      expect((await t.app.inject({ url: new URL(loop.loopUrl).pathname + new URL(loop.loopUrl).search })).statusCode).toBe(200);
+    });
+  });
+});
