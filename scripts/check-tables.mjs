@@ -44,6 +44,8 @@ export const OWNERS = {
   chat: ['chat_sessions', 'chat_events'],
   // A PMS contact and its events: use cases over guests, stays and journeys, through their functions.
   contacts: [],
+  // Background work: jobs claimed with a lease, and their stored inputs.
+  jobs: ['jobs', 'job_inputs'],
   // Idempotency-Key of the admin API: the answers stored for replay, per account and credential.
   idempotency: ['idempotency_keys'],
 };

@@ -243,6 +243,7 @@ describe.each(dialects())('admin API on %s', (dialect) => {
           '/v1/imports/reviews',
           '/v1/imports/reputation',
           '/v1/imports/answer-documents',
+          '/v1/imports/jobs/{id}',
           '/v1/guests',
           '/v1/guests/{id}',
           '/v1/guests/merge',
@@ -255,6 +256,12 @@ describe.each(dialects())('admin API on %s', (dialect) => {
       expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '409']));
       expect(post.requestBody.content['application/json'].schema.required).toContain('title');
       expect(Object.keys(doc.paths['/v1/surveys/{id}'].delete.responses)).toEqual(expect.arrayContaining(['204', '401', '404']));
+      // imports: 200 with the first failures and a count, or 202 with a job to follow
+      const importDoc = doc.paths['/v1/imports/reviews'].post;
+      expect(Object.keys(importDoc.responses)).toEqual(expect.arrayContaining(['200', '202', '413']));
+      expect(Object.keys(importDoc.responses['200'].content['application/json'].schema.properties)).toEqual(['imported', 'failedCount', 'failed']);
+      expect(Object.keys(importDoc.responses['202'].content['application/json'].schema.properties)).toEqual(['jobId', 'status', 'statusUrl']);
+      expect(Object.keys(doc.paths['/v1/imports/jobs/{id}'].get.responses)).toEqual(expect.arrayContaining(['200', '401', '404']));
     });
 
     it('renders the reference page', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runImport } from '../src/api/imports/import-batches.js';
+import { allOrLineByLine, runImport } from '../src/api/imports/import-batches.js';
 import { upsertSnapshots, type SnapshotInput } from '../src/core/reputation/snapshots.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { dialects } from './helpers/database.js';
@@ -76,7 +76,7 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
     const body = res.json();
     expect(body.imported).toBe(2);
     expect(body.failed.map((f: any) => f.line)).toEqual([2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 14, 15, 16]);
-    const messages = Object.fromEntries(body.failed.map((f: any) => [f.line, f.message]));
+    const messages = Object.fromEntries(body.failed.map((f: any) => [f.line, f.error]));
     expect(messages[2]).toBe('not valid JSON');
     expect(messages[3]).toMatch(/reviewDate must be a date/);
     expect(messages[4]).toMatch(/no unit has propertyCode "NOPE"/);
@@ -118,7 +118,7 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
       [{ ...base, title: 'New', respondable: true, managementResponseDate: '2026-06-03', ratings: [{ question: 'clean', score: 4 }] }],
       'text/plain',
     );
-    expect(again.json()).toEqual({ imported: 1, failed: [] });
+    expect(again.json()).toEqual({ imported: 1, failedCount: 0, failed: [] });
     const rows = await reviewRows(accountId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ title: 'New', respondable: 1, management_response_date: '2026-06-03' });
@@ -130,7 +130,7 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
       { ...base, title: 'First' },
       { ...base, title: 'Second' },
     ]);
-    expect(twice.json()).toEqual({ imported: 2, failed: [] });
+    expect(twice.json()).toEqual({ imported: 2, failedCount: 0, failed: [] });
     expect((await reviewRows(accountId)).map((r) => r.title)).toEqual(['Second']);
   });
 
@@ -145,7 +145,7 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
       );
     }
     const res = await importLines(adminToken, 'reviews', lines);
-    expect(res.json()).toEqual({ imported: 1202, failed: [{ line: 700, message: 'externalId is required' }] });
+    expect(res.json()).toEqual({ imported: 1202, failedCount: 1, failed: [{ line: 700, error: 'externalId is required' }] });
     expect(await reviewRows(accountId)).toHaveLength(1202);
   });
 
@@ -166,7 +166,7 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.imported).toBe(2);
-    expect(body.failed.map((f: any) => [f.line, f.message])).toEqual([
+    expect(body.failed.map((f: any) => [f.line, f.error])).toEqual([
       [3, 'rank cannot be greater than rankOf'],
       [4, 'score must be at most 10'],
       [5, 'date is required'],
@@ -182,20 +182,20 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
       { account_id: accountId, location_id: rival.id, day: '2026-07-01', source: '', rank: 1.5, rank_of: 12, score: null, normalized_score: 0.7 },
     ]);
     const again = await importLines(adminToken, 'reputation', [{ unitId: hotel.id, date: '2026-07-01', source: 'booking.com', rank: 1, rankOf: 10 }]);
-    expect(again.json()).toEqual({ imported: 1, failed: [] });
+    expect(again.json()).toEqual({ imported: 1, failedCount: 0, failed: [] });
     expect((await rows())[0]).toMatchObject({ rank: 1, rank_of: 10, score: null, normalized_score: null });
   });
 
-  it('reads JSON lines bodies only, answering 200 for an empty body and 401 without a token', async () => {
+  it('reads JSON lines bodies only, answering 200 for an empty body, 202 for a large one and 401 without a token', async () => {
     const { adminToken } = await setup();
-    expect((await importLines(adminToken, 'reviews', [])).json()).toEqual({ imported: 0, failed: [] });
-    expect((await importLines(adminToken, 'reputation', ['', '  '], 'text/plain; charset=utf-8')).json()).toEqual({ imported: 0, failed: [] });
-    // bodies over the server's 1 MiB default are fine for imports
+    expect((await importLines(adminToken, 'reviews', [])).json()).toEqual({ imported: 0, failedCount: 0, failed: [] });
+    expect((await importLines(adminToken, 'reputation', ['', '  '], 'text/plain; charset=utf-8')).json()).toEqual({ imported: 0, failedCount: 0, failed: [] });
+    // bodies over 1 MiB (the server's default limit) are taken too, as background jobs
     const big = '\n'.repeat(1_500_000);
     for (const type of ['application/x-ndjson', 'text/plain']) {
       const res = await importLines(adminToken, 'reputation', [big], type);
-      expect(res.statusCode, type).toBe(200);
-      expect(res.json()).toEqual({ imported: 0, failed: [] });
+      expect(res.statusCode, type).toBe(202);
+      expect(res.headers.location).toMatch(/^\/admin\/v1\/imports\/jobs\/\d+$/);
     }
     const json = await importLines(adminToken, 'reviews', ['{"a":1}', '{"b":2}'], 'application/json');
     expect(json.statusCode).toBe(400);
@@ -206,7 +206,7 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
     // another account's units are unknown here
     const other = await setup();
     const foreign = await importLines(adminToken, 'reputation', [{ unitId: other.hotel.id, date: '2026-07-01', score: 5 }]);
-    expect(foreign.json().failed).toEqual([{ line: 1, message: `unit ${other.hotel.id} does not exist` }]);
+    expect(foreign.json().failed).toEqual([{ line: 1, error: `unit ${other.hotel.id} does not exist` }]);
   });
 
   it('retries a batch the database refuses line by line, rolling the batch back, and reports progress', async () => {
@@ -226,15 +226,14 @@ describe.each(dialects())('admin reputation imports on %s', (dialect) => {
           score: Number(value) % 10,
           normalizedScore: null,
         }),
-        async write(trx, items) {
+        write: allOrLineByLine(async (trx, items) => {
           await upsertSnapshots(trx, accountId, items);
           if (items.some((i) => i.day === '2026-08-07')) throw new Error('refused by the database');
-        },
+        }),
       },
-      (handled) => progress.push(handled),
-      5,
+      { onProgress: (state) => progress.push(state.linesRead), batchSize: 5 },
     );
-    expect(result).toEqual({ imported: 11, failed: [{ line: 7, message: 'could not be stored: refused by the database' }] });
+    expect(result).toEqual({ imported: 11, failedCount: 1, failed: [{ line: 7, error: 'could not be stored: refused by the database' }], linesRead: 12 });
     expect(progress).toEqual([5, 10, 12]);
     const days = await t.database.db.selectFrom('reputation_snapshots').select('day').where('account_id', '=', accountId).orderBy('day').execute();
     expect(days).toHaveLength(11);

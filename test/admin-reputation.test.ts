@@ -76,7 +76,7 @@ describe.each(dialects())('admin reputation configuration on %s', (dialect) => {
         ratings: [{ question: 'staff', score: 4 }],
       });
       const imported = await call(adminToken, 'POST', '/imports/reviews', line, { 'content-type': 'application/x-ndjson' });
-      expect(imported.json()).toEqual({ imported: 1, failed: [] });
+      expect(imported.json()).toEqual({ imported: 1, failedCount: 0, failed: [] });
       const refused = await call(adminToken, 'DELETE', `/review-questions/${q.id}`);
       expect(refused.statusCode).toBe(409);
       expect(refused.json().error.code).toBe('conflict');

@@ -64,7 +64,7 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
     fs.writeFileSync(target, `\uFEFF${JSON.stringify({ ...lines[0], title: 'Updated' })}\r\n\r\n`);
     const again = await runCli(['import', 'reviews', target, '--account', 'importer', '--json'], env);
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toEqual({ kind: 'reviews', file: target, imported: 1, failed: [] });
+    expect(JSON.parse(again.stdout)).toEqual({ kind: 'reviews', file: target, imported: 1, failedCount: 0, failed: [] });
     const rows = await reviews();
     expect(rows).toHaveLength(1100);
     expect(rows[0].title).toBe('Updated');
@@ -83,9 +83,27 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
     expect(res.stdout.trim()).toMatch(/^reputation: imported 1 of 3 lines, 2 failed/);
     const json = await runCli(['import', 'reputation', target, '--account', 'importer', '--json'], env);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ imported: 1, failed: [{ line: 2, message: 'not valid JSON' }, { line: 4 }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({ imported: 1, failedCount: 2, failed: [{ line: 2, error: 'not valid JSON' }, { line: 4 }] });
     const rows = await database.db.selectFrom('reputation_snapshots').selectAll().where('account_id', '=', accountId).execute();
     expect(rows).toEqual([expect.objectContaining({ source: 'google', score: 8.5, normalized_score: 0.85 })]);
+  });
+
+  it('writes every bad line to stderr, however many, and keeps the first 100 in --json', async () => {
+    const lines = Array.from({ length: 251 }, (_, i) => (i === 125 ? { unitId: hotelId, date: '2026-03-05', score: 6 } : `junk ${i}`));
+    const target = file('many-bad.jsonl', lines);
+    const res = await runCli(['import', 'reputation', target, '--account', 'importer'], env);
+    expect(res.code).toBe(1);
+    const bad = problems(res.stderr);
+    expect(bad).toHaveLength(250);
+    expect(bad[0]).toBe('line 1: not valid JSON');
+    expect(bad.at(-1)).toBe('line 251: not valid JSON');
+    expect(res.stdout).toMatch(/imported 1 of 251 lines, 250 failed/);
+    const json = await runCli(['import', 'reputation', target, '--account', 'importer', '--json'], env);
+    expect(json.code).toBe(1);
+    const out = JSON.parse(json.stdout);
+    expect(out).toMatchObject({ imported: 1, failedCount: 250 });
+    expect(out.failed).toHaveLength(100);
+    expect(problems(json.stderr)).toHaveLength(250);
   });
 
   it('runs answer documents through the feedback importer', async () => {
@@ -179,7 +197,7 @@ describe('import progress and file reading', () => {
     for await (const r of readJsonLinesFile(target)) records.push(r);
     expect(records).toEqual([
       { line: 1, value: { a: 1 } },
-      { line: 4, message: 'not valid JSON' },
+      { line: 4, error: 'not valid JSON' },
       { line: 5, value: { b: 2 } },
     ]);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -29,7 +29,7 @@ describe.each(dialects())('importing scale answers by value on %s', (dialect) =>
     ];
     const result = await importAnswerDocuments(t.db, account.id, parseJsonLines(lines.map((l) => JSON.stringify(l)).join('\n')));
     expect(result.imported).toBe(2);
-    expect(result.failed).toEqual([{ line: 3, message: expect.stringContaining('no option reads 11') }]);
+    expect(result.failed).toEqual([{ line: 3, error: expect.stringContaining('no option reads 11') }]);
     const rollup = await t.db.selectFrom('score_rollups').selectAll().where('account_id', '=', account.id).executeTakeFirstOrThrow();
     expect(rollup).toMatchObject({ answer_count: 2, promoters: 1, detractors: 1, passives: 0 });
     expect(rollup.score_sum).toBeCloseTo(1.2);

@@ -181,12 +181,12 @@ describe.each(dialects())('Loopon feedback access and sources on %s', (dialect) 
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().imported).toBe(3);
     expect(res.json().failed).toEqual([
-      { line: 3, message: 'not valid JSON' },
-      { line: 4, message: 'unknown field "colour"' },
-      { line: 5, message: 'unit 999999 does not exist' },
-      { line: 6, message: expect.stringMatching(/choose one of its options/) },
-      { line: 7, message: 'source is required' },
-      { line: 8, message: expect.stringMatching(/is a chain/) },
+      { line: 3, error: 'not valid JSON' },
+      { line: 4, error: 'unknown field "colour"' },
+      { line: 5, error: 'unit 999999 does not exist' },
+      { line: 6, error: expect.stringMatching(/choose one of its options/) },
+      { line: 7, error: 'source is required' },
+      { line: 8, error: expect.stringMatching(/is a chain/) },
     ]);
     const docs = async () =>
       (await get(t, g.client.headers, `/units/${g.units.chain}/evaluation/answerDocuments?updatedMin=2000-01-01T00:00:00Z`)).body.answerDocuments;
@@ -198,7 +198,7 @@ describe.each(dialects())('Loopon feedback access and sources on %s', (dialect) 
     expect(await chainNps()).toMatchObject({ answerCount: 1, promoterCount: 0, detractorCount: 1 });
 
     const again = await post([{ ...first, checkoutDate: daysAgo(2), answers: [{ questionId: q.text.id, answerText: ' Quiet room ' }] }]);
-    expect(again.json()).toEqual({ imported: 1, failed: [] });
+    expect(again.json()).toEqual({ imported: 1, failedCount: 0, failed: [] });
     const after = await docs();
     expect(after).toHaveLength(3);
     const updated = after.find((d: any) => d.guestName === 'Ada');

@@ -24,6 +24,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-02T00-00-guest-identity',
       '2026-12-02T01-00-journey-event-types',
       '2026-12-02T02-00-guest-merged-into',
+      '2026-12-03T00-00-jobs',
       '2026-12-03T01-00-idempotency-keys',
       '2026-12-03T02-00-encrypt-callback-tokens',
     ]);
@@ -67,6 +68,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-02T00-00-guest-identity',
       '2026-12-02T01-00-journey-event-types',
       '2026-12-02T02-00-guest-merged-into',
+      '2026-12-03T00-00-jobs',
       '2026-12-03T01-00-idempotency-keys',
       '2026-12-03T02-00-encrypt-callback-tokens',
     ]);
@@ -119,6 +121,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(await migrateToLatest(t.db)).toEqual([
       '2026-12-02T01-00-journey-event-types',
       '2026-12-02T02-00-guest-merged-into',
+      '2026-12-03T00-00-jobs',
       '2026-12-03T01-00-idempotency-keys',
       '2026-12-03T02-00-encrypt-callback-tokens',
     ]);

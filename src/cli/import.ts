@@ -1,57 +1,39 @@
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/config.js';
 import { findAccountBySlug, findAccountOfLocation, listAccounts } from '../core/accounts/accounts.js';
-import { importAnswerDocuments } from '../api/imports/import-answer-documents.js';
-import { importReputation } from '../api/imports/import-reputation.js';
-import { importReviews } from '../api/imports/import-reviews.js';
-import type { ImportProblem, ImportProgress, ImportRecord, ImportResult } from '../api/imports/json-lines.js';
+import { IMPORT_KINDS, IMPORTERS, type ImportKind } from '../api/imports/import-kinds.js';
+import type { ImportFailure, ImportItem } from '../api/imports/json-lines.js';
+import { readJsonLines } from '../api/imports/line-reader.js';
 import type { Db } from '../db/database.js';
 import { withDatabase } from './with-database.js';
 
 /*
  * `openstay import <kind> <file> [--account <slug>] [--json]`: streams a JSON-lines file into an
- * account through the same importers as the admin API. Exit 0 when every line was imported, 1
- * when some failed (they are listed), 2 for bad usage.
+ * account through the same importers as the admin API. Every bad line goes to stderr as it is
+ * found (`line N: message`), with a progress bar. Exit 0 when every line was imported, 1 when
+ * some failed, 2 for bad usage.
  */
 
-export const IMPORT_KINDS = ['reviews', 'reputation', 'answer-documents'] as const;
-type ImportKind = (typeof IMPORT_KINDS)[number];
-type Records = AsyncIterable<ImportRecord | ImportProblem>;
-type Importer = (db: Db, accountId: number, records: Records, onProgress?: ImportProgress) => Promise<ImportResult>;
+export { IMPORT_KINDS };
 
 const USAGE = `usage: openstay import <kind> <file> [--account <slug>] [--json]
 kinds: ${IMPORT_KINDS.join(', ')}   (record formats: docs/import.md)`;
 
-const IMPORTERS: Record<ImportKind, Importer> = {
-  reviews: importReviews,
-  reputation: importReputation,
-  'answer-documents': importAnswerDocuments,
-};
-
-/** The records of a JSON-lines file, read line by line (never the whole file at once). */
-export async function* readJsonLinesFile(file: string): AsyncGenerator<ImportRecord | ImportProblem> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of lines) {
-    line += 1;
-    const raw = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
-    if (!raw) continue;
-    try {
-      yield { line, value: JSON.parse(raw) };
-    } catch {
-      yield { line, message: 'not valid JSON' };
-    }
-  }
+/** The records of a JSON-lines file, read chunk by chunk (never the whole file at once). */
+export async function* readJsonLinesFile(file: string): AsyncGenerator<ImportItem> {
+  for await (const items of readJsonLines(fs.createReadStream(file))) yield* items;
 }
 
-/** Non-blank lines of a file: the total the progress bar counts towards. */
-async function countRecords(file: string): Promise<number> {
+/** Lines of a file (what the progress bar counts towards), counted without decoding it. */
+async function countLines(file: string): Promise<number> {
   let count = 0;
-  const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const text of lines) if (text.trim()) count += 1;
-  return count;
+  let trailing = false;
+  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
+    if (chunk.length) trailing = chunk[chunk.length - 1] !== 10;
+  }
+  return count + (trailing ? 1 : 0);
 }
 
 /** One progress line: bar, lines handled of total, percentage and rate. */
@@ -130,24 +112,30 @@ export async function importCommand(config: Config, args: string[]): Promise<num
 
   const importer = IMPORTERS[kind as ImportKind];
   const started = Date.now();
+  const terminal = Boolean(process.stderr.isTTY);
   const outcome = await withDatabase(config, async (db) => {
     const account = await importAccount(db, values.account, file);
     if (typeof account === 'string') return account;
-    const bar = new ProgressBar(process.stderr, await countRecords(file), Boolean(process.stderr.isTTY));
-    const result = await importer(db, account.id, readJsonLinesFile(file), (handled) => bar.update(handled));
-    bar.done(result.imported + result.failed.length);
+    const total = await countLines(file);
+    const bar = new ProgressBar(process.stderr, total, terminal);
+    // Each bad line as it is found; on a terminal the bar's line is cleared first and redrawn later.
+    const report = (failure: ImportFailure) => process.stderr.write(`${terminal ? '\r\x1b[K' : ''}line ${failure.line}: ${failure.error}\n`);
+    const result = await importer(db, account.id, readJsonLines(fs.createReadStream(file)), {
+      onFailure: report,
+      onProgress: (state) => bar.update(state.linesRead),
+    });
+    bar.done(total);
     return result;
   });
   if (typeof outcome === 'string') return usage(outcome);
 
   const result = outcome;
-  const handled = result.imported + result.failed.length;
+  const handled = result.imported + result.failedCount;
   if (values.json) {
-    console.log(JSON.stringify({ kind, file, imported: result.imported, failed: result.failed }));
+    console.log(JSON.stringify({ kind, file, imported: result.imported, failedCount: result.failedCount, failed: result.failed }));
   } else {
-    for (const problem of result.failed) console.error(`line ${problem.line}: ${problem.message}`);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`${kind}: imported ${result.imported} of ${handled} lines, ${result.failed.length} failed (${seconds}s)`);
+    console.log(`${kind}: imported ${result.imported} of ${handled} lines, ${result.failedCount} failed (${seconds}s)`);
   }
-  return result.failed.length ? 1 : 0;
+  return result.failedCount ? 1 : 0;
 }

@@ -475,6 +475,33 @@ export interface CompetitiveSetMembersTable {
   location_id: number;
 }
 
+/** Background work (core/jobs): see the migration 2026-12-03T00-00-jobs for the meaning of due_at. */
+export interface JobsTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: string;
+  status: string; // 'draft' | 'queued' | 'running' | 'succeeded' | 'failed'
+  payload: string; // JSON
+  progress: string | null; // JSON
+  attempts: number;
+  max_attempts: number;
+  due_at: number | null;
+  lease_token: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/** A job's large input in chunks (seq from 0), read back in order. */
+export interface JobInputsTable {
+  account_id: number;
+  job_id: number;
+  seq: number;
+  data: Uint8Array;
+}
+
 export interface Database {
   accounts: AccountsTable;
   credentials: CredentialsTable;
@@ -513,6 +540,8 @@ export interface Database {
   reputation_snapshots: ReputationSnapshotsTable;
   competitive_sets: CompetitiveSetsTable;
   competitive_set_members: CompetitiveSetMembersTable;
+  jobs: JobsTable;
+  job_inputs: JobInputsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -543,3 +572,4 @@ export type ChatEvent = Selectable<ChatEventsTable>;
 export type Review = Selectable<ReviewsTable>;
 export type ReviewQuestion = Selectable<ReviewQuestionsTable>;
 export type ReputationSnapshot = Selectable<ReputationSnapshotsTable>;
+export type Job = Selectable<JobsTable>;

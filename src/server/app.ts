@@ -25,6 +25,8 @@ export interface AppOptions {
   secretKeys?: SecretKeys;
   /** a pino destination stream; tests pass one to read the log lines */
   logStream?: NodeJS.WritableStream;
+  /** called when a request queues a background job (serve.ts wakes its worker) */
+  onJobQueued?: () => void;
 }
 
 /** Where each face is mounted; FACE_HOSTS can also serve one at the root of a host name. */
@@ -100,7 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.
-  await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) } });
+  await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) }, onJobQueued: opts.onJobQueued });
   return app;
 }
 

@@ -3,11 +3,14 @@ import { migrateToLatest, openDatabase } from '../db/database.js';
 import { resolveSecretKeys } from '../config/secret-keys.js';
 import { createSecretBox } from '../core/shared/secret-box.js';
 import { sealPlaintextCallbackTokens } from '../core/stays/stay-callbacks.js';
+import { startJobWorker, type JobWorker } from '../core/jobs/job-worker.js';
 import { buildApp } from './app.js';
+import { jobHandlers } from './job-handlers.js';
 
 /**
  * Runs the server until SIGTERM or SIGINT: then it stops accepting connections, lets in-flight
- * requests finish, closes the database and exits 0.
+ * requests finish, stops the job worker (a running job is handed back for any instance), closes
+ * the database and exits 0.
  */
 export async function serve(config: Config): Promise<void> {
   const secretKeys = resolveSecretKeys(config);
@@ -15,8 +18,10 @@ export async function serve(config: Config): Promise<void> {
   await migrateToLatest(database.db);
   // Tokens stored before they were encrypted: sealed now that the key is at hand.
   await sealPlaintextCallbackTokens(database.db, createSecretBox(secretKeys));
-  const app = await buildApp({ config, database, secretKeys });
+  let worker: JobWorker | undefined;
+  const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
+    await worker?.stop();
     await database.close();
   });
   let closing = false;
@@ -33,6 +38,7 @@ export async function serve(config: Config): Promise<void> {
     throw listenError(err, config);
   }
   app.log.info({ publicUrl: config.publicUrl, database: database.dialect }, 'openstay serving');
+  worker = startJobWorker({ db: database.db, handlers: jobHandlers(), log: app.log.child({ component: 'jobs' }) });
 
   const shutdown = (signal: string) => {
     if (closing) return;

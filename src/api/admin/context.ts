@@ -17,6 +17,8 @@ export interface AdminDeps {
   /** failed-credential counters and the per-client quota */
   credentialLimits: CredentialLimits;
   apiClients: ApiClientFace;
+  /** tells this process's job worker that a job was queued (it would otherwise find it at its next poll) */
+  onJobQueued?: () => void;
 }
 
 export type AdminApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;

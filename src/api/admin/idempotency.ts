@@ -115,7 +115,8 @@ function credentialOf(request: FastifyRequest): string {
  */
 function requestHash(request: FastifyRequest): string {
   const hash = createHash('sha256').update(`${request.method} ${request.url}\n`);
-  const body = request.body;
+  // an import body is handed to its route as a stream of its own (routes/import-json-lines.ts)
+  const body = request.body ?? request.importBody;
   if (typeof body === 'string' || Buffer.isBuffer(body)) hash.update(body);
   else if (body !== undefined && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function') {
     hash.update(`stream ${request.headers['content-type'] ?? ''} ${request.headers['content-length'] ?? ''}`);

@@ -13,12 +13,11 @@ import { customFieldRoutes } from './routes/custom-fields.js';
 import { employeeRoutes } from './routes/employees.js';
 import { guestRoutes } from './routes/guests.js';
 import { identityBlocklistRoutes } from './routes/identity-blocklist.js';
-import { reputationImportRoutes } from './routes/import-reputation.js';
+import { importRoutes } from './routes/imports.js';
 import { locationRoutes } from './routes/locations.js';
 import { loopTypeRoutes } from './routes/loop-types.js';
 import { reputationAdminRoutes } from './routes/reputation.js';
 import { surveyRoutes } from './routes/surveys.js';
-import { answerDocumentImportRoutes } from './routes/import-answer-documents.js';
 
 const PREFIX = '/admin';
 
@@ -58,14 +57,13 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await loopTypeRoutes(api, deps);
           await customFieldRoutes(api, deps);
           await surveyRoutes(api, deps);
-          await answerDocumentImportRoutes(api, deps);
           await employeeRoutes(api, deps);
           await guestRoutes(api, deps);
           await identityBlocklistRoutes(api, deps);
           await credentialRoutes(api, deps);
           await apiClientRoutes(api, deps);
           await reputationAdminRoutes(api, deps);
-          await reputationImportRoutes(api, deps);
+          await api.register(importRoutes, deps);
         },
         { prefix: '/v1' },
       );

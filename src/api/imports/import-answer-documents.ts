@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import {
   createAnswerDocument,
   findAnswerDocumentByExternalId,
@@ -15,7 +14,8 @@ import { badRequest, isAppError } from '../../core/shared/errors.js';
 import type { Db } from '../../db/database.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import type { Location } from '../../db/schema.js';
-import { isProblem, type ImportProblem, type ImportProgress, type ImportRecord, type ImportResult } from './json-lines.js';
+import { runImport, underSavepoint, type ImportOptions, type ImportSource } from './import-batches.js';
+import type { ImportFailure, ImportResult } from './json-lines.js';
 
 /*
  * Bulk import of answer documents, one JSON object per line (the import format of the admin API
@@ -54,9 +54,6 @@ function checkFields(record: Record<string, unknown>, known: Set<string>, where:
   const unknown = Object.keys(record).filter((k) => !known.has(k));
   if (unknown.length) throw badRequest(`${where}unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`);
 }
-
-/** What the records of an import may be: a parsed text (parseJsonLines) or a stream of lines. */
-export type AnswerDocumentRecords = Iterable<ImportRecord | ImportProblem> | AsyncIterable<ImportRecord | ImportProblem>;
 
 type Json = Record<string, unknown>;
 
@@ -255,51 +252,31 @@ const lineProblem = (err: unknown): string | undefined => {
 };
 
 /**
- * Imports answer documents (see the file comment) following the shared import contract: good
- * lines are written in batches, one transaction per batch, each line under a savepoint so a bad
- * one is reported with its line number and rolled back alone. Rollups move with every line.
+ * Imports answer documents (see the file comment) through the shared import loop: good lines are
+ * written in batches, one transaction per batch, each line under a savepoint so a bad one is
+ * reported with its line number and rolled back alone. Rollups move with every line.
  */
-export async function importAnswerDocuments(
-  db: Db,
-  accountId: number,
-  records: AnswerDocumentRecords,
-  onProgress?: ImportProgress,
-  batchSize = 500,
-): Promise<ImportResult> {
-  const result: ImportResult = { imported: 0, failed: [] };
-  let handled = 0;
-  let batch: ImportRecord[] = [];
-  const flush = async () => {
-    const lines = batch;
-    batch = [];
-    if (lines.length) {
-      await db.transaction().execute(async (trx) => {
+export async function importAnswerDocuments(db: Db, accountId: number, records: ImportSource, opts: ImportOptions = {}): Promise<ImportResult> {
+  return runImport<unknown>(
+    db,
+    records,
+    {
+      read: (value) => value,
+      async write(trx, items) {
         const lookups = new Lookups(trx, accountId);
-        for (const record of lines) {
-          await sql`savepoint import_line`.execute(trx);
+        const failed: ImportFailure[] = [];
+        for (const { line, item } of items) {
           try {
-            await importOne(trx, accountId, lookups, record.value);
-            await sql`release savepoint import_line`.execute(trx);
-            result.imported++;
+            await underSavepoint(trx, 'import_line', () => importOne(trx, accountId, lookups, item));
           } catch (err) {
-            const message = lineProblem(err);
-            if (message === undefined) throw err;
-            await sql`rollback to savepoint import_line`.execute(trx);
-            await sql`release savepoint import_line`.execute(trx);
-            result.failed.push({ line: record.line, message });
+            const error = lineProblem(err);
+            if (error === undefined) throw err;
+            failed.push({ line, error });
           }
         }
-      });
-    }
-    onProgress?.(handled);
-  };
-  for await (const item of records) {
-    handled++;
-    if (isProblem(item)) result.failed.push(item);
-    else batch.push(item);
-    if (batch.length >= batchSize) await flush();
-  }
-  await flush();
-  result.failed.sort((a, b) => a.line - b.line);
-  return result;
+        return failed;
+      },
+    },
+    opts,
+  );
 }

@@ -1,90 +1,169 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Location } from '../../db/schema.js';
-import { isProblem, type ImportProblem, type ImportProgress, type ImportRecord, type ImportResult } from './json-lines.js';
+import { FailureLog, isFailure, type ImportFailure, type ImportItem, type ImportResult } from './json-lines.js';
 import { RecordError, type RecordFields } from './record-fields.js';
 
 /*
- * The loop shared by the reputation importers: read each record, collect good ones, write them
- * in batches of one transaction each. A batch the database refuses is retried line by line, so
- * one bad row costs its own line and never the other 499.
+ * The loop every importer shares: read each line, collect good records, write them in batches of
+ * one transaction each, and give the event loop a turn between batches so the server keeps
+ * answering while a large import runs. A batch also closes after LINES_PER_BATCH lines however
+ * few were good, so a file of junk is read in bounded steps too. A caller that must resume after
+ * a crash (a background job) passes `checkpoint`: it runs inside each batch's transaction with
+ * the state that commits with it, so every line is either in a committed batch and its state, or
+ * read again; and `resumeFrom`, the state last committed.
  */
 
 export const BATCH_SIZE = 500;
+export const LINES_PER_BATCH = 10_000;
+/**
+ * A batch without a good record commits its progress at most this often: a junk file is 32
+ * million failed lines, and a commit for each 10,000 of them costs more than reading them again
+ * after a crash would.
+ */
+export const CHECKPOINT_EVERY_MS = 1000;
 
-/** What the records of an import may be: a parsed text (parseJsonLines) or a stream of lines. */
-export type ImportSource = Iterable<ImportRecord | ImportProblem> | AsyncIterable<ImportRecord | ImportProblem>;
+/** What the records of an import may be: parsed lines one by one, or in arrays (readJsonLines). */
+export type ImportSource = Iterable<ImportItem | ImportItem[]> | AsyncIterable<ImportItem | ImportItem[]>;
+
+export interface ImportOptions {
+  /** after each batch, with the state so far */
+  onProgress?: (state: ImportResult) => void;
+  /** each failure as it is found (the CLI prints every one) */
+  onFailure?: (failure: ImportFailure) => void;
+  /** the state a previous run committed: its lines are skipped, its counts continued */
+  resumeFrom?: ImportResult;
+  /** runs in each batch's transaction with the state that commits with the batch */
+  checkpoint?: (trx: Db, state: ImportResult) => Promise<void>;
+  /** checked between batches */
+  signal?: AbortSignal;
+  /** good records per write (default BATCH_SIZE) */
+  batchSize?: number;
+}
 
 export interface LineImporter<T> {
   /** turns one record into what `write` takes; throws (with a message for the report) when it cannot */
   read(value: unknown): T;
-  /** writes good records; called inside a transaction */
-  write(trx: Db, items: T[]): Promise<void>;
+  /** writes good records inside `trx`; returns the lines it could not write (their changes undone) */
+  write(trx: Db, items: Array<{ line: number; item: T }>): Promise<ImportFailure[]>;
 }
 
-function messageOf(err: unknown): string {
+export function messageOf(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return message.length > 300 ? `${message.slice(0, 297)}...` : message;
 }
 
-/**
- * Runs an import. Takes a database, not a transaction: it opens one transaction per batch, so a
- * large file never holds a lock for long. `onProgress` gets the number of records handled.
- */
-export async function runImport<T>(
-  db: Db,
-  records: ImportSource,
-  importer: LineImporter<T>,
-  onProgress?: ImportProgress,
-  batchSize = BATCH_SIZE,
-): Promise<ImportResult> {
-  const failed: ImportProblem[] = [];
-  let imported = 0;
-  let handled = 0;
-  let pending: Array<{ line: number; item: T }> = [];
+/** Runs `work` under a savepoint of `trx`: a failure undoes only what it did, then rethrows. */
+export async function underSavepoint<T>(trx: Db, name: string, work: () => Promise<T>): Promise<T> {
+  await sql.raw(`savepoint ${name}`).execute(trx);
+  try {
+    const result = await work();
+    await sql.raw(`release savepoint ${name}`).execute(trx);
+    return result;
+  } catch (err) {
+    await sql.raw(`rollback to savepoint ${name}`).execute(trx);
+    await sql.raw(`release savepoint ${name}`).execute(trx);
+    throw err;
+  }
+}
 
-  const flush = async () => {
-    const batch = pending;
-    pending = [];
-    if (batch.length) {
-      try {
-        await db.transaction().execute((trx) =>
-          importer.write(
-            trx,
-            batch.map((b) => b.item),
-          ),
-        );
-        imported += batch.length;
-      } catch {
-        for (const { line, item } of batch) {
-          try {
-            await db.transaction().execute((trx) => importer.write(trx, [item]));
-            imported += 1;
-          } catch (err) {
-            failed.push({ line, message: `could not be stored: ${messageOf(err)}` });
-          }
+/**
+ * A `write` for importers that store many records in one statement: the whole batch at once, and
+ * when the database refuses it, line by line (each under its own savepoint), so one bad row costs
+ * its own line and never the other 499.
+ */
+export function allOrLineByLine<T>(writeMany: (trx: Db, items: T[]) => Promise<void>): LineImporter<T>['write'] {
+  return async (trx, items) => {
+    try {
+      await underSavepoint(trx, 'import_batch', () =>
+        writeMany(
+          trx,
+          items.map((i) => i.item),
+        ),
+      );
+      return [];
+    } catch {
+      const failed: ImportFailure[] = [];
+      for (const { line, item } of items) {
+        try {
+          await underSavepoint(trx, 'import_line', () => writeMany(trx, [item]));
+        } catch (err) {
+          failed.push({ line, error: `could not be stored: ${messageOf(err)}` });
         }
       }
+      return failed;
     }
-    onProgress?.(handled);
+  };
+}
+
+/** Runs an import (see the file comment). Takes a database, not a transaction: it opens one per batch. */
+export async function runImport<T>(db: Db, records: ImportSource, importer: LineImporter<T>, opts: ImportOptions = {}): Promise<ImportResult> {
+  const resume = opts.resumeFrom;
+  const failures = new FailureLog(resume ? { count: resume.failedCount, kept: resume.failed } : undefined);
+  const skipThrough = resume?.linesRead ?? 0;
+  const batchSize = opts.batchSize ?? BATCH_SIZE;
+  let imported = resume?.imported ?? 0;
+  let linesRead = skipThrough;
+  let lastLine = skipThrough;
+  let linesInBatch = 0;
+  let pending: Array<{ line: number; item: T }> = [];
+
+  const state = (): ImportResult => ({ imported, failedCount: failures.count, failed: [...failures.kept], linesRead });
+  const fail = (failure: ImportFailure) => {
+    failures.add(failure);
+    opts.onFailure?.(failure);
   };
 
-  for await (const record of records) {
-    handled += 1;
-    if (isProblem(record)) {
-      failed.push(record);
-    } else {
+  let committedLine = skipThrough;
+  let committedAt = Date.now();
+  const flush = async (final: boolean) => {
+    const batch = pending;
+    pending = [];
+    linesInBatch = 0;
+    const checkpointDue = opts.checkpoint && lastLine > committedLine && (final || Date.now() - committedAt >= CHECKPOINT_EVERY_MS);
+    if (batch.length || checkpointDue) {
+      await db.transaction().execute(async (trx) => {
+        const failed = batch.length ? await importer.write(trx, batch) : [];
+        imported += batch.length - failed.length;
+        for (const f of failed) fail(f);
+        linesRead = lastLine;
+        await opts.checkpoint?.(trx, state());
+      });
+      committedLine = lastLine;
+      committedAt = Date.now();
+    }
+    linesRead = lastLine;
+    opts.onProgress?.(state());
+    opts.signal?.throwIfAborted();
+    await nextTurn();
+  };
+
+  /** Takes one item; true when the batch is full and must be written. */
+  const take = (item: ImportItem): boolean => {
+    if (item.line <= skipThrough) return false;
+    lastLine = item.line;
+    linesInBatch++;
+    if (isFailure(item)) fail(item);
+    else {
       try {
-        pending.push({ line: record.line, item: importer.read(record.value) });
+        pending.push({ line: item.line, item: importer.read(item.value) });
       } catch (err) {
-        failed.push({ line: record.line, message: messageOf(err) });
+        fail({ line: item.line, error: messageOf(err) });
       }
     }
-    if (pending.length >= batchSize) await flush();
-    else if (handled % batchSize === 0) onProgress?.(handled);
+    return pending.length >= batchSize || linesInBatch >= LINES_PER_BATCH;
+  };
+
+  for await (const entry of records) {
+    if (!Array.isArray(entry)) {
+      if (take(entry)) await flush(false);
+      continue;
+    }
+    for (const item of entry) if (take(item)) await flush(false);
   }
-  await flush();
-  failed.sort((a, b) => a.line - b.line);
-  return { imported, failed };
+  await flush(true);
+  return state();
 }
 
 /**

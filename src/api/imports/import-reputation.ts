@@ -2,8 +2,8 @@ import { listLocations } from '../../core/locations/locations.js';
 import { ALL_SOURCES, upsertSnapshots, type SnapshotInput } from '../../core/reputation/snapshots.js';
 import { normalizeSource } from '../../core/reputation/values.js';
 import type { Db } from '../../db/database.js';
-import { runImport, unitFinder, type ImportSource } from './import-batches.js';
-import type { ImportProgress, ImportResult } from './json-lines.js';
+import { allOrLineByLine, runImport, unitFinder, type ImportOptions, type ImportSource } from './import-batches.js';
+import type { ImportResult } from './json-lines.js';
 import { RecordError, RecordFields } from './record-fields.js';
 
 /*
@@ -14,7 +14,7 @@ import { RecordError, RecordFields } from './record-fields.js';
 const FIELDS = ['unitId', 'propertyCode', 'date', 'source', 'rank', 'rankOf', 'score', 'normalizedScore'] as const;
 
 /** Imports reputation snapshots (JSON lines) into the account. */
-export async function importReputation(db: Db, accountId: number, records: ImportSource, onProgress?: ImportProgress): Promise<ImportResult> {
+export async function importReputation(db: Db, accountId: number, records: ImportSource, opts: ImportOptions = {}): Promise<ImportResult> {
   const findUnit = unitFinder(await listLocations(db, accountId));
   return runImport<SnapshotInput>(
     db,
@@ -35,8 +35,8 @@ export async function importReputation(db: Db, accountId: number, records: Impor
         }
         return { locationId: unit.id, day, source, rank, rankOf, score, normalizedScore: normalized ?? (score === null ? null : score / 10) };
       },
-      write: (trx, items) => upsertSnapshots(trx, accountId, items),
+      write: allOrLineByLine((trx, items) => upsertSnapshots(trx, accountId, items)),
     },
-    onProgress,
+    opts,
   );
 }

@@ -4,8 +4,8 @@ import { upsertReviews, type RatingInput, type ReviewInput } from '../../core/re
 import { normalizeSource } from '../../core/reputation/values.js';
 import type { Db } from '../../db/database.js';
 import type { ReviewQuestion } from '../../db/schema.js';
-import { runImport, unitFinder, type ImportSource } from './import-batches.js';
-import type { ImportProgress, ImportResult } from './json-lines.js';
+import { allOrLineByLine, runImport, unitFinder, type ImportOptions, type ImportSource } from './import-batches.js';
+import type { ImportResult } from './json-lines.js';
 import { checkNumber, checkText, RecordError, RecordFields } from './record-fields.js';
 
 /*
@@ -69,7 +69,7 @@ function readRatings(value: unknown, questions: Map<string, ReviewQuestion>): Ra
 }
 
 /** Imports reviews (JSON lines) into the account; each line is checked, good lines are upserted. */
-export async function importReviews(db: Db, accountId: number, records: ImportSource, onProgress?: ImportProgress): Promise<ImportResult> {
+export async function importReviews(db: Db, accountId: number, records: ImportSource, opts: ImportOptions = {}): Promise<ImportResult> {
   const findUnit = unitFinder(await listLocations(db, accountId));
   const questions = new Map((await listReviewQuestions(db, accountId)).map((q) => [q.key, q]));
   return runImport<ReviewInput>(
@@ -104,8 +104,8 @@ export async function importReviews(db: Db, accountId: number, records: ImportSo
           ratings: readRatings(fields.raw('ratings'), questions),
         };
       },
-      write: (trx, items) => upsertReviews(trx, accountId, items),
+      write: allOrLineByLine((trx, items) => upsertReviews(trx, accountId, items)),
     },
-    onProgress,
+    opts,
   );
 }

@@ -5,6 +5,7 @@ import * as stayGuestDates from './2026-11-22T02-00-stay-guest-dates.js';
 import * as guestIdentity from './2026-12-02T00-00-guest-identity.js';
 import * as journeyEventTypes from './2026-12-02T01-00-journey-event-types.js';
 import * as guestMergedInto from './2026-12-02T02-00-guest-merged-into.js';
+import * as jobs from './2026-12-03T00-00-jobs.js';
 import * as idempotencyKeys from './2026-12-03T01-00-idempotency-keys.js';
 import * as encryptCallbackTokens from './2026-12-03T02-00-encrypt-callback-tokens.js';
 
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02T00-00-guest-identity': guestIdentity,
   '2026-12-02T01-00-journey-event-types': journeyEventTypes,
   '2026-12-02T02-00-guest-merged-into': guestMergedInto,
+  '2026-12-03T00-00-jobs': jobs,
   '2026-12-03T01-00-idempotency-keys': idempotencyKeys,
   '2026-12-03T02-00-encrypt-callback-tokens': encryptCallbackTokens,
 };

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { isPostgres, type Db } from '../../db/database.js';
+import type { Job } from '../../db/schema.js';
+import { inWriteTransaction } from '../../db/write-transaction.js';
+
+/*
+ * Claiming due jobs with a lease. A job is due when it is queued and its time has come, or
+ * running and its lease has expired (its worker died or hung: it is taken again). A claim makes
+ * it running, counts an attempt, sets the lease's end as due_at and a fresh lease token; every
+ * later write of that run (progress, renewal, the end) names the token, so a worker whose lease
+ * was taken over can no longer write anything (job-lease.ts).
+ *
+ * PostgreSQL: FOR UPDATE SKIP LOCKED in a CTE, then UPDATE ... RETURNING (graphile-worker's
+ * getJobs): any number of workers in any number of processes claim at once, never the same row.
+ * SQLite: select and update in one write transaction (one writer at a time: the same guarantee).
+ */
+
+export interface ClaimOptions {
+  /** the job kinds this worker has handlers for */
+  kinds: readonly string[];
+  /** how long the claim holds before another worker may take the job again */
+  leaseMs: number;
+  limit?: number;
+  /** names the worker in the lease token (logs, debugging) */
+  workerId?: string;
+  now?: number;
+}
+
+/** Claims up to `limit` due jobs of the given kinds, oldest due first. */
+export async function claimJobs(db: Db, opts: ClaimOptions): Promise<Job[]> {
+  const now = opts.now ?? Date.now();
+  const limit = opts.limit ?? 1;
+  if (opts.kinds.length === 0 || limit < 1) return [];
+  const token = `${opts.workerId ?? 'worker'}:${randomUUID()}`;
+  const claim = {
+    status: 'running',
+    attempts: sql<number>`attempts + 1`,
+    lease_token: token,
+    due_at: now + opts.leaseMs,
+    updated_at: now,
+    started_at: sql<number>`coalesce(started_at, ${now})`,
+  };
+  if (isPostgres(db)) {
+    return db
+      .with('due', (qb) =>
+        qb
+          .selectFrom('jobs')
+          .select('id')
+          .where('status', 'in', ['queued', 'running'])
+          .where('due_at', '<=', now)
+          .where('kind', 'in', [...opts.kinds])
+          .where(sql<boolean>`attempts < max_attempts`)
+          .orderBy('due_at')
+          .orderBy('id')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .updateTable('jobs')
+      .set(claim)
+      .where('id', 'in', (qb) => qb.selectFrom('due').select('due.id'))
+      .returningAll()
+      .execute();
+  }
+  return inWriteTransaction(db, async (trx) => {
+    const due = await trx
+      .selectFrom('jobs')
+      .select('id')
+      .where('status', 'in', ['queued', 'running'])
+      .where('due_at', '<=', now)
+      .where('kind', 'in', [...opts.kinds])
+      .where(sql<boolean>`attempts < max_attempts`)
+      .orderBy('due_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    if (due.length === 0) return [];
+    return trx
+      .updateTable('jobs')
+      .set(claim)
+      .where(
+        'id',
+        'in',
+        due.map((d) => d.id),
+      )
+      .returningAll()
+      .execute();
+  });
+}

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/database.js';
+import type { Job } from '../../db/schema.js';
+import { claimJobs } from './claim-jobs.js';
+import { completeJob, failJobRun, LeaseLost, releaseJob, renewLease, saveJobProgress } from './job-lease.js';
+import { jobPayload, jobProgress } from './jobs.js';
+import { sweepJobs } from './sweep-jobs.js';
+
+/*
+ * The worker loop: the one mechanism for background work. Each job kind has a handler in a
+ * registry the process assembles (imports now; webhooks and callbacks later); the loop claims
+ * due jobs of those kinds (claim-jobs.ts), runs each with its lease renewed in the background,
+ * and records the end: done, queued again after a backoff, or failed once its attempts are spent.
+ */
+
+/** What a handler gets for one run of a job. */
+export interface JobRun<Payload = unknown, Progress = unknown> {
+  job: Job;
+  payload: Payload;
+  /** what the last run saved (resume from there), undefined on a first run */
+  progress: Progress | undefined;
+  /** aborted when the worker stops or the lease is lost: stop at the next safe point */
+  signal: AbortSignal;
+  db: Db;
+  /** saves progress in `trx`, the transaction of the work it describes; throws LeaseLost when the lease is gone */
+  saveProgress(trx: Db, progress: Progress): Promise<void>;
+}
+
+export interface JobHandler<Payload = any, Progress = any> {
+  run(run: JobRun<Payload, Progress>): Promise<void>;
+  /** first retry delay (doubling after each failed attempt); default 5 s */
+  backoffMs?: number;
+}
+
+/** Handlers by job kind. */
+export type JobHandlers = Record<string, JobHandler>;
+
+export interface JobWorkerOptions {
+  db: Db;
+  handlers: JobHandlers;
+  /** how often to look for due jobs when not woken (default 1 s) */
+  pollMs?: number;
+  /** lease length (default 30 s); renewed every third of it while a job runs */
+  leaseMs?: number;
+  /** jobs run at once by this worker (default 1) */
+  concurrency?: number;
+  workerId?: string;
+  /** how often to sweep finished jobs and abandoned drafts (default 10 min) */
+  sweepEveryMs?: number;
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export interface JobWorker {
+  /** look for due jobs now (a job was just queued in this process) */
+  wake(): void;
+  /** stops claiming, interrupts running jobs (they are released for any worker) and waits for them */
+  stop(): Promise<void>;
+}
+
+class WorkerStopping extends Error {
+  constructor() {
+    super('the worker is stopping');
+    this.name = 'WorkerStopping';
+  }
+}
+
+const silent = { info() {}, warn() {}, error() {} };
+
+/** Starts a worker loop over the registry's job kinds; it runs until stop(). */
+export function startJobWorker(opts: JobWorkerOptions): JobWorker {
+  const { db, handlers } = opts;
+  const pollMs = opts.pollMs ?? 1000;
+  const leaseMs = opts.leaseMs ?? 30_000;
+  const concurrency = opts.concurrency ?? 1;
+  const workerId = opts.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const log = opts.log ?? silent;
+  const kinds = Object.keys(handlers);
+  const running = new Map<number, { promise: Promise<void>; controller: AbortController }>();
+  let stopped = false;
+  let nudge: (() => void) | undefined;
+  let nudged = false;
+  let lastSweep = 0;
+
+  const wake = () => {
+    nudged = true;
+    nudge?.();
+  };
+
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      if (nudged || stopped) return resolve();
+      const timer = setTimeout(done, pollMs);
+      function done() {
+        clearTimeout(timer);
+        nudge = undefined;
+        resolve();
+      }
+      nudge = done;
+    });
+
+  async function runJob(job: Job, controller: AbortController): Promise<void> {
+    const handler = handlers[job.kind];
+    const renewal = setInterval(
+      () => {
+        renewLease(db, job, leaseMs).catch((err) => {
+          if (err instanceof LeaseLost) controller.abort(err);
+          else log.warn({ err, jobId: job.id }, 'could not renew a job lease');
+        });
+      },
+      Math.max(10, Math.floor(leaseMs / 3)),
+    );
+    try {
+      await handler.run({
+        job,
+        payload: jobPayload(job),
+        progress: jobProgress(job),
+        signal: controller.signal,
+        db,
+        saveProgress: (trx, progress) => saveJobProgress(trx, job, progress, leaseMs),
+      });
+      clearInterval(renewal);
+      await completeJob(db, job);
+      log.info({ jobId: job.id, kind: job.kind }, 'job succeeded');
+    } catch (err) {
+      clearInterval(renewal);
+      const reason = controller.signal.aborted ? controller.signal.reason : err;
+      if (reason instanceof LeaseLost || err instanceof LeaseLost) {
+        log.warn({ jobId: job.id, kind: job.kind }, 'job lease lost; another worker has it');
+      } else if (reason instanceof WorkerStopping) {
+        await releaseJob(db, job).catch(() => undefined);
+      } else {
+        const message = err instanceof Error ? err.message : String(err);
+        const status = await failJobRun(db, job, message, handler.backoffMs ?? 5000).catch(() => 'unrecorded');
+        log.error({ err, jobId: job.id, kind: job.kind, attempt: job.attempts, status }, 'job failed');
+      }
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      nudged = false;
+      let claimed: Job[] = [];
+      try {
+        if (Date.now() - lastSweep >= (opts.sweepEveryMs ?? 600_000)) {
+          lastSweep = Date.now();
+          await sweepJobs(db);
+        }
+        if (running.size < concurrency) claimed = await claimJobs(db, { kinds, leaseMs, limit: concurrency - running.size, workerId });
+      } catch (err) {
+        if (!stopped) log.error({ err }, 'could not claim jobs');
+      }
+      if (stopped) {
+        // stop() came while claiming: hand these back at once, for any worker
+        for (const job of claimed) await releaseJob(db, job).catch(() => undefined);
+        break;
+      }
+      for (const job of claimed) {
+        const controller = new AbortController();
+        const promise = runJob(job, controller).finally(() => {
+          running.delete(job.id);
+          wake();
+        });
+        running.set(job.id, { promise, controller });
+      }
+      // Claimed a full set: look again at once (more may be due); else wait for a nudge or the poll.
+      if (claimed.length === 0 || running.size >= concurrency) await pause();
+    }
+  }
+
+  const looping = kinds.length ? loop() : Promise.resolve();
+  return {
+    wake,
+    async stop() {
+      stopped = true;
+      wake();
+      for (const { controller } of running.values()) controller.abort(new WorkerStopping());
+      await looping;
+      await Promise.all([...running.values()].map((r) => r.promise));
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { Db } from '../../db/database.js';
+import type { Job } from '../../db/schema.js';
+
+/*
+ * The jobs of background work (one table for every kind: imports now, the outbox's deliveries
+ * later). A job is created queued, or as a draft while its input is still arriving (an import
+ * body streamed into job_inputs), then queued; workers claim it (claim-jobs.ts) and run the
+ * handler registered for its kind (job-worker.ts).
+ */
+
+export type JobStatus = 'draft' | 'queued' | 'running' | 'succeeded' | 'failed';
+
+/** Attempts before a job fails for good, unless its kind says otherwise. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+export interface NewJob {
+  kind: string;
+  payload: unknown;
+  /** a draft is never claimed: queueJob makes it runnable once its input is stored */
+  draft?: boolean;
+  maxAttempts?: number;
+  /** when it may first run (default: now) */
+  runAt?: number;
+}
+
+/** Creates a job of the account and returns its id. */
+export async function createJob(db: Db, accountId: number, job: NewJob, now = Date.now()): Promise<number> {
+  const row = await db
+    .insertInto('jobs')
+    .values({
+      account_id: accountId,
+      kind: job.kind,
+      status: job.draft ? 'draft' : 'queued',
+      payload: JSON.stringify(job.payload ?? null),
+      attempts: 0,
+      max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      due_at: job.draft ? null : (job.runAt ?? now),
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** Makes a draft runnable now, with its final payload if given; false when there is no such draft. */
+export async function queueJob(db: Db, accountId: number, jobId: number, opts: { payload?: unknown } = {}, now = Date.now()): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ status: 'queued', due_at: now, updated_at: now, ...(opts.payload === undefined ? {} : { payload: JSON.stringify(opts.payload) }) })
+    .where('account_id', '=', accountId)
+    .where('id', '=', jobId)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Deletes a job and its input (a draft whose upload was abandoned). */
+export async function deleteJob(db: Db, accountId: number, jobId: number): Promise<void> {
+  await db.deleteFrom('job_inputs').where('account_id', '=', accountId).where('job_id', '=', jobId).execute();
+  await db.deleteFrom('jobs').where('account_id', '=', accountId).where('id', '=', jobId).execute();
+}
+
+/** A job of the account, of one kind, as the account may see it: drafts are not shown. */
+export async function findJob(db: Db, accountId: number, jobId: number, kind: string): Promise<Job | undefined> {
+  return db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', jobId)
+    .where('kind', '=', kind)
+    .where('status', '!=', 'draft')
+    .executeTakeFirst();
+}
+
+/** Stores chunk `seq` (from 0) of a job's input. */
+export async function appendJobInput(db: Db, accountId: number, jobId: number, seq: number, data: Uint8Array): Promise<void> {
+  await db.insertInto('job_inputs').values({ account_id: accountId, job_id: jobId, seq, data }).execute();
+}
+
+/**
+ * A job's input, one stored chunk at a time and in order: never more than one chunk in memory,
+ * and each read a query of its own, so other work runs between them.
+ */
+export async function* readJobInput(db: Db, accountId: number, jobId: number): AsyncGenerator<Uint8Array> {
+  for (let seq = 0; ; seq++) {
+    const row = await db
+      .selectFrom('job_inputs')
+      .select('data')
+      .where('account_id', '=', accountId)
+      .where('job_id', '=', jobId)
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+    if (!row) return;
+    yield row.data;
+  }
+}
+
+/** The JSON columns of a job, parsed. */
+export function jobPayload<T>(job: Pick<Job, 'payload'>): T {
+  return JSON.parse(job.payload) as T;
+}
+
+export function jobProgress<T>(job: Pick<Job, 'progress'>): T | undefined {
+  return job.progress === null ? undefined : (JSON.parse(job.progress) as T);
+}
