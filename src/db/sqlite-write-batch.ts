@@ -17,12 +17,29 @@ const SAVEPOINT = CompiledQuery.raw('savepoint batched_write');
 const RELEASE = CompiledQuery.raw('release batched_write');
 const ROLLBACK_TO = CompiledQuery.raw('rollback to batched_write');
 
+/**
+ * The connection's change stamp (db/change-stamp.ts) between the writes of one batch. Inside the
+ * batch's transaction no other connection can commit (data_version stays) and only the batch's
+ * own statements change total_changes(); savepoint and release change neither. So the stamp a
+ * write read as its last statement is the stamp the next write of the batch starts at, which
+ * spares that write a stamp read of its own.
+ */
+export interface WriteStamp {
+  /** the change stamp as this write starts, when the write before it in the batch left it known */
+  readonly start?: string;
+  /**
+   * set by a write to the stamp it read with its last statement (nothing may run after that read):
+   * the next write of the batch starts from it; ignored if this write fails
+   */
+  end?: string;
+}
+
 export interface BatchedWrite<T> {
   /**
    * the write; runs on the batch's connection, inside the transaction, and uses only `trx` (a
    * query through the root database, or awaiting another batched write, would wait for this batch)
    */
-  work: (trx: Db) => Promise<T>;
+  work: (trx: Db, stamp: WriteStamp) => Promise<T>;
   /**
    * Called, before any other statement can run, when `work` succeeded but the batch's commit did
    * not: what `work` remembered of its writes is void.
@@ -75,11 +92,15 @@ async function runBatch(db: Db, jobs: Job[]): Promise<void> {
     await db.connection().execute(async (conn) => {
       await conn.executeQuery(BEGIN);
       try {
+        let carried: string | undefined;
         for (const job of jobs) {
           await conn.executeQuery(SAVEPOINT);
+          const stamp: WriteStamp = { start: carried };
+          carried = undefined;
           let result: unknown;
           try {
-            result = await job.write.work(conn);
+            result = await job.write.work(conn, stamp);
+            carried = stamp.end;
           } catch (err) {
             await conn.executeQuery(ROLLBACK_TO);
             await conn.executeQuery(RELEASE);

@@ -122,10 +122,15 @@ export function keyedContactWrite(
   input: ContactInput & { key: { source: string; value: string } },
 ): BatchedWrite<Guest> {
   return {
-    work: async (trx) => {
-      const before = await changeStamp(trx);
+    work: async (trx, stamp) => {
+      // The write before this one in the batch may have left the stamp known (sqlite-write-batch.ts).
+      const before = stamp.start ?? (await changeStamp(trx));
       const written = await upsertContact(trx, accountId, { ...input, known: cache.known(before, accountId, input) });
-      if (written.keyedStay !== undefined) cache.remember(before, await changeStamp(trx), accountId, input, written.guest, written.keyedStay);
+      if (written.keyedStay !== undefined) {
+        const after = await changeStamp(trx);
+        cache.remember(before, after, accountId, input, written.guest, written.keyedStay);
+        stamp.end = after;
+      }
       return written.guest;
     },
     rolledBack: () => cache.forget(),
