@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from './database.js';
+import { executeCompiled, whileHeld } from './held-connection.js';
 
 /*
  * Group commit for SQLite. A commit is the dearest statement of a small write (the WAL append of
@@ -89,35 +90,37 @@ export function batchedWrite<T>(db: Db, write: BatchedWrite<T>): Promise<T> {
 async function runBatch(db: Db, jobs: Job[]): Promise<void> {
   const succeeded: { job: Job; result: unknown }[] = [];
   try {
-    await db.connection().execute(async (conn) => {
-      await conn.executeQuery(BEGIN);
-      try {
-        let carried: string | undefined;
-        for (const job of jobs) {
-          await conn.executeQuery(SAVEPOINT);
-          const stamp: WriteStamp = { start: carried };
-          carried = undefined;
-          let result: unknown;
-          try {
-            result = await job.write.work(conn, stamp);
-            carried = stamp.end;
-          } catch (err) {
-            await conn.executeQuery(ROLLBACK_TO);
-            await conn.executeQuery(RELEASE);
-            settle(job, () => job.reject(err));
-            continue;
+    await db.connection().execute((conn) =>
+      whileHeld(db, conn, async () => {
+        await executeCompiled(conn, BEGIN);
+        try {
+          let carried: string | undefined;
+          for (const job of jobs) {
+            await executeCompiled(conn, SAVEPOINT);
+            const stamp: WriteStamp = { start: carried };
+            carried = undefined;
+            let result: unknown;
+            try {
+              result = await job.write.work(conn, stamp);
+              carried = stamp.end;
+            } catch (err) {
+              await executeCompiled(conn, ROLLBACK_TO);
+              await executeCompiled(conn, RELEASE);
+              settle(job, () => job.reject(err));
+              continue;
+            }
+            succeeded.push({ job, result });
+            await executeCompiled(conn, RELEASE);
           }
-          succeeded.push({ job, result });
-          await conn.executeQuery(RELEASE);
+          await executeCompiled(conn, COMMIT);
+        } catch (err) {
+          // After a failed commit SQLite may already have rolled back: nothing left to undo then.
+          await executeCompiled(conn, ROLLBACK).catch(() => undefined);
+          for (const { job } of succeeded) job.write.rolledBack?.();
+          throw err;
         }
-        await conn.executeQuery(COMMIT);
-      } catch (err) {
-        // After a failed commit SQLite may already have rolled back: nothing left to undo then.
-        await conn.executeQuery(ROLLBACK).catch(() => undefined);
-        for (const { job } of succeeded) job.write.rolledBack?.();
-        throw err;
-      }
-    });
+      }),
+    );
   } catch (err) {
     for (const job of jobs) settle(job, () => job.reject(err));
     return;
