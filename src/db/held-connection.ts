@@ -1,6 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { CompiledQuery, QueryResult } from 'kysely';
-import type { Db } from './database.js';
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
+
+// Any Kysely instance (database.ts's Db included): database.ts registers its handles here, so
+// this module does not import it.
+type Db = Kysely<any>;
 
 /*
  * SQLite: statements run straight on the connection a group commit holds. Kysely runs each query
