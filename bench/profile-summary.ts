@@ -88,7 +88,8 @@ for (const [id, t] of self) {
 /*
  * Self time in a few categories, as docs/performance.md reports them. better-sqlite3 runs SQLite
  * synchronously inside the JS call, so the self time of the SQLite driver's executeQuery (Kysely's
- * SqliteConnection, which calls stmt.all/run) is the time spent in SQLite.
+ * SqliteConnection, which calls stmt.all/run) and of executeCompiled (db/held-connection.ts, the
+ * same calls for a group commit's statements) is the time spent in SQLite.
  */
 function category(n: Node): string {
   const { functionName: fn, url } = n.callFrame;
@@ -96,6 +97,7 @@ function category(n: Node): string {
   if (fn === '(idle)') return 'idle (waiting, not CPU)';
   if (fn === 'writev' || fn === 'writevGeneric' || fn === 'writeUtf8String' || fn === 'writeBuffer') return 'socket writes';
   if (at === 'kysely' && fn === 'executeQuery' && url.includes('sqlite-driver')) return 'SQLite (inside better-sqlite3 calls)';
+  if (fn === 'executeCompiled' && url.includes('held-connection')) return 'SQLite (inside better-sqlite3 calls)';
   if (at === 'kysely') return 'Kysely (building, compiling, executing)';
   if (fn === '(garbage collector)') return 'garbage collector';
   if (at.startsWith('src/')) return 'openstay code (src/)';

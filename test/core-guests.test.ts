@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/core/accounts/accounts.js';
+import { createLocation } from '../src/core/locations/locations.js';
 import { findGuestByKey, upsertGuestByKey } from '../src/core/guests/guest-keys.js';
 import { resolveArrival } from '../src/core/guests/identity.js';
 import type { GuestFields } from '../src/core/guests/guests.js';
@@ -82,5 +83,21 @@ describe.each(dialects())('one person across faces on %s', (dialect) => {
     expect(byPhone.guest.id).toBe(first.guest.id);
     const guests = await t.db.selectFrom('guests').select('id').where('account_id', '=', account.id).execute();
     expect(guests).toHaveLength(1);
+  });
+  it('answers a new guest and stay with the rows as stored', async () => {
+    const account = await createAccount(t.db, 'rows-as-stored');
+    const location = await createLocation(t.db, account.id, { title: { en: 'Hotel' } });
+    const written = await t.db.transaction().execute((trx) =>
+      upsertContact(trx, account.id, {
+        key: { source: 'loop', value: 'as-stored' },
+        fields: { firstName: 'Ada', lastName: 'Byron', email: 'ada@example.com', mobile: '+16135550123', customFields: { a: '1' } },
+        stay: { locationId: location.id, arrivalAt: Date.UTC(2026, 0, 2, 15), departureAt: Date.UTC(2026, 0, 4, 11), room: '12' },
+      }),
+    );
+    expect(written.created).toBe(true);
+    const guest = await t.db.selectFrom('guests').selectAll().where('id', '=', written.guest.id).executeTakeFirstOrThrow();
+    expect(written.guest).toStrictEqual(guest);
+    const stay = await t.db.selectFrom('stays').selectAll().where('id', '=', written.stay!.id).executeTakeFirstOrThrow();
+    expect(written.stay).toStrictEqual(stay);
   });
 });

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { createAccount } from '../src/core/accounts/accounts.js';
 import { openDatabase } from '../src/db/database.js';
 import { batchedWrite } from '../src/db/sqlite-write-batch.js';
+import { changeStamp } from '../src/db/change-stamp.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 
 // Group commit is SQLite's (the PostgreSQL path never batches).
@@ -87,5 +88,30 @@ describe('batched writes on sqlite', () => {
     await inner;
     expect(await accountExists('this-batch')).toBe(true);
     expect(await accountExists('next-batch')).toBe(true);
+  });
+  it('hands the stamp a write left to the next write of the batch, and only after a write that succeeded', async () => {
+    const seen: { start?: string; actual?: string }[] = [];
+    const write = (slug: string, leave: boolean, fail = false) =>
+      batchedWrite(t.db, {
+        work: async (trx, stamp) => {
+          seen.push({ start: stamp.start, actual: await changeStamp(trx) });
+          await createAccount(trx, slug);
+          if (leave) stamp.end = await changeStamp(trx);
+          if (fail) throw new Error('undone');
+        },
+      });
+    const results = await Promise.allSettled([
+      write('stamp-a', true),
+      write('stamp-b', false),
+      write('stamp-c', true),
+      write('stamp-d', true, true),
+      write('stamp-e', true),
+      write('stamp-f', false),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    // a: first of the batch; b: after a, which left its stamp; c: b left none; d: after c;
+    // e: d failed (rolled back to its savepoint), so nothing is carried; f: after e.
+    expect(seen.map((s) => s.start !== undefined)).toEqual([false, true, false, true, false, true]);
+    for (const s of seen) if (s.start !== undefined) expect(s.start).toBe(s.actual);
   });
 });

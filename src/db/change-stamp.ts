@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import { isPostgres, type Db } from './database.js';
+import { executeCompiled } from './held-connection.js';
 
 /*
  * SQLite only: a value that is the same twice only if the database was not changed in between.
@@ -15,7 +16,7 @@ const STAMP = CompiledQuery.raw('select total_changes() as changes, data_version
 /** The database's change stamp (see above); undefined on PostgreSQL, which has no such counter. */
 export async function changeStamp(db: Db): Promise<string | undefined> {
   if (isPostgres(db)) return undefined;
-  const row = (await db.executeQuery<{ changes: number; version: number }>(STAMP)).rows[0];
+  const row = (await executeCompiled<{ changes: number; version: number }>(db, STAMP)).rows[0];
   return `${row.changes}:${row.version}`;
 }
 

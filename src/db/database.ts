@@ -7,6 +7,7 @@ import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 import { sqliteLiteralLimits } from './sqlite-literal-limits.js';
+import { registerSqliteHandle } from './held-connection.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -36,7 +37,9 @@ function openSqlite(file: string): DatabaseHandle {
   raw.pragma('foreign_keys = ON');
   // The CLI and the server may share one file: wait for the other's write lock instead of failing.
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }), plugins: [sqliteLiteralLimits] });
+  const handle = withStatementCache(raw);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }), plugins: [sqliteLiteralLimits] });
+  registerSqliteHandle(db, handle);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

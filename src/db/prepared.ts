@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
 import type { Db } from './database.js';
+import { executeCompiled } from './held-connection.js';
 
 /*
  * Kysely builds an immutable query tree and compiles it to SQL on every call, which costs more
@@ -92,7 +93,7 @@ function run<R>(db: Db, template: Template, args: unknown[]): Promise<QueryResul
     if (value === undefined) return Promise.reject(new TypeError(`prepared query: argument ${slot + 1} is undefined (pass null)`));
     parameters[i] = value;
   }
-  return db.executeQuery<R>({ sql: template.sql, query: template.query, queryId: template.queryId, parameters } as CompiledQuery<R>);
+  return executeCompiled<R>(db, { sql: template.sql, query: template.query, queryId: template.queryId, parameters } as CompiledQuery<R>);
 }
 
 function compileTemplate<A extends unknown[], R>(db: Db, build: (db: Db, ...args: A) => Compilable<R>, arity: number): Template {

@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from './database.js';
+import { executeCompiled, whileHeld } from './held-connection.js';
 
 /*
  * Group commit for SQLite. A commit is the dearest statement of a small write (the WAL append of
@@ -17,12 +18,29 @@ const SAVEPOINT = CompiledQuery.raw('savepoint batched_write');
 const RELEASE = CompiledQuery.raw('release batched_write');
 const ROLLBACK_TO = CompiledQuery.raw('rollback to batched_write');
 
+/**
+ * The connection's change stamp (db/change-stamp.ts) between the writes of one batch. Inside the
+ * batch's transaction no other connection can commit (data_version stays) and only the batch's
+ * own statements change total_changes(); savepoint and release change neither. So the stamp a
+ * write read as its last statement is the stamp the next write of the batch starts at, which
+ * spares that write a stamp read of its own.
+ */
+export interface WriteStamp {
+  /** the change stamp as this write starts, when the write before it in the batch left it known */
+  readonly start?: string;
+  /**
+   * set by a write to the stamp it read with its last statement (nothing may run after that read):
+   * the next write of the batch starts from it; ignored if this write fails
+   */
+  end?: string;
+}
+
 export interface BatchedWrite<T> {
   /**
    * the write; runs on the batch's connection, inside the transaction, and uses only `trx` (a
    * query through the root database, or awaiting another batched write, would wait for this batch)
    */
-  work: (trx: Db) => Promise<T>;
+  work: (trx: Db, stamp: WriteStamp) => Promise<T>;
   /**
    * Called, before any other statement can run, when `work` succeeded but the batch's commit did
    * not: what `work` remembered of its writes is void.
@@ -72,31 +90,37 @@ export function batchedWrite<T>(db: Db, write: BatchedWrite<T>): Promise<T> {
 async function runBatch(db: Db, jobs: Job[]): Promise<void> {
   const succeeded: { job: Job; result: unknown }[] = [];
   try {
-    await db.connection().execute(async (conn) => {
-      await conn.executeQuery(BEGIN);
-      try {
-        for (const job of jobs) {
-          await conn.executeQuery(SAVEPOINT);
-          let result: unknown;
-          try {
-            result = await job.write.work(conn);
-          } catch (err) {
-            await conn.executeQuery(ROLLBACK_TO);
-            await conn.executeQuery(RELEASE);
-            settle(job, () => job.reject(err));
-            continue;
+    await db.connection().execute((conn) =>
+      whileHeld(db, conn, async () => {
+        await executeCompiled(conn, BEGIN);
+        try {
+          let carried: string | undefined;
+          for (const job of jobs) {
+            await executeCompiled(conn, SAVEPOINT);
+            const stamp: WriteStamp = { start: carried };
+            carried = undefined;
+            let result: unknown;
+            try {
+              result = await job.write.work(conn, stamp);
+              carried = stamp.end;
+            } catch (err) {
+              await executeCompiled(conn, ROLLBACK_TO);
+              await executeCompiled(conn, RELEASE);
+              settle(job, () => job.reject(err));
+              continue;
+            }
+            succeeded.push({ job, result });
+            await executeCompiled(conn, RELEASE);
           }
-          succeeded.push({ job, result });
-          await conn.executeQuery(RELEASE);
+          await executeCompiled(conn, COMMIT);
+        } catch (err) {
+          // After a failed commit SQLite may already have rolled back: nothing left to undo then.
+          await executeCompiled(conn, ROLLBACK).catch(() => undefined);
+          for (const { job } of succeeded) job.write.rolledBack?.();
+          throw err;
         }
-        await conn.executeQuery(COMMIT);
-      } catch (err) {
-        // After a failed commit SQLite may already have rolled back: nothing left to undo then.
-        await conn.executeQuery(ROLLBACK).catch(() => undefined);
-        for (const { job } of succeeded) job.write.rolledBack?.();
-        throw err;
-      }
-    });
+      }),
+    );
   } catch (err) {
     for (const job of jobs) settle(job, () => job.reject(err));
     return;

@@ -8,5 +8,5 @@ import { batchedWrite } from './sqlite-write-batch.js';
  * or query through `db` (on SQLite that waits for the connection the batch holds: a deadlock).
  */
 export function inWriteTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return isPostgres(db) ? db.transaction().execute(work) : batchedWrite(db, { work });
+  return isPostgres(db) ? db.transaction().execute(work) : batchedWrite(db, { work: (trx) => work(trx) });
 }

@@ -29,6 +29,8 @@ export interface ContactInput {
   uncheckedLocation?: string;
   /** keyed contacts: the key's guest, stay and location check when already known (from a cache) */
   known?: KeyedContact;
+  /** set when `fields` already went through normaliseArrivalFields (saveKeyedContact does it first) */
+  normalised?: boolean;
 }
 
 export interface ContactWritten {
@@ -49,7 +51,7 @@ export interface ContactWritten {
  * are written.
  */
 export async function upsertContact(db: Db, accountId: number, contact: ContactInput): Promise<ContactWritten> {
-  const input = { ...contact, fields: await normaliseArrivalFields(db, accountId, contact.fields, contact.stay?.locationId) };
+  const input = contact.normalised ? contact : { ...contact, fields: await normaliseArrivalFields(db, accountId, contact.fields, contact.stay?.locationId) };
   const from = contact.source ?? contact.key?.source ?? 'contact';
   let guest: Guest;
   let created = false;
@@ -107,7 +109,7 @@ export async function saveKeyedContact(
   contact: ContactInput & { key: { source: string; value: string } },
 ): Promise<Guest> {
   // The cache compares fields as stored: a national mobile number becomes E.164 first.
-  const input = { ...contact, fields: await normaliseArrivalFields(db, accountId, contact.fields, contact.stay?.locationId) };
+  const input = { ...contact, fields: await normaliseArrivalFields(db, accountId, contact.fields, contact.stay?.locationId), normalised: true };
   const stamp = await sharedChangeStamp(db);
   if (stamp === undefined) return (await inWriteTransaction(db, (trx) => upsertContact(trx, accountId, input))).guest;
   const unchanged = cache.unchanged(stamp, accountId, input);
@@ -122,10 +124,15 @@ export function keyedContactWrite(
   input: ContactInput & { key: { source: string; value: string } },
 ): BatchedWrite<Guest> {
   return {
-    work: async (trx) => {
-      const before = await changeStamp(trx);
+    work: async (trx, stamp) => {
+      // The write before this one in the batch may have left the stamp known (sqlite-write-batch.ts).
+      const before = stamp.start ?? (await changeStamp(trx));
       const written = await upsertContact(trx, accountId, { ...input, known: cache.known(before, accountId, input) });
-      if (written.keyedStay !== undefined) cache.remember(before, await changeStamp(trx), accountId, input, written.guest, written.keyedStay);
+      if (written.keyedStay !== undefined) {
+        const after = await changeStamp(trx);
+        cache.remember(before, after, accountId, input, written.guest, written.keyedStay);
+        stamp.end = after;
+      }
       return written.guest;
     },
     rolledBack: () => cache.forget(),

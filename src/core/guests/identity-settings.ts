@@ -5,6 +5,7 @@ import { accountSettings, getAccount, onAccountSettingsChange } from '../account
 import { findLocation } from '../locations/locations.js';
 import { compileBlocklist, listBlocklist, onBlocklistChange, type BlockedValues } from '../accounts/identity-blocklist.js';
 import { countryCode } from '../shared/identifiers.js';
+import { executeCompiled } from '../../db/held-connection.js';
 
 /** A value held by more guests than this names none of them (the account may set another limit). */
 export const DEFAULT_SHARED_IDENTIFIER_LIMIT = 3;
@@ -44,7 +45,7 @@ const DATA_VERSION = CompiledQuery.raw('pragma data_version');
 
 async function dataVersion(db: Db): Promise<number | undefined> {
   if (isPostgres(db)) return undefined;
-  const { rows } = await db.executeQuery<{ data_version: number }>(DATA_VERSION);
+  const { rows } = await executeCompiled<{ data_version: number }>(db, DATA_VERSION);
   return rows[0]?.data_version;
 }
 
