@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import { isPostgres, type Db } from '../../db/database.js';
-import type { Job } from '../../db/schema.js';
+import type { Database, Job } from '../../db/schema.js';
 import { inWriteTransaction } from '../../db/write-transaction.js';
 
 /*
@@ -43,20 +43,7 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<Job[]> {
   };
   if (isPostgres(db)) {
     return db
-      .with('due', (qb) =>
-        qb
-          .selectFrom('jobs')
-          .select('id')
-          .where('status', 'in', ['queued', 'running'])
-          .where('due_at', '<=', now)
-          .where('kind', 'in', [...opts.kinds])
-          .where(sql<boolean>`attempts < max_attempts`)
-          .orderBy('due_at')
-          .orderBy('id')
-          .limit(limit)
-          .forUpdate()
-          .skipLocked(),
-      )
+      .with('due', (qb) => dueJobIds(qb, now, opts.kinds, limit).forUpdate().skipLocked())
       .updateTable('jobs')
       .set(claim)
       .where('id', 'in', (qb) => qb.selectFrom('due').select('due.id'))
@@ -64,17 +51,7 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<Job[]> {
       .execute();
   }
   return inWriteTransaction(db, async (trx) => {
-    const due = await trx
-      .selectFrom('jobs')
-      .select('id')
-      .where('status', 'in', ['queued', 'running'])
-      .where('due_at', '<=', now)
-      .where('kind', 'in', [...opts.kinds])
-      .where(sql<boolean>`attempts < max_attempts`)
-      .orderBy('due_at')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    const due = await dueJobIds(trx, now, opts.kinds, limit).execute();
     if (due.length === 0) return [];
     return trx
       .updateTable('jobs')
@@ -87,4 +64,18 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<Job[]> {
       .returningAll()
       .execute();
   });
+}
+
+/** The ids of up to `limit` due jobs of the given kinds, oldest due first. */
+function dueJobIds(qb: QueryCreator<Database>, now: number, kinds: readonly string[], limit: number) {
+  return qb
+    .selectFrom('jobs')
+    .select('id')
+    .where('status', 'in', ['queued', 'running'])
+    .where('due_at', '<=', now)
+    .where('kind', 'in', [...kinds])
+    .where(sql<boolean>`attempts < max_attempts`)
+    .orderBy('due_at')
+    .orderBy('id')
+    .limit(limit);
 }
