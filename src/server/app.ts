@@ -11,6 +11,8 @@ import { loopFace } from '../api/loop-v1/index.js';
 import { adminApi } from '../api/admin/index.js';
 import { LOOPON_SCOPES, looponTokenUrl } from '../api/loopon/context.js';
 import { looponFace } from '../api/loopon/index.js';
+import { limitRequestBodies } from './body-watchdog.js';
+import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
 
 export interface AppOptions {
   config: Config;
@@ -31,6 +33,7 @@ export const FACE_PREFIXES: Record<string, string> = {
 /** Builds the HTTP application: external plugins, then faces, then the native API. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config, database } = opts;
+  const times = connectionTimes(config);
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -42,7 +45,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     requestIdHeader: 'x-request-id',
     bodyLimit: config.bodyLimit,
-    trustProxy: true,
+    // TRUST_PROXY: which X-Forwarded-* headers count (request.ip, request.protocol); none by default.
+    trustProxy: trustProxyOption(config.trustProxy),
+    ...serverTimeoutOptions(times),
+    clientErrorHandler: answerClientError,
     rewriteUrl: (req) => rewriteForFaceHost(config, req.headers.host, req.url ?? '/'),
     return503OnClosing: true,
     // Loop's own server (Express) ignores path case and trailing slashes; clients rely on both.
@@ -54,6 +60,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       void reply.status(400).send({ error: 'bad_request', message });
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Over MAX_CONNECTIONS_PER_ADDRESS a connection is refused (503) before any request is read.
+  capConnectionsPerAddress(app.server, config.maxConnectionsPerAddress, times.checkIntervalMs * 5);
+  limitRequestBodies(app, { windowMs: times.bodyWindowMs, minBytesPerSecond: BODY_MIN_BYTES_PER_SECOND });
 
   app.setValidatorCompiler(validatorCompiler);
   // Every face: refused here, rendered by the face's own error handler. The hooks of every
@@ -83,6 +93,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // API clients registered through the admin API are the Loopon face's OAuth clients.
   await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) } });
   return app;
+}
+
+/**
+ * TRUST_PROXY for Fastify. A hop count becomes "the first N addresses seen are proxies" (Express's
+ * reading): Fastify 5.12 reads a bare number as trusting nothing, since a count cannot tell the
+ * proxy from a client that reaches the port directly (the README says to prefer addresses).
+ */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
 }
 
 /** A request to a host named in FACE_HOSTS is routed as if it had the face's prefix. */
