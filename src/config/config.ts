@@ -48,6 +48,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const bodyLimit = env.BODY_LIMIT ? parsePositiveInt('BODY_LIMIT', env.BODY_LIMIT) : 1024 * 1024;
   const allowPrivateCallbackUrls = parseFlag('ALLOW_PRIVATE_CALLBACK_URLS', env.ALLOW_PRIVATE_CALLBACK_URLS);
   const requestTimeoutMs = env.REQUEST_TIMEOUT_MS ? parsePositiveInt('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS) : 30_000;
+  // Node's timers take at most 2^31 - 1 ms (about 24 days); keep-alive is 2.4 times this figure.
+  if (requestTimeoutMs > 3_600_000) throw new ConfigError(`REQUEST_TIMEOUT_MS must be at most 3600000 (one hour; got "${env.REQUEST_TIMEOUT_MS}")`);
   const maxConnectionsPerAddress = env.MAX_CONNECTIONS_PER_ADDRESS?.trim()
     ? parseNonNegativeInt('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS)
     : DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;

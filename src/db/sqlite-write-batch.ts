@@ -40,6 +40,8 @@ interface Job {
 interface Batcher {
   queue: Job[];
   scheduled: boolean;
+  /** writes in the batch being committed */
+  running: number;
 }
 
 const batchers = new WeakMap<Db, Batcher>();
@@ -52,7 +54,7 @@ const batchers = new WeakMap<Db, Batcher>();
 export function batchedWrite<T>(db: Db, write: BatchedWrite<T>): Promise<T> {
   let batcher = batchers.get(db);
   if (!batcher) {
-    batcher = { queue: [], scheduled: false };
+    batcher = { queue: [], scheduled: false, running: 0 };
     batchers.set(db, batcher);
   }
   const queue = batcher;
@@ -64,7 +66,10 @@ export function batchedWrite<T>(db: Db, write: BatchedWrite<T>): Promise<T> {
       queue.scheduled = false;
       const jobs = queue.queue;
       queue.queue = [];
-      void runBatch(db, jobs);
+      queue.running += jobs.length;
+      void runBatch(db, jobs).finally(() => {
+        queue.running -= jobs.length;
+      });
     });
   });
 }
@@ -108,4 +113,10 @@ function settle(job: Job, how: () => void): void {
   if (job.settled) return;
   job.settled = true;
   how();
+}
+
+/** Writes of `db` waiting for the next batch, and in the batch being committed (metrics). */
+export function batchedWriteLoad(db: Db): { queued: number; running: number } {
+  const batcher = batchers.get(db);
+  return { queued: batcher?.queue.length ?? 0, running: batcher?.running ?? 0 };
 }

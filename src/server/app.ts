@@ -13,6 +13,7 @@ import { LOOPON_SCOPES, looponTokenUrl } from '../api/loopon/context.js';
 import { looponFace } from '../api/loopon/index.js';
 import { limitRequestBodies } from './body-watchdog.js';
 import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
+import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
 
 export interface AppOptions {
   config: Config;
@@ -62,8 +63,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Over MAX_CONNECTIONS_PER_ADDRESS a connection is refused (503) before any request is read.
-  capConnectionsPerAddress(app.server, config.maxConnectionsPerAddress, times.checkIntervalMs * 5);
+  const connections = capConnectionsPerAddress(app.server, config.maxConnectionsPerAddress, times.checkIntervalMs * 5);
   limitRequestBodies(app, { windowMs: times.bodyWindowMs, minBytesPerSecond: BODY_MIN_BYTES_PER_SECOND });
+  const metrics = createMetrics(database);
+  app.decorate('metrics', metrics);
+  recordHttpMetrics(app, metrics);
+  metrics.gauge({
+    name: 'openstay_http_connections_refused_total',
+    help: 'Connections refused because their address had MAX_CONNECTIONS_PER_ADDRESS open',
+    collect: () => connections.refused,
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   // Every face: refused here, rendered by the face's own error handler. The hooks of every
@@ -82,6 +91,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const ok = await databaseAnswers(database.db);
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: database.dialect });
   });
+
+  metricsRoute(app, metrics, config.metricsToken);
 
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: 'not_found', message: noSuchEndpoint(request) });
@@ -113,6 +124,6 @@ function rewriteForFaceHost(config: Config, hostHeader: string | undefined, url:
   if (!face) return url;
   const prefix = FACE_PREFIXES[face];
   if (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`)) return url;
-  if (url === '/healthz' || url === '/readyz') return url;
+  if (url === '/healthz' || url === '/readyz' || url === '/metrics') return url;
   return `${prefix}${url}`;
 }
