@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DatabaseHandle } from '../db/database.js';
 
 /*
@@ -103,45 +103,53 @@ export function faceOf(path: string): string {
   return 'other';
 }
 
+/** Upper bounds of the duration histogram's buckets, in seconds. */
+const DURATION_BOUNDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
 interface RouteSeries {
-  face: string;
-  route: string;
-  duration: Histogram.Internal<'face' | 'route' | 'method'>;
-  byStatus: Map<number, Counter.Internal>;
+  labels: { face: string; route: string; method: string };
+  /** answers by status */
+  byStatus: Map<number, number>;
+  /** durations per bucket (not cumulative; the last is above every bound), their sum and count */
+  buckets: number[];
+  sum: number;
+  count: number;
+}
+
+/** A metric prom-client's Registry renders: it asks `get()` at scrape time. */
+interface CollectedMetric {
+  name: string;
+  help: string;
+  type: 'counter' | 'histogram';
+  aggregator: 'sum';
+  get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: { metricName?: string; labels: object; value: number }[] }>;
+}
+
+function collected(name: string, help: string, type: CollectedMetric['type'], values: () => { metricName?: string; labels: object; value: number }[]) {
+  const metric: CollectedMetric = { name, help, type, aggregator: 'sum', get: async () => ({ name, help, type, aggregator: 'sum', values: values() }) };
+  return metric as unknown as Parameters<Registry['registerMetric']>[0];
 }
 
 /**
  * Counts every answer by face, route pattern, method and status, and times it by face, route and
  * method (the histogram has no status label: that would multiply its buckets for little). The
  * route is the pattern (/admin/v1/guests/:id), never the URL, so the series are bounded by the
- * routes. One callback-style onResponse hook; the labelled children are looked up once per route.
+ * routes; unmatched URLs share one series per face.
+ *
+ * Per request this is one callback-style onResponse hook adding to plain numbers; prom-client
+ * reads them only at scrape time (its labelled metrics hash and check the labels on every call).
  */
 export function recordHttpMetrics(app: FastifyInstance, metrics: Metrics): void {
-  const requests = new Counter({
-    name: 'openstay_http_requests_total',
-    help: 'HTTP requests answered, by face, route pattern, method and status',
-    labelNames: ['face', 'route', 'method', 'status'] as const,
-    registers: [metrics.registry],
-  });
-  const duration = new Histogram({
-    name: 'openstay_http_request_duration_seconds',
-    help: 'Time from the request to its answer, by face, route pattern and method',
-    labelNames: ['face', 'route', 'method'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [metrics.registry],
-  });
   const series = new Map<string, RouteSeries>();
 
   const seriesOf = (request: FastifyRequest): RouteSeries => {
     const pattern = request.is404 ? undefined : request.routeOptions.url;
-    // An unmatched request's face comes from its path: one series per face, whatever the URL.
     const unmatchedFace = pattern === undefined ? faceOf(request.url.split('?')[0]) : undefined;
     const key = pattern === undefined ? `${request.method} ${UNMATCHED_ROUTE} ${unmatchedFace}` : `${request.method} ${pattern}`;
     let found = series.get(key);
     if (!found) {
-      const face = unmatchedFace ?? faceOf(pattern!);
-      const route = pattern ?? UNMATCHED_ROUTE;
-      found = { face, route, duration: duration.labels({ face, route, method: request.method }), byStatus: new Map() };
+      const labels = { face: unmatchedFace ?? faceOf(pattern!), route: pattern ?? UNMATCHED_ROUTE, method: request.method };
+      found = { labels, byStatus: new Map(), buckets: new Array<number>(DURATION_BOUNDS.length + 1).fill(0), sum: 0, count: 0 };
       series.set(key, found);
     }
     return found;
@@ -149,16 +157,38 @@ export function recordHttpMetrics(app: FastifyInstance, metrics: Metrics): void 
 
   app.addHook('onResponse', (request, reply, done) => {
     const s = seriesOf(request);
-    const status = reply.statusCode;
-    let counter = s.byStatus.get(status);
-    if (!counter) {
-      counter = requests.labels({ face: s.face, route: s.route, method: request.method, status: String(status) });
-      s.byStatus.set(status, counter);
-    }
-    counter.inc();
-    s.duration.observe(reply.elapsedTime / 1000);
+    s.byStatus.set(reply.statusCode, (s.byStatus.get(reply.statusCode) ?? 0) + 1);
+    const seconds = reply.elapsedTime / 1000;
+    let bucket = 0;
+    while (bucket < DURATION_BOUNDS.length && seconds > DURATION_BOUNDS[bucket]) bucket++;
+    s.buckets[bucket]++;
+    s.sum += seconds;
+    s.count++;
     done();
   });
+
+  metrics.registry.registerMetric(
+    collected('openstay_http_requests_total', 'HTTP requests answered, by face, route pattern, method and status', 'counter', () =>
+      [...series.values()].flatMap((s) => [...s.byStatus].map(([status, value]) => ({ labels: { ...s.labels, status: String(status) }, value }))),
+    ),
+  );
+  const name = 'openstay_http_request_duration_seconds';
+  metrics.registry.registerMetric(
+    collected(name, 'Time from the request to its answer, by face, route pattern and method', 'histogram', () =>
+      [...series.values()].flatMap((s) => {
+        let cumulative = 0;
+        const buckets = s.buckets.map((n, i) => {
+          cumulative += n;
+          return {
+            metricName: `${name}_bucket`,
+            labels: { ...s.labels, le: i < DURATION_BOUNDS.length ? String(DURATION_BOUNDS[i]) : '+Inf' },
+            value: cumulative,
+          };
+        });
+        return [...buckets, { metricName: `${name}_sum`, labels: s.labels, value: s.sum }, { metricName: `${name}_count`, labels: s.labels, value: s.count }];
+      }),
+    ),
+  );
 }
 
 /**
