@@ -47,6 +47,21 @@ describe.each(dialects())('connection limits on %s', (dialect) => {
     expect(t.logs.join('\n')).toContain('request body timed out');
   });
 
+  it('watches each request of a keep-alive connection afresh', async () => {
+    const conn = await connectRaw(port);
+    const form = 'grant_type=client_credentials';
+    conn.write(
+      `POST /loopon/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${form.length}\r\n\r\n${form}`,
+    );
+    await conn.waitFor(/invalid_client|invalid_request/);
+    expect(lastResponseHead(conn.received()).headers.connection).toBe('keep-alive');
+    conn.write('POST /loopon/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n');
+    const trickle = pace(conn, 'a', 100, 1000);
+    await conn.waitClosed(5 * T);
+    trickle.stop();
+    expect(lastResponseHead(conn.received()).status).toBe(408);
+  });
+
   it('cuts off a body that stops coming', async () => {
     const conn = await connectRaw(port);
     conn.write('POST /loopon/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=');

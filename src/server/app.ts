@@ -68,7 +68,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const metrics = createMetrics(database);
   app.decorate('metrics', metrics);
   recordHttpMetrics(app, metrics);
-  metrics.gauge({
+  metrics.counter({
     name: 'openstay_http_connections_refused_total',
     help: 'Connections refused because their address had MAX_CONNECTIONS_PER_ADDRESS open',
     collect: () => connections.refused,

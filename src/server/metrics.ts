@@ -10,8 +10,9 @@ import type { DatabaseHandle } from '../db/database.js';
  * process under their usual names so stock Node.js dashboards read them. Openstay's own metrics are
  * named openstay_*, and none has a per-account label.
  *
- * To add a figure, register a gauge whose value is read at scrape time, e.g. in buildApp:
+ * To add a figure, register a gauge (or a counter) whose value is read at scrape time, e.g. in buildApp:
  *   app.metrics.gauge({ name: 'openstay_outbox_due', help: '...', collect: () => countDue(db) });
+ * or any prom-client metric with `registers: [app.metrics.registry]`.
  */
 
 export interface GaugeSpec {
@@ -26,6 +27,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** registers a gauge read at scrape time */
   gauge(spec: GaugeSpec): Gauge;
+  /** registers a counter whose running total is read at scrape time (the name ends in _total) */
+  counter(spec: GaugeSpec): void;
   /** the text of a scrape: this app's metrics, then the process's */
   render(): Promise<string>;
 }
@@ -60,6 +63,9 @@ export function createMetrics(database: DatabaseHandle): Metrics {
           this.set(await spec.collect());
         },
       });
+    },
+    counter(spec) {
+      registry.registerMetric(collected(spec.name, spec.help, 'counter', async () => [{ labels: {}, value: await spec.collect() }]));
     },
     async render() {
       return `${await registry.metrics()}\n${await processMetrics().metrics()}`;
@@ -122,11 +128,17 @@ interface CollectedMetric {
   help: string;
   type: 'counter' | 'histogram';
   aggregator: 'sum';
-  get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: { metricName?: string; labels: object; value: number }[] }>;
+  get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Sample[] }>;
 }
 
-function collected(name: string, help: string, type: CollectedMetric['type'], values: () => { metricName?: string; labels: object; value: number }[]) {
-  const metric: CollectedMetric = { name, help, type, aggregator: 'sum', get: async () => ({ name, help, type, aggregator: 'sum', values: values() }) };
+interface Sample {
+  metricName?: string;
+  labels: object;
+  value: number;
+}
+
+function collected(name: string, help: string, type: CollectedMetric['type'], values: () => Sample[] | Promise<Sample[]>) {
+  const metric: CollectedMetric = { name, help, type, aggregator: 'sum', get: async () => ({ name, help, type, aggregator: 'sum', values: await values() }) };
   return metric as unknown as Parameters<Registry['registerMetric']>[0];
 }
 
