@@ -1,5 +1,9 @@
 import { CompiledQuery } from 'kysely';
-import type { Db } from './database.js';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+// Db as database.ts names it, spelt out here: database.ts reads this module's load (no import cycle).
+type Db = Kysely<Database>;
 
 /*
  * Group commit for SQLite. A commit is the dearest statement of a small write (the WAL append of
