@@ -31,6 +31,12 @@ export const FACE_PREFIXES: Record<string, string> = {
   admin: '/admin',
 };
 
+/**
+ * How long a refused connection is kept open for its client to read the 503: it counts towards
+ * the server's connections, so a shutdown waits for it.
+ */
+const REFUSED_LINGER_MS = 2_000;
+
 /** Builds the HTTP application: external plugins, then faces, then the native API. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config, database } = opts;
@@ -63,7 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Over MAX_CONNECTIONS_PER_ADDRESS a connection is refused (503) before any request is read.
-  const connections = capConnectionsPerAddress(app.server, config.maxConnectionsPerAddress, times.checkIntervalMs * 5);
+  const connections = capConnectionsPerAddress(app.server, config.maxConnectionsPerAddress, REFUSED_LINGER_MS);
   limitRequestBodies(app, { windowMs: times.bodyWindowMs, minBytesPerSecond: BODY_MIN_BYTES_PER_SECOND });
   const metrics = createMetrics(database);
   app.decorate('metrics', metrics);
