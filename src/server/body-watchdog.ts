@@ -52,8 +52,6 @@ export interface BodyWatchdog {
   watch(raw: IncomingMessage, reply: FastifyReply): void;
   /** stops watching the body of `raw` (it is all in: nothing must hold the request until the next tick) */
   forget(raw: IncomingMessage): void;
-  /** how many bodies are being watched (tests) */
-  readonly size: number;
   stop(): void;
 }
 
@@ -152,11 +150,6 @@ export function createBodyWatchdog(opts: BodyWatchdogOptions): BodyWatchdog {
     forget(raw) {
       const watch = (raw.socket as WatchedSocket | null)?.[kWatch];
       if (watch?.raw === raw) release(watch);
-    },
-    get size() {
-      let n = 0;
-      for (const watch of connections) if (watch.raw) n++;
-      return n;
     },
     stop() {
       if (timer) clearInterval(timer);
