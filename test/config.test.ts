@@ -50,10 +50,43 @@ describe('configuration', () => {
     expect(set.credentialFailures).toEqual({ perAddress: 0, perCredential: 5, windowMs: 1000 });
   });
 
+  it('reads the connection limits, TRUST_PROXY and METRICS_TOKEN', () => {
+    const defaults = loadConfig({});
+    expect(defaults.requestTimeoutMs).toBe(30_000);
+    expect(defaults.maxConnectionsPerAddress).toBe(256);
+    expect(defaults.trustProxy).toBe(false);
+    expect(defaults.metricsToken).toBeUndefined();
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '500' }).requestTimeoutMs).toBe(500);
+    expect(loadConfig({ MAX_CONNECTIONS_PER_ADDRESS: '0' }).maxConnectionsPerAddress).toBe(0);
+    expect(loadConfig({ MAX_CONNECTIONS_PER_ADDRESS: '1000' }).maxConnectionsPerAddress).toBe(1000);
+    expect(loadConfig({ TRUST_PROXY: 'TRUE' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1, fd00::/8, Loopback' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    expect(loadConfig({ METRICS_TOKEN: ' 0123456789abcdef ' }).metricsToken).toBe('0123456789abcdef');
+  });
+
   it.each([
     [{ CREDENTIAL_FAILURES_PER_ADDRESS: '-1' }, /CREDENTIAL_FAILURES_PER_ADDRESS/],
     [{ CREDENTIAL_FAILURES_PER_CREDENTIAL: 'ten' }, /CREDENTIAL_FAILURES_PER_CREDENTIAL/],
     [{ CREDENTIAL_FAILURE_WINDOW_MS: '0' }, /CREDENTIAL_FAILURE_WINDOW_MS/],
+    [{ REQUEST_TIMEOUT_MS: '0' }, /REQUEST_TIMEOUT_MS/],
+    [{ REQUEST_TIMEOUT_MS: '30s' }, /REQUEST_TIMEOUT_MS/],
+    [{ REQUEST_TIMEOUT_MS: '99999999999' }, /REQUEST_TIMEOUT_MS/],
+    [{ MAX_CONNECTIONS_PER_ADDRESS: '-1' }, /MAX_CONNECTIONS_PER_ADDRESS/],
+    [{ MAX_CONNECTIONS_PER_ADDRESS: 'many' }, /MAX_CONNECTIONS_PER_ADDRESS/],
+    [{ TRUST_PROXY: 'yes please' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.1,proxy.local' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '-1' }, /TRUST_PROXY/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN/],
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/], // refused, nothing listens; test-rules: allow port
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],

@@ -28,7 +28,21 @@ export interface Config {
   secretKey?: Buffer;
   /** SECRET_KEY_PREVIOUS: the key before a rotation, only to open what it sealed */
   secretKeyPrevious?: Buffer;
+  /**
+   * REQUEST_TIMEOUT_MS: headers must arrive within it, a body may pause no longer and must average
+   * 1 KiB/s over any such window; idle keep-alive connections close after 2.4 times it (limits.ts)
+   */
+  requestTimeoutMs: number;
+  /** MAX_CONNECTIONS_PER_ADDRESS: concurrent connections from one socket address; 0: no cap */
+  maxConnectionsPerAddress: number;
+  /** TRUST_PROXY, in the forms Fastify's trustProxy takes: which X-Forwarded-* headers count */
+  trustProxy: TrustProxy;
+  /** METRICS_TOKEN: the Bearer token /metrics requires; undefined: /metrics is open */
+  metricsToken: string | undefined;
 }
+
+/** false: no proxy; true: every hop; a number: that many hops; a list: those addresses and CIDRs */
+export type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {}
 
@@ -63,6 +77,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('SECRET_KEY is required with PostgreSQL: set the same 32-byte base64 key on every instance (e.g. `openssl rand -base64 32`)');
   }
   if (secretKeyPrevious && !secretKey) throw new ConfigError('SECRET_KEY_PREVIOUS needs SECRET_KEY (the current key) too');
+  const requestTimeoutMs = env.REQUEST_TIMEOUT_MS ? parsePositiveInt('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS) : 30_000;
+  // Node's timers take at most 2^31 - 1 ms (about 24 days); keep-alive is 2.4 times this figure.
+  if (requestTimeoutMs > 3_600_000) throw new ConfigError(`REQUEST_TIMEOUT_MS must be at most 3600000 (one hour; got "${env.REQUEST_TIMEOUT_MS}")`);
+  const maxConnectionsPerAddress = env.MAX_CONNECTIONS_PER_ADDRESS?.trim()
+    ? parseNonNegativeInt('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS)
+    : DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  const metricsToken = parseMetricsToken(env.METRICS_TOKEN);
   return {
     port,
     host,
@@ -76,6 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     credentialFailures,
     secretKey,
     secretKeyPrevious,
+    requestTimeoutMs,
+    maxConnectionsPerAddress,
+    trustProxy,
+    metricsToken,
   };
 }
 
@@ -88,6 +114,64 @@ export function parseSecretKey(name: string, raw: string | undefined): Buffer | 
     throw new ConfigError(`${name} must be the base64 of exactly 32 random bytes, e.g. from \`openssl rand -base64 32\` (got ${key?.length ?? 'no'} bytes)`);
   }
   return key;
+}
+
+/**
+ * High on purpose: hotel Wi-Fi puts every guest behind one address, and each guest's browser keeps
+ * a few keep-alive connections open for a while after a page. 256 leaves room for a full house of
+ * a large hotel loading pages at once, yet one address cannot take the process's descriptors
+ * (commonly 1,024 or more) for itself.
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+
+function parseNonNegativeInt(name: string, raw: string): number {
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new ConfigError(`${name} must be a whole number, 0 or more (got "${raw}")`);
+  return n;
+}
+
+/** Names proxy-addr (Fastify's trustProxy) knows for groups of addresses. */
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY: false (default), true, a hop count, or a comma-separated list of addresses and CIDRs. */
+function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const value = raw?.trim();
+  if (!value || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (!Number.isSafeInteger(hops)) throw new ConfigError(`TRUST_PROXY hop count is too large (got "${raw}")`);
+    return hops === 0 ? false : hops;
+  }
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (!isAddressOrCidr(entry) && !TRUST_PROXY_NAMES.includes(entry.toLowerCase())) {
+      throw new ConfigError(`TRUST_PROXY must be false, true, a hop count, or a comma-separated list of addresses and CIDRs (got "${entry}" in "${raw}")`);
+    }
+  }
+  return entries.map((entry) => (TRUST_PROXY_NAMES.includes(entry.toLowerCase()) ? entry.toLowerCase() : entry));
+}
+
+/** 10.0.0.1, 10.0.0.0/8, ::1, fd00::/8 (prefix within the family's bits). */
+function isAddressOrCidr(entry: string): boolean {
+  const slash = entry.indexOf('/');
+  const address = slash < 0 ? entry : entry.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (slash < 0) return true;
+  const prefix = entry.slice(slash + 1);
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** METRICS_TOKEN: unset or empty leaves /metrics open; a set token must be hard to guess. */
+function parseMetricsToken(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (value.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24)');
+  return value;
 }
 
 /** HOST: an IPv4 or IPv6 address, or a host name (RFC 1123 labels). */

@@ -8,6 +8,7 @@ import { migrationProvider } from './migrations/index.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 import { sqliteLiteralLimits } from './sqlite-literal-limits.js';
 import { registerSqliteHandle } from './held-connection.js';
+import { batchedWriteLoad } from './sqlite-write-batch.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -16,7 +17,18 @@ export interface DatabaseHandle {
   db: Db;
   dialect: Dialect;
   close(): Promise<void>;
+  /** how busy the database's connections are, read by /metrics */
+  load(): DatabaseLoad;
 }
+
+/**
+ * PostgreSQL: the pool's connections (open, idle, the most it opens) and the queries waiting for
+ * one. SQLite (one connection, writes grouped into shared commits): the writes waiting for the next
+ * commit and those in the commit under way.
+ */
+export type DatabaseLoad =
+  | { dialect: 'postgres'; total: number; idle: number; waiting: number; max: number }
+  | { dialect: 'sqlite'; queuedWrites: number; committingWrites: number };
 
 /** True when `db` (or a transaction of it) runs on PostgreSQL. */
 export function isPostgres(db: Db): boolean {
@@ -40,7 +52,11 @@ function openSqlite(file: string): DatabaseHandle {
   const handle = withStatementCache(raw);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }), plugins: [sqliteLiteralLimits] });
   registerSqliteHandle(db, handle);
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const load = (): DatabaseLoad => {
+    const { queued, running } = batchedWriteLoad(db);
+    return { dialect: 'sqlite', queuedWrites: queued, committingWrites: running };
+  };
+  return { db, dialect: 'sqlite', close: () => db.destroy(), load };
 }
 
 // bigint (int8) columns hold epoch milliseconds and counts; they fit in a JS number.
@@ -52,12 +68,15 @@ const pgTypes = {
   },
 };
 
+const POOL_MAX = 10;
+
 function openPostgres(url: string): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes as any });
+  const pool = new pg.Pool({ connectionString: url, max: POOL_MAX, types: pgTypes as any });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  const load = (): DatabaseLoad => ({ dialect: 'postgres', total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: POOL_MAX });
+  return { db, dialect: 'postgres', close: () => db.destroy(), load };
 }
 
 /** Applies pending migrations; throws (never exits 0) when one fails. */

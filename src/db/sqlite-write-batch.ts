@@ -1,5 +1,9 @@
 import { CompiledQuery } from 'kysely';
-import type { Db } from './database.js';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+// Db as database.ts names it, spelt out here: database.ts reads this module's load (no import cycle).
+type Db = Kysely<Database>;
 import { executeCompiled, whileHeld } from './held-connection.js';
 
 /*
@@ -58,6 +62,8 @@ interface Job {
 interface Batcher {
   queue: Job[];
   scheduled: boolean;
+  /** writes in the batch being committed */
+  running: number;
 }
 
 const batchers = new WeakMap<Db, Batcher>();
@@ -70,7 +76,7 @@ const batchers = new WeakMap<Db, Batcher>();
 export function batchedWrite<T>(db: Db, write: BatchedWrite<T>): Promise<T> {
   let batcher = batchers.get(db);
   if (!batcher) {
-    batcher = { queue: [], scheduled: false };
+    batcher = { queue: [], scheduled: false, running: 0 };
     batchers.set(db, batcher);
   }
   const queue = batcher;
@@ -82,7 +88,10 @@ export function batchedWrite<T>(db: Db, write: BatchedWrite<T>): Promise<T> {
       queue.scheduled = false;
       const jobs = queue.queue;
       queue.queue = [];
-      void runBatch(db, jobs);
+      queue.running += jobs.length;
+      void runBatch(db, jobs).finally(() => {
+        queue.running -= jobs.length;
+      });
     });
   });
 }
@@ -132,4 +141,10 @@ function settle(job: Job, how: () => void): void {
   if (job.settled) return;
   job.settled = true;
   how();
+}
+
+/** Writes of `db` waiting for the next batch, and in the batch being committed (metrics). */
+export function batchedWriteLoad(db: Db): { queued: number; running: number } {
+  const batcher = batchers.get(db);
+  return { queued: batcher?.queue.length ?? 0, running: batcher?.running ?? 0 };
 }

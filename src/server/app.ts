@@ -17,6 +17,9 @@ import { createSecretBox, type SecretKeys } from '../core/shared/secret-box.js';
 import { adminApi } from '../api/admin/index.js';
 import { LOOPON_SCOPES, looponTokenUrl } from '../api/loopon/context.js';
 import { looponFace } from '../api/loopon/index.js';
+import { limitRequestBodies } from './body-watchdog.js';
+import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
+import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
 
 export interface AppOptions {
   config: Config;
@@ -38,9 +41,16 @@ export const FACE_PREFIXES: Record<string, string> = {
   admin: '/admin',
 };
 
+/**
+ * How long a refused connection is kept open for its client to read the 503: it counts towards
+ * the server's connections, so a shutdown waits for it.
+ */
+const REFUSED_LINGER_MS = 2_000;
+
 /** Builds the HTTP application: external plugins, then faces, then the native API. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config, database } = opts;
+  const times = connectionTimes(config);
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -56,7 +66,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     requestIdHeader: 'x-request-id',
     bodyLimit: config.bodyLimit,
-    trustProxy: true,
+    // TRUST_PROXY: which X-Forwarded-* headers count (request.ip, request.protocol); none by default.
+    trustProxy: trustProxyOption(config.trustProxy),
+    ...serverTimeoutOptions(times),
+    clientErrorHandler: answerClientError,
     rewriteUrl: (req) => rewriteForFaceHost(config, req.headers.host, req.url ?? '/'),
     return503OnClosing: true,
     // Loop's own server (Express) ignores path case and trailing slashes; clients rely on both.
@@ -68,6 +81,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       void reply.status(400).send({ error: 'bad_request', message });
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Over MAX_CONNECTIONS_PER_ADDRESS a connection is refused (503) before any request is read.
+  const connections = capConnectionsPerAddress(app.server, config.maxConnectionsPerAddress, REFUSED_LINGER_MS);
+  limitRequestBodies(app, { windowMs: times.bodyWindowMs, minBytesPerSecond: BODY_MIN_BYTES_PER_SECOND });
+  const metrics = createMetrics(database);
+  app.decorate('metrics', metrics);
+  recordHttpMetrics(app, metrics);
+  metrics.counter({
+    name: 'openstay_http_connections_refused_total',
+    help: 'Connections refused because their address had MAX_CONNECTIONS_PER_ADDRESS open',
+    collect: () => connections.refused,
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   // Every face: refused here, rendered by the face's own error handler. The hooks of every
@@ -86,6 +111,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const ok = await databaseAnswers(database.db);
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: database.dialect });
   });
+
+  metricsRoute(app, metrics, config.metricsToken);
 
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: 'not_found', message: noSuchEndpoint(request) });
@@ -106,6 +133,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
+/**
+ * TRUST_PROXY for Fastify. A hop count becomes "the first N addresses seen are proxies" (Express's
+ * reading): Fastify 5.12 reads a bare number as trusting nothing, since a count cannot tell the
+ * proxy from a client that reaches the port directly (the README says to prefer addresses).
+ */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
+}
+
 /** A request to a host named in FACE_HOSTS is routed as if it had the face's prefix. */
 function rewriteForFaceHost(config: Config, hostHeader: string | undefined, url: string): string {
   if (config.faceHosts.size === 0 || !hostHeader) return url;
@@ -114,7 +151,7 @@ function rewriteForFaceHost(config: Config, hostHeader: string | undefined, url:
   if (!face) return url;
   const prefix = FACE_PREFIXES[face];
   if (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`)) return url;
-  if (url === '/healthz' || url === '/readyz') return url;
+  if (url === '/healthz' || url === '/readyz' || url === '/metrics') return url;
   return `${prefix}${url}`;
 }
 

@@ -47,7 +47,8 @@ function oauthErrorHandler(err: unknown, request: FastifyRequest, reply: Fastify
   } else if (appError.status >= 500) {
     sendError(reply, appError, { error: 'server_error', error_description: appError.message });
   } else {
-    const status = appError.status === 413 ? 413 : 400;
+    // A body too large or too slow keeps its status (413, 408: the connection closes); other input errors are 400.
+    const status = appError.status === 413 || appError.status === 408 ? appError.status : 400;
     sendError(reply, new AppError(appError.code, status, appError.message), { error: 'invalid_request', error_description: appError.message });
   }
 }
