@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from './helpers/database.js';
+import { createBrokenFace } from './fuzz/broken-face.js';
 import { createFaceTarget, FACES, type FaceTarget } from './fuzz/faces.js';
 import { formatReport, fuzzFace } from './fuzz/fuzz-face.js';
 
@@ -13,6 +14,17 @@ const RUNS = 500;
 const SEED = 20261202;
 
 describe.each(dialects())('fuzzing the faces (%s)', (dialect) => {
+  it('finds each kind of violation in a face built to have them', async () => {
+    const face = await createBrokenFace(dialect);
+    try {
+      const report = await fuzzFace(face, { runs: 200, seed: SEED, collect: true });
+      const kinds = [...report.findings.keys()].map((key) => key.split(':')[0]);
+      expect(new Set(kinds)).toEqual(new Set(['5xx GET /crash', 'change-on-rejection POST /write-then-refuse', 'error-body GET /silent/{id}']));
+    } finally {
+      await face.close();
+    }
+  });
+
   describe.each(FACES)('%s face', (name) => {
     let face: FaceTarget;
     beforeAll(async () => {

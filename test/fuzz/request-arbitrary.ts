@@ -107,6 +107,10 @@ function queryPairs(op: Operation, hints: NameHints): fc.Arbitrary<Array<[string
         { weight: 3, arbitrary: fc.constant<Array<[string, string]>>([]) },
         { weight: 5, arbitrary: schemaValue(p.schema, hints, p.name).map((v): Array<[string, string]> => [[p.name, asText(v)]]) },
         { weight: 2, arbitrary: junkValue.map((v): Array<[string, string]> => [[p.name, asText(v).slice(0, 5000)]]) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('x'.repeat(3000), 'é'.repeat(1500), '2147483648', '-1', '0', '%00').map((v): Array<[string, string]> => [[p.name, v]]),
+        },
         // repeated: Fastify's parser turns it into an array
         {
           weight: 1,

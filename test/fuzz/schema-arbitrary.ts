@@ -164,6 +164,21 @@ function objectValue(schema: JsonSchema, hints: NameHints, depth: number): fc.Ar
   return fc.tuple(known, extra).map(([k, e]) => ({ ...e, ...(k as object) }));
 }
 
+/**
+ * A value of the field's own type at or past its limits: where storage rather than validation
+ * says no (an int4 column, a btree index entry of a few KiB, a NUL in PostgreSQL text).
+ */
+function boundaryValue(schema: JsonSchema | undefined, n: number): unknown {
+  const probe = [2147483647, 2147483648, -2147483649, 0, -1, 9007199254740993, 1e308, 3000, 70_000, '', ' ', '\u0000'];
+  const type = schema && (Array.isArray(schema.type) ? schema.type[0] : schema.type);
+  if (type === 'integer' || type === 'number') return [2147483647, 2147483648, -2147483649, 0, -1, 9007199254740993, 1e308][n % 7];
+  if (type === 'string' || !type) {
+    const pick = probe[7 + (n % 5)];
+    return typeof pick === 'number' ? `${'\u00e9x'.repeat(pick / 2)}` : pick;
+  }
+  return probe[n % probe.length];
+}
+
 /** A key that may reach an object's prototype if it is merged carelessly. */
 const pollutionKeys = ['__proto__', 'constructor', 'prototype'];
 
@@ -175,7 +190,7 @@ export function mutatedValue(schema: JsonSchema | undefined, hints: NameHints = 
   const base = schemaValue(schema, hints);
   const wholeJunk = junkValue;
   const objectMutation = fc
-    .tuple(base, fc.nat(), junkValue, fc.constantFrom('drop', 'junk', 'null', 'pollute', 'extra', 'nested'))
+    .tuple(base, fc.nat(), junkValue, fc.constantFrom('drop', 'junk', 'null', 'pollute', 'extra', 'nested', 'boundary', 'boundary'))
     .map(([value, n, junk, how]) => {
       if (!value || typeof value !== 'object' || Array.isArray(value)) return how === 'null' ? null : junk;
       const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
@@ -193,6 +208,7 @@ export function mutatedValue(schema: JsonSchema | undefined, hints: NameHints = 
           configurable: true,
         });
       } else if (how === 'extra') copy[`extra${n % 5}`] = junk;
+      else if (how === 'boundary') copy[key] = boundaryValue(schema?.properties?.[key], n);
       else copy[key] = deepNesting(50 + (n % 150));
       return copy;
     });
