@@ -47,7 +47,13 @@ export async function createBrokenFace(dialect: Dialect): Promise<FaceTarget> {
     openapiUrl: '/broken/openapi.json',
     prefix: '/broken',
     arbitraryOptions: { hints: () => undefined },
-    render: (request) => ({ method: request.method, url: `/broken${request.pathAndQuery}`, headers: request.headers, payload: request.payload }),
+    render: (request) => ({
+      method: request.method,
+      remoteAddress: request.remoteAddress,
+      url: `/broken${request.pathAndQuery}`,
+      headers: request.headers,
+      payload: request.payload,
+    }),
     renew: async () => {},
     replenish: async () => {},
     close: async () => {

@@ -102,6 +102,7 @@ function injectOptions(prefix: string, request: FuzzRequest, url: string, authHe
   return {
     method: request.method,
     url: `${prefix}${url}`,
+    remoteAddress: request.remoteAddress,
     headers: { ...request.headers, ...authHeaders },
     ...(request.payload === undefined ? {} : { payload: request.payload }),
   };

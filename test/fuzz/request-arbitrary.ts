@@ -29,6 +29,11 @@ export interface FuzzRequest {
   auth: AuthKind;
   headers: Record<string, string>;
   payload?: string;
+  /**
+   * the client's address: one of many, so that limits on failed credential checks per address
+   * (429, other work) do not end up refusing every later request of the run
+   */
+  remoteAddress: string;
 }
 
 /** The operations of an OpenAPI 3 document. */
@@ -261,12 +266,14 @@ function operationRequest(op: Operation, { hints, extraHeaders = {}, lineSchemas
       payload: bodyArb(op, hints, lineSchemas[op.path]),
       contentType: contentTypeArb(op),
       extras,
+      address: fc.tuple(fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 254 })),
     })
-    .map(({ path, query, method, auth, payload, contentType, extras }) => {
+    .map(({ path, query, method, auth, payload, contentType, extras, address }) => {
       const headers: Record<string, string> = {};
       if (payload !== undefined && contentType !== undefined) headers['content-type'] = contentType;
       for (const [name, value] of extras) if (value !== undefined) headers[name] = value;
       const qs = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
-      return { op, method, pathAndQuery: qs ? `${path}?${qs}` : path, auth, headers, ...(payload === undefined ? {} : { payload }) };
+      const remoteAddress = `10.${address.join('.')}`;
+      return { op, method, pathAndQuery: qs ? `${path}?${qs}` : path, auth, headers, remoteAddress, ...(payload === undefined ? {} : { payload }) };
     });
 }

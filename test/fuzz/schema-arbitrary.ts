@@ -109,7 +109,7 @@ export function schemaValue(schema: JsonSchema | undefined, hints: NameHints = n
   const hinted = name ? hints(name)?.filter((v) => fitsType(schema, v)) : undefined;
   const plain = plainSchemaValue(schema ?? {}, hints, depth, name);
   if (!hinted?.length) return plain;
-  return fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...hinted) }, { weight: 1, arbitrary: plain });
+  return fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...hinted) }, { weight: 1, arbitrary: plain });
 }
 
 function plainSchemaValue(schema: JsonSchema, hints: NameHints, depth: number, name = ''): fc.Arbitrary<unknown> {
