@@ -99,8 +99,11 @@ export async function fuzzFace(face: FaceTarget, opts: FuzzOptions): Promise<Fuz
       }
       report.runs++;
       report.statuses[response.statusCode] = (report.statuses[response.statusCode] ?? 0) + 1;
-      const perOp = (report.byOperation[`${request.op.method} ${request.op.path}`] ??= {});
-      perOp[`${String(response.statusCode)[0]}xx`] = (perOp[`${String(response.statusCode)[0]}xx`] ?? 0) + 1;
+      const opKey = `${request.op.method} ${request.op.path}`;
+      const perOp = report.byOperation[opKey] ?? {};
+      report.byOperation[opKey] = perOp;
+      const statusClass = `${String(response.statusCode)[0]}xx`;
+      perOp[statusClass] = (perOp[statusClass] ?? 0) + 1;
       const example = describe(request, inject);
       const status = response.statusCode;
       if (status >= 500) violation('5xx', request, `${status} ${response.body.slice(0, 160)}`, example);

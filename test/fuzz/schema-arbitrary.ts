@@ -169,9 +169,9 @@ function objectValue(schema: JsonSchema, hints: NameHints, depth: number): fc.Ar
  * says no (an int4 column, a btree index entry of a few KiB, a NUL in PostgreSQL text).
  */
 function boundaryValue(schema: JsonSchema | undefined, n: number): unknown {
-  const probe = [2147483647, 2147483648, -2147483649, 0, -1, 9007199254740993, 1e308, 3000, 70_000, '', ' ', '\u0000'];
+  const probe = [2147483647, 2147483648, -2147483649, 0, -1, 9007199254740992, 1e308, 3000, 70_000, '', ' ', '\u0000'];
   const type = schema && (Array.isArray(schema.type) ? schema.type[0] : schema.type);
-  if (type === 'integer' || type === 'number') return [2147483647, 2147483648, -2147483649, 0, -1, 9007199254740993, 1e308][n % 7];
+  if (type === 'integer' || type === 'number') return [2147483647, 2147483648, -2147483649, 0, -1, 9007199254740992, 1e308][n % 7];
   if (type === 'string' || !type) {
     const pick = probe[7 + (n % 5)];
     return typeof pick === 'number' ? `${'\u00e9x'.repeat(pick / 2)}` : pick;
