@@ -134,7 +134,7 @@ function queryPairs(op: Operation, hints: NameHints): fc.Arbitrary<Array<[string
       weight: 1,
       arbitrary: fc.array(
         fc.tuple(
-          fc.constantFrom('limit', 'offset', 'page', 'id', 'q', '__proto__', 'constructor', 'authToken', 'x', ''),
+          fc.constantFrom('limit', 'offset', 'page', 'id', 'q', '__proto__', 'constructor', 'hasOwnProperty', 'toString', 'authToken', 'x', ''),
           fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('-1', '1e9', '[]', '{}')),
         ),
         { minLength: 1, maxLength: 2 },

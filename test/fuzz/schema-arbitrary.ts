@@ -155,7 +155,7 @@ function objectValue(schema: JsonSchema, hints: NameHints, depth: number): fc.Ar
   if (schema.additionalProperties === false || schema.additionalProperties === undefined) return known;
   // Free-form maps (custom fields, settings): a few extra keys with hinted or simple values.
   const extra = fc.dictionary(
-    fc.string({ minLength: 1, maxLength: 12 }),
+    fc.oneof({ weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) }, { weight: 1, arbitrary: fc.constantFrom(...inheritedNames) }),
     typeof schema.additionalProperties === 'object' && Object.keys(schema.additionalProperties).length
       ? schemaValue(schema.additionalProperties, hints, '', depth + 1)
       : fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean()),
@@ -181,6 +181,8 @@ function boundaryValue(schema: JsonSchema | undefined, n: number): unknown {
 
 /** A key that may reach an object's prototype if it is merged carelessly. */
 const pollutionKeys = ['__proto__', 'constructor', 'prototype'];
+/** Keys every plain object inherits: `map[key]` finds a function there unless the code checks own keys. */
+export const inheritedNames = ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
 
 /**
  * The schema's value gone wrong in one or two places: a required field dropped, a field of the
@@ -207,8 +209,10 @@ export function mutatedValue(schema: JsonSchema | undefined, hints: NameHints = 
           writable: true,
           configurable: true,
         });
-      } else if (how === 'extra') copy[`extra${n % 5}`] = junk;
-      else if (how === 'boundary') copy[key] = boundaryValue(schema?.properties?.[key], n);
+      } else if (how === 'extra') {
+        const name = n % 2 ? `extra${n % 5}` : inheritedNames[n % inheritedNames.length];
+        Object.defineProperty(copy, name, { value: junk, enumerable: true, writable: true, configurable: true });
+      } else if (how === 'boundary') copy[key] = boundaryValue(schema?.properties?.[key], n);
       else copy[key] = deepNesting(50 + (n % 150));
       return copy;
     });
