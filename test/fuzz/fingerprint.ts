@@ -55,21 +55,28 @@ export const FINGERPRINTED_TABLES = [
 export async function installWriteCounters(db: Db, dialect: Dialect, tables: readonly string[] = FINGERPRINTED_TABLES): Promise<void> {
   await sql`create table fuzz_writes (name text primary key, n integer not null)`.execute(db);
   for (const table of tables) await sql`insert into fuzz_writes (name, n) values (${table}, 0)`.execute(db);
-  if (dialect === 'postgres') {
-    await sql`create function fuzz_count_write() returns trigger language plpgsql as $$
-      begin update fuzz_writes set n = n + 1 where name = TG_TABLE_NAME; return null; end $$`.execute(db);
-    for (const table of tables) {
-      await sql`create trigger ${sql.id(`fuzz_${table}`)} after insert or update or delete on ${sql.table(table)}
-        for each row execute function fuzz_count_write()`.execute(db);
-    }
-    return;
-  }
-  for (const table of tables) {
-    for (const event of ['insert', 'update', 'delete']) {
-      await sql`create trigger ${sql.id(`fuzz_${table}_${event}`)} after ${sql.raw(event)} on ${sql.table(table)}
-        begin update fuzz_writes set n = n + 1 where name = ${sql.lit(table)}; end`.execute(db);
-    }
-  }
+  const statements = dialect === 'postgres' ? postgresCounters(tables) : sqliteCounters(tables);
+  for (const statement of statements) await statement.execute(db);
+}
+
+function postgresCounters(tables: readonly string[]) {
+  return [
+    sql`create function fuzz_count_write() returns trigger language plpgsql as $$
+      begin update fuzz_writes set n = n + 1 where name = TG_TABLE_NAME; return null; end $$`,
+    ...tables.map(
+      (table) => sql`create trigger ${sql.id(`fuzz_${table}`)} after insert or update or delete on ${sql.table(table)}
+        for each row execute function fuzz_count_write()`,
+    ),
+  ];
+}
+
+function sqliteCounters(tables: readonly string[]) {
+  return tables.flatMap((table) =>
+    ['insert', 'update', 'delete'].map(
+      (event) => sql`create trigger ${sql.id(`fuzz_${table}_${event}`)} after ${sql.raw(event)} on ${sql.table(table)}
+        begin update fuzz_writes set n = n + 1 where name = ${sql.lit(table)}; end`,
+    ),
+  );
 }
 
 /** The write counters of every table; compare two to see which tables were written in between. */
