@@ -109,7 +109,7 @@ function injectOptions(prefix: string, request: FuzzRequest, url: string, authHe
 }
 
 async function loopFace(dialect: Dialect): Promise<FaceTarget> {
-  const t = await createTestApp(dialect, { LOG_LEVEL: 'silent' });
+  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' });
   const demo = await ensureDemoAccount(t.database.db);
   let token = demo.loopToken;
   const guests = await ids(t, 'guests');
@@ -160,7 +160,7 @@ async function loopFace(dialect: Dialect): Promise<FaceTarget> {
 }
 
 async function looponFace(dialect: Dialect): Promise<FaceTarget> {
-  const t = await createTestApp(dialect, { LOG_LEVEL: 'silent' });
+  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' });
   const demo = await ensureDemoAccount(t.database.db);
   let client = await createLooponClient(t, demo.account.id);
   const units = Object.values(demo.looponUnits.byName);
@@ -272,7 +272,7 @@ const IMPORT_LINES: Record<string, JsonSchema> = {
 };
 
 async function adminFace(dialect: Dialect): Promise<FaceTarget> {
-  const t = await createTestApp(dialect, { LOG_LEVEL: 'silent' });
+  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' });
   const demo = await ensureDemoAccount(t.database.db);
   let token = demo.adminToken;
   const client = await createLooponClient(t, demo.account.id);

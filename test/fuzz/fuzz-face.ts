@@ -61,6 +61,20 @@ function describe(request: FuzzRequest, inject: { url?: unknown }): string {
 /** How many requests between two reseedings of the demo data (successful deletes deplete it). */
 const REPLENISH_EVERY = 250;
 
+/** What the app logged about a failed request (the faces log at level error): the error and its stack's top. */
+function loggedError(face: FaceTarget, response: LightMyRequestResponse): string {
+  const id = String(response.headers['x-request-id'] ?? '');
+  const line = [...face.t.logs].reverse().find((l) => id && l.includes(`"${id}"`));
+  if (!line) return '(nothing)';
+  try {
+    const entry = JSON.parse(line);
+    const stack = String(entry.err?.stack ?? '').split('\n').slice(0, 6).join(' | ');
+    return `${entry.msg ?? ''} ${stack}`.slice(0, 1500);
+  } catch {
+    return line.slice(0, 1500);
+  }
+}
+
 /** Runs the properties over `runs` requests generated from the face's OpenAPI document. */
 export async function fuzzFace(face: FaceTarget, opts: FuzzOptions): Promise<FuzzReport> {
   const docResponse = await face.t.app.inject({ url: face.openapiUrl });
@@ -106,7 +120,7 @@ export async function fuzzFace(face: FaceTarget, opts: FuzzOptions): Promise<Fuz
       perOp[statusClass] = (perOp[statusClass] ?? 0) + 1;
       const example = describe(request, inject);
       const status = response.statusCode;
-      if (status >= 500) violation('5xx', request, `${status} ${response.body.slice(0, 160)}`, example);
+      if (status >= 500) violation('5xx', request, `${status} ${response.body.slice(0, 160)}`, `${example}\n      logged: ${loggedError(face, response)}`);
       if (status >= 400 && status < 500) {
         const after = await fingerprint(db);
         const changed = changedTables(before, after);
