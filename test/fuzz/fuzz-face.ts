@@ -68,7 +68,10 @@ function loggedError(face: FaceTarget, response: LightMyRequestResponse): string
   if (!line) return '(nothing)';
   try {
     const entry = JSON.parse(line);
-    const stack = String(entry.err?.stack ?? '').split('\n').slice(0, 6).join(' | ');
+    const stack = String(entry.err?.stack ?? '')
+      .split('\n')
+      .slice(0, 6)
+      .join(' | ');
     return `${entry.msg ?? ''} ${stack}`.slice(0, 1500);
   } catch {
     return line.slice(0, 1500);
