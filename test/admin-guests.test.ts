@@ -13,6 +13,18 @@ describe.each(dialects())('admin API guests on %s', (dialect) => {
   afterAll(async () => t?.close());
   const call = adminCall(() => t);
 
+  // Found by the fuzz (docs/reliability.md): a location's country is free text, and a national
+  // number arriving with a location whose country is two letters naming no country was a 500.
+  it('reads a national mobile in the default country when the location names no real country', async () => {
+    const { adminToken: token } = await createTestAccount(t);
+    const location = await call(token, 'POST', '/locations', { title: { en: 'Nowhere' }, country: 'ZZ' });
+    expect(location.statusCode, location.body).toBe(201);
+    await call(token, 'PATCH', '/account', { settings: { defaultCountry: 'CA' } });
+    const guest = await call(token, 'POST', '/guests', { firstName: 'Zed', mobile: '613-555-0199', locationId: location.json().id });
+    expect(guest.statusCode, guest.body).toBe(201);
+    expect(guest.json().guest.mobile).toBe('+16135550199');
+  });
+
   it('adds guests through identity resolution: 201 for a new one, 200 with the rule for a found one', async () => {
     const { adminToken: token } = await createTestAccount(t);
     const created = await call(token, 'POST', '/guests', { firstName: 'Ada', lastName: 'Lovelace', email: 'Ada@Example.test', key: 'pms:R-1' });

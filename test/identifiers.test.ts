@@ -78,6 +78,9 @@ describe('identifiers', () => {
     expect(countryCode('ca')).toBe('CA');
     expect(countryCode('Sweden')).toBe('SE');
     expect(countryCode('Atlantis')).toBeUndefined();
+    // Two letters but no country libphonenumber-js reads (it throws on these): none.
+    expect(countryCode('ZZ')).toBeUndefined();
+    expect(countryCode('c1')).toBeUndefined();
     expect(countryCode('')).toBeUndefined();
   });
 });

@@ -99,9 +99,15 @@ let countryNames: Map<string, CountryCode> | undefined;
 
 /**
  * An ISO 3166 alpha-2 code from what a location or setting holds: a code in any case, or a
- * country's English name ("Canada", "Sweden"); undefined otherwise.
+ * country's English name ("Canada", "Sweden"); undefined otherwise, and for a code whose numbers
+ * libphonenumber-js cannot read (a location's free-text country "ZZ"): the library throws on it.
  */
 export function countryCode(value: string | null | undefined): CountryCode | undefined {
+  const code = anyCountryCode(value);
+  return code && isSupportedCountry(code) ? code : undefined;
+}
+
+function anyCountryCode(value: string | null | undefined): CountryCode | undefined {
   const text = value?.trim();
   if (!text) return undefined;
   if (/^[A-Za-z]{2}$/.test(text)) return text.toUpperCase() as CountryCode;
