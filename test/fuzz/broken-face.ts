@@ -40,7 +40,7 @@ export async function createBrokenFace(dialect: Dialect): Promise<FaceTarget> {
   app.get('/broken/fine', async () => ({ ok: true }));
   await app.ready();
   await installWriteCounters(database.db, dialect);
-  const t = { app, database, config: {} as TestApp['config'], logs: [], close: async () => {} } as TestApp;
+  const t = { app, database, config: {} as TestApp['config'], secrets: {} as TestApp['secrets'], logs: [], close: async () => {} } as TestApp;
   return {
     name: 'broken',
     t,
