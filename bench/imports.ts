@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -67,7 +68,13 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-bench-imports-'));
-  const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'warn' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'bench.db')}`,
+    // PostgreSQL requires a key; one for this run serves the CLI and the server alike.
+    SECRET_KEY: process.env.SECRET_KEY ?? randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+  };
   const created = spawnSync(process.execPath, [bin, 'account', 'create', `bench-${process.pid}`, '--json'], { env, encoding: 'utf8' });
   if (created.status !== 0) throw new Error(`account create failed: ${created.stderr}`);
   const token = JSON.parse(created.stdout).admin.token as string;
