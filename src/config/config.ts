@@ -39,6 +39,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** METRICS_TOKEN: the Bearer token /metrics requires; undefined: /metrics is open */
   metricsToken: string | undefined;
+  /** DATABASE_LISTEN_URL: where PostgreSQL LISTEN connects when DATABASE_URL is a transaction pooler */
+  databaseListenUrl: string | undefined;
 }
 
 /** false: no proxy; true: every hop; a number: that many hops; a list: those addresses and CIDRs */
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     : DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   const metricsToken = parseMetricsToken(env.METRICS_TOKEN);
+  const databaseListenUrl = parseDatabaseListenUrl(env.DATABASE_LISTEN_URL, databaseUrl);
   return {
     port,
     host,
@@ -102,7 +105,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConnectionsPerAddress,
     trustProxy,
     metricsToken,
+    databaseListenUrl,
   };
+}
+
+/** DATABASE_LISTEN_URL: a postgres:// URL, only with a PostgreSQL DATABASE_URL; unset: DATABASE_URL. */
+function parseDatabaseListenUrl(raw: string | undefined, databaseUrl: string): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (databaseUrl.startsWith('sqlite:')) throw new ConfigError('DATABASE_LISTEN_URL is for PostgreSQL only (DATABASE_URL is SQLite)');
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new ConfigError('DATABASE_LISTEN_URL must be a postgres:// URL');
+  return parseDatabaseUrl(value);
 }
 
 /** A key given as base64 (or base64url) of exactly 32 bytes; unset or empty is undefined. */

@@ -1,5 +1,6 @@
 import { ConfigError, type Config } from '../config/config.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
+import { startCacheListener, type CacheListener } from '../db/cache-notices.js';
 import { resolveSecretKeys } from '../config/secret-keys.js';
 import { createSecretBox } from '../core/shared/secret-box.js';
 import { sealPlaintextCallbackTokens } from '../core/stays/stay-callbacks.js';
@@ -19,9 +20,11 @@ export async function serve(config: Config): Promise<void> {
   // Tokens stored before they were encrypted: sealed now that the key is at hand.
   await sealPlaintextCallbackTokens(database.db, createSecretBox(secretKeys));
   let worker: JobWorker | undefined;
+  let cacheListener: CacheListener | undefined;
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
     await worker?.stop();
+    await cacheListener?.stop();
     await database.close();
   });
   let closing = false;
@@ -38,6 +41,11 @@ export async function serve(config: Config): Promise<void> {
     throw listenError(err, config);
   }
   app.log.info({ publicUrl: config.publicUrl, database: database.dialect }, 'openstay serving');
+  if (database.dialect === 'postgres') {
+    // Other instances' changes to cached values (revoked tokens, settings) are heard here.
+    const log = app.log.child({ component: 'cache-notices' });
+    cacheListener = startCacheListener({ connectionString: config.databaseListenUrl ?? config.databaseUrl, log });
+  }
   worker = startJobWorker({ db: database.db, handlers: jobHandlers(), log: app.log.child({ component: 'jobs' }) });
 
   const shutdown = (signal: string) => {

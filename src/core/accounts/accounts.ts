@@ -1,4 +1,5 @@
 import { isPostgres, type Db } from '../../db/database.js';
+import { announceCacheChange } from '../../db/cache-notices.js';
 import type { Account } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { findLoopTypeByShortcode } from '../locations/loop-types.js';
@@ -114,7 +115,7 @@ export async function updateAccountSettings(db: Db, accountId: number, changes: 
     .set({ settings: JSON.stringify(settings) })
     .where('id', '=', accountId)
     .execute();
-  for (const listener of settingsListeners) listener(accountId);
+  await announceCacheChange(db, { topic: 'account-settings', accountId });
   return settings as AccountSettings;
 }
 
@@ -132,11 +133,4 @@ function checkIdentitySettings(patch: Partial<Record<keyof AccountSettings, unkn
   if (quota !== undefined && quota !== null && (typeof quota !== 'number' || !Number.isInteger(quota) || quota < 1 || quota > MAX_CLIENT_QUOTA_PER_MINUTE)) {
     throw badRequest(`settings.clientQuotaPerMinute must be a whole number from 1 to ${MAX_CLIENT_QUOTA_PER_MINUTE}, or null for no quota`);
   }
-}
-
-const settingsListeners = new Set<(accountId: number) => void>();
-
-/** Registers a function called when this process changes an account's settings (caches of them). */
-export function onAccountSettingsChange(listener: (accountId: number) => void): void {
-  settingsListeners.add(listener);
 }

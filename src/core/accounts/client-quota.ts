@@ -1,15 +1,16 @@
 import type { Db } from '../../db/database.js';
-import { accountSettings, getAccount, onAccountSettingsChange } from './accounts.js';
+import { onCacheNotice } from '../../db/cache-notices.js';
+import { accountSettings, getAccount } from './accounts.js';
 
 /*
  * The account's clientQuotaPerMinute is read on every API call, so it is kept in memory: an entry
  * is used for at most QUOTA_TTL_MS and dropped at once when this process changes the account's
- * settings. Another process changing it is seen here within QUOTA_TTL_MS.
+ * settings (db/cache-notices.ts: on PostgreSQL, when any instance changes them).
  */
 const QUOTA_TTL_MS = 5_000;
 const MAX_ACCOUNTS = 10_000;
 const entries = new Map<number, { quota: number | null; loadedAt: number }>();
-onAccountSettingsChange((accountId) => entries.delete(accountId));
+onCacheNotice('account-settings', (accountId) => (accountId === undefined ? entries.clear() : entries.delete(accountId)));
 
 /**
  * The account's per-client quota when it is known without a query: a number of calls per minute,

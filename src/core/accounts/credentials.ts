@@ -1,3 +1,4 @@
+import { announceCacheChange, onCacheNotice } from '../../db/cache-notices.js';
 import type { Db } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import { hashToken, randomToken } from '../shared/tokens.js';
@@ -18,17 +19,23 @@ export async function issueCredential(db: Db, accountId: number, kind: Credentia
 /*
  * Live tokens are remembered for a few seconds: every API request authenticates, and a SHA-256
  * plus a query per request is a measurable share of a short write. Only live tokens are cached.
- * A revocation in this process clears the cache, and the revoked tokens are not cached again for
- * TOKEN_CACHE_MS, so a lookup that read one before the revoking transaction committed
- * (PostgreSQL) cannot put it back. Another process (a second instance, the CLI) revoking a token
- * is seen here only when the entry expires: a revoked token may keep working for up to
- * TOKEN_CACHE_MS (5 s) on the instances that used it just before.
+ * A revocation clears the cache in this process at once and, on PostgreSQL, in every other
+ * instance when it commits (db/cache-notices.ts). A lookup that started before the last clearing is
+ * not cached, nor for TOKEN_CACHE_MS a token revoked here (its revoking transaction may still be
+ * open), so a lookup that read a token just before its revocation committed cannot put it back.
+ * The CLI revoking a token on SQLite is seen here when the entry expires (TOKEN_CACHE_MS).
  */
 const TOKEN_CACHE_MS = 5_000;
 const TOKEN_CACHE_MAX = 10_000;
 const tokenCache = new Map<string, { accountId: number; expires: number }>();
-/** token hash -> until when that (revoked) token must not be cached */
+/** lookups that started before this time are not cached (a revocation came since) */
+let cacheableFrom = 0;
+/** token hash -> until when that token, revoked here, must not be cached (the revoking transaction may still be open) */
 const revokedRecently = new Map<string, number>();
+onCacheNotice('credentials', () => {
+  tokenCache.clear();
+  cacheableFrom = Date.now();
+});
 
 /** Revokes every live credential of a kind (used when a token is re-issued). */
 export async function revokeCredentials(db: Db, accountId: number, kind: CredentialKind): Promise<void> {
@@ -43,7 +50,7 @@ export async function revokeCredentials(db: Db, accountId: number, kind: Credent
   const now = Date.now();
   for (const [hash, until] of revokedRecently) if (until <= now) revokedRecently.delete(hash);
   for (const { token_hash } of revoked) revokedRecently.set(token_hash, now + TOKEN_CACHE_MS);
-  tokenCache.clear();
+  await announceCacheChange(db, { topic: 'credentials', accountId });
 }
 
 const accountByToken = prepared((db, tokenHash: string, kind: CredentialKind) =>
@@ -71,7 +78,7 @@ export async function accountIdForToken(db: Db, kind: CredentialKind, token: str
     tokenCache.delete(cacheKey);
     return undefined;
   }
-  if (started >= (revokedRecently.get(tokenHash) ?? 0)) {
+  if (started > cacheableFrom && started >= (revokedRecently.get(tokenHash) ?? 0)) {
     if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
     tokenCache.set(cacheKey, { accountId: row.account_id, expires: started + TOKEN_CACHE_MS });
   }

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { announceCacheChange } from '../../db/cache-notices.js';
 import type { BlocklistEntry } from '../../db/schema.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { normaliseEmail, normalisePhone } from '../shared/identifiers.js';
@@ -83,7 +84,7 @@ export async function addBlocklistEntry(db: Db, accountId: number, input: string
     .values({ account_id: accountId, kind, pattern, created_at: Date.now() })
     .onConflict((oc) => oc.columns(['account_id', 'kind', 'pattern']).doNothing())
     .execute();
-  blocklistChanged(accountId);
+  await announceCacheChange(db, { topic: 'identity-blocklist', accountId });
   return db
     .selectFrom('identity_blocklist')
     .selectAll()
@@ -104,7 +105,7 @@ export async function removeBlocklistEntry(db: Db, accountId: number, input: str
     .returningAll()
     .executeTakeFirst();
   if (!removed) throw notFound(`blocklist pattern "${input.trim()}"`);
-  blocklistChanged(accountId);
+  await announceCacheChange(db, { topic: 'identity-blocklist', accountId });
   return removed;
 }
 
@@ -112,7 +113,7 @@ export async function removeBlocklistEntry(db: Db, accountId: number, input: str
 export async function removeBlocklistEntryById(db: Db, accountId: number, id: number): Promise<BlocklistEntry> {
   const removed = await db.deleteFrom('identity_blocklist').where('account_id', '=', accountId).where('id', '=', id).returningAll().executeTakeFirst();
   if (!removed) throw notFound(`blocklist entry ${id}`);
-  blocklistChanged(accountId);
+  await announceCacheChange(db, { topic: 'identity-blocklist', accountId });
   return removed;
 }
 
@@ -151,16 +152,4 @@ function globToRegExp(glob: string): RegExp {
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
-}
-
-const listeners = new Set<(accountId: number) => void>();
-
-/** Tells the identity settings cache (core/guests/identity-settings.ts) that an account's list changed here. */
-function blocklistChanged(accountId: number): void {
-  for (const listener of listeners) listener(accountId);
-}
-
-/** Registers a function called when this process changes an account's list. */
-export function onBlocklistChange(listener: (accountId: number) => void): void {
-  listeners.add(listener);
 }

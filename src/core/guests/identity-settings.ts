@@ -1,9 +1,10 @@
 import { CompiledQuery } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js';
 import { isPostgres, type Db } from '../../db/database.js';
-import { accountSettings, getAccount, onAccountSettingsChange } from '../accounts/accounts.js';
+import { accountSettings, getAccount } from '../accounts/accounts.js';
+import { onCacheNotice } from '../../db/cache-notices.js';
 import { findLocation } from '../locations/locations.js';
-import { compileBlocklist, listBlocklist, onBlocklistChange, type BlockedValues } from '../accounts/identity-blocklist.js';
+import { compileBlocklist, listBlocklist, type BlockedValues } from '../accounts/identity-blocklist.js';
 import { countryCode } from '../shared/identifiers.js';
 import { executeCompiled } from '../../db/held-connection.js';
 
@@ -20,10 +21,10 @@ export interface IdentitySettings {
 
 /*
  * Read on every arrival that is not answered by an external key, so kept in memory: an entry is
- * used for at most SETTINGS_TTL_MS, dropped at once when this process changes the account's
- * settings or blocklist, and, for matching on SQLite, dropped when another process (the CLI)
- * committed anything since it was read (data_version). Another instance on a shared PostgreSQL changing them is seen
- * here within SETTINGS_TTL_MS. A location's country (for national phone numbers) is kept likewise.
+ * used for at most SETTINGS_TTL_MS, dropped at once when the account's settings or blocklist change
+ * (db/cache-notices.ts: in this process, or on PostgreSQL in any instance), and, for matching on
+ * SQLite, dropped when another process (the CLI) committed anything since it was read
+ * (data_version). A location's country (for national phone numbers) is kept likewise.
  */
 const SETTINGS_TTL_MS = 5_000;
 const MAX_ACCOUNTS = 1_000;
@@ -37,9 +38,9 @@ interface Entry {
 }
 
 const entries = new Map<number, Entry>();
-const forget = (accountId: number) => entries.delete(accountId);
-onBlocklistChange(forget);
-onAccountSettingsChange(forget);
+const forget = (accountId: number | undefined) => (accountId === undefined ? entries.clear() : entries.delete(accountId));
+onCacheNotice('identity-blocklist', forget);
+onCacheNotice('account-settings', forget);
 
 const DATA_VERSION = CompiledQuery.raw('pragma data_version');
 
