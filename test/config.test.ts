@@ -72,6 +72,8 @@ describe('configuration', () => {
     ]);
     expect(loadConfig({ METRICS_TOKEN: ' 0123456789abcdef ' }).metricsToken).toBe('0123456789abcdef');
     expect(defaults.databaseListenUrl).toBeUndefined();
+    expect([...defaults.roles]).toEqual(['web', 'worker', 'realtime']);
+    expect([...loadConfig({ ROLES: ' Worker, web ' }).roles]).toEqual(['worker', 'web']);
     const pooled = { DATABASE_URL: 'postgres://u@pooler:6432/db', SECRET_KEY: KEY, DATABASE_LISTEN_URL: 'postgres://u@primary:5432/db' };
     expect(loadConfig(pooled).databaseListenUrl).toBe('postgres://u@primary:5432/db');
   });
@@ -90,6 +92,7 @@ describe('configuration', () => {
     [{ TRUST_PROXY: '10.0.0.1,proxy.local' }, /TRUST_PROXY/],
     [{ TRUST_PROXY: '-1' }, /TRUST_PROXY/],
     [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN/],
+    [{ ROLES: 'web,cron' }, /ROLES must be a comma-separated list of web, worker, realtime/],
     [{ DATABASE_LISTEN_URL: 'postgres://u@h/db' }, /DATABASE_LISTEN_URL is for PostgreSQL only/],
     [{ DATABASE_URL: 'postgres://u@h/db', SECRET_KEY: KEY, DATABASE_LISTEN_URL: 'mysql://x' }, /DATABASE_LISTEN_URL must be a postgres/],
     [{ PORT: 'eighty' }, /PORT/],

@@ -41,7 +41,13 @@ export interface Config {
   metricsToken: string | undefined;
   /** DATABASE_LISTEN_URL: where PostgreSQL LISTEN connects when DATABASE_URL is a transaction pooler */
   databaseListenUrl: string | undefined;
+  /** ROLES: what this process runs (default all): the HTTP faces, the background job worker, realtime sockets */
+  roles: ReadonlySet<Role>;
 }
+
+/** web: the faces and APIs; worker: background jobs; realtime: WebSocket connections. */
+export type Role = 'web' | 'worker' | 'realtime';
+export const ROLES: readonly Role[] = ['web', 'worker', 'realtime'];
 
 /** false: no proxy; true: every hop; a number: that many hops; a list: those addresses and CIDRs */
 export type TrustProxy = boolean | number | string[];
@@ -88,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   const metricsToken = parseMetricsToken(env.METRICS_TOKEN);
   const databaseListenUrl = parseDatabaseListenUrl(env.DATABASE_LISTEN_URL, databaseUrl);
+  const roles = parseRoles(env.ROLES);
   return {
     port,
     host,
@@ -106,7 +113,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy,
     metricsToken,
     databaseListenUrl,
+    roles,
   };
+}
+
+/** ROLES=web,worker,realtime (any non-empty subset, any order); unset or empty: all three. */
+function parseRoles(raw: string | undefined): ReadonlySet<Role> {
+  const names = (raw ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  if (names.length === 0) return new Set(ROLES);
+  for (const name of names) {
+    if (!ROLES.includes(name as Role)) throw new ConfigError(`ROLES must be a comma-separated list of ${ROLES.join(', ')} (got "${name}" in "${raw}")`);
+  }
+  return new Set(names as Role[]);
 }
 
 /** DATABASE_LISTEN_URL: a postgres:// URL, only with a PostgreSQL DATABASE_URL; unset: DATABASE_URL. */

@@ -126,6 +126,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   };
   const secrets = openSecretBox(app, opts.secretKeys ?? resolveSecretKeys(config));
   const deps = { db: database.db, config, credentialLimits, secrets };
+  // A process without the web role (ROLES=worker) answers only /healthz, /readyz and /metrics.
+  if (!config.roles.has('web')) return app;
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.

@@ -40,13 +40,15 @@ export async function serve(config: Config): Promise<void> {
     await app.close();
     throw listenError(err, config);
   }
-  app.log.info({ publicUrl: config.publicUrl, database: database.dialect }, 'openstay serving');
+  app.log.info({ publicUrl: config.publicUrl, database: database.dialect, roles: [...config.roles] }, 'openstay serving');
   if (database.dialect === 'postgres') {
     // Other instances' changes to cached values (revoked tokens, settings) are heard here.
     const log = app.log.child({ component: 'cache-notices' });
     cacheListener = startCacheListener({ connectionString: config.databaseListenUrl ?? config.databaseUrl, log });
   }
-  worker = startJobWorker({ db: database.db, handlers: jobHandlers(), log: app.log.child({ component: 'jobs' }) });
+  if (config.roles.has('worker')) {
+    worker = startJobWorker({ db: database.db, handlers: jobHandlers(), log: app.log.child({ component: 'jobs' }) });
+  }
 
   const shutdown = (signal: string) => {
     if (closing) return;
