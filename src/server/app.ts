@@ -20,6 +20,7 @@ import { looponFace } from '../api/loopon/index.js';
 import { limitRequestBodies } from './body-watchdog.js';
 import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
 import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
+import { registerRealtime } from '../api/http/realtime.js';
 
 export interface AppOptions {
   config: Config;
@@ -30,6 +31,8 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream;
   /** called when a request queues a background job (serve.ts wakes its worker) */
   onJobQueued?: () => void;
+  /** the WebSocket heartbeat interval (default 30 s); tests shorten it */
+  socketPingIntervalMs?: number;
 }
 
 /** Where each face is mounted; FACE_HOSTS can also serve one at the root of a host name. */
@@ -125,7 +128,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     quota: clientQuotas(app, (accountId) => clientQuota(database.db, accountId)),
   };
   const secrets = openSecretBox(app, opts.secretKeys ?? resolveSecretKeys(config));
-  const deps = { db: database.db, config, credentialLimits, secrets };
+  // WebSockets on the same port: guest chat (Loopon face) and the staff realtime socket (admin API).
+  const realtime = await registerRealtime(app, { pingIntervalMs: opts.socketPingIntervalMs });
+  metrics.gauge({ name: 'openstay_chat_sockets', help: 'Open guest chat WebSockets (Loopon chat sessions)', collect: () => realtime.open.guest });
+  metrics.gauge({ name: 'openstay_staff_realtime_sockets', help: 'Open staff realtime WebSockets (/admin/v1/realtime)', collect: () => realtime.open.staff });
+  const deps = { db: database.db, config, credentialLimits, secrets, realtime };
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.

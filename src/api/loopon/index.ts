@@ -16,6 +16,7 @@ import { scoreRoutes } from './routes/scores.js';
 import { stayRoutes } from './routes/stays.js';
 import { stayEventRoutes } from './routes/stays-events.js';
 import { stayPageRoutes } from './routes/stay-page.js';
+import { chatSocketRoutes } from './chat/chat-routes.js';
 
 const PREFIX = '/loopon';
 /** API versions this face speaks (the VERSION header); absent means the latest. */
@@ -50,6 +51,8 @@ export async function looponFace(app: FastifyInstance, deps: LooponDeps): Promis
         sendError(reply, new AppError('not_found', 404, message), { error: 'not_found', message });
       });
       await tokenRoutes(face, deps);
+      // The guest chat socket: the session key in its path is its credential (no bearer token).
+      await chatSocketRoutes(face, deps);
       await face.register(
         async (api) => {
           const failures = deps.credentialLimits.failuresOf('loopon-access-token');

@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import type { LooponDeps } from '../context.js';
+import { openGuestChat, type GuestSocketRequest } from './guest-socket.js';
+
+/**
+ * The guest chat WebSocket: /loopon/chat/public/<lang>/<sessionId> (Loopon's .../public/<lang>/<id>
+ * form, the wssUrl of a Stay's chatSession), and the earlier /loopon/chat/<lang>/<sessionId> as an
+ * alias for URLs handed out before. A plain GET (no upgrade) is a 404.
+ */
+export async function chatSocketRoutes(face: FastifyInstance, deps: LooponDeps): Promise<void> {
+  const handler = (socket: import('ws').WebSocket, request: GuestSocketRequest) => openGuestChat(deps, socket, request);
+  face.get('/chat/public/:lang/:sessionId', { websocket: true }, handler as never);
+  face.get('/chat/:lang/:sessionId', { websocket: true }, handler as never);
+}
