@@ -28,8 +28,8 @@ export function createInProcessChatHub(onListenerError: (err: unknown) => void =
   const sessions = new Map<string, Set<ChatHubListener>>();
   const accounts = new Map<number, Set<ChatHubListener>>();
   const add = <K>(map: Map<K, Set<ChatHubListener>>, key: K, listener: ChatHubListener): Unsubscribe => {
-    let set = map.get(key);
-    if (!set) map.set(key, (set = new Set()));
+    const set = map.get(key) ?? new Set<ChatHubListener>();
+    map.set(key, set);
     set.add(listener);
     return () => {
       set.delete(listener);

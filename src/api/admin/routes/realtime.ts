@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { WebSocket } from '@fastify/websocket';
 import { issueRealtimeTicket, redeemRealtimeTicket } from '../../../core/accounts/realtime-tickets.js';
 import type { ChatHubMessage } from '../../../core/chat/chat-hub.js';
 import { keepAlive, sendText } from '../../http/realtime.js';

@@ -8,7 +8,7 @@ import { openGuestChat, type GuestSocketRequest } from './guest-socket.js';
  * alias for URLs handed out before. A plain GET (no upgrade) is a 404.
  */
 export async function chatSocketRoutes(face: FastifyInstance, deps: LooponDeps): Promise<void> {
-  const handler = (socket: import('ws').WebSocket, request: GuestSocketRequest) => openGuestChat(deps, socket, request);
+  const handler = (socket: import('@fastify/websocket').WebSocket, request: GuestSocketRequest) => openGuestChat(deps, socket, request);
   face.get('/chat/public/:lang/:sessionId', { websocket: true }, handler as never);
   face.get('/chat/:lang/:sessionId', { websocket: true }, handler as never);
 }

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { WebSocket, RawData } from 'ws';
+import type { WebSocket } from '@fastify/websocket';
 import type { ChatHubMessage } from '../../../core/chat/chat-hub.js';
 import { listSessionChangesAfter, type StoredChatEvent } from '../../../core/chat/chat-events.js';
 import { readChatMessageInput, readLocalId, tooLarge } from '../../../core/chat/chat-message-input.js';
@@ -22,6 +22,9 @@ import type { LooponDeps } from '../context.js';
  * errorMessage event and the socket stays open. With ?deviceId= the socket first replays what
  * that device was not sent yet.
  */
+
+/** A frame's data as ws hands it over. */
+type RawData = Buffer | ArrayBuffer | Buffer[];
 
 /** Close codes: the session key names no session, or one that expired; a bad deviceId. */
 export const CLOSE_UNKNOWN_SESSION = 4404;
