@@ -219,4 +219,31 @@ describe.each(dialects())('guest chat socket on %s', (dialect) => {
     await socket.close();
     await waitUntil(async () => (await value()) === before - 1, { what: 'the gauge to go down' });
   });
+
+  it('at shutdown closes guest sockets with 1001 and records their disconnect before the database closes', async () => {
+    const other = await createTestApp(dialect);
+    try {
+      await other.app.listen({ port: 0, host: '127.0.0.1' });
+      const port = (other.app.server.address() as AddressInfo).port;
+      const account = (await createTestAccount(other)).account.id;
+      const place = (await createLocation(other.database.db, account, { title: { en: 'Closing' } })).id;
+      const client = await createLooponClient(other, account);
+      const res = await other.app.inject({
+        method: 'POST',
+        url: `/loopon/public/units/${place}/stays`,
+        headers: { ...client.headers, 'content-type': 'application/json' },
+        payload: JSON.stringify({ status: 'instay', email: 'late@example.com', name: 'Late' }),
+      });
+      const stay = res.json();
+      const socket = await openSocket(`ws://127.0.0.1:${port}${new URL(stay.chatSession.wssUrl).pathname}`);
+      socket.send(message('last words', 'Z-1'));
+      await socket.next((e) => e.chatMessage?.localId === 'Z-1');
+      await other.app.close();
+      expect(await socket.waitClosed()).toEqual({ code: 1001, reason: 'server shutting down' });
+      const types = await other.database.db.selectFrom('chat_events').select('type').where('account_id', '=', account).orderBy('seq').execute();
+      expect(types.map((r) => r.type)).toEqual(['guestConnect', 'chatMessage', 'guestDisconnect']);
+    } finally {
+      await other.database.destroy();
+    }
+  });
 });
