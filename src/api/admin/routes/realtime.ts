@@ -5,6 +5,7 @@ import type { ChatHubMessage } from '../../../core/chat/chat-hub.js';
 import { keepAlive, sendText } from '../../http/realtime.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { errors } from '../schemas.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
 import { presentChatMessage } from './chat-present.js';
 import { TicketSchema } from './chat-schemas.js';
 
@@ -31,7 +32,8 @@ export async function realtimeTicketRoutes(app: AdminApp, { db, config }: AdminD
       },
     },
     async (request, reply) => {
-      const { ticket, expiresAt } = await issueRealtimeTicket(db, request.accountId);
+      const accountId = request.accountId;
+      const { ticket, expiresAt } = await inWriteTransaction(db, (trx) => issueRealtimeTicket(trx, accountId));
       const url = `${config.publicUrl.replace(/^http/, 'ws')}/admin/v1/realtime?ticket=${ticket}`;
       return reply.status(201).send({ ticket, expiresAt, url });
     },
@@ -55,7 +57,7 @@ export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime 
     });
     const raw = request.query.ticket;
     const ticket = typeof raw === 'string' ? raw : '';
-    void redeemRealtimeTicket(db, ticket).then(
+    void inWriteTransaction(db, (trx) => redeemRealtimeTicket(trx, ticket)).then(
       (accountId) => {
         if (accountId === undefined) {
           socket.close(CLOSE_BAD_TICKET, 'ticket missing, unknown, used or expired');
