@@ -246,4 +246,18 @@ describe.each(dialects())('guest chat socket on %s', (dialect) => {
       await other.database.destroy();
     }
   });
+
+  it('counts unknown session keys as failed credential checks: over the limit the socket closes with 4429', async () => {
+    const limited = await createTestApp(dialect, { CREDENTIAL_FAILURES_PER_ADDRESS: '2' });
+    try {
+      await limited.app.listen({ port: 0, host: '127.0.0.1' });
+      const url = (key: string) => `ws://127.0.0.1:${(limited.app.server.address() as AddressInfo).port}/loopon/chat/public/en/${key}`;
+      for (const key of ['a'.repeat(32), 'b'.repeat(32)]) expect((await (await openSocket(url(key))).waitClosed()).code).toBe(4404);
+      const third = await (await openSocket(url('c'.repeat(32)))).waitClosed();
+      expect(third.code).toBe(4429);
+      expect(third.reason).toMatch(/Too many failed attempts/);
+    } finally {
+      await limited.close();
+    }
+  });
 });

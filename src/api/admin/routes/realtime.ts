@@ -45,7 +45,8 @@ export async function realtimeTicketRoutes(app: AdminApp, { db, config }: AdminD
  * console. A missing, unknown, used or expired ticket is accepted and closed with 4401. The socket
  * only sends; what the console writes on it is ignored.
  */
-export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime }: AdminDeps): Promise<void> {
+export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime, credentialLimits }: AdminDeps): Promise<void> {
+  const failures = credentialLimits.failuresOf('realtime-ticket');
   app.get('/realtime', { websocket: true }, ((socket: WebSocket, request: FastifyRequest<{ Querystring: Record<string, unknown> }>) => {
     let unsubscribe: (() => void) | undefined;
     let stopKeepAlive: (() => void) | undefined;
@@ -57,10 +58,16 @@ export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime 
     });
     const raw = request.query.ticket;
     const ticket = typeof raw === 'string' ? raw : '';
+    const locked = failures.lockout(request, ticket);
+    if (locked) {
+      socket.close(4429, locked.message);
+      return;
+    }
     void inWriteTransaction(db, (trx) => redeemRealtimeTicket(trx, ticket)).then(
       (accountId) => {
         if (accountId === undefined) {
           socket.close(CLOSE_BAD_TICKET, 'ticket missing, unknown, used or expired');
+          void failures.failed(request, ticket);
           return;
         }
         if (socket.readyState !== socket.OPEN) return;

@@ -8,7 +8,9 @@ import { openGuestChat, type GuestSocketRequest } from './guest-socket.js';
  * alias for URLs handed out before. A plain GET (no upgrade) is a 404.
  */
 export async function chatSocketRoutes(face: FastifyInstance, deps: LooponDeps): Promise<void> {
-  const handler = (socket: import('@fastify/websocket').WebSocket, request: GuestSocketRequest) => openGuestChat(deps, socket, request);
+  // Unknown session keys count as failed credential checks (per address and per key), as page links do.
+  const failures = deps.credentialLimits.failuresOf('chat-session');
+  const handler = (socket: import('@fastify/websocket').WebSocket, request: GuestSocketRequest) => openGuestChat(deps, failures, socket, request);
   face.get('/chat/public/:lang/:sessionId', { websocket: true }, handler as never);
   face.get('/chat/:lang/:sessionId', { websocket: true }, handler as never);
 }

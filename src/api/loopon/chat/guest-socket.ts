@@ -12,6 +12,7 @@ import { AppError, badRequest } from '../../../core/shared/errors.js';
 import type { ChatSession } from '../../../db/schema.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import { keepAlive, sendText, type Realtime } from '../../http/realtime.js';
+import type { CredentialFailures } from '../../http/credential-failures.js';
 import type { LooponDeps } from '../context.js';
 
 /*
@@ -30,6 +31,8 @@ type RawData = Buffer | ArrayBuffer | Buffer[];
 export const CLOSE_UNKNOWN_SESSION = 4404;
 export const CLOSE_EXPIRED_SESSION = 4410;
 export const CLOSE_BAD_REQUEST = 4400;
+/** Too many unknown session keys from this address (or for this key): the credential-failure limits. */
+export const CLOSE_TOO_MANY_ATTEMPTS = 4429;
 
 /** The largest frame read; a larger one (up to the hard limit) gets a 413 error event. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -56,7 +59,7 @@ interface Params {
 
 export type GuestSocketRequest = FastifyRequest<{ Params: Params; Querystring: Record<string, unknown> }>;
 
-export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, socket: WebSocket, request: GuestSocketRequest): void {
+export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failures: CredentialFailures, socket: WebSocket, request: GuestSocketRequest): void {
   const { db, realtime } = deps;
   const log = request.log;
   let session: ChatSession | undefined;
@@ -111,8 +114,15 @@ export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, socket:
   let stopKeepAlive: (() => void) | undefined;
 
   const setup = async () => {
-    const found = await findChatSessionByKey(db, request.params.sessionId);
+    const key = request.params.sessionId;
+    const locked = failures.lockout(request, key);
+    if (locked) {
+      socket.close(CLOSE_TOO_MANY_ATTEMPTS, locked.message);
+      return;
+    }
+    const found = await findChatSessionByKey(db, key);
     if (!found) {
+      await failures.failed(request, key);
       socket.close(CLOSE_UNKNOWN_SESSION, 'unknown chat session');
       return;
     }
