@@ -30,7 +30,9 @@ export async function looponFace(app: FastifyInstance, deps: LooponDeps): Promis
   await registerFaceDocs(app, {
     prefix: PREFIX,
     title: 'Openstay: Loopon Public API',
-    description: 'The Loopon Public API as served by Openstay: OAuth 2 client credentials at /oauth2/token, the API under /public.',
+    description:
+      'The Loopon Public API as served by Openstay: OAuth 2 client credentials at /oauth2/token, the API under /public. ' +
+      "Guest chat: a WebSocket at /loopon/chat/public/{lang}/{sessionId} (a Stay's chatSession.wssUrl; add ?deviceId= to replay unseen events) carrying LooponEvents.",
     serverUrl: `${deps.config.publicUrl}${PREFIX}`,
     securitySchemes: {
       oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: `${deps.config.publicUrl}${PREFIX}/oauth2/token`, scopes: {} } } },

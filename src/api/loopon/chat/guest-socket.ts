@@ -136,10 +136,12 @@ export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failure
       socket.close(CLOSE_BAD_REQUEST, `deviceId must be 1 to ${MAX_DEVICE_ID_CHARS} characters`);
       return;
     }
+    const name = (await findGuest(db, found.account_id, found.guest_id))?.name ?? '';
+    // Closed while it was looked up: nothing to set up (from here on, the close handler cleans up).
     if (socket.readyState !== socket.OPEN) return;
     session = found;
     deviceId = device ?? null;
-    guestName = (await findGuest(db, found.account_id, found.guest_id))?.name ?? '';
+    guestName = name;
     realtime.open.guest += 1;
     connected = true;
     stopKeepAlive = keepAlive(socket, realtime.pingIntervalMs);
