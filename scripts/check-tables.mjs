@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Which module owns which table. Every table of `interface Database` appears exactly once. */
 export const OWNERS = {
-  accounts: ['accounts', 'credentials', 'employees', 'oauth_clients', 'oauth_tokens', 'identity_blocklist'],
+  accounts: ['accounts', 'credentials', 'employees', 'oauth_clients', 'oauth_tokens', 'identity_blocklist', 'realtime_tickets'],
   locations: ['locations', 'loop_types', 'custom_fields', 'competitive_sets', 'competitive_set_members'],
   guests: ['guests', 'guest_keys', 'guest_matches'],
   // Merging and splitting guests: the audit of each merge is its own; every row it moves goes
@@ -41,7 +41,7 @@ export const OWNERS = {
     'answer_documents', 'answers', 'score_rollups',
   ],
   reputation: ['review_questions', 'reviews', 'review_ratings', 'reputation_snapshots'],
-  chat: ['chat_sessions', 'chat_events'],
+  chat: ['chat_sessions', 'chat_events', 'chat_device_cursors'],
   // A PMS contact and its events: use cases over guests, stays and journeys, through their functions.
   contacts: [],
   // Background work: jobs claimed with a lease, and their stored inputs.

@@ -250,6 +250,12 @@ describe.each(dialects())('admin API on %s', (dialect) => {
           '/v1/guests/{id}/split',
           '/v1/identity/blocklist',
           '/v1/identity/blocklist/{id}',
+          '/v1/chat/sessions',
+          '/v1/chat/sessions/{id}',
+          '/v1/chat/sessions/{id}/messages',
+          '/v1/chat/sessions/{id}/read',
+          '/v1/chat/sessions/{id}/typing',
+          '/v1/realtime/tickets',
         ].sort(),
       );
       const post = doc.paths['/v1/locations'].post;

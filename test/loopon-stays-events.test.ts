@@ -74,7 +74,15 @@ describe.each(dialects())('Loopon stay events and guest page on %s', (dialect) =
     const res = await events();
     expect(res.statusCode, res.body).toBe(200);
     const list = res.json();
-    expect(list.map((e: any) => e.type)).toEqual(['guestConnect', 'chatMessage', 'typingIndicator', 'chatMessage', 'guestDisconnect', 'error', 'chatMessage']);
+    expect(list.map((e: any) => e.type)).toEqual([
+      'guestConnect',
+      'chatMessage',
+      'typingIndicator',
+      'chatMessage',
+      'guestDisconnect',
+      'errorMessage',
+      'chatMessage',
+    ]);
     expect(list.every((e: any) => e.sessionId === stay.chatSession.sessionId)).toBe(true);
     expect(list[0]).toEqual({
       sessionId: stay.chatSession.sessionId,
@@ -90,8 +98,17 @@ describe.each(dialects())('Loopon stay events and guest page on %s', (dialect) =
       read: null,
       updated: '2026-03-01T12:00:01.123Z',
     });
-    expect(list[2].typingIndicator).toEqual({ timeout: 10, authorName: 'Reception' });
-    expect(list[5].error).toEqual({ message: 'unknown event type' });
+    // Stored by earlier versions (typing is relayed live now): nested as the document has it and at
+    // the top level as LooponKit decodes it; an error as LooponKit's errorMessage with the document's error part.
+    const typing = { timeout: 10, author: 'hotel', authorName: 'Reception', authorAvatarUrl: null };
+    expect(list[2]).toEqual({
+      sessionId: stay.chatSession.sessionId,
+      created: '2026-03-01T12:00:02.123Z',
+      type: 'typingIndicator',
+      typingIndicator: typing,
+      ...typing,
+    });
+    expect(list[5]).toMatchObject({ type: 'errorMessage', errorMessage: 'unknown event type', error: { message: 'unknown event type' } });
     expect(list[6].created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 

@@ -71,7 +71,7 @@ describe.each(dialects())('Loopon Register Guest Stay on %s', (dialect) => {
     expect(Number.isInteger(stay.stayId) && Number.isInteger(stay.guest.guestId)).toBe(true);
     expect(stay.url).toMatch(/^http:\/\/openstay\.test\/loopon\/stay\/[A-Za-z0-9]{32}$/);
     expect(stay.chatSession.sessionId).toMatch(/^[0-9a-f]{32}$/);
-    expect(stay.chatSession.wssUrl).toBe(`ws://openstay.test/loopon/chat/en/${stay.chatSession.sessionId}`);
+    expect(stay.chatSession.wssUrl).toBe(`ws://openstay.test/loopon/chat/public/en/${stay.chatSession.sessionId}`);
     const callbacks = await listStayCallbacks(t.database.db, t.secrets, accountId, stay.stayId);
     expect(callbacks).toEqual([{ clientId: expect.any(Number), url: 'https://www.wowsify.com/api/stayUpdate', auth: 'basic', authToken: 'ExampleToken' }]);
   });
@@ -96,7 +96,7 @@ describe.each(dialects())('Loopon Register Guest Stay on %s', (dialect) => {
     );
     expect(stay).toMatchObject({ status: 'prestay', language: 'sv', room: '42', guest: { mobile: '+16135551234' } });
     expect(stay).not.toHaveProperty('foo');
-    expect(stay.chatSession.wssUrl).toMatch(/\/loopon\/chat\/sv\/[0-9a-f]{32}$/);
+    expect(stay.chatSession.wssUrl).toMatch(/\/loopon\/chat\/public\/sv\/[0-9a-f]{32}$/);
   });
 
   it('matches by booking reference at the unit, updating room, status and the callback', async () => {

@@ -27,6 +27,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T00-00-jobs',
       '2026-12-03T01-00-idempotency-keys',
       '2026-12-03T02-00-encrypt-callback-tokens',
+      '2026-12-03T05-00-chat-realtime',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -71,6 +72,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T00-00-jobs',
       '2026-12-03T01-00-idempotency-keys',
       '2026-12-03T02-00-encrypt-callback-tokens',
+      '2026-12-03T05-00-chat-realtime',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -124,6 +126,55 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T00-00-jobs',
       '2026-12-03T01-00-idempotency-keys',
       '2026-12-03T02-00-encrypt-callback-tokens',
+      '2026-12-03T05-00-chat-realtime',
     ]);
+  });
+
+  it('chat realtime: rebuilds chat_events with sequence numbers, author and read columns, and back on the way down', async () => {
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    expect((await migrator.migrateTo('2026-12-03T02-00-encrypt-callback-tokens')).error).toBeUndefined();
+    const db = t.db as any;
+    const now = 1_700_000_000_000;
+    const one = async (table: string, values: Record<string, unknown>) =>
+      (await db.insertInto(table).values(values).returning('id').executeTakeFirstOrThrow()).id as number;
+    const account = await one('accounts', { slug: 'chatmig', name: 'chatmig', settings: '{}', page_secret: 'x', created_at: now });
+    const location = await one('locations', { account_id: account, title: '{}', kind: 'location', created_at: now, updated_at: now });
+    const guest = await one('guests', { account_id: account, custom_fields: '{}', created_at: now, updated_at: now });
+    const session = await one('chat_sessions', {
+      account_id: account,
+      guest_id: guest,
+      location_id: location,
+      session_key: 'f'.repeat(32),
+      language: null,
+      created_at: now,
+    });
+    const read = '2026-03-01T12:00:00.000Z';
+    const event = (type: string, payload: unknown, at: number) =>
+      one('chat_events', { account_id: account, session_id: session, stay_id: null, type, payload: JSON.stringify(payload), created_at: at, updated_at: at });
+    const second = await event('chatMessage', { author: 'hotel', content: 'hi', read }, now + 2);
+    const first = await event('chatMessage', { author: 'guest', content: 'hello' }, now + 1);
+
+    expect((await migrator.migrateTo('2026-12-03T05-00-chat-realtime')).error).toBeUndefined();
+    const rows = await db.selectFrom('chat_events').selectAll().where('account_id', '=', account).orderBy('seq').execute();
+    expect(rows.map((r: any) => [Number(r.id), Number(r.seq), r.author, r.read_at === null ? null : Number(r.read_at)])).toEqual([
+      [first, 1, 'guest', null],
+      [second, 2, 'hotel', Date.parse(read)],
+    ]);
+    const migrated = await db.selectFrom('chat_sessions').selectAll().where('id', '=', session).executeTakeFirstOrThrow();
+    expect(migrated).toMatchObject({ language: 'en', expires_at: null, stay_id: null });
+    expect(Number(migrated.last_seq)).toBe(2);
+    expect(migrated.messenger_ref).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    // New events continue the ids.
+    const next = await db
+      .insertInto('chat_events')
+      .values({ account_id: account, session_id: session, seq: 3, type: 'guestConnect', payload: '{}', created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(Number(next.id)).toBeGreaterThan(Math.max(first, second));
+
+    expect((await migrator.migrateTo('2026-12-03T02-00-encrypt-callback-tokens')).error).toBeUndefined();
+    const back = await db.selectFrom('chat_events').selectAll().where('id', '=', second).executeTakeFirstOrThrow();
+    expect(JSON.parse(back.payload)).toEqual({ author: 'hotel', content: 'hi', read });
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-03T05-00-chat-realtime']);
   });
 });

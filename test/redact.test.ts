@@ -25,6 +25,10 @@ describe('redactUrl', () => {
       '/x?access_token=[redacted]&client_secret=[redacted]&refresh_token=[redacted]&api_key=[redacted]',
     ],
     ['/x?signature=abc;password=def', '/x?signature=[redacted];password=[redacted]'],
+    // the guest chat socket (its session key) and its earlier alias; the staff socket's ticket
+    ['/loopon/chat/public/en/2f51f216ea9c411e87ce45059e2168de?deviceId=a', '/loopon/chat/public/[redacted]/[redacted]?deviceId=a'],
+    ['/loopon/chat/sv/2f51f216ea9c411e87ce45059e2168de', '/loopon/chat/sv/[redacted]'],
+    ['/admin/v1/realtime?ticket=AbCdEf0123', '/admin/v1/realtime?ticket=[redacted]'],
   ])('%s -> %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });

@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from './helpers/app.js';
 import { adminCall } from './helpers/admin.js';
 import { addDocument, answers, createFeedbackFixture, type Fixture } from './helpers/loopon-feedback-fixture.js';
 import { loopCall } from './helpers/loop.js';
+import { ensureChatSession } from '../src/core/chat/chat-sessions.js';
 
 /*
  * Issue 9, defect 5: path ids were coerced (`DELETE /admin/v1/loop-types/0xd0` deleted row 208).
@@ -93,6 +94,7 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
       const rival = await made('/competitors', { title: 'Rival' });
       const set = await made('/competitive-sets', { locationId: location.id, name: 'City', memberIds: [rival.id] });
       const g = guest.guest?.id ?? guest.id;
+      const chat = await ensureChatSession(t.database.db, f.accountId, g, location.id, 'en');
       routes = [
         { method: 'GET', template: '/locations/{id}', url: (v) => `/locations/${v}` },
         { method: 'PATCH', template: '/locations/{id}', url: (v) => `/locations/${v}`, body: { title: 'Changed' } },
@@ -115,6 +117,11 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         { method: 'PUT', template: '/competitive-sets/{id}/members/{locationId}', url: (v) => `/competitive-sets/${set.id}/members/${v}` },
         { method: 'DELETE', template: '/competitive-sets/{id}/members/{locationId}', url: (v) => `/competitive-sets/${v}/members/${rival.id}` },
         { method: 'DELETE', template: '/competitive-sets/{id}/members/{locationId}', url: (v) => `/competitive-sets/${set.id}/members/${v}` },
+        { method: 'GET', template: '/chat/sessions/{id}', url: (v) => `/chat/sessions/${v}` },
+        { method: 'GET', template: '/chat/sessions/{id}/messages', url: (v) => `/chat/sessions/${v}/messages` },
+        { method: 'POST', template: '/chat/sessions/{id}/messages', url: (v) => `/chat/sessions/${v}/messages`, body: { authorName: 'R', content: 'hi' } },
+        { method: 'POST', template: '/chat/sessions/{id}/read', url: (v) => `/chat/sessions/${v}/read`, body: {} },
+        { method: 'POST', template: '/chat/sessions/{id}/typing', url: (v) => `/chat/sessions/${v}/typing`, body: { authorName: 'R' } },
       ];
       // the real row each route's malformed ids are spelled from
       const ids: Record<string, number> = {
@@ -129,6 +136,10 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         '/identity/blocklist/{id}': entry.id,
         '/review-questions/{id}': question.id,
         '/competitive-sets/{id}': set.id,
+        '/chat/sessions/{id}': chat.id,
+        '/chat/sessions/{id}/messages': chat.id,
+        '/chat/sessions/{id}/read': chat.id,
+        '/chat/sessions/{id}/typing': chat.id,
       };
       routes = routes.map((r) => ({ ...r, id: ids[r.template] ?? (r.url('X').includes(`/members/X`) ? rival.id : set.id) }));
       reads = [`/locations/${location.id}`, `/surveys/${survey.id}`, `/guests/${g}`, `/competitive-sets/${set.id}`];

@@ -382,6 +382,14 @@ export interface ChatSessionsTable {
   session_key: string;
   language: string | null;
   created_at: number;
+  /** the reference id 3rd-party integrations (Facebook Messenger) name the session by */
+  messenger_ref: string | null;
+  /** 30 days after the last checkout; null: no checkout known yet (open) */
+  expires_at: number | null;
+  /** the stay new messages belong to (the last one registered) */
+  stay_id: number | null;
+  /** the last sequence number given to one of its events (chat_events.seq) */
+  last_seq: Generated<number>;
 }
 
 export interface ChatEventsTable {
@@ -389,10 +397,32 @@ export interface ChatEventsTable {
   account_id: number;
   session_id: number;
   stay_id: number | null;
+  /** the session's sequence number of the event's last change (insert or update) */
+  seq: number;
   type: string;
+  /** chatMessage: guest | hotel */
+  author: string | null;
+  /** chatMessage: when the counterpart read it */
+  read_at: number | null;
   payload: string; // JSON, the event's type-specific part
   created_at: number;
   updated_at: number;
+}
+
+export interface ChatDeviceCursorsTable {
+  account_id: number;
+  session_id: number;
+  device_id: string;
+  /** the highest chat_events.seq sent to the device */
+  seq: number;
+  updated_at: number;
+}
+
+export interface RealtimeTicketsTable {
+  ticket_hash: string;
+  account_id: number;
+  created_at: number;
+  expires_at: number;
 }
 
 export interface ScoreRollupsTable {
@@ -533,6 +563,8 @@ export interface Database {
   stay_links: StayLinksTable;
   chat_sessions: ChatSessionsTable;
   chat_events: ChatEventsTable;
+  chat_device_cursors: ChatDeviceCursorsTable;
+  realtime_tickets: RealtimeTicketsTable;
   score_rollups: ScoreRollupsTable;
   review_questions: ReviewQuestionsTable;
   reviews: ReviewsTable;

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Config } from '../config/config.js';
+import type { Config, Role } from '../config/config.js';
 import { databaseAnswers, type DatabaseHandle } from '../db/database.js';
 import { validatorCompiler } from '../api/http/validator.js';
 import { redactedError, redactLogArguments, redactUrl } from '../api/http/redact.js';
@@ -20,6 +20,7 @@ import { looponFace } from '../api/loopon/index.js';
 import { limitRequestBodies } from './body-watchdog.js';
 import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
 import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
+import { registerRealtime } from '../api/http/realtime.js';
 
 export interface AppOptions {
   config: Config;
@@ -30,6 +31,8 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream;
   /** called when a request queues a background job (serve.ts wakes its worker) */
   onJobQueued?: () => void;
+  /** the WebSocket heartbeat interval (default 30 s); tests shorten it */
+  socketPingIntervalMs?: number;
 }
 
 /** Where each face is mounted; FACE_HOSTS can also serve one at the root of a host name. */
@@ -125,14 +128,37 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     quota: clientQuotas(app, (accountId) => clientQuota(database.db, accountId)),
   };
   const secrets = openSecretBox(app, opts.secretKeys ?? resolveSecretKeys(config));
-  const deps = { db: database.db, config, credentialLimits, secrets };
-  // A process without the web role (ROLES=worker) answers only /healthz, /readyz and /metrics.
-  if (!config.roles.has('web')) return app;
+  // A process with neither the web nor the realtime role (ROLES=worker) answers only /healthz,
+  // /readyz and /metrics.
+  if (!config.roles.has('web') && !config.roles.has('realtime')) return app;
+  serveOnlyRoles(app, config.roles);
+  // WebSockets on the same port: guest chat (Loopon face) and the staff realtime socket (admin API).
+  const realtime = await registerRealtime(app, { pingIntervalMs: opts.socketPingIntervalMs });
+  metrics.gauge({ name: 'openstay_chat_sockets', help: 'Open guest chat WebSockets (Loopon chat sessions)', collect: () => realtime.open.guest });
+  metrics.gauge({ name: 'openstay_staff_realtime_sockets', help: 'Open staff realtime WebSockets (/admin/v1/realtime)', collect: () => realtime.open.staff });
+  const deps = { db: database.db, config, credentialLimits, secrets, realtime };
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.
   await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) }, onJobQueued: opts.onJobQueued });
   return app;
+}
+
+const OPERATIONS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * ROLES=web or ROLES=realtime alone: the faces are registered, and this hook refuses what the
+ * process does not serve (WebSocket upgrades without realtime, every other request without web),
+ * so that a load balancer can send sockets and plain requests to different instances.
+ */
+function serveOnlyRoles(app: FastifyInstance, roles: ReadonlySet<Role>): void {
+  if (roles.has('web') && roles.has('realtime')) return;
+  app.addHook('onRequest', (request, reply, done) => {
+    const socket = request.headers.upgrade?.toLowerCase() === 'websocket';
+    if (socket ? roles.has('realtime') : roles.has('web') || OPERATIONS_PATHS.has(request.url.split('?')[0])) return done();
+    const what = socket ? 'WebSocket connections' : 'the APIs';
+    void reply.status(404).send({ error: 'not_found', message: `This process does not serve ${what} (ROLES=${[...roles].join(',')})` });
+  });
 }
 
 /**

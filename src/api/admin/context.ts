@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/database.js';
 import type { CredentialLimits } from '../http/credential-failures.js';
+import type { Realtime } from '../http/realtime.js';
 
 /** The OAuth API clients the admin API registers: the scopes they may be granted and where they get tokens. */
 export interface ApiClientFace {
@@ -17,6 +18,8 @@ export interface AdminDeps {
   /** failed-credential counters and the per-client quota */
   credentialLimits: CredentialLimits;
   apiClients: ApiClientFace;
+  /** the chat hub and the socket bookkeeping (staff realtime sockets) */
+  realtime: Realtime;
   /** tells this process's job worker that a job was queued (it would otherwise find it at its next poll) */
   onJobQueued?: () => void;
 }

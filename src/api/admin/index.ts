@@ -18,6 +18,8 @@ import { locationRoutes } from './routes/locations.js';
 import { loopTypeRoutes } from './routes/loop-types.js';
 import { reputationAdminRoutes } from './routes/reputation.js';
 import { surveyRoutes } from './routes/surveys.js';
+import { chatRoutes } from './routes/chat.js';
+import { realtimeSocketRoutes, realtimeTicketRoutes } from './routes/realtime.js';
 
 const PREFIX = '/admin';
 
@@ -32,7 +34,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     title: 'Openstay: admin API',
     description:
       'The native API of Openstay: account settings, locations, loop types, custom fields, surveys with versioned question sets, ' +
-      'guests (identity resolution, merge and split), the identity blocklist, employees and credentials. Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
+      'guests (identity resolution, merge and split), the identity blocklist, employees and credentials, the staff side of the guest chat (with a realtime WebSocket at /admin/v1/realtime). Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
       'Errors are {"error": {"code", "message"}}. Every POST takes an optional `Idempotency-Key` header: a retry with the same key answers the first answer again.',
     serverUrl: `${deps.config.publicUrl}${PREFIX}`,
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the account admin token' } },
@@ -63,10 +65,14 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await credentialRoutes(api, deps);
           await apiClientRoutes(api, deps);
           await reputationAdminRoutes(api, deps);
+          await chatRoutes(api, deps);
+          await realtimeTicketRoutes(api, deps);
           await api.register(importRoutes, deps);
         },
         { prefix: '/v1' },
       );
+      // The staff WebSocket authenticates with a ticket in its URL, not the admin token header.
+      await admin.register(async (sockets) => realtimeSocketRoutes(sockets, deps), { prefix: '/v1' });
     },
     { prefix: PREFIX },
   );

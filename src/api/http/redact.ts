@@ -22,6 +22,7 @@ const SECRET_NAMES = [
   'signature',
   'sig',
   '_uid',
+  'ticket',
 ];
 
 /** A value ends at a parameter separator, a fragment, white space, a quote or an angle bracket. */
@@ -35,7 +36,7 @@ const SECRET_VALUE = new RegExp(`(${SECRET_NAMES.join('|')})(\\s*(?:\\[\\])?\\s*
  * appears in a path (so with the prefix or without it, as on a FACE_HOSTS host) and in any case
  * (the router ignores case). A new path-token route adds its pattern here.
  */
-export const SECRET_PATHS: readonly string[] = ['/stay/*'];
+export const SECRET_PATHS: readonly string[] = ['/stay/*', '/chat/public/{lang}/*', '/chat/{lang}/*'];
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -43,7 +44,11 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SECRET_PATH_PATTERNS = SECRET_PATHS.map((pattern) => {
   const [before, after = ''] = pattern.split('*');
   // Repeated slashes reach the same route; so does a trailing part after the secret.
-  const slashes = (s: string) => escapeRegExp(s).replace(/\//g, '/+');
+  // `{name}` is any one segment, kept as it is (the chat socket's language).
+  const slashes = (s: string) =>
+    escapeRegExp(s)
+      .replace(/\//g, '/+')
+      .replace(/\\\{[a-z]+\\\}/g, '[^/?#\\s"\'<>]+');
   return new RegExp(`(${slashes(before)})[^/?#\\s"'<>]+(${slashes(after)})`, 'gi');
 });
 

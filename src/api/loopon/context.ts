@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.js';
 import type { CredentialLimits } from '../http/credential-failures.js';
 import type { AccessGrant } from '../../core/accounts/oauth.js';
 import type { SecretBox } from '../../core/shared/secret-box.js';
+import type { Realtime } from '../http/realtime.js';
 
 export interface LooponDeps {
   db: Db;
@@ -13,6 +14,8 @@ export interface LooponDeps {
   credentialLimits: CredentialLimits;
   /** seals the secrets the face stores to send later (stay callback tokens) */
   secrets: SecretBox;
+  /** the chat hub and the socket bookkeeping (guest chat sockets) */
+  realtime: Realtime;
 }
 
 export type LooponApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;

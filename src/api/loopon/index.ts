@@ -16,6 +16,7 @@ import { scoreRoutes } from './routes/scores.js';
 import { stayRoutes } from './routes/stays.js';
 import { stayEventRoutes } from './routes/stays-events.js';
 import { stayPageRoutes } from './routes/stay-page.js';
+import { chatSocketRoutes } from './chat/chat-routes.js';
 
 const PREFIX = '/loopon';
 /** API versions this face speaks (the VERSION header); absent means the latest. */
@@ -29,7 +30,9 @@ export async function looponFace(app: FastifyInstance, deps: LooponDeps): Promis
   await registerFaceDocs(app, {
     prefix: PREFIX,
     title: 'Openstay: Loopon Public API',
-    description: 'The Loopon Public API as served by Openstay: OAuth 2 client credentials at /oauth2/token, the API under /public.',
+    description:
+      'The Loopon Public API as served by Openstay: OAuth 2 client credentials at /oauth2/token, the API under /public. ' +
+      "Guest chat: a WebSocket at /loopon/chat/public/{lang}/{sessionId} (a Stay's chatSession.wssUrl; add ?deviceId= to replay unseen events) carrying LooponEvents.",
     serverUrl: `${deps.config.publicUrl}${PREFIX}`,
     securitySchemes: {
       oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: `${deps.config.publicUrl}${PREFIX}/oauth2/token`, scopes: {} } } },
@@ -50,6 +53,8 @@ export async function looponFace(app: FastifyInstance, deps: LooponDeps): Promis
         sendError(reply, new AppError('not_found', 404, message), { error: 'not_found', message });
       });
       await tokenRoutes(face, deps);
+      // The guest chat socket: the session key in its path is its credential (no bearer token).
+      await chatSocketRoutes(face, deps);
       await face.register(
         async (api) => {
           const failures = deps.credentialLimits.failuresOf('loopon-access-token');

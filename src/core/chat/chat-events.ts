@@ -2,6 +2,7 @@ import type { ChatDb } from './chat-db.js';
 import type { ChatEvent } from '../../db/schema.js';
 import { badRequest } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
+import { nextSeq } from './chat-sessions.js';
 
 /** The kinds of event a chat session records (Loopon's LooponEvent types). */
 export const CHAT_EVENT_TYPES = ['chatMessage', 'typingIndicator', 'guestConnect', 'guestDisconnect', 'error'] as const;
@@ -14,19 +15,45 @@ export function isChatEventType(value: unknown): value is ChatEventType {
 /** A stored event with its session's key and its type-specific part parsed. */
 export interface StoredChatEvent {
   id: number;
+  accountId: number;
   sessionId: number;
   sessionKey: string;
   stayId: number | null;
+  /** the session's sequence number of the event's last change */
+  seq: number;
   type: ChatEventType;
+  /** chatMessage: guest | hotel (null for other types) */
+  author: 'guest' | 'hotel' | null;
+  /** chatMessage: when the counterpart read it */
+  readAt: number | null;
   payload: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
 }
 
+export function toStoredChatEvent(row: ChatEvent, sessionKey: string): StoredChatEvent {
+  return {
+    id: Number(row.id),
+    accountId: row.account_id,
+    sessionId: row.session_id,
+    sessionKey,
+    stayId: row.stay_id,
+    seq: Number(row.seq),
+    type: row.type as ChatEventType,
+    author: row.author === 'guest' || row.author === 'hotel' ? row.author : null,
+    readAt: row.read_at === null ? null : Number(row.read_at),
+    payload: parseJson<Record<string, unknown>>(row.payload, {}),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
 /**
- * Appends an event to a chat session, attached to the stay it happened in (null when none). The
- * realtime chat writes here and the stay's event history reads from here, so what a guest app
- * sees live and what GET .../events returns are the same rows. Run in the caller's transaction.
+ * Appends an event to a chat session, attached to the stay it happened in (null when none), with
+ * the session's next sequence number. A chatMessage's `author` and `read` (ISO time) are kept as
+ * columns. The realtime chat writes here and the stay's event history reads from here, so what a
+ * guest app sees live and what GET .../events returns are the same rows. Run in the caller's
+ * transaction; callers that publish the event call onChatEventStored too (chat-messages.ts).
  */
 export async function appendChatEvent(
   db: ChatDb,
@@ -36,13 +63,29 @@ export async function appendChatEvent(
   type: ChatEventType,
   payload: Record<string, unknown> = {},
   at = Date.now(),
-): Promise<ChatEvent> {
+): Promise<StoredChatEvent> {
   if (!isChatEventType(type)) throw badRequest(`unknown chat event type "${String(type)}"`);
-  return db
+  const { author, read, ...rest } = payload;
+  const isMessage = type === 'chatMessage';
+  const readAt = isMessage && typeof read === 'string' ? Date.parse(read) : Number.NaN;
+  const { seq, sessionKey } = await nextSeq(db, accountId, sessionId);
+  const row = await db
     .insertInto('chat_events')
-    .values({ account_id: accountId, session_id: sessionId, stay_id: stayId, type, payload: JSON.stringify(payload), created_at: at, updated_at: at })
+    .values({
+      account_id: accountId,
+      session_id: sessionId,
+      stay_id: stayId,
+      seq,
+      type,
+      author: isMessage && (author === 'guest' || author === 'hotel') ? author : null,
+      read_at: Number.isNaN(readAt) ? null : readAt,
+      payload: JSON.stringify(isMessage ? rest : payload),
+      created_at: at,
+      updated_at: at,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
+  return toStoredChatEvent(row, sessionKey);
 }
 
 /** A stay's events, oldest first, `limit` of them after skipping `offset`. */
@@ -61,14 +104,54 @@ export async function listStayChatEvents(db: ChatDb, accountId: number, stayId: 
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    sessionId: r.session_id,
-    sessionKey: r.session_key,
-    stayId: r.stay_id,
-    type: r.type as ChatEventType,
-    payload: parseJson<Record<string, unknown>>(r.payload, {}),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }));
+  return rows.map((r) => toStoredChatEvent(r, r.session_key));
+}
+
+/**
+ * A session's events of `types` changed after sequence number `afterSeq`, in sequence order (an
+ * updated message comes again at its update): what a reconnecting device has not seen yet.
+ */
+export async function listSessionChangesAfter(
+  db: ChatDb,
+  accountId: number,
+  session: { id: number; session_key: string },
+  afterSeq: number,
+  types: readonly ChatEventType[],
+  limit: number,
+): Promise<StoredChatEvent[]> {
+  const rows = await db
+    .selectFrom('chat_events')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('session_id', '=', session.id)
+    .where('seq', '>', afterSeq)
+    .where('type', 'in', [...types])
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => toStoredChatEvent(r, session.session_key));
+}
+
+/** A session's chat messages by id: `limit` of them before `before` (newest page first when paging back), returned oldest first. */
+export async function listSessionMessages(
+  db: ChatDb,
+  accountId: number,
+  session: { id: number; session_key: string },
+  page: { before?: number; after?: number; limit: number },
+): Promise<StoredChatEvent[]> {
+  let query = db
+    .selectFrom('chat_events')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('session_id', '=', session.id)
+    .where('type', '=', 'chatMessage');
+  if (page.before !== undefined) query = query.where('id', '<', page.before);
+  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  // Paging forward from `after` reads oldest first; otherwise the newest page before `before`.
+  const rows = await query
+    .orderBy('id', page.after !== undefined ? 'asc' : 'desc')
+    .limit(page.limit)
+    .execute();
+  if (page.after === undefined) rows.reverse();
+  return rows.map((r) => toStoredChatEvent(r, session.session_key));
 }

@@ -3,10 +3,16 @@ import { randomBytes } from 'node:crypto';
 import type { ChatDb } from './chat-db.js';
 import type { ChatSession } from '../../db/schema.js';
 
+const DAY = 86_400_000;
+/** A session stays open this long after the end of its last checkout day. */
+export const CHAT_SESSION_DAYS_AFTER_CHECKOUT = 30;
+
 /**
  * The guest's chat session at a unit, created on first use. There is one session per guest and
  * unit for the whole journey (not one per topic or stay). Its key is a 128-bit random secret:
- * the guest app authenticates with it, so it is never derived from ids.
+ * the guest app authenticates with it, so it is never derived from ids. Its language (the
+ * WebSocket URL's) is fixed when it is made; the messenger reference is another random value, so
+ * sharing it (an m.me link) never gives the session key away.
  */
 export async function ensureChatSession(db: ChatDb, accountId: number, guestId: number, locationId: number, language: string | null): Promise<ChatSession> {
   const existing = await findGuestChatSession(db, accountId, guestId, locationId);
@@ -18,7 +24,8 @@ export async function ensureChatSession(db: ChatDb, accountId: number, guestId: 
       guest_id: guestId,
       location_id: locationId,
       session_key: randomBytes(16).toString('hex'),
-      language,
+      messenger_ref: randomBytes(9).toString('base64url'),
+      language: language ?? 'en',
       created_at: Date.now(),
     })
     .onConflict((oc) => oc.columns(['account_id', 'guest_id', 'location_id']).doNothing())
@@ -31,6 +38,41 @@ export async function ensureChatSession(db: ChatDb, accountId: number, guestId: 
   return winner;
 }
 
+/** What a stay registration tells the session: which stay it is, its status and checkout day. */
+export interface SessionStay {
+  stayId: number;
+  status: string;
+  /** YYYY-MM-DD, local at the hotel; null when unknown */
+  checkoutDate: string | null;
+}
+
+/**
+ * Records a registration of one of the session's stays. The stay becomes the one new messages
+ * belong to, unless it is a past stay (poststay) registered while the session already has one.
+ * Expiry: 30 days after the end of the latest checkout day the session has seen; a stay still
+ * ahead or in house without a checkout day reopens it until one is known; a poststay without one
+ * counts as checked out now.
+ */
+export async function attachChatSessionStay(db: ChatDb, session: ChatSession, stay: SessionStay, now = Date.now()): Promise<ChatSession> {
+  const checkoutEnd = stay.checkoutDate ? Date.parse(`${stay.checkoutDate}T00:00:00.000Z`) + DAY : stay.status === 'poststay' ? now : undefined;
+  const expiresAt =
+    checkoutEnd === undefined || Number.isNaN(checkoutEnd) ? null : Math.max(session.expires_at ?? 0, checkoutEnd + CHAT_SESSION_DAYS_AFTER_CHECKOUT * DAY);
+  const stayId = stay.status === 'poststay' && session.stay_id !== null ? session.stay_id : stay.stayId;
+  if (expiresAt === session.expires_at && stayId === session.stay_id) return session;
+  return db
+    .updateTable('chat_sessions')
+    .set({ expires_at: expiresAt, stay_id: stayId })
+    .where('account_id', '=', session.account_id)
+    .where('id', '=', session.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A session is expired once its expiry has passed; one with none is open. */
+export function chatSessionExpired(session: ChatSession, now = Date.now()): boolean {
+  return session.expires_at !== null && session.expires_at <= now;
+}
+
 export async function findGuestChatSession(db: ChatDb, accountId: number, guestId: number, locationId: number): Promise<ChatSession | undefined> {
   return db
     .selectFrom('chat_sessions')
@@ -39,6 +81,11 @@ export async function findGuestChatSession(db: ChatDb, accountId: number, guestI
     .where('guest_id', '=', guestId)
     .where('location_id', '=', locationId)
     .executeTakeFirst();
+}
+
+/** A session of the account by its integer id (the admin API's). */
+export async function findChatSession(db: ChatDb, accountId: number, id: number): Promise<ChatSession | undefined> {
+  return db.selectFrom('chat_sessions').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
 }
 
 /** The session a guest app names by its key (the WebSocket URL's last segment). */
@@ -73,7 +120,7 @@ export async function sharedChatLocation(db: ChatDb, accountId: number, guestId:
 /**
  * Moves the chat events of the stays `stayIds` from `fromGuestId`'s sessions into `toGuestId`'s
  * session at the same location (created when missing), for a key split off with its stays;
- * returns the ids of the events moved.
+ * returns the ids of the events moved. Moved events take the new session's next sequence numbers.
  */
 export async function moveStayChatEvents(db: ChatDb, accountId: number, fromGuestId: number, toGuestId: number, stayIds: readonly number[]): Promise<number[]> {
   if (stayIds.length === 0) return [];
@@ -84,6 +131,7 @@ export async function moveStayChatEvents(db: ChatDb, accountId: number, fromGues
     .where('chat_events.account_id', '=', accountId)
     .where('chat_events.stay_id', 'in', stayIds)
     .where('chat_sessions.guest_id', '=', fromGuestId)
+    .orderBy('chat_events.seq')
     .execute();
   const byLocation = new Map<number, { language: string | null; ids: number[] }>();
   for (const event of events) {
@@ -93,7 +141,26 @@ export async function moveStayChatEvents(db: ChatDb, accountId: number, fromGues
   }
   for (const [locationId, { language, ids }] of byLocation) {
     const session = await ensureChatSession(db, accountId, toGuestId, locationId, language);
-    await db.updateTable('chat_events').set({ session_id: session.id }).where('account_id', '=', accountId).where('id', 'in', ids).execute();
+    for (const id of ids) {
+      const seq = await nextSeq(db, accountId, session.id);
+      await db.updateTable('chat_events').set({ session_id: session.id, seq: seq.seq }).where('account_id', '=', accountId).where('id', '=', id).execute();
+    }
   }
   return events.map((event) => Number(event.id));
+}
+
+/**
+ * The session's next sequence number (and its key). The update locks the session's row until the
+ * transaction ends, so a session's writes commit in sequence order: a device cursor never skips.
+ */
+export async function nextSeq(db: ChatDb, accountId: number, sessionId: number, count = 1): Promise<{ seq: number; sessionKey: string }> {
+  const row = await db
+    .updateTable('chat_sessions')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', count) }))
+    .where('account_id', '=', accountId)
+    .where('id', '=', sessionId)
+    .returning(['last_seq', 'session_key'])
+    .executeTakeFirst();
+  if (!row) throw new Error(`chat session ${sessionId} not found`);
+  return { seq: Number(row.last_seq), sessionKey: row.session_key };
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { appendChatEvent, type ChatEventType } from '../chat/chat-events.js';
-import { ensureChatSession } from '../chat/chat-sessions.js';
+import { attachChatSessionStay, ensureChatSession } from '../chat/chat-sessions.js';
 import { addDays } from '../feedback/dates.js';
 import { findMatchingStay } from '../stays/match-stay.js';
 import { registerStay } from '../stays/register-stay.js';
@@ -37,7 +37,11 @@ export async function seedDemoChatStay(db: Db, accountId: number, hotelId: numbe
     },
     'demo',
   );
-  const session = await ensureChatSession(db, accountId, guest.id, hotelId, 'en');
+  const session = await attachChatSessionStay(db, await ensureChatSession(db, accountId, guest.id, hotelId, 'en'), {
+    stayId: stay.id,
+    status: stay.status,
+    checkoutDate: stay.checkout_date,
+  });
   const start = Date.parse(`${checkin}T15:02:00.000Z`);
   const message = (author: 'guest' | 'hotel', content: string, localId: string, read: number | null) => ({
     read: read === null ? null : new Date(read).toISOString(),
@@ -45,18 +49,17 @@ export async function seedDemoChatStay(db: Db, accountId: number, hotelId: numbe
     author,
     authorName: author === 'guest' ? 'Anna Lind' : 'Front desk',
     authorAvatarUrl: null,
-    media: 'webchat',
+    media: author === 'guest' ? 'appchat' : 'webchat',
     url: null,
     content,
     contentType: 'text/plain',
   });
   const events: Array<[number, ChatEventType, Record<string, unknown>]> = [
-    [0, 'guestConnect', {}],
+    [0, 'guestConnect', { deviceId: null }],
     [1, 'chatMessage', message('guest', 'Hi! Could we have two extra pillows in room 312, please?', 'demo-1', start + 2 * MINUTE)],
-    [2, 'typingIndicator', { timeout: 10, author: 'hotel', authorName: 'Front desk', authorAvatarUrl: null }],
     [3, 'chatMessage', message('hotel', 'Of course, Anna. Housekeeping is on the way.', 'demo-2', start + 4 * MINUTE)],
     [5, 'chatMessage', message('guest', 'Thank you!', 'demo-3', start + 6 * MINUTE)],
-    [10, 'guestDisconnect', {}],
+    [10, 'guestDisconnect', { deviceId: null }],
   ];
   for (const [minutes, type, payload] of events) await appendChatEvent(db, accountId, session.id, stay.id, type, payload, start + minutes * MINUTE);
   return stay.id;

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import type { ChatSession, Guest, Stay } from '../../db/schema.js';
-import { ensureChatSession } from '../chat/chat-sessions.js';
+import { attachChatSessionStay, ensureChatSession } from '../chat/chat-sessions.js';
 import { registerStay, type StayRegistration } from './register-stay.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { replaceStayCallback, type StayCallback } from './stay-callbacks.js';
@@ -43,6 +43,11 @@ export async function registerGuestStay(
   const { stay, guest, created } = await registerStay(db, accountId, unitId, registration, request.source);
   await replaceStayCallback(db, secrets, accountId, stay.id, request.clientId, request.callback);
   const link = await createStayLink(db, accountId, stay.id, { newStay: created });
-  const session = request.withChat ? await ensureChatSession(db, accountId, guest.id, unitId, stay.language) : undefined;
+  let session: ChatSession | undefined;
+  if (request.withChat) {
+    // One session per guest and unit; this stay becomes its current one and sets its expiry.
+    const found = await ensureChatSession(db, accountId, guest.id, unitId, stay.language);
+    session = await attachChatSessionStay(db, found, { stayId: stay.id, status: stay.status, checkoutDate: stay.checkout_date });
+  }
   return { stay, guest, link, session };
 }

@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { listStayChatEvents } from '../../../core/chat/chat-events.js';
+import { looponEvent } from '../../../core/chat/loopon-event.js';
 import { notFound } from '../../../core/shared/errors.js';
 import { findStayAt } from '../../../core/stays/stays.js';
 import { pathId, requireScope, unitFor } from '../access.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 import { readPage } from '../paging.js';
 import { errors } from '../schemas.js';
-import { presentChatEvent } from './stays-present.js';
 import { EventsQuery, LooponEventSchema, StayParams } from './stays-schemas.js';
 
 /**
@@ -33,7 +33,7 @@ export async function stayEventRoutes(app: LooponApp, { db }: LooponDeps): Promi
       const page = readPage(request.query, 50, 500);
       if (page.beyondEnd) return [];
       const events = await listStayChatEvents(db, request.grant.accountId, stay.id, page);
-      return events.map(presentChatEvent);
+      return events.map(looponEvent);
     },
   );
 }

@@ -1,10 +1,7 @@
 import type { Config } from '../../../config/config.js';
-import type { StoredChatEvent } from '../../../core/chat/chat-events.js';
 import type { ChatSession, Guest, Stay } from '../../../db/schema.js';
 
 /* Stays, guests, chat sessions and events in the Loopon Public API's shapes. */
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A guest; null for an anonymous one (no name, e-mail or mobile), as Loopon renders them. */
 export function presentGuest(guest: Guest) {
@@ -17,19 +14,27 @@ export function stayPageUrl(config: Config, token: string): string {
   return `${config.publicUrl}/loopon/stay/${token}`;
 }
 
-/** The chat WebSocket of a session: PUBLIC_URL with ws/wss, as Loopon's /public/<lang>/<key>. */
+/**
+ * The chat WebSocket of a session: PUBLIC_URL with ws/wss, then Loopon's /public/<lang>/<key>
+ * under the face's /loopon/chat. The language is the session's, fixed when it was made, so the
+ * URL is the same for every registration of the stay.
+ */
 export function chatSocketUrl(config: Config, language: string, sessionKey: string): string {
-  return `${config.publicUrl.replace(/^http/, 'ws')}/loopon/chat/${encodeURIComponent(language)}/${sessionKey}`;
+  return `${config.publicUrl.replace(/^http/, 'ws')}/loopon/chat/public/${encodeURIComponent(language)}/${sessionKey}`;
 }
 
-export function presentChatSession(config: Config, session: ChatSession, language: string) {
-  return { sessionId: session.session_key, wssUrl: chatSocketUrl(config, language, session.session_key) };
+export function presentChatSession(config: Config, session: ChatSession) {
+  return {
+    sessionId: session.session_key,
+    wssUrl: chatSocketUrl(config, session.language ?? 'en', session.session_key),
+    messengerRef: session.messenger_ref,
+  };
 }
 
 export interface StayExtras {
   url: string;
   /** only for tokens with the chat_sessions scope */
-  chatSession?: { sessionId: string; wssUrl: string };
+  chatSession?: ReturnType<typeof presentChatSession>;
 }
 
 export function presentStay(stay: Stay, guest: Guest, extras: StayExtras) {
@@ -47,10 +52,4 @@ export function presentStay(stay: Stay, guest: Guest, extras: StayExtras) {
     url: extras.url,
     ...(extras.chatSession ? { chatSession: extras.chatSession } : {}),
   };
-}
-
-/** A LooponEvent: session, time with milliseconds, type, and the part named after the type. */
-export function presentChatEvent(event: StoredChatEvent) {
-  const part = event.type === 'chatMessage' ? { ...event.payload, id: event.id, updated: iso(event.updatedAt) } : event.payload;
-  return { sessionId: event.sessionKey, created: iso(event.createdAt), type: event.type, [event.type]: part };
 }

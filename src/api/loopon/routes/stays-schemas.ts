@@ -47,7 +47,11 @@ const GuestSchema = Type.Object({
   mobile: Nullable(Type.String()),
 });
 
-export const ChatSessionSchema = Type.Object({ sessionId: Type.String(), wssUrl: Type.String() });
+export const ChatSessionSchema = Type.Object({
+  sessionId: Type.String({ description: 'Unique identifier of the chat session; it authenticates the guest app, keep it secret' }),
+  wssUrl: Type.String({ description: 'WebSocket URL of the chat session (the same for the whole stay); add ?deviceId=<id> to replay unseen events' }),
+  messengerRef: Nullable(Type.String({ description: 'Identifier used to reference this chat session from 3rd-party integrations such as Facebook Messenger' })),
+});
 
 export const StaySchema = Type.Object({
   stayId: Type.Integer(),
@@ -69,12 +73,18 @@ const Part = Type.Optional(Type.Object({}, { additionalProperties: true }));
 export const LooponEventSchema = Type.Object({
   sessionId: Type.String(),
   created: Type.String({ description: 'ISO 8601 with milliseconds' }),
-  type: Type.String(),
+  type: Type.String({ description: 'chatMessage, typingIndicator, guestConnect, guestDisconnect or errorMessage' }),
   chatMessage: Part,
+  errorMessage: Type.Optional(Type.String()),
   typingIndicator: Part,
   guestConnect: Part,
   guestDisconnect: Part,
   error: Part,
+  // A typing indicator's fields are repeated at the top level (LooponKit reads them there).
+  timeout: Type.Optional(Type.Integer()),
+  author: Type.Optional(Type.String()),
+  authorName: Type.Optional(Type.String()),
+  authorAvatarUrl: Type.Optional(Nullable(Type.String())),
 });
 
 export const EventsQuery = Type.Object(PageQuery);

@@ -41,10 +41,9 @@ export async function stayRoutes(app: LooponApp, { db, config, secrets }: Loopon
 
       const asked = { clientId, callback, withChat, source: LOOPON_STAY_SOURCE };
       const { stay, guest, link, session } = await inWriteTransaction(db, (trx) => registerGuestStay(trx, accountId, unit.id, registration, asked, secrets));
-      const language = stay.language ?? 'en';
       return presentStay(stay, guest, {
         url: stayPageUrl(config, link.token),
-        chatSession: session ? presentChatSession(config, session, language) : undefined,
+        chatSession: session ? presentChatSession(config, session) : undefined,
       });
     },
   );

@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from '@fastify/websocket';
+import { issueRealtimeTicket, redeemRealtimeTicket } from '../../../core/accounts/realtime-tickets.js';
+import type { ChatHubMessage } from '../../../core/chat/chat-hub.js';
+import { keepAlive, sendText } from '../../http/realtime.js';
+import type { AdminApp, AdminDeps } from '../context.js';
+import { errors } from '../schemas.js';
+import { inWriteTransaction } from '../../../db/write-transaction.js';
+import { presentChatMessage } from './chat-present.js';
+import { TicketSchema } from './chat-schemas.js';
+
+/** Close code of a staff socket opened without a valid ticket. */
+export const CLOSE_BAD_TICKET = 4401;
+
+/**
+ * POST /admin/v1/realtime/tickets (admin token): a single-use ticket, valid 30 seconds, for the
+ * staff WebSocket. Browsers cannot send an Authorization header on a WebSocket, and a long-lived
+ * token must never sit in a URL (logs, history): the ticket is what goes in the URL.
+ */
+export async function realtimeTicketRoutes(app: AdminApp, { db, config }: AdminDeps): Promise<void> {
+  app.post(
+    '/realtime/tickets',
+    {
+      schema: {
+        tags: ['realtime'],
+        summary: 'Get a ticket for the staff realtime socket',
+        description:
+          'Open `url` (the staff WebSocket, /admin/v1/realtime?ticket=...) within 30 seconds; the ticket works once. The socket then receives ' +
+          'the account\'s chat events as JSON: {"type": "chat.message" | "chat.message.updated", "sessionId", "locationId", "message"}, ' +
+          '{"type": "chat.typing", "sessionId", "locationId", "typing"} (guest typing) and {"type": "chat.presence", "sessionId", "locationId", "connected"}.',
+        response: { 201: TicketSchema, ...errors() },
+      },
+    },
+    async (request, reply) => {
+      const accountId = request.accountId;
+      const { ticket, expiresAt } = await inWriteTransaction(db, (trx) => issueRealtimeTicket(trx, accountId));
+      const url = `${config.publicUrl.replace(/^http/, 'ws')}/admin/v1/realtime?ticket=${ticket}`;
+      return reply.status(201).send({ ticket, expiresAt, url });
+    },
+  );
+}
+
+/**
+ * GET /admin/v1/realtime?ticket=... (WebSocket): the account's chat events, live, for the staff
+ * console. A missing, unknown, used or expired ticket is accepted and closed with 4401. The socket
+ * only sends; what the console writes on it is ignored.
+ */
+export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime, credentialLimits }: AdminDeps): Promise<void> {
+  const failures = credentialLimits.failuresOf('realtime-ticket');
+  app.get('/realtime', { websocket: true }, ((socket: WebSocket, request: FastifyRequest<{ Querystring: Record<string, unknown> }>) => {
+    let unsubscribe: (() => void) | undefined;
+    let stopKeepAlive: (() => void) | undefined;
+    let counted = false;
+    socket.on('close', () => {
+      unsubscribe?.();
+      stopKeepAlive?.();
+      if (counted) realtime.open.staff -= 1;
+    });
+    const raw = request.query.ticket;
+    const ticket = typeof raw === 'string' ? raw : '';
+    const locked = failures.lockout(request, ticket);
+    if (locked) {
+      socket.close(4429, locked.message);
+      return;
+    }
+    void inWriteTransaction(db, (trx) => redeemRealtimeTicket(trx, ticket)).then(
+      (accountId) => {
+        if (accountId === undefined) {
+          socket.close(CLOSE_BAD_TICKET, 'ticket missing, unknown, used or expired');
+          void failures.failed(request, ticket);
+          return;
+        }
+        if (socket.readyState !== socket.OPEN) return;
+        counted = true;
+        realtime.open.staff += 1;
+        stopKeepAlive = keepAlive(socket, realtime.pingIntervalMs);
+        unsubscribe = realtime.hub.subscribeAccount(accountId, (message) => {
+          const out = staffMessage(message);
+          if (out) sendText(socket, JSON.stringify(out));
+        });
+        sendText(socket, JSON.stringify({ type: 'ready' }));
+      },
+      (err) => {
+        request.log.error({ err }, 'staff realtime socket failed');
+        socket.close(1011, 'server error');
+      },
+    );
+  }) as never);
+}
+
+/** What a staff console is told of a hub message; undefined: nothing. */
+function staffMessage(message: ChatHubMessage): Record<string, unknown> | undefined {
+  const where = { sessionId: message.sessionId, locationId: message.locationId };
+  if (message.kind === 'typing') return message.typing.author === 'guest' ? { type: 'chat.typing', ...where, typing: message.typing } : undefined;
+  const { event } = message;
+  if (event.type === 'chatMessage') {
+    return { type: event.updatedAt > event.createdAt ? 'chat.message.updated' : 'chat.message', ...where, message: presentChatMessage(event) };
+  }
+  if (event.type === 'guestConnect' || event.type === 'guestDisconnect') return { type: 'chat.presence', ...where, connected: event.type === 'guestConnect' };
+  return undefined;
+}

@@ -1,0 +1,101 @@
+import type { Db } from '../../db/database.js';
+import type { ChatSession } from '../../db/schema.js';
+import { appendChatEvent, toStoredChatEvent, type StoredChatEvent } from './chat-events.js';
+import type { ChatMessageInput } from './chat-message-input.js';
+import { nextSeq } from './chat-sessions.js';
+import { onChatEventStored } from './on-chat-event-stored.js';
+
+/*
+ * The chat's writes: a message from the guest or the hotel, the hotel reading the guest's
+ * messages, a guest app connecting or disconnecting. Each runs in the caller's write transaction
+ * and hands what it stored to onChatEventStored (stay callbacks); the caller publishes it on the
+ * chat hub after the commit.
+ */
+
+/** Who wrote a message and through what: the guest (appchat) or hotel staff (webchat). */
+export interface ChatAuthor {
+  author: 'guest' | 'hotel';
+  authorName: string;
+  authorAvatarUrl: string | null;
+  media: 'appchat' | 'webchat' | 'sms' | 'facebook' | 'email';
+}
+
+export async function postChatMessage(trx: Db, session: ChatSession, from: ChatAuthor, message: ChatMessageInput, now = Date.now()): Promise<StoredChatEvent> {
+  const event = await appendChatEvent(
+    trx,
+    session.account_id,
+    session.id,
+    session.stay_id,
+    'chatMessage',
+    {
+      author: from.author,
+      read: null,
+      localId: message.localId,
+      authorName: from.authorName,
+      authorAvatarUrl: from.authorAvatarUrl,
+      media: from.media,
+      url: message.url,
+      content: message.content,
+      contentType: message.contentType,
+    },
+    now,
+  );
+  await onChatEventStored(trx, event);
+  return event;
+}
+
+/**
+ * The hotel (reader 'hotel') read the guest's messages, or the guest the hotel's: sets `read` on
+ * the counterpart's unread messages up to `upToId` (all when undefined). Each updated message takes
+ * a new sequence number, so devices that were away get it again on reconnect. Returns them.
+ */
+export async function markChatMessagesRead(
+  trx: Db,
+  session: ChatSession,
+  reader: 'guest' | 'hotel',
+  upToId: number | undefined,
+  now = Date.now(),
+): Promise<StoredChatEvent[]> {
+  const writtenBy = reader === 'hotel' ? 'guest' : 'hotel';
+  let query = trx
+    .selectFrom('chat_events')
+    .select('id')
+    .where('account_id', '=', session.account_id)
+    .where('session_id', '=', session.id)
+    .where('type', '=', 'chatMessage')
+    .where('author', '=', writtenBy)
+    .where('read_at', 'is', null);
+  if (upToId !== undefined) query = query.where('id', '<=', upToId);
+  const unread = await query.orderBy('id').limit(1000).execute();
+  if (unread.length === 0) return [];
+  const { seq: last, sessionKey } = await nextSeq(trx, session.account_id, session.id, unread.length);
+  const updated: StoredChatEvent[] = [];
+  let seq = last - unread.length;
+  for (const { id } of unread) {
+    seq += 1;
+    const row = await trx
+      .updateTable('chat_events')
+      .set({ read_at: now, updated_at: now, seq })
+      .where('account_id', '=', session.account_id)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const event = toStoredChatEvent(row, sessionKey);
+    await onChatEventStored(trx, event);
+    updated.push(event);
+  }
+  return updated;
+}
+
+/** A guest app connected (guestConnect) or disconnected (guestDisconnect); `deviceId` when it named one. */
+export async function recordGuestPresence(
+  trx: Db,
+  session: ChatSession,
+  type: 'guestConnect' | 'guestDisconnect',
+  deviceId: string | null,
+  now = Date.now(),
+): Promise<StoredChatEvent> {
+  const event = await appendChatEvent(trx, session.account_id, session.id, session.stay_id, type, { deviceId }, now);
+  await onChatEventStored(trx, event);
+  return event;
+}

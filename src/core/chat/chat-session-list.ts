@@ -1,0 +1,88 @@
+import type { ChatDb } from './chat-db.js';
+import type { ChatSession } from '../../db/schema.js';
+import { toStoredChatEvent, type StoredChatEvent } from './chat-events.js';
+
+/** A session as the staff console lists it: its last message and how many guest messages are unread. */
+export interface ChatSessionSummary {
+  session: ChatSession;
+  lastMessage: StoredChatEvent | null;
+  unreadCount: number;
+}
+
+export interface SessionListFilter {
+  locationId?: number;
+  /** only sessions with unread guest messages */
+  unreadOnly?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The account's chat sessions with at least one message, the most recent message first, each
+ * with its last message and unread guest messages (those the hotel has not read).
+ */
+export async function listChatSessionSummaries(db: ChatDb, accountId: number, filter: SessionListFilter): Promise<ChatSessionSummary[]> {
+  let query = db
+    .selectFrom('chat_sessions')
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom('chat_events')
+          .select((e) => [
+            'session_id',
+            e.fn.max('id').as('last_id'),
+            e.fn
+              .sum<number>(
+                e
+                  .case()
+                  .when(e.and([e('author', '=', 'guest'), e('read_at', 'is', null)]))
+                  .then(1)
+                  .else(0)
+                  .end(),
+              )
+              .as('unread'),
+          ])
+          .where('account_id', '=', accountId)
+          .where('type', '=', 'chatMessage')
+          .groupBy('session_id')
+          .as('m'),
+      (j) => j.onRef('m.session_id', '=', 'chat_sessions.id'),
+    )
+    .selectAll('chat_sessions')
+    .select(['m.last_id', 'm.unread'])
+    .where('chat_sessions.account_id', '=', accountId);
+  if (filter.locationId !== undefined) query = query.where('chat_sessions.location_id', '=', filter.locationId);
+  if (filter.unreadOnly) query = query.where('m.unread', '>', 0);
+  const rows = await query.orderBy('m.last_id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  if (rows.length === 0) return [];
+  const lastIds = rows.map((r) => Number(r.last_id));
+  const last = await db.selectFrom('chat_events').selectAll().where('account_id', '=', accountId).where('id', 'in', lastIds).execute();
+  const byId = new Map(last.map((e) => [Number(e.id), e]));
+  return rows.map(({ last_id, unread, ...session }) => {
+    const event = byId.get(Number(last_id));
+    return { session: session as ChatSession, lastMessage: event ? toStoredChatEvent(event, session.session_key) : null, unreadCount: Number(unread ?? 0) };
+  });
+}
+
+/** One session's summary (also when it has no message yet). */
+export async function chatSessionSummary(db: ChatDb, session: ChatSession): Promise<ChatSessionSummary> {
+  const last = await db
+    .selectFrom('chat_events')
+    .selectAll()
+    .where('account_id', '=', session.account_id)
+    .where('session_id', '=', session.id)
+    .where('type', '=', 'chatMessage')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const unread = await db
+    .selectFrom('chat_events')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .where('account_id', '=', session.account_id)
+    .where('session_id', '=', session.id)
+    .where('type', '=', 'chatMessage')
+    .where('author', '=', 'guest')
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { session, lastMessage: last ? toStoredChatEvent(last, session.session_key) : null, unreadCount: Number(unread.n) };
+}
