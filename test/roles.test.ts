@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithCredentials } from '../src/core/accounts/provision.js';
 import { exited, startServer } from './helpers/cli.js';
@@ -59,5 +60,27 @@ describe.each(dialects())('ROLES on %s', (dialect) => {
     expect((await fetch(`${worker.baseUrl}/metrics`)).status).toBe(200);
     const face = await fetch(`${worker.baseUrl}/admin/v1/account`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(face.status).toBe(404);
+  });
+
+  it('a web-only process refuses WebSockets and a realtime-only one refuses plain requests', async () => {
+    const { adminToken } = await createAccountWithCredentials(t.db, `roles-split-${dialect}`, 'Split');
+    const web = await startServer({ DATABASE_URL: t.url, ROLES: 'web' });
+    const realtime = await startServer({ DATABASE_URL: t.url, ROLES: 'realtime' });
+    children.push(web.child, realtime.child);
+    const upgrade = (baseUrl: string) =>
+      new Promise<{ status?: number; close?: number }>((resolve) => {
+        const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/loopon/chat/public/en/no-such-session`);
+        ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
+        ws.on('close', (code) => resolve({ close: code }));
+        ws.on('error', () => undefined);
+      });
+    expect(await upgrade(web.baseUrl)).toEqual({ status: 404 });
+    expect(await upgrade(realtime.baseUrl)).toEqual({ close: 4404 });
+    const account = (baseUrl: string) => fetch(`${baseUrl}/admin/v1/account`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect((await account(web.baseUrl)).status).toBe(200);
+    const refused = await account(realtime.baseUrl);
+    expect(refused.status).toBe(404);
+    expect(((await refused.json()) as { message: string }).message).toContain('ROLES=realtime');
+    expect((await fetch(`${realtime.baseUrl}/healthz`)).status).toBe(200);
   });
 });
