@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { Job } from '../../db/schema.js';
 import { claimJobs } from './claim-jobs.js';
-import { completeJob, failJobRun, LeaseLost, releaseJob, renewLease, saveJobProgress } from './job-lease.js';
+import { completeJob, failJobRun, LeaseLost, releaseJob, renewLease, RetryAt, saveJobProgress } from './job-lease.js';
 import { jobPayload, jobProgress } from './jobs.js';
 import { sweepJobs } from './sweep-jobs.js';
 
@@ -130,8 +130,9 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
         await releaseJob(db, job).catch(() => undefined);
       } else {
         const message = err instanceof Error ? err.message : String(err);
-        const status = await failJobRun(db, job, message, handler.backoffMs ?? 5000).catch(() => 'unrecorded');
-        log.error({ err, jobId: job.id, kind: job.kind, attempt: job.attempts, status }, 'job failed');
+        const retry = err instanceof RetryAt ? { dueAt: err.dueAt } : undefined;
+        const status = await failJobRun(db, job, message, handler.backoffMs ?? 5000, Date.now(), retry).catch(() => 'unrecorded');
+        (retry ? log.warn : log.error).call(log, { err, jobId: job.id, kind: job.kind, attempt: job.attempts, status }, 'job failed');
       }
     } finally {
       clearInterval(renewal);

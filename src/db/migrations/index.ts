@@ -8,6 +8,7 @@ import * as guestMergedInto from './2026-12-02T02-00-guest-merged-into.js';
 import * as jobs from './2026-12-03T00-00-jobs.js';
 import * as idempotencyKeys from './2026-12-03T01-00-idempotency-keys.js';
 import * as encryptCallbackTokens from './2026-12-03T02-00-encrypt-callback-tokens.js';
+import * as outbox from './2026-12-04T00-00-outbox.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T00-00-jobs': jobs,
   '2026-12-03T01-00-idempotency-keys': idempotencyKeys,
   '2026-12-03T02-00-encrypt-callback-tokens': encryptCallbackTokens,
+  '2026-12-04T00-00-outbox': outbox,
 };
 
 export const migrationProvider: MigrationProvider = {
