@@ -6,6 +6,7 @@ import { sealPlaintextCallbackTokens } from '../core/stays/stay-callbacks.js';
 import { startJobWorker, type JobWorker } from '../core/jobs/job-worker.js';
 import { buildApp } from './app.js';
 import { jobHandlers } from './job-handlers.js';
+import { createOutboundClient } from '../core/outbound/http-client.js';
 
 /**
  * Runs the server until SIGTERM or SIGINT: then it stops accepting connections, lets in-flight
@@ -17,11 +18,15 @@ export async function serve(config: Config): Promise<void> {
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   // Tokens stored before they were encrypted: sealed now that the key is at hand.
-  await sealPlaintextCallbackTokens(database.db, createSecretBox(secretKeys));
+  const secrets = createSecretBox(secretKeys);
+  await sealPlaintextCallbackTokens(database.db, secrets);
+  // Every delivery to a URL a tenant supplied goes through this client (connect-time address checks).
+  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateCallbackUrls });
   let worker: JobWorker | undefined;
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
     await worker?.stop();
+    await outbound.close();
     await database.close();
   });
   let closing = false;
@@ -38,7 +43,7 @@ export async function serve(config: Config): Promise<void> {
     throw listenError(err, config);
   }
   app.log.info({ publicUrl: config.publicUrl, database: database.dialect }, 'openstay serving');
-  worker = startJobWorker({ db: database.db, handlers: jobHandlers(), log: app.log.child({ component: 'jobs' }) });
+  worker = startJobWorker({ db: database.db, handlers: jobHandlers({ config, secrets, outbound }), log: app.log.child({ component: 'jobs' }) });
 
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/database.js';
+import type { SecretBox } from '../../core/shared/secret-box.js';
 import type { CredentialLimits } from '../http/credential-failures.js';
 
 /** The OAuth API clients the admin API registers: the scopes they may be granted and where they get tokens. */
@@ -17,6 +18,8 @@ export interface AdminDeps {
   /** failed-credential counters and the per-client quota */
   credentialLimits: CredentialLimits;
   apiClients: ApiClientFace;
+  /** seals and opens stored secrets (webhook signing secrets) */
+  secrets: SecretBox;
   /** tells this process's job worker that a job was queued (it would otherwise find it at its next poll) */
   onJobQueued?: () => void;
 }

@@ -18,6 +18,8 @@ import { locationRoutes } from './routes/locations.js';
 import { loopTypeRoutes } from './routes/loop-types.js';
 import { reputationAdminRoutes } from './routes/reputation.js';
 import { surveyRoutes } from './routes/surveys.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { webhookDocs } from './event-payloads.js';
 
 const PREFIX = '/admin';
 
@@ -32,11 +34,12 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     title: 'Openstay: admin API',
     description:
       'The native API of Openstay: account settings, locations, loop types, custom fields, surveys with versioned question sets, ' +
-      'guests (identity resolution, merge and split), the identity blocklist, employees and credentials. Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
+      'guests (identity resolution, merge and split), the identity blocklist, employees and credentials, webhook subscriptions and their deliveries (the event types and payloads are in the `webhooks` section). Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
       'Errors are {"error": {"code", "message"}}. Every POST takes an optional `Idempotency-Key` header: a retry with the same key answers the first answer again.',
     serverUrl: `${deps.config.publicUrl}${PREFIX}`,
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the account admin token' } },
     security: [{ bearer: [] }],
+    webhooks: webhookDocs(),
   });
   app.setErrorHandler(handleAdminError);
 
@@ -63,6 +66,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await credentialRoutes(api, deps);
           await apiClientRoutes(api, deps);
           await reputationAdminRoutes(api, deps);
+          await webhookRoutes(api, deps);
           await api.register(importRoutes, deps);
         },
         { prefix: '/v1' },
