@@ -68,6 +68,8 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
   }
   const newGuest = (accountId: number, email: string) => inWriteTransaction(t.database.db, (trx) => createGuest(trx, accountId, { email, firstName: 'Ada' }));
   const at = (path: string) => receiver.received.filter((r) => r.url === path);
+  /** The first request to `path`, once it has arrived. */
+  const arrived = async (path: string) => (await waitUntil(() => at(path)[0], { what: `a request to ${path}` }))!;
 
   it('a delivery claimed by a worker that died is taken again once its lease expires', async () => {
     const { accountId } = await subscribed('/lease');
@@ -89,7 +91,7 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
     startWorker();
     const { accountId, adminToken, webhook } = await subscribed('/signed');
     const guest = await newGuest(accountId, 'signed@example.com');
-    const [req] = await waitUntil(() => (at('/signed').length ? at('/signed') : undefined), { what: 'the webhook' });
+    const req = await arrived('/signed');
     const body = new Webhook(webhook.secret).verify(req.body, req.headers as Record<string, string>) as {
       type: string;
       timestamp: string;
@@ -206,7 +208,7 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
     expect((await admin(adminToken, 'POST', `/webhooks/${created.id}/enable`)).json().enabled).toBe(true);
     const test = await admin(adminToken, 'POST', `/webhooks/${created.id}/test`);
     expect(test.statusCode).toBe(202);
-    const [req] = await waitUntil(() => (at('/manage').length ? at('/manage') : undefined));
+    const req = await arrived('/manage');
     const body = new Webhook(created.secret).verify(req.body, req.headers as Record<string, string>) as { type: string };
     expect(body.type).toBe('webhook.test');
     expect((await admin(adminToken, 'DELETE', `/webhooks/${created.id}`)).statusCode).toBe(204);
@@ -235,7 +237,7 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
       // typing indicators never reach a callback
       expect(await enqueueStayCallbacks(trx, { accountId: account.id, stayId: stay.id, event: { ...event, type: 'typingIndicator' } })).toEqual([]);
     });
-    const [req] = await waitUntil(() => (at('/callback').length ? at('/callback') : undefined));
+    const req = await arrived('/callback');
     expect(req.headers.authorization).toBe('Bearer tok en/1');
     expect(JSON.parse(req.body)).toEqual(event);
     expect(req.headers['webhook-id']).toMatch(/^msg_/);
