@@ -280,4 +280,21 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
     }
     expect(at('/strict')).toEqual([]);
   });
+  it('/readyz fails only while due deliveries stay unclaimed; openstay_outbox_due counts them', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    await worker?.stop();
+    worker = undefined;
+    const { accountId, adminToken } = await subscribed('/stalled');
+    await newGuest(accountId, 'stalled@example.com');
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(Number(/^openstay_outbox_due (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    // Due for three minutes and no worker took it: the workers are stalled.
+    await t.database.db.updateTable('jobs').set({ due_at: Date.now() - 180_000 }).where('account_id', '=', accountId).execute();
+    const stalled = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(stalled.statusCode).toBe(503);
+    expect(stalled.json().outbox).toBe('stalled');
+    startWorker();
+    await waitUntil(async () => (await admin(adminToken, 'GET', '/deliveries?status=delivered')).json().deliveries.length === 1);
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+  });
 });
