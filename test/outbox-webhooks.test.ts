@@ -289,7 +289,11 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(Number(/^openstay_outbox_due (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
     // Due for three minutes and no worker took it: the workers are stalled.
-    await t.database.db.updateTable('jobs').set({ due_at: Date.now() - 180_000 }).where('account_id', '=', accountId).execute();
+    await t.database.db
+      .updateTable('jobs')
+      .set({ due_at: Date.now() - 180_000 })
+      .where('account_id', '=', accountId)
+      .execute();
     const stalled = await t.app.inject({ method: 'GET', url: '/readyz' });
     expect(stalled.statusCode).toBe(503);
     expect(stalled.json().outbox).toBe('stalled');

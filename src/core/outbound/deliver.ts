@@ -82,7 +82,7 @@ export async function attemptDelivery(
   now = Date.now(),
 ): Promise<{ outcome: 'delivered' | 'failed' | 'skipped'; nextAt: number | null; error?: string }> {
   const delivery = await findDelivery(db, accountId, deliveryId);
-  if (!delivery || delivery.status !== 'pending') return { outcome: 'skipped', nextAt: null };
+  if (delivery?.status !== 'pending') return { outcome: 'skipped', nextAt: null };
   const request = await buildRequest(db, deps, delivery, now);
   if ('abandon' in request) {
     await inWriteTransaction(db, (trx) => abandonDelivery(trx, delivery, request.abandon, now));
