@@ -43,7 +43,12 @@ export async function serve(config: Config): Promise<void> {
     throw listenError(err, config);
   }
   app.log.info({ publicUrl: config.publicUrl, database: database.dialect }, 'openstay serving');
-  worker = startJobWorker({ db: database.db, handlers: jobHandlers({ config, secrets, outbound }), log: app.log.child({ component: 'jobs' }) });
+  worker = startJobWorker({
+    db: database.db,
+    handlers: jobHandlers({ config, secrets, outbound }),
+    leaseMs: config.jobLeaseMs,
+    log: app.log.child({ component: 'jobs' }),
+  });
 
   const shutdown = (signal: string) => {
     if (closing) return;

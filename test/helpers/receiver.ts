@@ -12,7 +12,7 @@ export interface Receiver {
   url: string;
   port: number;
   received: Received[];
-  /** the statuses of the next answers, in order; 200 once they are spent */
+  /** the statuses of the next answers, in order (0: never answer); 200 once they are spent */
   answer(...statuses: number[]): void;
   close(): Promise<void>;
 }
@@ -27,6 +27,7 @@ export async function startReceiver(): Promise<Receiver> {
     req.on('end', () => {
       received.push({ url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       const status = queue.shift() ?? 200;
+      if (status === 0) return; // held: the sender waits until it gives up or dies
       res.writeHead(status, { 'content-type': 'text/plain' });
       res.end(status >= 200 && status < 300 ? 'ok' : `no ${'x'.repeat(3000)}`);
     });
