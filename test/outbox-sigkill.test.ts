@@ -44,10 +44,10 @@ describe.each(dialects())('outbox across a SIGKILL on %s', (dialect) => {
     const first = await startServer(env);
     let deliveryId: number;
     try {
-      const hook = await (await call(first.baseUrl, 'POST', '/webhooks', { url: `${receiver.url}/killed`, events: ['*'] })).json();
+      const hook = (await (await call(first.baseUrl, 'POST', '/webhooks', { url: `${receiver.url}/killed`, events: ['*'] })).json()) as { id: number };
       const test = await call(first.baseUrl, 'POST', `/webhooks/${hook.id}/test`);
       expect(test.status).toBe(202);
-      deliveryId = (await test.json()).deliveryId;
+      deliveryId = ((await test.json()) as { deliveryId: number }).deliveryId;
       await waitUntil(() => receiver.received.length === 1, { what: 'the first attempt' });
     } finally {
       first.child.kill('SIGKILL');
@@ -60,11 +60,14 @@ describe.each(dialects())('outbox across a SIGKILL on %s', (dialect) => {
       const [a, b] = receiver.received;
       expect(b.headers['webhook-id']).toBe(a.headers['webhook-id']);
       const shown = await waitUntil(async () => {
-        const body = await (await call(second.baseUrl, 'GET', `/deliveries/${deliveryId}`)).json();
+        const body = (await (await call(second.baseUrl, 'GET', `/deliveries/${deliveryId}`)).json()) as {
+          status: string;
+          attemptLog: Array<{ statusCode: number }>;
+        };
         return body.status === 'delivered' ? body : undefined;
       });
       // The killed attempt left no record (the process died before it ended); the one after the restart did.
-      expect(shown.attemptLog.map((x: { statusCode: number }) => x.statusCode)).toEqual([200]);
+      expect(shown?.attemptLog.map((x) => x.statusCode)).toEqual([200]);
     } finally {
       second.child.kill('SIGTERM');
       await exited(second.child);

@@ -7,6 +7,7 @@ import { startJobWorker, type JobWorker } from '../core/jobs/job-worker.js';
 import { buildApp } from './app.js';
 import { jobHandlers } from './job-handlers.js';
 import { createOutboundClient } from '../core/outbound/http-client.js';
+import { onDeliveryQueued } from '../core/outbox/deliveries.js';
 
 /**
  * Runs the server until SIGTERM or SIGINT: then it stops accepting connections, lets in-flight
@@ -25,6 +26,7 @@ export async function serve(config: Config): Promise<void> {
   let worker: JobWorker | undefined;
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
+    onDeliveryQueued(undefined);
     await worker?.stop();
     await outbound.close();
     await database.close();
@@ -43,6 +45,7 @@ export async function serve(config: Config): Promise<void> {
     throw listenError(err, config);
   }
   app.log.info({ publicUrl: config.publicUrl, database: database.dialect }, 'openstay serving');
+  onDeliveryQueued(() => worker?.wake());
   worker = startJobWorker({
     db: database.db,
     handlers: jobHandlers({ config, secrets, outbound }),

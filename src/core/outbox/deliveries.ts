@@ -50,7 +50,34 @@ export async function enqueueDelivery(trx: Db, accountId: number, target: Delive
     .executeTakeFirstOrThrow();
   const id = Number(row.id);
   await createJob(trx, accountId, { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS }, now);
+  nudgeSoon();
   return id;
+}
+
+/*
+ * Waking this process's worker when a delivery was queued, so it goes out at once rather than at
+ * the worker's next poll. The transaction has not committed yet when enqueueDelivery returns: the
+ * worker is woken shortly after (a claim cannot see an uncommitted row, so an early wake costs one
+ * empty claim and the delivery waits for the poll: never sent before its commit).
+ */
+let listener: (() => void) | undefined;
+let nudging = false;
+
+/** Registers the process's worker wake-up (serve.ts); undefined removes it. */
+export function onDeliveryQueued(wake: (() => void) | undefined): void {
+  listener = wake;
+}
+
+function nudgeSoon(): void {
+  if (!listener || nudging) return;
+  nudging = true;
+  const wake = () => listener?.();
+  setImmediate(() => {
+    nudging = false;
+    wake();
+    // A PostgreSQL transaction that commits a little later: a second look.
+    setTimeout(wake, 25).unref();
+  });
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
