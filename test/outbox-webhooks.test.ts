@@ -6,7 +6,7 @@ import { startJobWorker, type JobWorker } from '../src/core/jobs/job-worker.js';
 import { createGuest } from '../src/core/guests/guests.js';
 import { attemptDelivery } from '../src/core/outbound/deliver.js';
 import { createOutboundClient, RefusedAddress, type OutboundClient } from '../src/core/outbound/http-client.js';
-import { DELIVERY_JOB_KIND, listDeliveries } from '../src/core/outbox/deliveries.js';
+import { DELIVERY_JOB_KIND, listDeliveries, sweepDeliveries } from '../src/core/outbox/deliveries.js';
 import { enqueueStayCallbacks } from '../src/core/stays/stay-callback-events.js';
 import { replaceStayCallback } from '../src/core/stays/stay-callbacks.js';
 import { upsertStayByRef } from '../src/core/stays/stays.js';
@@ -300,5 +300,17 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
     startWorker();
     await waitUntil(async () => (await admin(adminToken, 'GET', '/deliveries?status=delivered')).json().deliveries.length === 1);
     expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  it('sweeps finished deliveries after their retention, keeping pending ones', async () => {
+    const { accountId } = await subscribed('/sweep');
+    await worker?.stop();
+    worker = undefined;
+    await newGuest(accountId, 'sweep@example.com');
+    const [pending] = await listDeliveries(t.database.db, accountId);
+    await sweepDeliveries(t.database.db, Date.now() + 40 * 86_400_000);
+    expect((await listDeliveries(t.database.db, accountId)).map((d) => d.id)).toEqual([pending.id]);
+    const someDelivered = (await t.database.db.selectFrom('deliveries').select('id').where('status', '=', 'delivered').execute()).length;
+    expect(someDelivered).toBe(0);
   });
 });

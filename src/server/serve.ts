@@ -7,7 +7,7 @@ import { startJobWorker, type JobWorker } from '../core/jobs/job-worker.js';
 import { buildApp } from './app.js';
 import { jobHandlers } from './job-handlers.js';
 import { createOutboundClient } from '../core/outbound/http-client.js';
-import { onDeliveryQueued } from '../core/outbox/deliveries.js';
+import { onDeliveryQueued, sweepDeliveries } from '../core/outbox/deliveries.js';
 
 /**
  * Runs the server until SIGTERM or SIGINT: then it stops accepting connections, lets in-flight
@@ -50,6 +50,7 @@ export async function serve(config: Config): Promise<void> {
     db: database.db,
     handlers: jobHandlers({ config, secrets, outbound }),
     leaseMs: config.jobLeaseMs,
+    alsoSweep: (db) => sweepDeliveries(db),
     log: app.log.child({ component: 'jobs' }),
   });
 

@@ -47,6 +47,8 @@ export interface JobWorkerOptions {
   workerId?: string;
   /** how often to sweep finished jobs and abandoned drafts (default 10 min) */
   sweepEveryMs?: number;
+  /** more housekeeping run with each sweep (the outbox's finished deliveries) */
+  alsoSweep?: (db: Db) => Promise<unknown>;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -147,6 +149,7 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
         if (Date.now() - lastSweep >= (opts.sweepEveryMs ?? 600_000)) {
           lastSweep = Date.now();
           await sweepJobs(db);
+          await opts.alsoSweep?.(db);
         }
         if (running.size < concurrency) claimed = await claimJobs(db, { kinds, leaseMs, limit: concurrency - running.size, workerId });
       } catch (err) {

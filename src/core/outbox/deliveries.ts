@@ -176,3 +176,25 @@ export async function abandonDelivery(trx: Db, delivery: Delivery, reason: strin
     .where('id', '=', delivery.id)
     .execute();
 }
+
+/** How long finished deliveries (delivered or dead) and their attempts are kept. */
+export const KEEP_FINISHED_DELIVERIES_MS = 30 * 86_400_000;
+
+/**
+ * Deletes delivered and dead deliveries last changed before the retention, with their attempts,
+ * a bounded batch per call (run with the job worker's housekeeping; safe on several instances).
+ */
+export async function sweepDeliveries(db: Db, now = Date.now(), keepMs = KEEP_FINISHED_DELIVERIES_MS): Promise<number> {
+  const old = await db
+    .selectFrom('deliveries')
+    .select(['id', 'account_id'])
+    .where('status', 'in', ['delivered', 'dead'])
+    .where('updated_at', '<', now - keepMs)
+    .limit(1000)
+    .execute();
+  for (const d of old) {
+    await db.deleteFrom('delivery_attempts').where('account_id', '=', d.account_id).where('delivery_id', '=', d.id).execute();
+    await db.deleteFrom('deliveries').where('account_id', '=', d.account_id).where('id', '=', d.id).execute();
+  }
+  return old.length;
+}
