@@ -9,6 +9,9 @@ import { jobHandlers } from './job-handlers.js';
 import { createOutboundClient } from '../core/outbound/http-client.js';
 import { onDeliveryQueued, sweepDeliveries } from '../core/outbox/deliveries.js';
 
+/** Jobs one process runs at once (deliveries mostly wait on the network). */
+const WORKER_CONCURRENCY = 8;
+
 /**
  * Runs the server until SIGTERM or SIGINT: then it stops accepting connections, lets in-flight
  * requests finish, stops the job worker (a running job is handed back for any instance), closes
@@ -50,6 +53,9 @@ export async function serve(config: Config): Promise<void> {
     db: database.db,
     handlers: jobHandlers({ config, secrets, outbound }),
     leaseMs: config.jobLeaseMs,
+    // Deliveries wait on receivers (up to 15 s each): several at once, so one slow receiver does
+    // not hold back every other delivery (nor make /readyz report the workers stalled).
+    concurrency: WORKER_CONCURRENCY,
     alsoSweep: (db) => sweepDeliveries(db),
     log: app.log.child({ component: 'jobs' }),
   });
