@@ -93,6 +93,8 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
       const rival = await made('/competitors', { title: 'Rival' });
       const set = await made('/competitive-sets', { locationId: location.id, name: 'City', memberIds: [rival.id] });
       const g = guest.guest?.id ?? guest.id;
+      const webhook = await made('/webhooks', { url: 'https://hooks.example.com/in', events: ['*'] });
+      const { deliveryId } = await made(`/webhooks/${webhook.id}/test`, undefined);
       routes = [
         { method: 'GET', template: '/locations/{id}', url: (v) => `/locations/${v}` },
         { method: 'PATCH', template: '/locations/{id}', url: (v) => `/locations/${v}`, body: { title: 'Changed' } },
@@ -115,6 +117,13 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         { method: 'PUT', template: '/competitive-sets/{id}/members/{locationId}', url: (v) => `/competitive-sets/${set.id}/members/${v}` },
         { method: 'DELETE', template: '/competitive-sets/{id}/members/{locationId}', url: (v) => `/competitive-sets/${v}/members/${rival.id}` },
         { method: 'DELETE', template: '/competitive-sets/{id}/members/{locationId}', url: (v) => `/competitive-sets/${set.id}/members/${v}` },
+        { method: 'GET', template: '/webhooks/{id}', url: (v) => `/webhooks/${v}` },
+        { method: 'DELETE', template: '/webhooks/{id}', url: (v) => `/webhooks/${v}` },
+        { method: 'POST', template: '/webhooks/{id}/enable', url: (v) => `/webhooks/${v}/enable` },
+        { method: 'POST', template: '/webhooks/{id}/disable', url: (v) => `/webhooks/${v}/disable` },
+        { method: 'POST', template: '/webhooks/{id}/test', url: (v) => `/webhooks/${v}/test` },
+        { method: 'GET', template: '/deliveries/{id}', url: (v) => `/deliveries/${v}` },
+        { method: 'POST', template: '/deliveries/{id}/replay', url: (v) => `/deliveries/${v}/replay` },
       ];
       // the real row each route's malformed ids are spelled from
       const ids: Record<string, number> = {
@@ -129,6 +138,12 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         '/identity/blocklist/{id}': entry.id,
         '/review-questions/{id}': question.id,
         '/competitive-sets/{id}': set.id,
+        '/webhooks/{id}': webhook.id,
+        '/webhooks/{id}/enable': webhook.id,
+        '/webhooks/{id}/disable': webhook.id,
+        '/webhooks/{id}/test': webhook.id,
+        '/deliveries/{id}': deliveryId,
+        '/deliveries/{id}/replay': deliveryId,
       };
       routes = routes.map((r) => ({ ...r, id: ids[r.template] ?? (r.url('X').includes(`/members/X`) ? rival.id : set.id) }));
       reads = [`/locations/${location.id}`, `/surveys/${survey.id}`, `/guests/${g}`, `/competitive-sets/${set.id}`];
