@@ -48,6 +48,12 @@ export const OWNERS = {
   jobs: ['jobs', 'job_inputs'],
   // Idempotency-Key of the admin API: the answers stored for replay, per account and credential.
   idempotency: ['idempotency_keys'],
+  // Native webhook subscriptions of an account (signing secrets sealed).
+  webhooks: ['webhook_subscriptions'],
+  // The durable outbox: each event on its way to one receiver, and every attempt made.
+  outbox: ['deliveries', 'delivery_attempts'],
+  // Domain events: recorded through the outbox, no table of their own.
+  events: [],
 };
 
 /**

@@ -256,6 +256,14 @@ describe.each(dialects())('admin API on %s', (dialect) => {
           '/v1/chat/sessions/{id}/read',
           '/v1/chat/sessions/{id}/typing',
           '/v1/realtime/tickets',
+          '/v1/webhooks',
+          '/v1/webhooks/{id}',
+          '/v1/webhooks/{id}/enable',
+          '/v1/webhooks/{id}/disable',
+          '/v1/webhooks/{id}/test',
+          '/v1/deliveries',
+          '/v1/deliveries/{id}',
+          '/v1/deliveries/{id}/replay',
         ].sort(),
       );
       const post = doc.paths['/v1/locations'].post;

@@ -78,11 +78,18 @@ describe('configuration', () => {
     expect(loadConfig(pooled).databaseListenUrl).toBe('postgres://u@primary:5432/db');
   });
 
+  it('reads JOB_LEASE_MS', () => {
+    expect(loadConfig({}).jobLeaseMs).toBe(30_000);
+    expect(loadConfig({ JOB_LEASE_MS: '2000' }).jobLeaseMs).toBe(2000);
+  });
+
   it.each([
     [{ CREDENTIAL_FAILURES_PER_ADDRESS: '-1' }, /CREDENTIAL_FAILURES_PER_ADDRESS/],
     [{ CREDENTIAL_FAILURES_PER_CREDENTIAL: 'ten' }, /CREDENTIAL_FAILURES_PER_CREDENTIAL/],
     [{ CREDENTIAL_FAILURE_WINDOW_MS: '0' }, /CREDENTIAL_FAILURE_WINDOW_MS/],
     [{ REQUEST_TIMEOUT_MS: '0' }, /REQUEST_TIMEOUT_MS/],
+    [{ JOB_LEASE_MS: '500' }, /JOB_LEASE_MS/],
+    [{ JOB_LEASE_MS: 'soon' }, /JOB_LEASE_MS/],
     [{ REQUEST_TIMEOUT_MS: '30s' }, /REQUEST_TIMEOUT_MS/],
     [{ REQUEST_TIMEOUT_MS: '99999999999' }, /REQUEST_TIMEOUT_MS/],
     [{ MAX_CONNECTIONS_PER_ADDRESS: '-1' }, /MAX_CONNECTIONS_PER_ADDRESS/],

@@ -28,6 +28,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T01-00-idempotency-keys',
       '2026-12-03T02-00-encrypt-callback-tokens',
       '2026-12-03T05-00-chat-realtime',
+      '2026-12-04T00-00-outbox',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -73,6 +74,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T01-00-idempotency-keys',
       '2026-12-03T02-00-encrypt-callback-tokens',
       '2026-12-03T05-00-chat-realtime',
+      '2026-12-04T00-00-outbox',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -127,6 +129,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T01-00-idempotency-keys',
       '2026-12-03T02-00-encrypt-callback-tokens',
       '2026-12-03T05-00-chat-realtime',
+      '2026-12-04T00-00-outbox',
     ]);
   });
 

@@ -95,6 +95,8 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
       const set = await made('/competitive-sets', { locationId: location.id, name: 'City', memberIds: [rival.id] });
       const g = guest.guest?.id ?? guest.id;
       const chat = await ensureChatSession(t.database.db, f.accountId, g, location.id, 'en');
+      const webhook = await made('/webhooks', { url: 'https://hooks.example.com/in', events: ['*'] });
+      const { deliveryId } = await made(`/webhooks/${webhook.id}/test`, undefined);
       routes = [
         { method: 'GET', template: '/locations/{id}', url: (v) => `/locations/${v}` },
         { method: 'PATCH', template: '/locations/{id}', url: (v) => `/locations/${v}`, body: { title: 'Changed' } },
@@ -122,6 +124,13 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         { method: 'POST', template: '/chat/sessions/{id}/messages', url: (v) => `/chat/sessions/${v}/messages`, body: { authorName: 'R', content: 'hi' } },
         { method: 'POST', template: '/chat/sessions/{id}/read', url: (v) => `/chat/sessions/${v}/read`, body: {} },
         { method: 'POST', template: '/chat/sessions/{id}/typing', url: (v) => `/chat/sessions/${v}/typing`, body: { authorName: 'R' } },
+        { method: 'GET', template: '/webhooks/{id}', url: (v) => `/webhooks/${v}` },
+        { method: 'DELETE', template: '/webhooks/{id}', url: (v) => `/webhooks/${v}` },
+        { method: 'POST', template: '/webhooks/{id}/enable', url: (v) => `/webhooks/${v}/enable` },
+        { method: 'POST', template: '/webhooks/{id}/disable', url: (v) => `/webhooks/${v}/disable` },
+        { method: 'POST', template: '/webhooks/{id}/test', url: (v) => `/webhooks/${v}/test` },
+        { method: 'GET', template: '/deliveries/{id}', url: (v) => `/deliveries/${v}` },
+        { method: 'POST', template: '/deliveries/{id}/replay', url: (v) => `/deliveries/${v}/replay` },
       ];
       // the real row each route's malformed ids are spelled from
       const ids: Record<string, number> = {
@@ -140,6 +149,12 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         '/chat/sessions/{id}/messages': chat.id,
         '/chat/sessions/{id}/read': chat.id,
         '/chat/sessions/{id}/typing': chat.id,
+        '/webhooks/{id}': webhook.id,
+        '/webhooks/{id}/enable': webhook.id,
+        '/webhooks/{id}/disable': webhook.id,
+        '/webhooks/{id}/test': webhook.id,
+        '/deliveries/{id}': deliveryId,
+        '/deliveries/{id}/replay': deliveryId,
       };
       routes = routes.map((r) => ({ ...r, id: ids[r.template] ?? (r.url('X').includes(`/members/X`) ? rival.id : set.id) }));
       reads = [`/locations/${location.id}`, `/surveys/${survey.id}`, `/guests/${g}`, `/competitive-sets/${set.id}`];

@@ -9,6 +9,7 @@ import { guestCommand } from './guest.js';
 import { identityCommand } from './identity.js';
 import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
+import { deliveryCommand, webhookCommand } from './webhooks.js';
 import { serve } from '../server/serve.js';
 
 const USAGE = `usage: openstay <command>
@@ -32,6 +33,12 @@ commands:
   demo [--json]                           create (or refresh) the demo account from the spec examples
   import <kind> <file> [--account SLUG] [--json]
                                           import a JSON-lines file (kinds: reviews, reputation, answer-documents)
+  webhook create --account SLUG --url URL --events TYPE,...|* [--json]
+                                          subscribe a URL to the account's events; prints the signing secret once
+  webhook list|disable|enable|delete [<id>] --account SLUG [--json]
+                                          the account's webhook subscriptions
+  delivery list|show|replay [<id>] --account SLUG [--status pending|delivered|dead] [--json]
+                                          outbox deliveries, their attempts; replay a dead one
 
 Every command reads DATABASE_URL like the server does.`;
 
@@ -93,6 +100,12 @@ async function main(argv: string[]): Promise<number> {
       return guestCommand(config, rest);
     case 'identity':
       return identityCommand(config, rest);
+    case 'webhook':
+    case 'webhooks':
+      return webhookCommand(config, rest);
+    case 'delivery':
+    case 'deliveries':
+      return deliveryCommand(config, rest);
     default:
       return usage(`unknown command "${command}"`);
   }

@@ -33,6 +33,11 @@ export interface Config {
    * 1 KiB/s over any such window; idle keep-alive connections close after 2.4 times it (limits.ts)
    */
   requestTimeoutMs: number;
+  /**
+   * JOB_LEASE_MS: how long a worker's claim on a job (an import, a delivery) holds without renewal;
+   * a job whose worker died is taken again by any instance once it ends
+   */
+  jobLeaseMs: number;
   /** MAX_CONNECTIONS_PER_ADDRESS: concurrent connections from one socket address; 0: no cap */
   maxConnectionsPerAddress: number;
   /** TRUST_PROXY, in the forms Fastify's trustProxy takes: which X-Forwarded-* headers count */
@@ -88,6 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const requestTimeoutMs = env.REQUEST_TIMEOUT_MS ? parsePositiveInt('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS) : 30_000;
   // Node's timers take at most 2^31 - 1 ms (about 24 days); keep-alive is 2.4 times this figure.
   if (requestTimeoutMs > 3_600_000) throw new ConfigError(`REQUEST_TIMEOUT_MS must be at most 3600000 (one hour; got "${env.REQUEST_TIMEOUT_MS}")`);
+  const jobLeaseMs = env.JOB_LEASE_MS?.trim() ? parsePositiveInt('JOB_LEASE_MS', env.JOB_LEASE_MS) : 30_000;
+  // Renewed every third of it: under a second would renew faster than a busy database answers.
+  if (jobLeaseMs < 1_000 || jobLeaseMs > 3_600_000) throw new ConfigError(`JOB_LEASE_MS must be from 1000 to 3600000 (got "${env.JOB_LEASE_MS}")`);
   const maxConnectionsPerAddress = env.MAX_CONNECTIONS_PER_ADDRESS?.trim()
     ? parseNonNegativeInt('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS)
     : DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
@@ -109,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey,
     secretKeyPrevious,
     requestTimeoutMs,
+    jobLeaseMs,
     maxConnectionsPerAddress,
     trustProxy,
     metricsToken,

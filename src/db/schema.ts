@@ -532,6 +532,54 @@ export interface JobInputsTable {
   data: Uint8Array;
 }
 
+/** An account's native webhook (core/webhooks); see the migration 2026-12-04T00-00-outbox. */
+export interface WebhookSubscriptionsTable {
+  id: Generated<number>;
+  account_id: number;
+  url: string;
+  events: string; // JSON array of event types, or ["*"]
+  secret_sealed: string;
+  description: string | null;
+  enabled: number; // 0 | 1
+  disabled_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One event on its way to one receiver (core/outbox); its job schedules the attempts. */
+export interface DeliveriesTable {
+  id: Generated<number>;
+  account_id: number;
+  target: string; // 'webhook' | 'stay_callback'
+  subscription_id: number | null;
+  stay_id: number | null;
+  client_id: number | null;
+  event_type: string;
+  message_id: string;
+  url: string;
+  payload: string; // JSON
+  status: string; // 'pending' | 'delivered' | 'dead'
+  attempts: number;
+  life_started_at: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+}
+
+export interface DeliveryAttemptsTable {
+  id: Generated<number>;
+  account_id: number;
+  delivery_id: number;
+  attempted_at: number;
+  status_code: number | null;
+  latency_ms: number;
+  outcome: string; // 'delivered' | 'failed'
+  error: string | null;
+  response_excerpt: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   credentials: CredentialsTable;
@@ -574,6 +622,9 @@ export interface Database {
   competitive_set_members: CompetitiveSetMembersTable;
   jobs: JobsTable;
   job_inputs: JobInputsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -605,3 +656,6 @@ export type Review = Selectable<ReviewsTable>;
 export type ReviewQuestion = Selectable<ReviewQuestionsTable>;
 export type ReputationSnapshot = Selectable<ReputationSnapshotsTable>;
 export type Job = Selectable<JobsTable>;
+export type WebhookSubscription = Selectable<WebhookSubscriptionsTable>;
+export type Delivery = Selectable<DeliveriesTable>;
+export type DeliveryAttempt = Selectable<DeliveryAttemptsTable>;

@@ -21,6 +21,8 @@ import { limitRequestBodies } from './body-watchdog.js';
 import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
 import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
 import { registerRealtime } from '../api/http/realtime.js';
+import { countDueJobs, jobsStalled } from '../core/jobs/jobs.js';
+import { DELIVERY_JOB_KIND } from '../core/outbox/deliveries.js';
 
 export interface AppOptions {
   config: Config;
@@ -49,6 +51,9 @@ export const FACE_PREFIXES: Record<string, string> = {
  * the server's connections, so a shutdown waits for it.
  */
 const REFUSED_LINGER_MS = 2_000;
+
+/** /readyz fails when an outbox delivery has been due this long without a worker taking it. */
+const OUTBOX_STALLED_MS = 120_000;
 
 /** Builds the HTTP application: external plugins, then faces, then the native API. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -110,9 +115,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  metrics.gauge({
+    name: 'openstay_outbox_due',
+    help: 'Outbox deliveries due now and waiting for a worker',
+    collect: () => countDueJobs(database.db, [DELIVERY_JOB_KIND]),
+  });
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const ok = await databaseAnswers(database.db);
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: database.dialect });
+    if (!ok) return reply.status(503).send({ status: 'unavailable', database: database.dialect });
+    // Deliveries due for minutes and still unclaimed: the workers are stalled. A receiver that is
+    // down never fails this (its delivery waits for its next attempt, not due meanwhile).
+    const stalled = await jobsStalled(database.db, [DELIVERY_JOB_KIND], OUTBOX_STALLED_MS).catch(() => false);
+    if (stalled) return reply.status(503).send({ status: 'unavailable', database: database.dialect, outbox: 'stalled' });
+    return reply.status(200).send({ status: 'ok', database: database.dialect });
   });
 
   metricsRoute(app, metrics, config.metricsToken);

@@ -1,10 +1,30 @@
+import type { Config } from '../config/config.js';
 import type { JobHandlers } from '../core/jobs/job-worker.js';
+import { deliveryJobHandler } from '../core/outbound/deliver.js';
+import type { OutboundClient } from '../core/outbound/http-client.js';
+import { DELIVERY_JOB_KIND } from '../core/outbox/deliveries.js';
+import type { RetrySchedule } from '../core/outbox/retry-schedule.js';
+import type { SecretBox } from '../core/shared/secret-box.js';
 import { IMPORT_JOB_KIND, importJobHandler } from '../api/imports/import-job.js';
+import { presentEventData } from '../api/admin/event-payloads.js';
+
+export interface JobHandlerDeps {
+  config: Config;
+  secrets: SecretBox;
+  /** the outbound HTTP client every delivery goes through (createOutboundClient) */
+  outbound: OutboundClient;
+  /** the outbox's retry schedule; tests shorten it */
+  retrySchedule?: RetrySchedule;
+}
 
 /**
  * Every kind of background job this build runs, by kind: the registry the worker loop claims
- * for. A new kind (webhook deliveries, stay callbacks) adds its handler here.
+ * for. Imports, and with `deps` the outbox's deliveries (webhooks and stay callbacks).
  */
-export function jobHandlers(): JobHandlers {
-  return { [IMPORT_JOB_KIND]: importJobHandler };
+export function jobHandlers(deps?: JobHandlerDeps): JobHandlers {
+  if (!deps) return { [IMPORT_JOB_KIND]: importJobHandler };
+  return {
+    [IMPORT_JOB_KIND]: importJobHandler,
+    [DELIVERY_JOB_KIND]: deliveryJobHandler({ secrets: deps.secrets, client: deps.outbound, presentData: presentEventData, schedule: deps.retrySchedule }),
+  };
 }

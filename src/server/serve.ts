@@ -7,6 +7,11 @@ import { sealPlaintextCallbackTokens } from '../core/stays/stay-callbacks.js';
 import { startJobWorker, type JobWorker } from '../core/jobs/job-worker.js';
 import { buildApp } from './app.js';
 import { jobHandlers } from './job-handlers.js';
+import { createOutboundClient } from '../core/outbound/http-client.js';
+import { onDeliveryQueued, sweepDeliveries } from '../core/outbox/deliveries.js';
+
+/** Jobs one process runs at once (deliveries mostly wait on the network). */
+const WORKER_CONCURRENCY = 8;
 
 /**
  * Runs the server until SIGTERM or SIGINT: then it stops accepting connections, lets in-flight
@@ -18,13 +23,18 @@ export async function serve(config: Config): Promise<void> {
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   // Tokens stored before they were encrypted: sealed now that the key is at hand.
-  await sealPlaintextCallbackTokens(database.db, createSecretBox(secretKeys));
+  const secrets = createSecretBox(secretKeys);
+  await sealPlaintextCallbackTokens(database.db, secrets);
+  // Every delivery to a URL a tenant supplied goes through this client (connect-time address checks).
+  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateCallbackUrls });
   let worker: JobWorker | undefined;
   let cacheListener: CacheListener | undefined;
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
+    onDeliveryQueued(undefined);
     await worker?.stop();
     await cacheListener?.stop();
+    await outbound.close();
     await database.close();
   });
   let closing = false;
@@ -47,7 +57,17 @@ export async function serve(config: Config): Promise<void> {
     cacheListener = startCacheListener({ connectionString: config.databaseListenUrl ?? config.databaseUrl, log });
   }
   if (config.roles.has('worker')) {
-    worker = startJobWorker({ db: database.db, handlers: jobHandlers(), log: app.log.child({ component: 'jobs' }) });
+    onDeliveryQueued(() => worker?.wake());
+    worker = startJobWorker({
+      db: database.db,
+      handlers: jobHandlers({ config, secrets, outbound }),
+      leaseMs: config.jobLeaseMs,
+      // Deliveries wait on receivers (up to 15 s each): several at once, so one slow receiver does
+      // not hold back every other delivery (nor make /readyz report the workers stalled).
+      concurrency: WORKER_CONCURRENCY,
+      alsoSweep: (db) => sweepDeliveries(db),
+      log: app.log.child({ component: 'jobs' }),
+    });
   }
 
   const shutdown = (signal: string) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/database.js';
+import type { SecretBox } from '../../core/shared/secret-box.js';
 import type { CredentialLimits } from '../http/credential-failures.js';
 import type { Realtime } from '../http/realtime.js';
 
@@ -20,6 +21,8 @@ export interface AdminDeps {
   apiClients: ApiClientFace;
   /** the chat hub and the socket bookkeeping (staff realtime sockets) */
   realtime: Realtime;
+  /** seals and opens stored secrets (webhook signing secrets) */
+  secrets: SecretBox;
   /** tells this process's job worker that a job was queued (it would otherwise find it at its next poll) */
   onJobQueued?: () => void;
 }

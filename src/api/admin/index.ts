@@ -20,6 +20,8 @@ import { reputationAdminRoutes } from './routes/reputation.js';
 import { surveyRoutes } from './routes/surveys.js';
 import { chatRoutes } from './routes/chat.js';
 import { realtimeSocketRoutes, realtimeTicketRoutes } from './routes/realtime.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { webhookDocs } from './event-payloads.js';
 
 const PREFIX = '/admin';
 
@@ -34,11 +36,12 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     title: 'Openstay: admin API',
     description:
       'The native API of Openstay: account settings, locations, loop types, custom fields, surveys with versioned question sets, ' +
-      'guests (identity resolution, merge and split), the identity blocklist, employees and credentials, the staff side of the guest chat (with a realtime WebSocket at /admin/v1/realtime). Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
+      'guests (identity resolution, merge and split), the identity blocklist, employees and credentials, the staff side of the guest chat (with a realtime WebSocket at /admin/v1/realtime), webhook subscriptions and their deliveries (the event types and payloads are in the `webhooks` section). Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
       'Errors are {"error": {"code", "message"}}. Every POST takes an optional `Idempotency-Key` header: a retry with the same key answers the first answer again.',
     serverUrl: `${deps.config.publicUrl}${PREFIX}`,
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the account admin token' } },
     security: [{ bearer: [] }],
+    webhooks: webhookDocs(),
   });
   app.setErrorHandler(handleAdminError);
 
@@ -67,6 +70,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await reputationAdminRoutes(api, deps);
           await chatRoutes(api, deps);
           await realtimeTicketRoutes(api, deps);
+          await webhookRoutes(api, deps);
           await api.register(importRoutes, deps);
         },
         { prefix: '/v1' },

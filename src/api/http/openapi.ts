@@ -15,6 +15,8 @@ export interface FaceDocsOptions {
    * the documented paths and left out of the parameters.
    */
   fixedParams?: Record<string, string>;
+  /** OpenAPI 3.1 `webhooks`: the requests this API sends (the admin API's event deliveries) */
+  webhooks?: Record<string, unknown>;
 }
 
 /** `schema` without the path parameters in `fixed` (a copy; the route keeps its own). */
@@ -57,5 +59,7 @@ export async function registerFaceDocs(app: FastifyInstance, opts: FaceDocsOptio
     await docsPageHeaders(docs, opts.serverUrl);
     await docs.register(swaggerUi, { routePrefix: `${opts.prefix}/docs`, uiConfig: { docExpansion: 'list', validatorUrl: null } });
   });
-  app.get(`${opts.prefix}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
+  app.get(`${opts.prefix}/openapi.json`, { schema: { hide: true } }, async () =>
+    opts.webhooks ? { ...app.swagger(), webhooks: opts.webhooks } : app.swagger(),
+  );
 }

@@ -8,6 +8,7 @@ import { isCalendarDate } from './dates.js';
 import { findQuestions } from './question-sets.js';
 import { addContributions, applyRollups, lockAnswerDocument, storedRollupAnswers, type RollupRow } from './score-rollups.js';
 import { DOCUMENT_STATUSES, RETENTIONS, readFeedbackSource, type DocumentStatus, type FeedbackSource, type Retention } from './vocabulary.js';
+import { recordEvent } from '../events/record-event.js';
 
 export type { AnswerInput } from './answer-rows.js';
 export type { FeedbackSource } from './vocabulary.js';
@@ -195,6 +196,12 @@ export async function createAnswerDocument(db: Db, accountId: number, input: Ans
     1,
   );
   await applyRollups(db, deltas);
+  await recordEvent(db, {
+    accountId,
+    type: 'feedback.received',
+    subjects: { answerDocumentId: document.id, guestId: document.guest_id },
+    data: { document, answers },
+  });
   return { document, answers };
 }
 

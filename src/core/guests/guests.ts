@@ -5,6 +5,7 @@ import { notFound } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { preparedShapes } from '../../db/prepared.js';
 import { normaliseEmail, normalisePhone } from '../shared/identifiers.js';
+import { recordEvent } from '../events/record-event.js';
 
 /** Profile fields a face may set; undefined leaves a field as it is, null clears it. */
 export interface GuestFields {
@@ -76,7 +77,9 @@ export async function createGuest(db: Db, accountId: number, fields: GuestFields
   const now = Date.now();
   const values: Record<string, unknown> = { custom_fields: '{}', ...changes(fields), account_id: accountId, created_at: now, updated_at: now };
   const { rows } = await insertGuestColumns(db, Object.keys(values).join(','), ...Object.values(values));
-  return { ...newGuestRow(accountId, now), ...values, id: rows[0].id } as Guest;
+  const guest = { ...newGuestRow(accountId, now), ...values, id: rows[0].id } as Guest;
+  await recordEvent(db, { accountId, type: 'guest.created', subjects: { guestId: guest.id }, data: guest, at: now });
+  return guest;
 }
 
 /*
@@ -137,7 +140,9 @@ export async function updateGuest(db: Db, guest: Guest, fields: GuestFields): Pr
   const now = Date.now();
   const columns = Object.keys(changed);
   await updateGuestColumns(db, `${columns.join(',')},updated_at`, guest.account_id, guest.id, ...Object.values(changed), now);
-  return { ...guest, ...changed, updated_at: now };
+  const updated = { ...guest, ...changed, updated_at: now };
+  await recordEvent(db, { accountId: guest.account_id, type: 'guest.updated', subjects: { guestId: guest.id }, data: updated, at: now });
+  return updated;
 }
 
 // One compiled UPDATE per set of changed columns (see db/prepared.ts).

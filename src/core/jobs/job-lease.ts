@@ -71,8 +71,23 @@ export function retryDelay(attempts: number, baseMs: number, random = Math.rando
 }
 
 /**
- * The run failed: the job is queued again after a backoff, or fails for good once its attempts
- * are spent (its input is then deleted). Returns the status it ends in.
+ * A handler's failure that sets its own schedule: the job is due again at `dueAt`, or with null
+ * fails for good now (the outbox's retry schedule, which is not a doubling backoff).
+ */
+export class RetryAt extends Error {
+  constructor(
+    readonly dueAt: number | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RetryAt';
+  }
+}
+
+/**
+ * The run failed: the job is queued again after a backoff (or at `retry.dueAt`), or fails for good
+ * once its attempts are spent or `retry.dueAt` is null (its input is then deleted). Returns the
+ * status it ends in.
  */
 export async function failJobRun(
   db: Db,
@@ -80,10 +95,12 @@ export async function failJobRun(
   error: string,
   backoffMs: number,
   now = Date.now(),
+  retry?: { dueAt: number | null },
 ): Promise<'queued' | 'failed'> {
   const last_error = error.length > 1000 ? `${error.slice(0, 997)}...` : error;
-  if (job.attempts < job.max_attempts) {
-    const due_at = now + retryDelay(job.attempts, backoffMs);
+  const again = retry ? retry.dueAt !== null : job.attempts < job.max_attempts;
+  if (again) {
+    const due_at = retry?.dueAt ?? now + retryDelay(job.attempts, backoffMs);
     await updated(mine(db, job).set({ status: 'queued', due_at, lease_token: null, last_error, updated_at: now }).executeTakeFirst(), job);
     return 'queued';
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { Job } from '../../db/schema.js';
 import { claimJobs } from './claim-jobs.js';
-import { completeJob, failJobRun, LeaseLost, releaseJob, renewLease, saveJobProgress } from './job-lease.js';
+import { completeJob, failJobRun, LeaseLost, releaseJob, renewLease, RetryAt, saveJobProgress } from './job-lease.js';
 import { jobPayload, jobProgress } from './jobs.js';
 import { sweepJobs } from './sweep-jobs.js';
 
@@ -47,6 +47,8 @@ export interface JobWorkerOptions {
   workerId?: string;
   /** how often to sweep finished jobs and abandoned drafts (default 10 min) */
   sweepEveryMs?: number;
+  /** more housekeeping run with each sweep (the outbox's finished deliveries) */
+  alsoSweep?: (db: Db) => Promise<unknown>;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -130,8 +132,9 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
         await releaseJob(db, job).catch(() => undefined);
       } else {
         const message = err instanceof Error ? err.message : String(err);
-        const status = await failJobRun(db, job, message, handler.backoffMs ?? 5000).catch(() => 'unrecorded');
-        log.error({ err, jobId: job.id, kind: job.kind, attempt: job.attempts, status }, 'job failed');
+        const retry = err instanceof RetryAt ? { dueAt: err.dueAt } : undefined;
+        const status = await failJobRun(db, job, message, handler.backoffMs ?? 5000, Date.now(), retry).catch(() => 'unrecorded');
+        (retry ? log.warn : log.error).call(log, { err, jobId: job.id, kind: job.kind, attempt: job.attempts, status }, 'job failed');
       }
     } finally {
       clearInterval(renewal);
@@ -146,6 +149,7 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
         if (Date.now() - lastSweep >= (opts.sweepEveryMs ?? 600_000)) {
           lastSweep = Date.now();
           await sweepJobs(db);
+          await opts.alsoSweep?.(db);
         }
         if (running.size < concurrency) claimed = await claimJobs(db, { kinds, leaseMs, limit: concurrency - running.size, workerId });
       } catch (err) {

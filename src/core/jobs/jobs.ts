@@ -104,3 +104,31 @@ export function jobPayload<T>(job: Pick<Job, 'payload'>): T {
 export function jobProgress<T>(job: Pick<Job, 'progress'>): T | undefined {
   return job.progress === null ? undefined : (JSON.parse(job.progress) as T);
 }
+
+/** How many jobs of the kinds are due now and not running (waiting for a worker to claim them). */
+export async function countDueJobs(db: Db, kinds: readonly string[], now = Date.now()): Promise<number> {
+  const row = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', 'in', ['queued', 'running'])
+    .where('due_at', '<=', now)
+    .where('kind', 'in', [...kinds])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Whether some job of the kinds has been due for longer than `ms` without a worker taking it:
+ * the workers are stalled (a receiver that is down does not count: its job is queued for later).
+ */
+export async function jobsStalled(db: Db, kinds: readonly string[], ms: number, now = Date.now()): Promise<boolean> {
+  const row = await db
+    .selectFrom('jobs')
+    .select('id')
+    .where('status', 'in', ['queued', 'running'])
+    .where('due_at', '<=', now - ms)
+    .where('kind', 'in', [...kinds])
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import type { JourneyEvent } from '../../db/schema.js';
 import { prepared } from '../../db/prepared.js';
 import { isJourneyEventType, type JourneyEventType } from './event-types.js';
+import { recordEvent } from '../events/record-event.js';
 
 // The timeline grows with every event a PMS sends: the insert is compiled once (db/prepared.ts).
 const insertEvent = prepared(
@@ -64,7 +65,9 @@ export async function recordJourneyEvent(db: Db, accountId: number, input: Journ
     JSON.stringify(input.payload ?? {}),
     now,
   );
-  return rows[0] as JourneyEvent;
+  const event = rows[0] as JourneyEvent;
+  await recordEvent(db, { accountId, type: 'journey.event', subjects: { guestId: input.guestId, stayId: input.stayId ?? null }, data: event, at: now });
+  return event;
 }
 
 /** A guest's timeline, oldest first. */

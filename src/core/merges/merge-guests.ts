@@ -8,6 +8,7 @@ import { findGuestRow } from '../guests/guests.js';
 import { moveGuestRows, type MovedRows } from './guest-links.js';
 import { mergeRefusal } from './merge-checks.js';
 import { PROFILE_COLUMNS, writeMoved, type FilledFields } from './merge-record.js';
+import { recordEvent } from '../events/record-event.js';
 
 export interface MergedGuests {
   /** the audit row (guest_merges) */
@@ -67,7 +68,9 @@ export async function mergeGuests(db: Db, accountId: number, survivorId: number,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { merge, survivor: updated, merged, moved, filled };
+  const result = { merge, survivor: updated, merged, moved, filled };
+  await recordEvent(db, { accountId, type: 'guest.merged', subjects: { guestId: survivorId, mergedId: otherId }, data: result, actor, at: now });
+  return result;
 }
 
 const customFields = (guest: Guest) => parseJson<Record<string, string>>(guest.custom_fields, {});

@@ -2,6 +2,7 @@ import { reassignRows } from '../../db/reassign-rows.js';
 import type { Db } from '../../db/database.js';
 import type { Loop, LoopActivity } from '../../db/schema.js';
 import { parseJson } from '../shared/json.js';
+import { recordEvent } from '../events/record-event.js';
 
 /** A guest request ("loop") as a face hands it over; ids are already resolved. */
 export interface LoopInput {
@@ -74,6 +75,13 @@ export async function openLoop(db: Db, accountId: number, input: LoopInput): Pro
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await recordEvent(db, {
+    accountId,
+    type: 'request.opened',
+    subjects: { requestId: loop.id, guestId: loop.creator_guest_id },
+    data: { ...loop, activities: [activity] },
+    at: createdAt,
+  });
   return { loop, activity };
 }
 

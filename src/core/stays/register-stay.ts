@@ -8,7 +8,8 @@ import { badRequest } from '../shared/errors.js';
 import { isCalendarDate } from './calendar-date.js';
 import { findMatchingStay } from './match-stay.js';
 import { lockKeys } from '../../db/key-locks.js';
-import type { StayStatus } from './stays.js';
+import { stayStatusChanged, type StayStatus } from './stays.js';
+import { recordEvent } from '../events/record-event.js';
 
 /** The language of a new stay registered without one (Openstay has no per-unit language yet). */
 export const DEFAULT_STAY_LANGUAGE = 'en';
@@ -110,6 +111,7 @@ async function createStay(db: Db, accountId: number, locationId: number, reg: St
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await recordEvent(db, { accountId, type: 'stay.registered', subjects: { stayId: stay.id, guestId: guest.id }, data: stay, at: now });
   await recordJourneyEvent(db, accountId, {
     guestId: guest.id,
     stayId: stay.id,
@@ -160,6 +162,7 @@ async function updateStay(db: Db, accountId: number, existing: Stay, reg: StayRe
   const stay = { ...existing, ...set, updated_at: now } as Stay;
   const event = { guestId: guest.id, stayId: stay.id, locationId: stay.location_id, source, occurredAt: now };
   if (set.status !== undefined) {
+    await stayStatusChanged(db, existing, stay);
     await recordJourneyEvent(db, accountId, { ...event, type: 'stay.status_changed', payload: { from: existing.status, to: stay.status } });
   }
   const fields = Object.keys(set).filter((k) => k !== 'status');

@@ -91,3 +91,18 @@ export async function sealPlaintextCallbackTokens(db: Db, secrets: SecretBox): P
     }
   }
 }
+
+/**
+ * Where a stay's events go, without opening any token (the outbox records one delivery per
+ * callback in the transaction of the event; the token is opened when it is sent).
+ */
+export async function stayCallbackTargets(db: Db, accountId: number, stayId: number): Promise<Array<{ clientId: number; url: string }>> {
+  const rows = await db
+    .selectFrom('stay_callbacks')
+    .select(['client_id', 'url'])
+    .where('account_id', '=', accountId)
+    .where('stay_id', '=', stayId)
+    .orderBy('client_id')
+    .execute();
+  return rows.map((r) => ({ clientId: r.client_id, url: r.url }));
+}

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import type { Insertable, Updateable } from 'kysely';
 import type { Stay, StaysTable } from '../../db/schema.js';
 import { prepared, preparedShapes } from '../../db/prepared.js';
+import { recordEvent } from '../events/record-event.js';
 
 const stayByRef = prepared((db, accountId: number, source: string, externalRef: string) =>
   db.selectFrom('stays').selectAll().where('account_id', '=', accountId).where('source', '=', source).where('external_ref', '=', externalRef),
@@ -100,7 +101,11 @@ export async function upsertStayByRef(
     updated_at: now,
   };
   const inserted = (await insertStayColumns(db, Object.keys(values).join(','), ...Object.values(values))).rows[0];
-  if (inserted) return { ...newStayRow(accountId, guestId, source, now), ...values, id: inserted.id } as Stay;
+  if (inserted) {
+    const stay = { ...newStayRow(accountId, guestId, source, now), ...values, id: inserted.id } as Stay;
+    await recordEvent(db, { accountId, type: 'stay.registered', subjects: { stayId: stay.id, guestId }, data: stay, at: now });
+    return stay;
+  }
   const winner = await findStayByRef(db, accountId, source, externalRef);
   if (!winner) throw new Error('stay ref conflict without a stay');
   return updateStay(db, winner, guestId, fields);
@@ -131,7 +136,9 @@ async function updateStay(db: Db, stay: Stay, guestId: number, fields: StayField
   const now = Date.now();
   const columns = Object.keys(changed);
   await updateStayColumns(db, `${columns.join(',')},updated_at`, stay.account_id, stay.id, ...Object.values(changed), now);
-  return { ...stay, ...changed, updated_at: now } as Stay;
+  const updated = { ...stay, ...changed, updated_at: now } as Stay;
+  if (changed.status !== undefined) await stayStatusChanged(db, stay, updated);
+  return updated;
 }
 
 // One compiled INSERT per set of columns (see db/prepared.ts); a taken ref inserts nothing.
@@ -197,7 +204,20 @@ export async function setStayStatus(db: Db, stay: Stay, status: StayStatus): Pro
   if (stay.status === status) return stay;
   const now = Date.now();
   await stayStatus(db, status, now, stay.account_id, stay.id);
-  return { ...stay, status, updated_at: now };
+  const updated = { ...stay, status, updated_at: now };
+  await stayStatusChanged(db, stay, updated);
+  return updated;
+}
+
+/** The domain event of a stay whose status changed (in the transaction of the change). */
+export async function stayStatusChanged(db: Db, before: Stay, after: Stay): Promise<void> {
+  await recordEvent(db, {
+    accountId: after.account_id,
+    type: 'stay.status_changed',
+    subjects: { stayId: after.id, guestId: after.guest_id },
+    data: { ...after, previous_status: before.status },
+    at: after.updated_at,
+  });
 }
 
 export function isStayStatus(value: unknown): value is StayStatus {

@@ -1,0 +1,97 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import { Agent, buildConnector, request } from 'undici';
+import { isPrivateHost } from '../shared/callback-url.js';
+
+/*
+ * Every outbound HTTP call to a URL a tenant or an API client supplied (webhooks, stay callbacks)
+ * goes through this one client. The address is checked where it counts, at connect time: a host
+ * name is resolved once and every address it resolves to is checked before the socket opens (no
+ * window for DNS rebinding between a check and the connect), and an IP literal is checked as is.
+ * Loopback, private, link-local (cloud metadata 169.254.169.254), CGNAT, multicast, unspecified
+ * and the other reserved ranges of callback-url.ts are refused unless allowPrivate
+ * (ALLOW_PRIVATE_CALLBACK_URLS). Redirects are never followed (a 3xx is an answer like any other),
+ * the whole call is bounded by a timeout, and at most 1 KiB of the answer is read.
+ */
+
+/** The most of an answer's body that is read and kept. */
+export const RESPONSE_EXCERPT_BYTES = 1024;
+/** A delivery that has not answered in full by then has failed. */
+export const OUTBOUND_TIMEOUT_MS = 15_000;
+
+export class RefusedAddress extends Error {
+  readonly code = 'OPENSTAY_REFUSED_ADDRESS';
+  constructor(host: string, address: string) {
+    super(`refused to connect to ${host}: ${address} is a private, loopback, link-local or reserved address`);
+    this.name = 'RefusedAddress';
+  }
+}
+
+export interface OutboundResponse {
+  status: number;
+  /** the start of the body, at most RESPONSE_EXCERPT_BYTES, as text */
+  excerpt: string;
+}
+
+export interface OutboundClient {
+  post(url: string, headers: Record<string, string>, body: string, opts?: { timeoutMs?: number }): Promise<OutboundResponse>;
+  close(): Promise<void>;
+}
+
+/** A DNS lookup that fails when any address the name resolves to is refused. */
+function guardedLookup(): LookupFunction {
+  return ((hostname: string, options: any, callback: (...args: any[]) => void) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err);
+      const refused = addresses.find((a) => isPrivateHost(a.address));
+      if (refused) return callback(new RefusedAddress(hostname, refused.address));
+      if (options?.all) return callback(null, addresses);
+      const first = addresses[0];
+      return callback(null, first.address, first.family);
+    });
+  }) as LookupFunction;
+}
+
+/** The client; `allowPrivate` lifts the address rules (tests, labs). */
+export function createOutboundClient(opts: { allowPrivate: boolean; timeoutMs?: number }): OutboundClient {
+  const timeoutMs = opts.timeoutMs ?? OUTBOUND_TIMEOUT_MS;
+  const connector = buildConnector({ timeout: timeoutMs, ...(opts.allowPrivate ? {} : { lookup: guardedLookup() }) });
+  const agent = new Agent({
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connect: (options, callback) => {
+      // net.connect does not look an IP literal up: it is checked here.
+      const host = options.hostname.replace(/^\[|\]$/g, '');
+      if (!opts.allowPrivate && isIP(host) && isPrivateHost(host)) return callback(new RefusedAddress(options.hostname, host), null);
+      return connector(options, callback);
+    },
+  });
+  return {
+    async post(url, headers, body, callOpts = {}) {
+      const response = await request(url, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: agent,
+        signal: AbortSignal.timeout(callOpts.timeoutMs ?? timeoutMs),
+      });
+      return { status: response.statusCode, excerpt: await readExcerpt(response.body) };
+    },
+    close: () => agent.close(),
+  };
+}
+
+/** At most RESPONSE_EXCERPT_BYTES of a body; the rest is not read (the connection is dropped). */
+async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= RESPONSE_EXCERPT_BYTES) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/database.js';
+import type { Delivery, DeliveryAttempt } from '../../db/schema.js';
+import { createJob } from '../jobs/jobs.js';
+import { conflict, notFound } from '../shared/errors.js';
+
+/*
+ * The durable outbox: one delivery row per event that must reach one receiver, written in the
+ * transaction of the change (rolled back with it, so nothing is sent for a change that did not
+ * happen), and a job of kind DELIVERY_JOB_KIND that the one worker loop of background work claims
+ * (core/jobs: lease, reclaim after a worker died) once the transaction has committed. Every
+ * attempt is recorded in delivery_attempts.
+ */
+
+export const DELIVERY_JOB_KIND = 'outbox.delivery';
+/** The schedule decides when a delivery is dead (retry-schedule.ts): the job's own limit is out of reach. */
+const DELIVERY_MAX_ATTEMPTS = 1_000_000;
+
+export type DeliveryTarget = { target: 'webhook'; subscriptionId: number } | { target: 'stay_callback'; stayId: number; clientId: number };
+
+export interface NewDelivery {
+  eventType: string;
+  url: string;
+  /** what the body is made of (a webhook's event, a stay callback's LooponEvent) */
+  payload: unknown;
+}
+
+/** Writes a delivery and its job in `trx`; returns the delivery's id. */
+export async function enqueueDelivery(trx: Db, accountId: number, target: DeliveryTarget, delivery: NewDelivery, now = Date.now()): Promise<number> {
+  const row = await trx
+    .insertInto('deliveries')
+    .values({
+      account_id: accountId,
+      target: target.target,
+      subscription_id: target.target === 'webhook' ? target.subscriptionId : null,
+      stay_id: target.target === 'stay_callback' ? target.stayId : null,
+      client_id: target.target === 'stay_callback' ? target.clientId : null,
+      event_type: delivery.eventType,
+      message_id: `msg_${randomUUID().replace(/-/g, '')}`,
+      url: delivery.url,
+      payload: JSON.stringify(delivery.payload),
+      status: 'pending',
+      attempts: 0,
+      life_started_at: now,
+      next_attempt_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const id = Number(row.id);
+  await createJob(trx, accountId, { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS }, now);
+  nudgeSoon();
+  return id;
+}
+
+/*
+ * Waking this process's worker when a delivery was queued, so it goes out at once rather than at
+ * the worker's next poll. The transaction has not committed yet when enqueueDelivery returns: the
+ * worker is woken shortly after (a claim cannot see an uncommitted row, so an early wake costs one
+ * empty claim and the delivery waits for the poll: never sent before its commit).
+ */
+let listener: (() => void) | undefined;
+let nudging = false;
+
+/** Registers the process's worker wake-up (serve.ts); undefined removes it. */
+export function onDeliveryQueued(wake: (() => void) | undefined): void {
+  listener = wake;
+}
+
+function nudgeSoon(): void {
+  if (!listener || nudging) return;
+  nudging = true;
+  const wake = () => listener?.();
+  setImmediate(() => {
+    nudging = false;
+    wake();
+    // A PostgreSQL transaction that commits a little later: a second look.
+    setTimeout(wake, 25).unref();
+  });
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead'];
+
+export async function findDelivery(db: Db, accountId: number, id: number): Promise<Delivery | undefined> {
+  return db.selectFrom('deliveries').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The account's deliveries, newest first, optionally of one status; `before` pages by id. */
+export async function listDeliveries(db: Db, accountId: number, opts: { status?: DeliveryStatus; limit?: number; before?: number } = {}): Promise<Delivery[]> {
+  let query = db.selectFrom('deliveries').selectAll().where('account_id', '=', accountId);
+  if (opts.status) query = query.where('status', '=', opts.status);
+  if (opts.before !== undefined) query = query.where('id', '<', opts.before);
+  return query
+    .orderBy('id', 'desc')
+    .limit(opts.limit ?? 50)
+    .execute();
+}
+
+export async function listDeliveryAttempts(db: Db, accountId: number, deliveryId: number): Promise<DeliveryAttempt[]> {
+  return db.selectFrom('delivery_attempts').selectAll().where('account_id', '=', accountId).where('delivery_id', '=', deliveryId).orderBy('id').execute();
+}
+
+/**
+ * Gives a dead (or delivered) delivery a new life: pending again, due now, retried for another
+ * 24 h, with the same webhook-id (receivers de-duplicate on it). A pending one is a 409: its job
+ * is still scheduled, and a second job would send it twice.
+ */
+export async function replayDelivery(trx: Db, accountId: number, id: number, now = Date.now()): Promise<Delivery> {
+  const delivery = await findDelivery(trx, accountId, id);
+  if (!delivery) throw notFound(`delivery ${id}`);
+  if (delivery.status === 'pending') throw conflict(`delivery ${id} is still pending: it is retried on its schedule`);
+  const updated = await trx
+    .updateTable('deliveries')
+    .set({ status: 'pending', life_started_at: now, next_attempt_at: now, updated_at: now })
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .where('status', '!=', 'pending')
+    .returningAll()
+    .executeTakeFirst();
+  if (!updated) throw conflict(`delivery ${id} is still pending: it is retried on its schedule`);
+  await createJob(trx, accountId, { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS }, now);
+  return updated;
+}
+
+export interface AttemptRecord {
+  at: number;
+  statusCode: number | null;
+  latencyMs: number;
+  delivered: boolean;
+  error: string | null;
+  excerpt: string | null;
+}
+
+/**
+ * Records an attempt and where it leaves the delivery: delivered, pending until `nextAt`, or dead
+ * (nextAt null after a failure). Written only while the delivery is still pending.
+ */
+export async function recordAttempt(trx: Db, delivery: Delivery, attempt: AttemptRecord, nextAt: number | null): Promise<void> {
+  await trx
+    .insertInto('delivery_attempts')
+    .values({
+      account_id: delivery.account_id,
+      delivery_id: delivery.id,
+      attempted_at: attempt.at,
+      status_code: attempt.statusCode,
+      latency_ms: attempt.latencyMs,
+      outcome: attempt.delivered ? 'delivered' : 'failed',
+      error: attempt.error,
+      response_excerpt: attempt.excerpt,
+    })
+    .execute();
+  const status: DeliveryStatus = attempt.delivered ? 'delivered' : nextAt === null ? 'dead' : 'pending';
+  await trx
+    .updateTable('deliveries')
+    .set((eb) => ({
+      status,
+      attempts: eb('attempts', '+', 1),
+      next_attempt_at: status === 'pending' ? nextAt : null,
+      last_error: attempt.delivered ? null : attempt.error,
+      delivered_at: attempt.delivered ? attempt.at : null,
+      updated_at: attempt.at,
+    }))
+    .where('account_id', '=', delivery.account_id)
+    .where('id', '=', delivery.id)
+    .execute();
+}
+
+/** Ends a delivery without an attempt (its subscription or callback is gone or disabled). */
+export async function abandonDelivery(trx: Db, delivery: Delivery, reason: string, now = Date.now()): Promise<void> {
+  await trx
+    .updateTable('deliveries')
+    .set({ status: 'dead', next_attempt_at: null, last_error: reason, updated_at: now })
+    .where('account_id', '=', delivery.account_id)
+    .where('id', '=', delivery.id)
+    .execute();
+}
+
+/** How long finished deliveries (delivered or dead) and their attempts are kept. */
+export const KEEP_FINISHED_DELIVERIES_MS = 30 * 86_400_000;
+
+/**
+ * Deletes delivered and dead deliveries last changed before the retention, with their attempts,
+ * a bounded batch per call (run with the job worker's housekeeping; safe on several instances).
+ */
+export async function sweepDeliveries(db: Db, now = Date.now(), keepMs = KEEP_FINISHED_DELIVERIES_MS): Promise<number> {
+  const old = await db
+    .selectFrom('deliveries')
+    .select(['id', 'account_id'])
+    .where('status', 'in', ['delivered', 'dead'])
+    .where('updated_at', '<', now - keepMs)
+    .limit(1000)
+    .execute();
+  for (const d of old) {
+    await db.deleteFrom('delivery_attempts').where('account_id', '=', d.account_id).where('delivery_id', '=', d.id).execute();
+    await db.deleteFrom('deliveries').where('account_id', '=', d.account_id).where('id', '=', d.id).execute();
+  }
+  return old.length;
+}

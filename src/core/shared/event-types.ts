@@ -1,0 +1,24 @@
+/*
+ * The neutral vocabulary of domain events: every face translates its wire words to these, and
+ * webhooks, stay callbacks (and later rules and the console) read the same events.
+ */
+export const EVENT_TYPES = [
+  'guest.created',
+  'guest.updated',
+  'guest.merged',
+  'stay.registered',
+  'stay.status_changed',
+  'journey.event',
+  'request.opened',
+  'request.updated',
+  'feedback.received',
+  'chat.message',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The type of the test event POST /admin/v1/webhooks/{id}/test sends (not a domain event). */
+export const TEST_EVENT_TYPE = 'webhook.test';
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
+}
