@@ -13,7 +13,7 @@ import { createLocation, findLocation, updateLocation } from '../src/core/locati
 import { createLoopType } from '../src/core/locations/loop-types.js';
 import { findLoop } from '../src/core/requests/loops.js';
 import { openSurveyResponseLoop } from '../src/core/requests/survey-response-loop.js';
-import { registerGuestStay } from '../src/core/stays/register-guest-stay.js';
+import { registerGuestStay } from '../src/core/stay-registration/register-guest-stay.js';
 import { listStayCallbacks } from '../src/core/stays/stay-callbacks.js';
 import { createSecretBox } from '../src/core/shared/secret-box.js';
 import { findStayByLinkToken } from '../src/core/stays/stay-links.js';

@@ -1,17 +1,28 @@
 import type { Db } from '../../db/database.js';
+import { recordEvent } from '../events/record-event.js';
+import { enqueueStayCallbacks } from '../stays/stay-callback-events.js';
 import type { StoredChatEvent } from './chat-events.js';
+import { looponEvent } from './loopon-event.js';
 
 /**
  * Called in the transaction that stored (or updated) a chat event of a session, for every
- * chatMessage (new, or updated when the counterpart read it), guestConnect and guestDisconnect.
- * Typing indicators are never stored and never come here ("only sent on WebSocket").
- *
- * MERGE(outbox): this is the one call site where the stay's callbacks are enqueued: the outbox
- * branch connects its core function here (same transaction, so nothing is sent unless the event
- * is committed). `event.stayId` is the stay; looponEvent(event) (./loopon-event.ts) is the body
- * to POST. Keep this module free of imports from the stays module: stays imports chat
- * (register-guest-stay.ts), so the other way round would make a cycle between core modules.
+ * chatMessage (new, or updated when the counterpart read it), guestConnect and guestDisconnect:
+ * the event leaves the building through the outbox, once the transaction commits. Each API client
+ * that registered a stayCallback for the event's stay gets the LooponEvent as the guest app sees
+ * it (core/stays/stay-callback-events.ts), and a new message is the `chat.message` domain event
+ * for webhook subscriptions. Typing indicators are never stored and never come here ("only sent on
+ * WebSocket"). The stays module must not import chat (chat imports stays here).
  */
-export async function onChatEventStored(_trx: Db, _event: StoredChatEvent): Promise<void> {
-  // Delivery to stay callbacks is connected by the outbox work.
+export async function onChatEventStored(trx: Db, event: StoredChatEvent): Promise<void> {
+  const body = looponEvent(event);
+  if (event.stayId !== null) await enqueueStayCallbacks(trx, { accountId: event.accountId, stayId: event.stayId, event: body });
+  if (event.type === 'chatMessage' && event.updatedAt === event.createdAt) {
+    await recordEvent(trx, {
+      accountId: event.accountId,
+      type: 'chat.message',
+      subjects: { sessionId: event.sessionId, stayId: event.stayId, messageId: event.id },
+      data: body,
+      at: event.createdAt,
+    });
+  }
 }

@@ -1,4 +1,4 @@
-import { registerGuestStay } from '../../../core/stays/register-guest-stay.js';
+import { registerGuestStay } from '../../../core/stay-registration/register-guest-stay.js';
 import { requireScope, unitFor } from '../access.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 import { UnitIdParams, errors } from '../schemas.js';

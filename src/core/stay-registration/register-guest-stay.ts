@@ -1,10 +1,10 @@
 import type { Db } from '../../db/database.js';
 import type { ChatSession, Guest, Stay } from '../../db/schema.js';
 import { attachChatSessionStay, ensureChatSession } from '../chat/chat-sessions.js';
-import { registerStay, type StayRegistration } from './register-stay.js';
+import { registerStay, type StayRegistration } from '../stays/register-stay.js';
 import type { SecretBox } from '../shared/secret-box.js';
-import { replaceStayCallback, type StayCallback } from './stay-callbacks.js';
-import { createStayLink } from './stay-links.js';
+import { replaceStayCallback, type StayCallback } from '../stays/stay-callbacks.js';
+import { createStayLink } from '../stays/stay-links.js';
 
 /** Who registers the stay and what they asked for besides the stay itself. */
 export interface GuestStayRequest {
