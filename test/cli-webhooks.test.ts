@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAccountBySlug } from '../src/core/accounts/accounts.js';
 import { createGuest } from '../src/core/guests/guests.js';
-import { forgetSubscriptions } from '../src/core/webhooks/subscriptions.js';
+import { dispatchCacheNotice } from '../src/db/cache-notices.js';
 import { inWriteTransaction } from '../src/db/write-transaction.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
@@ -58,7 +58,8 @@ describe.each(dialects())('openstay webhook and delivery commands on %s', (diale
       (await cli('webhook', 'create', '--account', 'harbour', '--url', 'https://hooks.example.com/d', '--events', '*', '--json')).stdout,
     );
     const accountId = (await getAccountBySlug(database.db, 'harbour')).id;
-    forgetSubscriptions();
+    // The CLI is another process (on SQLite it sends no notice): as if its notice had come.
+    dispatchCacheNotice({ topic: 'webhook-subscriptions' });
     await inWriteTransaction(database.db, (trx) => createGuest(trx, accountId, { email: 'cli@example.com' }));
     const listed = await cli('deliveries', 'list', '--account', 'harbour', '--status', 'pending', '--json');
     expect(listed.code, listed.stderr).toBe(0);

@@ -16,7 +16,7 @@ import { isPostgres, type Db } from './database.js';
 
 export const CACHE_CHANNEL = 'openstay_cache';
 
-export type CacheTopic = 'credentials' | 'account-settings' | 'identity-blocklist';
+export type CacheTopic = 'credentials' | 'account-settings' | 'identity-blocklist' | 'webhook-subscriptions';
 
 /** What changed: a topic and the account; `accountId` undefined means every account. */
 export interface CacheNotice {
@@ -129,7 +129,7 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
   };
 }
 
-const TOPICS: readonly CacheTopic[] = ['credentials', 'account-settings', 'identity-blocklist'];
+const TOPICS: readonly CacheTopic[] = ['credentials', 'account-settings', 'identity-blocklist', 'webhook-subscriptions'];
 
 function parseNotice(payload: string | undefined): CacheNotice | undefined {
   try {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { announceCacheChange, onCacheNotice } from '../../db/cache-notices.js';
 import type { Db } from '../../db/database.js';
 import type { WebhookSubscription } from '../../db/schema.js';
 import { isEventType, type EventType } from '../shared/event-types.js';
@@ -93,7 +94,7 @@ export async function createWebhook(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  forgetSubscriptions(accountId);
+  await announceCacheChange(db, { topic: 'webhook-subscriptions', accountId });
   return { webhook: describeWebhook(row), secret };
 }
 
@@ -129,14 +130,14 @@ export async function setWebhookEnabled(
     .returningAll()
     .executeTakeFirst();
   if (!row) throw notFound(`webhook ${id}`);
-  forgetSubscriptions(accountId);
+  await announceCacheChange(db, { topic: 'webhook-subscriptions', accountId });
   return describeWebhook(row);
 }
 
 export async function deleteWebhook(db: Db, accountId: number, id: number): Promise<void> {
   const result = await db.deleteFrom('webhook_subscriptions').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   if (Number(result.numDeletedRows) !== 1) throw notFound(`webhook ${id}`);
-  forgetSubscriptions(accountId);
+  await announceCacheChange(db, { topic: 'webhook-subscriptions', accountId });
 }
 
 /** A subscription as a delivery needs it: where, whether still enabled, and the opened secret. */
@@ -155,8 +156,8 @@ export async function webhookTarget(db: Db, secrets: SecretBox, accountId: numbe
 
 /*
  * Which subscriptions hear of an event type: asked on every write that emits an event, so the
- * account's enabled subscriptions are cached per process, dropped on every change made here and
- * read again after CACHE_TTL_MS (a change made by another instance is seen within that time).
+ * account's enabled subscriptions are cached per process, dropped on every change (made here, or
+ * on PostgreSQL by any instance: db/cache-notices.ts) and read again after CACHE_TTL_MS at most.
  */
 const CACHE_TTL_MS = 5_000;
 interface CachedSubscriptions {
@@ -165,10 +166,11 @@ interface CachedSubscriptions {
 }
 const cache = new Map<number, CachedSubscriptions>();
 
-export function forgetSubscriptions(accountId?: number): void {
+function forgetSubscriptions(accountId?: number): void {
   if (accountId === undefined) cache.clear();
   else cache.delete(accountId);
 }
+onCacheNotice('webhook-subscriptions', forgetSubscriptions);
 
 /** The enabled subscriptions of the account that receive `type`: [] costs no query while cached. */
 export async function subscribersOf(db: Db, accountId: number, type: EventType, now = Date.now()): Promise<Array<{ id: number; url: string }>> {
