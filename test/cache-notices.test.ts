@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithCredentials } from '../src/core/accounts/provision.js';
-import { CACHE_CHANNEL, onCacheNotice, startCacheListener, type CacheListener } from '../src/db/cache-notices.js';
+import { CACHE_CHANNEL, onCacheNotice } from '../src/db/cache-notices.js';
+import { startNoticeListener, type NoticeListener } from '../src/db/notices.js';
 import { exited, startServer } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { waitUntil } from './helpers/wait.js';
@@ -50,7 +51,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cache notices across processes 
   });
 
   describe('the listener', () => {
-    let listener: CacheListener | undefined;
+    let listener: NoticeListener | undefined;
     afterAll(async () => listener?.stop());
 
     it('hears notices sent by any connection, and after its connection is cut, reconnects and starts from empty caches', async () => {
@@ -60,10 +61,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cache notices across processes 
         (
           await sql<{
             pid: number;
-          }>`select pid from pg_stat_activity where datname = current_database() and application_name = 'openstay cache notices'`.execute(t.db)
+          }>`select pid from pg_stat_activity where datname = current_database() and application_name = 'openstay notices'`.execute(t.db)
         ).rows.map((row) => row.pid);
       const servers = new Set(await listeningPids()); // the instances of the test above
-      listener = startCacheListener({ connectionString: t.url, log: quiet, backoffMs: 20 });
+      listener = startNoticeListener({ connectionString: t.url, log: quiet, backoffMs: 20 });
       const listening = async () => (await listeningPids()).filter((pid) => !servers.has(pid)).map((pid) => ({ pid }));
       await waitUntil(async () => (await listening()).length === 1, { what: () => 'the listener to LISTEN' });
       // The connect itself clears every cache once (nothing is known of the time before it).

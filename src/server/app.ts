@@ -21,6 +21,7 @@ import { limitRequestBodies } from './body-watchdog.js';
 import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
 import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
 import { registerRealtime } from '../api/http/realtime.js';
+import { createChatHub } from '../core/chat/chat-hub.js';
 import { countDueJobs, jobsStalled } from '../core/jobs/jobs.js';
 import { DELIVERY_JOB_KIND } from '../core/outbox/deliveries.js';
 
@@ -148,7 +149,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (!config.roles.has('web') && !config.roles.has('realtime')) return app;
   serveOnlyRoles(app, config.roles);
   // WebSockets on the same port: guest chat (Loopon face) and the staff realtime socket (admin API).
-  const realtime = await registerRealtime(app, { pingIntervalMs: opts.socketPingIntervalMs });
+  // The chat hub is shared with the other instances on PostgreSQL (LISTEN/NOTIFY).
+  const chatHub = createChatHub(database.db, (err) => app.log.error({ err }, 'a chat hub listener failed'));
+  app.addHook('onClose', async () => chatHub.close());
+  const realtime = await registerRealtime(app, chatHub, { pingIntervalMs: opts.socketPingIntervalMs });
   metrics.gauge({ name: 'openstay_chat_sockets', help: 'Open guest chat WebSockets (Loopon chat sessions)', collect: () => realtime.open.guest });
   metrics.gauge({ name: 'openstay_staff_realtime_sockets', help: 'Open staff realtime WebSockets (/admin/v1/realtime)', collect: () => realtime.open.staff });
   const deps = { db: database.db, config, credentialLimits, secrets, realtime };

@@ -1,6 +1,6 @@
 import { ConfigError, type Config } from '../config/config.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
-import { startCacheListener, type CacheListener } from '../db/cache-notices.js';
+import { startNoticeListener, type NoticeListener } from '../db/notices.js';
 import { resolveSecretKeys } from '../config/secret-keys.js';
 import { createSecretBox } from '../core/shared/secret-box.js';
 import { sealPlaintextCallbackTokens } from '../core/stays/stay-callbacks.js';
@@ -28,12 +28,12 @@ export async function serve(config: Config): Promise<void> {
   // Every delivery to a URL a tenant supplied goes through this client (connect-time address checks).
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateCallbackUrls });
   let worker: JobWorker | undefined;
-  let cacheListener: CacheListener | undefined;
+  let noticeListener: NoticeListener | undefined;
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
     onDeliveryQueued(undefined);
     await worker?.stop();
-    await cacheListener?.stop();
+    await noticeListener?.stop();
     await outbound.close();
     await database.close();
   });
@@ -52,9 +52,9 @@ export async function serve(config: Config): Promise<void> {
   }
   app.log.info({ publicUrl: config.publicUrl, database: database.dialect, roles: [...config.roles] }, 'openstay serving');
   if (database.dialect === 'postgres') {
-    // Other instances' changes to cached values (revoked tokens, settings) are heard here.
-    const log = app.log.child({ component: 'cache-notices' });
-    cacheListener = startCacheListener({ connectionString: config.databaseListenUrl ?? config.databaseUrl, log });
+    // Other instances' changes to cached values (revoked tokens, settings) and chat events are heard here.
+    const log = app.log.child({ component: 'notices' });
+    noticeListener = startNoticeListener({ connectionString: config.databaseListenUrl ?? config.databaseUrl, log });
   }
   if (config.roles.has('worker')) {
     onDeliveryQueued(() => worker?.wake());

@@ -1,7 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from '@fastify/websocket';
-import { createInProcessChatHub, type ChatHub } from '../../core/chat/chat-hub.js';
+import type { ChatHub } from '../../core/chat/chat-hub.js';
 
 /*
  * The WebSocket side of the server, shared by the faces: @fastify/websocket registered once (on
@@ -25,10 +25,11 @@ export interface Realtime {
   pingIntervalMs: number;
 }
 
-export async function registerRealtime(app: FastifyInstance, opts: { pingIntervalMs?: number } = {}): Promise<Realtime> {
+/** Registers the WebSocket plugin around the process's chat hub (core/chat/chat-hub.ts createChatHub). */
+export async function registerRealtime(app: FastifyInstance, hub: ChatHub, opts: { pingIntervalMs?: number } = {}): Promise<Realtime> {
   const pending = new Set<Promise<unknown>>();
   const realtime: Realtime = {
-    hub: createInProcessChatHub((err) => app.log.error({ err }, 'a chat hub listener failed')),
+    hub,
     open: { guest: 0, staff: 0 },
     pingIntervalMs: opts.pingIntervalMs ?? 30_000,
     track(work) {

@@ -155,3 +155,18 @@ export async function listSessionMessages(
   if (page.after === undefined) rows.reverse();
   return rows.map((r) => toStoredChatEvent(r, session.session_key));
 }
+
+/** One stored event with its session's key, or undefined (another instance announced it: chat-hub.ts). */
+export async function findStoredChatEvent(db: ChatDb, accountId: number, eventId: number): Promise<StoredChatEvent | undefined> {
+  const row = await db
+    .selectFrom('chat_events')
+    .innerJoin('chat_sessions', (join) =>
+      join.onRef('chat_sessions.id', '=', 'chat_events.session_id').onRef('chat_sessions.account_id', '=', 'chat_events.account_id'),
+    )
+    .selectAll('chat_events')
+    .select('chat_sessions.session_key')
+    .where('chat_events.account_id', '=', accountId)
+    .where('chat_events.id', '=', eventId)
+    .executeTakeFirst();
+  return row ? toStoredChatEvent(row, row.session_key) : undefined;
+}

@@ -1,12 +1,15 @@
-import type { StoredChatEvent } from './chat-events.js';
+import { randomUUID } from 'node:crypto';
+import { isPostgres, type Db } from '../../db/database.js';
+import { notify, onNoticeChannel } from '../../db/notices.js';
+import { findStoredChatEvent, type StoredChatEvent } from './chat-events.js';
 import type { TypingIndicator } from './loopon-event.js';
 
 /*
  * Realtime fan-out of the chat: what was committed (a message, a read update) or is only relayed
  * (typing) reaches the sockets subscribed to its session (guest apps) and to its account (staff).
- * This in-process hub serves one process; a PostgreSQL LISTEN/NOTIFY implementation of the same
- * interface (publish: NOTIFY the ids; on a notification: load the event and deliver locally)
- * replaces it for several instances. Publish only after the transaction committed.
+ * The in-process hub serves one process; on PostgreSQL the shared hub wraps it for several
+ * instances: publish delivers here and NOTIFYs the ids, and every other instance loads the event
+ * and delivers it to its own sockets. Publish only after the transaction committed.
  */
 
 export type ChatHubMessage =
@@ -54,4 +57,68 @@ export function createInProcessChatHub(onListenerError: (err: unknown) => void =
     subscribeSession: (accountId, sessionId, listener) => add(sessions, `${accountId}:${sessionId}`, listener),
     subscribeAccount: (accountId, listener) => add(accounts, accountId, listener),
   };
+}
+
+/** The LISTEN/NOTIFY channel of the chat's fan-out between instances (db/notices.ts). */
+export const CHAT_CHANNEL = 'openstay_chat';
+/** Notices are at most 8,000 bytes; a typing indicator larger than this is relayed here only. */
+const MAX_NOTICE_BYTES = 7_000;
+
+type ChatNotice =
+  | { from: string; kind: 'event'; accountId: number; sessionId: number; locationId: number; eventId: number }
+  | ({ from: string } & Extract<ChatHubMessage, { kind: 'typing' }>);
+
+export interface SharedChatHub extends ChatHub {
+  /** stops hearing other instances */
+  close(): void;
+}
+
+/**
+ * The hub of one instance among several on one PostgreSQL database: what is published here is
+ * delivered here at once and announced (ids only; a typing indicator, which is never stored, as
+ * it is); what another instance announces is loaded and delivered to this instance's sockets, in
+ * the order announced. After a gap in the notices, guest apps catch up when they reconnect with
+ * their deviceId (the events are in the table), staff consoles by reloading the session.
+ */
+export function createSharedChatHub(db: Db, local: ChatHub, onError: (err: unknown) => void = () => {}): SharedChatHub {
+  const self = randomUUID();
+  let order = Promise.resolve();
+  const receive = async (payload: string) => {
+    const notice = JSON.parse(payload) as ChatNotice;
+    if (notice.from === self) return;
+    if (notice.kind === 'typing') {
+      const { from: _from, ...typing } = notice;
+      local.publish(typing);
+      return;
+    }
+    const event = await findStoredChatEvent(db, notice.accountId, notice.eventId);
+    if (event) local.publish({ kind: 'event', accountId: notice.accountId, sessionId: notice.sessionId, locationId: notice.locationId, event });
+  };
+  const stop = onNoticeChannel(CHAT_CHANNEL, {
+    onPayload: (payload) => {
+      order = order.then(() => receive(payload)).catch(onError);
+    },
+    onGap: () => {},
+  });
+  return {
+    publish(message) {
+      local.publish(message);
+      const notice: ChatNotice =
+        message.kind === 'event'
+          ? { from: self, kind: 'event', accountId: message.accountId, sessionId: message.sessionId, locationId: message.locationId, eventId: message.event.id }
+          : { from: self, ...message };
+      const payload = JSON.stringify(notice);
+      if (Buffer.byteLength(payload) > MAX_NOTICE_BYTES) return;
+      notify(db, CHAT_CHANNEL, payload).catch(onError);
+    },
+    subscribeSession: local.subscribeSession,
+    subscribeAccount: local.subscribeAccount,
+    close: stop,
+  };
+}
+
+/** The hub of this process: in-process on SQLite (one server process), shared on PostgreSQL. */
+export function createChatHub(db: Db, onError: (err: unknown) => void): ChatHub & { close(): void } {
+  const local = createInProcessChatHub(onError);
+  return isPostgres(db) ? createSharedChatHub(db, local, onError) : { ...local, close: () => {} };
 }
