@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+/*
+ * node dist/bench/chat.js (after npm run build): chat latency with many guests connected.
+ * Starts `openstay serve` (SQLite in a temp directory, or DATABASE_URL), registers BENCH_SESSIONS
+ * (1,000) Loopon stays with chat sessions, opens one guest WebSocket per session and one staff
+ * realtime socket, then sends BENCH_RATE (200) messages per second in all for BENCH_SECONDS (10):
+ * half hotel -> guest (POST /admin/v1/chat/sessions/{id}/messages, timed until that guest's socket
+ * has the message), half guest -> staff (a chatMessage written on a guest socket, timed until the
+ * staff socket has it). Every message is a real write. Target: p99 at most 10 ms each way.
+ * MAX_CONNECTIONS_PER_ADDRESS is off for the run: the bench's sockets all come from 127.0.0.1,
+ * where a hotel's guests come from many addresses.
+ */
+
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1000);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/openstay.js');
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
+}
+const summary = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { count: sorted.length, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0) };
+};
+const round = (n: number) => Math.round(n * 100) / 100;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function cli(env: NodeJS.ProcessEnv, ...args: string[]): any {
+  const run = spawnSync(process.execPath, [bin, ...args, '--json'], { env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`openstay ${args.join(' ')} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+/** Sends on a socket and keeps every event it receives, by type and localId. */
+function connect(url: string, onEvent: (event: any) => void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.on('open', () => resolve(ws));
+    ws.on('error', reject);
+    ws.on('message', (data) => {
+      for (const line of String(data).split('\n')) if (line) onEvent(JSON.parse(line));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-bench-chat-'));
+  const env = {
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'bench.db')}`,
+    SECRET_KEY: process.env.SECRET_KEY ?? randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+    MAX_CONNECTIONS_PER_ADDRESS: '0',
+  };
+  const slug = `bench-chat-${process.pid}`;
+  const account = cli(env, 'account', 'create', slug);
+  const adminToken: string = account.admin.token;
+  const client = cli(env, 'client', 'create', '--account', slug, '--scopes', 'basic manage_stays chat_sessions');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const sockets: WebSocket[] = [];
+  try {
+    for (let i = 0; ; i++) {
+      const up = await fetch(`${base}/healthz`).catch(() => undefined);
+      if (up?.status === 200) break;
+      if (i > 200) throw new Error('the server did not start');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const admin = async (method: string, url: string, body?: unknown) => {
+      const res = await fetch(`${base}/admin/v1${url}`, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+      return res.json() as Promise<any>;
+    };
+    const unit = (await admin('POST', '/locations', { title: 'Bench Hotel' })).id;
+    const tokenRes = await fetch(`${base}/loopon/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }),
+    });
+    const accessToken = ((await tokenRes.json()) as { access_token: string }).access_token;
+
+    // Guests: one stay, one chat session and one socket each.
+    const arrivals = new Map<string, number>(); // localId -> when its event arrived where it was awaited
+    const guests: Array<{ ws: WebSocket; adminId?: number }> = [];
+    let staffReady = false;
+    const staffId = new Map<string, number>(); // warm-up localId -> admin session id
+    const staffUrl = (await admin('POST', '/realtime/tickets')).url as string;
+    const staff = await connect(`${base.replace('http', 'ws')}${new URL(staffUrl).pathname}${new URL(staffUrl).search}`, (e) => {
+      if (e.type === 'ready') staffReady = true;
+      if (e.type === 'chat.message' && e.message?.localId) {
+        arrivals.set(e.message.localId, performance.now());
+        if (e.message.localId.startsWith('warm-')) staffId.set(e.message.localId, e.sessionId);
+      }
+    });
+    sockets.push(staff);
+    while (!staffReady) await new Promise((r) => setTimeout(r, 10));
+    log(`registering ${SESSIONS} stays and opening their chat sockets`);
+    for (let i = 0; i < SESSIONS; i++) {
+      const res = await fetch(`${base}/loopon/public/units/${unit}/stays`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Guest ${i}`, email: `guest${i}@bench.example`, status: 'instay', checkinDate: '2026-03-01', checkoutDate: '2099-03-03' }),
+      });
+      const stay = (await res.json()) as any;
+      if (!stay.chatSession) throw new Error(`no chat session: ${JSON.stringify(stay)}`);
+      const ws = await connect(`${base.replace('http', 'ws')}${new URL(stay.chatSession.wssUrl).pathname}`, (e) => {
+        if (e.type === 'chatMessage' && e.chatMessage?.author === 'hotel' && e.chatMessage.localId) arrivals.set(e.chatMessage.localId, performance.now());
+      });
+      sockets.push(ws);
+      guests.push({ ws });
+      ws.send(JSON.stringify({ type: 'chatMessage', chatMessage: { localId: `warm-${i}`, contentType: 'text/plain', content: 'hello' } }));
+    }
+    while (staffId.size < SESSIONS) await new Promise((r) => setTimeout(r, 20));
+    guests.forEach((g, i) => {
+      g.adminId = staffId.get(`warm-${i}`);
+    });
+    log(`${SESSIONS} guests connected; sending ${RATE} messages/s for ${SECONDS} s`);
+
+    const hotelToGuest: number[] = [];
+    const guestToStaff: number[] = [];
+    const sentAt = new Map<string, { at: number; into: number[] }>();
+    const interval = 1000 / RATE;
+    const start = performance.now();
+    const writes: Promise<unknown>[] = [];
+    for (let n = 0; n < RATE * SECONDS; n++) {
+      const due = start + n * interval;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const guest = guests[Math.floor(Math.random() * guests.length)];
+      const localId = `m-${n}`;
+      if (n % 2 === 0) {
+        sentAt.set(localId, { at: performance.now(), into: hotelToGuest });
+        writes.push(admin('POST', `/chat/sessions/${guest.adminId}/messages`, { authorName: 'Reception', content: `Reply ${n}`, localId }));
+      } else {
+        sentAt.set(localId, { at: performance.now(), into: guestToStaff });
+        guest.ws.send(JSON.stringify({ type: 'chatMessage', chatMessage: { localId, contentType: 'text/plain', content: `Question ${n}` } }));
+      }
+    }
+    await Promise.all(writes);
+    const deadline = performance.now() + 10_000;
+    while ([...sentAt.keys()].some((id) => !arrivals.has(id)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    let lost = 0;
+    for (const [id, sent] of sentAt) {
+      const arrived = arrivals.get(id);
+      if (arrived === undefined) lost++;
+      else sent.into.push(arrived - sent.at);
+    }
+    const result = {
+      bench: 'openstay-chat',
+      date: new Date().toISOString(),
+      database: env.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres',
+      sessions: SESSIONS,
+      ratePerSecond: RATE,
+      seconds: SECONDS,
+      hotelToGuest: summary(hotelToGuest),
+      guestToStaff: summary(guestToStaff),
+      lost,
+      loadAverage: os.loadavg()[0].toFixed(1),
+      targets: { p99Within10ms: summary(hotelToGuest).p99Ms <= 10 && summary(guestToStaff).p99Ms <= 10, nothingLost: lost === 0 },
+    };
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    for (const ws of sockets) ws.terminate();
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    if (!process.env.BENCH_KEEP_DB) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
