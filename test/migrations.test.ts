@@ -178,6 +178,6 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await migrator.migrateTo('2026-12-03T02-00-encrypt-callback-tokens')).error).toBeUndefined();
     const back = await db.selectFrom('chat_events').selectAll().where('id', '=', second).executeTakeFirstOrThrow();
     expect(JSON.parse(back.payload)).toEqual({ author: 'hotel', content: 'hi', read });
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-03T05-00-chat-realtime']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-03T05-00-chat-realtime', '2026-12-04T00-00-outbox']);
   });
 });
