@@ -7,11 +7,11 @@ import { EVENT_TYPES } from '../core/shared/event-types.js';
 import { notFound } from '../core/shared/errors.js';
 import { createSecretBox } from '../core/shared/secret-box.js';
 import { createWebhook, deleteWebhook, listWebhooks, setWebhookEnabled, type WebhookView } from '../core/webhooks/subscriptions.js';
-import type { Delivery, DeliveryAttempt } from '../db/schema.js';
 import { inWriteTransaction } from '../db/write-transaction.js';
 import { UsageError } from './client-create.js';
 import { refusalsExit1 } from './refused.js';
 import { withDatabase } from './with-database.js';
+import { presentAttempt, presentDelivery } from '../api/admin/routes/webhooks.js';
 
 /*
  * `openstay webhook create|list|disable|enable|delete` and `openstay delivery list|show|replay`:
@@ -36,31 +36,6 @@ const webhookJson = (w: WebhookView) => ({
   enabled: w.enabled,
   description: w.description,
   disabledReason: w.disabledReason,
-});
-
-const deliveryJson = (d: Delivery) => ({
-  id: Number(d.id),
-  target: d.target,
-  webhookId: d.subscription_id,
-  stayId: d.stay_id,
-  clientId: d.client_id,
-  eventType: d.event_type,
-  messageId: d.message_id,
-  url: d.url,
-  status: d.status,
-  attempts: d.attempts,
-  nextAttemptAt: d.next_attempt_at,
-  lastError: d.last_error,
-  createdAt: d.created_at,
-  deliveredAt: d.delivered_at,
-});
-const attemptJson = (a: DeliveryAttempt) => ({
-  attemptedAt: a.attempted_at,
-  statusCode: a.status_code,
-  latencyMs: a.latency_ms,
-  outcome: a.outcome,
-  error: a.error,
-  responseExcerpt: a.response_excerpt,
 });
 
 function positiveId(text: string | undefined, what: string): number {
@@ -181,7 +156,7 @@ export async function deliveryCommand(config: Config, argv: string[]): Promise<n
       const rows = await withDatabase(config, async (db) =>
         listDeliveries(db, (await getAccountBySlug(db, account)).id, { status: status as DeliveryStatus | undefined, limit }),
       );
-      if (values.json) console.log(JSON.stringify({ account, deliveries: rows.map(deliveryJson) }));
+      if (values.json) console.log(JSON.stringify({ account, deliveries: rows.map(presentDelivery) }));
       else
         for (const d of rows)
           console.log(`${d.id}  ${d.status.padEnd(9)} ${d.event_type.padEnd(20)} attempts ${d.attempts}  ${d.url}${d.last_error ? `  (${d.last_error})` : ''}`);
@@ -197,7 +172,7 @@ export async function deliveryCommand(config: Config, argv: string[]): Promise<n
       if (!found) throw notFound(`delivery ${id}`);
       return { delivery: found, attempts: await listDeliveryAttempts(db, accountId, id) };
     });
-    if (values.json) console.log(JSON.stringify({ account, delivery: { ...deliveryJson(delivery), attemptLog: attempts.map(attemptJson) } }));
+    if (values.json) console.log(JSON.stringify({ account, delivery: { ...presentDelivery(delivery), attemptLog: attempts.map(presentAttempt) } }));
     else {
       console.log(
         `delivery ${id}: ${delivery.status}, ${delivery.event_type} to ${delivery.url}, ${delivery.attempts} attempt(s)${verb === 'replay' ? ' (replayed: due now)' : ''}`,
