@@ -15,10 +15,9 @@ describe.each(dialects())('ROLES on %s', (dialect) => {
     t = await createTestDatabase(dialect);
   });
   afterAll(async () => {
-    for (const child of children) {
-      child.kill('SIGTERM');
-      await exited(child);
-    }
+    // All at once: each takes a moment to shut down cleanly; each must exit 0.
+    for (const child of children) child.kill('SIGTERM');
+    expect(await Promise.all(children.map((child) => exited(child)))).toEqual(children.map(() => 0));
     await t?.destroy();
   });
 

@@ -176,6 +176,12 @@ function serveOnlyRoles(app: FastifyInstance, roles: ReadonlySet<Role>): void {
     const socket = request.headers.upgrade?.toLowerCase() === 'websocket';
     if (socket ? roles.has('realtime') : roles.has('web') || OPERATIONS_PATHS.has(request.url.split('?')[0])) return done();
     const what = socket ? 'WebSocket connections' : 'the APIs';
+    // A refused upgrade is answered on a socket the HTTP server already handed over to the
+    // WebSocket side: nothing else will close it, so it ends with the answer.
+    if (socket) {
+      reply.header('connection', 'close');
+      reply.raw.once('finish', () => request.raw.socket.destroy());
+    }
     void reply.status(404).send({ error: 'not_found', message: `This process does not serve ${what} (ROLES=${[...roles].join(',')})` });
   });
 }
