@@ -1,12 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { benchDatabase, cliJson, log, percentile, startServer } from './openstay-process.js';
 
 /*
  * node dist/bench/chat.js (after npm run build): chat latency with many guests connected.
@@ -23,34 +18,12 @@ import WebSocket from 'ws';
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/openstay.js');
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
-}
 const summary = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return { count: sorted.length, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0) };
 };
 const round = (n: number) => Math.round(n * 100) / 100;
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function cli(env: NodeJS.ProcessEnv, ...args: string[]): any {
-  const run = spawnSync(process.execPath, [bin, ...args, '--json'], { env, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`openstay ${args.join(' ')} failed: ${run.stderr}`);
-  return JSON.parse(run.stdout);
-}
 
 /** Sends on a socket and keeps every event it receives, by type and localId. */
 function connect(url: string, onEvent: (event: any) => void): Promise<WebSocket> {
@@ -65,32 +38,15 @@ function connect(url: string, onEvent: (event: any) => void): Promise<WebSocket>
 }
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-bench-chat-'));
-  const env = {
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'bench.db')}`,
-    SECRET_KEY: process.env.SECRET_KEY ?? randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'warn',
-    MAX_CONNECTIONS_PER_ADDRESS: '0',
-  };
+  const database = benchDatabase('chat', { MAX_CONNECTIONS_PER_ADDRESS: '0' });
   const slug = `bench-chat-${process.pid}`;
-  const account = cli(env, 'account', 'create', slug);
+  const account = cliJson(database.env, 'account', 'create', slug);
   const adminToken: string = account.admin.token;
-  const client = cli(env, 'client', 'create', '--account', slug, '--scopes', 'basic manage_stays chat_sessions');
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const client = cliJson(database.env, 'client', 'create', '--account', slug, '--scopes', 'basic manage_stays chat_sessions');
+  const server = await startServer(database.env);
+  const base = server.base;
   const sockets: WebSocket[] = [];
   try {
-    for (let i = 0; ; i++) {
-      const up = await fetch(`${base}/healthz`).catch(() => undefined);
-      if (up?.status === 200) break;
-      if (i > 200) throw new Error('the server did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
     const admin = async (method: string, url: string, body?: unknown) => {
       const res = await fetch(`${base}/admin/v1${url}`, {
         method,
@@ -177,7 +133,7 @@ async function main(): Promise<void> {
     const result = {
       bench: 'openstay-chat',
       date: new Date().toISOString(),
-      database: env.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres',
+      database: database.dialect,
       sessions: SESSIONS,
       ratePerSecond: RATE,
       seconds: SECONDS,
@@ -190,9 +146,8 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
   } finally {
     for (const ws of sockets) ws.terminate();
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    if (!process.env.BENCH_KEEP_DB) fs.rmSync(dir, { recursive: true, force: true });
+    await server.stop();
+    database.remove();
   }
 }
 

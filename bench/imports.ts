@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { benchDatabase, cliJson, log, percentile, startServer } from './openstay-process.js';
 
 /*
  * node dist/bench/imports.js (after npm run build): posts a junk JSON-lines import ("x" per line)
@@ -20,19 +16,6 @@ import { fileURLToPath } from 'node:url';
  */
 
 const MIB = Number(process.env.BENCH_IMPORT_MIB ?? 64);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin/openstay.js');
-const log = (text: string) => process.stderr.write(`${text}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Peak and current resident set of a process (Linux /proc), in MB. */
 function rssOf(pid: number): { peak: number; now: number } {
@@ -62,35 +45,13 @@ async function* junk(mib: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < mib; i++) yield chunk;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
-}
-
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-bench-imports-'));
-  const env = {
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'bench.db')}`,
-    // PostgreSQL requires a key; one for this run serves the CLI and the server alike.
-    SECRET_KEY: process.env.SECRET_KEY ?? randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'warn',
-  };
-  const created = spawnSync(process.execPath, [bin, 'account', 'create', `bench-${process.pid}`, '--json'], { env, encoding: 'utf8' });
-  if (created.status !== 0) throw new Error(`account create failed: ${created.stderr}`);
-  const token = JSON.parse(created.stdout).admin.token as string;
-  const port = await freePort();
-  const server: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const database = benchDatabase('imports');
+  const token = cliJson(database.env, 'account', 'create', `bench-${process.pid}`).admin.token as string;
+  const server = await startServer(database.env);
+  const port = server.port;
   try {
-    for (let i = 0; ; i++) {
-      const up = await request(port, 'GET', '/healthz').catch(() => undefined);
-      if (up?.status === 200) break;
-      if (i > 200) throw new Error('the server did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const pid = server.pid!;
+    const pid = server.child.pid!;
     const idle = rssOf(pid);
     log(`server up (pid ${pid}), RSS ${idle.now.toFixed(0)} MB; posting ${MIB} MiB of junk lines`);
 
@@ -137,7 +98,7 @@ async function main(): Promise<void> {
     const peak = Math.max(rssOf(pid).peak, peakSampled);
     const result = {
       bodyMiB: MIB,
-      database: env.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres',
+      database: database.dialect,
       jobStatus: job.status,
       linesRead: job.progress.linesRead,
       failedCount: job.progress.failedCount,
@@ -162,9 +123,8 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    if (!process.env.BENCH_KEEP_DB) fs.rmSync(dir, { recursive: true, force: true });
+    await server.stop();
+    database.remove();
   }
 }
 

@@ -1,11 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchDatabase, cliJson, log, percentile, startServer } from './openstay-process.js';
 
 /*
  * node dist/bench/outbox.js (after npm run build): webhook deliveries per second to a local
@@ -21,23 +17,6 @@ import { fileURLToPath } from 'node:url';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/openstay.js');
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
-}
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function main(): Promise<void> {
   const received: Array<{ at: number; eventAt: number; id: string }> = [];
@@ -54,30 +33,11 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const receiverPort = (receiver.address() as net.AddressInfo).port;
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-bench-outbox-'));
-  const env = {
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'bench.db')}`,
-    SECRET_KEY: process.env.SECRET_KEY ?? randomBytes(32).toString('base64'),
-    ALLOW_PRIVATE_CALLBACK_URLS: 'true',
-    LOG_LEVEL: 'warn',
-  };
-  const created = spawnSync(process.execPath, [bin, 'account', 'create', `bench-outbox-${process.pid}`, '--json'], { env, encoding: 'utf8' });
-  if (created.status !== 0) throw new Error(`account create failed: ${created.stderr}`);
-  const adminToken = JSON.parse(created.stdout).admin.token as string;
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const database = benchDatabase('outbox', { ALLOW_PRIVATE_CALLBACK_URLS: 'true' });
+  const adminToken = cliJson(database.env, 'account', 'create', `bench-outbox-${process.pid}`).admin.token as string;
+  const server = await startServer(database.env);
+  const base = server.base;
   try {
-    for (let i = 0; ; i++) {
-      const up = await fetch(`${base}/healthz`).catch(() => undefined);
-      if (up?.status === 200) break;
-      if (i > 200) throw new Error('the server did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
     const admin = async (method: string, url: string, body?: unknown) => {
       const res = await fetch(`${base}/admin/v1${url}`, {
         method,
@@ -108,7 +68,7 @@ async function main(): Promise<void> {
     const result = {
       bench: 'openstay-outbox',
       date: new Date().toISOString(),
-      database: env.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres',
+      database: database.dialect,
       events: EVENTS,
       delivered: received.length,
       distinctWebhookIds: new Set(received.map((r) => r.id)).size,
@@ -120,10 +80,9 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    await server.stop();
     receiver.close();
-    if (!process.env.BENCH_KEEP_DB) fs.rmSync(dir, { recursive: true, force: true });
+    database.remove();
   }
 }
 
