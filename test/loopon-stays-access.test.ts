@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { createLocation } from '../src/core/locations/locations.js';
-import { isPrivateHost } from '../src/core/stays/callback-url.js';
+import { isPrivateHost } from '../src/core/shared/callback-url.js';
 import { dialects } from './helpers/database.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { createLooponClient } from './helpers/loopon.js';

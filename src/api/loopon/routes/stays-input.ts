@@ -1,5 +1,5 @@
 import { badRequest } from '../../../core/shared/errors.js';
-import { checkCallbackUrl, type CallbackUrlProblem } from '../../../core/stays/callback-url.js';
+import { checkCallbackUrl, type CallbackUrlProblem } from '../../../core/shared/callback-url.js';
 import { isCalendarDate } from '../../../core/stays/calendar-date.js';
 import type { StayRegistration } from '../../../core/stays/register-stay.js';
 import { CALLBACK_AUTH, type CallbackAuth, type StayCallback } from '../../../core/stays/stay-callbacks.js';
