@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { Guest } from '../../db/schema.js';
 import { createGuest, updateGuest, type GuestFields } from './guests.js';
 import { prepared } from '../../db/prepared.js';
+import { recordGuestTombstones } from './guest-revisions.js';
 
 const guestByKey = prepared((db, accountId: number, source: string, key: string) =>
   db
@@ -72,7 +73,9 @@ export async function deleteGuestByKey(db: Db, accountId: number, source: string
 export async function deleteGuest(db: Db, accountId: number, guestId: number): Promise<boolean> {
   const result = await db.deleteFrom('guests').where('account_id', '=', accountId).where('id', '=', guestId).executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) return false;
-  await db.deleteFrom('guests').where('account_id', '=', accountId).where('merged_into_id', '=', guestId).execute();
+  const merged = await db.deleteFrom('guests').where('account_id', '=', accountId).where('merged_into_id', '=', guestId).returning('id').execute();
+  // A tombstone for each, so a conditional read ("changed since?") sees the deletion.
+  await recordGuestTombstones(db, accountId, [guestId, ...merged.map((row) => row.id)], Date.now());
   return true;
 }
 
