@@ -6,7 +6,6 @@ import { AppError } from '../../core/shared/errors.js';
 import { sendError, toAppError } from './errors.js';
 import { grantClientCredentials, type OauthFace } from '../../core/accounts/oauth.js';
 import { asOAuthError, OAuthError } from './oauth-error.js';
-import type { Db } from '../../db/database.js';
 import type { CredentialLimits } from './credential-failures.js';
 
 /*
@@ -29,7 +28,7 @@ export interface TokenEndpoint {
 }
 
 interface TokenDeps {
-  db: Db;
+  db: Parameters<typeof grantClientCredentials>[0];
   credentialLimits: CredentialLimits;
 }
 
@@ -62,22 +61,24 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
  * The token endpoint speaks only RFC 6749 (5.2): whatever goes wrong with a request (malformed
  * JSON, wrong types, a body too large) is an `invalid_request` error body, never the face's own.
  */
-const oauthErrorHandler = (realm: string) => (err: unknown, request: FastifyRequest, reply: FastifyReply): void => {
-  const appError = toAppError(err, request);
-  const oauthError = asOAuthError(appError);
-  if (oauthError) {
-    if (oauthError.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', `Basic realm="${realm}"`);
-    sendError(reply, oauthError, { error: oauthError.oauthCode, error_description: oauthError.message });
-  } else if (appError.status === 429) {
-    sendError(reply, appError, { error: appError.code, error_description: appError.message });
-  } else if (appError.status >= 500) {
-    sendError(reply, appError, { error: 'server_error', error_description: appError.message });
-  } else {
-    // A body too large or too slow keeps its status (413, 408: the connection closes); other input errors are 400.
-    const status = appError.status === 413 || appError.status === 408 ? appError.status : 400;
-    sendError(reply, new AppError(appError.code, status, appError.message), { error: 'invalid_request', error_description: appError.message });
-  }
-};
+const oauthErrorHandler =
+  (realm: string) =>
+  (err: unknown, request: FastifyRequest, reply: FastifyReply): void => {
+    const appError = toAppError(err, request);
+    const oauthError = asOAuthError(appError);
+    if (oauthError) {
+      if (oauthError.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', `Basic realm="${realm}"`);
+      sendError(reply, oauthError, { error: oauthError.oauthCode, error_description: oauthError.message });
+    } else if (appError.status === 429) {
+      sendError(reply, appError, { error: appError.code, error_description: appError.message });
+    } else if (appError.status >= 500) {
+      sendError(reply, appError, { error: 'server_error', error_description: appError.message });
+    } else {
+      // A body too large or too slow keeps its status (413, 408: the connection closes); other input errors are 400.
+      const status = appError.status === 413 || appError.status === 408 ? appError.status : 400;
+      sendError(reply, new AppError(appError.code, status, appError.message), { error: 'invalid_request', error_description: appError.message });
+    }
+  };
 
 /** POST /oauth2/token: the client-credentials grant, with RFC 6749 error bodies. */
 export async function oauthTokenRoutes(app: AnyApp, deps: TokenDeps, endpoint: TokenEndpoint): Promise<void> {

@@ -117,3 +117,19 @@ export async function listGuestKeys(db: Db, accountId: number, guestId: number):
     .limit(1000)
     .execute();
 }
+
+/** The keys `source` holds for each of these guests (guest id -> its smallest key), in one read. */
+export async function keysOfGuests(db: Db, accountId: number, source: string, guestIds: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (guestIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('guest_keys')
+    .select(['guest_id', 'key'])
+    .where('account_id', '=', accountId)
+    .where('source', '=', source)
+    .where('guest_id', 'in', guestIds)
+    .orderBy('key')
+    .execute();
+  for (const row of rows) if (!out.has(row.guest_id)) out.set(row.guest_id, row.key);
+  return out;
+}

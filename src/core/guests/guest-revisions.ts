@@ -44,10 +44,16 @@ export async function recordGuestTombstones(db: Db, accountId: number, guestIds:
 }
 
 const newestGuestWrite = prepared((db, accountId: number) =>
-  db.selectFrom('guests').select((eb) => eb.fn.max('updated_at').as('at')).where('account_id', '=', accountId),
+  db
+    .selectFrom('guests')
+    .select((eb) => eb.fn.max('updated_at').as('at'))
+    .where('account_id', '=', accountId),
 );
 const newestTombstone = prepared((db, accountId: number) =>
-  db.selectFrom('guest_tombstones').select((eb) => eb.fn.max('removed_at').as('at')).where('account_id', '=', accountId),
+  db
+    .selectFrom('guest_tombstones')
+    .select((eb) => eb.fn.max('removed_at').as('at'))
+    .where('account_id', '=', accountId),
 );
 
 /**

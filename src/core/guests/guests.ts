@@ -147,9 +147,21 @@ export function guestChanges(guest: Guest, fields: GuestFields): Record<string, 
 export async function updateGuest(db: Db, guest: Guest, fields: GuestFields): Promise<Guest> {
   const changed = guestChanges(guest, fields);
   if (!changed) return guest;
+  return writeGuest(db, guest, changed);
+}
+
+/**
+ * Writes the fields as a new revision of the guest even when they change nothing (a face whose
+ * every write is a revision: a Contacts API PUT), and returns the updated guest.
+ */
+export async function reviseGuest(db: Db, guest: Guest, fields: GuestFields): Promise<Guest> {
+  return writeGuest(db, guest, guestChanges(guest, fields) ?? {});
+}
+
+async function writeGuest(db: Db, guest: Guest, changed: Record<string, unknown>): Promise<Guest> {
   const now = Date.now();
   const columns = Object.keys(changed);
-  await updateGuestColumns(db, `${columns.join(',')},updated_at`, guest.account_id, guest.id, ...Object.values(changed), now);
+  await updateGuestColumns(db, [...columns, 'updated_at'].join(','), guest.account_id, guest.id, ...Object.values(changed), now);
   await keepGuestRevision(db, guest, now);
   const updated = { ...guest, ...changed, updated_at: now, version: guest.version + 1 };
   await recordEvent(db, { accountId: guest.account_id, type: 'guest.updated', subjects: { guestId: guest.id }, data: updated, at: now });
