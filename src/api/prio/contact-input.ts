@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { GuestFields } from '../../core/guests/guests.js';
 import type { GuestDetails } from '../../core/guests/guest-details.js';
 import { badRequest } from '../../core/shared/errors.js';
-import { isCalendarDate } from '../../core/stays/calendar-date.js';
 import { DETAIL_STRINGS } from './presenters.js';
 
 /*
@@ -92,7 +91,7 @@ export function readContact(contact: Record<string, unknown>, stored: GuestDetai
   if (classification) details.classification = classification;
   const birthDate = text('contact_birth_date');
   if (birthDate !== null) {
-    if (!isCalendarDate(birthDate)) throw badRequest('contact_birth_date must be a date, YYYY-MM-DD');
+    if (!isDate(birthDate)) throw badRequest('contact_birth_date must be a date, YYYY-MM-DD');
     details.birthDate = birthDate;
   }
   details.contactKind = oneOf('contact_type', CONTACT_TYPES) ?? 'CONTACT';
@@ -180,4 +179,12 @@ function readCustomFields(value: unknown): { values: Record<string, string>; typ
     if (type === 'SYSTEM') types[name] = 'system';
   });
   return { values, types };
+}
+
+/** A real calendar day written YYYY-MM-DD (a birth date may lie centuries back). */
+function isDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return date.getUTCFullYear() === Number(m[1]) && date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]);
 }

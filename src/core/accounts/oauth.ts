@@ -77,6 +77,7 @@ export function describeOauthClient(client: OauthClient) {
     unitIds: clientUnitIds(client),
     created: new Date(Number(client.created_at)).toISOString(),
     revoked: client.revoked_at === null ? null : new Date(Number(client.revoked_at)).toISOString(),
+    face: client.face,
   };
 }
 
