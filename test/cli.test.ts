@@ -92,6 +92,33 @@ describe.each(dialects())('openstay client create on %s', (dialect) => {
     expect(row.secret_hash).not.toContain(out.clientSecret);
   });
 
+  it('--face prio makes a Contacts API client (its scope by default) that gets tokens only at its own endpoint', async () => {
+    const res = await runCli(['client', 'create', '--account', 'seahotels', '--face', 'prio', '--json'], env);
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out).toMatchObject({
+      account: 'seahotels',
+      face: 'prio',
+      scopes: ['https://www.prioticketapis.com/auth/distributor/contacts'],
+      tokenUrl: 'http://hotel.test:8080/prio/v3.8/distributor/oauth2/token',
+      baseUrl: 'http://hotel.test:8080/prio/v3.8/distributor',
+    });
+    const row = await database.db.selectFrom('oauth_clients').select('face').where('client_id', '=', out.clientId).executeTakeFirstOrThrow();
+    expect(row.face).toBe('prio');
+    const loopon = JSON.parse((await runCli(['client', 'create', '--account', 'seahotels', '--face', 'loopon', '--scopes', 'basic', '--json'], env)).stdout);
+    expect(loopon).toMatchObject({ face: 'loopon', tokenUrl: 'http://hotel.test:8080/loopon/oauth2/token' });
+    const [badFace, loopScope, units] = await Promise.all([
+      runCli(['client', 'create', '--account', 'seahotels', '--face', 'fideltour'], env),
+      runCli(['client', 'create', '--account', 'seahotels', '--face', 'prio', '--scopes', 'basic'], env),
+      runCli(['client', 'create', '--account', 'seahotels', '--face', 'prio', '--units', '1'], env),
+    ]);
+    expect(badFace.code).toBe(2);
+    expect(badFace.stderr).toContain('--face');
+    expect(loopScope.code).toBe(2);
+    expect(loopScope.stderr).toContain('unknown scope');
+    expect(units.code).toBe(2);
+  });
+
   it('lists the clients and revokes one (exit 1 for an unknown client)', async () => {
     const created = JSON.parse((await runCli(['client', 'create', '--account', 'seahotels', '--scopes', 'basic', '--json'], env)).stdout);
     // Independent runs go together: each is a process start.
