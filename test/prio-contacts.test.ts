@@ -128,6 +128,14 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
       void call;
     });
 
+    it("serves its OpenAPI document with the product's paths and the contacts scope", async () => {
+      const res = await t.app.inject({ url: `${PRIO}/openapi.json` });
+      expect(res.statusCode).toBe(200);
+      const doc = res.json();
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/oauth2/token', '/contacts', '/contacts/{contact_uid}']));
+      expect(doc.components.securitySchemes.OAuth2.flows.clientCredentials.scopes).toHaveProperty('https://www.prioticketapis.com/auth/distributor/contacts');
+    });
+
     it('refuses a call without a bearer token or with an unknown one (401, ErrorModel)', async () => {
       const none = await t.app.inject({ url: `${PRIO}/contacts` });
       expect(none.statusCode).toBe(401);
@@ -358,6 +366,54 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
         expectSchema('ErrorModel', res.json());
       }
       expect((await call('GET', `/contacts/${uid}?include_versions=maybe`)).statusCode).toBe(400);
+    });
+
+    it('answers every odd value of every field with a 200 or a 400, never a 500', async () => {
+      const { account, call } = await setup();
+      await createGuest(t.database.db, account.id, { firstName: 'Ada' });
+      const uid = (await call('GET', '/contacts')).json().data.items[0].contact_uid;
+      const fields = Object.keys(EXCERPT.components.schemas.ContactDetails.properties).filter((f) => f !== 'contact_uid');
+      const odd: unknown[] = [
+        null,
+        '',
+        ' ',
+        0,
+        -1,
+        1.5,
+        true,
+        [],
+        {},
+        [{}],
+        'x'.repeat(3000),
+        '\u0000',
+        'MALE',
+        '2025-02-30',
+        { city: 1 },
+        [{ note_value: 'n', note_type: 'GUEST' }],
+      ];
+      for (const field of fields) {
+        for (const value of odd) {
+          const res = await call('PUT', `/contacts/${uid}`, { payload: putBody({ contact_uid: uid, [field]: value }) });
+          expect([200, 400], `${field}=${JSON.stringify(value).slice(0, 40)}: ${res.body}`).toContain(res.statusCode);
+          if (res.statusCode === 200) expectSchema('ContactDetailResponse', res.json());
+        }
+      }
+      const list = await call('GET', '/contacts?items_per_page=500');
+      expect(list.statusCode).toBe(200);
+      expectSchema('ContactListResponse', list.json());
+      const versions = await call('GET', `/contacts/${uid}?include_versions=true`);
+      expectSchema('ContactDetailResponse', versions.json());
+      for (const query of [
+        'items_per_page=',
+        'page=99999999999999999999',
+        'start_index=1e3',
+        'contact_type=',
+        'contact_type=guest',
+        'items_per_page=1&items_per_page=2',
+        'reseller_id=',
+      ]) {
+        expect([200, 400], query).toContain((await call('GET', `/contacts?${query}`)).statusCode);
+      }
     });
 
     it('answers 404 for an unknown, malformed or foreign uid (GET and PUT)', async () => {
