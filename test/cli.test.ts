@@ -57,6 +57,19 @@ describe.each(dialects())('openstay CLI on %s', (dialect) => {
     expect(Object.keys(out.loopon.unitsByExampleId).sort()).toEqual(['1203', '1204', '1281', '1282', '1601']);
     expect(second.loopon.clientId).not.toBe(out.loopon.clientId);
     expect(await accountIdForToken(database.db, 'loop', second.loop.authToken)).toBe(demos[0].id);
+    // The Contacts API: a client of that face, and the document's example uid kept for the demo contact.
+    expect(out.contacts).toEqual({
+      baseUrl: 'http://hotel.test:8080/prio/v3.8/distributor',
+      tokenUrl: 'http://hotel.test:8080/prio/v3.8/distributor/oauth2/token',
+      clientId: expect.any(String),
+      clientSecret: expect.any(String),
+      scope: 'https://www.prioticketapis.com/auth/distributor/contacts',
+    });
+    expect(second.contacts.clientId).not.toBe(out.contacts.clientId);
+    const client = await database.db.selectFrom('oauth_clients').select('face').where('client_id', '=', out.contacts.clientId).executeTakeFirstOrThrow();
+    expect(client.face).toBe('prio');
+    const uid = await database.db.selectFrom('guest_keys').select('key').where('account_id', '=', demos[0].id).where('source', '=', 'prio').execute();
+    expect(uid).toEqual([{ key: 'f44226c0-e142-11ea-86d2-83036af9991e' }]);
   });
 
   it('refuses bad configuration with one line and exit code 2', async () => {
