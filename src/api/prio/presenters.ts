@@ -41,30 +41,36 @@ export interface ContactDetails {
   [field: string]: unknown;
 }
 
-/** One contact (a guest row, current or an earlier revision) under its contact_uid. */
+/** One contact (a guest row, current or an earlier revision) under its contact_uid, in the excerpt's field order. */
 export function presentContact(guest: Guest, uid: string): ContactDetails {
   const details = guestDetails(guest);
   const out: Record<string, unknown> = { contact_uid: uid };
   const set = (name: string, value: unknown) => {
     if (value !== undefined && value !== null && value !== '') out[name] = value;
   };
-  set('contact_external_uid', details.externalId);
+  const text = (key: string) => (typeof details[key] === 'string' ? (details[key] as string) : undefined);
+  set('contact_external_uid', text('externalId'));
   out.contact_version = Number(guest.version);
-  set('contact_number', details.customerNumber);
+  set('contact_number', text('customerNumber'));
   out.contact_type = details.contactKind ?? 'CONTACT';
-  set('contact_title', details.title);
+  set('contact_title', text('title'));
   set('contact_name_first', guest.first_name);
   set('contact_name_last', guest.last_name);
   set('contact_email', guest.email);
-  set('contact_phone', details.phone);
+  set('contact_phone', text('phone'));
   set('contact_mobile', guest.mobile);
   set('contact_language', guest.language);
-  for (const [wire, key] of DETAIL_STRINGS) {
-    if (wire === 'contact_external_uid' || wire === 'contact_number' || wire === 'contact_title' || wire === 'contact_phone') continue;
-    set(wire, details[key]);
-  }
+  set('contact_nationality', text('nationality'));
+  set('contact_flight_number', text('flightNumber'));
+  set('contact_loyalty_number', text('loyaltyNumber'));
+  set('contact_birth_place', text('birthPlace'));
+  set('contact_birth_date', text('birthDate'));
+  set('contact_passport', text('passport'));
   set('contact_gender', typeof details.gender === 'string' ? GENDERS[details.gender] : undefined);
   if (typeof details.age === 'number') out.contact_age = details.age;
+  set('contact_room_number', text('roomNumber'));
+  set('contact_website', text('website'));
+  set('contact_classification', text('classification'));
   if (details.address && typeof details.address === 'object') out.contact_address = { ...details.address };
   if (Array.isArray(details.notes) && details.notes.length) {
     out.contact_notes = details.notes.map((n) => ({ note_value: n.value, note_type: n.type, note_date: rfc3339(n.at), note_creator: n.creator }));
