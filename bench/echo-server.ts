@@ -8,6 +8,8 @@ import type { ChildMessage, ParentMessage } from './protocol.js';
  */
 const app = Fastify({ logger: false });
 app.post('/echo', async (request) => request.body);
+// The baseline of the GET benches (bench/contacts.ts): the smallest JSON answer.
+app.get('/echo', async () => ({}));
 
 function cpuMicros(): number {
   const { user, system } = process.cpuUsage();

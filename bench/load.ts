@@ -16,8 +16,10 @@ export interface LoadResult {
 export interface LoadSpec {
   /** full URL including path and query, e.g. http://127.0.0.1:1234/loop/api/v1/Contact?authToken=... */
   url: string;
-  /** the body of the n-th request (n counts across all connections of this run) */
+  /** the body of the n-th request (n counts across all connections of this run); ignored for GET */
   body: (n: number) => string;
+  /** POST (default) or GET (no body) */
+  method?: 'GET' | 'POST';
   /** extra request headers, e.g. a bearer token */
   headers?: Record<string, string>;
   connections: number;
@@ -25,7 +27,7 @@ export interface LoadSpec {
 }
 
 /**
- * POSTs JSON bodies at `url` for `durationS` seconds with autocannon. A fresh body is built for
+ * POSTs JSON bodies at `url` (or GETs it) for `durationS` seconds with autocannon. A fresh body is built for
  * every request by setupRequest, so a pool of keys can be cycled across the connections.
  */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -38,12 +40,14 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         connections: spec.connections,
         duration: spec.durationS,
         requests: [
-          {
-            method: 'POST',
-            path: target.pathname + target.search,
-            headers: { 'content-type': 'application/json', ...spec.headers },
-            setupRequest: (request) => ({ ...request, body: spec.body(n++) }),
-          },
+          spec.method === 'GET'
+            ? { method: 'GET', path: target.pathname + target.search, headers: { ...spec.headers } }
+            : {
+                method: 'POST',
+                path: target.pathname + target.search,
+                headers: { 'content-type': 'application/json', ...spec.headers },
+                setupRequest: (request) => ({ ...request, body: spec.body(n++) }),
+              },
         ],
       },
       (err, result) => {

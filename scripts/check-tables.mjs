@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 export const OWNERS = {
   accounts: ['accounts', 'credentials', 'employees', 'oauth_clients', 'oauth_tokens', 'identity_blocklist', 'realtime_tickets'],
   locations: ['locations', 'loop_types', 'custom_fields', 'competitive_sets', 'competitive_set_members'],
-  guests: ['guests', 'guest_keys', 'guest_matches'],
+  guests: ['guests', 'guest_keys', 'guest_matches', 'guest_revisions', 'guest_tombstones'],
   // Merging and splitting guests: the audit of each merge is its own; every row it moves goes
   // through a function of the module owning that row's table.
   merges: ['guest_merges'],

@@ -57,6 +57,19 @@ describe.each(dialects())('openstay CLI on %s', (dialect) => {
     expect(Object.keys(out.loopon.unitsByExampleId).sort()).toEqual(['1203', '1204', '1281', '1282', '1601']);
     expect(second.loopon.clientId).not.toBe(out.loopon.clientId);
     expect(await accountIdForToken(database.db, 'loop', second.loop.authToken)).toBe(demos[0].id);
+    // The Contacts API: a client of that face, and the document's example uid kept for the demo contact.
+    expect(out.contacts).toEqual({
+      baseUrl: 'http://hotel.test:8080/prio/v3.8/distributor',
+      tokenUrl: 'http://hotel.test:8080/prio/v3.8/distributor/oauth2/token',
+      clientId: expect.any(String),
+      clientSecret: expect.any(String),
+      scope: 'https://www.prioticketapis.com/auth/distributor/contacts',
+    });
+    expect(second.contacts.clientId).not.toBe(out.contacts.clientId);
+    const client = await database.db.selectFrom('oauth_clients').select('face').where('client_id', '=', out.contacts.clientId).executeTakeFirstOrThrow();
+    expect(client.face).toBe('prio');
+    const uid = await database.db.selectFrom('guest_keys').select('key').where('account_id', '=', demos[0].id).where('source', '=', 'prio').execute();
+    expect(uid).toEqual([{ key: 'f44226c0-e142-11ea-86d2-83036af9991e' }]);
   });
 
   it('refuses bad configuration with one line and exit code 2', async () => {
@@ -90,6 +103,33 @@ describe.each(dialects())('openstay client create on %s', (dialect) => {
     expect(out).toMatchObject({ account: 'seahotels', scopes: ['basic', 'read_scores'], tokenUrl: 'http://hotel.test:8080/loopon/oauth2/token' });
     const row = await database.db.selectFrom('oauth_clients').selectAll().where('client_id', '=', out.clientId).executeTakeFirstOrThrow();
     expect(row.secret_hash).not.toContain(out.clientSecret);
+  });
+
+  it('--face prio makes a Contacts API client (its scope by default) that gets tokens only at its own endpoint', async () => {
+    const res = await runCli(['client', 'create', '--account', 'seahotels', '--face', 'prio', '--json'], env);
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out).toMatchObject({
+      account: 'seahotels',
+      face: 'prio',
+      scopes: ['https://www.prioticketapis.com/auth/distributor/contacts'],
+      tokenUrl: 'http://hotel.test:8080/prio/v3.8/distributor/oauth2/token',
+      baseUrl: 'http://hotel.test:8080/prio/v3.8/distributor',
+    });
+    const row = await database.db.selectFrom('oauth_clients').select('face').where('client_id', '=', out.clientId).executeTakeFirstOrThrow();
+    expect(row.face).toBe('prio');
+    const loopon = JSON.parse((await runCli(['client', 'create', '--account', 'seahotels', '--face', 'loopon', '--scopes', 'basic', '--json'], env)).stdout);
+    expect(loopon).toMatchObject({ face: 'loopon', tokenUrl: 'http://hotel.test:8080/loopon/oauth2/token' });
+    const [badFace, loopScope, units] = await Promise.all([
+      runCli(['client', 'create', '--account', 'seahotels', '--face', 'fideltour'], env),
+      runCli(['client', 'create', '--account', 'seahotels', '--face', 'prio', '--scopes', 'basic'], env),
+      runCli(['client', 'create', '--account', 'seahotels', '--face', 'prio', '--units', '1'], env),
+    ]);
+    expect(badFace.code).toBe(2);
+    expect(badFace.stderr).toContain('--face');
+    expect(loopScope.code).toBe(2);
+    expect(loopScope.stderr).toContain('unknown scope');
+    expect(units.code).toBe(2);
   });
 
   it('lists the clients and revokes one (exit 1 for an unknown client)', async () => {

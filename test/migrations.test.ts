@@ -29,6 +29,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T02-00-encrypt-callback-tokens',
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
+      '2026-12-05T00-00-contact-versions',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -75,6 +76,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T02-00-encrypt-callback-tokens',
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
+      '2026-12-05T00-00-contact-versions',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -130,6 +132,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T02-00-encrypt-callback-tokens',
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
+      '2026-12-05T00-00-contact-versions',
     ]);
   });
 
@@ -178,6 +181,45 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await migrator.migrateTo('2026-12-03T02-00-encrypt-callback-tokens')).error).toBeUndefined();
     const back = await db.selectFrom('chat_events').selectAll().where('id', '=', second).executeTakeFirstOrThrow();
     expect(JSON.parse(back.payload)).toEqual({ author: 'hotel', content: 'hi', read });
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-03T05-00-chat-realtime', '2026-12-04T00-00-outbox']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-03T05-00-chat-realtime', '2026-12-04T00-00-outbox', '2026-12-05T00-00-contact-versions']);
+  });
+
+  it("contact versions: existing clients are Loopon's, guests start at version 1, and the way down and up again works", async () => {
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
+    const db = t.db as any;
+    const now = Date.now();
+    const account = await db
+      .insertInto('accounts')
+      .values({ slug: `cv-${now}`, name: 'CV', page_secret: 'x', created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('oauth_clients')
+      .values({
+        account_id: account.id,
+        client_id: `c${now}`,
+        secret_hash: 'x',
+        name: null,
+        scopes: '["basic"]',
+        unit_ids: null,
+        created_at: now,
+        revoked_at: null,
+      })
+      .execute();
+    const guest = await db
+      .insertInto('guests')
+      .values({ account_id: account.id, custom_fields: '{}', created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions']);
+    expect(await db.selectFrom('oauth_clients').select('face').where('account_id', '=', account.id).executeTakeFirstOrThrow()).toEqual({ face: 'loopon' });
+    expect(await db.selectFrom('guests').select(['version', 'details']).where('id', '=', guest.id).executeTakeFirstOrThrow()).toEqual({
+      version: 1,
+      details: '{}',
+    });
+    expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
+    expect((await t.db.introspection.getTables()).map((x) => x.name)).not.toContain('guest_revisions');
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions']);
   });
 });

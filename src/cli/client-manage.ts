@@ -10,14 +10,14 @@ export async function clientListCommand(config: Config, opts: { account?: string
   if (!opts.account) throw new UsageError('client list needs --account <slug>');
   const clients = await withDatabase(config, async (db) => listOauthClients(db, (await getAccountBySlug(db, opts.account!)).id));
   const rows = clients.map((c) => {
-    const { clientId, name, scopes, unitIds, revoked } = describeOauthClient(c);
-    return { clientId, name, scopes, units: unitIds, revoked };
+    const { clientId, name, scopes, unitIds, revoked, face } = describeOauthClient(c);
+    return { clientId, face, name, scopes, units: unitIds, revoked };
   });
   if (opts.json) console.log(JSON.stringify({ account: opts.account, clients: rows }));
   else
     for (const r of rows)
       console.log(
-        `${r.clientId}  ${r.revoked ? `revoked ${r.revoked}` : 'active'}  ${r.scopes.join(' ')}${r.units ? `  units ${r.units.join(',')}` : ''}${r.name ? `  (${r.name})` : ''}`,
+        `${r.clientId}  ${r.face}  ${r.revoked ? `revoked ${r.revoked}` : 'active'}  ${r.scopes.join(' ')}${r.units ? `  units ${r.units.join(',')}` : ''}${r.name ? `  (${r.name})` : ''}`,
       );
   return 0;
 }

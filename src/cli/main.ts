@@ -19,8 +19,9 @@ commands:
   migrate                                 apply database migrations
   account create <slug> [--name NAME] [--json]
                                           create an account and print its credentials
-  client create --account SLUG --scopes "basic read_scores ..." [--units ID,ID] [--name NAME] [--json]
-                                          register an OAuth API client (Loopon face) and print its secret once
+  client create --account SLUG [--face loopon|prio] --scopes "basic read_scores ..." [--units ID,ID] [--name NAME] [--json]
+                                          register an OAuth API client of one face (Loopon by default; prio: the
+                                          Contacts API, its contacts scope by default) and print its secret once
   client list --account SLUG [--json]     list the account's API clients
   client revoke <clientId> --account SLUG [--json]
                                           revoke a client: its tokens stop working at once
@@ -77,7 +78,14 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'create') {
         const { values } = parseArgs({
           args,
-          options: { account: { type: 'string' }, scopes: { type: 'string' }, units: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+          options: {
+            account: { type: 'string' },
+            face: { type: 'string' },
+            scopes: { type: 'string' },
+            units: { type: 'string' },
+            name: { type: 'string' },
+            json: { type: 'boolean' },
+          },
         });
         return clientCreateCommand(config, values);
       }

@@ -95,6 +95,28 @@ export interface GuestsTable {
   updated_at: number;
   /** set on a guest merged into another: every id it had answers as that survivor */
   merged_into_id: number | null;
+  /** the profile's revision number: every core write of the profile adds one (Contacts: contact_version) */
+  version: number;
+  /** JSON object: person fields only some faces carry (core/guests/guest-details.ts) */
+  details: string;
+}
+
+/** An earlier revision of a guest's profile: the row as it was at `version`. */
+export interface GuestRevisionsTable {
+  id: Generated<number>;
+  account_id: number;
+  guest_id: number;
+  version: number;
+  snapshot: string; // JSON: the guest row
+  created_at: number;
+}
+
+/** A deleted guest, so that "what changed since" sees the deletion. */
+export interface GuestTombstonesTable {
+  id: Generated<number>;
+  account_id: number;
+  guest_id: number;
+  removed_at: number;
 }
 
 export interface GuestKeysTable {
@@ -323,6 +345,8 @@ export interface OauthClientsTable {
   unit_ids: string | null; // JSON number[]; null: every unit
   created_at: number;
   revoked_at: number | null;
+  /** the face (audience) the client and its tokens belong to: 'loopon', 'prio' */
+  face: Generated<string>;
 }
 
 export interface OauthTokensTable {
@@ -588,6 +612,8 @@ export interface Database {
   custom_fields: CustomFieldsTable;
   employees: EmployeesTable;
   guests: GuestsTable;
+  guest_revisions: GuestRevisionsTable;
+  guest_tombstones: GuestTombstonesTable;
   guest_keys: GuestKeysTable;
   identity_blocklist: IdentityBlocklistTable;
   guest_matches: GuestMatchesTable;

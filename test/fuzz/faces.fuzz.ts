@@ -8,7 +8,7 @@ import { formatReport, fuzzFace } from './fuzz-face.js';
  * requests, recording every violation instead of stopping at the first. Settings:
  *   FUZZ_RUNS   requests per face (default 10000)
  *   FUZZ_SEED   the seed (default: a fresh one, printed; set it to replay a run)
- *   FUZZ_FACES  comma-separated faces (default loop,loopon,admin)
+ *   FUZZ_FACES  comma-separated faces (default loop,loopon,prio,admin)
  * and TEST_DATABASE_URL as for npm test (PostgreSQL as well as SQLite when set).
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);

@@ -6,18 +6,21 @@ import type { Dialect } from '../../src/db/database.js';
 import { encodeId } from '../../src/api/loop-v1/ids.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { createLooponClient } from '../helpers/loopon.js';
+import { createPrioClient, PRIO } from '../helpers/prio.js';
+import { mintedUid } from '../../src/api/prio/contact-uid.js';
+import { createDemoPrioClient, EXAMPLE_CONTACT_UID } from '../../src/core/demo/demo-prio-client.js';
 import { installWriteCounters } from './fingerprint.js';
 import type { AuthKind, FuzzRequest, RequestArbitraryOptions } from './request-arbitrary.js';
 import type { JsonSchema, NameHints } from './schema-arbitrary.js';
 
 /*
- * The three faces as fuzz targets: each on its own test app and database holding the demo account
+ * The faces as fuzz targets: each on its own test app and database holding the demo account
  * (real locations, surveys, answers, reviews, a guest in house), with the names of its fields
  * mapped to values that name real rows, and its credential rendered per request.
  */
 
-export type FaceName = 'loop' | 'loopon' | 'admin';
-export const FACES: FaceName[] = ['loop', 'loopon', 'admin'];
+export type FaceName = 'loop' | 'loopon' | 'prio' | 'admin';
+export const FACES: FaceName[] = ['loop', 'loopon', 'prio', 'admin'];
 
 export interface FaceTarget {
   name: string;
@@ -207,6 +210,51 @@ async function looponFace(dialect: Dialect): Promise<FaceTarget> {
   };
 }
 
+async function prioFace(dialect: Dialect): Promise<FaceTarget> {
+  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' });
+  const demo = await ensureDemoAccount(t.database.db);
+  // The demo's keyed contact answers to the document's example uid too.
+  await createDemoPrioClient(t.database.db, demo.account.id, demo.ids.contact, ['https://www.prioticketapis.com/auth/distributor/contacts'], 'prio');
+  let client = await createPrioClient(t, demo.account.id);
+  const guests = await ids(t, 'guests');
+  const hints = hintsFrom({
+    contact_uid: [EXAMPLE_CONTACT_UID, ...guests.map(mintedUid), 'not-a-uuid', '00000000-0000-4000-8000-000000000000'],
+    contact_type: ['GUEST', 'BOOKER', 'CONTACT', 'guest', 'VIP', ''],
+    items_per_page: ['10', '1', '0', '-1', '500', '501', '1.5', 'x'],
+    start_index: ['1', '2', '0', '99999', 'x'],
+    page: ['1', '2', '0', '99999999999999999999', 'x'],
+    include_versions: ['true', 'false', '1', 'maybe'],
+    order_reference: [['ORDRREF123456'], '["ORDRREF123456"]', 'nope'],
+    grant_type: ['client_credentials', 'password', ''],
+    client_id: [client.clientId, 'unknown-client'],
+    client_secret: [client.clientSecret, 'wrong-secret'],
+    scope: ['https://www.prioticketapis.com/auth/distributor/contacts', 'basic', ''],
+  });
+  const bad: Record<AuthKind, () => Record<string, string>> = {
+    valid: () => client.headers,
+    wrong: () => ({ authorization: `Bearer ${wrongToken()}` }),
+    none: () => ({}),
+    malformed: () => ({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }),
+  };
+  return {
+    name: 'prio',
+    t,
+    openapiUrl: `${PRIO}/openapi.json`,
+    prefix: PRIO,
+    arbitraryOptions: { hints, extraHeaders: { 'if-modified-since': ['Wed, 21 Jan 2022 07:28:00 GMT', 'Fri, 01 Jan 2100 00:00:00 GMT', 'soon'] } },
+    render(request) {
+      return injectOptions(PRIO, request, request.pathAndQuery, bad[request.auth]());
+    },
+    async renew() {
+      client = await createPrioClient(t, demo.account.id);
+    },
+    async replenish() {
+      await reseed(t);
+    },
+    close: () => t.close(),
+  };
+}
+
 /** The records one line of each import carries (docs/import.md), for schema-shaped import lines. */
 const IMPORT_LINES: Record<string, JsonSchema> = {
   '/v1/imports/reviews': {
@@ -325,7 +373,7 @@ async function adminFace(dialect: Dialect): Promise<FaceTarget> {
 
 /** The face on a fresh test app of the dialect, seeded with the demo account. */
 export async function createFaceTarget(name: FaceName, dialect: Dialect): Promise<FaceTarget> {
-  const face = await { loop: loopFace, loopon: looponFace, admin: adminFace }[name](dialect);
+  const face = await { loop: loopFace, loopon: looponFace, prio: prioFace, admin: adminFace }[name](dialect);
   await installWriteCounters(face.t.database.db, dialect);
   return face;
 }

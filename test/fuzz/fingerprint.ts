@@ -18,6 +18,8 @@ export const FINGERPRINTED_TABLES = [
   'identity_blocklist',
   'guest_matches',
   'guest_merges',
+  'guest_revisions',
+  'guest_tombstones',
   'stays',
   'journey_events',
   'loops',

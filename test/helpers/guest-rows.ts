@@ -92,7 +92,8 @@ export async function accountRows(db: Db, accountId: number): Promise<Record<str
     const sorted = rows
       .map((row: Record<string, unknown>) => {
         if (table !== 'guests') return row;
-        const { updated_at: _updated, ...rest } = row;
+        // When and how often a guest was written (updated_at, version) moves with every write, an undoing included.
+        const { updated_at: _updated, version: _version, ...rest } = row;
         return rest;
       })
       .sort((a: any, b: any) => (table === 'guest_keys' ? `${a.source}:${a.key}`.localeCompare(`${b.source}:${b.key}`) : Number(a.id) - Number(b.id)));

@@ -105,7 +105,7 @@ async function authenticate(deps: LooponDeps, failures: CredentialFailures, requ
   const token = match[1];
   const locked = failures.lockout(request, token);
   if (locked) throw locked;
-  const grant = await accessGrantForToken(deps.db, token);
+  const grant = await accessGrantForToken(deps.db, token, 'loopon');
   if (!grant) {
     await failures.failed(request, token);
     throw unauthorized('access token is invalid, expired or revoked');

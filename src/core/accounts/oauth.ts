@@ -7,10 +7,16 @@ import { parseJson } from '../shared/json.js';
 import { hashToken, randomToken } from '../shared/tokens.js';
 
 /*
- * OAuth 2 client-credentials grant, shared by every face that speaks OAuth (Loopon now, the
- * Contacts API later). Clients and tokens belong to an account; secrets and tokens are stored as
- * SHA-256 digests. A token carries a subset of its client's scopes and expires after an hour.
+ * OAuth 2 client-credentials grant, shared by every face that speaks OAuth (Loopon, the Contacts
+ * API). Clients and tokens belong to an account and to one face (their audience): a client of one
+ * face gets no token at another's token endpoint, and its tokens open no other face, whatever its
+ * scope names. Secrets and tokens are stored as SHA-256 digests. A token carries a subset of its
+ * client's scopes and expires after an hour.
  */
+
+/** The faces that have OAuth clients; clients made before faces were told apart are Loopon's. */
+export const OAUTH_FACES = ['loopon', 'prio'] as const;
+export type OauthFace = (typeof OAUTH_FACES)[number];
 
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 
@@ -19,6 +25,8 @@ export interface NewClient {
   scopes: string[];
   /** units (location ids) the client may use; undefined or null: every unit of the account */
   unitIds?: number[] | null;
+  /** the face the client is for (default 'loopon') */
+  face?: OauthFace;
 }
 
 /** Registers an API client; its secret is returned here only. */
@@ -48,6 +56,7 @@ export async function createOauthClient(
       unit_ids: input.unitIds ? JSON.stringify([...new Set(input.unitIds)]) : null,
       created_at: Date.now(),
       revoked_at: null,
+      face: input.face ?? 'loopon',
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -68,6 +77,7 @@ export function describeOauthClient(client: OauthClient) {
     unitIds: clientUnitIds(client),
     created: new Date(Number(client.created_at)).toISOString(),
     revoked: client.revoked_at === null ? null : new Date(Number(client.revoked_at)).toISOString(),
+    face: client.face,
   };
 }
 
@@ -93,8 +103,16 @@ export async function grantClientCredentials(
   clientSecret: string,
   requestedScope: string | undefined,
   knownScopes: readonly string[],
+  face: OauthFace = 'loopon',
 ): Promise<{ accessToken: string; expiresIn: number; scopes: string[] }> {
-  const client = await db.selectFrom('oauth_clients').selectAll().where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
+  // A client of another face is no client here (the same answer as an unknown one).
+  const client = await db
+    .selectFrom('oauth_clients')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('revoked_at', 'is', null)
+    .where('face', '=', face)
+    .executeTakeFirst();
   const given = Buffer.from(hashToken(clientSecret));
   if (!client || !timingSafeEqual(Buffer.from(client.secret_hash), given)) {
     throw unauthorized('client authentication failed');
@@ -130,8 +148,11 @@ export interface AccessGrant {
   unitIds: number[] | null;
 }
 
-/** What a live access token allows, or undefined for an unknown, expired or revoked one. */
-export async function accessGrantForToken(db: Db, token: string): Promise<AccessGrant | undefined> {
+/**
+ * What a live access token allows on `face`, or undefined for an unknown, expired or revoked one,
+ * or one issued to a client of another face.
+ */
+export async function accessGrantForToken(db: Db, token: string, face: OauthFace = 'loopon'): Promise<AccessGrant | undefined> {
   const row = await db
     .selectFrom('oauth_tokens')
     .innerJoin('oauth_clients', 'oauth_clients.id', 'oauth_tokens.client_id')
@@ -139,6 +160,7 @@ export async function accessGrantForToken(db: Db, token: string): Promise<Access
     .where('oauth_tokens.token_hash', '=', hashToken(token))
     .where('oauth_tokens.revoked_at', 'is', null)
     .where('oauth_clients.revoked_at', 'is', null)
+    .where('oauth_clients.face', '=', face)
     .executeTakeFirst();
   if (!row || row.expires_at <= Date.now()) return undefined;
   return { accountId: row.account_id, clientId: row.client_id, scopes: parseJson<string[]>(row.scopes, []), unitIds: clientUnitIds(row) };

@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { Guest } from '../../db/schema.js';
 import { createGuest, updateGuest, type GuestFields } from './guests.js';
 import { prepared } from '../../db/prepared.js';
+import { recordGuestTombstones } from './guest-revisions.js';
 
 const guestByKey = prepared((db, accountId: number, source: string, key: string) =>
   db
@@ -72,7 +73,9 @@ export async function deleteGuestByKey(db: Db, accountId: number, source: string
 export async function deleteGuest(db: Db, accountId: number, guestId: number): Promise<boolean> {
   const result = await db.deleteFrom('guests').where('account_id', '=', accountId).where('id', '=', guestId).executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) return false;
-  await db.deleteFrom('guests').where('account_id', '=', accountId).where('merged_into_id', '=', guestId).execute();
+  const merged = await db.deleteFrom('guests').where('account_id', '=', accountId).where('merged_into_id', '=', guestId).returning('id').execute();
+  // A tombstone for each, so a conditional read ("changed since?") sees the deletion.
+  await recordGuestTombstones(db, accountId, [guestId, ...merged.map((row) => row.id)], Date.now());
   return true;
 }
 
@@ -113,4 +116,20 @@ export async function listGuestKeys(db: Db, accountId: number, guestId: number):
     .orderBy('key')
     .limit(1000)
     .execute();
+}
+
+/** The keys `source` holds for each of these guests (guest id -> its smallest key), in one read. */
+export async function keysOfGuests(db: Db, accountId: number, source: string, guestIds: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (guestIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('guest_keys')
+    .select(['guest_id', 'key'])
+    .where('account_id', '=', accountId)
+    .where('source', '=', source)
+    .where('guest_id', 'in', guestIds)
+    .orderBy('key')
+    .execute();
+  for (const row of rows) if (!out.has(row.guest_id)) out.set(row.guest_id, row.key);
+  return out;
 }

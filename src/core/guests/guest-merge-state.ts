@@ -2,6 +2,7 @@ import type { Updateable } from 'kysely';
 import { isPostgres, type Db } from '../../db/database.js';
 import { reassignRows } from '../../db/reassign-rows.js';
 import type { Guest, GuestsTable } from '../../db/schema.js';
+import { keepGuestRevision } from './guest-revisions.js';
 
 /*
  * The guest rows' side of a merge and its undoing (core/merges drives them): locking both guests,
@@ -41,9 +42,11 @@ export async function lockGuestRows(db: Db, accountId: number, ids: number[]): P
  * gives up its e-mail and mobile so matching never finds it. Returns the row as written.
  */
 export async function markGuestMerged(db: Db, accountId: number, guestId: number, survivorId: number, now: number): Promise<Guest> {
+  await keepRevision(db, accountId, guestId, now);
   return db
     .updateTable('guests')
     .set({ email: null, mobile: null, merged_into_id: survivorId, updated_at: now })
+    .set((eb) => ({ version: eb('version', '+', 1) }))
     .where('account_id', '=', accountId)
     .where('id', '=', guestId)
     .returningAll()
@@ -52,9 +55,11 @@ export async function markGuestMerged(db: Db, accountId: number, guestId: number
 
 /** Writes profile columns of one guest (a merge filling the survivor, a split emptying them again); returns the row. */
 export async function writeGuestProfile(db: Db, accountId: number, guestId: number, profile: GuestProfile, now: number): Promise<Guest> {
+  await keepRevision(db, accountId, guestId, now);
   return db
     .updateTable('guests')
     .set({ ...profile, updated_at: now })
+    .set((eb) => ({ version: eb('version', '+', 1) }))
     .where('account_id', '=', accountId)
     .where('id', '=', guestId)
     .returningAll()
@@ -63,9 +68,11 @@ export async function writeGuestProfile(db: Db, accountId: number, guestId: numb
 
 /** Makes a merged-away guest itself again with the profile it had (a merge undone); returns the row. */
 export async function restoreMergedGuest(db: Db, accountId: number, guestId: number, profile: GuestProfile, now: number): Promise<Guest> {
+  await keepRevision(db, accountId, guestId, now);
   return db
     .updateTable('guests')
     .set({ ...profile, merged_into_id: null, updated_at: now })
+    .set((eb) => ({ version: eb('version', '+', 1) }))
     .where('account_id', '=', accountId)
     .where('id', '=', guestId)
     .returningAll()
@@ -78,4 +85,10 @@ export async function restoreMergedGuest(db: Db, accountId: number, guestId: num
  */
 export async function reassignMergedInto(db: Db, accountId: number, from: number, to: number, ids?: readonly number[]): Promise<number[]> {
   return reassignRows(db, { table: 'guests', column: 'merged_into_id', accountId, from, to, ids });
+}
+
+/** Keeps the guest's row as it is now as an earlier revision (a merge or its undoing is about to write it). */
+async function keepRevision(db: Db, accountId: number, guestId: number, now: number): Promise<void> {
+  const row = await db.selectFrom('guests').selectAll().where('account_id', '=', accountId).where('id', '=', guestId).executeTakeFirst();
+  if (row) await keepGuestRevision(db, row, now);
 }

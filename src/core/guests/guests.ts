@@ -6,6 +6,7 @@ import { parseJson } from '../shared/json.js';
 import { preparedShapes } from '../../db/prepared.js';
 import { normaliseEmail, normalisePhone } from '../shared/identifiers.js';
 import { recordEvent } from '../events/record-event.js';
+import { keepGuestRevision } from './guest-revisions.js';
 
 /** Profile fields a face may set; undefined leaves a field as it is, null clears it. */
 export interface GuestFields {
@@ -19,6 +20,10 @@ export interface GuestFields {
   groupName?: string | null;
   /** merged into the stored custom fields key by key */
   customFields?: Record<string, string>;
+  /** replaces the stored custom fields as a whole (a face that overwrites a profile) */
+  allCustomFields?: Record<string, string>;
+  /** replaces the person fields only some faces carry (guest-details.ts) as a whole */
+  details?: Record<string, unknown>;
 }
 
 const blankToNull = <T>(value: T): T | null => (value === '' ? null : value);
@@ -53,6 +58,8 @@ function changes(fields: GuestFields, current?: Guest): Updateable<GuestsTable> 
     out.name = [first, last].filter(Boolean).join(' ') || null;
   }
   if (fields.customFields) out.custom_fields = mergedCustomFields(fields.customFields, current?.custom_fields);
+  if (fields.allCustomFields) out.custom_fields = JSON.stringify(fields.allCustomFields);
+  if (fields.details) out.details = JSON.stringify(fields.details);
   return out;
 }
 
@@ -104,6 +111,8 @@ function newGuestRow(accountId: number, now: number): Guest {
     created_at: now,
     updated_at: now,
     merged_into_id: null,
+    version: 1,
+    details: '{}',
   };
 }
 
@@ -132,15 +141,29 @@ export function guestChanges(guest: Guest, fields: GuestFields): Record<string, 
 /**
  * Applies the fields that were sent and returns the updated guest. Integrations resend whole
  * contacts: only columns whose value differs are written, and an unchanged guest is not written
- * at all (its updated_at stays).
+ * at all (its updated_at and version stay). A change adds one to the profile's version and keeps
+ * the row as it was (guest-revisions.ts), whichever face made it.
  */
 export async function updateGuest(db: Db, guest: Guest, fields: GuestFields): Promise<Guest> {
   const changed = guestChanges(guest, fields);
   if (!changed) return guest;
+  return writeGuest(db, guest, changed);
+}
+
+/**
+ * Writes the fields as a new revision of the guest even when they change nothing (a face whose
+ * every write is a revision: a Contacts API PUT), and returns the updated guest.
+ */
+export async function reviseGuest(db: Db, guest: Guest, fields: GuestFields): Promise<Guest> {
+  return writeGuest(db, guest, guestChanges(guest, fields) ?? {});
+}
+
+async function writeGuest(db: Db, guest: Guest, changed: Record<string, unknown>): Promise<Guest> {
   const now = Date.now();
   const columns = Object.keys(changed);
-  await updateGuestColumns(db, `${columns.join(',')},updated_at`, guest.account_id, guest.id, ...Object.values(changed), now);
-  const updated = { ...guest, ...changed, updated_at: now };
+  await updateGuestColumns(db, [...columns, 'updated_at'].join(','), guest.account_id, guest.id, ...Object.values(changed), now);
+  await keepGuestRevision(db, guest, now);
+  const updated = { ...guest, ...changed, updated_at: now, version: guest.version + 1 };
   await recordEvent(db, { accountId: guest.account_id, type: 'guest.updated', subjects: { guestId: guest.id }, data: updated, at: now });
   return updated;
 }
@@ -150,6 +173,7 @@ const updateGuestColumns = preparedShapes((db, columns, accountId, id, ...values
   db
     .updateTable('guests')
     .set(Object.fromEntries(columns.split(',').map((column, i) => [column, values[i]])))
+    .set((eb) => ({ version: eb('version', '+', 1) }))
     .where('account_id', '=', accountId as number)
     .where('id', '=', id as number),
 );

@@ -28,6 +28,7 @@ const ClientSchema = Type.Object({
   unitIds: Type.Union([Type.Array(Type.Integer()), Type.Null()]),
   created: Type.String(),
   revoked: Type.Union([Type.String(), Type.Null()]),
+  face: Type.String({ description: 'the API the client is for: loopon (made here) or prio (the Contacts API, made by the CLI)' }),
 });
 
 const CreatedClientSchema = Type.Intersect([
