@@ -227,7 +227,10 @@ describe('configuration errors of the database: one line naming DATABASE_URL, ex
     noDatabase.pathname = '/openstay_no_such_database';
     const noRole = new URL(server);
     noRole.username = 'openstay_no_such_role';
-    const [db, role] = await Promise.all([runCli(['migrate'], { DATABASE_URL: noDatabase.toString() }), runCli(['serve'], { DATABASE_URL: noRole.toString(), PORT: '0' })]);
+    const [db, role] = await Promise.all([
+      runCli(['migrate'], { DATABASE_URL: noDatabase.toString() }),
+      runCli(['serve'], { DATABASE_URL: noRole.toString(), PORT: '0' }),
+    ]);
     expect(db.code, db.stderr).toBe(2);
     expect(oneLine(db)).toHaveLength(1);
     expect(db.stderr).toMatch(/DATABASE_URL .*database "openstay_no_such_database" does not exist/);
@@ -257,7 +260,11 @@ describe('the .env file', () => {
     delete env.DATABASE_URL;
     delete env.PUBLIC_URL;
     const unset = await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'account', 'create', 'dotenv2', '--json'], { cwd: dir, env: { ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'account', 'create', 'dotenv2', '--json'], {
+        cwd: dir,
+        env: { ...env, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
