@@ -126,7 +126,7 @@ export function parseArgsMessage(err: Error & { code?: string }, argv: string[])
   const path = commandPath(argv) ?? argv[0] ?? '';
   const quoted = /'([^']*)'/.exec(err.message)?.[1];
   const see = `(openstay ${path} --help lists what it takes)`;
-  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) return `openstay ${path}: ${quoted} does not apply to this command ${see}`;
-  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && quoted) return `openstay ${path}: unexpected argument "${quoted}" ${see}`;
-  return `openstay ${path}: ${err.message.split('\n')[0]} ${see}`;
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) return `openstay: ${path}: ${quoted} does not apply to this command ${see}`;
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && quoted) return `openstay: ${path}: unexpected argument "${quoted}" ${see}`;
+  return `openstay: ${path}: ${err.message.split('\n')[0]} ${see}`;
 }
