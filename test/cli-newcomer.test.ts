@@ -117,6 +117,8 @@ describe.each(dialects())('openstay account list and token on %s', (dialect) => 
       ['alpine', 'alpine'],
     ]);
     for (const a of listed.accounts) expect(Date.parse(a.created)).toBeGreaterThan(Date.parse('2020-01-01'));
+    // The plural noun works as well (DESIGN: plurals accepted).
+    expect(JSON.parse((await runCli(['accounts', 'list', '--json'], env)).stdout)).toEqual(listed);
     const human = await runCli(['account', 'list'], env);
     expect(human.stdout).toMatch(/^harbour\s+\S+Z\s+Harbour Hotel$/m);
   });

@@ -85,7 +85,7 @@ const HELP: Record<string, string> = {
 };
 
 /** The plural nouns the commands also accept. */
-const ALIASES: Record<string, string> = { guests: 'guest', webhooks: 'webhook', deliveries: 'delivery' };
+const ALIASES: Record<string, string> = { accounts: 'account', clients: 'client', guests: 'guest', webhooks: 'webhook', deliveries: 'delivery' };
 
 /** The words before `--`: what the user typed as the command and its options. */
 function optionWords(argv: string[]): string[] {

@@ -48,8 +48,10 @@ async function main(argv: string[]): Promise<number> {
       parseArgs({ args: rest, options: {} });
       return migrateCommand(config);
     case 'account':
+    case 'accounts':
       return accountCommand(config, rest);
-    case 'client': {
+    case 'client':
+    case 'clients': {
       const [sub, ...args] = rest;
       if (sub === 'create') {
         const { values } = parseArgs({
@@ -125,7 +127,8 @@ function usage(message: string): number {
   return 2;
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     if (code >= 0) process.exitCode = code;
   },
@@ -138,7 +141,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = 2;
     } else if (String((err as { code?: string })?.code).startsWith('ERR_PARSE_ARGS')) {
       // An option the command does not take, a missing value: one line.
-      console.error(parseArgsMessage(err as Error, process.argv.slice(2)));
+      console.error(parseArgsMessage(err as Error, argv));
       process.exitCode = 2;
     } else if (err instanceof ConfigError) {
       console.error(`openstay: ${(err as Error).message}`);
