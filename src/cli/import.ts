@@ -95,7 +95,7 @@ async function importAccount(db: Db, slug: string | undefined, file: string, whe
     }
     break; // only the first record is looked at
   }
-  return `this database holds ${accounts.length} accounts and the file's first record names no unit of one: name the account with --account <slug>`;
+  return `${where} holds ${accounts.length} accounts and the file's first record names no unit of one: name the account with --account <slug>`;
 }
 
 function usage(message: string): number {
