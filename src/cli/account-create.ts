@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import { createAccountWithCredentials } from '../core/accounts/provision.js';
+import { faceCredentialJson, faceCredentialLine } from './account-credentials.js';
 import { withDatabase } from './with-database.js';
 
 /** `openstay account create <slug>`: creates a tenant and prints its credentials once. */
@@ -8,14 +9,14 @@ export async function accountCreateCommand(config: Config, slug: string, opts: {
   const out = {
     account: result.account.slug,
     name: result.account.name,
-    admin: { baseUrl: `${config.publicUrl}/admin/v1`, token: result.adminToken },
-    loop: { baseUrl: `${config.publicUrl}/loop`, authToken: result.loopToken },
+    ...faceCredentialJson(config, 'admin', result.adminToken),
+    ...faceCredentialJson(config, 'loop', result.loopToken),
   };
   if (opts.json) console.log(JSON.stringify(out));
   else {
     console.log(`account ${out.account} created (${out.name})`);
-    console.log(`admin API:  ${out.admin.baseUrl}   Authorization: Bearer ${out.admin.token}`);
-    console.log(`Loop API:   ${out.loop.baseUrl}/api/v1/...?authToken=${out.loop.authToken}`);
+    console.log(faceCredentialLine(config, 'admin', result.adminToken));
+    console.log(faceCredentialLine(config, 'loop', result.loopToken));
     console.log('These tokens are shown only now; store them safely.');
   }
   return 0;

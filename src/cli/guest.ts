@@ -20,7 +20,7 @@ const MERGE_USAGE = `usage: openstay guest merge <survivorId> <otherId> --accoun
   Moves everything of <otherId> to <survivorId>; <otherId> keeps answering as the survivor.`;
 const SPLIT_USAGE = `usage: openstay guest split <guestId> --key <source>:<value> --account <slug> [--json]
   Splits one external key off a guest: undoes the merge it came by, else makes a new guest with it.`;
-const USAGE = `${MERGE_USAGE}\n${SPLIT_USAGE}`;
+export const USAGE = `${MERGE_USAGE}\n${SPLIT_USAGE}`;
 
 const OPTIONS = { account: { type: 'string' }, key: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 

@@ -14,7 +14,7 @@ import { withDatabase } from './with-database.js';
  * unknown account or a pattern not listed, 2 bad usage or a malformed pattern.
  */
 
-const USAGE = `usage: openstay identity blocklist list --account <slug> [--json]
+export const USAGE = `usage: openstay identity blocklist list --account <slug> [--json]
        openstay identity blocklist add <pattern> --account <slug> [--json]
        openstay identity blocklist remove <pattern> --account <slug> [--json]
   A pattern is an e-mail glob (noemail@*), a phone number or glob (+1613555*; * any run, ? one

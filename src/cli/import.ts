@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/config.js';
+import { describeDatabase } from '../config/database-check.js';
 import { findAccountBySlug, findAccountOfLocation, listAccounts } from '../core/accounts/accounts.js';
 import { IMPORT_KINDS, IMPORTERS, type ImportKind } from '../api/imports/import-kinds.js';
 import type { ImportFailure, ImportItem } from '../api/imports/json-lines.js';
@@ -17,7 +18,7 @@ import { withDatabase } from './with-database.js';
 
 export { IMPORT_KINDS };
 
-const USAGE = `usage: openstay import <kind> <file> [--account <slug>] [--json]
+export const USAGE = `usage: openstay import <kind> <file> [--account <slug>] [--json]
 kinds: ${IMPORT_KINDS.join(', ')}   (record formats: docs/import.md)`;
 
 /** The records of a JSON-lines file, read chunk by chunk (never the whole file at once). */
@@ -82,8 +83,8 @@ export class ProgressBar {
  * The account to import into: the one named, else the only one there is, else the account of the
  * first unit the file names by `unitId` (unit ids are unique across accounts). A message when none.
  */
-async function importAccount(db: Db, slug: string | undefined, file: string): Promise<{ id: number } | string> {
-  if (slug) return (await findAccountBySlug(db, slug)) ?? `no account with slug "${slug}"`;
+async function importAccount(db: Db, slug: string | undefined, file: string, where: string): Promise<{ id: number } | string> {
+  if (slug) return (await findAccountBySlug(db, slug)) ?? `no account with slug "${slug}" in ${where}`;
   const accounts = await listAccounts(db);
   if (accounts.length === 1) return accounts[0];
   for await (const record of readJsonLinesFile(file)) {
@@ -94,7 +95,7 @@ async function importAccount(db: Db, slug: string | undefined, file: string): Pr
     }
     break; // only the first record is looked at
   }
-  return `this database holds ${accounts.length} accounts and the file's first record names no unit of one: name the account with --account <slug>`;
+  return `${where} holds ${accounts.length} accounts and the file's first record names no unit of one: name the account with --account <slug>`;
 }
 
 function usage(message: string): number {
@@ -114,7 +115,7 @@ export async function importCommand(config: Config, args: string[]): Promise<num
   const started = Date.now();
   const terminal = Boolean(process.stderr.isTTY);
   const outcome = await withDatabase(config, async (db) => {
-    const account = await importAccount(db, values.account, file);
+    const account = await importAccount(db, values.account, file, describeDatabase(config.databaseUrl));
     if (typeof account === 'string') return account;
     const total = await countLines(file);
     const bar = new ProgressBar(process.stderr, total, terminal);

@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { isAppError } from '../core/shared/errors.js';
+import { loadEnvFile } from '../config/env-file.js';
 import { accountCreateCommand } from './account-create.js';
+import { accountListCommand, accountTokenCommand } from './account-manage.js';
+import { helpRequested, helpText, parseArgsMessage, USAGE } from './help.js';
+import { openstayVersion } from './version.js';
 import { clientCreateCommand, UsageError } from './client-create.js';
 import { clientListCommand, clientRevokeCommand } from './client-manage.js';
 import { demoCommand } from './demo.js';
@@ -12,46 +16,21 @@ import { migrateCommand } from './migrate.js';
 import { deliveryCommand, webhookCommand } from './webhooks.js';
 import { serve } from '../server/serve.js';
 
-const USAGE = `usage: openstay <command>
-
-commands:
-  serve                                   run the server (what npm start runs)
-  migrate                                 apply database migrations
-  account create <slug> [--name NAME] [--json]
-                                          create an account and print its credentials
-  client create --account SLUG [--face loopon|prio] --scopes "basic read_scores ..." [--units ID,ID] [--name NAME] [--json]
-                                          register an OAuth API client of one face (Loopon by default; prio: the
-                                          Contacts API, its contacts scope by default) and print its secret once
-  client list --account SLUG [--json]     list the account's API clients
-  client revoke <clientId> --account SLUG [--json]
-                                          revoke a client: its tokens stop working at once
-  guest merge <survivorId> <otherId> --account SLUG [--json]
-                                          merge two guests into one (ids as the admin API shows them)
-  guest split <guestId> --key SOURCE:VALUE --account SLUG [--json]
-                                          split one external key off a guest (undoes the merge it came by)
-  identity blocklist list|add|remove --account SLUG [<pattern>] [--json]
-                                          values that never match a guest (noemail@*, +1613555*, rule:...)
-  demo [--json]                           create (or refresh) the demo account from the spec examples
-  import <kind> <file> [--account SLUG] [--json]
-                                          import a JSON-lines file (kinds: reviews, reputation, answer-documents)
-  webhook create --account SLUG --url URL --events TYPE,...|* [--json]
-                                          subscribe a URL to the account's events; prints the signing secret once
-  webhook list|disable|enable|delete [<id>] --account SLUG [--json]
-                                          the account's webhook subscriptions
-  delivery list|show|replay [<id>] --account SLUG [--status pending|delivered|dead] [--json]
-                                          outbox deliveries, their attempts; replay a dead one
-
-Every command reads DATABASE_URL like the server does.`;
-
 /** Exit codes: 0 ok, 1 failure, 2 bad usage or configuration. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (!command) {
     console.log(USAGE);
-    return command ? 0 : 2;
+    return 2;
   }
+  if (command === '--version' || command === 'version') {
+    console.log(openstayVersion());
+    return 0;
+  }
+  if (helpRequested(argv)) return printHelp(argv);
   let config: Config;
   try {
+    loadEnvFile();
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -62,18 +41,17 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'serve':
+      parseArgs({ args: rest, options: {} });
       await serve(config);
       return -1; // keeps running until a signal
     case 'migrate':
+      parseArgs({ args: rest, options: {} });
       return migrateCommand(config);
-    case 'account': {
-      const [sub, ...args] = rest;
-      if (sub !== 'create') return usage(`unknown account command "${sub ?? ''}"`);
-      const { values, positionals } = parseArgs({ args, options: { name: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
-      if (positionals.length !== 1) return usage('account create needs exactly one <slug>');
-      return accountCreateCommand(config, positionals[0], values);
-    }
-    case 'client': {
+    case 'account':
+    case 'accounts':
+      return accountCommand(config, rest);
+    case 'client':
+    case 'clients': {
       const [sub, ...args] = rest;
       if (sub === 'create') {
         const { values } = parseArgs({
@@ -119,12 +97,45 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** `openstay account create|list|token ...`. */
+function accountCommand(config: Config, argv: string[]): Promise<number> | number {
+  const [sub, ...args] = argv;
+  if (sub === 'create') {
+    const { values, positionals } = parseArgs({ args, options: { name: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+    if (positionals.length !== 1) return usage('account create needs exactly one <slug>');
+    return accountCreateCommand(config, positionals[0], values);
+  }
+  if (sub === 'list') {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+    return accountListCommand(config, values);
+  }
+  if (sub === 'token') {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { face: { type: 'string' }, rotate: { type: 'boolean' }, json: { type: 'boolean' } },
+      allowPositionals: true,
+    });
+    if (positionals.length > 1) return usage('account token takes one <slug>');
+    return accountTokenCommand(config, positionals[0], values);
+  }
+  return usage(`unknown account command "${sub ?? ''}" (create, list or token)`);
+}
+
+/** `--help` anywhere (or `openstay help <command>`): the command's help on stdout, exit 0. */
+function printHelp(argv: string[]): number {
+  const text = helpText(argv);
+  if (!text) return usage(`unknown command "${argv.find((word) => !word.startsWith('-') && word !== 'help') ?? ''}"`);
+  console.log(text);
+  return 0;
+}
+
 function usage(message: string): number {
   console.error(`openstay: ${message}\n\n${USAGE}`);
   return 2;
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     if (code >= 0) process.exitCode = code;
   },
@@ -135,7 +146,11 @@ main(process.argv.slice(2)).then(
     } else if (err instanceof UsageError) {
       console.error(`openstay: ${err.message}\n\n${USAGE}`);
       process.exitCode = 2;
-    } else if (err instanceof ConfigError || String((err as { code?: string })?.code).startsWith('ERR_PARSE_ARGS')) {
+    } else if (String((err as { code?: string })?.code).startsWith('ERR_PARSE_ARGS')) {
+      // An option the command does not take, a missing value: one line.
+      console.error(parseArgsMessage(err as Error, argv));
+      process.exitCode = 2;
+    } else if (err instanceof ConfigError) {
       console.error(`openstay: ${(err as Error).message}`);
       process.exitCode = 2;
     } else {

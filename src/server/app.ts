@@ -21,6 +21,7 @@ import { prioFace } from '../api/prio/index.js';
 import { limitRequestBodies } from './body-watchdog.js';
 import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
 import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
+import { homePage } from './home-page.js';
 import { registerRealtime } from '../api/http/realtime.js';
 import { createChatHub } from '../core/chat/chat-hub.js';
 import { countDueJobs, jobsStalled } from '../core/jobs/jobs.js';
@@ -162,6 +163,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(prioFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.
   await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) }, onJobQueued: opts.onJobQueued });
+  await homePage(app, config.publicUrl);
   return app;
 }
 

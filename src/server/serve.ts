@@ -1,5 +1,6 @@
 import { ConfigError, type Config } from '../config/config.js';
-import { migrateToLatest, openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/database.js';
+import { openConfiguredDatabase } from '../config/database-check.js';
 import { startNoticeListener, type NoticeListener } from '../db/notices.js';
 import { resolveSecretKeys } from '../config/secret-keys.js';
 import { createSecretBox } from '../core/shared/secret-box.js';
@@ -7,6 +8,7 @@ import { sealPlaintextCallbackTokens } from '../core/stays/stay-callbacks.js';
 import { startJobWorker, type JobWorker } from '../core/jobs/job-worker.js';
 import { buildApp } from './app.js';
 import { jobHandlers } from './job-handlers.js';
+import { docsUrls } from './home-page.js';
 import { createOutboundClient } from '../core/outbound/http-client.js';
 import { onDeliveryQueued, sweepDeliveries } from '../core/outbox/deliveries.js';
 
@@ -19,8 +21,15 @@ const WORKER_CONCURRENCY = 8;
  * the database and exits 0.
  */
 export async function serve(config: Config): Promise<void> {
-  const secretKeys = resolveSecretKeys(config);
-  const database = openDatabase(config.databaseUrl);
+  // The database first: a path under a missing directory must not get a key file made there.
+  const database = await openConfiguredDatabase(config);
+  let secretKeys: ReturnType<typeof resolveSecretKeys>;
+  try {
+    secretKeys = resolveSecretKeys(config);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   await migrateToLatest(database.db);
   // Tokens stored before they were encrypted: sealed now that the key is at hand.
   const secrets = createSecretBox(secretKeys);
@@ -50,7 +59,7 @@ export async function serve(config: Config): Promise<void> {
     await app.close();
     throw listenError(err, config);
   }
-  app.log.info({ publicUrl: config.publicUrl, database: database.dialect, roles: [...config.roles] }, 'openstay serving');
+  app.log.info({ publicUrl: config.publicUrl, docs: docsUrls(config.publicUrl), database: database.dialect, roles: [...config.roles] }, 'openstay serving');
   if (database.dialect === 'postgres') {
     // Other instances' changes to cached values (revoked tokens, settings) and chat events are heard here.
     const log = app.log.child({ component: 'notices' });

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { escapeHtml, page } from '../api/http/html.js';
+import { guestPageHeaders } from '../api/http/security-headers.js';
+
+/** One face as a newcomer meets it: where its API is, where its reference is. */
+export interface FaceEntry {
+  /** the face's name in FACE_HOSTS */
+  id: string;
+  name: string;
+  what: string;
+  /** the base URL a client of the product puts in its configuration */
+  api: string;
+  /** the rendered OpenAPI reference and the document itself */
+  docs: string;
+  openapi: string;
+}
+
+/** The faces this server answers, with their URLs under PUBLIC_URL (the home page and the start-up line). */
+export function faceEntries(publicUrl: string): FaceEntry[] {
+  const at = (path: string) => `${publicUrl}${path}`;
+  return [
+    {
+      id: 'loop',
+      name: 'Loop v1',
+      what: 'the Benbria Loop API v1: Contact, ContactEvent, loops, locations, surveys',
+      api: at('/loop/api/v1'),
+      docs: at('/loop/docs'),
+      openapi: at('/loop/openapi.json'),
+    },
+    {
+      id: 'loopon',
+      name: 'Loopon',
+      what: 'the Loopon Public API: OAuth 2 (token at /loopon/oauth2/token), units, answers, scores, reviews, stays',
+      api: at('/loopon/public'),
+      docs: at('/loopon/docs'),
+      openapi: at('/loopon/openapi.json'),
+    },
+    {
+      id: 'admin',
+      name: 'admin API',
+      what: 'the native API of Openstay: locations, surveys, guests, credentials, webhooks, imports',
+      api: at('/admin/v1'),
+      docs: at('/admin/docs'),
+      openapi: at('/admin/openapi.json'),
+    },
+  ];
+}
+
+/** The docs URLs by face, as the start-up log line prints them. */
+export function docsUrls(publicUrl: string): Record<string, string> {
+  return Object.fromEntries(faceEntries(publicUrl).map((face) => [face.id, face.docs]));
+}
+
+function homeHtml(publicUrl: string): string {
+  const rows = faceEntries(publicUrl)
+    .map(
+      (face) =>
+        `<li><strong>${escapeHtml(face.name)}</strong>: ${escapeHtml(face.what)}<br>` +
+        `API <code>${escapeHtml(face.api)}</code>, reference <a href="${escapeHtml(face.docs)}">${escapeHtml(face.docs)}</a>` +
+        ` (<a href="${escapeHtml(face.openapi)}">OpenAPI</a>)</li>`,
+    )
+    .join('\n');
+  return page(
+    'Openstay',
+    `<h1>Openstay is running</h1>
+<p>This server speaks the APIs below; an integration moves here by changing its base URL.</p>
+<ul>
+${rows}
+</ul>
+<h2>Next step</h2>
+<p>Create the demo account and its credentials, then call any face with them:</p>
+<p><code>npx openstay demo</code></p>
+<p class="muted">Every command: <code>npx openstay --help</code>. A staff console will take this page's place.</p>`,
+  );
+}
+
+/**
+ * `GET /`: a small page naming the faces, their references and the next step, so that whoever
+ * opens the server in a browser learns where to go (until the console is served here). It carries
+ * the pages' headers: no script, its one style allowed by hash.
+ */
+export async function homePage(app: FastifyInstance, publicUrl: string): Promise<void> {
+  const html = homeHtml(publicUrl);
+  await app.register(async (scope) => {
+    await guestPageHeaders(scope, publicUrl);
+    scope.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
+  });
+}
