@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithCredentials } from '../src/core/accounts/provision.js';
 import { CACHE_CHANNEL, onCacheNotice } from '../src/db/cache-notices.js';
 import { startNoticeListener, type NoticeListener } from '../src/db/notices.js';
-import { exited, startServers } from './helpers/cli.js';
+import { exited, startServer } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { waitUntil } from './helpers/wait.js';
 
@@ -27,7 +27,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cache notices across processes 
   it('a Loop token revoked through one instance stops working on another at once', async () => {
     const { loopToken, adminToken } = await createAccountWithCredentials(t.db, 'notices', 'Notices');
     const env = { DATABASE_URL: t.url };
-    const [a, b] = await startServers([env, env]);
+    const a = await startServer(env);
+    const b = await startServer(env);
     children.push(a.child, b.child);
     const locations = (token: string) => fetch(`${b.baseUrl}/loop/api/v1/locations?authToken=${token}`);
     // Instance B now holds the token in its cache (kept there for 5 s without a notice).

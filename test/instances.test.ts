@@ -4,7 +4,7 @@ import { createAccountWithCredentials } from '../src/core/accounts/provision.js'
 import { createOauthClient, grantClientCredentials } from '../src/core/accounts/oauth.js';
 import { createLocation } from '../src/core/locations/locations.js';
 import { LOOPON_SCOPES } from '../src/api/loopon/context.js';
-import { exited, startServers } from './helpers/cli.js';
+import { exited, startServer } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { recordIssuedSecret } from './helpers/secret-log.js';
 import { openSocket, type TestSocket } from './helpers/sockets.js';
@@ -32,7 +32,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL
     const { accessToken } = await grantClientCredentials(t.db, client.client_id, clientSecret, undefined, LOOPON_SCOPES);
     recordIssuedSecret(accessToken);
     const env = { DATABASE_URL: t.url };
-    const [a, b] = await startServers([env, env]);
+    const a = await startServer(env);
+    const b = await startServer(env);
     children.push(a.child, b.child);
 
     const registered = await fetch(`${a.baseUrl}/loopon/public/units/${unit}/stays`, {

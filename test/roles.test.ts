@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithCredentials } from '../src/core/accounts/provision.js';
-import { exited, startServer, startServers } from './helpers/cli.js';
+import { exited, startServer } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 import { waitUntil } from './helpers/wait.js';
 
@@ -63,10 +63,8 @@ describe.each(dialects())('ROLES on %s', (dialect) => {
 
   it('a web-only process refuses WebSockets and a realtime-only one refuses plain requests', async () => {
     const { adminToken } = await createAccountWithCredentials(t.db, `roles-split-${dialect}`, 'Split');
-    const [web, realtime] = await startServers([
-      { DATABASE_URL: t.url, ROLES: 'web' },
-      { DATABASE_URL: t.url, ROLES: 'realtime' },
-    ]);
+    const web = await startServer({ DATABASE_URL: t.url, ROLES: 'web' });
+    const realtime = await startServer({ DATABASE_URL: t.url, ROLES: 'realtime' });
     children.push(web.child, realtime.child);
     const upgrade = (baseUrl: string) =>
       new Promise<{ status?: number; close?: number }>((resolve) => {

@@ -94,19 +94,6 @@ export async function startServer(env: Record<string, string>): Promise<{ child:
   return { child, baseUrl, output: () => out };
 }
 
-/**
- * Starts one server per env at the same time (each start is mostly a Node start and imports, so
- * two overlap well); when one fails, the others are killed before the error is rethrown.
- */
-export async function startServers(envs: Array<Record<string, string>>): Promise<Array<Awaited<ReturnType<typeof startServer>>>> {
-  const starts = envs.map((env) => startServer(env));
-  const settled = await Promise.allSettled(starts);
-  const failed = settled.find((s) => s.status === 'rejected');
-  if (!failed) return settled.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof startServer>>>).value);
-  for (const s of settled) if (s.status === 'fulfilled') s.value.child.kill('SIGKILL');
-  throw failed.reason;
-}
-
 export function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) resolve(child.exitCode);
