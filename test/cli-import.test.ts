@@ -10,7 +10,7 @@ import { createReviewQuestion } from '../src/core/reputation/review-questions.js
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 import { runCli } from './helpers/cli.js';
 
-// `openstay import`: the built CLI streaming JSON-lines files through the importers.
+// `openstay import`: the CLI (in-process, as bin/openstay.js runs it) streaming JSON-lines files through the importers.
 describe.each(dialects())('openstay import on %s', (dialect) => {
   let database: TestDatabase;
   let env: Record<string, string>;

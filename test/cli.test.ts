@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdForToken } from '../src/core/accounts/credentials.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
-import { runCli } from './helpers/cli.js';
+import { runCli, spawnCli } from './helpers/cli.js';
 
 describe.each(dialects())('openstay CLI on %s', (dialect) => {
   let database: TestDatabase;
@@ -83,6 +83,26 @@ describe.each(dialects())('openstay CLI on %s', (dialect) => {
     const res = await runCli(['frobnicate'], env);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('usage: openstay');
+  });
+
+  // The other tests run the commands in-process; these prove the real binary: its exit codes and what it writes to stdout and stderr.
+  it('the built bin/openstay.js: account create --json on stdout, exit 0; bad configuration on stderr, exit 2', async () => {
+    const [created, bad, unknown] = await Promise.all([
+      spawnCli(['account', 'create', 'spawned', '--json'], env),
+      spawnCli(['migrate'], { ...env, PORT: 'nope' }),
+      spawnCli(['frobnicate'], env),
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toBe('');
+    const out = JSON.parse(created.stdout);
+    expect(out).toMatchObject({ account: 'spawned', loop: { baseUrl: 'http://hotel.test:8080/loop' } });
+    expect(await accountIdForToken(database.db, 'admin', out.admin.token)).toBeTypeOf('number');
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('PORT');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('usage: openstay');
   });
 });
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exited, runCli, startServer } from './helpers/cli.js';
+import { exited, spawnCli, startServer } from './helpers/cli.js';
 import { waitUntil } from './helpers/wait.js';
 
 // The real process: `openstay serve` on a SQLite file, the CLI beside it, and a clean SIGTERM.
@@ -25,7 +25,7 @@ describe('openstay serve', () => {
       const keyFile = path.join(dir, 'secret.key');
       expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
       const key = fs.readFileSync(keyFile, 'utf8');
-      const created = await runCli(['account', 'create', 'alongside', '--json'], env);
+      const created = await spawnCli(['account', 'create', 'alongside', '--json'], env);
       expect(created.code, created.stderr).toBe(0);
       expect(fs.readFileSync(keyFile, 'utf8')).toBe(key);
       const { loop } = JSON.parse(created.stdout);
@@ -57,7 +57,7 @@ describe('openstay serve', () => {
   it('exits 0 on SIGTERM when the in-flight request came on a keep-alive connection (answered with Connection: close)', async () => {
     const server = await startServer(env);
     try {
-      const created = await runCli(['account', 'create', 'keepalive', '--json'], env);
+      const created = await spawnCli(['account', 'create', 'keepalive', '--json'], env);
       const { loop } = JSON.parse(created.stdout);
       const body = JSON.stringify({ foreignId: 'kept-alive', firstname: 'Kim' });
       // HTTP/1.1 without a Connection header: keep-alive, as fetch and every agent send it.
@@ -82,7 +82,7 @@ describe('openstay serve', () => {
       { SECRET_KEY: 'not-32-bytes' },
     ];
     // PORT=0: were a case to start serving after all, it would not take a fixed port.
-    const results = await Promise.all(bads.map((bad) => runCli(['serve'], { ...env, PORT: '0', ...bad })));
+    const results = await Promise.all(bads.map((bad) => spawnCli(['serve'], { ...env, PORT: '0', ...bad })));
     bads.forEach((bad, i) => {
       expect(results[i].code, JSON.stringify(bad)).toBe(2);
       expect(results[i].stderr.trim().split('\n'), results[i].stderr).toHaveLength(1);

@@ -8,6 +8,7 @@ import type { ImportFailure, ImportItem } from '../api/imports/json-lines.js';
 import { readJsonLines } from '../api/imports/line-reader.js';
 import type { Db } from '../db/database.js';
 import { withDatabase } from './with-database.js';
+import { type CliStream, cliStderr } from './output.js';
 
 /*
  * `openstay import <kind> <file> [--account <slug>] [--json]`: streams a JSON-lines file into an
@@ -54,7 +55,7 @@ export class ProgressBar {
   private lastTenth = -1;
   private readonly started = Date.now();
   constructor(
-    private readonly out: NodeJS.WritableStream,
+    private readonly out: CliStream,
     private readonly total: number,
     private readonly terminal: boolean,
   ) {}
@@ -113,14 +114,15 @@ export async function importCommand(config: Config, args: string[]): Promise<num
 
   const importer = IMPORTERS[kind as ImportKind];
   const started = Date.now();
-  const terminal = Boolean(process.stderr.isTTY);
+  const stderr = cliStderr();
+  const terminal = Boolean(stderr.isTTY);
   const outcome = await withDatabase(config, async (db) => {
     const account = await importAccount(db, values.account, file, describeDatabase(config.databaseUrl));
     if (typeof account === 'string') return account;
     const total = await countLines(file);
-    const bar = new ProgressBar(process.stderr, total, terminal);
+    const bar = new ProgressBar(stderr, total, terminal);
     // Each bad line as it is found; on a terminal the bar's line is cleared first and redrawn later.
-    const report = (failure: ImportFailure) => process.stderr.write(`${terminal ? '\r\x1b[K' : ''}line ${failure.line}: ${failure.error}\n`);
+    const report = (failure: ImportFailure) => stderr.write(`${terminal ? '\r\x1b[K' : ''}line ${failure.line}: ${failure.error}\n`);
     const result = await importer(db, account.id, readJsonLines(fs.createReadStream(file)), {
       onFailure: report,
       onProgress: (state) => bar.update(state.linesRead),

@@ -15,9 +15,23 @@ import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { deliveryCommand, webhookCommand } from './webhooks.js';
 import { serve } from '../server/serve.js';
+import { type CliOutput, withCliOutput } from './output.js';
 
-/** Exit codes: 0 ok, 1 failure, 2 bad usage or configuration. */
-async function main(argv: string[]): Promise<number> {
+export interface CliRun extends CliOutput {
+  /** the environment the command reads its configuration from (DATABASE_URL, SECRET_KEY, ...) */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs one `openstay` command line and resolves with its exit code: 0 ok, 1 failure, 2 bad usage
+ * or configuration; -1 for `serve`, which keeps running until a signal. bin/openstay.js runs it with
+ * the process's streams and environment; tests run it in-process with their own.
+ */
+export function runCli(argv: string[], run: CliRun): Promise<number> {
+  return withCliOutput(run, () => main(argv, run.env).catch((err: unknown) => exitCodeOf(err, argv)));
+}
+
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...rest] = argv;
   if (!command) {
     console.log(USAGE);
@@ -30,8 +44,9 @@ async function main(argv: string[]): Promise<number> {
   if (helpRequested(argv)) return printHelp(argv);
   let config: Config;
   try {
-    loadEnvFile();
-    config = loadConfig();
+    // .env feeds the process's own environment (the real binary); an in-process run brings its own.
+    if (env === process.env) loadEnvFile();
+    config = loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`openstay: configuration error: ${err.message}`);
@@ -134,28 +149,25 @@ function usage(message: string): number {
   return 2;
 }
 
-const argv = process.argv.slice(2);
-main(argv).then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (err) => {
-    if (isAppError(err)) {
-      console.error(`openstay: ${err.message}`);
-      process.exitCode = err.status === 400 || err.status === 409 ? 2 : 1;
-    } else if (err instanceof UsageError) {
-      console.error(`openstay: ${err.message}\n\n${USAGE}`);
-      process.exitCode = 2;
-    } else if (String((err as { code?: string })?.code).startsWith('ERR_PARSE_ARGS')) {
-      // An option the command does not take, a missing value: one line.
-      console.error(parseArgsMessage(err as Error, argv));
-      process.exitCode = 2;
-    } else if (err instanceof ConfigError) {
-      console.error(`openstay: ${(err as Error).message}`);
-      process.exitCode = 2;
-    } else {
-      console.error(`openstay: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
-    }
-  },
-);
+/** Prints a command's error and gives its exit code. */
+function exitCodeOf(err: unknown, argv: string[]): number {
+  if (isAppError(err)) {
+    console.error(`openstay: ${err.message}`);
+    return err.status === 400 || err.status === 409 ? 2 : 1;
+  }
+  if (err instanceof UsageError) {
+    console.error(`openstay: ${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (String((err as { code?: string })?.code).startsWith('ERR_PARSE_ARGS')) {
+    // An option the command does not take, a missing value: one line.
+    console.error(parseArgsMessage(err as Error, argv));
+    return 2;
+  }
+  if (err instanceof ConfigError) {
+    console.error(`openstay: ${(err as Error).message}`);
+    return 2;
+  }
+  console.error(`openstay: ${err instanceof Error ? err.message : String(err)}`);
+  return 1;
+}

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { runCli as runCliInProcess } from '../../src/cli/main.js';
 import { waitUntil } from './wait.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/openstay.js');
@@ -19,8 +20,33 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built `openstay` command (dist/, built by `npm test`'s pretest) with env overrides. */
+let inProcess: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs an `openstay` command line in this process (src/cli/main.ts's runCli, the code path
+ * bin/openstay.js runs) with env overrides: what the command prints and its exit code, without
+ * the ~300 ms of a Node start per run. spawnCli runs the real binary, for what only a process shows.
+ * Runs started together go one after another, as separate processes would not need: two SQLite
+ * write transactions open at once in one thread would wait on each other's lock (busy_timeout
+ * blocks the thread that must finish the first).
+ */
 export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const run = inProcess.then(async () => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCliInProcess(args, {
+      stdout: { write: (chunk: string) => (stdout += chunk) },
+      stderr: { write: (chunk: string) => (stderr += chunk) },
+      env: { ...process.env, LOG_LEVEL: 'warn', ...withSecretKey(env) },
+    });
+    return { code, stdout, stderr };
+  });
+  inProcess = run.catch(() => {});
+  return run;
+}
+
+/** Runs the built `openstay` command (dist/, built by `npm test`'s pretest) with env overrides. */
+export function spawnCli(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...withSecretKey(env) },

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../../src/db/database.js';
 
 /**
@@ -19,13 +20,19 @@ export interface TestDatabase extends DatabaseHandle {
   destroy(): Promise<void>;
 }
 
-/** A fresh, migrated database of the dialect: a temp file, or a new PostgreSQL database. */
+/**
+ * A fresh, migrated database of the dialect: a temp file, or a new PostgreSQL database. Copied from
+ * the run's migrated template when there is one (test/setup/migrated-templates.ts), else migrated.
+ */
 export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-test-'));
-    const url = `sqlite:${path.join(dir, 'test.db')}`;
+    const file = path.join(dir, 'test.db');
+    const template = inject('sqliteTemplate');
+    if (template) fs.copyFileSync(template, file);
+    const url = `sqlite:${file}`;
     const handle = openDatabase(url);
-    await migrateToLatest(handle.db);
+    if (!template) await migrateToLatest(handle.db);
     return {
       ...handle,
       url,
@@ -40,12 +47,13 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
   const name = `openstay_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  const template = inject('postgresTemplate');
+  await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const handle = openDatabase(url.toString());
-  await migrateToLatest(handle.db);
+  if (!template) await migrateToLatest(handle.db);
   return {
     ...handle,
     url: url.toString(),
