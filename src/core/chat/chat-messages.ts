@@ -1,9 +1,9 @@
-import type { Db } from '../../db/database.js';
 import type { ChatSession } from '../../db/schema.js';
 import { appendChatEvent, toStoredChatEvent, type StoredChatEvent } from './chat-events.js';
 import type { ChatMessageInput } from './chat-message-input.js';
 import { nextSeq } from './chat-sessions.js';
 import { onChatEventStored } from './on-chat-event-stored.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /*
  * The chat's writes: a message from the guest or the hotel, the hotel reading the guest's
@@ -20,7 +20,14 @@ export interface ChatAuthor {
   media: 'appchat' | 'webchat' | 'sms' | 'facebook' | 'email';
 }
 
-export async function postChatMessage(trx: Db, session: ChatSession, from: ChatAuthor, message: ChatMessageInput, now = Date.now()): Promise<StoredChatEvent> {
+export async function postChatMessage(
+  ctx: WriteContext,
+  session: ChatSession,
+  from: ChatAuthor,
+  message: ChatMessageInput,
+  now = Date.now(),
+): Promise<StoredChatEvent> {
+  const { trx } = ctx;
   const event = await appendChatEvent(
     trx,
     session.account_id,
@@ -40,7 +47,7 @@ export async function postChatMessage(trx: Db, session: ChatSession, from: ChatA
     },
     now,
   );
-  await onChatEventStored(trx, event);
+  await onChatEventStored(ctx, event);
   return event;
 }
 
@@ -50,12 +57,13 @@ export async function postChatMessage(trx: Db, session: ChatSession, from: ChatA
  * a new sequence number, so devices that were away get it again on reconnect. Returns them.
  */
 export async function markChatMessagesRead(
-  trx: Db,
+  ctx: WriteContext,
   session: ChatSession,
   reader: 'guest' | 'hotel',
   upToId: number | undefined,
   now = Date.now(),
 ): Promise<StoredChatEvent[]> {
+  const { trx } = ctx;
   const writtenBy = reader === 'hotel' ? 'guest' : 'hotel';
   let query = trx
     .selectFrom('chat_events')
@@ -81,7 +89,7 @@ export async function markChatMessagesRead(
       .returningAll()
       .executeTakeFirstOrThrow();
     const event = toStoredChatEvent(row, sessionKey);
-    await onChatEventStored(trx, event);
+    await onChatEventStored(ctx, event);
     updated.push(event);
   }
   return updated;
@@ -89,13 +97,13 @@ export async function markChatMessagesRead(
 
 /** A guest app connected (guestConnect) or disconnected (guestDisconnect); `deviceId` when it named one. */
 export async function recordGuestPresence(
-  trx: Db,
+  ctx: WriteContext,
   session: ChatSession,
   type: 'guestConnect' | 'guestDisconnect',
   deviceId: string | null,
   now = Date.now(),
 ): Promise<StoredChatEvent> {
-  const event = await appendChatEvent(trx, session.account_id, session.id, session.stay_id, type, { deviceId }, now);
-  await onChatEventStored(trx, event);
+  const event = await appendChatEvent(ctx.trx, session.account_id, session.id, session.stay_id, type, { deviceId }, now);
+  await onChatEventStored(ctx, event);
   return event;
 }

@@ -6,6 +6,7 @@ import { parseJson } from '../shared/json.js';
 import { preparedShapes } from '../../db/prepared.js';
 import { normaliseEmail, normalisePhone } from '../shared/identifiers.js';
 import { recordEvent } from '../events/record-event.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /** Profile fields a face may set; undefined leaves a field as it is, null clears it. */
 export interface GuestFields {
@@ -73,12 +74,13 @@ function mergedCustomFields(sent: Record<string, string>, stored: string | undef
 }
 
 /** Inserts a guest with the fields given (a new person arriving: a hot path of every face). */
-export async function createGuest(db: Db, accountId: number, fields: GuestFields): Promise<Guest> {
+export async function createGuest(ctx: WriteContext, fields: GuestFields): Promise<Guest> {
+  const { trx: db, accountId } = ctx;
   const now = Date.now();
   const values: Record<string, unknown> = { custom_fields: '{}', ...changes(fields), account_id: accountId, created_at: now, updated_at: now };
   const { rows } = await insertGuestColumns(db, Object.keys(values).join(','), ...Object.values(values));
   const guest = { ...newGuestRow(accountId, now), ...values, id: rows[0].id } as Guest;
-  await recordEvent(db, { accountId, type: 'guest.created', subjects: { guestId: guest.id }, data: guest, at: now });
+  await recordEvent(ctx, { type: 'guest.created', subjects: { guestId: guest.id }, data: guest, at: now });
   return guest;
 }
 
@@ -134,14 +136,15 @@ export function guestChanges(guest: Guest, fields: GuestFields): Record<string, 
  * contacts: only columns whose value differs are written, and an unchanged guest is not written
  * at all (its updated_at stays).
  */
-export async function updateGuest(db: Db, guest: Guest, fields: GuestFields): Promise<Guest> {
+export async function updateGuest(ctx: WriteContext, guest: Guest, fields: GuestFields): Promise<Guest> {
+  const db = ctx.trx;
   const changed = guestChanges(guest, fields);
   if (!changed) return guest;
   const now = Date.now();
   const columns = Object.keys(changed);
   await updateGuestColumns(db, `${columns.join(',')},updated_at`, guest.account_id, guest.id, ...Object.values(changed), now);
   const updated = { ...guest, ...changed, updated_at: now };
-  await recordEvent(db, { accountId: guest.account_id, type: 'guest.updated', subjects: { guestId: guest.id }, data: updated, at: now });
+  await recordEvent(ctx, { type: 'guest.updated', subjects: { guestId: guest.id }, data: updated, at: now });
   return updated;
 }
 

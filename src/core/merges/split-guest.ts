@@ -7,6 +7,7 @@ import { findGuest } from '../guests/guests.js';
 import { readMergeRecord } from './merge-record.js';
 import { restoreMerge } from './restore-merge.js';
 import { splitKeyOff } from './split-key-off.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 export interface SplitGuest {
   /** the guest the key left (the survivor, for a merged-away id) */
@@ -28,7 +29,8 @@ const MAX_MERGES = 1000;
  * guest takes the key and what it brought (splitKeyOff). 404 for an unknown guest or a key it does
  * not hold, 400 for an empty key part. Run inside the caller's transaction.
  */
-export async function splitGuest(db: Db, accountId: number, guestId: number, keySource: string, keyValue: string, actor: string): Promise<SplitGuest> {
+export async function splitGuest(ctx: WriteContext, guestId: number, keySource: string, keyValue: string): Promise<SplitGuest> {
+  const { trx: db, accountId } = ctx;
   if (!keySource || !keyValue) throw badRequest('a key is written <source>:<value>, both parts non-empty (e.g. loop:F-1234)');
   const found = await findGuest(db, accountId, guestId);
   if (!found) throw notFound(`guest ${guestId}`);
@@ -52,6 +54,6 @@ export async function splitGuest(db: Db, accountId: number, guestId: number, key
     const { survivor, restored, movedBack } = await restoreMerge(db, accountId, record);
     return { guest: survivor, splitOff: restored, restoredMergeId: row.id, moved: movedBack };
   }
-  const { guest: splitOff, moved } = await splitKeyOff(db, accountId, guest, keySource, keyValue, actor);
+  const { guest: splitOff, moved } = await splitKeyOff(ctx, guest, keySource, keyValue);
   return { guest, splitOff, restoredMergeId: null, moved };
 }

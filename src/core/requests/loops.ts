@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import type { Loop, LoopActivity } from '../../db/schema.js';
 import { parseJson } from '../shared/json.js';
 import { recordEvent } from '../events/record-event.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /** A guest request ("loop") as a face hands it over; ids are already resolved. */
 export interface LoopInput {
@@ -28,7 +29,8 @@ export interface LoopInput {
  * Opens a loop and records its opening activity in one go. Run inside a transaction: the loop
  * and its first activity exist together or not at all.
  */
-export async function openLoop(db: Db, accountId: number, input: LoopInput): Promise<{ loop: Loop; activity: LoopActivity }> {
+export async function openLoop(ctx: WriteContext, input: LoopInput): Promise<{ loop: Loop; activity: LoopActivity }> {
+  const { trx: db, accountId } = ctx;
   const createdAt = input.createdAt ?? Date.now();
   const contactable = Boolean(input.creatorGuestId && (input.contact?.email || input.contact?.sms));
   const loop = await db
@@ -75,8 +77,7 @@ export async function openLoop(db: Db, accountId: number, input: LoopInput): Pro
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordEvent(db, {
-    accountId,
+  await recordEvent(ctx, {
     type: 'request.opened',
     subjects: { requestId: loop.id, guestId: loop.creator_guest_id },
     data: { ...loop, activities: [activity] },

@@ -1,3 +1,4 @@
+import { adminWrite } from '../write-context.js';
 import { chatSessionSummary, listChatSessionSummaries } from '../../../core/chat/chat-session-list.js';
 import { isHttpUrl, readChatMessageInput } from '../../../core/chat/chat-message-input.js';
 import { markChatMessagesRead, postChatMessage } from '../../../core/chat/chat-messages.js';
@@ -131,7 +132,7 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
       const { session, event } = await inWriteTransaction(db, async (trx) => {
         const found = await sessionOf(trx, accountId, request.params.id);
         if (chatSessionExpired(found)) throw expiredSession();
-        return { session: found, event: await postChatMessage(trx, found, author, input) };
+        return { session: found, event: await postChatMessage(adminWrite(request, trx), found, author, input) };
       });
       realtime.hub.publish({ kind: 'event', accountId, sessionId: session.id, locationId: session.location_id, event });
       return reply.status(201).send(presentChatMessage(event));
@@ -156,7 +157,7 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
       const upTo = request.body?.upTo;
       const { session, updated } = await inWriteTransaction(db, async (trx) => {
         const found = await sessionOf(trx, accountId, request.params.id);
-        return { session: found, updated: await markChatMessagesRead(trx, found, 'hotel', upTo) };
+        return { session: found, updated: await markChatMessagesRead(adminWrite(request, trx), found, 'hotel', upTo) };
       });
       for (const event of updated) realtime.hub.publish({ kind: 'event', accountId, sessionId: session.id, locationId: session.location_id, event });
       return { updated: updated.length, readAt: updated[0]?.readAt ?? null };

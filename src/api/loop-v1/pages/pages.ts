@@ -1,3 +1,5 @@
+import { GUEST_ACTOR, inTransaction } from '../../../core/shared/write-context.js';
+import { requestOrigin } from '../../http/write-origin.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { findAccountBySlug } from '../../../core/accounts/accounts.js';
@@ -154,7 +156,7 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
       const retryAfter = await limits.take(request, ctx.guest ? `${accountId}:${ctx.guest.id}` : undefined);
       if (retryAfter !== undefined) return tooManyPage(reply, retryAfter);
       const { loop } = await inWriteTransaction(db, (trx) =>
-        openLoop(trx, accountId, {
+        openLoop(inTransaction(requestOrigin(request, accountId, GUEST_ACTOR), trx), {
           locationId: location.id,
           loopTypeId: loopType?.id ?? null,
           creatorGuestId: ctx.guest?.id ?? null,

@@ -1,3 +1,4 @@
+import { loopWrite } from '../write-context.js';
 import { Type } from '@sinclair/typebox';
 import { getLocation } from '../../../core/locations/locations.js';
 import { listLoopsOfGuest, openLoop } from '../../../core/requests/loops.js';
@@ -49,8 +50,9 @@ export async function loopRoutes(app: LoopApp, { db, config }: LoopDeps): Promis
         const location = await resolveLocation(trx, accountId, body.location);
         const loopType = await resolveLoopType(trx, accountId, body.loopType);
         const customFields = await resolveCustomFieldKeys(trx, accountId, readCustomFields(body.customFields) ?? {});
-        const creator = await resolveCreator(trx, accountId, body);
-        const { loop } = await openLoop(trx, accountId, {
+        const ctx = loopWrite(request, trx);
+        const creator = await resolveCreator(ctx, body);
+        const { loop } = await openLoop(ctx, {
           locationId: location.id,
           loopTypeId: loopType.id,
           creatorGuestId: creator?.id ?? null,

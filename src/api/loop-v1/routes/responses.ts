@@ -1,3 +1,4 @@
+import { loopWrite } from '../write-context.js';
 import { Type } from '@sinclair/typebox';
 import { createAnswerDocument } from '../../../core/feedback/answer-documents.js';
 import { openSurveyResponseLoop } from '../../../core/requests/survey-response-loop.js';
@@ -47,10 +48,11 @@ export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Pr
       const result = await inWriteTransaction(db, async (trx) => {
         const location = await resolveLocation(trx, accountId, body.location);
         const answers = await readSurveyResponses(trx, accountId, body.responses);
-        const guest = await resolveCreator(trx, accountId, body);
+        const ctx = loopWrite(request, trx);
+        const guest = await resolveCreator(ctx, body);
         const channel = readString(body.source, 'source') ?? 'api';
         const deviceId = readString(body.deviceId, 'deviceId') ?? null;
-        const { document, answers: stored } = await createAnswerDocument(trx, accountId, {
+        const { document, answers: stored } = await createAnswerDocument(ctx, {
           locationId: location.id,
           guestId: guest?.id ?? null,
           source: 'public',
@@ -61,7 +63,7 @@ export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Pr
           guestEmail: guest?.email ?? null,
           answers,
         });
-        const loop = await openSurveyResponseLoop(trx, accountId, {
+        const loop = await openSurveyResponseLoop(ctx, {
           locationId: location.id,
           answerDocumentId: document.id,
           guest,

@@ -1,3 +1,4 @@
+import type { Db } from '../../../db/database.js';
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from '@fastify/websocket';
 import type { ChatHubMessage } from '../../../core/chat/chat-hub.js';
@@ -14,6 +15,8 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 import { keepAlive, sendText, type Realtime } from '../../http/realtime.js';
 import type { CredentialFailures } from '../../http/credential-failures.js';
 import type { LooponDeps } from '../context.js';
+import { GUEST_ACTOR, inTransaction } from '../../../core/shared/write-context.js';
+import { requestOrigin } from '../../http/write-origin.js';
 
 /*
  * A guest app's chat socket (Loopon's Manage Realtime Chat): the session key in the URL is the
@@ -62,6 +65,8 @@ export type GuestSocketRequest = FastifyRequest<{ Params: Params; Querystring: R
 export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failures: CredentialFailures, socket: WebSocket, request: GuestSocketRequest): void {
   const { db, realtime } = deps;
   const log = request.log;
+  // The guest app is the actor of what its socket writes; the upgrade request's id traces it.
+  const guestWrite = (accountId: number, trx: Db) => inTransaction(requestOrigin(request, accountId, GUEST_ACTOR), trx);
   let session: ChatSession | undefined;
   let guestName = '';
   let deviceId: string | null = null;
@@ -146,7 +151,9 @@ export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failure
     connected = true;
     stopKeepAlive = keepAlive(socket, realtime.pingIntervalMs);
     unsubscribe = realtime.hub.subscribeSession(found.account_id, found.id, onHub);
-    const presence = await realtime.track(inWriteTransaction(db, (trx) => recordGuestPresence(trx, found, 'guestConnect', deviceId)));
+    const presence = await realtime.track(
+      inWriteTransaction(db, (trx) => recordGuestPresence(guestWrite(found.account_id, trx), found, 'guestConnect', deviceId)),
+    );
     realtime.hub.publish({ kind: 'event', accountId: found.account_id, sessionId: found.id, locationId: found.location_id, event: presence });
     if (deviceId) {
       let after = await readDeviceCursor(db, found.account_id, found.id, deviceId);
@@ -191,7 +198,13 @@ export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failure
         // The session as it is now: a later registration may have moved its stay or expiry.
         const fresh = (await findChatSession(trx, current.account_id, current.id)) ?? current;
         if (chatSessionExpired(fresh, now)) throw new AppError('session_expired', 410, 'chat session expired');
-        return postChatMessage(trx, fresh, { author: 'guest', authorName: guestName, authorAvatarUrl: null, media: 'appchat' }, input, now);
+        return postChatMessage(
+          guestWrite(fresh.account_id, trx),
+          fresh,
+          { author: 'guest', authorName: guestName, authorAvatarUrl: null, media: 'appchat' },
+          input,
+          now,
+        );
       }),
     );
     realtime.hub.publish({ kind: 'event', accountId: current.account_id, sessionId: current.id, locationId: current.location_id, event: stored });
@@ -272,7 +285,7 @@ export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failure
     void realtime
       .track(
         chain.then(async () => {
-          const presence = await inWriteTransaction(db, (trx) => recordGuestPresence(trx, closed, 'guestDisconnect', deviceId));
+          const presence = await inWriteTransaction(db, (trx) => recordGuestPresence(guestWrite(closed.account_id, trx), closed, 'guestDisconnect', deviceId));
           realtime.hub.publish({ kind: 'event', accountId: closed.account_id, sessionId: closed.id, locationId: closed.location_id, event: presence });
         }),
       )
