@@ -16,7 +16,11 @@ describe.each(dialects())('write context on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await createTestApp(dialect, { ALLOW_PRIVATE_CALLBACK_URLS: 'true' });
-    ({ adminToken, loopToken, account: { id: accountId } } = await createTestAccount(t));
+    ({
+      adminToken,
+      loopToken,
+      account: { id: accountId },
+    } = await createTestAccount(t));
     const res = await admin('POST', '/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['*'] });
     expect(res.statusCode, res.body).toBe(201);
   });
@@ -63,7 +67,11 @@ describe.each(dialects())('write context on %s', (dialect) => {
     const [updated] = await deliveriesOf('guest.updated');
     expect(updated).toMatchObject({ actor: 'admin', requestId: 'admin-req-7' });
     // The event's stored payload carries them too (the webhook body is {type, timestamp, data}).
-    const row = await t.database.db.selectFrom('deliveries').select('payload').where('id', '=', updated.id as number).executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom('deliveries')
+      .select('payload')
+      .where('id', '=', updated.id as number)
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(row.payload)).toMatchObject({ actor: 'admin', requestId: 'admin-req-7' });
   });
 

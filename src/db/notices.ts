@@ -14,8 +14,12 @@ import { isPostgres, type Db } from './database.js';
 
 export interface NoticeChannel {
   onPayload(payload: string): void;
-  /** notices may have been missed (the connection was down): catch up or start afresh */
-  onGap(): void;
+  /**
+   * LISTEN started on a new connection: notices may have been missed. `lostAt` is when the previous
+   * connection was lost (catch up from the tables from shortly before it); undefined on the
+   * process's first connection (there was nothing to miss).
+   */
+  onGap(lostAt?: number): void;
 }
 
 const channels = new Map<string, Set<NoticeChannel>>();
@@ -65,6 +69,8 @@ export function startNoticeListener(opts: NoticeListenerOptions): NoticeListener
   let stopped = false;
   let client: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // when the last connection was lost (undefined before the first one): what a catch-up reads from
+  let lostAt: number | undefined;
 
   const connect = async (): Promise<void> => {
     if (stopped) return;
@@ -77,6 +83,7 @@ export function startNoticeListener(opts: NoticeListenerOptions): NoticeListener
       candidate.on('end', () => {
         if (client === candidate) client = undefined;
         if (stopped) return;
+        lostAt = Date.now();
         opts.log.warn({}, 'notice connection lost; reconnecting');
         schedule();
       });
@@ -86,7 +93,8 @@ export function startNoticeListener(opts: NoticeListenerOptions): NoticeListener
         return;
       }
       client = candidate;
-      for (const name of channels.keys()) each(name, (channel) => channel.onGap());
+      const missedSince = lostAt;
+      for (const name of channels.keys()) each(name, (channel) => channel.onGap(missedSince));
       delay = first;
     } catch (err) {
       await candidate.end().catch(() => undefined);

@@ -21,7 +21,7 @@ import { limitRequestBodies } from './body-watchdog.js';
 import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
 import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
 import { registerRealtime } from '../api/http/realtime.js';
-import { createChatHub } from '../core/chat/chat-hub.js';
+import { createChatHub } from '../core/chat/shared-chat-hub.js';
 import { countDueJobs, jobsStalled } from '../core/jobs/jobs.js';
 import { DELIVERY_JOB_KIND } from '../core/outbox/deliveries.js';
 

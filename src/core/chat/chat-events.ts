@@ -156,6 +156,33 @@ export async function listSessionMessages(
   return rows.map((r) => toStoredChatEvent(r, session.session_key));
 }
 
+/**
+ * The account's events of every session stored or updated at `since` or later, each with its
+ * session's location, in sequence order per session (at most `limit`): what a realtime hub that
+ * missed notices delivers again (chat-hub.ts).
+ */
+export async function listAccountChangesSince(
+  db: ChatDb,
+  accountId: number,
+  since: number,
+  limit: number,
+): Promise<Array<{ event: StoredChatEvent; locationId: number }>> {
+  const rows = await db
+    .selectFrom('chat_events')
+    .innerJoin('chat_sessions', (join) =>
+      join.onRef('chat_sessions.id', '=', 'chat_events.session_id').onRef('chat_sessions.account_id', '=', 'chat_events.account_id'),
+    )
+    .selectAll('chat_events')
+    .select(['chat_sessions.session_key', 'chat_sessions.location_id'])
+    .where('chat_events.account_id', '=', accountId)
+    .where('chat_events.updated_at', '>=', since)
+    .orderBy('chat_events.session_id')
+    .orderBy('chat_events.seq')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ event: toStoredChatEvent(r, r.session_key), locationId: r.location_id }));
+}
+
 /** One stored event with its session's key, or undefined (another instance announced it: chat-hub.ts). */
 export async function findStoredChatEvent(db: ChatDb, accountId: number, eventId: number): Promise<StoredChatEvent | undefined> {
   const row = await db

@@ -1,4 +1,3 @@
-import type { Db } from '../../db/database.js';
 import type { Guest, JourneyEvent, Stay } from '../../db/schema.js';
 import { contactStayRef } from './upsert-contact.js';
 import { findStayByRef, latestStayOfGuest, setStayStatus, upsertStayByRef, type StayStatus } from '../stays/stays.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import { loopsReassigned, type LoopWithActivities } from '../requests/loop-changes.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Guest, GuestMerge } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
@@ -20,6 +20,8 @@ export interface MergedGuests {
   merged: Guest;
   moved: MovedRows;
   filled: FilledFields;
+  /** the guest requests (loops) that moved to the survivor, as they are now (request.updated each) */
+  requests: LoopWithActivities[];
 }
 
 /**
@@ -72,7 +74,8 @@ export async function mergeGuests(ctx: WriteContext, survivorId: number, otherId
     .executeTakeFirstOrThrow();
   const result = { merge, survivor: updated, merged, moved, filled };
   await recordEvent(ctx, { type: 'guest.merged', subjects: { guestId: survivorId, mergedId: otherId }, data: result, at: now });
-  return result;
+  const requests = await loopsReassigned(ctx, (moved.loops as number[] | undefined) ?? [], now);
+  return { ...result, requests };
 }
 
 const customFields = (guest: Guest) => parseJson<Record<string, string>>(guest.custom_fields, {});

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import { loopsReassigned, type LoopWithActivities } from '../requests/loop-changes.js';
 import type { Guest } from '../../db/schema.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { guestHoldsKey } from '../guests/guest-key-moves.js';
@@ -18,6 +18,8 @@ export interface SplitGuest {
   restoredMergeId: number | null;
   /** rows that went to splitOff, per table */
   moved: Record<string, number>;
+  /** the guest requests (loops) an undone merge moved back, as they are now (request.updated each) */
+  requests: LoopWithActivities[];
 }
 
 /** How many not-yet-split merges into one guest are searched for the key. */
@@ -52,8 +54,9 @@ export async function splitGuest(ctx: WriteContext, guestId: number, keySource: 
     if (!record.moved.guest_keys?.some(([source, value]) => source === keySource && value === keyValue)) continue;
     await lockGuestRows(db, accountId, [guest.id, row.merged_id]);
     const { survivor, restored, movedBack } = await restoreMerge(db, accountId, record);
-    return { guest: survivor, splitOff: restored, restoredMergeId: row.id, moved: movedBack };
+    const requests = await loopsReassigned(ctx, (record.moved.loops as number[] | undefined) ?? []);
+    return { guest: survivor, splitOff: restored, restoredMergeId: row.id, moved: movedBack, requests };
   }
   const { guest: splitOff, moved } = await splitKeyOff(ctx, guest, keySource, keyValue);
-  return { guest, splitOff, restoredMergeId: null, moved };
+  return { guest, splitOff, restoredMergeId: null, moved, requests: [] };
 }

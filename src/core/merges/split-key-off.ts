@@ -1,4 +1,3 @@
-import type { Db } from '../../db/database.js';
 import type { Guest } from '../../db/schema.js';
 import { moveStayChatEvents } from '../chat/chat-sessions.js';
 import { reassignAnswerDocuments } from '../feedback/answer-documents.js';

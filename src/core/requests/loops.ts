@@ -126,6 +126,62 @@ export async function findLoop(db: Db, accountId: number, id: number): Promise<(
   return { ...loop, activities };
 }
 
+/** The loops `ids` of the account (unknown ids left out), each with its activities, in id order. */
+export async function findLoops(db: Db, accountId: number, ids: readonly number[]): Promise<Array<Loop & { activities: LoopActivity[] }>> {
+  if (ids.length === 0) return [];
+  const loops = await db.selectFrom('loops').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).orderBy('id').execute();
+  if (loops.length === 0) return [];
+  const activities = await db
+    .selectFrom('loop_activities')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where(
+      'loop_id',
+      'in',
+      loops.map((l) => l.id),
+    )
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+  return loops.map((loop) => ({ ...loop, activities: activities.filter((a) => a.loop_id === loop.id) }));
+}
+
+/** The account's loops, newest first (by id), optionally in one state or of one guest; `before` pages by id. */
+export async function listLoops(
+  db: Db,
+  accountId: number,
+  opts: { state?: string; guestId?: number; before?: number; limit?: number } = {},
+): Promise<Array<Loop & { activities: LoopActivity[] }>> {
+  let query = db.selectFrom('loops').select('id').where('account_id', '=', accountId);
+  if (opts.state !== undefined) query = query.where('state', '=', opts.state);
+  if (opts.guestId !== undefined) query = query.where('creator_guest_id', '=', opts.guestId);
+  if (opts.before !== undefined) query = query.where('id', '<', opts.before);
+  const ids = (
+    await query
+      .orderBy('id', 'desc')
+      .limit(opts.limit ?? 50)
+      .execute()
+  ).map((r) => r.id);
+  return (await findLoops(db, accountId, ids)).reverse();
+}
+
+/** The account's loops opened, changed or viewed at `since` or later (at most `limit`), for a realtime hub that missed notices. */
+export async function listLoopsChangedSince(db: Db, accountId: number, since: number, limit: number): Promise<Array<Loop & { activities: LoopActivity[] }>> {
+  const ids = await db
+    .selectFrom('loops')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where((eb) => eb.or([eb('updated_at', '>=', since), eb('last_viewed_at', '>=', since)]))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return findLoops(
+    db,
+    accountId,
+    ids.map((r) => r.id),
+  );
+}
+
 export function loopCustomFields(loop: Loop): Record<string, string> {
   return parseJson<Record<string, string>>(loop.custom_fields, {});
 }

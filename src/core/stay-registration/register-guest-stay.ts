@@ -1,4 +1,3 @@
-import type { Db } from '../../db/database.js';
 import type { ChatSession, Guest, Stay } from '../../db/schema.js';
 import { attachChatSessionStay, ensureChatSession } from '../chat/chat-sessions.js';
 import { registerStay, type StayRegistration } from '../stays/register-stay.js';

@@ -1,4 +1,3 @@
-import type { Db } from '../../db/database.js';
 import type { Guest, Stay, StaysTable } from '../../db/schema.js';
 import { getGuest, updateGuest, type GuestFields } from '../guests/guests.js';
 import { identifierMatches, identityLockKeys, matchArrival, normaliseArrivalFields, resolveArrival } from '../guests/identity.js';

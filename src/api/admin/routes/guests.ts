@@ -67,7 +67,7 @@ async function getGuestAsked(db: Db, accountId: number, id: number): Promise<Gue
  * (the same decision every face takes); correct a profile; merge two records of one person; split
  * off one key. A merged-away id answers as its survivor everywhere.
  */
-export async function guestRoutes(app: AdminApp, { db }: AdminDeps): Promise<void> {
+export async function guestRoutes(app: AdminApp, { db, realtime }: AdminDeps): Promise<void> {
   app.get(
     '/guests',
     {
@@ -170,6 +170,7 @@ export async function guestRoutes(app: AdminApp, { db }: AdminDeps): Promise<voi
     async (request) => {
       const { survivorId, otherId } = request.body;
       const merged = await inWriteTransaction(db, (trx) => mergeGuests(adminWrite(request, trx), survivorId, otherId));
+      for (const changed of merged.requests) realtime.hub.publish({ kind: 'request', accountId: request.accountId, change: 'updated', request: changed });
       return { merge: presentMerge(readMergeRecord(merged.merge)), survivor: presentGuest(merged.survivor) };
     },
   );
@@ -192,6 +193,7 @@ export async function guestRoutes(app: AdminApp, { db }: AdminDeps): Promise<voi
     async (request) => {
       const { source, value } = parseGuestKey(request.body.key);
       const split = await inWriteTransaction(db, (trx) => splitGuest(adminWrite(request, trx), request.params.id, source, value));
+      for (const changed of split.requests) realtime.hub.publish({ kind: 'request', accountId: request.accountId, change: 'updated', request: changed });
       return { guest: presentGuest(split.guest), splitOff: presentGuest(split.splitOff), restoredMergeId: split.restoredMergeId, moved: split.moved };
     },
   );

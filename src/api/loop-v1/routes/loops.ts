@@ -28,7 +28,7 @@ const CreateLoopBody = Type.Object({
 });
 
 /** POST /loops opens a guest request; GET /loops?customer= lists a guest's requests. */
-export async function loopRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
+export async function loopRoutes(app: LoopApp, { db, config, realtime }: LoopDeps): Promise<void> {
   app.post(
     '/loops',
     {
@@ -52,7 +52,7 @@ export async function loopRoutes(app: LoopApp, { db, config }: LoopDeps): Promis
         const customFields = await resolveCustomFieldKeys(trx, accountId, readCustomFields(body.customFields) ?? {});
         const ctx = loopWrite(request, trx);
         const creator = await resolveCreator(ctx, body);
-        const { loop } = await openLoop(ctx, {
+        const { loop, activity } = await openLoop(ctx, {
           locationId: location.id,
           loopTypeId: loopType.id,
           creatorGuestId: creator?.id ?? null,
@@ -66,8 +66,9 @@ export async function loopRoutes(app: LoopApp, { db, config }: LoopDeps): Promis
           createdAt,
           contact: { email: creator?.email, sms: creator?.mobile },
         });
-        return loop;
+        return { ...loop, activities: [activity] };
       });
+      realtime.hub.publish({ kind: 'request', accountId, change: 'opened', request: loop });
       return { id: encodeId('loop', loop.id), url: await loopPageUrl(db, config, accountId, loop.id) };
     },
   );

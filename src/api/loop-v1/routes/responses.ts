@@ -25,7 +25,7 @@ const ResponseBody = Type.Object({
  * POST /responses stores a survey response as an answer document of the feedback model, and the
  * loop for staff to follow up that core opens when the account says so (openSurveyResponseLoop).
  */
-export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
+export async function responseRoutes(app: LoopApp, { db, config, realtime }: LoopDeps): Promise<void> {
   app.post(
     '/responses',
     {
@@ -72,11 +72,13 @@ export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Pr
           receivedAt,
           texts: stored.map((a) => a.text),
         });
-        return { document, loopId: loop?.id };
+        return { document, loop };
       });
+      if (result.loop) realtime.hub.publish({ kind: 'request', accountId, change: 'opened', request: result.loop });
+      const loopId = result.loop?.id;
       const id = encodeId('response', result.document.id);
-      if (result.loopId === undefined) return { id };
-      return { id, loopId: encodeId('loop', result.loopId), loopUrl: await loopPageUrl(db, config, accountId, result.loopId) };
+      if (loopId === undefined) return { id };
+      return { id, loopId: encodeId('loop', loopId), loopUrl: await loopPageUrl(db, config, accountId, loopId) };
     },
   );
 }

@@ -110,7 +110,7 @@ export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failure
       return;
     }
     // Guests see chat messages; guestConnect and guestDisconnect are for the stay callback.
-    if (message.event.type !== 'chatMessage') return;
+    if (message.kind !== 'event' || message.event.type !== 'chatMessage') return;
     if (replaying) heldBack.push(message.event);
     else if (message.event.seq > replayedUpTo) deliver([message.event]);
   };
