@@ -4,8 +4,8 @@ import type { WebSocket } from '@fastify/websocket';
 import type { ChatHubMessage } from '../../../core/chat/chat-hub.js';
 import { listSessionChangesAfter, type StoredChatEvent } from '../../../core/chat/chat-events.js';
 import { readChatMessageInput, readLocalId, tooLarge } from '../../../core/chat/chat-message-input.js';
-import { postChatMessage, recordGuestPresence } from '../../../core/chat/chat-messages.js';
-import { chatSessionExpired, findChatSession, findChatSessionByKey } from '../../../core/chat/chat-sessions.js';
+import { postChatMessageTo, recordGuestPresence } from '../../../core/chat/chat-messages.js';
+import { chatSessionExpired, findChatSessionByKey } from '../../../core/chat/chat-sessions.js';
 import { readDeviceCursor, saveDeviceCursor } from '../../../core/chat/device-cursors.js';
 import { errorLooponEvent, looponEvent, typingLooponEvent, type ChatErrorReport } from '../../../core/chat/loopon-event.js';
 import { findGuest } from '../../../core/guests/guests.js';
@@ -196,15 +196,12 @@ export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failure
     const stored = await realtime.track(
       inWriteTransaction(db, async (trx) => {
         // The session as it is now: a later registration may have moved its stay or expiry.
-        const fresh = (await findChatSession(trx, current.account_id, current.id)) ?? current;
-        if (chatSessionExpired(fresh, now)) throw new AppError('session_expired', 410, 'chat session expired');
-        return postChatMessage(
-          guestWrite(fresh.account_id, trx),
-          fresh,
-          { author: 'guest', authorName: guestName, authorAvatarUrl: null, media: 'appchat' },
-          input,
-          now,
-        );
+        const from = { author: 'guest' as const, authorName: guestName, authorAvatarUrl: null, media: 'appchat' as const };
+        const posted = await postChatMessageTo(guestWrite(current.account_id, trx), current.id, from, input, (fresh) => {
+          if (chatSessionExpired(fresh, now)) throw new AppError('session_expired', 410, 'chat session expired');
+        });
+        if (!posted) throw new AppError('session_expired', 410, 'chat session expired');
+        return posted.event;
       }),
     );
     realtime.hub.publish({ kind: 'event', accountId: current.account_id, sessionId: current.id, locationId: current.location_id, event: stored });
