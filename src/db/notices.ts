@@ -38,6 +38,13 @@ export async function notify(db: Db, channel: string, payload: string): Promise<
   if (isPostgres(db)) await sql`select pg_notify(${channel}, ${payload})`.execute(db);
 }
 
+/** Sends several notices on one channel in one statement, in order (PostgreSQL); nothing on SQLite. */
+export async function notifyAll(db: Db, channel: string, payloads: readonly string[]): Promise<void> {
+  if (payloads.length === 0 || !isPostgres(db)) return;
+  const calls = sql.join(payloads.map((payload) => sql`pg_notify(${channel}, ${payload})`));
+  await sql`select ${calls}`.execute(db);
+}
+
 function each(name: string, run: (channel: NoticeChannel) => void): void {
   for (const channel of channels.get(name) ?? []) {
     try {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isPostgres, type Db } from '../../db/database.js';
-import { notify, onNoticeChannel } from '../../db/notices.js';
+import { notifyAll, onNoticeChannel } from '../../db/notices.js';
 import { findLoops, listLoopsChangedSince } from '../requests/loops.js';
 import { findStoredChatEvent, listAccountChangesSince } from './chat-events.js';
 import { createInProcessChatHub, type ChatHub, type ChatHubMessage, type LocalChatHub, type RequestChange } from './chat-hub.js';
@@ -98,6 +98,20 @@ export function createSharedChatHub(db: Db, local: LocalChatHub, onError: (err: 
     }
   };
 
+  // Notices published together (a busy instance) leave in one statement, in order, once per tick:
+  // one pool connection and round trip for many messages instead of one each.
+  // Batches leave one after the other, so other instances hear them in the order published.
+  let outgoing: string[] = [];
+  let sending = Promise.resolve();
+  const flush = () => {
+    const payloads = outgoing;
+    outgoing = [];
+    sending = sending.then(() => notifyAll(db, CHAT_CHANNEL, payloads)).catch(onError);
+  };
+  const announce = (payload: string) => {
+    if (outgoing.push(payload) === 1) setImmediate(flush);
+  };
+
   const stop = onNoticeChannel(CHAT_CHANNEL, {
     onPayload: (payload) => {
       order = order.then(() => receive(payload)).catch(onError);
@@ -119,7 +133,7 @@ export function createSharedChatHub(db: Db, local: LocalChatHub, onError: (err: 
             : { from: self, ...message };
       const payload = JSON.stringify(notice);
       if (Buffer.byteLength(payload) > MAX_NOTICE_BYTES) return;
-      notify(db, CHAT_CHANNEL, payload).catch(onError);
+      announce(payload);
     },
     subscribeSession: local.subscribeSession,
     subscribeAccount: local.subscribeAccount,
