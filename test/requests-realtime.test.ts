@@ -8,6 +8,7 @@ import { adminCall } from './helpers/admin.js';
 import { openSocket, type TestSocket } from './helpers/sockets.js';
 import { recordIssuedSecret } from './helpers/secret-log.js';
 import { loopCall } from './helpers/loop.js';
+import { presentEventData } from '../src/api/admin/event-payloads.js';
 
 /*
  * Guest requests (loops) as staff see them: opened through the Loop v1 face, closed, reopened,
@@ -86,6 +87,12 @@ describe.each(dialects())('guest requests for staff on %s', (dialect) => {
     expect(await webhookEvents(hotel, 'request.opened')).toEqual(
       expect.arrayContaining([expect.objectContaining({ actor: 'api-token:loop', requestId: expect.any(String) })]),
     );
+    // The webhook's `data` is the request as GET shows it (what the delivery job sends).
+    const delivery = (await webhookEvents(hotel, 'request.opened')).find((d) => d.actor === 'api-token:loop');
+    const row = await t.database.db.selectFrom('deliveries').select('payload').where('id', '=', delivery.id).executeTakeFirstOrThrow();
+    const stored = JSON.parse(row.payload);
+    expect(stored.subjects).toEqual({ requestId: request.id, guestId: request.guestId });
+    expect(presentEventData('request.opened', stored.data)).toEqual(got.json());
     // Another account neither hears of it nor sees it.
     expect(rival.staff.events.some((e) => e.type?.startsWith('request.'))).toBe(false);
     expect((await admin(rival.adminToken, 'GET', `/requests/${request.id}`)).statusCode).toBe(404);
