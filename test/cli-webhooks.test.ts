@@ -5,6 +5,7 @@ import { dispatchCacheNotice } from '../src/db/cache-notices.js';
 import { inWriteTransaction } from '../src/db/write-transaction.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
+import { writeContext } from '../src/core/shared/write-context.js';
 
 // `openstay webhook create|list|disable|enable|delete` and `openstay delivery list|show|replay`.
 describe.each(dialects())('openstay webhook and delivery commands on %s', (dialect) => {
@@ -60,7 +61,7 @@ describe.each(dialects())('openstay webhook and delivery commands on %s', (diale
     const accountId = (await getAccountBySlug(database.db, 'harbour')).id;
     // The CLI is another process (on SQLite it sends no notice): as if its notice had come.
     dispatchCacheNotice({ topic: 'webhook-subscriptions' });
-    await inWriteTransaction(database.db, (trx) => createGuest(trx, accountId, { email: 'cli@example.com' }));
+    await inWriteTransaction(database.db, (trx) => createGuest(writeContext(trx, accountId), { email: 'cli@example.com' }));
     const listed = await cli('deliveries', 'list', '--account', 'harbour', '--status', 'pending', '--json');
     expect(listed.code, listed.stderr).toBe(0);
     const [delivery] = JSON.parse(listed.stdout).deliveries;

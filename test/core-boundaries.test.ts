@@ -19,6 +19,7 @@ import { createSecretBox } from '../src/core/shared/secret-box.js';
 import { findStayByLinkToken } from '../src/core/stays/stay-links.js';
 import type { Db } from '../src/db/database.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
+import { writeContext } from '../src/core/shared/write-context.js';
 
 const secrets = createSecretBox({ current: Buffer.alloc(32, 3) });
 
@@ -77,16 +78,16 @@ describe.each(dialects())('core boundaries on %s', (dialect) => {
     const survey = await inTransaction((trx) => createEvaluation(trx, accountId, { name: 'Kiosk', sections, locationIds: [hotel.id] }));
     const [tree] = await loadQuestionSetTrees(t.db, accountId, [(await currentQuestionSet(t.db, accountId, survey.id))!]);
     const questionId = tree.sections[0].questions[0].id;
-    const guest = await createGuest(t.db, accountId, { name: 'Ada', email: 'ada@example.test' });
+    const guest = await createGuest(writeContext(t.db, accountId), { name: 'Ada', email: 'ada@example.test' });
     const respond = () =>
       inTransaction(async (trx) => {
-        const { document } = await createAnswerDocument(trx, accountId, {
+        const { document } = await createAnswerDocument(writeContext(trx, accountId), {
           locationId: hotel.id,
           source: 'public',
           channel: 'kiosk',
           answers: [{ questionId, text: 'More towels' }],
         });
-        return openSurveyResponseLoop(trx, accountId, {
+        return openSurveyResponseLoop(writeContext(trx, accountId), {
           locationId: hotel.id,
           answerDocumentId: document.id,
           guest,
@@ -116,7 +117,7 @@ describe.each(dialects())('core boundaries on %s', (dialect) => {
     const registration = { status: 'prestay' as const, name: 'Simon', email: 'simon@example.test', bookingReference: 'B-1' };
     const callback = { url: 'https://pms.example.test/stay', auth: 'bearer' as const, authToken: 'secret' };
     const first = await inTransaction((trx) =>
-      registerGuestStay(trx, accountId, unit.id, registration, { clientId: client.id, callback, withChat: true, source: 'test' }, secrets),
+      registerGuestStay(writeContext(trx, accountId), unit.id, registration, { clientId: client.id, callback, withChat: true, source: 'test' }, secrets),
     );
     expect(first.stay).toMatchObject({ location_id: unit.id, booking_reference: 'B-1', source: 'test' });
     expect((await findStayByLinkToken(t.db, first.link.token))?.id).toBe(first.stay.id);
@@ -125,8 +126,7 @@ describe.each(dialects())('core boundaries on %s', (dialect) => {
 
     const again = await inTransaction((trx) =>
       registerGuestStay(
-        trx,
-        accountId,
+        writeContext(trx, accountId),
         unit.id,
         { ...registration, status: 'instay' },
         { clientId: client.id, callback: null, withChat: false, source: 'test' },
@@ -141,9 +141,11 @@ describe.each(dialects())('core boundaries on %s', (dialect) => {
 
   it('writes only journey event types of the one scheme', async () => {
     const accountId = await account();
-    const guest = await createGuest(t.db, accountId, { name: 'Jo' });
-    await expect(recordJourneyEvent(t.db, accountId, { guestId: guest.id, type: 'checkin' as never, source: 'test' })).rejects.toThrow(/not of the scheme/);
-    const event = await recordJourneyEvent(t.db, accountId, { guestId: guest.id, type: 'stay.checked_in', source: 'test' });
+    const guest = await createGuest(writeContext(t.db, accountId), { name: 'Jo' });
+    await expect(recordJourneyEvent(writeContext(t.db, accountId), { guestId: guest.id, type: 'checkin' as never, source: 'test' })).rejects.toThrow(
+      /not of the scheme/,
+    );
+    const event = await recordJourneyEvent(writeContext(t.db, accountId), { guestId: guest.id, type: 'stay.checked_in', source: 'test' });
     expect(event.type).toBe('stay.checked_in');
   });
 });

@@ -6,11 +6,12 @@ import { resolveArrival } from '../src/core/guests/identity.js';
 import type { GuestFields } from '../src/core/guests/guests.js';
 import type { Db } from '../src/db/database.js';
 
-const arrive = (db: Db, accountId: number, fields: GuestFields) => resolveArrival(db, accountId, { source: 'test', fields });
+const arrive = (db: Db, accountId: number, fields: GuestFields) => resolveArrival(writeContext(db, accountId), { source: 'test', fields });
 import { upsertContact } from '../src/core/contacts/upsert-contact.js';
 import { recordGuestEvent } from '../src/core/contacts/record-guest-event.js';
 import { listJourneyEvents } from '../src/core/journeys/journey-events.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
+import { writeContext } from '../src/core/shared/write-context.js';
 
 describe.each(dialects())('guests and journeys on %s', (dialect) => {
   let t: TestDatabase;
@@ -22,7 +23,7 @@ describe.each(dialects())('guests and journeys on %s', (dialect) => {
   it('keeps one guest when the same key is upserted concurrently', async () => {
     const account = await createAccount(t.db, 'race');
     const attempts = Array.from({ length: 8 }, (_, i) =>
-      t.db.transaction().execute((trx) => upsertGuestByKey(trx, account.id, 'loop', 'same-key', { firstName: `Try ${i}` })),
+      t.db.transaction().execute((trx) => upsertGuestByKey(writeContext(trx, account.id), 'loop', 'same-key', { firstName: `Try ${i}` })),
     );
     const results = await Promise.all(attempts);
     expect(new Set(results.map((r) => r.guest.id)).size).toBe(1);
@@ -46,14 +47,20 @@ describe.each(dialects())('guests and journeys on %s', (dialect) => {
   it('records journey events on the stay and moves its status', async () => {
     const account = await createAccount(t.db, 'journey');
     const key = { source: 'loop', value: 'j-1' };
-    const { guest, stay } = await upsertContact(t.db, account.id, { key, fields: { firstName: 'Jo' }, stay: { room: '12' } });
+    const { guest, stay } = await upsertContact(writeContext(t.db, account.id), { key, fields: { firstName: 'Jo' }, stay: { room: '12' } });
     expect(stay?.status).toBe('prestay');
-    const checkin = await recordGuestEvent(t.db, account.id, guest, { type: 'stay.checked_in', key, source: 'loop', occurredAt: 1000 });
+    const checkin = await recordGuestEvent(writeContext(t.db, account.id), guest, { type: 'stay.checked_in', key, source: 'loop', occurredAt: 1000 });
     expect(checkin.stay.id).toBe(stay!.id);
     expect(checkin.stay.status).toBe('instay');
-    const checkout = await recordGuestEvent(t.db, account.id, guest, { type: 'stay.checked_out', key, source: 'loop', occurredAt: 2000 });
+    const checkout = await recordGuestEvent(writeContext(t.db, account.id), guest, { type: 'stay.checked_out', key, source: 'loop', occurredAt: 2000 });
     expect(checkout.stay.status).toBe('poststay');
-    const custom = await recordGuestEvent(t.db, account.id, guest, { type: 'custom.spa-booked', key, source: 'loop', occurredAt: 3000, payload: { a: 1 } });
+    const custom = await recordGuestEvent(writeContext(t.db, account.id), guest, {
+      type: 'custom.spa-booked',
+      key,
+      source: 'loop',
+      occurredAt: 3000,
+      payload: { a: 1 },
+    });
     expect(custom.stay.status).toBe('poststay');
     const timeline = await listJourneyEvents(t.db, account.id, guest.id);
     expect(timeline.map((e) => e.type)).toEqual(['stay.checked_in', 'stay.checked_out', 'custom.spa-booked']);
@@ -73,7 +80,7 @@ describe.each(dialects())('one person across faces on %s', (dialect) => {
     const account = await createAccount(t.db, 'one-person');
     const first = await arrive(t.db, account.id, { email: 'simon@example.test', mobile: '+46 73-044 24 80' });
     expect(first.guest.mobile).toBe('+46730442480');
-    const keyed = await upsertContact(t.db, account.id, {
+    const keyed = await upsertContact(writeContext(t.db, account.id), {
       key: { source: 'loop', value: 'pms-1' },
       fields: { email: 'SIMON@example.test', firstName: 'Simon' },
     });
@@ -88,7 +95,7 @@ describe.each(dialects())('one person across faces on %s', (dialect) => {
     const account = await createAccount(t.db, 'rows-as-stored');
     const location = await createLocation(t.db, account.id, { title: { en: 'Hotel' } });
     const written = await t.db.transaction().execute((trx) =>
-      upsertContact(trx, account.id, {
+      upsertContact(writeContext(trx, account.id), {
         key: { source: 'loop', value: 'as-stored' },
         fields: { firstName: 'Ada', lastName: 'Byron', email: 'ada@example.com', mobile: '+16135550123', customFields: { a: '1' } },
         stay: { locationId: location.id, arrivalAt: Date.UTC(2026, 0, 2, 15), departureAt: Date.UTC(2026, 0, 4, 11), room: '12' },

@@ -10,6 +10,9 @@ import { openDatabase } from '../src/db/database.js';
 import { batchedWrite } from '../src/db/sqlite-write-batch.js';
 import { sql } from 'kysely';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
+import { SYSTEM_ACTOR, writeContext } from '../src/core/shared/write-context.js';
+
+const writeOrigin = (accountId: number) => ({ accountId, actor: SYSTEM_ACTOR, requestId: null });
 
 describe.each(dialects())('the change stamp on %s', (dialect) => {
   let t: TestDatabase;
@@ -90,7 +93,7 @@ describe.each(dialects())('keyed contacts answered from the cache on %s', (diale
     stay: { locationId, room, arrivalAt: 1000, departureAt: 2000, status: 'prestay' as const },
     uncheckedLocation: 'loc-ref',
   });
-  const save = (cache: KeyedContactCache, input: Parameters<typeof saveKeyedContact>[3]) => saveKeyedContact(t.db, cache, accountId, input);
+  const save = (cache: KeyedContactCache, input: Parameters<typeof saveKeyedContact>[3]) => saveKeyedContact(t.db, cache, writeOrigin(accountId), input);
   const stored = async (key: string) => findKeyedContact(t.db, accountId, 'loop', key);
   // On PostgreSQL nothing is answered from the cache; every answer must still be right.
   const expectedHits = (n: number) => (dialect === 'sqlite' ? n : 0);
@@ -209,7 +212,7 @@ describe.each(dialects())('keyed contacts answered from the cache on %s', (diale
           await trx.insertInto('guest_keys').values({ account_id: accountId, source: 'loop', key: 'k10-orphan', guest_id: 999_999 }).execute();
         },
       });
-      const renamed = batchedWrite(t.db, keyedContactWrite(cache, accountId, contact('k10', 'Never')));
+      const renamed = batchedWrite(t.db, keyedContactWrite(cache, writeOrigin(accountId), contact('k10', 'Never')));
       await expect(spoiler).rejects.toThrow(/FOREIGN KEY/);
       await expect(renamed).rejects.toThrow(/FOREIGN KEY/);
       expect((await stored('k10')).guest?.first_name).toBe('Ada');
@@ -309,8 +312,8 @@ describe('keyed contacts with and without the cache on sqlite', () => {
       if (what < 6) {
         // A burst of saves arriving together: one group commit through the cache, in order without it.
         const burst = Array.from({ length: 1 + random(4) }, randomContact);
-        await Promise.all(burst.map((input) => saveKeyedContact(cached.db, cache, accountId, input)));
-        for (const input of burst) await plain.db.transaction().execute((trx) => upsertContact(trx, accountId, input));
+        await Promise.all(burst.map((input) => saveKeyedContact(cached.db, cache, writeOrigin(accountId), input)));
+        for (const input of burst) await plain.db.transaction().execute((trx) => upsertContact(writeContext(trx, accountId), input));
       } else if (what < 8) {
         const key = `d-${random(6)}`;
         const name = pick(['Changed', 'Other']);

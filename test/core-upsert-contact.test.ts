@@ -5,6 +5,7 @@ import { upsertContact } from '../src/core/contacts/upsert-contact.js';
 import { findKeyedContact } from '../src/core/contacts/keyed-contact.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 import { FIXED_NOW } from './helpers/clock.js';
+import { writeContext } from '../src/core/shared/write-context.js';
 
 describe.each(dialects())('keyed contacts on %s', (dialect) => {
   let t: TestDatabase;
@@ -24,7 +25,9 @@ describe.each(dialects())('keyed contacts on %s', (dialect) => {
     const location = await createLocation(t.db, account.id, { title: { en: 'Here' } });
     const foreign = await createLocation(t.db, other.id, { title: { en: 'There' } });
     const key = { source: 'loop', value: 'kc-1' };
-    const { guest, stay } = await inTransaction((trx) => upsertContact(trx, account.id, { key, fields: { firstName: 'Kay' }, stay: { room: '7' } }));
+    const { guest, stay } = await inTransaction((trx) =>
+      upsertContact(writeContext(trx, account.id), { key, fields: { firstName: 'Kay' }, stay: { room: '7' } }),
+    );
     const read = await findKeyedContact(t.db, account.id, 'loop', 'kc-1', location.id);
     expect(read.guest).toEqual(guest);
     expect(read.stay).toEqual(stay);
@@ -42,14 +45,16 @@ describe.each(dialects())('keyed contacts on %s', (dialect) => {
     const stayFields = { locationId: location.id, room: '12', arrivalAt: 1000, departureAt: 2000, status: 'prestay' as const };
     // Date (only Date: timers stay real for the drivers) at a fixed instant, then a minute later.
     vi.setSystemTime(FIXED_NOW);
-    const first = await inTransaction((trx) => upsertContact(trx, account.id, { key, fields, stay: stayFields }));
+    const first = await inTransaction((trx) => upsertContact(writeContext(trx, account.id), { key, fields, stay: stayFields }));
     expect(first.guest.updated_at).toBe(FIXED_NOW);
     vi.setSystemTime(FIXED_NOW + 60_000);
-    const again = await inTransaction((trx) => upsertContact(trx, account.id, { key, fields: { ...fields, customFields: { b: '2' } }, stay: stayFields }));
+    const again = await inTransaction((trx) =>
+      upsertContact(writeContext(trx, account.id), { key, fields: { ...fields, customFields: { b: '2' } }, stay: stayFields }),
+    );
     expect(again.guest).toEqual(first.guest);
     expect(again.stay).toEqual(first.stay);
     const changed = await inTransaction((trx) =>
-      upsertContact(trx, account.id, { key, fields: { mobile: '+46 70 111', customFields: { c: '3' } }, stay: { room: '14' } }),
+      upsertContact(writeContext(trx, account.id), { key, fields: { mobile: '+46 70 111', customFields: { c: '3' } }, stay: { room: '14' } }),
     );
     const read = await findKeyedContact(t.db, account.id, 'loop', 'kc-2');
     expect(read.guest).toEqual(changed.guest);
@@ -66,13 +71,13 @@ describe.each(dialects())('keyed contacts on %s', (dialect) => {
     const foreign = await createLocation(t.db, other.id, { title: { en: 'There' } });
     const key = { source: 'loop', value: 'kc-3' };
     const attempt = inTransaction((trx) =>
-      upsertContact(trx, account.id, { key, fields: { firstName: 'Eve' }, stay: { locationId: foreign.id }, uncheckedLocation: 'abc123' }),
+      upsertContact(writeContext(trx, account.id), { key, fields: { firstName: 'Eve' }, stay: { locationId: foreign.id }, uncheckedLocation: 'abc123' }),
     );
     await expect(attempt).rejects.toMatchObject({ status: 404, message: 'location "abc123" not found' });
     expect(await findKeyedContact(t.db, account.id, 'loop', 'kc-3')).toEqual({ guest: undefined, stay: undefined, locationFound: false });
     // Without a key the location is checked by its own query.
     const unkeyed = inTransaction((trx) =>
-      upsertContact(trx, account.id, { fields: { email: 'eve@example.test' }, stay: { locationId: foreign.id }, uncheckedLocation: 'abc123' }),
+      upsertContact(writeContext(trx, account.id), { fields: { email: 'eve@example.test' }, stay: { locationId: foreign.id }, uncheckedLocation: 'abc123' }),
     );
     await expect(unkeyed).rejects.toMatchObject({ status: 404 });
   });
@@ -83,7 +88,7 @@ describe.each(dialects())('keyed contacts on %s', (dialect) => {
     await t.db.deleteFrom('locations').where('id', '=', location.id).execute();
     // A location resolved earlier (here: not re-checked) that no longer exists: the foreign key refuses it.
     const attempt = inTransaction((trx) =>
-      upsertContact(trx, account.id, { key: { source: 'loop', value: 'kc-4' }, fields: { firstName: 'Gus' }, stay: { locationId: location.id } }),
+      upsertContact(writeContext(trx, account.id), { key: { source: 'loop', value: 'kc-4' }, fields: { firstName: 'Gus' }, stay: { locationId: location.id } }),
     );
     await expect(attempt).rejects.toMatchObject({ status: 404, code: 'not_found' });
   });

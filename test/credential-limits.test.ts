@@ -5,6 +5,7 @@ import { loopPageUrl } from '../src/api/loop-v1/links.js';
 import { dialects } from './helpers/database.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { createLooponClient } from './helpers/loopon.js';
+import { writeContext } from '../src/core/shared/write-context.js';
 
 /*
  * Issue 9, defect 6: failed credential checks are limited per address and per credential (429 with
@@ -83,7 +84,7 @@ describe.each(dialects())('credential failure limits on %s', (dialect) => {
     const db = t.database.db;
     unitId = (await createLocation(db, accountId, { title: { en: 'Sea Hotel Kattegat' } })).id;
     client = await createLooponClient(t, accountId);
-    const { loop: opened } = await openLoop(db, accountId, { locationId: unitId, description: 'More towels' });
+    const { loop: opened } = await openLoop(writeContext(db, accountId), { locationId: unitId, description: 'More towels' });
     loopPage = new URL(await loopPageUrl(db, t.config, accountId, opened.id)).pathname + new URL(await loopPageUrl(db, t.config, accountId, opened.id)).search;
     const stay = await t.app.inject({
       method: 'POST',

@@ -10,11 +10,12 @@ import { isAppError } from '../src/core/shared/errors.js';
 import type { Db } from '../src/db/database.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 import { accountRows, createPlace, seedGuest } from './helpers/guest-rows.js';
+import { writeContext } from '../src/core/shared/write-context.js';
 
 const merge = (db: Db, accountId: number, survivorId: number, otherId: number) =>
-  db.transaction().execute((trx) => mergeGuests(trx, accountId, survivorId, otherId, 'test'));
+  db.transaction().execute((trx) => mergeGuests(writeContext(trx, accountId, 'test'), survivorId, otherId));
 const split = (db: Db, accountId: number, guestId: number, source: string, value: string) =>
-  db.transaction().execute((trx) => splitGuest(trx, accountId, guestId, source, value, 'test'));
+  db.transaction().execute((trx) => splitGuest(writeContext(trx, accountId, 'test'), guestId, source, value));
 
 /** The error a refused call throws, as {status, message}. */
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
@@ -77,7 +78,7 @@ describe.each(dialects())('guest merge and split on %s', (dialect) => {
     expect((await findGuest(t.db, accountId, bea.guestId))?.id).toBe(ada.guestId);
     expect((await findGuestByKey(t.db, accountId, 'loop', 'B1'))?.id).toBe(ada.guestId);
     // matching never finds the merged-away guest: the survivor holds the mobile now
-    const arrival = await resolveArrival(t.db, accountId, { source: 'test', fields: { mobile: '+46 73 044 24 80' } });
+    const arrival = await resolveArrival(writeContext(t.db, accountId), { source: 'test', fields: { mobile: '+46 73 044 24 80' } });
     expect(arrival.guest.id).toBe(ada.guestId);
     const afterArrival = await accountRows(t.db, accountId);
     await t.db.deleteFrom('guest_matches').where('account_id', '=', accountId).where('source', '=', 'test').where('rule', '=', 'mobile').execute();

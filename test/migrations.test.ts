@@ -30,6 +30,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-contact-versions',
+      '2026-12-05T00-00-event-actors',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -77,6 +78,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-contact-versions',
+      '2026-12-05T00-00-event-actors',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -133,6 +135,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-contact-versions',
+      '2026-12-05T00-00-event-actors',
     ]);
   });
 
@@ -181,7 +184,12 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await migrator.migrateTo('2026-12-03T02-00-encrypt-callback-tokens')).error).toBeUndefined();
     const back = await db.selectFrom('chat_events').selectAll().where('id', '=', second).executeTakeFirstOrThrow();
     expect(JSON.parse(back.payload)).toEqual({ author: 'hotel', content: 'hi', read });
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-03T05-00-chat-realtime', '2026-12-04T00-00-outbox', '2026-12-05T00-00-contact-versions']);
+    expect(await migrateToLatest(t.db)).toEqual([
+      '2026-12-03T05-00-chat-realtime',
+      '2026-12-04T00-00-outbox',
+      '2026-12-05T00-00-contact-versions',
+      '2026-12-05T00-00-event-actors',
+    ]);
   });
 
   it("contact versions: existing clients are Loopon's, guests start at version 1, and the way down and up again works", async () => {
@@ -212,7 +220,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       .values({ account_id: account.id, custom_fields: '{}', created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions', '2026-12-05T00-00-event-actors']);
     expect(await db.selectFrom('oauth_clients').select('face').where('account_id', '=', account.id).executeTakeFirstOrThrow()).toEqual({ face: 'loopon' });
     expect(await db.selectFrom('guests').select(['version', 'details']).where('id', '=', guest.id).executeTakeFirstOrThrow()).toEqual({
       version: 1,
@@ -220,6 +228,6 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     });
     expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
     expect((await t.db.introspection.getTables()).map((x) => x.name)).not.toContain('guest_revisions');
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions', '2026-12-05T00-00-event-actors']);
   });
 });

@@ -16,6 +16,7 @@ import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js
 import { dialects } from './helpers/database.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { waitUntil } from './helpers/wait.js';
+import { writeContext } from '../src/core/shared/write-context.js';
 
 // The durable outbox with a real local receiver: signed Standard Webhooks deliveries, retries on
 // a shortened schedule (the test knob: no sleeps), 410, replay, nothing sent for a rolled-back
@@ -66,7 +67,8 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
     expect(webhook.secret).toMatch(/^whsec_/);
     return { accountId: account.id, adminToken, webhook };
   }
-  const newGuest = (accountId: number, email: string) => inWriteTransaction(t.database.db, (trx) => createGuest(trx, accountId, { email, firstName: 'Ada' }));
+  const newGuest = (accountId: number, email: string) =>
+    inWriteTransaction(t.database.db, (trx) => createGuest(writeContext(trx, accountId), { email, firstName: 'Ada' }));
   const at = (path: string) => receiver.received.filter((r) => r.url === path);
   /** The first request to `path`, once it has arrived. */
   const arrived = async (path: string) => (await waitUntil(() => at(path)[0], { what: `a request to ${path}` }))!;
@@ -166,7 +168,7 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
     const { accountId } = await subscribed('/rollback');
     await expect(
       inWriteTransaction(t.database.db, async (trx) => {
-        await createGuest(trx, accountId, { email: 'rollback@example.com' });
+        await createGuest(writeContext(trx, accountId), { email: 'rollback@example.com' });
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');
@@ -229,13 +231,13 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
     const db = t.database.db;
     const { client } = await createOauthClient(db, account.id, { scopes: ['basic'] }, ['basic']);
     const guest = await newGuest(account.id, 'stay@example.com');
-    const stay = await inWriteTransaction(db, (trx) => upsertStayByRef(trx, account.id, guest.id, 'test', 'ref-1', { room: '101' }));
+    const stay = await inWriteTransaction(db, (trx) => upsertStayByRef(writeContext(trx, account.id), guest.id, 'test', 'ref-1', { room: '101' }));
     await replaceStayCallback(db, t.secrets, account.id, stay.id, client.id, { url: `${receiver.url}/callback`, auth: 'bearer', authToken: 'tok en/1' });
     const event = { sessionId: 'sess-1', created: '2026-11-16T12:00:00.000Z', type: 'chatMessage', id: 7, content: 'hello' };
     await inWriteTransaction(db, async (trx) => {
-      expect(await enqueueStayCallbacks(trx, { accountId: account.id, stayId: stay.id, event })).toHaveLength(1);
+      expect(await enqueueStayCallbacks(writeContext(trx, account.id), { stayId: stay.id, event })).toHaveLength(1);
       // typing indicators never reach a callback
-      expect(await enqueueStayCallbacks(trx, { accountId: account.id, stayId: stay.id, event: { ...event, type: 'typingIndicator' } })).toEqual([]);
+      expect(await enqueueStayCallbacks(writeContext(trx, account.id), { stayId: stay.id, event: { ...event, type: 'typingIndicator' } })).toEqual([]);
     });
     const req = await arrived('/callback');
     expect(req.headers.authorization).toBe('Bearer tok en/1');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { writeContext } from '../src/core/shared/write-context.js';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -150,7 +151,7 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
     it('GET /contacts with every filter and paging parameter of the examples and If-Modified-Since: Wed, 21 Jan 2022 07:28:00 GMT', async () => {
       const { account, call } = await setup();
       const db = t.database.db;
-      const guest = await createGuest(db, account.id, { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.org' });
+      const guest = await createGuest(writeContext(db, account.id), { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.org' });
       await call('PUT', `/contacts/${(await call('GET', '/contacts')).json().data.items[0].contact_uid}`, {
         payload: putBody({
           contact_uid: (await call('GET', '/contacts')).json().data.items[0].contact_uid,
@@ -160,7 +161,7 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
           contact_email: 'ada@example.org',
         }),
       });
-      await createGuest(db, account.id, { firstName: 'Booker' });
+      await createGuest(writeContext(db, account.id), { firstName: 'Booker' });
       const res = await call('GET', '/contacts?reseller_id=501&distributor_id=501&contact_type=GUEST&items_per_page=5&start_index=1&page=1', {
         headers: { 'if-modified-since': 'Wed, 21 Jan 2022 07:28:00 GMT' },
       });
@@ -182,7 +183,7 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
 
     it("GET /contacts/f44226c0-e142-11ea-86d2-83036af9991e?include_versions=true: the client's own uid, with every revision", async () => {
       const { account, call } = await setup();
-      const guest = await createGuest(t.database.db, account.id, { firstName: 'Grace', lastName: 'Hopper' });
+      const guest = await createGuest(writeContext(t.database.db, account.id), { firstName: 'Grace', lastName: 'Hopper' });
       // The uid an imported contact kept from the product the hotel leaves.
       await attachGuestKey(t.database.db, account.id, 'prio', SPEC_UID, guest.id);
       const put = await call('PUT', `/contacts/${SPEC_UID}`, {
@@ -209,8 +210,8 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
     it('PUT /contacts/{uid} with order_reference ["ORDRREF123456","ORDRREF12345678"] links those bookings to the contact', async () => {
       const { account, call } = await setup();
       const db = t.database.db;
-      const guest = await createGuest(db, account.id, { firstName: 'Grace' });
-      const other = await createGuest(db, account.id, { firstName: 'Someone' });
+      const guest = await createGuest(writeContext(db, account.id), { firstName: 'Grace' });
+      const other = await createGuest(writeContext(db, account.id), { firstName: 'Someone' });
       await attachGuestKey(db, account.id, 'prio', SPEC_UID, guest.id);
       const now = Date.now();
       for (const ref of ['ORDRREF123456', 'ORDRREF12345678']) {
@@ -243,7 +244,7 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
   describe('contacts', () => {
     it('answers ContactDetails as the excerpt has them: RFC 3339 dates with +00:00, unset fields left out, nested shapes', async () => {
       const { account, call } = await setup();
-      await createGuest(t.database.db, account.id, { firstName: 'Ada' });
+      await createGuest(writeContext(t.database.db, account.id), { firstName: 'Ada' });
       const uid = (await call('GET', '/contacts')).json().data.items[0].contact_uid;
       const full = {
         contact_uid: uid,
@@ -297,7 +298,7 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
 
     it('PUT overwrites (never merges): what is left out is cleared, the version goes up and the old revision is kept', async () => {
       const { account, call } = await setup();
-      await createGuest(t.database.db, account.id, {
+      await createGuest(writeContext(t.database.db, account.id), {
         firstName: 'Ada',
         lastName: 'Lovelace',
         email: 'ada@example.org',
@@ -324,7 +325,7 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
 
     it('refuses bad input with a 400 and an ErrorModel, and changes nothing', async () => {
       const { account, call } = await setup();
-      await createGuest(t.database.db, account.id, { firstName: 'Ada' });
+      await createGuest(writeContext(t.database.db, account.id), { firstName: 'Ada' });
       const uid = (await call('GET', '/contacts')).json().data.items[0].contact_uid;
       const cases: Array<[unknown, string]> = [
         [putBody({ contact_uid: '00000000-0000-4000-8000-000000000000' }), 'does not match'],
@@ -370,7 +371,7 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
 
     it('answers every odd value of every field with a 200 or a 400, never a 500', async () => {
       const { account, call } = await setup();
-      await createGuest(t.database.db, account.id, { firstName: 'Ada' });
+      await createGuest(writeContext(t.database.db, account.id), { firstName: 'Ada' });
       const uid = (await call('GET', '/contacts')).json().data.items[0].contact_uid;
       const fields = Object.keys(EXCERPT.components.schemas.ContactDetails.properties).filter((f) => f !== 'contact_uid');
       const odd: unknown[] = [
@@ -419,9 +420,9 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
     it('answers 404 for an unknown, malformed or foreign uid (GET and PUT)', async () => {
       const { account, call } = await setup();
       const other = await setup();
-      await createGuest(t.database.db, other.account.id, { firstName: 'Theirs' });
+      await createGuest(writeContext(t.database.db, other.account.id), { firstName: 'Theirs' });
       const theirs = (await other.call('GET', '/contacts')).json().data.items[0].contact_uid;
-      await createGuest(t.database.db, account.id, { firstName: 'Ours' });
+      await createGuest(writeContext(t.database.db, account.id), { firstName: 'Ours' });
       for (const uid of [SPEC_UID, 'not-a-uuid', '6f70656e-7374-8000-8000-ffffffffffff', theirs]) {
         const get = await call('GET', `/contacts/${uid}`);
         expect(get.statusCode, uid).toBe(404);
@@ -438,7 +439,7 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
   describe('paging', () => {
     it('pages by items_per_page, start_index and page; start_index wins over page; items_per_page is capped at 500', async () => {
       const { account, call } = await setup();
-      for (let i = 1; i <= 12; i++) await createGuest(t.database.db, account.id, { firstName: `G${i}` });
+      for (let i = 1; i <= 12; i++) await createGuest(writeContext(t.database.db, account.id), { firstName: `G${i}` });
       const names = (body: { data: { items: Array<{ contact_name_first: string }> } }) => body.data.items.map((c) => c.contact_name_first);
       const first = (await call('GET', '/contacts')).json();
       expect(first.data).toMatchObject({ current_item_count: 10, items_per_page: 10, start_index: 1, total_items: 12, page_index: 1, total_pages: 2 });
@@ -492,7 +493,7 @@ describe.each(dialects())('Contacts face on %s', (dialect) => {
       vi.setSystemTime(clock + 10_000);
       const [ada, bea] = changed.json().data.items;
       const guestIds = (await t.database.db.selectFrom('guests').select('id').where('account_id', '=', account.id).orderBy('id').execute()).map((g) => g.id);
-      await mergeGuests(t.database.db, account.id, guestIds[0], guestIds[1], 'test');
+      await mergeGuests(writeContext(t.database.db, account.id, 'test'), guestIds[0], guestIds[1]);
       const merged = await call('GET', '/contacts', { headers: { 'if-modified-since': next } });
       expect(merged.statusCode).toBe(200);
       expect(merged.json().data.items.map((c: { contact_uid: string }) => c.contact_uid)).toEqual([ada.contact_uid]);

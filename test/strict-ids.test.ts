@@ -1,3 +1,5 @@
+import { openLoop } from '../src/core/requests/loops.js';
+import { writeContext } from '../src/core/shared/write-context.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { encodeId } from '../src/api/loop-v1/ids.js';
@@ -97,6 +99,7 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
       const chat = await ensureChatSession(t.database.db, f.accountId, g, location.id, 'en');
       const webhook = await made('/webhooks', { url: 'https://hooks.example.com/in', events: ['*'] });
       const { deliveryId } = await made(`/webhooks/${webhook.id}/test`, undefined);
+      const { loop: request } = await openLoop(writeContext(t.database.db, f.accountId), { locationId: location.id, description: 'strict ids' });
       routes = [
         { method: 'GET', template: '/locations/{id}', url: (v) => `/locations/${v}` },
         { method: 'PATCH', template: '/locations/{id}', url: (v) => `/locations/${v}`, body: { title: 'Changed' } },
@@ -124,6 +127,9 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         { method: 'POST', template: '/chat/sessions/{id}/messages', url: (v) => `/chat/sessions/${v}/messages`, body: { authorName: 'R', content: 'hi' } },
         { method: 'POST', template: '/chat/sessions/{id}/read', url: (v) => `/chat/sessions/${v}/read`, body: {} },
         { method: 'POST', template: '/chat/sessions/{id}/typing', url: (v) => `/chat/sessions/${v}/typing`, body: { authorName: 'R' } },
+        { method: 'GET', template: '/requests/{id}', url: (v) => `/requests/${v}` },
+        { method: 'PATCH', template: '/requests/{id}', url: (v) => `/requests/${v}`, body: { state: 'closed' } },
+        { method: 'POST', template: '/requests/{id}/messages', url: (v) => `/requests/${v}/messages`, body: { message: 'hi' } },
         { method: 'GET', template: '/webhooks/{id}', url: (v) => `/webhooks/${v}` },
         { method: 'DELETE', template: '/webhooks/{id}', url: (v) => `/webhooks/${v}` },
         { method: 'POST', template: '/webhooks/{id}/enable', url: (v) => `/webhooks/${v}/enable` },
@@ -149,6 +155,8 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         '/chat/sessions/{id}/messages': chat.id,
         '/chat/sessions/{id}/read': chat.id,
         '/chat/sessions/{id}/typing': chat.id,
+        '/requests/{id}': request.id,
+        '/requests/{id}/messages': request.id,
         '/webhooks/{id}': webhook.id,
         '/webhooks/{id}/enable': webhook.id,
         '/webhooks/{id}/disable': webhook.id,

@@ -1,3 +1,4 @@
+import { writeContext } from '../core/shared/write-context.js';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/config.js';
 import { presentGuest, presentMerge } from '../api/admin/routes/guests-present.js';
@@ -60,7 +61,7 @@ async function merge(config: Config, opts: { account?: string; key?: string; jso
   return refusalsExit1(async () => {
     const merged = await withDatabase(config, async (db) => {
       const account = await getAccountBySlug(db, opts.account!);
-      return db.transaction().execute((trx) => mergeGuests(trx, account.id, survivorId, otherId, cliActor()));
+      return db.transaction().execute((trx) => mergeGuests(writeContext(trx, account.id, cliActor()), survivorId, otherId));
     });
     const merge = presentMerge(readMergeRecord(merged.merge));
     if (opts.json) console.log(JSON.stringify({ account: opts.account, merge, survivor: presentGuest(merged.survivor) }));
@@ -82,7 +83,7 @@ async function split(config: Config, opts: { account?: string; key?: string; jso
   return refusalsExit1(async () => {
     const result = await withDatabase(config, async (db) => {
       const account = await getAccountBySlug(db, opts.account!);
-      return db.transaction().execute((trx) => splitGuest(trx, account.id, id, source, value, cliActor()));
+      return db.transaction().execute((trx) => splitGuest(writeContext(trx, account.id, cliActor()), id, source, value));
     });
     const out = { guest: presentGuest(result.guest), splitOff: presentGuest(result.splitOff), restoredMergeId: result.restoredMergeId, moved: result.moved };
     if (opts.json) console.log(JSON.stringify({ account: opts.account, ...out }));

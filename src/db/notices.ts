@@ -14,8 +14,12 @@ import { isPostgres, type Db } from './database.js';
 
 export interface NoticeChannel {
   onPayload(payload: string): void;
-  /** notices may have been missed (the connection was down): catch up or start afresh */
-  onGap(): void;
+  /**
+   * LISTEN started on a new connection: notices may have been missed. `lostAt` is when the previous
+   * connection was lost (catch up from the tables from shortly before it); undefined on the
+   * process's first connection (there was nothing to miss).
+   */
+  onGap(lostAt?: number): void;
 }
 
 const channels = new Map<string, Set<NoticeChannel>>();
@@ -32,6 +36,13 @@ export function onNoticeChannel(name: string, channel: NoticeChannel): () => voi
 /** Sends a notice on PostgreSQL (delivered when `db`'s transaction commits); nothing on SQLite. */
 export async function notify(db: Db, channel: string, payload: string): Promise<void> {
   if (isPostgres(db)) await sql`select pg_notify(${channel}, ${payload})`.execute(db);
+}
+
+/** Sends several notices on one channel in one statement, in order (PostgreSQL); nothing on SQLite. */
+export async function notifyAll(db: Db, channel: string, payloads: readonly string[]): Promise<void> {
+  if (payloads.length === 0 || !isPostgres(db)) return;
+  const calls = sql.join(payloads.map((payload) => sql`pg_notify(${channel}, ${payload})`));
+  await sql`select ${calls}`.execute(db);
 }
 
 function each(name: string, run: (channel: NoticeChannel) => void): void {
@@ -65,6 +76,8 @@ export function startNoticeListener(opts: NoticeListenerOptions): NoticeListener
   let stopped = false;
   let client: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // when the last connection was lost (undefined before the first one): what a catch-up reads from
+  let lostAt: number | undefined;
 
   const connect = async (): Promise<void> => {
     if (stopped) return;
@@ -77,6 +90,7 @@ export function startNoticeListener(opts: NoticeListenerOptions): NoticeListener
       candidate.on('end', () => {
         if (client === candidate) client = undefined;
         if (stopped) return;
+        lostAt = Date.now();
         opts.log.warn({}, 'notice connection lost; reconnecting');
         schedule();
       });
@@ -86,7 +100,8 @@ export function startNoticeListener(opts: NoticeListenerOptions): NoticeListener
         return;
       }
       client = candidate;
-      for (const name of channels.keys()) each(name, (channel) => channel.onGap());
+      const missedSince = lostAt;
+      for (const name of channels.keys()) each(name, (channel) => channel.onGap(missedSince));
       delay = first;
     } catch (err) {
       await candidate.end().catch(() => undefined);

@@ -590,6 +590,10 @@ export interface DeliveriesTable {
   created_at: number;
   updated_at: number;
   delivered_at: number | null;
+  /** who caused the event (core/shared/write-context.ts); null before the column existed */
+  actor: string | null;
+  /** the request that caused it (Fastify's request id); null for jobs and the CLI */
+  request_id: string | null;
 }
 
 export interface DeliveryAttemptsTable {

@@ -23,7 +23,7 @@ import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress,
 import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
 import { homePage } from './home-page.js';
 import { registerRealtime } from '../api/http/realtime.js';
-import { createChatHub } from '../core/chat/chat-hub.js';
+import { createChatHub } from '../core/chat/shared-chat-hub.js';
 import { countDueJobs, jobsStalled } from '../core/jobs/jobs.js';
 import { DELIVERY_JOB_KIND } from '../core/outbox/deliveries.js';
 

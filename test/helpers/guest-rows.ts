@@ -8,6 +8,7 @@ import { recordGuestEvent } from '../../src/core/contacts/record-guest-event.js'
 import { createLocation } from '../../src/core/locations/locations.js';
 import { openLoop } from '../../src/core/requests/loops.js';
 import type { Db } from '../../src/db/database.js';
+import { writeContext } from '../../src/core/shared/write-context.js';
 
 /* Guests holding a row in every table that refers to a guest, and a snapshot of those tables. */
 
@@ -29,9 +30,9 @@ export async function createPlace(db: Db, accountId: number, name = 'Lobby') {
  */
 export async function seedGuest(db: Db, accountId: number, place: { locationId: number; evaluationId: number }, key: string, fields: GuestFields) {
   const loopKey = { source: 'loop', value: key };
-  const { guest, stay } = await upsertContact(db, accountId, { key: loopKey, fields, stay: { locationId: place.locationId, room: key } });
-  await recordGuestEvent(db, accountId, guest, { type: 'stay.checked_in', key: loopKey, source: 'loop', occurredAt: 1_000 });
-  const { loop } = await openLoop(db, accountId, {
+  const { guest, stay } = await upsertContact(writeContext(db, accountId), { key: loopKey, fields, stay: { locationId: place.locationId, room: key } });
+  await recordGuestEvent(writeContext(db, accountId), guest, { type: 'stay.checked_in', key: loopKey, source: 'loop', occurredAt: 1_000 });
+  const { loop } = await openLoop(writeContext(db, accountId), {
     locationId: place.locationId,
     creatorGuestId: guest.id,
     creatorName: fields.name,

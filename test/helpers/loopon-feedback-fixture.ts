@@ -8,6 +8,7 @@ import { createLocation } from '../../src/core/locations/locations.js';
 import { createTestAccount, type TestApp } from './app.js';
 import { FIXED_NOW } from './clock.js';
 import { createLooponClient } from './loopon.js';
+import { writeContext } from '../../src/core/shared/write-context.js';
 
 /*
  * A chain "Sea Hotels" of three hotels (X01..X03) sharing the evaluation "Stay", plus a hotel
@@ -106,7 +107,7 @@ export function answers(q: Questions, v: { nps?: number; rating?: number; text?:
 
 /** Writes an answer document through the core function, in a transaction as routes do. */
 export async function addDocument(t: TestApp, accountId: number, input: Partial<AnswerDocumentInput> & { locationId: number; answers: AnswerInput[] }) {
-  return t.database.db.transaction().execute((trx) => createAnswerDocument(trx, accountId, { source: 'poststay', ...input }));
+  return t.database.db.transaction().execute((trx) => createAnswerDocument(writeContext(trx, accountId), { source: 'poststay', ...input }));
 }
 
 /** GET on the Loopon face; returns status and body. */

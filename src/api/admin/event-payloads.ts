@@ -2,10 +2,12 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { EVENT_TYPES, TEST_EVENT_TYPE } from '../../core/shared/event-types.js';
 import type { Guest } from '../../db/schema.js';
 import { presentGuest, presentMerge } from './routes/guests-present.js';
+import { presentRequest, RequestSchema } from './routes/requests-present.js';
+import type { LoopWithActivities } from '../../core/requests/loop-changes.js';
 
 /*
  * The `data` of a webhook delivery: the affected object in the admin API's shape. Guests are
- * presented as GET /admin/v1/guests/{id} shows them; the other objects (no admin endpoint of their
+ * presented as GET /admin/v1/guests/{id} shows them, requests as GET /admin/v1/requests/{id}; the other objects (no admin endpoint of their
  * own yet) as their stored columns in camelCase, JSON columns parsed.
  */
 
@@ -41,6 +43,9 @@ export function presentEventData(type: string, data: unknown): unknown {
       const merged = data as Parameters<typeof presentMerge>[0] & { survivor: Guest };
       return { ...presentMerge(merged), survivor: presentGuest(merged.survivor) };
     }
+    case 'request.opened':
+    case 'request.updated':
+      return presentRequest(data as LoopWithActivities);
     case TEST_EVENT_TYPE:
       return data;
     default:
@@ -74,8 +79,8 @@ const DATA_SCHEMAS: Record<string, TSchema> = {
   'stay.registered': Row('the stay (its columns in camelCase: guestId, locationId, status, checkinDate, ...)'),
   'stay.status_changed': Row('the stay after the change, with previousStatus'),
   'journey.event': Row('the journey event (guestId, stayId, type, occurredAt, payload)'),
-  'request.opened': Row('the request (loop) with its opening activity'),
-  'request.updated': Row('the request (loop) after the change'),
+  'request.opened': RequestSchema,
+  'request.updated': RequestSchema,
   'feedback.received': Type.Object({ document: Row('the answer document'), answers: Type.Array(Type.Object({}, { additionalProperties: true })) }),
   'chat.message': Row('the chat message'),
 };

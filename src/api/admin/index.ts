@@ -21,6 +21,7 @@ import { surveyRoutes } from './routes/surveys.js';
 import { chatRoutes } from './routes/chat.js';
 import { realtimeSocketRoutes, realtimeTicketRoutes } from './routes/realtime.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { requestRoutes } from './routes/requests.js';
 import { webhookDocs } from './event-payloads.js';
 
 const PREFIX = '/admin';
@@ -69,6 +70,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await apiClientRoutes(api, deps);
           await reputationAdminRoutes(api, deps);
           await chatRoutes(api, deps);
+          await requestRoutes(api, deps);
           await realtimeTicketRoutes(api, deps);
           await webhookRoutes(api, deps);
           await api.register(importRoutes, deps);

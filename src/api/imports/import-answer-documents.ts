@@ -1,3 +1,4 @@
+import { writeContext } from '../../core/shared/write-context.js';
 import {
   createAnswerDocument,
   findAnswerDocumentByExternalId,
@@ -232,7 +233,8 @@ async function importOne(db: Db, accountId: number, lookups: Lookups, value: unk
   const receivedAt = received ? readInstant(received, 'received') : Date.now();
   // History keeps its time: a document imported now was last updated when it was received.
   const updatedAt = Math.max(receivedAt, ...answers.map((a) => a.receivedAt ?? 0));
-  await createAnswerDocument(db, accountId, {
+  // An import runs as a job: the system writes it.
+  await createAnswerDocument(writeContext(db, accountId), {
     ...fields,
     locationId: unit.id,
     evaluationId: givenEvaluation ?? (answers.length === 0 ? evaluationId : undefined),

@@ -1,3 +1,4 @@
+import type { Realtime } from '../http/realtime.js';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config/config.js';
@@ -10,6 +11,8 @@ export interface LoopDeps {
   config: Config;
   /** failed-credential counters and the per-client quota */
   credentialLimits: CredentialLimits;
+  /** the realtime hub: a request opened here goes to the account's staff sockets */
+  realtime: Realtime;
 }
 
 export type LoopApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;

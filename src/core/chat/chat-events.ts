@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { ChatDb } from './chat-db.js';
-import type { ChatEvent } from '../../db/schema.js';
+import type { ChatEvent, ChatSession } from '../../db/schema.js';
 import { badRequest } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { nextSeq } from './chat-sessions.js';
@@ -65,27 +66,58 @@ export async function appendChatEvent(
   at = Date.now(),
 ): Promise<StoredChatEvent> {
   if (!isChatEventType(type)) throw badRequest(`unknown chat event type "${String(type)}"`);
-  const { author, read, ...rest } = payload;
-  const isMessage = type === 'chatMessage';
-  const readAt = isMessage && typeof read === 'string' ? Date.parse(read) : Number.NaN;
+  const columns = eventColumns(type, payload);
   const { seq, sessionKey } = await nextSeq(db, accountId, sessionId);
   const row = await db
     .insertInto('chat_events')
-    .values({
-      account_id: accountId,
-      session_id: sessionId,
-      stay_id: stayId,
-      seq,
-      type,
-      author: isMessage && (author === 'guest' || author === 'hotel') ? author : null,
-      read_at: Number.isNaN(readAt) ? null : readAt,
-      payload: JSON.stringify(isMessage ? rest : payload),
-      created_at: at,
-      updated_at: at,
-    })
+    .values({ account_id: accountId, session_id: sessionId, stay_id: stayId, seq, type, ...columns, created_at: at, updated_at: at })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toStoredChatEvent(row, sessionKey);
+}
+
+/** What an event's payload becomes in its row: a chatMessage's author and read time are columns. */
+function eventColumns(type: ChatEventType, payload: Record<string, unknown>): { author: string | null; read_at: number | null; payload: string } {
+  const { author, read, ...rest } = payload;
+  const isMessage = type === 'chatMessage';
+  const readAt = isMessage && typeof read === 'string' ? Date.parse(read) : Number.NaN;
+  return {
+    author: isMessage && (author === 'guest' || author === 'hotel') ? author : null,
+    read_at: Number.isNaN(readAt) ? null : readAt,
+    payload: JSON.stringify(isMessage ? rest : payload),
+  };
+}
+
+/**
+ * PostgreSQL only: appendChatEvent for session `sessionId` in one statement that also returns the
+ * session as it is after taking the sequence number (its stay, expiry, key), where reading the
+ * session, numbering and inserting take three round trips: the chat's hot path (a message each
+ * way). Undefined when the account has no such session. The caller checks the session (expired?)
+ * and throws to roll the event back.
+ */
+export async function appendChatEventReturningSession(
+  db: ChatDb,
+  accountId: number,
+  sessionId: number,
+  type: ChatEventType,
+  payload: Record<string, unknown>,
+  at: number,
+): Promise<{ session: ChatSession; event: StoredChatEvent } | undefined> {
+  if (!isChatEventType(type)) throw badRequest(`unknown chat event type "${String(type)}"`);
+  const c = eventColumns(type, payload);
+  const { rows } = await sql<{ session: ChatSession; event: ChatEvent }>`
+    with s as (
+      update chat_sessions set last_seq = last_seq + 1 where account_id = ${accountId} and id = ${sessionId} returning *
+    ), e as (
+      insert into chat_events (account_id, session_id, stay_id, seq, type, author, read_at, payload, created_at, updated_at)
+      select s.account_id, s.id, s.stay_id, s.last_seq, ${type}::text, ${c.author}::text, ${c.read_at}::bigint, ${c.payload}::text, ${at}::bigint, ${at}::bigint
+      from s
+      returning *
+    )
+    select row_to_json(s) as session, row_to_json(e) as event from s, e`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  return { session: row.session, event: toStoredChatEvent(row.event, row.session.session_key) };
 }
 
 /** A stay's events, oldest first, `limit` of them after skipping `offset`. */
@@ -154,6 +186,33 @@ export async function listSessionMessages(
     .execute();
   if (page.after === undefined) rows.reverse();
   return rows.map((r) => toStoredChatEvent(r, session.session_key));
+}
+
+/**
+ * The account's events of every session stored or updated at `since` or later, each with its
+ * session's location, in sequence order per session (at most `limit`): what a realtime hub that
+ * missed notices delivers again (chat-hub.ts).
+ */
+export async function listAccountChangesSince(
+  db: ChatDb,
+  accountId: number,
+  since: number,
+  limit: number,
+): Promise<Array<{ event: StoredChatEvent; locationId: number }>> {
+  const rows = await db
+    .selectFrom('chat_events')
+    .innerJoin('chat_sessions', (join) =>
+      join.onRef('chat_sessions.id', '=', 'chat_events.session_id').onRef('chat_sessions.account_id', '=', 'chat_events.account_id'),
+    )
+    .selectAll('chat_events')
+    .select(['chat_sessions.session_key', 'chat_sessions.location_id'])
+    .where('chat_events.account_id', '=', accountId)
+    .where('chat_events.updated_at', '>=', since)
+    .orderBy('chat_events.session_id')
+    .orderBy('chat_events.seq')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ event: toStoredChatEvent(r, r.session_key), locationId: r.location_id }));
 }
 
 /** One stored event with its session's key, or undefined (another instance announced it: chat-hub.ts). */

@@ -1,9 +1,10 @@
-import type { Db } from '../../db/database.js';
 import type { ChatSession } from '../../db/schema.js';
-import { appendChatEvent, toStoredChatEvent, type StoredChatEvent } from './chat-events.js';
+import { isPostgres } from '../../db/database.js';
+import { appendChatEvent, appendChatEventReturningSession, toStoredChatEvent, type StoredChatEvent } from './chat-events.js';
 import type { ChatMessageInput } from './chat-message-input.js';
-import { nextSeq } from './chat-sessions.js';
+import { findChatSession, nextSeq } from './chat-sessions.js';
 import { onChatEventStored } from './on-chat-event-stored.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /*
  * The chat's writes: a message from the guest or the hotel, the hotel reading the guest's
@@ -20,28 +21,56 @@ export interface ChatAuthor {
   media: 'appchat' | 'webchat' | 'sms' | 'facebook' | 'email';
 }
 
-export async function postChatMessage(trx: Db, session: ChatSession, from: ChatAuthor, message: ChatMessageInput, now = Date.now()): Promise<StoredChatEvent> {
-  const event = await appendChatEvent(
-    trx,
-    session.account_id,
-    session.id,
-    session.stay_id,
-    'chatMessage',
-    {
-      author: from.author,
-      read: null,
-      localId: message.localId,
-      authorName: from.authorName,
-      authorAvatarUrl: from.authorAvatarUrl,
-      media: from.media,
-      url: message.url,
-      content: message.content,
-      contentType: message.contentType,
-    },
-    now,
-  );
-  await onChatEventStored(trx, event);
+const messagePayload = (from: ChatAuthor, message: ChatMessageInput) => ({
+  author: from.author,
+  read: null,
+  localId: message.localId,
+  authorName: from.authorName,
+  authorAvatarUrl: from.authorAvatarUrl,
+  media: from.media,
+  url: message.url,
+  content: message.content,
+  contentType: message.contentType,
+});
+
+export async function postChatMessage(
+  ctx: WriteContext,
+  session: ChatSession,
+  from: ChatAuthor,
+  message: ChatMessageInput,
+  now = Date.now(),
+): Promise<StoredChatEvent> {
+  const event = await appendChatEvent(ctx.trx, session.account_id, session.id, session.stay_id, 'chatMessage', messagePayload(from, message), now);
+  await onChatEventStored(ctx, event);
   return event;
+}
+
+/**
+ * Posts a message to session `sessionId` of the context's account as it is now (a registration may
+ * have moved its stay or expiry since a socket opened), once `admit` accepted the session (it
+ * throws to refuse, an expired session for one: nothing is kept). Undefined for a session the
+ * account does not have. On PostgreSQL the session is read, numbered and the message stored in
+ * one statement (the chat's hot path, a message each way).
+ */
+export async function postChatMessageTo(
+  ctx: WriteContext,
+  sessionId: number,
+  from: ChatAuthor,
+  message: ChatMessageInput,
+  admit: (session: ChatSession) => void,
+  now = Date.now(),
+): Promise<{ session: ChatSession; event: StoredChatEvent } | undefined> {
+  if (isPostgres(ctx.trx)) {
+    const stored = await appendChatEventReturningSession(ctx.trx, ctx.accountId, sessionId, 'chatMessage', messagePayload(from, message), now);
+    if (!stored) return undefined;
+    admit(stored.session);
+    await onChatEventStored(ctx, stored.event);
+    return stored;
+  }
+  const session = await findChatSession(ctx.trx, ctx.accountId, sessionId);
+  if (!session) return undefined;
+  admit(session);
+  return { session, event: await postChatMessage(ctx, session, from, message, now) };
 }
 
 /**
@@ -50,12 +79,13 @@ export async function postChatMessage(trx: Db, session: ChatSession, from: ChatA
  * a new sequence number, so devices that were away get it again on reconnect. Returns them.
  */
 export async function markChatMessagesRead(
-  trx: Db,
+  ctx: WriteContext,
   session: ChatSession,
   reader: 'guest' | 'hotel',
   upToId: number | undefined,
   now = Date.now(),
 ): Promise<StoredChatEvent[]> {
+  const { trx } = ctx;
   const writtenBy = reader === 'hotel' ? 'guest' : 'hotel';
   let query = trx
     .selectFrom('chat_events')
@@ -81,7 +111,7 @@ export async function markChatMessagesRead(
       .returningAll()
       .executeTakeFirstOrThrow();
     const event = toStoredChatEvent(row, sessionKey);
-    await onChatEventStored(trx, event);
+    await onChatEventStored(ctx, event);
     updated.push(event);
   }
   return updated;
@@ -89,13 +119,13 @@ export async function markChatMessagesRead(
 
 /** A guest app connected (guestConnect) or disconnected (guestDisconnect); `deviceId` when it named one. */
 export async function recordGuestPresence(
-  trx: Db,
+  ctx: WriteContext,
   session: ChatSession,
   type: 'guestConnect' | 'guestDisconnect',
   deviceId: string | null,
   now = Date.now(),
 ): Promise<StoredChatEvent> {
-  const event = await appendChatEvent(trx, session.account_id, session.id, session.stay_id, type, { deviceId }, now);
-  await onChatEventStored(trx, event);
+  const event = await appendChatEvent(ctx.trx, session.account_id, session.id, session.stay_id, type, { deviceId }, now);
+  await onChatEventStored(ctx, event);
   return event;
 }

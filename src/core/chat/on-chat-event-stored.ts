@@ -1,8 +1,8 @@
-import type { Db } from '../../db/database.js';
 import { recordEvent } from '../events/record-event.js';
 import { enqueueStayCallbacks } from '../stays/stay-callback-events.js';
 import type { StoredChatEvent } from './chat-events.js';
 import { looponEvent } from './loopon-event.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /**
  * Called in the transaction that stored (or updated) a chat event of a session, for every
@@ -13,12 +13,11 @@ import { looponEvent } from './loopon-event.js';
  * for webhook subscriptions. Typing indicators are never stored and never come here ("only sent on
  * WebSocket"). The stays module must not import chat (chat imports stays here).
  */
-export async function onChatEventStored(trx: Db, event: StoredChatEvent): Promise<void> {
+export async function onChatEventStored(ctx: WriteContext, event: StoredChatEvent): Promise<void> {
   const body = looponEvent(event);
-  if (event.stayId !== null) await enqueueStayCallbacks(trx, { accountId: event.accountId, stayId: event.stayId, event: body });
+  if (event.stayId !== null) await enqueueStayCallbacks(ctx, { stayId: event.stayId, event: body });
   if (event.type === 'chatMessage' && event.updatedAt === event.createdAt) {
-    await recordEvent(trx, {
-      accountId: event.accountId,
+    await recordEvent(ctx, {
       type: 'chat.message',
       subjects: { sessionId: event.sessionId, stayId: event.stayId, messageId: event.id },
       data: body,

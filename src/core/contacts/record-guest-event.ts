@@ -1,9 +1,9 @@
-import type { Db } from '../../db/database.js';
 import type { Guest, JourneyEvent, Stay } from '../../db/schema.js';
 import { contactStayRef } from './upsert-contact.js';
 import { findStayByRef, latestStayOfGuest, setStayStatus, upsertStayByRef, type StayStatus } from '../stays/stays.js';
 import type { JourneyEventType } from '../journeys/event-types.js';
 import { recordJourneyEvent } from '../journeys/journey-events.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /** Event types with a meaning for the stay's status; any other type leaves it as it is. */
 const STATUS_AFTER: Partial<Record<JourneyEventType, StayStatus>> = {
@@ -30,21 +30,21 @@ export interface GuestEventInput {
  * the rules engine reads. Run inside a transaction.
  */
 export async function recordGuestEvent(
-  db: Db,
-  accountId: number,
+  ctx: WriteContext,
   guest: Guest,
   input: GuestEventInput,
   /** the stay under the event's ref, when the caller read it in this transaction (null: none) */
   knownStay?: Stay | null,
 ): Promise<{ event: JourneyEvent; stay: Stay }> {
+  const { trx: db, accountId } = ctx;
   const { source, ref } = contactStayRef(input.key, guest);
   const underRef = knownStay === undefined ? await findStayByRef(db, accountId, source, ref) : knownStay;
   let stay = underRef ?? (await latestStayOfGuest(db, accountId, guest.id));
   // No stay under the ref (just read) nor any other: a new one under the ref.
-  if (!stay) stay = await upsertStayByRef(db, accountId, guest.id, source, ref, { locationId: input.locationId ?? undefined }, null);
+  if (!stay) stay = await upsertStayByRef(ctx, guest.id, source, ref, { locationId: input.locationId ?? undefined }, null);
   const status = STATUS_AFTER[input.type];
-  if (status) stay = await setStayStatus(db, stay, status);
-  const event = await recordJourneyEvent(db, accountId, {
+  if (status) stay = await setStayStatus(ctx, stay, status);
+  const event = await recordJourneyEvent(ctx, {
     guestId: guest.id,
     stayId: stay.id,
     locationId: input.locationId ?? stay.location_id,

@@ -11,6 +11,7 @@ import type { KeyedContactCache } from './keyed-contact-cache.js';
 import { updateGuest, type GuestFields } from '../guests/guests.js';
 import { matchOrCreate, normaliseArrivalFields, resolveArrival } from '../guests/identity.js';
 import { findKeyedContact, type KeyedContact } from './keyed-contact.js';
+import { inTransaction, type WriteContext, type WriteOrigin } from '../shared/write-context.js';
 
 export interface ContactInput {
   /** who sends the contact (loop, admin...), recorded with an automatic match; default: the key's source */
@@ -50,7 +51,8 @@ export interface ContactWritten {
  * one read and no write: the guest and its keyed stay are read together, and only changed columns
  * are written.
  */
-export async function upsertContact(db: Db, accountId: number, contact: ContactInput): Promise<ContactWritten> {
+export async function upsertContact(ctx: WriteContext, contact: ContactInput): Promise<ContactWritten> {
+  const { trx: db, accountId } = ctx;
   const input = contact.normalised ? contact : { ...contact, fields: await normaliseArrivalFields(db, accountId, contact.fields, contact.stay?.locationId) };
   const from = contact.source ?? contact.key?.source ?? 'contact';
   let guest: Guest;
@@ -61,26 +63,26 @@ export async function upsertContact(db: Db, accountId: number, contact: ContactI
   const locationMissing = () => notFound(`location "${input.uncheckedLocation}"`);
   if (checkLocation !== null && !input.key && !(await findLocation(db, accountId, checkLocation))) throw locationMissing();
   if (input.guest) {
-    guest = await updateGuest(db, input.guest, input.fields);
+    guest = await updateGuest(ctx, input.guest, input.fields);
   } else if (input.key) {
     const keyed = input.known ?? (await findKeyedContact(db, accountId, input.key.source, input.key.value, checkLocation));
     if (checkLocation !== null && !keyed.locationFound) throw locationMissing();
     keyedStay = keyed.stay ?? null;
     if (keyed.guest) {
-      guest = await updateGuest(db, keyed.guest, input.fields);
+      guest = await updateGuest(ctx, keyed.guest, input.fields);
     } else {
       const arrival = { source: from, key: input.key, fields: input.fields, locationId: input.stay?.locationId };
-      ({ guest, created } = await matchOrCreate(db, accountId, arrival, input.fields));
+      ({ guest, created } = await matchOrCreate(ctx, arrival, input.fields));
     }
   } else if (input.fields.email || input.fields.mobile) {
-    ({ guest, created } = await resolveArrival(db, accountId, { source: from, fields: input.fields, locationId: input.stay?.locationId }));
+    ({ guest, created } = await resolveArrival(ctx, { source: from, fields: input.fields, locationId: input.stay?.locationId }));
   } else {
     throw badRequest('a contact needs a foreignId, an id, an email or a mobile number');
   }
   if (!input.stay || !hasStayFields(input.stay)) return { guest, created, keyedStay };
   const { source, ref } = contactStayRef(input.key, guest);
   try {
-    const stay = await upsertStayByRef(db, accountId, guest.id, source, ref, input.stay, keyedStay);
+    const stay = await upsertStayByRef(ctx, guest.id, source, ref, input.stay, keyedStay);
     return { guest, stay, created, keyedStay: input.key ? stay : undefined };
   } catch (err) {
     // PostgreSQL: the location was deleted by another transaction after it was checked here.
@@ -105,29 +107,31 @@ export function contactStayRef(key: { source: string; value: string } | undefine
 export async function saveKeyedContact(
   db: Db,
   cache: KeyedContactCache,
-  accountId: number,
+  origin: WriteOrigin,
   contact: ContactInput & { key: { source: string; value: string } },
 ): Promise<Guest> {
+  const { accountId } = origin;
   // The cache compares fields as stored: a national mobile number becomes E.164 first.
   const input = { ...contact, fields: await normaliseArrivalFields(db, accountId, contact.fields, contact.stay?.locationId), normalised: true };
   const stamp = await sharedChangeStamp(db);
-  if (stamp === undefined) return (await inWriteTransaction(db, (trx) => upsertContact(trx, accountId, input))).guest;
+  if (stamp === undefined) return (await inWriteTransaction(db, (trx) => upsertContact(inTransaction(origin, trx), input))).guest;
   const unchanged = cache.unchanged(stamp, accountId, input);
   if (unchanged) return unchanged;
-  return batchedWrite(db, keyedContactWrite(cache, accountId, input));
+  return batchedWrite(db, keyedContactWrite(cache, origin, input));
 }
 
 /** The write of a keyed contact that the cache could not answer, as a batched write. */
 export function keyedContactWrite(
   cache: KeyedContactCache,
-  accountId: number,
+  origin: WriteOrigin,
   input: ContactInput & { key: { source: string; value: string } },
 ): BatchedWrite<Guest> {
+  const { accountId } = origin;
   return {
     work: async (trx, stamp) => {
       // The write before this one in the batch may have left the stamp known (sqlite-write-batch.ts).
       const before = stamp.start ?? (await changeStamp(trx));
-      const written = await upsertContact(trx, accountId, { ...input, known: cache.known(before, accountId, input) });
+      const written = await upsertContact(inTransaction(origin, trx), { ...input, known: cache.known(before, accountId, input) });
       if (written.keyedStay !== undefined) {
         const after = await changeStamp(trx);
         cache.remember(before, after, accountId, input, written.guest, written.keyedStay);

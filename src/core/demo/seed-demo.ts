@@ -14,6 +14,7 @@ import { createLoopType, findLoopTypeByShortcode } from '../locations/loop-types
 import { listLoopsOfGuest, openLoop } from '../requests/loops.js';
 import * as demo from './demo-data.js';
 import { seedLooponDemo, type LooponDemo } from './seed-loopon-demo.js';
+import { writeContext } from '../shared/write-context.js';
 
 /** Integer ids of what the demo holds; the CLI renders them in each face's id format. */
 export interface DemoIds {
@@ -73,17 +74,17 @@ async function seed(db: Db) {
     (await findEmployees(db, accountId, { username: demo.DEMO_EMPLOYEE.username }))[0] ?? (await createEmployee(db, accountId, demo.DEMO_EMPLOYEE));
 
   const c = demo.DEMO_CONTACT;
-  const { guest: contact } = await upsertContact(db, accountId, {
+  const { guest: contact } = await upsertContact(writeContext(db, accountId), {
     source: 'demo',
     key: { source: 'loop', value: c.foreignId },
     fields: c.guest,
     stay: { ...c.stay, locationId: locations[c.locationShortcode] },
   });
 
-  const { guest: customer } = await resolveArrival(db, accountId, { source: 'demo', fields: demo.DEMO_CUSTOMER });
+  const { guest: customer } = await resolveArrival(writeContext(db, accountId), { source: 'demo', fields: demo.DEMO_CUSTOMER });
   if ((await listLoopsOfGuest(db, accountId, customer.id)).length === 0) {
     const l = demo.DEMO_LOOP;
-    await openLoop(db, accountId, {
+    await openLoop(writeContext(db, accountId), {
       locationId: locations[l.locationShortcode],
       loopTypeId: loopTypes[l.loopType],
       creatorGuestId: customer.id,

@@ -1,3 +1,4 @@
+import { writeContext } from '../shared/write-context.js';
 import type { Db } from '../../db/database.js';
 import { appendChatEvent, type ChatEventType } from '../chat/chat-events.js';
 import { attachChatSessionStay, ensureChatSession } from '../chat/chat-sessions.js';
@@ -20,8 +21,7 @@ export async function seedDemoChatStay(db: Db, accountId: number, hotelId: numbe
   if (existing) return existing.id;
   const checkin = addDays(today, -1);
   const { stay, guest } = await registerStay(
-    db,
-    accountId,
+    writeContext(db, accountId),
     hotelId,
     {
       status: 'instay',

@@ -12,6 +12,7 @@ import { upsertReviews, type ReviewInput } from '../reputation/reviews.js';
 import { upsertSnapshots, type SnapshotInput } from '../reputation/snapshots.js';
 import * as data from './loopon-demo-data.js';
 import { seedDemoChatStay } from './seed-loopon-demo-stay.js';
+import { writeContext } from '../shared/write-context.js';
 
 /** A small deterministic random source, so every demo holds the same data. */
 function random(seed: number) {
@@ -131,7 +132,7 @@ async function seedAnswers(
     // Answers come in a few days after checkout, but never later than now.
     const answeredAt = Date.parse(`${addDays(checkout, 1 + Math.floor(rnd() * 5))}T10:00:00Z`);
     const receivedAt = isToday ? Date.now() - Math.floor(rnd() * 6 * 3600_000) : Math.min(answeredAt, Date.now() - 3600_000);
-    await createAnswerDocument(db, accountId, {
+    await createAnswerDocument(writeContext(db, accountId), {
       locationId,
       source,
       reputationSource: source === 'reputation' ? (rnd() < 0.5 ? 'tripadvisor' : 'booking.com') : null,

@@ -9,6 +9,7 @@ import { findQuestions } from './question-sets.js';
 import { addContributions, applyRollups, lockAnswerDocument, storedRollupAnswers, type RollupRow } from './score-rollups.js';
 import { DOCUMENT_STATUSES, RETENTIONS, readFeedbackSource, type DocumentStatus, type FeedbackSource, type Retention } from './vocabulary.js';
 import { recordEvent } from '../events/record-event.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 export type { AnswerInput } from './answer-rows.js';
 export type { FeedbackSource } from './vocabulary.js';
@@ -138,7 +139,8 @@ async function insertAnswers(db: Db, documentId: number, prepared: PreparedAnswe
  * the same transaction. Every answer is checked against its question's type and options; the
  * answers may come from several question sets of one evaluation. Run in a transaction.
  */
-export async function createAnswerDocument(db: Db, accountId: number, input: AnswerDocumentInput): Promise<{ document: AnswerDocument; answers: Answer[] }> {
+export async function createAnswerDocument(ctx: WriteContext, input: AnswerDocumentInput): Promise<{ document: AnswerDocument; answers: Answer[] }> {
+  const { trx: db, accountId } = ctx;
   if (input.answers.length === 0 && input.evaluationId === undefined) throw badRequest('at least one answer is required');
   const fields = readFields(input);
   const now = Date.now();
@@ -196,8 +198,7 @@ export async function createAnswerDocument(db: Db, accountId: number, input: Ans
     1,
   );
   await applyRollups(db, deltas);
-  await recordEvent(db, {
-    accountId,
+  await recordEvent(ctx, {
     type: 'feedback.received',
     subjects: { answerDocumentId: document.id, guestId: document.guest_id },
     data: { document, answers },

@@ -3,6 +3,7 @@ import type { Guest } from '../../db/schema.js';
 import { createGuest, updateGuest, type GuestFields } from './guests.js';
 import { prepared } from '../../db/prepared.js';
 import { recordGuestTombstones } from './guest-revisions.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 const guestByKey = prepared((db, accountId: number, source: string, key: string) =>
   db
@@ -24,16 +25,10 @@ export async function findGuestByKey(db: Db, accountId: number, source: string, 
  * Inserts or updates the guest an external system keys by `key`. Runs inside the caller's
  * transaction. Two concurrent inserts of the same key end with one guest: see createGuestWithKey.
  */
-export async function upsertGuestByKey(
-  db: Db,
-  accountId: number,
-  source: string,
-  key: string,
-  fields: GuestFields,
-): Promise<{ guest: Guest; created: boolean }> {
-  const existing = await findGuestByKey(db, accountId, source, key);
-  if (existing) return { guest: await updateGuest(db, existing, fields), created: false };
-  return createGuestWithKey(db, accountId, source, key, fields);
+export async function upsertGuestByKey(ctx: WriteContext, source: string, key: string, fields: GuestFields): Promise<{ guest: Guest; created: boolean }> {
+  const existing = await findGuestByKey(ctx.trx, ctx.accountId, source, key);
+  if (existing) return { guest: await updateGuest(ctx, existing, fields), created: false };
+  return createGuestWithKey(ctx, source, key, fields);
 }
 
 /**
@@ -41,21 +36,16 @@ export async function upsertGuestByKey(
  * transaction took the key meanwhile, the key insert does nothing, the fresh row is dropped, and
  * the fields are applied to the winner's guest.
  */
-export async function createGuestWithKey(
-  db: Db,
-  accountId: number,
-  source: string,
-  key: string,
-  fields: GuestFields,
-): Promise<{ guest: Guest; created: boolean }> {
-  const guest = await createGuest(db, accountId, fields);
+export async function createGuestWithKey(ctx: WriteContext, source: string, key: string, fields: GuestFields): Promise<{ guest: Guest; created: boolean }> {
+  const { trx: db, accountId } = ctx;
+  const guest = await createGuest(ctx, fields);
   const inserted = await insertKey(db, accountId, source, key, guest.id);
   if (Number(inserted.numAffectedRows ?? 1n) > 0) return { guest, created: true };
 
   await db.deleteFrom('guests').where('account_id', '=', accountId).where('id', '=', guest.id).execute();
   const winner = await findGuestByKey(db, accountId, source, key);
   if (!winner) throw new Error('guest key conflict without a winner');
-  return { guest: await updateGuest(db, winner, fields), created: false };
+  return { guest: await updateGuest(ctx, winner, fields), created: false };
 }
 
 /** Removes the guest a key names (with the key); returns the guest's id, or undefined if none. */

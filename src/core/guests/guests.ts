@@ -7,6 +7,7 @@ import { preparedShapes } from '../../db/prepared.js';
 import { normaliseEmail, normalisePhone } from '../shared/identifiers.js';
 import { recordEvent } from '../events/record-event.js';
 import { keepGuestRevision } from './guest-revisions.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /** Profile fields a face may set; undefined leaves a field as it is, null clears it. */
 export interface GuestFields {
@@ -80,12 +81,13 @@ function mergedCustomFields(sent: Record<string, string>, stored: string | undef
 }
 
 /** Inserts a guest with the fields given (a new person arriving: a hot path of every face). */
-export async function createGuest(db: Db, accountId: number, fields: GuestFields): Promise<Guest> {
+export async function createGuest(ctx: WriteContext, fields: GuestFields): Promise<Guest> {
+  const { trx: db, accountId } = ctx;
   const now = Date.now();
   const values: Record<string, unknown> = { custom_fields: '{}', ...changes(fields), account_id: accountId, created_at: now, updated_at: now };
   const { rows } = await insertGuestColumns(db, Object.keys(values).join(','), ...Object.values(values));
   const guest = { ...newGuestRow(accountId, now), ...values, id: rows[0].id } as Guest;
-  await recordEvent(db, { accountId, type: 'guest.created', subjects: { guestId: guest.id }, data: guest, at: now });
+  await recordEvent(ctx, { type: 'guest.created', subjects: { guestId: guest.id }, data: guest, at: now });
   return guest;
 }
 
@@ -144,27 +146,28 @@ export function guestChanges(guest: Guest, fields: GuestFields): Record<string, 
  * at all (its updated_at and version stay). A change adds one to the profile's version and keeps
  * the row as it was (guest-revisions.ts), whichever face made it.
  */
-export async function updateGuest(db: Db, guest: Guest, fields: GuestFields): Promise<Guest> {
+export async function updateGuest(ctx: WriteContext, guest: Guest, fields: GuestFields): Promise<Guest> {
   const changed = guestChanges(guest, fields);
   if (!changed) return guest;
-  return writeGuest(db, guest, changed);
+  return writeGuest(ctx, guest, changed);
 }
 
 /**
  * Writes the fields as a new revision of the guest even when they change nothing (a face whose
  * every write is a revision: a Contacts API PUT), and returns the updated guest.
  */
-export async function reviseGuest(db: Db, guest: Guest, fields: GuestFields): Promise<Guest> {
-  return writeGuest(db, guest, guestChanges(guest, fields) ?? {});
+export async function reviseGuest(ctx: WriteContext, guest: Guest, fields: GuestFields): Promise<Guest> {
+  return writeGuest(ctx, guest, guestChanges(guest, fields) ?? {});
 }
 
-async function writeGuest(db: Db, guest: Guest, changed: Record<string, unknown>): Promise<Guest> {
+async function writeGuest(ctx: WriteContext, guest: Guest, changed: Record<string, unknown>): Promise<Guest> {
+  const db = ctx.trx;
   const now = Date.now();
   const columns = Object.keys(changed);
   await updateGuestColumns(db, [...columns, 'updated_at'].join(','), guest.account_id, guest.id, ...Object.values(changed), now);
   await keepGuestRevision(db, guest, now);
   const updated = { ...guest, ...changed, updated_at: now, version: guest.version + 1 };
-  await recordEvent(db, { accountId: guest.account_id, type: 'guest.updated', subjects: { guestId: guest.id }, data: updated, at: now });
+  await recordEvent(ctx, { type: 'guest.updated', subjects: { guestId: guest.id }, data: updated, at: now });
   return updated;
 }
 

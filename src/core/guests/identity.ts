@@ -7,6 +7,7 @@ import { createGuestWithKey, attachGuestKey, findGuestByKey } from './guest-keys
 import { createGuest, findGuestsByContact, guestIdsHolding, updateGuest, type GuestFields } from './guests.js';
 import { identitySettings, phoneCountries } from './identity-settings.js';
 import { recordMatch, type MatchDecision } from './match-records.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /*
  * The one place that decides which guest an arrival is, for every face and the admin API: by
@@ -190,29 +191,29 @@ const NEAR_MATCHES = new Set(['name_conflict', 'keyed_otherwise']);
  * the one matchArrival finds (the key, if any, is attached to it); else a new guest (under the key,
  * if any). Records the decision when it was not the key. Run inside the caller's transaction.
  */
-export async function resolveArrival(db: Db, accountId: number, arrival: Arrival): Promise<ResolvedGuest> {
+export async function resolveArrival(ctx: WriteContext, arrival: Arrival): Promise<ResolvedGuest> {
+  const { trx: db, accountId } = ctx;
   const fields = await normaliseArrivalFields(db, accountId, arrival.fields, arrival.locationId);
   const key = arrival.key;
   if (key) {
     const keyed = await findGuestByKey(db, accountId, key.source, key.value);
-    if (keyed) return { guest: await updateGuest(db, keyed, fields), created: false, rule: 'key' };
+    if (keyed) return { guest: await updateGuest(ctx, keyed, fields), created: false, rule: 'key' };
   }
-  return matchOrCreate(db, accountId, arrival, fields);
+  return matchOrCreate(ctx, arrival, fields);
 }
 
 /** The rest of resolveArrival once the key (if any) is known to name no guest; `fields` normalised. */
-export async function matchOrCreate(db: Db, accountId: number, arrival: Arrival, fields: GuestFields): Promise<ResolvedGuest> {
+export async function matchOrCreate(ctx: WriteContext, arrival: Arrival, fields: GuestFields): Promise<ResolvedGuest> {
+  const { trx: db, accountId } = ctx;
   const key = arrival.key;
   const { guest: found, decision } = await matchArrival(db, accountId, arrival, fields);
   if (found) {
     if (key) await attachGuestKey(db, accountId, key.source, key.value, found.id);
-    const guest = await updateGuest(db, found, fields);
+    const guest = await updateGuest(ctx, found, fields);
     await recordMatch(db, accountId, guest.id, decision);
     return { guest, created: false, rule: decision.rule };
   }
-  const made = key
-    ? await createGuestWithKey(db, accountId, key.source, key.value, fields)
-    : { guest: await createGuest(db, accountId, fields), created: true };
+  const made = key ? await createGuestWithKey(ctx, key.source, key.value, fields) : { guest: await createGuest(ctx, fields), created: true };
   if (made.created && decision.reason && NEAR_MATCHES.has(decision.reason)) await recordMatch(db, accountId, made.guest.id, decision);
   return { guest: made.guest, created: made.created, rule: made.created ? 'new' : 'key', reason: decision.reason };
 }

@@ -4,6 +4,7 @@ import type { JourneyEvent } from '../../db/schema.js';
 import { prepared } from '../../db/prepared.js';
 import { isJourneyEventType, type JourneyEventType } from './event-types.js';
 import { recordEvent } from '../events/record-event.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 // The timeline grows with every event a PMS sends: the insert is compiled once (db/prepared.ts).
 const insertEvent = prepared(
@@ -50,7 +51,8 @@ export interface JourneyEventInput {
  * Appends an event to the guest's journey timeline. The rules engine reads this timeline, so the
  * row is written in the caller's transaction together with the change that caused it.
  */
-export async function recordJourneyEvent(db: Db, accountId: number, input: JourneyEventInput): Promise<JourneyEvent> {
+export async function recordJourneyEvent(ctx: WriteContext, input: JourneyEventInput): Promise<JourneyEvent> {
+  const { trx: db, accountId } = ctx;
   if (!isJourneyEventType(input.type)) throw new Error(`journey event type "${input.type}" is not of the scheme (journeys/event-types.ts)`);
   const now = Date.now();
   const { rows } = await insertEvent(
@@ -66,7 +68,7 @@ export async function recordJourneyEvent(db: Db, accountId: number, input: Journ
     now,
   );
   const event = rows[0] as JourneyEvent;
-  await recordEvent(db, { accountId, type: 'journey.event', subjects: { guestId: input.guestId, stayId: input.stayId ?? null }, data: event, at: now });
+  await recordEvent(ctx, { type: 'journey.event', subjects: { guestId: input.guestId, stayId: input.stayId ?? null }, data: event, at: now });
   return event;
 }
 

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import { loopsReassigned, type LoopWithActivities } from '../requests/loop-changes.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Guest, GuestMerge } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
@@ -9,6 +9,7 @@ import { moveGuestRows, type MovedRows } from './guest-links.js';
 import { mergeRefusal } from './merge-checks.js';
 import { PROFILE_COLUMNS, writeMoved, type FilledFields } from './merge-record.js';
 import { recordEvent } from '../events/record-event.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 export interface MergedGuests {
   /** the audit row (guest_merges) */
@@ -19,6 +20,8 @@ export interface MergedGuests {
   merged: Guest;
   moved: MovedRows;
   filled: FilledFields;
+  /** the guest requests (loops) that moved to the survivor, as they are now (request.updated each) */
+  requests: LoopWithActivities[];
 }
 
 /**
@@ -29,7 +32,8 @@ export interface MergedGuests {
  * guest_merges with all it takes to undo (splitGuest). Run inside the caller's transaction; a
  * refusal (400, 404, 409) changes nothing.
  */
-export async function mergeGuests(db: Db, accountId: number, survivorId: number, otherId: number, actor: string): Promise<MergedGuests> {
+export async function mergeGuests(ctx: WriteContext, survivorId: number, otherId: number): Promise<MergedGuests> {
+  const { trx: db, accountId, actor } = ctx;
   if (survivorId === otherId) throw badRequest(`a guest cannot be merged into itself (guest ${survivorId})`);
   await lockGuestRows(db, accountId, [survivorId, otherId]);
   const [survivor, other] = await Promise.all([findGuestRow(db, accountId, survivorId), findGuestRow(db, accountId, otherId)]);
@@ -69,8 +73,9 @@ export async function mergeGuests(db: Db, accountId: number, survivorId: number,
     .returningAll()
     .executeTakeFirstOrThrow();
   const result = { merge, survivor: updated, merged, moved, filled };
-  await recordEvent(db, { accountId, type: 'guest.merged', subjects: { guestId: survivorId, mergedId: otherId }, data: result, actor, at: now });
-  return result;
+  await recordEvent(ctx, { type: 'guest.merged', subjects: { guestId: survivorId, mergedId: otherId }, data: result, at: now });
+  const requests = await loopsReassigned(ctx, (moved.loops as number[] | undefined) ?? [], now);
+  return { ...result, requests };
 }
 
 const customFields = (guest: Guest) => parseJson<Record<string, string>>(guest.custom_fields, {});

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import { loopsReassigned, type LoopWithActivities } from '../requests/loop-changes.js';
 import type { Guest } from '../../db/schema.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { guestHoldsKey } from '../guests/guest-key-moves.js';
@@ -7,6 +7,7 @@ import { findGuest } from '../guests/guests.js';
 import { readMergeRecord } from './merge-record.js';
 import { restoreMerge } from './restore-merge.js';
 import { splitKeyOff } from './split-key-off.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 export interface SplitGuest {
   /** the guest the key left (the survivor, for a merged-away id) */
@@ -17,6 +18,8 @@ export interface SplitGuest {
   restoredMergeId: number | null;
   /** rows that went to splitOff, per table */
   moved: Record<string, number>;
+  /** the guest requests (loops) an undone merge moved back, as they are now (request.updated each) */
+  requests: LoopWithActivities[];
 }
 
 /** How many not-yet-split merges into one guest are searched for the key. */
@@ -28,7 +31,8 @@ const MAX_MERGES = 1000;
  * guest takes the key and what it brought (splitKeyOff). 404 for an unknown guest or a key it does
  * not hold, 400 for an empty key part. Run inside the caller's transaction.
  */
-export async function splitGuest(db: Db, accountId: number, guestId: number, keySource: string, keyValue: string, actor: string): Promise<SplitGuest> {
+export async function splitGuest(ctx: WriteContext, guestId: number, keySource: string, keyValue: string): Promise<SplitGuest> {
+  const { trx: db, accountId } = ctx;
   if (!keySource || !keyValue) throw badRequest('a key is written <source>:<value>, both parts non-empty (e.g. loop:F-1234)');
   const found = await findGuest(db, accountId, guestId);
   if (!found) throw notFound(`guest ${guestId}`);
@@ -50,8 +54,9 @@ export async function splitGuest(db: Db, accountId: number, guestId: number, key
     if (!record.moved.guest_keys?.some(([source, value]) => source === keySource && value === keyValue)) continue;
     await lockGuestRows(db, accountId, [guest.id, row.merged_id]);
     const { survivor, restored, movedBack } = await restoreMerge(db, accountId, record);
-    return { guest: survivor, splitOff: restored, restoredMergeId: row.id, moved: movedBack };
+    const requests = await loopsReassigned(ctx, (record.moved.loops as number[] | undefined) ?? []);
+    return { guest: survivor, splitOff: restored, restoredMergeId: row.id, moved: movedBack, requests };
   }
-  const { guest: splitOff, moved } = await splitKeyOff(db, accountId, guest, keySource, keyValue, actor);
-  return { guest, splitOff, restoredMergeId: null, moved };
+  const { guest: splitOff, moved } = await splitKeyOff(ctx, guest, keySource, keyValue);
+  return { guest, splitOff, restoredMergeId: null, moved, requests: [] };
 }

@@ -1,4 +1,3 @@
-import type { Db } from '../../db/database.js';
 import type { Guest } from '../../db/schema.js';
 import { moveStayChatEvents } from '../chat/chat-sessions.js';
 import { reassignAnswerDocuments } from '../feedback/answer-documents.js';
@@ -7,6 +6,7 @@ import { createGuest } from '../guests/guests.js';
 import { recordMatch } from '../guests/match-records.js';
 import { reassignJourneyEvents } from '../journeys/journey-events.js';
 import { reassignKeyedStays } from '../stays/stays.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 export interface KeySplitOff {
   /** the new guest holding the key */
@@ -23,8 +23,9 @@ export interface KeySplitOff {
  * guests holding one address would make the next arrival by it ambiguous). The split is recorded
  * as the new guest's match decision ('new', reason 'split'). Run inside the caller's transaction.
  */
-export async function splitKeyOff(db: Db, accountId: number, from: Guest, source: string, value: string, actor: string): Promise<KeySplitOff> {
-  const guest = await createGuest(db, accountId, { firstName: from.first_name, lastName: from.last_name, name: from.name, language: from.language });
+export async function splitKeyOff(ctx: WriteContext, from: Guest, source: string, value: string): Promise<KeySplitOff> {
+  const { trx: db, accountId, actor } = ctx;
+  const guest = await createGuest(ctx, { firstName: from.first_name, lastName: from.last_name, name: from.name, language: from.language });
   const moved: Record<string, number> = {};
   const count = (table: string, rows: unknown[]) => {
     if (rows.length > 0) moved[table] = rows.length;

@@ -23,6 +23,9 @@ export interface NewDelivery {
   url: string;
   /** what the body is made of (a webhook's event, a stay callback's LooponEvent) */
   payload: unknown;
+  /** who caused the event and the request that did (the write context); null when unknown */
+  actor?: string | null;
+  requestId?: string | null;
 }
 
 /** Writes a delivery and its job in `trx`; returns the delivery's id. */
@@ -39,6 +42,8 @@ export async function enqueueDelivery(trx: Db, accountId: number, target: Delive
       message_id: `msg_${randomUUID().replace(/-/g, '')}`,
       url: delivery.url,
       payload: JSON.stringify(delivery.payload),
+      actor: delivery.actor ?? null,
+      request_id: delivery.requestId ?? null,
       status: 'pending',
       attempts: 0,
       life_started_at: now,

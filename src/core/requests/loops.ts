@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import type { Loop, LoopActivity } from '../../db/schema.js';
 import { parseJson } from '../shared/json.js';
 import { recordEvent } from '../events/record-event.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /** A guest request ("loop") as a face hands it over; ids are already resolved. */
 export interface LoopInput {
@@ -28,7 +29,8 @@ export interface LoopInput {
  * Opens a loop and records its opening activity in one go. Run inside a transaction: the loop
  * and its first activity exist together or not at all.
  */
-export async function openLoop(db: Db, accountId: number, input: LoopInput): Promise<{ loop: Loop; activity: LoopActivity }> {
+export async function openLoop(ctx: WriteContext, input: LoopInput): Promise<{ loop: Loop; activity: LoopActivity }> {
+  const { trx: db, accountId } = ctx;
   const createdAt = input.createdAt ?? Date.now();
   const contactable = Boolean(input.creatorGuestId && (input.contact?.email || input.contact?.sms));
   const loop = await db
@@ -75,8 +77,7 @@ export async function openLoop(db: Db, accountId: number, input: LoopInput): Pro
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordEvent(db, {
-    accountId,
+  await recordEvent(ctx, {
     type: 'request.opened',
     subjects: { requestId: loop.id, guestId: loop.creator_guest_id },
     data: { ...loop, activities: [activity] },
@@ -123,6 +124,62 @@ export async function findLoop(db: Db, accountId: number, id: number): Promise<(
     .orderBy('id')
     .execute();
   return { ...loop, activities };
+}
+
+/** The loops `ids` of the account (unknown ids left out), each with its activities, in id order. */
+export async function findLoops(db: Db, accountId: number, ids: readonly number[]): Promise<Array<Loop & { activities: LoopActivity[] }>> {
+  if (ids.length === 0) return [];
+  const loops = await db.selectFrom('loops').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).orderBy('id').execute();
+  if (loops.length === 0) return [];
+  const activities = await db
+    .selectFrom('loop_activities')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where(
+      'loop_id',
+      'in',
+      loops.map((l) => l.id),
+    )
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+  return loops.map((loop) => ({ ...loop, activities: activities.filter((a) => a.loop_id === loop.id) }));
+}
+
+/** The account's loops, newest first (by id), optionally in one state or of one guest; `before` pages by id. */
+export async function listLoops(
+  db: Db,
+  accountId: number,
+  opts: { state?: string; guestId?: number; before?: number; limit?: number } = {},
+): Promise<Array<Loop & { activities: LoopActivity[] }>> {
+  let query = db.selectFrom('loops').select('id').where('account_id', '=', accountId);
+  if (opts.state !== undefined) query = query.where('state', '=', opts.state);
+  if (opts.guestId !== undefined) query = query.where('creator_guest_id', '=', opts.guestId);
+  if (opts.before !== undefined) query = query.where('id', '<', opts.before);
+  const ids = (
+    await query
+      .orderBy('id', 'desc')
+      .limit(opts.limit ?? 50)
+      .execute()
+  ).map((r) => r.id);
+  return (await findLoops(db, accountId, ids)).reverse();
+}
+
+/** The account's loops opened, changed or viewed at `since` or later (at most `limit`), for a realtime hub that missed notices. */
+export async function listLoopsChangedSince(db: Db, accountId: number, since: number, limit: number): Promise<Array<Loop & { activities: LoopActivity[] }>> {
+  const ids = await db
+    .selectFrom('loops')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where((eb) => eb.or([eb('updated_at', '>=', since), eb('last_viewed_at', '>=', since)]))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return findLoops(
+    db,
+    accountId,
+    ids.map((r) => r.id),
+  );
 }
 
 export function loopCustomFields(loop: Loop): Record<string, string> {

@@ -1,8 +1,9 @@
 import type { Db } from '../../db/database.js';
-import type { Loop } from '../../db/schema.js';
+import type { Loop, LoopActivity } from '../../db/schema.js';
 import { accountSettings, getAccount } from '../accounts/accounts.js';
 import { findLoopTypeByShortcode, listLoopTypes } from '../locations/loop-types.js';
 import { openLoop } from './loops.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /** A survey response just stored, as the follow-up loop needs it. */
 export interface SurveyResponse {
@@ -33,12 +34,13 @@ async function followUpLoopTypeId(db: Db, accountId: number, chosen: string | un
  * (settings.responsesCreateLoops), and returns it; undefined when the account does not. Every face
  * that stores survey responses calls this in the transaction that stored the response.
  */
-export async function openSurveyResponseLoop(db: Db, accountId: number, response: SurveyResponse): Promise<Loop | undefined> {
+export async function openSurveyResponseLoop(ctx: WriteContext, response: SurveyResponse): Promise<(Loop & { activities: LoopActivity[] }) | undefined> {
+  const { trx: db, accountId } = ctx;
   const settings = accountSettings(await getAccount(db, accountId));
   if (!settings.responsesCreateLoops) return undefined;
   const texts = response.texts.filter((t): t is string => Boolean(t?.trim()));
   const { guest } = response;
-  const { loop } = await openLoop(db, accountId, {
+  const { loop, activity } = await openLoop(ctx, {
     locationId: response.locationId,
     loopTypeId: await followUpLoopTypeId(db, accountId, settings.responseLoopType),
     creatorGuestId: guest?.id ?? null,
@@ -52,5 +54,5 @@ export async function openSurveyResponseLoop(db: Db, accountId: number, response
     createdAt: response.receivedAt,
     contact: { email: guest?.email, sms: guest?.mobile },
   });
-  return loop;
+  return { ...loop, activities: [activity] };
 }

@@ -1,10 +1,10 @@
-import type { Db } from '../../db/database.js';
 import type { ChatSession, Guest, Stay } from '../../db/schema.js';
 import { attachChatSessionStay, ensureChatSession } from '../chat/chat-sessions.js';
 import { registerStay, type StayRegistration } from '../stays/register-stay.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { replaceStayCallback, type StayCallback } from '../stays/stay-callbacks.js';
 import { createStayLink } from '../stays/stay-links.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /** Who registers the stay and what they asked for besides the stay itself. */
 export interface GuestStayRequest {
@@ -33,14 +33,14 @@ export interface RegisteredGuestStay {
  * transaction (the route's), so the stay, its callback, link and session exist together.
  */
 export async function registerGuestStay(
-  db: Db,
-  accountId: number,
+  ctx: WriteContext,
   unitId: number,
   registration: StayRegistration,
   request: GuestStayRequest,
   secrets: SecretBox,
 ): Promise<RegisteredGuestStay> {
-  const { stay, guest, created } = await registerStay(db, accountId, unitId, registration, request.source);
+  const { trx: db, accountId } = ctx;
+  const { stay, guest, created } = await registerStay(ctx, unitId, registration, request.source);
   await replaceStayCallback(db, secrets, accountId, stay.id, request.clientId, request.callback);
   const link = await createStayLink(db, accountId, stay.id, { newStay: created });
   let session: ChatSession | undefined;

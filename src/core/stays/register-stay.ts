@@ -1,4 +1,3 @@
-import type { Db } from '../../db/database.js';
 import type { Guest, Stay, StaysTable } from '../../db/schema.js';
 import { getGuest, updateGuest, type GuestFields } from '../guests/guests.js';
 import { identifierMatches, identityLockKeys, matchArrival, normaliseArrivalFields, resolveArrival } from '../guests/identity.js';
@@ -10,6 +9,7 @@ import { findMatchingStay } from './match-stay.js';
 import { lockKeys } from '../../db/key-locks.js';
 import { stayStatusChanged, type StayStatus } from './stays.js';
 import { recordEvent } from '../events/record-event.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 /** The language of a new stay registered without one (Openstay has no per-unit language yet). */
 export const DEFAULT_STAY_LANGUAGE = 'en';
@@ -91,10 +91,11 @@ function guestChanges(reg: StayRegistration, current?: Guest): GuestFields {
   return out;
 }
 
-async function createStay(db: Db, accountId: number, locationId: number, reg: StayRegistration, source: string): Promise<RegisteredStay> {
+async function createStay(ctx: WriteContext, locationId: number, reg: StayRegistration, source: string): Promise<RegisteredStay> {
+  const { trx: db, accountId } = ctx;
   checkDates(reg.checkinDate, reg.checkoutDate, reg);
   // The person as identity resolution finds them; without an e-mail or mobile, a new guest each time.
-  const { guest } = await resolveArrival(db, accountId, { source, fields: guestChanges(reg), locationId });
+  const { guest } = await resolveArrival(ctx, { source, fields: guestChanges(reg), locationId });
   const now = Date.now();
   const stay = await db
     .insertInto('stays')
@@ -111,8 +112,8 @@ async function createStay(db: Db, accountId: number, locationId: number, reg: St
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordEvent(db, { accountId, type: 'stay.registered', subjects: { stayId: stay.id, guestId: guest.id }, data: stay, at: now });
-  await recordJourneyEvent(db, accountId, {
+  await recordEvent(ctx, { type: 'stay.registered', subjects: { stayId: stay.id, guestId: guest.id }, data: stay, at: now });
+  await recordJourneyEvent(ctx, {
     guestId: guest.id,
     stayId: stay.id,
     locationId,
@@ -130,7 +131,8 @@ async function createStay(db: Db, accountId: number, locationId: number, reg: St
   return { stay, guest, created: true };
 }
 
-async function updateStay(db: Db, accountId: number, existing: Stay, reg: StayRegistration, source: string): Promise<RegisteredStay> {
+async function updateStay(ctx: WriteContext, existing: Stay, reg: StayRegistration, source: string): Promise<RegisteredStay> {
+  const { trx: db, accountId } = ctx;
   let guest = await getGuest(db, accountId, existing.guest_id);
   const identifies = (reg.email && guest.email === reg.email) || (reg.mobile && guest.mobile === reg.mobile);
   if ((reg.email || reg.mobile) && !identifies && !guest.email && !guest.mobile) {
@@ -142,7 +144,7 @@ async function updateStay(db: Db, accountId: number, existing: Stay, reg: StayRe
       guest = known.guest;
     }
   }
-  guest = await updateGuest(db, guest, guestChanges(reg, guest));
+  guest = await updateGuest(ctx, guest, guestChanges(reg, guest));
 
   const set: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(stayColumns(reg))) {
@@ -162,11 +164,11 @@ async function updateStay(db: Db, accountId: number, existing: Stay, reg: StayRe
   const stay = { ...existing, ...set, updated_at: now } as Stay;
   const event = { guestId: guest.id, stayId: stay.id, locationId: stay.location_id, source, occurredAt: now };
   if (set.status !== undefined) {
-    await stayStatusChanged(db, existing, stay);
-    await recordJourneyEvent(db, accountId, { ...event, type: 'stay.status_changed', payload: { from: existing.status, to: stay.status } });
+    await stayStatusChanged(ctx, existing, stay);
+    await recordJourneyEvent(ctx, { ...event, type: 'stay.status_changed', payload: { from: existing.status, to: stay.status } });
   }
   const fields = Object.keys(set).filter((k) => k !== 'status');
-  if (fields.length > 0) await recordJourneyEvent(db, accountId, { ...event, type: 'stay.updated', payload: { fields } });
+  if (fields.length > 0) await recordJourneyEvent(ctx, { ...event, type: 'stay.updated', payload: { fields } });
   return { stay, guest, created: false };
 }
 
@@ -177,7 +179,8 @@ async function updateStay(db: Db, accountId: number, existing: Stay, reg: StayRe
  * anonymous guest. Writes the journey events
  * (stay.registered, stay.status_changed, stay.updated) for the rules engine. Run in a transaction.
  */
-export async function registerStay(db: Db, accountId: number, locationId: number, input: StayRegistration, source: string): Promise<RegisteredStay> {
+export async function registerStay(ctx: WriteContext, locationId: number, input: StayRegistration, source: string): Promise<RegisteredStay> {
+  const { trx: db, accountId } = ctx;
   const contact = await normaliseArrivalFields(db, accountId, { email: input.email, mobile: input.mobile }, locationId);
   const reg: StayRegistration = { ...input, email: contact.email ?? undefined, mobile: contact.mobile ?? undefined };
   // Concurrent registrations of one new booking or person make one stay: the booking reference and
@@ -190,5 +193,5 @@ export async function registerStay(db: Db, accountId: number, locationId: number
     emailMatches: reg.email ? await identifierMatches(db, accountId, 'email', reg.email) : undefined,
     mobileMatches: reg.mobile ? await identifierMatches(db, accountId, 'mobile', reg.mobile) : undefined,
   });
-  return match ? updateStay(db, accountId, match, reg, source) : createStay(db, accountId, locationId, reg, source);
+  return match ? updateStay(ctx, match, reg, source) : createStay(ctx, locationId, reg, source);
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import type { WriteContext } from '../shared/write-context.js';
 import { stayCallbackTargets } from './stay-callbacks.js';
 import { enqueueDelivery } from '../outbox/deliveries.js';
 
@@ -12,7 +12,6 @@ import { enqueueDelivery } from '../outbox/deliveries.js';
 export const STAY_CALLBACK_EVENT_TYPES: readonly string[] = ['chatMessage', 'guestConnect', 'guestDisconnect'];
 
 export interface StayCallbackEvent {
-  accountId: number;
   stayId: number;
   /** the LooponEvent exactly as the guest app sees it ({sessionId, created, type, ...}); POSTed verbatim */
   event: { type: string } & Record<string, unknown>;
@@ -23,7 +22,8 @@ export interface StayCallbackEvent {
  * stay callback (none when no API client registered one, or for a type callbacks do not receive),
  * sent after the transaction commits. Returns the ids of the deliveries.
  */
-export async function enqueueStayCallbacks(trx: Db, { accountId, stayId, event }: StayCallbackEvent, now = Date.now()): Promise<number[]> {
+export async function enqueueStayCallbacks(ctx: WriteContext, { stayId, event }: StayCallbackEvent, now = Date.now()): Promise<number[]> {
+  const { trx, accountId, actor, requestId } = ctx;
   if (!STAY_CALLBACK_EVENT_TYPES.includes(event.type)) return [];
   const targets = await stayCallbackTargets(trx, accountId, stayId);
   const ids: number[] = [];
@@ -33,7 +33,7 @@ export async function enqueueStayCallbacks(trx: Db, { accountId, stayId, event }
         trx,
         accountId,
         { target: 'stay_callback', stayId, clientId: target.clientId },
-        { eventType: event.type, url: target.url, payload: event },
+        { eventType: event.type, url: target.url, payload: event, actor, requestId },
         now,
       ),
     );

@@ -4,6 +4,7 @@ import type { Insertable, Updateable } from 'kysely';
 import type { Stay, StaysTable } from '../../db/schema.js';
 import { prepared, preparedShapes } from '../../db/prepared.js';
 import { recordEvent } from '../events/record-event.js';
+import type { WriteContext } from '../shared/write-context.js';
 
 const stayByRef = prepared((db, accountId: number, source: string, externalRef: string) =>
   db.selectFrom('stays').selectAll().where('account_id', '=', accountId).where('source', '=', source).where('external_ref', '=', externalRef),
@@ -77,16 +78,16 @@ export async function findStayByRef(db: Db, accountId: number, source: string, e
  * there); without it the stay is looked up here.
  */
 export async function upsertStayByRef(
-  db: Db,
-  accountId: number,
+  ctx: WriteContext,
   guestId: number,
   source: string,
   externalRef: string,
   fields: StayFields,
   known?: Stay | null,
 ): Promise<Stay> {
+  const { trx: db, accountId } = ctx;
   const existing = known === undefined ? await findStayByRef(db, accountId, source, externalRef) : known;
-  if (existing) return updateStay(db, existing, guestId, fields);
+  if (existing) return updateStay(ctx, existing, guestId, fields);
   const now = Date.now();
   // A concurrent transaction (PostgreSQL) may have inserted the same ref since it was read:
   // the unique index turns the insert into a no-op, and the fields go to that stay instead.
@@ -103,12 +104,12 @@ export async function upsertStayByRef(
   const inserted = (await insertStayColumns(db, Object.keys(values).join(','), ...Object.values(values))).rows[0];
   if (inserted) {
     const stay = { ...newStayRow(accountId, guestId, source, now), ...values, id: inserted.id } as Stay;
-    await recordEvent(db, { accountId, type: 'stay.registered', subjects: { stayId: stay.id, guestId }, data: stay, at: now });
+    await recordEvent(ctx, { type: 'stay.registered', subjects: { stayId: stay.id, guestId }, data: stay, at: now });
     return stay;
   }
   const winner = await findStayByRef(db, accountId, source, externalRef);
   if (!winner) throw new Error('stay ref conflict without a stay');
-  return updateStay(db, winner, guestId, fields);
+  return updateStay(ctx, winner, guestId, fields);
 }
 
 /**
@@ -130,14 +131,15 @@ export function stayChanges(stay: Stay, guestId: number, fields: StayFields): Re
 }
 
 /** Writes the fields that differ from `stay`; nothing at all when none does. */
-async function updateStay(db: Db, stay: Stay, guestId: number, fields: StayFields): Promise<Stay> {
+async function updateStay(ctx: WriteContext, stay: Stay, guestId: number, fields: StayFields): Promise<Stay> {
+  const db = ctx.trx;
   const changed = stayChanges(stay, guestId, fields);
   if (!changed) return stay;
   const now = Date.now();
   const columns = Object.keys(changed);
   await updateStayColumns(db, `${columns.join(',')},updated_at`, stay.account_id, stay.id, ...Object.values(changed), now);
   const updated = { ...stay, ...changed, updated_at: now } as Stay;
-  if (changed.status !== undefined) await stayStatusChanged(db, stay, updated);
+  if (changed.status !== undefined) await stayStatusChanged(ctx, stay, updated);
   return updated;
 }
 
@@ -200,19 +202,19 @@ export async function latestStayOfGuest(db: Db, accountId: number, guestId: numb
   return (await latestStay(db, accountId, guestId)).rows[0] as Stay | undefined;
 }
 
-export async function setStayStatus(db: Db, stay: Stay, status: StayStatus): Promise<Stay> {
+export async function setStayStatus(ctx: WriteContext, stay: Stay, status: StayStatus): Promise<Stay> {
+  const db = ctx.trx;
   if (stay.status === status) return stay;
   const now = Date.now();
   await stayStatus(db, status, now, stay.account_id, stay.id);
   const updated = { ...stay, status, updated_at: now };
-  await stayStatusChanged(db, stay, updated);
+  await stayStatusChanged(ctx, stay, updated);
   return updated;
 }
 
 /** The domain event of a stay whose status changed (in the transaction of the change). */
-export async function stayStatusChanged(db: Db, before: Stay, after: Stay): Promise<void> {
-  await recordEvent(db, {
-    accountId: after.account_id,
+export async function stayStatusChanged(ctx: WriteContext, before: Stay, after: Stay): Promise<void> {
+  await recordEvent(ctx, {
     type: 'stay.status_changed',
     subjects: { stayId: after.id, guestId: after.guest_id },
     data: { ...after, previous_status: before.status },

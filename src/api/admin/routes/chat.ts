@@ -1,6 +1,7 @@
+import { adminWrite } from '../write-context.js';
 import { chatSessionSummary, listChatSessionSummaries } from '../../../core/chat/chat-session-list.js';
 import { isHttpUrl, readChatMessageInput } from '../../../core/chat/chat-message-input.js';
-import { markChatMessagesRead, postChatMessage } from '../../../core/chat/chat-messages.js';
+import { markChatMessagesRead, postChatMessageTo } from '../../../core/chat/chat-messages.js';
 import { listSessionMessages } from '../../../core/chat/chat-events.js';
 import { chatSessionExpired, findChatSession } from '../../../core/chat/chat-sessions.js';
 import { findGuestsByIds } from '../../../core/guests/guests.js';
@@ -128,11 +129,13 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
       const input = readChatMessageInput({ contentType: body.contentType, content: body.content, url: body.url, localId: body.localId });
       const author = { author: 'hotel' as const, authorName: body.authorName, authorAvatarUrl: readAvatar(body.authorAvatarUrl), media: 'webchat' as const };
       const accountId = request.accountId;
-      const { session, event } = await inWriteTransaction(db, async (trx) => {
-        const found = await sessionOf(trx, accountId, request.params.id);
-        if (chatSessionExpired(found)) throw expiredSession();
-        return { session: found, event: await postChatMessage(trx, found, author, input) };
-      });
+      const posted = await inWriteTransaction(db, (trx) =>
+        postChatMessageTo(adminWrite(request, trx), request.params.id, author, input, (found) => {
+          if (chatSessionExpired(found)) throw expiredSession();
+        }),
+      );
+      if (!posted) throw notFound('chat session');
+      const { session, event } = posted;
       realtime.hub.publish({ kind: 'event', accountId, sessionId: session.id, locationId: session.location_id, event });
       return reply.status(201).send(presentChatMessage(event));
     },
@@ -156,7 +159,7 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
       const upTo = request.body?.upTo;
       const { session, updated } = await inWriteTransaction(db, async (trx) => {
         const found = await sessionOf(trx, accountId, request.params.id);
-        return { session: found, updated: await markChatMessagesRead(trx, found, 'hotel', upTo) };
+        return { session: found, updated: await markChatMessagesRead(adminWrite(request, trx), found, 'hotel', upTo) };
       });
       for (const event of updated) realtime.hub.publish({ kind: 'event', accountId, sessionId: session.id, locationId: session.location_id, event });
       return { updated: updated.length, readAt: updated[0]?.readAt ?? null };

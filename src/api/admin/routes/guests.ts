@@ -1,3 +1,4 @@
+import { adminWrite } from '../write-context.js';
 import type { Static } from '@sinclair/typebox';
 import { listGuestKeys } from '../../../core/guests/guest-keys.js';
 import { parseGuestKey } from '../../../core/guests/guest-key-ref.js';
@@ -32,8 +33,6 @@ import {
 
 const tags = ['guests'];
 /** Who merges and splits through this API: an account admin token names no person. */
-const ACTOR = 'admin';
-
 function readFields(body: Static<typeof GuestPatch>): GuestFields {
   const { firstName, lastName, name, email, mobile, language, vipStatus, groupName, customFields } = body;
   return { firstName, lastName, name, email, mobile, language, vipStatus, groupName, customFields };
@@ -68,7 +67,7 @@ async function getGuestAsked(db: Db, accountId: number, id: number): Promise<Gue
  * (the same decision every face takes); correct a profile; merge two records of one person; split
  * off one key. A merged-away id answers as its survivor everywhere.
  */
-export async function guestRoutes(app: AdminApp, { db }: AdminDeps): Promise<void> {
+export async function guestRoutes(app: AdminApp, { db, realtime }: AdminDeps): Promise<void> {
   app.get(
     '/guests',
     {
@@ -110,7 +109,7 @@ export async function guestRoutes(app: AdminApp, { db }: AdminDeps): Promise<voi
       }
       const resolved = await inWriteTransaction(db, async (trx) => {
         if (locationId != null && !(await findLocation(trx, accountId, locationId))) throw notFound(`location ${locationId}`);
-        return resolveArrival(trx, accountId, { source: 'admin', key, fields, locationId });
+        return resolveArrival(adminWrite(request, trx), { source: 'admin', key, fields, locationId });
       });
       const body = { guest: presentGuest(resolved.guest), created: resolved.created, rule: resolved.rule, reason: resolved.reason ?? null };
       return reply.status(resolved.created ? 201 : 200).send(body);
@@ -148,7 +147,7 @@ export async function guestRoutes(app: AdminApp, { db }: AdminDeps): Promise<voi
       const { id } = request.params;
       const guest = await inWriteTransaction(db, async (trx) => {
         const current = await getGuestAsked(trx, accountId, id);
-        return updateGuest(trx, current, await normaliseArrivalFields(trx, accountId, readFields(request.body)));
+        return updateGuest(adminWrite(request, trx), current, await normaliseArrivalFields(trx, accountId, readFields(request.body)));
       });
       return guestDetail(db, accountId, guest, id);
     },
@@ -170,7 +169,8 @@ export async function guestRoutes(app: AdminApp, { db }: AdminDeps): Promise<voi
     },
     async (request) => {
       const { survivorId, otherId } = request.body;
-      const merged = await inWriteTransaction(db, (trx) => mergeGuests(trx, request.accountId, survivorId, otherId, ACTOR));
+      const merged = await inWriteTransaction(db, (trx) => mergeGuests(adminWrite(request, trx), survivorId, otherId));
+      for (const changed of merged.requests) realtime.hub.publish({ kind: 'request', accountId: request.accountId, change: 'updated', request: changed });
       return { merge: presentMerge(readMergeRecord(merged.merge)), survivor: presentGuest(merged.survivor) };
     },
   );
@@ -192,7 +192,8 @@ export async function guestRoutes(app: AdminApp, { db }: AdminDeps): Promise<voi
     },
     async (request) => {
       const { source, value } = parseGuestKey(request.body.key);
-      const split = await inWriteTransaction(db, (trx) => splitGuest(trx, request.accountId, request.params.id, source, value, ACTOR));
+      const split = await inWriteTransaction(db, (trx) => splitGuest(adminWrite(request, trx), request.params.id, source, value));
+      for (const changed of split.requests) realtime.hub.publish({ kind: 'request', accountId: request.accountId, change: 'updated', request: changed });
       return { guest: presentGuest(split.guest), splitOff: presentGuest(split.splitOff), restoredMergeId: split.restoredMergeId, moved: split.moved };
     },
   );

@@ -7,6 +7,7 @@ import type { AdminApp, AdminDeps } from '../context.js';
 import { errors } from '../schemas.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import { presentChatMessage } from './chat-present.js';
+import { presentRequest } from './requests-present.js';
 import { TicketSchema } from './chat-schemas.js';
 
 /** Close code of a staff socket opened without a valid ticket. */
@@ -27,7 +28,9 @@ export async function realtimeTicketRoutes(app: AdminApp, { db, config }: AdminD
         description:
           'Open `url` (the staff WebSocket, /admin/v1/realtime?ticket=...) within 30 seconds; the ticket works once. The socket then receives ' +
           'the account\'s chat events as JSON: {"type": "chat.message" | "chat.message.updated", "sessionId", "locationId", "message"}, ' +
-          '{"type": "chat.typing", "sessionId", "locationId", "typing"} (guest typing) and {"type": "chat.presence", "sessionId", "locationId", "connected"}.',
+          '{"type": "chat.typing", "sessionId", "locationId", "typing"} (guest typing), {"type": "chat.presence", "sessionId", "locationId", "connected"}, ' +
+          'and the account\'s guest requests as they open or change: {"type": "request.opened" | "request.updated", "request"} (the request as GET /admin/v1/requests/{id} shows it). ' +
+          'After a lost connection between instances (PostgreSQL), what changed meanwhile is read from the tables and sent, each change once.',
         response: { 201: TicketSchema, ...errors() },
       },
     },
@@ -41,7 +44,7 @@ export async function realtimeTicketRoutes(app: AdminApp, { db, config }: AdminD
 }
 
 /**
- * GET /admin/v1/realtime?ticket=... (WebSocket): the account's chat events, live, for the staff
+ * GET /admin/v1/realtime?ticket=... (WebSocket): the account's chat events and request changes, live, for the staff
  * console. A missing, unknown, used or expired ticket is accepted and closed with 4401. The socket
  * only sends; what the console writes on it is ignored.
  */
@@ -90,6 +93,7 @@ export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime,
 
 /** What a staff console is told of a hub message; undefined: nothing. */
 function staffMessage(message: ChatHubMessage): Record<string, unknown> | undefined {
+  if (message.kind === 'request') return { type: `request.${message.change}`, request: presentRequest(message.request) };
   const where = { sessionId: message.sessionId, locationId: message.locationId };
   if (message.kind === 'typing') return message.typing.author === 'guest' ? { type: 'chat.typing', ...where, typing: message.typing } : undefined;
   const { event } = message;

@@ -67,6 +67,10 @@ const DeliverySchema = Type.Object({
   createdAt: Instant,
   updatedAt: Instant,
   deliveredAt: Nullable(Instant),
+  actor: Nullable(
+    Type.String({ description: "who caused the event: 'api-client:<id>', 'api-token:loop', 'admin', 'staff:<id>', 'guest', 'cli:<user>' or 'system'" }),
+  ),
+  requestId: Nullable(Type.String({ description: 'the id of the request that caused the event (in the server log); null for jobs and the CLI' })),
 });
 
 export const presentDelivery = (d: Delivery) => ({
@@ -85,6 +89,8 @@ export const presentDelivery = (d: Delivery) => ({
   createdAt: d.created_at,
   updatedAt: d.updated_at,
   deliveredAt: d.delivered_at,
+  actor: d.actor,
+  requestId: d.request_id,
 });
 
 export const presentAttempt = (a: DeliveryAttempt) => ({

@@ -1,3 +1,5 @@
+import { GUEST_ACTOR, inTransaction } from '../../../core/shared/write-context.js';
+import { requestOrigin } from '../../http/write-origin.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { findAccountBySlug } from '../../../core/accounts/accounts.js';
@@ -54,7 +56,7 @@ const NO_ACCOUNT_SECRET = 'no-such-account';
  * request) and the invite page (a form to open a request). Every link is signed; see links.ts.
  * Call inside a scope of their own: it sets the scope's security headers and HTML error page.
  */
-export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
+export async function guestPageRoutes(app: LoopApp, { db, config, realtime }: LoopDeps): Promise<void> {
   await guestPageHeaders(app, config.publicUrl);
   // A guest sees a page, not the face's JSON error (a form sent without its fields, say).
   app.setErrorHandler((err, request, reply) => {
@@ -153,8 +155,8 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
       }
       const retryAfter = await limits.take(request, ctx.guest ? `${accountId}:${ctx.guest.id}` : undefined);
       if (retryAfter !== undefined) return tooManyPage(reply, retryAfter);
-      const { loop } = await inWriteTransaction(db, (trx) =>
-        openLoop(trx, accountId, {
+      const { loop, activity } = await inWriteTransaction(db, (trx) =>
+        openLoop(inTransaction(requestOrigin(request, accountId, GUEST_ACTOR), trx), {
           locationId: location.id,
           loopTypeId: loopType?.id ?? null,
           creatorGuestId: ctx.guest?.id ?? null,
@@ -166,6 +168,7 @@ export async function guestPageRoutes(app: LoopApp, { db, config }: LoopDeps): P
           contact: { email: ctx.guest?.email, sms: ctx.guest?.mobile },
         }),
       );
+      realtime.hub.publish({ kind: 'request', accountId, change: 'opened', request: { ...loop, activities: [activity] } });
       return reply.redirect(await loopPageUrl(db, config, accountId, loop.id), 303);
     },
   );

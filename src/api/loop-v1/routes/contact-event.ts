@@ -1,3 +1,4 @@
+import { loopWrite } from '../write-context.js';
 import { Type } from '@sinclair/typebox';
 import { findKeyedContact } from '../../../core/contacts/keyed-contact.js';
 import type { Guest, Stay } from '../../../db/schema.js';
@@ -65,7 +66,7 @@ export async function contactEventRoutes(app: LoopApp, { db }: LoopDeps): Promis
         if (byInclusion) {
           const fields = await readContactFields(trx, accountId, body);
           locationId = fields.stay.locationId ?? undefined;
-          const contact = await upsertContact(trx, accountId, {
+          const contact = await upsertContact(loopWrite(request, trx), {
             source: 'loop',
             key,
             guest,
@@ -81,7 +82,7 @@ export async function contactEventRoutes(app: LoopApp, { db }: LoopDeps): Promis
           keyedStay = keyed.stay ?? null;
         }
         if (!guest) throw notFound(`contact "${foreignId ?? contactId}"`);
-        await recordGuestEvent(trx, accountId, guest, { type, key, occurredAt, locationId, source: 'loop', payload }, keyedStay);
+        await recordGuestEvent(loopWrite(request, trx), guest, { type, key, occurredAt, locationId, source: 'loop', payload }, keyedStay);
       });
       return { status: 'Success' as const };
     },

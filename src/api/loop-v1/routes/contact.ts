@@ -1,3 +1,4 @@
+import { loopOrigin, loopWrite } from '../write-context.js';
 import { Type } from '@sinclair/typebox';
 import { saveKeyedContact, upsertContact } from '../../../core/contacts/upsert-contact.js';
 import { createKeyedContactCache } from '../../../core/contacts/keyed-contact-cache.js';
@@ -40,10 +41,10 @@ export async function contactRoutes(app: LoopApp, { db }: LoopDeps): Promise<voi
       const { guest: guestFields, stay, uncheckedLocation } = await readContactFields(db, accountId, body);
       const fields = { fields: guestFields, stay, uncheckedLocation };
       const guest = foreignId
-        ? await saveKeyedContact(db, keyedContacts, accountId, { key: { source: LOOP_KEY_SOURCE, value: foreignId }, ...fields })
+        ? await saveKeyedContact(db, keyedContacts, loopOrigin(request), { key: { source: LOOP_KEY_SOURCE, value: foreignId }, ...fields })
         : await inWriteTransaction(db, async (trx) => {
             const existing = typeof body.id === 'string' ? await resolveGuest(trx, accountId, body.id) : undefined;
-            return (await upsertContact(trx, accountId, { source: LOOP_KEY_SOURCE, guest: existing, ...fields })).guest;
+            return (await upsertContact(loopWrite(request, trx), { source: LOOP_KEY_SOURCE, guest: existing, ...fields })).guest;
           });
       return { status: 'Success' as const, id: encodeId('guest', guest.id) };
     },

@@ -1,3 +1,4 @@
+import { loopWrite } from '../write-context.js';
 import { Type } from '@sinclair/typebox';
 import { resolveArrival } from '../../../core/guests/identity.js';
 import type { LoopApp, LoopDeps } from '../context.js';
@@ -48,7 +49,7 @@ export async function inviteRoutes(app: LoopApp, { db, config }: LoopDeps): Prom
       const result = await inWriteTransaction(db, async (trx) => {
         const location = locationRef ? await resolveLocation(trx, accountId, locationRef) : undefined;
         if (!fields.name && !fields.email && !fields.mobile) return { location, guest: undefined };
-        const { guest } = await resolveArrival(trx, accountId, { source: 'loop', fields, locationId: location?.id });
+        const { guest } = await resolveArrival(loopWrite(request, trx), { source: 'loop', fields, locationId: location?.id });
         return { location, guest };
       });
       const shortcode = result.location?.shortcode ?? (result.location ? encodeId('location', result.location.id) : 'any');

@@ -1,3 +1,4 @@
+import { loopWrite } from '../write-context.js';
 import { Type } from '@sinclair/typebox';
 import { getLocation } from '../../../core/locations/locations.js';
 import { listLoopsOfGuest, openLoop } from '../../../core/requests/loops.js';
@@ -27,7 +28,7 @@ const CreateLoopBody = Type.Object({
 });
 
 /** POST /loops opens a guest request; GET /loops?customer= lists a guest's requests. */
-export async function loopRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
+export async function loopRoutes(app: LoopApp, { db, config, realtime }: LoopDeps): Promise<void> {
   app.post(
     '/loops',
     {
@@ -49,8 +50,9 @@ export async function loopRoutes(app: LoopApp, { db, config }: LoopDeps): Promis
         const location = await resolveLocation(trx, accountId, body.location);
         const loopType = await resolveLoopType(trx, accountId, body.loopType);
         const customFields = await resolveCustomFieldKeys(trx, accountId, readCustomFields(body.customFields) ?? {});
-        const creator = await resolveCreator(trx, accountId, body);
-        const { loop } = await openLoop(trx, accountId, {
+        const ctx = loopWrite(request, trx);
+        const creator = await resolveCreator(ctx, body);
+        const { loop, activity } = await openLoop(ctx, {
           locationId: location.id,
           loopTypeId: loopType.id,
           creatorGuestId: creator?.id ?? null,
@@ -64,8 +66,9 @@ export async function loopRoutes(app: LoopApp, { db, config }: LoopDeps): Promis
           createdAt,
           contact: { email: creator?.email, sms: creator?.mobile },
         });
-        return loop;
+        return { ...loop, activities: [activity] };
       });
+      realtime.hub.publish({ kind: 'request', accountId, change: 'opened', request: loop });
       return { id: encodeId('loop', loop.id), url: await loopPageUrl(db, config, accountId, loop.id) };
     },
   );

@@ -1,3 +1,4 @@
+import type { WriteContext } from '../../../core/shared/write-context.js';
 import type { Db } from '../../../db/database.js';
 import type { Guest, Location, LoopType } from '../../../db/schema.js';
 import { findLocation, findLocationByShortcode, listLocations } from '../../../core/locations/locations.js';
@@ -58,13 +59,12 @@ export async function resolveGuest(db: Db, accountId: number, ref: string, what 
  * anonymous creator.
  */
 export async function resolveCreator(
-  db: Db,
-  accountId: number,
+  ctx: WriteContext,
   ref: { customer?: string; user?: { name?: string; email?: string; sms?: string | number } },
 ): Promise<Guest | undefined> {
-  if (ref.customer) return resolveGuest(db, accountId, ref.customer, 'customer');
+  if (ref.customer) return resolveGuest(ctx.trx, ctx.accountId, ref.customer, 'customer');
   const user = ref.user;
   if (!user || !(user.name || user.email || user.sms)) return undefined;
   const fields = { name: readString(user.name, 'user.name'), email: readString(user.email, 'user.email'), mobile: readString(user.sms, 'user.sms') };
-  return (await resolveArrival(db, accountId, { source: 'loop', fields })).guest;
+  return (await resolveArrival(ctx, { source: 'loop', fields })).guest;
 }

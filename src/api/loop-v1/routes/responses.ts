@@ -1,3 +1,4 @@
+import { loopWrite } from '../write-context.js';
 import { Type } from '@sinclair/typebox';
 import { createAnswerDocument } from '../../../core/feedback/answer-documents.js';
 import { openSurveyResponseLoop } from '../../../core/requests/survey-response-loop.js';
@@ -24,7 +25,7 @@ const ResponseBody = Type.Object({
  * POST /responses stores a survey response as an answer document of the feedback model, and the
  * loop for staff to follow up that core opens when the account says so (openSurveyResponseLoop).
  */
-export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Promise<void> {
+export async function responseRoutes(app: LoopApp, { db, config, realtime }: LoopDeps): Promise<void> {
   app.post(
     '/responses',
     {
@@ -47,10 +48,11 @@ export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Pr
       const result = await inWriteTransaction(db, async (trx) => {
         const location = await resolveLocation(trx, accountId, body.location);
         const answers = await readSurveyResponses(trx, accountId, body.responses);
-        const guest = await resolveCreator(trx, accountId, body);
+        const ctx = loopWrite(request, trx);
+        const guest = await resolveCreator(ctx, body);
         const channel = readString(body.source, 'source') ?? 'api';
         const deviceId = readString(body.deviceId, 'deviceId') ?? null;
-        const { document, answers: stored } = await createAnswerDocument(trx, accountId, {
+        const { document, answers: stored } = await createAnswerDocument(ctx, {
           locationId: location.id,
           guestId: guest?.id ?? null,
           source: 'public',
@@ -61,7 +63,7 @@ export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Pr
           guestEmail: guest?.email ?? null,
           answers,
         });
-        const loop = await openSurveyResponseLoop(trx, accountId, {
+        const loop = await openSurveyResponseLoop(ctx, {
           locationId: location.id,
           answerDocumentId: document.id,
           guest,
@@ -70,11 +72,13 @@ export async function responseRoutes(app: LoopApp, { db, config }: LoopDeps): Pr
           receivedAt,
           texts: stored.map((a) => a.text),
         });
-        return { document, loopId: loop?.id };
+        return { document, loop };
       });
+      if (result.loop) realtime.hub.publish({ kind: 'request', accountId, change: 'opened', request: result.loop });
+      const loopId = result.loop?.id;
       const id = encodeId('response', result.document.id);
-      if (result.loopId === undefined) return { id };
-      return { id, loopId: encodeId('loop', result.loopId), loopUrl: await loopPageUrl(db, config, accountId, result.loopId) };
+      if (loopId === undefined) return { id };
+      return { id, loopId: encodeId('loop', loopId), loopUrl: await loopPageUrl(db, config, accountId, loopId) };
     },
   );
 }

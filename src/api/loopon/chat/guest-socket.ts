@@ -1,10 +1,11 @@
+import type { Db } from '../../../db/database.js';
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from '@fastify/websocket';
 import type { ChatHubMessage } from '../../../core/chat/chat-hub.js';
 import { listSessionChangesAfter, type StoredChatEvent } from '../../../core/chat/chat-events.js';
 import { readChatMessageInput, readLocalId, tooLarge } from '../../../core/chat/chat-message-input.js';
-import { postChatMessage, recordGuestPresence } from '../../../core/chat/chat-messages.js';
-import { chatSessionExpired, findChatSession, findChatSessionByKey } from '../../../core/chat/chat-sessions.js';
+import { postChatMessageTo, recordGuestPresence } from '../../../core/chat/chat-messages.js';
+import { chatSessionExpired, findChatSessionByKey } from '../../../core/chat/chat-sessions.js';
 import { readDeviceCursor, saveDeviceCursor } from '../../../core/chat/device-cursors.js';
 import { errorLooponEvent, looponEvent, typingLooponEvent, type ChatErrorReport } from '../../../core/chat/loopon-event.js';
 import { findGuest } from '../../../core/guests/guests.js';
@@ -14,6 +15,8 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 import { keepAlive, sendText, type Realtime } from '../../http/realtime.js';
 import type { CredentialFailures } from '../../http/credential-failures.js';
 import type { LooponDeps } from '../context.js';
+import { GUEST_ACTOR, inTransaction } from '../../../core/shared/write-context.js';
+import { requestOrigin } from '../../http/write-origin.js';
 
 /*
  * A guest app's chat socket (Loopon's Manage Realtime Chat): the session key in the URL is the
@@ -62,6 +65,8 @@ export type GuestSocketRequest = FastifyRequest<{ Params: Params; Querystring: R
 export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failures: CredentialFailures, socket: WebSocket, request: GuestSocketRequest): void {
   const { db, realtime } = deps;
   const log = request.log;
+  // The guest app is the actor of what its socket writes; the upgrade request's id traces it.
+  const guestWrite = (accountId: number, trx: Db) => inTransaction(requestOrigin(request, accountId, GUEST_ACTOR), trx);
   let session: ChatSession | undefined;
   let guestName = '';
   let deviceId: string | null = null;
@@ -105,7 +110,7 @@ export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failure
       return;
     }
     // Guests see chat messages; guestConnect and guestDisconnect are for the stay callback.
-    if (message.event.type !== 'chatMessage') return;
+    if (message.kind !== 'event' || message.event.type !== 'chatMessage') return;
     if (replaying) heldBack.push(message.event);
     else if (message.event.seq > replayedUpTo) deliver([message.event]);
   };
@@ -146,7 +151,9 @@ export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failure
     connected = true;
     stopKeepAlive = keepAlive(socket, realtime.pingIntervalMs);
     unsubscribe = realtime.hub.subscribeSession(found.account_id, found.id, onHub);
-    const presence = await realtime.track(inWriteTransaction(db, (trx) => recordGuestPresence(trx, found, 'guestConnect', deviceId)));
+    const presence = await realtime.track(
+      inWriteTransaction(db, (trx) => recordGuestPresence(guestWrite(found.account_id, trx), found, 'guestConnect', deviceId)),
+    );
     realtime.hub.publish({ kind: 'event', accountId: found.account_id, sessionId: found.id, locationId: found.location_id, event: presence });
     if (deviceId) {
       let after = await readDeviceCursor(db, found.account_id, found.id, deviceId);
@@ -189,9 +196,12 @@ export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failure
     const stored = await realtime.track(
       inWriteTransaction(db, async (trx) => {
         // The session as it is now: a later registration may have moved its stay or expiry.
-        const fresh = (await findChatSession(trx, current.account_id, current.id)) ?? current;
-        if (chatSessionExpired(fresh, now)) throw new AppError('session_expired', 410, 'chat session expired');
-        return postChatMessage(trx, fresh, { author: 'guest', authorName: guestName, authorAvatarUrl: null, media: 'appchat' }, input, now);
+        const from = { author: 'guest' as const, authorName: guestName, authorAvatarUrl: null, media: 'appchat' as const };
+        const posted = await postChatMessageTo(guestWrite(current.account_id, trx), current.id, from, input, (fresh) => {
+          if (chatSessionExpired(fresh, now)) throw new AppError('session_expired', 410, 'chat session expired');
+        });
+        if (!posted) throw new AppError('session_expired', 410, 'chat session expired');
+        return posted.event;
       }),
     );
     realtime.hub.publish({ kind: 'event', accountId: current.account_id, sessionId: current.id, locationId: current.location_id, event: stored });
@@ -272,7 +282,7 @@ export function openGuestChat(deps: LooponDeps & { realtime: Realtime }, failure
     void realtime
       .track(
         chain.then(async () => {
-          const presence = await inWriteTransaction(db, (trx) => recordGuestPresence(trx, closed, 'guestDisconnect', deviceId));
+          const presence = await inWriteTransaction(db, (trx) => recordGuestPresence(guestWrite(closed.account_id, trx), closed, 'guestDisconnect', deviceId));
           realtime.hub.publish({ kind: 'event', accountId: closed.account_id, sessionId: closed.id, locationId: closed.location_id, event: presence });
         }),
       )

@@ -6,6 +6,8 @@ import { readStayCallback, readStayRegistration } from './stays-input.js';
 import { presentChatSession, presentStay, stayPageUrl } from './stays-present.js';
 import { StayBody, StaySchema } from './stays-schemas.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
+import { apiClientActor, inTransaction } from '../../../core/shared/write-context.js';
+import { requestOrigin } from '../../http/write-origin.js';
 
 /** Stays registered through this face are recorded with this source. */
 export const LOOPON_STAY_SOURCE = 'loopon';
@@ -40,7 +42,9 @@ export async function stayRoutes(app: LooponApp, { db, config, secrets }: Loopon
       const withChat = scopes.includes('chat_sessions');
 
       const asked = { clientId, callback, withChat, source: LOOPON_STAY_SOURCE };
-      const { stay, guest, link, session } = await inWriteTransaction(db, (trx) => registerGuestStay(trx, accountId, unit.id, registration, asked, secrets));
+      const { stay, guest, link, session } = await inWriteTransaction(db, (trx) =>
+        registerGuestStay(inTransaction(requestOrigin(request, accountId, apiClientActor(clientId)), trx), unit.id, registration, asked, secrets),
+      );
       return presentStay(stay, guest, {
         url: stayPageUrl(config, link.token),
         chatSession: session ? presentChatSession(config, session) : undefined,

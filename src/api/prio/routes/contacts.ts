@@ -9,6 +9,8 @@ import { normaliseArrivalFields } from '../../../core/guests/identity.js';
 import { linkStaysByBookingReference } from '../../../core/stays/stays-by-booking.js';
 import { AppError, badRequest, notFound } from '../../../core/shared/errors.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
+import { apiClientActor, inTransaction } from '../../../core/shared/write-context.js';
+import { requestOrigin } from '../../http/write-origin.js';
 import { httpDate, ifModifiedSince, lastModifiedSecond } from '../conditional.js';
 import { CONTACT_TYPES, readContact } from '../contact-input.js';
 import { contactUids, guestByContactUid } from '../contact-uid.js';
@@ -123,7 +125,7 @@ export async function contactRoutes(app: PrioApp, { db }: PrioDeps): Promise<voi
         const now = Date.now();
         const input = readContact(contact, guestDetails(current), `api-client:${clientId}`, now);
         const fields = await normaliseArrivalFields(trx, accountId, input.fields);
-        const written = await reviseGuest(trx, current, fields);
+        const written = await reviseGuest(inTransaction(requestOrigin(request, accountId, apiClientActor(clientId)), trx), current, fields);
         const linked = await linkStaysByBookingReference(trx, accountId, orders, written.id);
         if (linked.unknown.length) throw new AppError('not_found', 404, `order_reference not found: ${linked.unknown.join(', ')}`);
         return { guest: written, uid: (await contactUids(trx, accountId, [written])).get(written.id)! };
