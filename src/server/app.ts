@@ -17,6 +17,7 @@ import { createSecretBox, type SecretKeys } from '../core/shared/secret-box.js';
 import { adminApi } from '../api/admin/index.js';
 import { LOOPON_SCOPES, looponTokenUrl } from '../api/loopon/context.js';
 import { looponFace } from '../api/loopon/index.js';
+import { fideltourFace } from '../api/fideltour/index.js';
 import { limitRequestBodies } from './body-watchdog.js';
 import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
 import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
@@ -158,6 +159,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const deps = { db: database.db, config, credentialLimits, secrets, realtime };
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
+  await app.register(fideltourFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.
   await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) }, onJobQueued: opts.onJobQueued });
   return app;
