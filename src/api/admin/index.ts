@@ -21,6 +21,7 @@ import { surveyRoutes } from './routes/surveys.js';
 import { chatRoutes } from './routes/chat.js';
 import { realtimeSocketRoutes, realtimeTicketRoutes } from './routes/realtime.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { loyaltyAdminRoutes } from './routes/loyalty.js';
 import { webhookDocs } from './event-payloads.js';
 
 const PREFIX = '/admin';
@@ -71,6 +72,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await chatRoutes(api, deps);
           await realtimeTicketRoutes(api, deps);
           await webhookRoutes(api, deps);
+          await loyaltyAdminRoutes(api, deps);
           await api.register(importRoutes, deps);
         },
         { prefix: '/v1' },
