@@ -5,19 +5,25 @@ import { presentDemoForLoop } from '../api/loop-v1/demo.js';
 import { presentDemoForLoopon } from '../api/loopon/demo.js';
 import { LOOPON_SCOPES } from '../api/loopon/context.js';
 import { withDatabase } from './with-database.js';
+import { seedLoyaltyDemo } from '../core/demo/seed-loyalty-demo.js';
+import { provisionLoyaltyAccess } from '../core/loyalty/provision.js';
+import { presentLoyaltyAccess } from '../api/fideltour/demo.js';
 
 /** `openstay demo`: the demo account and what a client needs to call each face against it. */
 export async function demoCommand(config: Config, opts: { json?: boolean }): Promise<number> {
   const demo = await withDatabase(config, async (db) => {
     const seeded = await ensureDemoAccount(db);
     const looponClient = await createDemoLooponClient(db, seeded.account.id, seeded.looponUnits, LOOPON_SCOPES);
-    return { ...seeded, looponClient };
+    await seedLoyaltyDemo(db, seeded.account.id);
+    const loyalty = await provisionLoyaltyAccess(db, seeded.account.id, 'demo-loyalty');
+    return { ...seeded, looponClient, loyalty };
   });
   const out = {
     account: demo.account.slug,
     admin: { baseUrl: `${config.publicUrl}/admin/v1`, token: demo.adminToken },
     loop: presentDemoForLoop(config, demo.loopToken, demo.ids),
     loopon: presentDemoForLoopon(config, demo.looponClient, demo.looponUnits),
+    loyalty: presentLoyaltyAccess(config, demo.loyalty),
   };
   if (opts.json) {
     console.log(JSON.stringify(out));
@@ -31,5 +37,7 @@ export async function demoCommand(config: Config, opts: { json?: boolean }): Pro
   console.log(`Loopon API: ${out.loopon.baseUrl}  (token: ${out.loopon.tokenUrl})`);
   console.log(`  client:   client_id=${out.loopon.clientId} client_secret=${out.loopon.clientSecret}`);
   console.log(`  units:    ${JSON.stringify(out.loopon.units)}`);
+  console.log(`Loyalty API: ${out.loyalty.baseUrl}  (Authorization: Token ${out.loyalty.token})`);
+  console.log(`  API user: ${out.loyalty.username} / ${out.loyalty.password}  (POST ${out.loyalty.baseUrl}/login/)`);
   return 0;
 }
