@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionForToken, SESSION_IDLE_MS } from '../src/core/loyalty/api-users.js';
+import { adminCall } from './helpers/admin.js';
+import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
+import { dialects } from './helpers/database.js';
+import { loyaltyAccess } from './helpers/fideltour.js';
+
+/* The Loyalty face: Token auth, POST /login/, contacts (one guest with every face), isolation. */
+
+describe.each(dialects())('Fideltour auth and contacts on %s', (dialect) => {
+  let t: TestApp;
+  let a: Awaited<ReturnType<typeof loyaltyAccess>>;
+  let b: Awaited<ReturnType<typeof loyaltyAccess>>;
+  let adminToken: string;
+  const admin = adminCall(() => t);
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    const first = await createTestAccount(t);
+    adminToken = first.adminToken;
+    a = await loyaltyAccess(t, first.account.id);
+    b = await loyaltyAccess(t, (await createTestAccount(t)).account.id);
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses calls without a token, with a wrong scheme or an unknown token (401, DRF body)', async () => {
+    const none = await t.app.inject({ method: 'GET', url: '/fideltour/api/v1/contacts/' });
+    expect(none.statusCode).toBe(401);
+    expect(none.json()).toEqual({ detail: 'Authentication credentials were not provided.' });
+    expect(none.headers['www-authenticate']).toBe('Token');
+    const bearer = await t.app.inject({ method: 'GET', url: '/fideltour/api/v1/contacts/', headers: { authorization: `Bearer ${a.token}` } });
+    expect(bearer.statusCode).toBe(401);
+    const wrong = await a.call('GET', '/contacts/', undefined, 'not-a-token');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json()).toEqual({ detail: 'Invalid token.' });
+  });
+
+  it('POST /login/ answers a token that works, with and without the trailing slash; bad passwords are a 400', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/fideltour/api/v1/login/', payload: { username: a.username, password: a.password } });
+    expect(res.statusCode, res.body).toBe(200);
+    const { token } = res.json();
+    expect(typeof token).toBe('string');
+    expect((await a.call('GET', '/contacts/', undefined, token)).statusCode).toBe(200);
+    expect((await a.call('GET', '/contacts', undefined, token)).statusCode).toBe(200);
+    const noSlash = await t.app.inject({ method: 'POST', url: '/fideltour/api/v1/login', payload: { username: a.username, password: a.password } });
+    expect(noSlash.statusCode).toBe(200);
+    const bad = await t.app.inject({ method: 'POST', url: '/fideltour/api/v1/login/', payload: { username: a.username, password: 'wrong-password' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({ detail: 'Unable to log in with provided credentials.' });
+    const missing = await t.app.inject({ method: 'POST', url: '/fideltour/api/v1/login/', payload: { username: a.username } });
+    expect(missing.statusCode).toBe(400);
+  });
+
+  it('a login token dies after 24 h without use, and lives on while used', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/fideltour/api/v1/login/', payload: { username: a.username, password: a.password } });
+    const { token } = res.json();
+    const start = Date.now();
+    expect(await sessionForToken(t.database.db, token, start + SESSION_IDLE_MS - 1000)).toBeDefined();
+    // used just now (above): alive for 24 h from that use
+    expect(await sessionForToken(t.database.db, token, start + 2 * SESSION_IDLE_MS - 2000)).toBeDefined();
+    expect(await sessionForToken(t.database.db, token, start + 3 * SESSION_IDLE_MS)).toBeUndefined();
+    expect((await a.call('GET', '/contacts/', undefined, token)).statusCode).toBe(401);
+  });
+
+  it('creates, reads, lists, filters and patches contacts with every listed field', async () => {
+    const body = {
+      name: 'Pau',
+      surname: 'Serra',
+      email: 'PSerra@Customia.com',
+      phone1: '+34600111222',
+      phone2: '+34933111222',
+      birthday: '1980-05-17',
+      gender: 'M',
+      language: 'es',
+      country: 'ES',
+      custom_fields: { room: '101', vip: true },
+      external_object_id: 'PMS-1',
+      subscribed: true,
+    };
+    const created = await a.call('POST', '/contacts/', body);
+    expect(created.statusCode, created.body).toBe(201);
+    const c = created.json();
+    expect(c).toMatchObject({
+      name: 'Pau',
+      surname: 'Serra',
+      email: 'pserra@customia.com',
+      phone1: '+34600111222',
+      phone2: '+34933111222',
+      birthday: '1980-05-17',
+      gender: 'M',
+      language: 'es',
+      country: 'ES',
+      custom_fields: { room: '101', vip: 'true' },
+      external_object_id: 'PMS-1',
+      subscribed: true,
+      is_loyalty: false,
+      points: 0,
+    });
+    expect(Number.isInteger(c.id)).toBe(true);
+    expect((await a.call('GET', `/contacts/${c.id}/`)).json()).toEqual(c);
+    expect((await a.call('GET', `/contacts/${c.id}`)).json()).toEqual(c);
+
+    const byEmail = (await a.call('GET', '/contacts/?email__iexact=PSERRA@customia.com')).json();
+    expect(byEmail).toMatchObject({ count: 1, next: null, previous: null });
+    expect(byEmail.results[0].id).toBe(c.id);
+    expect((await a.call('GET', '/contacts/?external_object_id=PMS-1')).json().results.map((r: any) => r.id)).toEqual([c.id]);
+    expect((await a.call('GET', '/contacts/?external_object_id=nope')).json()).toEqual({ count: 0, next: null, previous: null, results: [] });
+
+    const patched = await a.call('PATCH', `/contacts/${c.id}/`, { surname: 'Serra Puig', subscribed: false });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json()).toMatchObject({ name: 'Pau', surname: 'Serra Puig', subscribed: false, birthday: '1980-05-17' });
+
+    // The same e-mail again is the same guest (identity resolution), with the same id.
+    const again = await a.call('POST', '/contacts/', { name: 'Pau', email: 'pserra@customia.com' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(c.id);
+    // And the admin API sees that one guest.
+    const guests = (await admin(adminToken, 'GET', '/guests?email=pserra@customia.com')).json();
+    expect(JSON.stringify(guests)).toContain(String(c.id));
+  });
+
+  it('pages with limit/offset and absolute next/previous links', async () => {
+    for (let i = 0; i < 3; i++) expect((await a.call('POST', '/contacts/', { name: `Page${i}`, email: `page${i}@example.com` })).statusCode).toBe(201);
+    const first = (await a.call('GET', '/contacts/?limit=2')).json();
+    expect(first.results).toHaveLength(2);
+    expect(first.count).toBeGreaterThanOrEqual(4);
+    expect(first.previous).toBeNull();
+    expect(first.next).toBe('http://openstay.test/fideltour/api/v1/contacts/?limit=2&offset=2');
+    const second = (await a.call('GET', '/contacts/?limit=2&offset=2')).json();
+    expect(second.previous).toBe('http://openstay.test/fideltour/api/v1/contacts/?limit=2');
+    expect((await a.call('GET', '/contacts/?limit=abc')).statusCode).toBe(400);
+  });
+
+  it('rejects bad input with a 400 that changes nothing', async () => {
+    const before = (await a.call('GET', '/contacts/')).json().count;
+    for (const body of [{ email: 'not-an-email' }, { birthday: '17/05/1980' }, { unknown_field: 1 }, { custom_fields: [1] }, { subscribed: 'maybe' }]) {
+      const res = await a.call('POST', '/contacts/', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(typeof res.json().detail).toBe('string');
+    }
+    expect((await a.call('GET', '/contacts/')).json().count).toBe(before);
+    expect((await a.call('GET', '/contacts/99999999/')).statusCode).toBe(404);
+    expect((await a.call('GET', '/contacts/abc/')).statusCode).toBe(404);
+    expect((await a.call('PATCH', '/contacts/99999999/', { name: 'x' })).statusCode).toBe(404);
+  });
+
+  it('keeps accounts apart: another account sees none of these contacts', async () => {
+    const c = (await a.call('POST', '/contacts/', { name: 'Iso', email: 'iso@example.com' })).json();
+    expect((await b.call('GET', `/contacts/${c.id}/`)).statusCode).toBe(404);
+    expect((await b.call('PATCH', `/contacts/${c.id}/`, { name: 'Hijack' })).statusCode).toBe(404);
+    expect((await b.call('GET', '/contacts/?email__iexact=iso@example.com')).json().count).toBe(0);
+    expect((await b.call('POST', `/contacts/${c.id}/loyalty-sign-in/`, { password: 'secret123' })).statusCode).toBe(404);
+  });
+});
