@@ -29,6 +29,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T02-00-encrypt-callback-tokens',
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
+      '2026-12-05T00-00-loyalty',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -75,6 +76,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T02-00-encrypt-callback-tokens',
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
+      '2026-12-05T00-00-loyalty',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -130,6 +132,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T02-00-encrypt-callback-tokens',
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
+      '2026-12-05T00-00-loyalty',
     ]);
   });
 
@@ -178,6 +181,26 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await migrator.migrateTo('2026-12-03T02-00-encrypt-callback-tokens')).error).toBeUndefined();
     const back = await db.selectFrom('chat_events').selectAll().where('id', '=', second).executeTakeFirstOrThrow();
     expect(JSON.parse(back.payload)).toEqual({ author: 'hotel', content: 'hi', read });
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-03T05-00-chat-realtime', '2026-12-04T00-00-outbox']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-03T05-00-chat-realtime', '2026-12-04T00-00-outbox', '2026-12-05T00-00-loyalty']);
+  });
+
+  it('loyalty: creates the programme tables and drops them on the way down', async () => {
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    await migrateToLatest(t.db);
+    const tables = async () => (await t.db.introspection.getTables()).map((x) => x.name).filter((name) => name.startsWith('loyalty_'));
+    expect((await tables()).sort()).toEqual([
+      'loyalty_api_sessions',
+      'loyalty_api_users',
+      'loyalty_email_requests',
+      'loyalty_levels',
+      'loyalty_lot_moves',
+      'loyalty_members',
+      'loyalty_operations',
+      'loyalty_products',
+      'loyalty_programs',
+    ]);
+    expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
+    expect(await tables()).toEqual([]);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-loyalty']);
   });
 });
