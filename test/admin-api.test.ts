@@ -264,6 +264,11 @@ describe.each(dialects())('admin API on %s', (dialect) => {
           '/v1/deliveries',
           '/v1/deliveries/{id}',
           '/v1/deliveries/{id}/replay',
+          '/v1/loyalty/program',
+          '/v1/loyalty/levels',
+          '/v1/loyalty/levels/{id}',
+          '/v1/loyalty/products',
+          '/v1/loyalty/products/{id}',
         ].sort(),
       );
       const post = doc.paths['/v1/locations'].post;

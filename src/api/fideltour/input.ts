@@ -30,7 +30,8 @@ export function optionalInteger(body: Body, field: string, opts: { min?: number 
   const value = body[field];
   if (value === undefined) return undefined;
   if (value === null) return null;
-  const n = typeof value === 'string' && /^-?\d{1,10}$/.test(value.trim()) ? Number(value) : value;
+  // A number, or a string of one as written canonically ("12", not "012", "12.0" or "0x0c").
+  const n = typeof value === 'string' && /^(0|-?[1-9]\d{0,9})$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw badRequest(`${field}: must be an integer`);
   if (opts.min !== undefined && n < opts.min) throw badRequest(`${field}: must be at least ${opts.min}`);
   return n;
