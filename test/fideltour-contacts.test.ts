@@ -4,6 +4,8 @@ import { adminCall } from './helpers/admin.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { dialects } from './helpers/database.js';
 import { loyaltyAccess } from './helpers/fideltour.js';
+import { loopCall } from './helpers/loop.js';
+import { encodeId } from '../src/api/loop-v1/ids.js';
 
 /* The Loyalty face: Token auth, POST /login/, contacts (one guest with every face), isolation. */
 
@@ -12,12 +14,14 @@ describe.each(dialects())('Fideltour auth and contacts on %s', (dialect) => {
   let a: Awaited<ReturnType<typeof loyaltyAccess>>;
   let b: Awaited<ReturnType<typeof loyaltyAccess>>;
   let adminToken: string;
+  let loopToken: string;
   const admin = adminCall(() => t);
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
     const first = await createTestAccount(t);
     adminToken = first.adminToken;
+    loopToken = first.loopToken;
     a = await loyaltyAccess(t, first.account.id);
     b = await loyaltyAccess(t, (await createTestAccount(t)).account.id);
   });
@@ -150,5 +154,24 @@ describe.each(dialects())('Fideltour auth and contacts on %s', (dialect) => {
     expect((await b.call('PATCH', `/contacts/${c.id}/`, { name: 'Hijack' })).statusCode).toBe(404);
     expect((await b.call('GET', '/contacts/?email__iexact=iso@example.com')).json().count).toBe(0);
     expect((await b.call('POST', `/contacts/${c.id}/loyalty-sign-in/`, { password: 'secret123' })).statusCode).toBe(404);
+  });
+
+  it('serves its OpenAPI document at /fideltour/openapi.json without a token', async () => {
+    const res = await t.app.inject({ url: '/fideltour/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.servers[0].url).toBe('http://openstay.test/fideltour');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/login/', '/api/v1/contacts/', '/api/v1/contacts/{id}/', '/api/v1/operations/add-points/', '/api/v1/products/{id}/']),
+    );
+  });
+
+  it('is the same guest for the Loop face: a Loop Contact with the e-mail lands on the Loyalty contact', async () => {
+    const c = (await a.call('POST', '/contacts/', { name: 'Morty', surname: 'Smith', email: 'morty@example.com' })).json();
+    const res = await loopCall(t, loopToken, 'POST', 'Contact', { foreignId: 'pms-morty', firstname: 'Morty', lastname: 'Smith', email: 'MORTY@example.com' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().id).toBe(encodeId('guest', c.id));
+    // And the Loop foreignId is one more key of that one guest: the Loyalty face still shows the same contact.
+    expect((await a.call('GET', '/contacts/?email__iexact=morty@example.com')).json().results.map((r: any) => r.id)).toEqual([c.id]);
   });
 });

@@ -4,6 +4,7 @@ import { sessionForToken } from '../../core/loyalty/api-users.js';
 import { AppError } from '../../core/shared/errors.js';
 import type { CredentialFailures } from '../http/credential-failures.js';
 import { noSuchEndpoint, sendError, toAppError } from '../http/errors.js';
+import { registerFaceDocs } from '../http/openapi.js';
 import { acceptTolerantBodies } from '../http/tolerant-body.js';
 import { FIDELTOUR_PREFIX, type FideltourDeps, type LoyaltyCaller } from './context.js';
 import { loginRoutes } from './routes/login.js';
@@ -18,6 +19,16 @@ import { productRoutes } from './routes/products.js';
  * are Django REST framework's `{"detail": "..."}`.
  */
 export async function fideltourFace(app: FastifyInstance, deps: FideltourDeps): Promise<void> {
+  await registerFaceDocs(app, {
+    prefix: '/fideltour',
+    title: 'Openstay: Fideltour Loyalty API',
+    description:
+      'The Fideltour Loyalty module as served by Openstay: POST /login/ for a token, then every call with `Authorization: Token <token>`. ' +
+      'Lists are {count, next, previous, results} with limit/offset; errors are {"detail": "..."}.',
+    serverUrl: `${deps.config.publicUrl}/fideltour`,
+    securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Token <token>' } },
+    security: [{ token: [] }],
+  });
   await app.register(
     async (face) => {
       acceptTolerantBodies(face);

@@ -85,7 +85,7 @@ export function readContact(body: Body): LoyaltyContactInput {
 
 /** Contacts: the account's guests as the Loyalty API shows them. */
 export async function contactRoutes(app: FastifyInstance, { db, config }: FideltourDeps): Promise<void> {
-  app.get('/contacts/', async (request) => {
+  app.get('/contacts/', { schema: { tags: ['contacts'], summary: 'List contacts (filters email__iexact, external_object_id)' } }, async (request) => {
     const page = pageOf(request);
     const email = queryValue(request.query, 'email__iexact') ?? queryValue(request.query, 'email');
     const externalObjectId = queryValue(request.query, 'external_object_id');
@@ -97,22 +97,26 @@ export async function contactRoutes(app: FastifyInstance, { db, config }: Fidelt
     return listAnswer(config, request, page, count, contacts.map(presentContact));
   });
 
-  app.post('/contacts/', async (request, reply) => {
-    const input = readContact(bodyOf(request));
-    const { accountId } = request.loyaltyCaller;
-    const { guestId, created } = await inWriteTransaction(db, (trx) => createLoyaltyContact(trx, accountId, input));
-    const contact = await findLoyaltyContact(db, accountId, guestId);
-    if (!contact) throw notFound('contact');
-    return reply.status(created ? 201 : 200).send(presentContact(contact));
-  });
+  app.post(
+    '/contacts/',
+    { schema: { tags: ['contacts'], summary: 'Create a contact (identity resolution: an existing guest answers 200)' } },
+    async (request, reply) => {
+      const input = readContact(bodyOf(request));
+      const { accountId } = request.loyaltyCaller;
+      const { guestId, created } = await inWriteTransaction(db, (trx) => createLoyaltyContact(trx, accountId, input));
+      const contact = await findLoyaltyContact(db, accountId, guestId);
+      if (!contact) throw notFound('contact');
+      return reply.status(created ? 201 : 200).send(presentContact(contact));
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/contacts/:id/', async (request) => {
+  app.get<{ Params: { id: string } }>('/contacts/:id/', { schema: { tags: ['contacts'], summary: 'Get a contact' } }, async (request) => {
     const contact = await findLoyaltyContact(db, request.loyaltyCaller.accountId, pathId(request.params.id, 'contact'));
     if (!contact) throw notFound('contact');
     return presentContact(contact);
   });
 
-  app.patch<{ Params: { id: string } }>('/contacts/:id/', async (request) => {
+  app.patch<{ Params: { id: string } }>('/contacts/:id/', { schema: { tags: ['contacts'], summary: 'Change a contact' } }, async (request) => {
     const id = pathId(request.params.id, 'contact');
     const input = readContact(bodyOf(request));
     const { accountId } = request.loyaltyCaller;

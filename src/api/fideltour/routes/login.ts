@@ -7,7 +7,7 @@ import { bodyOf } from '../input.js';
 /** POST /login/ {username, password} -> {token}: a token for an API user, alive while used (24 h idle). */
 export async function loginRoutes(app: FastifyInstance, { db, credentialLimits }: FideltourDeps): Promise<void> {
   const failures = credentialLimits.failuresOf('fideltour-login');
-  app.post('/login/', async (request) => {
+  app.post('/login/', { schema: { tags: ['login'], summary: 'Log in an API user: a token alive while used (24 h idle)' } }, async (request) => {
     const body = bodyOf(request);
     const { username, password } = body;
     if (typeof username !== 'string' || username === '') throw badRequest('username: this field is required');

@@ -18,31 +18,35 @@ export async function operationRoutes(app: FastifyInstance, { db, config }: Fide
     return ops.map((op) => presentOperation(op, emailOf(op.guest_id)));
   };
 
-  app.get('/operations/', async (request) => {
-    const page = pageOf(request);
-    const { accountId } = request.loyaltyCaller;
-    const query = request.query;
-    let guestIds: number[] | undefined;
-    const contact = queryValue(query, 'contact');
-    if (contact) guestIds = /^[1-9]\d{0,14}$/.test(contact) ? [Number(contact)] : [];
-    const email = queryValue(query, 'contact_email');
-    if (email) {
-      const holders = (await lookupGuestsByContact(db, accountId, { email })).map((g) => g.id);
-      guestIds = guestIds ? guestIds.filter((id) => holders.includes(id)) : holders;
-    }
-    const pointTypeText = queryValue(query, 'point_type');
-    if (pointTypeText && !/^\d{1,9}$/.test(pointTypeText)) throw badRequest('point_type: must be an integer');
-    const { count, rows } = await listOperations(db, accountId, {
-      guestIds,
-      pointType: pointTypeText ? Number(pointTypeText) : undefined,
-      from: queryInstant(query, 'timestamp__gte'),
-      to: queryInstant(query, 'timestamp__lte'),
-      ...page,
-    });
-    return listAnswer(config, request, page, count, await present(accountId, rows));
-  });
+  app.get(
+    '/operations/',
+    { schema: { tags: ['operations'], summary: 'List operations (filters contact, contact_email, point_type, timestamp__gte, timestamp__lte)' } },
+    async (request) => {
+      const page = pageOf(request);
+      const { accountId } = request.loyaltyCaller;
+      const query = request.query;
+      let guestIds: number[] | undefined;
+      const contact = queryValue(query, 'contact');
+      if (contact) guestIds = /^[1-9]\d{0,14}$/.test(contact) ? [Number(contact)] : [];
+      const email = queryValue(query, 'contact_email');
+      if (email) {
+        const holders = (await lookupGuestsByContact(db, accountId, { email })).map((g) => g.id);
+        guestIds = guestIds ? guestIds.filter((id) => holders.includes(id)) : holders;
+      }
+      const pointTypeText = queryValue(query, 'point_type');
+      if (pointTypeText && !/^\d{1,9}$/.test(pointTypeText)) throw badRequest('point_type: must be an integer');
+      const { count, rows } = await listOperations(db, accountId, {
+        guestIds,
+        pointType: pointTypeText ? Number(pointTypeText) : undefined,
+        from: queryInstant(query, 'timestamp__gte'),
+        to: queryInstant(query, 'timestamp__lte'),
+        ...page,
+      });
+      return listAnswer(config, request, page, count, await present(accountId, rows));
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/operations/:id/', async (request) => {
+  app.get<{ Params: { id: string } }>('/operations/:id/', { schema: { tags: ['operations'], summary: 'Get an operation' } }, async (request) => {
     const { accountId } = request.loyaltyCaller;
     const op = await findOperation(db, accountId, pathId(request.params.id, 'operation'));
     if (!op) throw notFound('operation');
@@ -56,7 +60,7 @@ export async function operationRoutes(app: FastifyInstance, { db, config }: Fide
     return guest;
   };
 
-  app.post('/operations/add-points/', async (request, reply) => {
+  app.post('/operations/add-points/', { schema: { tags: ['operations'], summary: 'Add points (point_type required)' } }, async (request, reply) => {
     const body = bodyOf(request);
     const { accountId, userId } = request.loyaltyCaller;
     const points = requiredInteger(body, 'points', { min: 1 });
@@ -71,19 +75,23 @@ export async function operationRoutes(app: FastifyInstance, { db, config }: Fide
     return reply.status(201).send((await present(accountId, [op]))[0]);
   });
 
-  app.post('/operations/redeem-points/', async (request, reply) => {
-    const body = bodyOf(request);
-    const { accountId, userId } = request.loyaltyCaller;
-    const points = requiredInteger(body, 'points', { min: 1 });
-    const concept = optionalString(body, 'concept');
-    const comments = optionalString(body, 'comments', 2000);
-    const pointType = optionalInteger(body, 'point_type', { min: 0 });
-    const guest = await contactOf(accountId, body);
-    const op = await inWriteTransaction(db, (trx) =>
-      redeemPoints(trx, accountId, guest.id, { points, concept, comments, pointType, managerId: userId, actor: actor(userId) }),
-    );
-    return reply.status(201).send((await present(accountId, [op]))[0]);
-  });
+  app.post(
+    '/operations/redeem-points/',
+    { schema: { tags: ['operations'], summary: 'Redeem points (soonest-expiring lots first; never beyond the balance)' } },
+    async (request, reply) => {
+      const body = bodyOf(request);
+      const { accountId, userId } = request.loyaltyCaller;
+      const points = requiredInteger(body, 'points', { min: 1 });
+      const concept = optionalString(body, 'concept');
+      const comments = optionalString(body, 'comments', 2000);
+      const pointType = optionalInteger(body, 'point_type', { min: 0 });
+      const guest = await contactOf(accountId, body);
+      const op = await inWriteTransaction(db, (trx) =>
+        redeemPoints(trx, accountId, guest.id, { points, concept, comments, pointType, managerId: userId, actor: actor(userId) }),
+      );
+      return reply.status(201).send((await present(accountId, [op]))[0]);
+    },
+  );
 }
 
 const actor = (userId: number | null) => (userId ? `loyalty-user:${userId}` : 'loyalty-token');
