@@ -26,7 +26,7 @@ export function optionalString(body: Body, field: string, max = 255): string | n
   return value.trim();
 }
 
-export function optionalInteger(body: Body, field: string, opts: { min?: number } = {}): number | null | undefined {
+export function optionalInteger(body: Body, field: string, opts: { min?: number; max?: number } = {}): number | null | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
   if (value === null) return null;
@@ -34,10 +34,11 @@ export function optionalInteger(body: Body, field: string, opts: { min?: number 
   const n = typeof value === 'string' && /^(0|-?[1-9]\d{0,9})$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw badRequest(`${field}: must be an integer`);
   if (opts.min !== undefined && n < opts.min) throw badRequest(`${field}: must be at least ${opts.min}`);
+  if (n > (opts.max ?? MAX_INT4_ID)) throw badRequest(`${field}: must be at most ${opts.max ?? MAX_INT4_ID}`);
   return n;
 }
 
-export function requiredInteger(body: Body, field: string, opts: { min?: number } = {}): number {
+export function requiredInteger(body: Body, field: string, opts: { min?: number; max?: number } = {}): number {
   const n = optionalInteger(body, field, opts);
   if (n === undefined || n === null) throw badRequest(`${field}: this field is required`);
   return n;
@@ -60,11 +61,17 @@ export function optionalDate(body: Body, field: string): string | null | undefin
   return value;
 }
 
-/** A path id as this face renders ids (a positive integer); anything else names nothing (404). */
-export function pathId(value: string, what: string): number {
+/** The largest id of a 32-bit key (contacts, products, levels): a larger one names no row. */
+export const MAX_INT4_ID = 2_147_483_647;
+
+/**
+ * A path id as this face renders ids (a positive integer up to `max`: 32-bit keys by default,
+ * 64-bit ones for operations); anything else names nothing (404).
+ */
+export function pathId(value: string, what: string, max = MAX_INT4_ID): number {
   if (!/^[1-9][0-9]{0,14}$/.test(value)) throw notFound(what);
   const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw notFound(what);
+  if (!Number.isSafeInteger(n) || n > max) throw notFound(what);
   return n;
 }
 

@@ -19,6 +19,8 @@ import { loyaltyProgram } from './programs.js';
  */
 
 export const EXPIRY_JOB_KIND = 'loyalty.expire-lots';
+/** The most points one operation moves, and the most a balance holds (balances are 32-bit columns). */
+export const MAX_POINTS = 1_000_000_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface OperationMeta {
@@ -234,6 +236,10 @@ async function moveBalances(
   now: number,
   actor?: string,
 ): Promise<void> {
+  if (member.points + points > MAX_POINTS || member.level_points + levelPoints > MAX_POINTS) {
+    throw badRequest(`a balance holds at most ${MAX_POINTS} points`);
+  }
+  if (member.level_points + levelPoints < 0) throw badRequest('level_points cannot go below 0');
   const set: Partial<LoyaltyMember> = { points: member.points + points };
   if (levelPoints !== 0) {
     const nextLevelPoints = member.level_points + levelPoints;

@@ -3,6 +3,7 @@ import { findGuest } from '../../../core/guests/guests.js';
 import { findLoyaltyContact } from '../../../core/loyalty/contacts.js';
 import { changePassword, memberLogin, requestPasswordReset, resetAccount, signIn, updateLoyaltyData } from '../../../core/loyalty/membership.js';
 import { checkPassword, hashPassword } from '../../../core/loyalty/passwords.js';
+import { MAX_POINTS } from '../../../core/loyalty/ledger.js';
 import { AppError, badRequest, notFound } from '../../../core/shared/errors.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { FideltourDeps } from '../context.js';
@@ -49,8 +50,8 @@ export async function memberRoutes(app: FastifyInstance, { db, credentialLimits 
       const body = bodyOf(request);
       const data = {
         level: optionalInteger(body, 'level', { min: 1 }),
-        points: optionalInteger(body, 'points', { min: 0 }) ?? undefined,
-        levelPoints: optionalInteger(body, 'level_points', { min: 0 }) ?? undefined,
+        points: optionalInteger(body, 'points', { min: 0, max: MAX_POINTS }) ?? undefined,
+        levelPoints: optionalInteger(body, 'level_points', { min: 0, max: MAX_POINTS }) ?? undefined,
         loyaltyId: optionalString(body, 'loyalty_id'),
         loyaltyBookings: optionalInteger(body, 'loyalty_bookings', { min: 0 }),
         loyaltyNights: optionalInteger(body, 'loyalty_nights', { min: 0 }),

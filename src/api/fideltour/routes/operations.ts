@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { findGuest, findGuestsByIds } from '../../../core/guests/guests.js';
 import { lookupGuestsByContact } from '../../../core/guests/identity.js';
-import { addPoints, redeemPoints } from '../../../core/loyalty/ledger.js';
+import { MAX_POINTS, addPoints, redeemPoints } from '../../../core/loyalty/ledger.js';
 import { findOperation, listOperations } from '../../../core/loyalty/operations.js';
 import { badRequest, notFound } from '../../../core/shared/errors.js';
 import type { LoyaltyOperation } from '../../../db/schema.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { FideltourDeps } from '../context.js';
-import { bodyOf, optionalInteger, optionalString, pathId, queryInstant, queryValue, requiredInteger, type Body } from '../input.js';
+import { MAX_INT4_ID, bodyOf, optionalInteger, optionalString, pathId, queryInstant, queryValue, requiredInteger, type Body } from '../input.js';
 import { listAnswer, pageOf } from '../paging.js';
 import { emailsOf, presentOperation } from '../presenters.js';
 
@@ -27,7 +27,7 @@ export async function operationRoutes(app: FastifyInstance, { db, config }: Fide
       const query = request.query;
       let guestIds: number[] | undefined;
       const contact = queryValue(query, 'contact');
-      if (contact) guestIds = /^[1-9]\d{0,14}$/.test(contact) ? [Number(contact)] : [];
+      if (contact) guestIds = /^[1-9]\d{0,9}$/.test(contact) && Number(contact) <= MAX_INT4_ID ? [Number(contact)] : [];
       const email = queryValue(query, 'contact_email');
       if (email) {
         const holders = (await lookupGuestsByContact(db, accountId, { email })).map((g) => g.id);
@@ -48,14 +48,14 @@ export async function operationRoutes(app: FastifyInstance, { db, config }: Fide
 
   app.get<{ Params: { id: string } }>('/operations/:id/', { schema: { tags: ['operations'], summary: 'Get an operation' } }, async (request) => {
     const { accountId } = request.loyaltyCaller;
-    const op = await findOperation(db, accountId, pathId(request.params.id, 'operation'));
+    const op = await findOperation(db, accountId, pathId(request.params.id, 'operation', Number.MAX_SAFE_INTEGER));
     if (!op) throw notFound('operation');
     return (await present(accountId, [op]))[0];
   });
 
   const contactOf = async (accountId: number, body: Body) => {
     const id = requiredInteger(body, 'contact', { min: 1 });
-    const guest = await findGuest(db, accountId, id);
+    const guest = id > MAX_INT4_ID ? undefined : await findGuest(db, accountId, id);
     if (!guest) throw badRequest(`contact: no contact ${id}`);
     return guest;
   };
@@ -63,9 +63,9 @@ export async function operationRoutes(app: FastifyInstance, { db, config }: Fide
   app.post('/operations/add-points/', { schema: { tags: ['operations'], summary: 'Add points (point_type required)' } }, async (request, reply) => {
     const body = bodyOf(request);
     const { accountId, userId } = request.loyaltyCaller;
-    const points = requiredInteger(body, 'points', { min: 1 });
-    const pointType = requiredInteger(body, 'point_type', { min: 0 });
-    const levelPoints = optionalInteger(body, 'level_points', { min: 0 }) ?? points;
+    const points = requiredInteger(body, 'points', { min: 1, max: MAX_POINTS });
+    const pointType = requiredInteger(body, 'point_type', { min: 0, max: MAX_INT4_ID });
+    const levelPoints = optionalInteger(body, 'level_points', { min: 0, max: MAX_POINTS }) ?? points;
     const concept = optionalString(body, 'concept');
     const comments = optionalString(body, 'comments', 2000);
     const guest = await contactOf(accountId, body);
@@ -81,10 +81,10 @@ export async function operationRoutes(app: FastifyInstance, { db, config }: Fide
     async (request, reply) => {
       const body = bodyOf(request);
       const { accountId, userId } = request.loyaltyCaller;
-      const points = requiredInteger(body, 'points', { min: 1 });
+      const points = requiredInteger(body, 'points', { min: 1, max: MAX_POINTS });
       const concept = optionalString(body, 'concept');
       const comments = optionalString(body, 'comments', 2000);
-      const pointType = optionalInteger(body, 'point_type', { min: 0 });
+      const pointType = optionalInteger(body, 'point_type', { min: 0, max: MAX_INT4_ID });
       const guest = await contactOf(accountId, body);
       const op = await inWriteTransaction(db, (trx) =>
         redeemPoints(trx, accountId, guest.id, { points, concept, comments, pointType, managerId: userId, actor: actor(userId) }),
