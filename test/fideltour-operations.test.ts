@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expiryJobHandler } from '../src/core/loyalty/expiry-job.js';
+import { EXPIRY_JOB_KIND, expiryJobHandler } from '../src/core/loyalty/expiry-job.js';
+import { jobHandlers } from '../src/server/job-handlers.js';
 import { addPoints } from '../src/core/loyalty/ledger.js';
 import { setLoyaltyProgram } from '../src/core/loyalty/programs.js';
 import type { Job } from '../src/db/schema.js';
@@ -160,6 +161,15 @@ describe.each(dialects())('Fideltour operations on %s', (dialect) => {
     );
     await setLoyaltyProgram(t.database.db, accountId, { pointsValidityDays: 730 });
     await add(c.id, 30);
+    // Each earning scheduled the expiry job of its account at the lot's expiry.
+    const jobs = await t.database.db
+      .selectFrom('jobs')
+      .select(['kind', 'status', 'due_at'])
+      .where('account_id', '=', accountId)
+      .where('kind', '=', EXPIRY_JOB_KIND)
+      .execute();
+    expect(jobs.map((j) => [j.status, Number(j.due_at)])).toContainEqual(['queued', old.expires_at]);
+    expect(jobHandlers()[EXPIRY_JOB_KIND]).toBe(expiryJobHandler);
     // Before the job runs, a redemption already counts only the unexpired lot.
     expect((await redeem(c.id, 31)).statusCode).toBe(400);
     // The job (as the worker runs it) expires every due lot of the account.
