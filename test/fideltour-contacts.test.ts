@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionForToken, SESSION_IDLE_MS } from '../src/core/loyalty/api-users.js';
+import { sessionForToken, SESSION_IDLE_MS, sweepLoyaltySessions } from '../src/core/loyalty/api-users.js';
 import { adminCall } from './helpers/admin.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { dialects } from './helpers/database.js';
@@ -64,6 +64,18 @@ describe.each(dialects())('Fideltour auth and contacts on %s', (dialect) => {
     expect(await sessionForToken(t.database.db, token, start + 2 * SESSION_IDLE_MS - 2000)).toBeDefined();
     expect(await sessionForToken(t.database.db, token, start + 3 * SESSION_IDLE_MS)).toBeUndefined();
     expect((await a.call('GET', '/contacts/', undefined, token)).statusCode).toBe(401);
+  });
+
+  it("the worker's sweep deletes login tokens unused for 24 h, and only those", async () => {
+    const login = async () =>
+      (await t.app.inject({ method: 'POST', url: '/fideltour/api/v1/login/', payload: { username: a.username, password: a.password } })).json().token;
+    const [kept, swept] = [await login(), await login()];
+    const later = Date.now() + SESSION_IDLE_MS + 60_000;
+    // `kept` is used half a day later; `swept` never again.
+    expect(await sessionForToken(t.database.db, kept, Date.now() + SESSION_IDLE_MS / 2)).toBeDefined();
+    expect(await sweepLoyaltySessions(t.database.db, later)).toBeGreaterThanOrEqual(1);
+    expect(await sessionForToken(t.database.db, kept, later)).toBeDefined();
+    expect(await sessionForToken(t.database.db, swept, Date.now())).toBeUndefined();
   });
 
   it('creates, reads, lists, filters and patches contacts with every listed field', async () => {

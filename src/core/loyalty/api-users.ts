@@ -84,3 +84,12 @@ export async function sessionForToken(db: Db, token: string, now = Date.now()): 
   }
   return { accountId: row.account_id, userId: row.user_id };
 }
+
+/** Deletes the login tokens unused for 24 h (housekeeping of the job worker's sweep). */
+export async function sweepLoyaltySessions(db: Db, now = Date.now()): Promise<number> {
+  const result = await db
+    .deleteFrom('loyalty_api_sessions')
+    .where('last_used_at', '<=', now - SESSION_IDLE_MS)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
