@@ -39,6 +39,19 @@ describe.each(dialects())('Fideltour auth and contacts on %s', (dialect) => {
     expect(wrong.json()).toEqual({ detail: 'Invalid token.' });
   });
 
+  it('takes a static token issued through the admin API; revoking it stops it at once', async () => {
+    const own = await createTestAccount(t);
+    const list = (token: string) => t.app.inject({ method: 'GET', url: '/fideltour/api/v1/contacts/', headers: { authorization: `Token ${token}` } });
+    const issued = await admin(own.adminToken, 'POST', '/credentials', { kind: 'loyalty', label: 'PMS connector' });
+    expect(issued.statusCode, issued.body).toBe(201);
+    const { token } = issued.json();
+    expect((await list(token)).statusCode).toBe(200);
+    const again = await admin(own.adminToken, 'POST', '/credentials', { kind: 'loyalty', revokeExisting: true });
+    expect(again.statusCode).toBe(201);
+    expect((await list(token)).statusCode).toBe(401);
+    expect((await list(again.json().token)).statusCode).toBe(200);
+  });
+
   it('POST /login/ answers a token that works, with and without the trailing slash; bad passwords are a 400', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/fideltour/api/v1/login/', payload: { username: a.username, password: a.password } });
     expect(res.statusCode, res.body).toBe(200);
