@@ -300,4 +300,23 @@ describe.each(dialects())('Fideltour operations on %s', (dialect) => {
     expect((await b.call('GET', `/products/${product.id}/`)).statusCode).toBe(404);
     expect((await b.call('GET', '/products/')).json().count).toBe(0);
   });
+
+  it('records loyalty domain events for webhooks: enrolled, points added and redeemed, level changed', async () => {
+    const hook = await admin(adminToken, 'POST', '/webhooks', {
+      url: 'https://hooks.example.com/loyalty',
+      events: ['loyalty.enrolled', 'loyalty.points_added', 'loyalty.points_redeemed', 'loyalty.level_changed'],
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    await admin(adminToken, 'POST', '/loyalty/levels', { name: 'Diamond', minLevelPoints: 900_000 });
+    const c = await member();
+    await add(c.id, 900_000);
+    await redeem(c.id, 5);
+    const deliveries = (await admin(adminToken, 'GET', '/deliveries?limit=50')).json();
+    const types = JSON.stringify(deliveries);
+    for (const type of ['loyalty.enrolled', 'loyalty.points_added', 'loyalty.points_redeemed', 'loyalty.level_changed']) expect(types).toContain(type);
+    // A refused redemption records nothing.
+    const before = JSON.stringify((await admin(adminToken, 'GET', '/deliveries?limit=50')).json());
+    expect((await redeem(c.id, 10_000_000)).statusCode).toBe(400);
+    expect(JSON.stringify((await admin(adminToken, 'GET', '/deliveries?limit=50')).json())).toBe(before);
+  });
 });
