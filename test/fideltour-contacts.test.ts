@@ -5,6 +5,8 @@ import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js
 import { dialects } from './helpers/database.js';
 import { loyaltyAccess } from './helpers/fideltour.js';
 import { loopCall } from './helpers/loop.js';
+import { createLooponClient } from './helpers/loopon.js';
+import { createLocation } from '../src/core/locations/locations.js';
 import { encodeId } from '../src/api/loop-v1/ids.js';
 
 /* The Loyalty face: Token auth, POST /login/, contacts (one guest with every face), isolation. */
@@ -15,6 +17,7 @@ describe.each(dialects())('Fideltour auth and contacts on %s', (dialect) => {
   let b: Awaited<ReturnType<typeof loyaltyAccess>>;
   let adminToken: string;
   let loopToken: string;
+  let firstSlug: string;
   const admin = adminCall(() => t);
 
   beforeAll(async () => {
@@ -22,6 +25,7 @@ describe.each(dialects())('Fideltour auth and contacts on %s', (dialect) => {
     const first = await createTestAccount(t);
     adminToken = first.adminToken;
     loopToken = first.loopToken;
+    firstSlug = first.account.slug;
     a = await loyaltyAccess(t, first.account.id);
     b = await loyaltyAccess(t, (await createTestAccount(t)).account.id);
   });
@@ -198,5 +202,36 @@ describe.each(dialects())('Fideltour auth and contacts on %s', (dialect) => {
     expect(res.json().id).toBe(encodeId('guest', c.id));
     // And the Loop foreignId is one more key of that one guest: the Loyalty face still shows the same contact.
     expect((await a.call('GET', '/contacts/?email__iexact=morty@example.com')).json().results.map((r: any) => r.id)).toEqual([c.id]);
+  });
+
+  it('is the same guest for the Loopon face: a stay registered with the e-mail belongs to the Loyalty contact', async () => {
+    const accountId = (await t.database.db.selectFrom('accounts').select('id').where('slug', '=', firstSlug).executeTakeFirstOrThrow()).id;
+    const unit = (await createLocation(t.database.db, accountId, { title: { en: 'Sea Hotel Kattegat' } })).id;
+    const client = await createLooponClient(t, accountId);
+    const c = (await a.call('POST', '/contacts/', { name: 'Simon', surname: 'Finne', email: 'simon.finne@loopon.com' })).json();
+    const stay = await t.app.inject({
+      method: 'POST',
+      url: `/loopon/public/units/${unit}/stays`,
+      headers: { ...client.headers, 'content-type': 'application/json' },
+      payload: {
+        name: 'Simon Finne',
+        bookingReference: 'LOY-1',
+        email: 'Simon.Finne@loopon.com',
+        checkinDate: '2026-03-01',
+        checkoutDate: '2026-03-04',
+        status: 'instay',
+      },
+    });
+    expect(stay.statusCode, stay.body).toBe(200);
+    const guests = (await admin(adminToken, 'GET', '/guests?email=simon.finne@loopon.com')).json();
+    expect(JSON.stringify(guests)).toContain(`"id":${c.id}`);
+    expect((await a.call('GET', '/contacts/?email__iexact=simon.finne@loopon.com')).json().count).toBe(1);
+    const stays = await t.database.db
+      .selectFrom('stays')
+      .select('guest_id')
+      .where('account_id', '=', accountId)
+      .where('booking_reference', '=', 'LOY-1')
+      .execute();
+    expect(stays.map((s) => s.guest_id)).toEqual([c.id]);
   });
 });
