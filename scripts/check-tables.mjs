@@ -54,6 +54,12 @@ export const OWNERS = {
   outbox: ['deliveries', 'delivery_attempts'],
   // Domain events: recorded through the outbox, no table of their own.
   events: [],
+  // The loyalty programme: API users of the Loyalty face, members, the points ledger and its lots,
+  // levels, products, and the e-mails the programme asks the messaging module to send.
+  loyalty: [
+    'loyalty_programs', 'loyalty_api_users', 'loyalty_api_sessions', 'loyalty_levels', 'loyalty_members',
+    'loyalty_operations', 'loyalty_lot_moves', 'loyalty_products', 'loyalty_email_requests',
+  ],
 };
 
 /**

@@ -157,7 +157,7 @@ describe.each(dialects())('admin API on %s', (dialect) => {
       const { adminToken } = await createTestAccount(t);
       const res = await call(adminToken, 'POST', '/credentials', { kind: 'root' });
       expect(res.statusCode).toBe(400);
-      expect(res.json().error.message).toBe('body.kind must be one of "loop", "admin"');
+      expect(res.json().error.message).toBe('body.kind must be one of "loop", "admin", "loyalty"');
       expect((await call(adminToken, 'POST', '/credentials', {})).json().error.message).toBe('body: missing required field "kind"');
     });
   });
@@ -267,6 +267,11 @@ describe.each(dialects())('admin API on %s', (dialect) => {
           '/v1/deliveries',
           '/v1/deliveries/{id}',
           '/v1/deliveries/{id}/replay',
+          '/v1/loyalty/program',
+          '/v1/loyalty/levels',
+          '/v1/loyalty/levels/{id}',
+          '/v1/loyalty/products',
+          '/v1/loyalty/products/{id}',
         ].sort(),
       );
       const post = doc.paths['/v1/locations'].post;

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdForToken } from '../src/core/accounts/credentials.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 import { runCli, spawnCli } from './helpers/cli.js';
+import { loginApiUser } from '../src/core/loyalty/api-users.js';
+import { memberLogin } from '../src/core/loyalty/membership.js';
 
 describe.each(dialects())('openstay CLI on %s', (dialect) => {
   let database: TestDatabase;
@@ -29,6 +31,12 @@ describe.each(dialects())('openstay CLI on %s', (dialect) => {
     expect(await accountIdForToken(database.db, 'loop', out.loop.authToken)).toBeTypeOf('number');
     expect(await accountIdForToken(database.db, 'admin', out.admin.token)).toBeTypeOf('number');
     expect(await accountIdForToken(database.db, 'admin', out.loop.authToken)).toBeUndefined();
+    // The Loyalty face: a static token and an API user for POST /login/.
+    expect(Object.keys(out.loyalty).sort()).toEqual(['baseUrl', 'password', 'portalUrl', 'token', 'username']);
+    expect(out.loyalty.baseUrl).toBe('http://hotel.test:8080/fideltour/api/v1');
+    const accountId = await accountIdForToken(database.db, 'loyalty', out.loyalty.token);
+    expect(accountId).toBe(await accountIdForToken(database.db, 'admin', out.admin.token));
+    expect((await loginApiUser(database.db, out.loyalty.username, out.loyalty.password))?.user.accountId).toBe(accountId);
   });
 
   it('account create refuses a taken or invalid slug with a clear message', async () => {
@@ -70,6 +78,14 @@ describe.each(dialects())('openstay CLI on %s', (dialect) => {
     expect(client.face).toBe('prio');
     const uid = await database.db.selectFrom('guest_keys').select('key').where('account_id', '=', demos[0].id).where('source', '=', 'prio').execute();
     expect(uid).toEqual([{ key: 'f44226c0-e142-11ea-86d2-83036af9991e' }]);
+    // The loyalty object: the same API user with a fresh password each run, a token, demo members with points.
+    expect(Object.keys(second.loyalty).sort()).toEqual(['baseUrl', 'password', 'portalUrl', 'token', 'username']);
+    expect(second.loyalty.username).toBe(out.loyalty.username);
+    expect(await loginApiUser(database.db, out.loyalty.username, out.loyalty.password)).toBeUndefined();
+    expect((await loginApiUser(database.db, second.loyalty.username, second.loyalty.password))?.user.accountId).toBe(demos[0].id);
+    expect(await accountIdForToken(database.db, 'loyalty', second.loyalty.token)).toBe(demos[0].id);
+    const member = await memberLogin(database.db, demos[0].id, 'pserra@customia.com', 'UTendyE!?');
+    expect(member?.points).toBe(1500);
   });
 
   it('refuses bad configuration with one line and exit code 2', async () => {

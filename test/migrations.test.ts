@@ -31,6 +31,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-loyalty',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -79,6 +80,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-loyalty',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -136,6 +138,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-loyalty',
     ]);
   });
 
@@ -189,6 +192,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-loyalty',
     ]);
   });
 
@@ -220,7 +224,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       .values({ account_id: account.id, custom_fields: '{}', created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions', '2026-12-05T00-00-event-actors']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions', '2026-12-05T00-00-event-actors', '2026-12-05T00-00-loyalty']);
     expect(await db.selectFrom('oauth_clients').select('face').where('account_id', '=', account.id).executeTakeFirstOrThrow()).toEqual({ face: 'loopon' });
     expect(await db.selectFrom('guests').select(['version', 'details']).where('id', '=', guest.id).executeTakeFirstOrThrow()).toEqual({
       version: 1,
@@ -228,6 +232,26 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     });
     expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
     expect((await t.db.introspection.getTables()).map((x) => x.name)).not.toContain('guest_revisions');
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions', '2026-12-05T00-00-event-actors']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions', '2026-12-05T00-00-event-actors', '2026-12-05T00-00-loyalty']);
+  });
+
+  it('loyalty: creates the programme tables and drops them on the way down', async () => {
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    await migrateToLatest(t.db);
+    const tables = async () => (await t.db.introspection.getTables()).map((x) => x.name).filter((name) => name.startsWith('loyalty_'));
+    expect((await tables()).sort()).toEqual([
+      'loyalty_api_sessions',
+      'loyalty_api_users',
+      'loyalty_email_requests',
+      'loyalty_levels',
+      'loyalty_lot_moves',
+      'loyalty_members',
+      'loyalty_operations',
+      'loyalty_products',
+      'loyalty_programs',
+    ]);
+    expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
+    expect(await tables()).toEqual([]);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions', '2026-12-05T00-00-event-actors', '2026-12-05T00-00-loyalty']);
   });
 });

@@ -8,6 +8,7 @@ import { createTestApp, type TestApp } from './helpers/app.js';
 import { adminCall } from './helpers/admin.js';
 import { addDocument, answers, createFeedbackFixture, type Fixture } from './helpers/loopon-feedback-fixture.js';
 import { loopCall } from './helpers/loop.js';
+import { loyaltyAccess } from './helpers/fideltour.js';
 import { ensureChatSession } from '../src/core/chat/chat-sessions.js';
 
 /*
@@ -100,6 +101,8 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
       const webhook = await made('/webhooks', { url: 'https://hooks.example.com/in', events: ['*'] });
       const { deliveryId } = await made(`/webhooks/${webhook.id}/test`, undefined);
       const { loop: request } = await openLoop(writeContext(t.database.db, f.accountId), { locationId: location.id, description: 'strict ids' });
+      const level = await made('/loyalty/levels', { name: 'Gold', minLevelPoints: 1000 });
+      const product = await made('/loyalty/products', { title: 'Spa', points: 100 });
       routes = [
         { method: 'GET', template: '/locations/{id}', url: (v) => `/locations/${v}` },
         { method: 'PATCH', template: '/locations/{id}', url: (v) => `/locations/${v}`, body: { title: 'Changed' } },
@@ -137,6 +140,9 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         { method: 'POST', template: '/webhooks/{id}/test', url: (v) => `/webhooks/${v}/test` },
         { method: 'GET', template: '/deliveries/{id}', url: (v) => `/deliveries/${v}` },
         { method: 'POST', template: '/deliveries/{id}/replay', url: (v) => `/deliveries/${v}/replay` },
+        { method: 'PATCH', template: '/loyalty/levels/{id}', url: (v) => `/loyalty/levels/${v}`, body: { name: 'Changed' } },
+        { method: 'GET', template: '/loyalty/products/{id}', url: (v) => `/loyalty/products/${v}` },
+        { method: 'PATCH', template: '/loyalty/products/{id}', url: (v) => `/loyalty/products/${v}`, body: { title: 'Changed' } },
       ];
       // the real row each route's malformed ids are spelled from
       const ids: Record<string, number> = {
@@ -163,6 +169,8 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         '/webhooks/{id}/test': webhook.id,
         '/deliveries/{id}': deliveryId,
         '/deliveries/{id}/replay': deliveryId,
+        '/loyalty/levels/{id}': level.id,
+        '/loyalty/products/{id}': product.id,
       };
       routes = routes.map((r) => ({ ...r, id: ids[r.template] ?? (r.url('X').includes(`/members/X`) ? rival.id : set.id) }));
       reads = [`/locations/${location.id}`, `/surveys/${survey.id}`, `/guests/${g}`, `/competitive-sets/${set.id}`];
@@ -281,6 +289,45 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         expect(res.statusCode, `${JSON.stringify(form)}: ${res.body}`).toBe(400);
         expect(res.json().error).toBe('invalid_semantic_id');
       }
+    });
+  });
+
+  describe('Loyalty face', () => {
+    let access: Awaited<ReturnType<typeof loyaltyAccess>>;
+    let ids: { contact: number; operation: number; product: number };
+    beforeAll(async () => {
+      access = await loyaltyAccess(t, f.accountId);
+      const contact = (await access.call('POST', '/contacts/', { name: 'Strict', email: 'strict@example.test' })).json();
+      expect((await access.call('POST', `/contacts/${contact.id}/loyalty-sign-in/`, { password: 'secret-1' })).statusCode).toBe(201);
+      const operation = (await access.call('POST', '/operations/add-points/', { contact: contact.id, points: 10, point_type: 0 })).json();
+      const product = (await adminCall(() => t)(f.adminToken, 'POST', '/loyalty/products', { title: 'Spa', points: 10 })).json();
+      ids = { contact: contact.id, operation: operation.id, product: product.id };
+    });
+
+    it('answers every malformed spelling of a real id with a 404 (in a path) or a 400 (in a body) and changes no row', async () => {
+      const c = ids.contact;
+      const routes: Array<{ method: string; url: (v: string) => string; id: number; body?: unknown }> = [
+        { method: 'GET', url: (v) => `/contacts/${v}/`, id: c },
+        { method: 'PATCH', url: (v) => `/contacts/${v}/`, id: c, body: { name: 'Changed' } },
+        { method: 'POST', url: (v) => `/contacts/${v}/loyalty-update-data/`, id: c, body: { points: 99 } },
+        { method: 'POST', url: (v) => `/contacts/${v}/loyalty-change-password/`, id: c, body: { new_password: 'changed-1' } },
+        { method: 'POST', url: (v) => `/contacts/${v}/loyalty-reset-account/`, id: c },
+        { method: 'GET', url: (v) => `/operations/${v}/`, id: ids.operation },
+        { method: 'GET', url: (v) => `/products/${v}/`, id: ids.product },
+      ];
+      for (const route of routes.filter((r) => r.method === 'GET')) expect((await access.call('GET', route.url(String(route.id)))).statusCode).toBe(200);
+      const before = await snapshot(t);
+      for (const route of routes) {
+        for (const form of integerForms(route.id)) {
+          const res = await access.call(route.method, route.url(path(form)), route.body);
+          expect(res.statusCode, `${route.method} ${route.url(JSON.stringify(form))}: ${res.body}`).toBe(404);
+        }
+      }
+      for (const form of integerForms(c)) {
+        const res = await access.call('POST', '/operations/redeem-points/', { contact: form, points: 1 });
+        expect(res.statusCode, `contact ${JSON.stringify(form)}: ${res.body}`).toBe(400);
+      }
+      expect(await snapshot(t)).toEqual(before);
     });
   });
 

@@ -9,6 +9,9 @@ import { PRIO_SCOPES } from '../api/prio/context.js';
 import { CONTACT_UID_SOURCE } from '../api/prio/contact-uid.js';
 import { presentDemoForContacts } from '../api/prio/demo.js';
 import { withDatabase } from './with-database.js';
+import { seedLoyaltyDemo } from '../core/demo/seed-loyalty-demo.js';
+import { provisionLoyaltyAccess } from '../core/loyalty/provision.js';
+import { presentLoyaltyAccess } from '../api/fideltour/demo.js';
 
 /** `openstay demo`: the demo account and what a client needs to call each face against it. */
 export async function demoCommand(config: Config, opts: { json?: boolean }): Promise<number> {
@@ -16,7 +19,9 @@ export async function demoCommand(config: Config, opts: { json?: boolean }): Pro
     const seeded = await ensureDemoAccount(db);
     const looponClient = await createDemoLooponClient(db, seeded.account.id, seeded.looponUnits, LOOPON_SCOPES);
     const contactsClient = await createDemoPrioClient(db, seeded.account.id, seeded.ids.contact, PRIO_SCOPES, CONTACT_UID_SOURCE);
-    return { ...seeded, looponClient, contactsClient };
+    await seedLoyaltyDemo(db, seeded.account.id);
+    const loyalty = await provisionLoyaltyAccess(db, seeded.account.id, 'demo-loyalty');
+    return { ...seeded, looponClient, contactsClient, loyalty };
   });
   const out = {
     account: demo.account.slug,
@@ -24,6 +29,7 @@ export async function demoCommand(config: Config, opts: { json?: boolean }): Pro
     loop: presentDemoForLoop(config, demo.loopToken, demo.ids),
     loopon: presentDemoForLoopon(config, demo.looponClient, demo.looponUnits),
     contacts: presentDemoForContacts(config, demo.contactsClient),
+    loyalty: presentLoyaltyAccess(config, demo.loyalty),
   };
   if (opts.json) {
     console.log(JSON.stringify(out));
@@ -39,5 +45,7 @@ export async function demoCommand(config: Config, opts: { json?: boolean }): Pro
   console.log(`  units:    ${JSON.stringify(out.loopon.units)}`);
   console.log(`Contacts API: ${out.contacts.baseUrl}  (token: ${out.contacts.tokenUrl}, scope ${out.contacts.scope})`);
   console.log(`  client:   client_id=${out.contacts.clientId} client_secret=${out.contacts.clientSecret}`);
+  console.log(`Loyalty API: ${out.loyalty.baseUrl}  (Authorization: Token ${out.loyalty.token})`);
+  console.log(`  API user: ${out.loyalty.username} / ${out.loyalty.password}  (POST ${out.loyalty.baseUrl}/login/)`);
   return 0;
 }

@@ -608,6 +608,124 @@ export interface DeliveryAttemptsTable {
   response_excerpt: string | null;
 }
 
+export interface LoyaltyProgramsTable {
+  account_id: number;
+  points_validity_days: number;
+  updated_at: number;
+}
+
+export interface LoyaltyApiUsersTable {
+  id: Generated<number>;
+  account_id: number;
+  username: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface LoyaltyApiSessionsTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number;
+}
+
+export interface LoyaltyLevelsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  min_level_points: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LoyaltyMembersTable {
+  account_id: number;
+  guest_id: number;
+  signin_email: string | null;
+  password_hash: string | null;
+  enrolled_at: number | null;
+  level_id: number | null;
+  points: Generated<number>;
+  level_points: Generated<number>;
+  loyalty_id: string | null;
+  loyalty_bookings: number | null;
+  loyalty_nights: number | null;
+  loyalty_last_booking_date: string | null;
+  loyalty_custom_tag_timestamp: string | null;
+  phone2: string | null;
+  birthday: string | null;
+  gender: string | null;
+  country: string | null;
+  subscribed: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LoyaltyOperationsTable {
+  id: Generated<number>;
+  account_id: number;
+  guest_id: number;
+  kind: string; // 'earn' | 'redeem' | 'adjust'
+  code: string;
+  concept: string | null;
+  comments: string | null;
+  points: number;
+  level_points: number;
+  point_type: number | null;
+  expires_at: number | null;
+  remaining_points: number;
+  consumed_points: Generated<number>;
+  expired_points: number | null;
+  product_id: number | null;
+  hotel_id: number | null;
+  manager_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LoyaltyLotMovesTable {
+  id: Generated<number>;
+  account_id: number;
+  lot_id: number;
+  operation_id: number | null;
+  kind: string; // 'consumed' | 'expired'
+  points: number;
+  at: number;
+}
+
+export interface LoyaltyProductsTable {
+  id: Generated<number>;
+  account_id: number;
+  title: string;
+  category: number | null;
+  image: string | null;
+  points: number;
+  featured: number;
+  start_date: string | null;
+  end_date: string | null;
+  code: string | null;
+  is_visible: number;
+  promocode: string | null;
+  notify_alert_emails: number;
+  hotels: string; // JSON number[]
+  levels: string; // JSON number[]
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LoyaltyEmailRequestsTable {
+  id: Generated<number>;
+  account_id: number;
+  guest_id: number;
+  kind: string; // 'activation' | 'welcome' | 'password_reset'
+  email: string;
+  language: string | null;
+  created_at: number;
+  handled_at: number | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   credentials: CredentialsTable;
@@ -655,6 +773,15 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
+  loyalty_programs: LoyaltyProgramsTable;
+  loyalty_api_users: LoyaltyApiUsersTable;
+  loyalty_api_sessions: LoyaltyApiSessionsTable;
+  loyalty_levels: LoyaltyLevelsTable;
+  loyalty_members: LoyaltyMembersTable;
+  loyalty_operations: LoyaltyOperationsTable;
+  loyalty_lot_moves: LoyaltyLotMovesTable;
+  loyalty_products: LoyaltyProductsTable;
+  loyalty_email_requests: LoyaltyEmailRequestsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -689,3 +816,7 @@ export type Job = Selectable<JobsTable>;
 export type WebhookSubscription = Selectable<WebhookSubscriptionsTable>;
 export type Delivery = Selectable<DeliveriesTable>;
 export type DeliveryAttempt = Selectable<DeliveryAttemptsTable>;
+export type LoyaltyMember = Selectable<LoyaltyMembersTable>;
+export type LoyaltyOperation = Selectable<LoyaltyOperationsTable>;
+export type LoyaltyLevel = Selectable<LoyaltyLevelsTable>;
+export type LoyaltyProduct = Selectable<LoyaltyProductsTable>;

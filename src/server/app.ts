@@ -18,6 +18,7 @@ import { adminApi } from '../api/admin/index.js';
 import { LOOPON_SCOPES, looponTokenUrl } from '../api/loopon/context.js';
 import { looponFace } from '../api/loopon/index.js';
 import { prioFace } from '../api/prio/index.js';
+import { fideltourFace } from '../api/fideltour/index.js';
 import { limitRequestBodies } from './body-watchdog.js';
 import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
 import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
@@ -161,6 +162,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(loopFace, deps);
   await app.register(looponFace, deps);
   await app.register(prioFace, deps);
+  await app.register(fideltourFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.
   await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) }, onJobQueued: opts.onJobQueued });
   await homePage(app, config.publicUrl);

@@ -7,6 +7,7 @@ import type { RetrySchedule } from '../core/outbox/retry-schedule.js';
 import type { SecretBox } from '../core/shared/secret-box.js';
 import { IMPORT_JOB_KIND, importJobHandler } from '../api/imports/import-job.js';
 import { presentEventData } from '../api/admin/event-payloads.js';
+import { EXPIRY_JOB_KIND, expiryJobHandler } from '../core/loyalty/expiry-job.js';
 
 export interface JobHandlerDeps {
   config: Config;
@@ -22,9 +23,10 @@ export interface JobHandlerDeps {
  * for. Imports, and with `deps` the outbox's deliveries (webhooks and stay callbacks).
  */
 export function jobHandlers(deps?: JobHandlerDeps): JobHandlers {
-  if (!deps) return { [IMPORT_JOB_KIND]: importJobHandler };
+  if (!deps) return { [IMPORT_JOB_KIND]: importJobHandler, [EXPIRY_JOB_KIND]: expiryJobHandler };
   return {
     [IMPORT_JOB_KIND]: importJobHandler,
+    [EXPIRY_JOB_KIND]: expiryJobHandler,
     [DELIVERY_JOB_KIND]: deliveryJobHandler({ secrets: deps.secrets, client: deps.outbound, presentData: presentEventData, schedule: deps.retrySchedule }),
   };
 }

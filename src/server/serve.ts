@@ -1,3 +1,4 @@
+import { sweepLoyaltySessions } from '../core/loyalty/api-users.js';
 import { ConfigError, type Config } from '../config/config.js';
 import { migrateToLatest } from '../db/database.js';
 import { openConfiguredDatabase } from '../config/database-check.js';
@@ -74,7 +75,10 @@ export async function serve(config: Config): Promise<void> {
       // Deliveries wait on receivers (up to 15 s each): several at once, so one slow receiver does
       // not hold back every other delivery (nor make /readyz report the workers stalled).
       concurrency: WORKER_CONCURRENCY,
-      alsoSweep: (db) => sweepDeliveries(db),
+      alsoSweep: async (db) => {
+        await sweepDeliveries(db);
+        await sweepLoyaltySessions(db);
+      },
       log: app.log.child({ component: 'jobs' }),
     });
   }

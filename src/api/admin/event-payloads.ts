@@ -83,6 +83,18 @@ const DATA_SCHEMAS: Record<string, TSchema> = {
   'request.updated': RequestSchema,
   'feedback.received': Type.Object({ document: Row('the answer document'), answers: Type.Array(Type.Object({}, { additionalProperties: true })) }),
   'chat.message': Row('the chat message'),
+  'loyalty.enrolled': Row('the loyalty member (guestId, signinEmail, levelId, points, levelPoints; never the password)'),
+  'loyalty.points_added': Row('the earning operation (guestId, points, levelPoints, pointType, expiresAt, remainingPoints)'),
+  'loyalty.points_redeemed': Row('the redemption operation (guestId, points as a negative number)'),
+  'loyalty.level_changed': Type.Object(
+    { guestId: Type.Integer(), previousLevelId: Type.Union([Type.Integer(), Type.Null()]), levelId: Type.Union([Type.Integer(), Type.Null()]) },
+    { additionalProperties: true },
+  ),
+  'loyalty.points_expired': Row('the lot that expired (guestId, expiredPoints as a negative number)'),
+  'loyalty.email_requested': Type.Object(
+    { id: Type.Integer(), guestId: Type.Integer(), kind: Type.String({ description: 'activation | welcome | password_reset' }), email: Type.String() },
+    { additionalProperties: true },
+  ),
 };
 
 /**

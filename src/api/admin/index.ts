@@ -22,6 +22,7 @@ import { chatRoutes } from './routes/chat.js';
 import { realtimeSocketRoutes, realtimeTicketRoutes } from './routes/realtime.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { requestRoutes } from './routes/requests.js';
+import { loyaltyAdminRoutes } from './routes/loyalty.js';
 import { webhookDocs } from './event-payloads.js';
 
 const PREFIX = '/admin';
@@ -73,6 +74,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await requestRoutes(api, deps);
           await realtimeTicketRoutes(api, deps);
           await webhookRoutes(api, deps);
+          await loyaltyAdminRoutes(api, deps);
           await api.register(importRoutes, deps);
         },
         { prefix: '/v1' },

@@ -158,7 +158,9 @@ export const EmployeeCreate = Type.Object(
 
 export const CredentialCreate = Type.Object(
   {
-    kind: Type.Union([Type.Literal('loop'), Type.Literal('admin')], { description: 'loop: a Loop face authToken; admin: a token for this API' }),
+    kind: Type.Union([Type.Literal('loop'), Type.Literal('admin'), Type.Literal('loyalty')], {
+      description: 'loop: a Loop face authToken; admin: a token for this API; loyalty: a static token of the Loyalty face (Authorization: Token)',
+    }),
     label: Type.Optional(Type.String({ maxLength: 200 })),
     revokeExisting: Type.Optional(Type.Boolean({ description: 'revoke the live tokens of this kind first', default: false })),
   },

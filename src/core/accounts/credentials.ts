@@ -3,8 +3,11 @@ import type { Db } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import { hashToken, randomToken } from '../shared/tokens.js';
 
-/** Kinds of per-account secret: the native admin API's Bearer token and the Loop face's authToken. */
-export type CredentialKind = 'admin' | 'loop';
+/**
+ * Kinds of per-account secret: the native admin API's Bearer token, the Loop face's authToken and
+ * the Loyalty face's static API token (`Authorization: Token <token>`).
+ */
+export type CredentialKind = 'admin' | 'loop' | 'loyalty';
 
 /** Issues a new credential and returns the token; only its hash is stored, so it is shown once. */
 export async function issueCredential(db: Db, accountId: number, kind: CredentialKind, label?: string): Promise<string> {

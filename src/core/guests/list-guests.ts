@@ -30,3 +30,18 @@ export async function listGuests(db: Db, accountId: number, filter: GuestFilter)
   if (mobile) query = query.where('mobile', '=', mobile);
   return query.orderBy('id').limit(filter.limit).offset(filter.offset).execute();
 }
+
+/** How many of the account's guests listGuests would list with this filter, without paging. */
+export async function countGuests(db: Db, accountId: number, filter: Omit<GuestFilter, 'limit' | 'offset'>): Promise<number> {
+  const { email, mobile } = await normaliseArrivalFields(db, accountId, { email: filter.email, mobile: filter.mobile });
+  let query = db.selectFrom('guests').where('account_id', '=', accountId).where('merged_into_id', 'is', null);
+  if (filter.key) {
+    const keyed = await findGuestByKey(db, accountId, filter.key.source, filter.key.value);
+    if (!keyed) return 0;
+    query = query.where('id', '=', keyed.id);
+  }
+  if (email) query = query.where('email', '=', email);
+  if (mobile) query = query.where('mobile', '=', mobile);
+  const row = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  return Number(row.count);
+}

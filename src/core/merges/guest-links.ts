@@ -7,6 +7,7 @@ import { reassignGuestMatches } from '../guests/match-records.js';
 import { reassignJourneyEvents } from '../journeys/journey-events.js';
 import { reassignLoopActivityPerson, reassignLoopCreator } from '../requests/loops.js';
 import { reassignGuestStays } from '../stays/stays.js';
+import { reassignLoyaltyMember, reassignLoyaltyOperations } from '../loyalty/member-moves.js';
 
 /*
  * Every row that belongs to a guest: what a merge moves to the survivor and what undoing it gives
@@ -56,6 +57,9 @@ export const GUEST_LINKS: readonly GuestLink[] = [
   byId('chat_sessions', reassignChatSessions),
   // one row per decision and guest: the survivor's own row already tells that decision
   byId('guest_matches', reassignGuestMatches),
+  // single per guest: merge-checks.ts refuses a merge of two guests both in the programme
+  byId('loyalty_members', reassignLoyaltyMember),
+  byId('loyalty_operations', reassignLoyaltyOperations),
   // guests merged into the one that is merged away now: they follow, so a merged id is one step
   // from its survivor
   byId('guests', reassignMergedInto),

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { sharedChatLocation } from '../chat/chat-sessions.js';
+import { loyaltyMergeRefusal } from '../loyalty/member-moves.js';
 
 /*
  * What must stay single per guest, so that two guests holding one each cannot be merged until
@@ -16,7 +17,7 @@ const chatSessionsAtOneLocation: MergeCheck = async (db, accountId, survivorId, 
   return locationId !== undefined ? `both guests have a chat session at location ${locationId}; close or move one first` : undefined;
 };
 
-export const MERGE_CHECKS: readonly MergeCheck[] = [chatSessionsAtOneLocation];
+export const MERGE_CHECKS: readonly MergeCheck[] = [chatSessionsAtOneLocation, loyaltyMergeRefusal];
 
 /** The first thing that keeps the two guests from being merged, or undefined when nothing does. */
 export async function mergeRefusal(db: Db, accountId: number, survivorId: number, otherId: number): Promise<string | undefined> {

@@ -13,6 +13,14 @@ export const EVENT_TYPES = [
   'request.updated',
   'feedback.received',
   'chat.message',
+  'loyalty.enrolled',
+  'loyalty.points_added',
+  'loyalty.points_redeemed',
+  'loyalty.level_changed',
+  'loyalty.points_expired',
+  // An e-mail the loyalty programme must send (activation, welcome, password reset): the request
+  // is also stored (loyalty_email_requests) for the messaging module to send through its templates.
+  'loyalty.email_requested',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

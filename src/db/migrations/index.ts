@@ -12,6 +12,7 @@ import * as chatRealtime from './2026-12-03T05-00-chat-realtime.js';
 import * as outbox from './2026-12-04T00-00-outbox.js';
 import * as contactVersions from './2026-12-05T00-00-contact-versions.js';
 import * as eventActors from './2026-12-05T00-00-event-actors.js';
+import * as loyalty from './2026-12-05T00-00-loyalty.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04T00-00-outbox': outbox,
   '2026-12-05T00-00-contact-versions': contactVersions,
   '2026-12-05T00-00-event-actors': eventActors,
+  '2026-12-05T00-00-loyalty': loyalty,
 };
 
 export const migrationProvider: MigrationProvider = {
