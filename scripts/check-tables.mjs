@@ -34,7 +34,7 @@ export const OWNERS = {
   // through a function of the module owning that row's table.
   merges: ['guest_merges'],
   stays: ['stays', 'stay_callbacks', 'stay_links'],
-  journeys: ['journey_events'],
+  journeys: ['journey_events', 'journey_rules', 'rule_firings'],
   requests: ['loops', 'loop_activities'],
   feedback: [
     'evaluations', 'evaluation_locations', 'question_sets', 'question_sections', 'questions', 'question_options',
@@ -54,6 +54,8 @@ export const OWNERS = {
   outbox: ['deliveries', 'delivery_attempts'],
   // Domain events: recorded through the outbox, no table of their own.
   events: [],
+  // Guest messages: templates, the messages on their way (sent by a job) and suppressed addresses.
+  messaging: ['message_templates', 'messages', 'message_suppressions'],
 };
 
 /**

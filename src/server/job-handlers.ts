@@ -7,6 +7,9 @@ import type { RetrySchedule } from '../core/outbox/retry-schedule.js';
 import type { SecretBox } from '../core/shared/secret-box.js';
 import { IMPORT_JOB_KIND, importJobHandler } from '../api/imports/import-job.js';
 import { presentEventData } from '../api/admin/event-payloads.js';
+import { createMailer } from '../core/messaging/mailer.js';
+import { MESSAGE_JOB_KIND } from '../core/messaging/messages.js';
+import { messageJobHandler } from '../core/messaging/send-message.js';
 
 export interface JobHandlerDeps {
   config: Config;
@@ -19,12 +22,24 @@ export interface JobHandlerDeps {
 
 /**
  * Every kind of background job this build runs, by kind: the registry the worker loop claims
- * for. Imports, and with `deps` the outbox's deliveries (webhooks and stay callbacks).
+ * for. Imports, and with `deps` the outbox's deliveries (webhooks and stay callbacks) and, when
+ * SMTP_URL is set, guest e-mails (without it their jobs stay queued for a worker that has it).
  */
 export function jobHandlers(deps?: JobHandlerDeps): JobHandlers {
   if (!deps) return { [IMPORT_JOB_KIND]: importJobHandler };
+  const { config } = deps;
   return {
     [IMPORT_JOB_KIND]: importJobHandler,
     [DELIVERY_JOB_KIND]: deliveryJobHandler({ secrets: deps.secrets, client: deps.outbound, presentData: presentEventData, schedule: deps.retrySchedule }),
+    ...(config.smtpUrl
+      ? {
+          [MESSAGE_JOB_KIND]: messageJobHandler({
+            mailer: createMailer(config.smtpUrl),
+            from: config.mailFrom,
+            publicUrl: config.publicUrl,
+            schedule: deps.retrySchedule,
+          }),
+        }
+      : {}),
   };
 }

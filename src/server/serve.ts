@@ -9,6 +9,7 @@ import { buildApp } from './app.js';
 import { jobHandlers } from './job-handlers.js';
 import { createOutboundClient } from '../core/outbound/http-client.js';
 import { onDeliveryQueued, sweepDeliveries } from '../core/outbox/deliveries.js';
+import { onMessageQueued } from '../core/messaging/messages.js';
 
 /** Jobs one process runs at once (deliveries mostly wait on the network). */
 const WORKER_CONCURRENCY = 8;
@@ -32,6 +33,7 @@ export async function serve(config: Config): Promise<void> {
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
     onDeliveryQueued(undefined);
+    onMessageQueued(undefined);
     await worker?.stop();
     await noticeListener?.stop();
     await outbound.close();
@@ -58,6 +60,7 @@ export async function serve(config: Config): Promise<void> {
   }
   if (config.roles.has('worker')) {
     onDeliveryQueued(() => worker?.wake());
+    onMessageQueued(() => worker?.wake());
     worker = startJobWorker({
       db: database.db,
       handlers: jobHandlers({ config, secrets, outbound }),

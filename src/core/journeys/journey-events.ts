@@ -1,9 +1,10 @@
 import { reassignRows } from '../../db/reassign-rows.js';
 import type { Db } from '../../db/database.js';
-import type { JourneyEvent } from '../../db/schema.js';
+import type { Guest, JourneyEvent, Stay } from '../../db/schema.js';
 import { prepared } from '../../db/prepared.js';
 import { isJourneyEventType, type JourneyEventType } from './event-types.js';
 import { recordEvent } from '../events/record-event.js';
+import { runRules } from './rule-engine.js';
 
 // The timeline grows with every event a PMS sends: the insert is compiled once (db/prepared.ts).
 const insertEvent = prepared(
@@ -44,11 +45,14 @@ export interface JourneyEventInput {
   occurredAt?: number;
   source: string;
   payload?: Record<string, unknown>;
+  /** the guest and stay rows as the recording command has them, for the rules (read when absent) */
+  rows?: { guest?: Guest; stay?: Stay | null };
 }
 
 /**
- * Appends an event to the guest's journey timeline. The rules engine reads this timeline, so the
- * row is written in the caller's transaction together with the change that caused it.
+ * Appends an event to the guest's journey timeline, in the caller's transaction together with the
+ * change that caused it, and runs the account's rules on it there (rule-engine.ts): what they
+ * queue is rolled back with the change.
  */
 export async function recordJourneyEvent(db: Db, accountId: number, input: JourneyEventInput): Promise<JourneyEvent> {
   if (!isJourneyEventType(input.type)) throw new Error(`journey event type "${input.type}" is not of the scheme (journeys/event-types.ts)`);
@@ -67,6 +71,7 @@ export async function recordJourneyEvent(db: Db, accountId: number, input: Journ
   );
   const event = rows[0] as JourneyEvent;
   await recordEvent(db, { accountId, type: 'journey.event', subjects: { guestId: input.guestId, stayId: input.stayId ?? null }, data: event, at: now });
+  await runRules(db, accountId, { event, guest: input.rows?.guest, stay: input.rows?.stay }, now);
   return event;
 }
 

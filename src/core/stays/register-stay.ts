@@ -126,6 +126,7 @@ async function createStay(db: Db, accountId: number, locationId: number, reg: St
       checkoutDate: stay.checkout_date,
       room: stay.room,
     },
+    rows: { guest, stay },
   });
   return { stay, guest, created: true };
 }
@@ -160,7 +161,7 @@ async function updateStay(db: Db, accountId: number, existing: Stay, reg: StayRe
     .where('id', '=', existing.id)
     .execute();
   const stay = { ...existing, ...set, updated_at: now } as Stay;
-  const event = { guestId: guest.id, stayId: stay.id, locationId: stay.location_id, source, occurredAt: now };
+  const event = { guestId: guest.id, stayId: stay.id, locationId: stay.location_id, source, occurredAt: now, rows: { guest, stay } };
   if (set.status !== undefined) {
     await stayStatusChanged(db, existing, stay);
     await recordJourneyEvent(db, accountId, { ...event, type: 'stay.status_changed', payload: { from: existing.status, to: stay.status } });

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/database.js';
+import type { Message } from '../../db/schema.js';
+import { createJob } from '../jobs/jobs.js';
+import { notFound } from '../shared/errors.js';
+import type { Channel } from './channels.js';
+import { suppressionOf } from './suppressions.js';
+import { pickTemplate } from './templates.js';
+
+/*
+ * The outbox of guest messages. A message is written in the transaction of the event that caused
+ * it (rolled back with it), with the variables that event provided and the template language
+ * chosen then; a job of MESSAGE_JOB_KIND renders and sends it once the transaction has committed
+ * (send-message.ts), retried on the outbox's schedule until it leaves or its validity ends.
+ */
+
+export const MESSAGE_JOB_KIND = 'messaging.send';
+/** Retries end with the message's validity (send-message.ts), not with a count of attempts. */
+const MESSAGE_MAX_ATTEMPTS = 1_000_000;
+
+export type MessageStatus = 'queued' | 'sent' | 'failed' | 'expired';
+export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'sent', 'failed', 'expired'];
+
+export interface NewMessage {
+  guestId: number;
+  stayId: number | null;
+  ruleId: number | null;
+  template: string;
+  channel: Channel;
+  /** the languages to look for, best first (channels.ts languageChain) */
+  languages: readonly string[];
+  recipient: string;
+  variables: Record<string, unknown>;
+}
+
+export type QueueOutcome = { queued: true; messageId: number; language: string } | { queued: false; reason: string };
+
+/** Queues a message in `trx`; a suppressed address or a template in none of the languages queues nothing, and says why. */
+export async function queueMessage(trx: Db, accountId: number, input: NewMessage, now = Date.now()): Promise<QueueOutcome> {
+  const suppressed = await suppressionOf(trx, accountId, input.channel, input.recipient);
+  if (suppressed) return { queued: false, reason: `the ${input.channel} address is suppressed (${suppressed})` };
+  const template = await pickTemplate(trx, accountId, input.template, input.channel, input.languages);
+  if (!template) return { queued: false, reason: `no ${input.channel} template "${input.template}" in ${input.languages.join(', ')}` };
+  const row = await trx
+    .insertInto('messages')
+    .values({
+      account_id: accountId,
+      guest_id: input.guestId,
+      stay_id: input.stayId,
+      rule_id: input.ruleId,
+      template: input.template,
+      channel: input.channel,
+      language: template.language,
+      recipient: input.recipient,
+      variables: JSON.stringify(input.variables),
+      status: 'queued',
+      attempts: 0,
+      unsubscribe_token: randomBytes(18).toString('base64url'),
+      expires_at: now + Number(template.valid_for_ms),
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const messageId = Number(row.id);
+  await createJob(trx, accountId, { kind: MESSAGE_JOB_KIND, payload: { messageId }, maxAttempts: MESSAGE_MAX_ATTEMPTS }, now);
+  nudgeSoon();
+  return { queued: true, messageId, language: template.language };
+}
+
+/*
+ * Waking this process's worker when a message was queued, so it leaves at once rather than at the
+ * next poll (the same scheme as the outbox's deliveries: an early wake costs one empty claim,
+ * never a message sent before its commit).
+ */
+let listener: (() => void) | undefined;
+let nudging = false;
+
+/** Registers the process's worker wake-up (serve.ts); undefined removes it. */
+export function onMessageQueued(wake: (() => void) | undefined): void {
+  listener = wake;
+}
+
+function nudgeSoon(): void {
+  if (!listener || nudging) return;
+  nudging = true;
+  setImmediate(() => {
+    nudging = false;
+    listener?.();
+    setTimeout(() => listener?.(), 25).unref();
+  });
+}
+
+export async function findMessage(db: Db, accountId: number, id: number): Promise<Message | undefined> {
+  return db.selectFrom('messages').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function getMessage(db: Db, accountId: number, id: number): Promise<Message> {
+  const row = await findMessage(db, accountId, id);
+  if (!row) throw notFound(`message ${id}`);
+  return row;
+}
+
+/** The account's messages, newest first, optionally of one status or guest; `before` pages by id. */
+export async function listMessages(
+  db: Db,
+  accountId: number,
+  opts: { status?: MessageStatus; guestId?: number; limit?: number; before?: number } = {},
+): Promise<Message[]> {
+  let query = db.selectFrom('messages').selectAll().where('account_id', '=', accountId);
+  if (opts.status) query = query.where('status', '=', opts.status);
+  if (opts.guestId !== undefined) query = query.where('guest_id', '=', opts.guestId);
+  if (opts.before !== undefined) query = query.where('id', '<', opts.before);
+  return query
+    .orderBy('id', 'desc')
+    .limit(opts.limit ?? 50)
+    .execute();
+}
+
+/** Records the end of a message (or one more failed attempt while it stays queued). */
+export async function updateMessage(
+  db: Db,
+  message: Pick<Message, 'account_id' | 'id'>,
+  set: Partial<Pick<Message, 'status' | 'last_error' | 'subject' | 'body_html' | 'body_text' | 'sent_at'>> & { attempted?: boolean },
+  now = Date.now(),
+): Promise<void> {
+  const { attempted, ...columns } = set;
+  await db
+    .updateTable('messages')
+    .set((eb) => ({ ...columns, updated_at: now, ...(attempted ? { attempts: eb('attempts', '+', 1) } : {}) }))
+    .where('account_id', '=', message.account_id)
+    .where('id', '=', message.id)
+    .where('status', '=', 'queued')
+    .execute();
+}
+
+/** The message an unsubscribe link names (its token), in any account. */
+export async function findMessageByToken(db: Db, token: string): Promise<Message | undefined> {
+  if (!/^[A-Za-z0-9_-]{10,64}$/.test(token)) return undefined;
+  return db.selectFrom('messages').selectAll().where('unsubscribe_token', '=', token).executeTakeFirst();
+}
