@@ -156,7 +156,7 @@ describe.each(dialects())('journey rules send e-mail on %s', (dialect) => {
       },
       { what: 'two failed attempts' },
     );
-    expect(failed.last_error).toMatch(/ECONNREFUSED|connect/i);
+    expect(failed!.last_error).toMatch(/ECONNREFUSED|connect/i);
     smtp = await startSmtpServer(port);
     const mail = await arrived('down@example.com');
     expect(mail.header('subject')).toBe('Welcome to Grand Hotel, Ada');
@@ -165,6 +165,6 @@ describe.each(dialects())('journey rules send e-mail on %s', (dialect) => {
       async () => (await listMessages(t.database.db, accountId, { status: 'sent' })).find((x) => x.recipient === 'down@example.com'),
       { what: 'the message recorded as sent' },
     );
-    expect(sent.attempts).toBeGreaterThanOrEqual(3);
+    expect(sent!.attempts).toBeGreaterThanOrEqual(3);
   });
 });

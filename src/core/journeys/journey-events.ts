@@ -101,3 +101,13 @@ export async function reassignJourneyEvents(
   const { ids, idColumn } = only.stayIds ? { ids: only.stayIds, idColumn: 'stay_id' } : { ids: only.ids, idColumn: 'id' };
   return reassignRows(db, { table: 'journey_events', column: 'guest_id', accountId, from, to, ids, idColumn });
 }
+
+/** One event of the account's timelines, or undefined. */
+export async function findJourneyEvent(db: Db, accountId: number, id: number): Promise<JourneyEvent | undefined> {
+  return db.selectFrom('journey_events').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The account's last `limit` journey events, newest first (a rule's dry run replays them). */
+export async function listRecentJourneyEvents(db: Db, accountId: number, limit: number): Promise<JourneyEvent[]> {
+  return db.selectFrom('journey_events').selectAll().where('account_id', '=', accountId).orderBy('id', 'desc').limit(limit).execute();
+}

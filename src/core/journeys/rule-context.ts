@@ -48,6 +48,12 @@ export function ruleFacts(s: RuleSubject): Facts {
   return facts;
 }
 
+/** The location's title in the guest's language (else English, else any); a plain string as it is. */
+function locationName(location: Location, language: string): string | null {
+  const title = parseJson<I18nText | string>(location.title, {});
+  return (typeof title === 'string' ? title : pickText(title, language.split('-')[0])) || null;
+}
+
 /** The variables of the stay triggers (links are added when the message is rendered). */
 export function ruleVariables(s: RuleSubject): Record<string, unknown> {
   const language = subjectLanguage(s) ?? 'en';
@@ -68,7 +74,7 @@ export function ruleVariables(s: RuleSubject): Record<string, unknown> {
       bookingReference: s.stay?.booking_reference ?? null,
       status: s.stay?.status ?? null,
     },
-    location: { name: s.location ? pickText(parseJson<I18nText>(s.location.title, {}), language.split('-')[0]) || null : null },
+    location: { name: s.location ? locationName(s.location, language) : null },
     links: {},
     event: { type: s.event.type, occurredAt: new Date(Number(s.event.occurred_at)).toISOString() },
   };

@@ -133,13 +133,14 @@ export async function firedBefore(
   accountId: number,
   ruleId: number,
   event: RuleSubject['event'],
-): Promise<{ outcome: string; firedAt: number } | undefined> {
+): Promise<{ outcome: string; firedAt: number; eventId: number | null; messageId: number | null } | undefined> {
   const row = await db
     .selectFrom('rule_firings')
-    .select(['outcome', 'fired_at'])
+    .select(['outcome', 'fired_at', 'journey_event_id', 'message_id'])
     .where('account_id', '=', accountId)
     .where('rule_id', '=', ruleId)
     .where('dedupe_key', '=', dedupeKeyOf(event))
     .executeTakeFirst();
-  return row ? { outcome: row.outcome, firedAt: Number(row.fired_at) } : undefined;
+  if (!row) return undefined;
+  return { outcome: row.outcome, firedAt: Number(row.fired_at), eventId: row.journey_event_id, messageId: row.message_id };
 }

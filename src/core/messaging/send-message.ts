@@ -6,8 +6,7 @@ import type { JobHandler } from '../jobs/job-worker.js';
 import { DEFAULT_SCHEDULE, nextAttemptAt, type RetrySchedule } from '../outbox/retry-schedule.js';
 import { parseJson } from '../shared/json.js';
 import type { Channel } from './channels.js';
-import { emailLayout, htmlToText } from './email-layout.js';
-import { renderTemplate } from './liquid.js';
+import { renderEmail, unsubscribeUrl, type RenderedEmail } from './render-email.js';
 import { isPermanentRefusal, type Mailer } from './mailer.js';
 import { findMessage, updateMessage } from './messages.js';
 import { suppressAddress, suppressionOf } from './suppressions.js';
@@ -32,21 +31,11 @@ export interface MessageSenderDeps {
 
 export type SendOutcome = { outcome: 'sent' | 'failed' | 'expired' | 'skipped' } | { outcome: 'retry'; at: number; error: string };
 
-export function unsubscribeUrl(publicUrl: string, token: string): string {
-  return `${publicUrl.replace(/\/$/, '')}/unsubscribe/${token}`;
-}
-
 /** The subject, HTML and text of a message as it goes out; throws on a render error. */
-export async function renderMessage(db: Db, message: Message, publicUrl: string) {
+export async function renderMessage(db: Db, message: Message, publicUrl: string): Promise<RenderedEmail> {
   const template = await pickTemplate(db, message.account_id, message.template, message.channel as Channel, [message.language]);
   if (!template) throw new Error(`the ${message.channel} template "${message.template}" (${message.language}) was deleted`);
-  const link = unsubscribeUrl(publicUrl, message.unsubscribe_token);
-  const variables = parseJson<Record<string, unknown>>(message.variables, {});
-  const context = { ...variables, links: { ...(variables.links as object), unsubscribe: link } };
-  const subject = (await renderTemplate(template.subject ?? '', context)).replace(/\s+/g, ' ').trim();
-  const body = await renderTemplate(template.body, context, { html: true });
-  const text = `${htmlToText(body)}\n\n--\nUnsubscribe: ${link}\n`;
-  return { subject, html: emailLayout(subject, body, link), text, unsubscribeUrl: link };
+  return renderEmail(template, parseJson<Record<string, unknown>>(message.variables, {}), unsubscribeUrl(publicUrl, message.unsubscribe_token));
 }
 
 const messageIdOf = (m: Message, publicUrl: string) => `<message-${m.id}.${m.unsubscribe_token.slice(0, 8)}@${new URL(publicUrl).hostname}>`;
@@ -64,7 +53,7 @@ export async function attemptMessage(db: Db, deps: MessageSenderDeps, accountId:
     await end({ status: 'failed', last_error: `the address is suppressed (${suppressed})` });
     return { outcome: 'failed' };
   }
-  let rendered: Awaited<ReturnType<typeof renderMessage>>;
+  let rendered: RenderedEmail;
   try {
     rendered = await renderMessage(db, message, deps.publicUrl);
   } catch (err) {
