@@ -10,6 +10,7 @@ import { identityCommand } from './identity.js';
 import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { deliveryCommand, webhookCommand } from './webhooks.js';
+import { ruleCommand } from './rules.js';
 import { serve } from '../server/serve.js';
 
 const USAGE = `usage: openstay <command>
@@ -39,6 +40,8 @@ commands:
                                           the account's webhook subscriptions
   delivery list|show|replay [<id>] --account SLUG [--status pending|delivered|dead] [--json]
                                           outbox deliveries, their attempts; replay a dead one
+  rule list|create|enable|disable|preview|dry-run|explain [<rule>] --account SLUG [--json]
+                                          journey rules: e-mails from templates on journey events (openstay rule --help)
 
 Every command reads DATABASE_URL like the server does.`;
 
@@ -106,6 +109,9 @@ async function main(argv: string[]): Promise<number> {
     case 'delivery':
     case 'deliveries':
       return deliveryCommand(config, rest);
+    case 'rule':
+    case 'rules':
+      return ruleCommand(config, rest);
     default:
       return usage(`unknown command "${command}"`);
   }
