@@ -54,8 +54,8 @@ export const OWNERS = {
   outbox: ['deliveries', 'delivery_attempts'],
   // Domain events: recorded through the outbox, no table of their own.
   events: [],
-  // Guest messages: templates, the messages on their way (sent by a job) and suppressed addresses.
-  messaging: ['message_templates', 'messages', 'message_suppressions'],
+  // Guest messages: templates, the messages on their way (sent by a job), suppressed addresses, quiet hours.
+  messaging: ['message_templates', 'messages', 'message_suppressions', 'messaging_settings'],
 };
 
 /**

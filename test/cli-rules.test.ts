@@ -7,7 +7,9 @@ import { inWriteTransaction } from '../src/db/write-transaction.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 
-// `openstay rule list|create|enable|disable|preview|dry-run|explain` (and `rules`).
+// `openstay rule list|create|enable|disable|preview|dry-run|explain` (and `rules`). Each test runs
+// a dozen commands, each a process of its own: a loaded machine needs more than the default 30 s.
+const SLOW = { timeout: 120_000 };
 describe.each(dialects())('openstay rule commands on %s', (dialect) => {
   let database: TestDatabase;
   let env: Record<string, string>;
@@ -31,7 +33,7 @@ describe.each(dialects())('openstay rule commands on %s', (dialect) => {
   afterAll(async () => database?.destroy());
   const cli = (...args: string[]) => runCli(args, env);
 
-  it('creates, lists, disables and enables rules by id or name; bad input exits 2, unknown names 1', async () => {
+  it('creates, lists, disables and enables rules by id or name; bad input exits 2, unknown names 1', SLOW, async () => {
     const created = await cli('rule', 'create', '--account', 'bay', '--name', 'welcome', '--trigger', 'stay.checked_in', '--template', 'welcome', '--json');
     expect(created.code, created.stderr).toBe(0);
     expect(JSON.parse(created.stdout).rule).toMatchObject({ name: 'welcome', trigger: 'stay.checked_in', enabled: true, action: { template: 'welcome' } });
@@ -48,9 +50,17 @@ describe.each(dialects())('openstay rule commands on %s', (dialect) => {
       'welcome',
       '--conditions',
       '[{"field":"guest.vipStatus","op":"eq","value":"gold"}]',
+      '--at',
+      '09:00',
+      '--days-after',
+      '1',
       '--disabled',
     );
     expect(vip.code, vip.stderr).toBe(0);
+    expect(vip.stdout).toContain('at 09:00 local 1 day(s) after');
+    expect((await cli('rule', 'create', '--account', 'bay', '--name', 'y', '--trigger', 'stay.checked_in', '--template', 'welcome', '--at', '9am')).code).toBe(
+      2,
+    );
     expect(vip.stdout).toMatch(/rule \d+ of account bay created: \d+ {2}disabled {2}vip/);
     expect((await cli('rule', 'create', '--account', 'bay', '--name', 'welcome', '--trigger', 'stay.checked_in', '--template', 'welcome')).code).toBe(1);
     const badTrigger = await cli('rule', 'create', '--account', 'bay', '--name', 'x', '--trigger', 'stay.flew', '--template', 'welcome');
@@ -78,7 +88,7 @@ describe.each(dialects())('openstay rule commands on %s', (dialect) => {
     expect(help.stdout).toContain('openstay rule dry-run <rule>');
   });
 
-  it('previews for a guest, dry-runs against recent events and explains an event', async () => {
+  it('previews for a guest, dry-runs against recent events and explains an event', SLOW, async () => {
     const location = await inWriteTransaction(database.db, (trx) => createLocation(trx, accountId, { title: { en: 'Bay Inn' } }));
     const { guest } = await inWriteTransaction(database.db, (trx) =>
       registerStay(trx, accountId, location.id, { status: 'instay', name: 'Ola Berg', email: 'ola@example.com', room: '12' }, 'loopon'),

@@ -20,7 +20,7 @@ import { withDatabase } from './with-database.js';
 
 export const RULE_USAGE = `usage: openstay rule list --account <slug> [--json]
        openstay rule create --account <slug> --name <name> --trigger <type> --template <name> [--fallback-language en]
-                            [--conditions <JSON>] [--disabled] [--json]
+                            [--conditions <JSON>] [--delay-minutes N | --at HH:MM [--days-after N]] [--disabled] [--json]
        openstay rule enable|disable <rule> --account <slug> [--json]
        openstay rule preview <rule> --account <slug> --guest <guestId> [--language <tag>] [--json]
        openstay rule dry-run <rule> --account <slug> [--limit N] [--json]
@@ -33,8 +33,14 @@ export const RULE_USAGE = `usage: openstay rule list --account <slug> [--json]
 const VERBS = ['list', 'create', 'enable', 'disable', 'preview', 'dry-run', 'explain'];
 
 const ruleJson = (r: RuleView) => ({ id: r.id, name: r.name, trigger: r.trigger, conditions: r.conditions, action: r.action, enabled: r.enabled });
+const whenOf = (r: RuleView) => {
+  const t = r.action.timing;
+  if (t.type === 'delay') return `, ${t.minutes} min after`;
+  if (t.type === 'local_time') return `, at ${t.time} local${t.daysAfter ? ` ${t.daysAfter} day(s) after` : ''}`;
+  return '';
+};
 const ruleLine = (r: RuleView) =>
-  `${r.id}  ${r.enabled ? 'enabled ' : 'disabled'}  ${r.name}  on ${r.trigger}  -> e-mail "${r.action.template}" (fallback ${r.action.fallbackLanguage})`;
+  `${r.id}  ${r.enabled ? 'enabled ' : 'disabled'}  ${r.name}  on ${r.trigger}  -> e-mail "${r.action.template}" (fallback ${r.action.fallbackLanguage}${whenOf(r)})`;
 
 function positiveInt(text: string | undefined, what: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(text);
@@ -50,6 +56,15 @@ function parseConditions(text: string | undefined): unknown {
   } catch {
     throw new UsageError('--conditions must be JSON');
   }
+}
+
+/** The timing options of rule create as the admin API takes them (checked there). */
+function timingOf(values: { 'delay-minutes'?: string; at?: string; 'days-after'?: string }): unknown {
+  if (values['delay-minutes'] !== undefined && values.at !== undefined) throw new UsageError('give --delay-minutes or --at, not both');
+  if (values['delay-minutes'] !== undefined) return { type: 'delay', minutes: Number(values['delay-minutes']) };
+  if (values.at !== undefined) return { type: 'local_time', time: values.at, daysAfter: values['days-after'] === undefined ? 0 : Number(values['days-after']) };
+  if (values['days-after'] !== undefined) throw new UsageError('--days-after goes with --at HH:MM');
+  return undefined;
 }
 
 /** `openstay rule|rules <verb> ...`. */
@@ -70,6 +85,9 @@ export async function ruleCommand(config: Config, argv: string[]): Promise<numbe
       'fallback-language': { type: 'string' },
       conditions: { type: 'string' },
       disabled: { type: 'boolean' },
+      'delay-minutes': { type: 'string' },
+      at: { type: 'string' },
+      'days-after': { type: 'string' },
       guest: { type: 'string' },
       language: { type: 'string' },
       limit: { type: 'string' },
@@ -109,7 +127,7 @@ export async function ruleCommand(config: Config, argv: string[]): Promise<numbe
         name: values.name,
         trigger: values.trigger,
         conditions: parseConditions(values.conditions),
-        action: { type: 'email', template: values.template, fallbackLanguage: values['fallback-language'] },
+        action: { type: 'email', template: values.template, fallbackLanguage: values['fallback-language'], timing: timingOf(values) },
         enabled: !values.disabled,
       };
       return refusalsExit1(async () => {

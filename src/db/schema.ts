@@ -620,7 +620,8 @@ export interface MessagesTable {
   subject: string | null;
   body_html: string | null;
   body_text: string | null;
-  status: string; // 'queued' | 'sent' | 'failed' | 'expired' | 'suppressed'
+  status: string; // 'queued' | 'sent' | 'failed' | 'expired' | 'cancelled'
+  due_at: number;
   attempts: number;
   last_error: string | null;
   unsubscribe_token: string;
@@ -628,6 +629,13 @@ export interface MessagesTable {
   created_at: number;
   updated_at: number;
   sent_at: number | null;
+}
+
+export interface MessagingSettingsTable {
+  account_id: number;
+  quiet_start: string | null;
+  quiet_end: string | null;
+  updated_at: number;
 }
 
 export interface MessageSuppressionsTable {
@@ -700,6 +708,7 @@ export interface Database {
   message_templates: MessageTemplatesTable;
   messages: MessagesTable;
   message_suppressions: MessageSuppressionsTable;
+  messaging_settings: MessagingSettingsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

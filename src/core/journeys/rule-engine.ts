@@ -4,6 +4,8 @@ import { findGuestRow } from '../guests/guests.js';
 import { findLocation } from '../locations/locations.js';
 import { languageChain } from '../messaging/channels.js';
 import { queueMessage } from '../messaging/messages.js';
+import { getMessagingSettings } from '../messaging/settings.js';
+import { dueAt } from '../messaging/timing.js';
 import { evaluateConditions, type TestResult } from './conditions.js';
 import { ruleFacts, ruleVariables, subjectLanguage, type RuleSubject } from './rule-context.js';
 import { activeRules, type RuleView } from './rules.js';
@@ -88,6 +90,8 @@ export async function fireRule(trx: Db, accountId: number, rule: RuleView, subje
     .returning('id')
     .executeTakeFirst();
   if (!firing) return 'already fired';
+  const { quietHours } = await getMessagingSettings(trx, accountId);
+  const due = dueAt(rule.action.timing, { eventAt: Number(subject.event.occurred_at), now, zone: subject.location?.timezone, quiet: quietHours });
   const result = await queueMessage(
     trx,
     accountId,
@@ -100,6 +104,7 @@ export async function fireRule(trx: Db, accountId: number, rule: RuleView, subje
       languages: languageChain(subjectLanguage(subject), rule.action.fallbackLanguage),
       recipient: subject.guest.email!,
       variables: ruleVariables(subject),
+      dueAt: due,
     },
     now,
   );

@@ -3,7 +3,9 @@ import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { JourneyRule } from '../../db/schema.js';
 import { languageChain, LANGUAGE, normaliseLanguage } from '../messaging/channels.js';
+import { cancelDelayedMessages } from '../messaging/messages.js';
 import { listTemplates } from '../messaging/templates.js';
+import { readTiming, type Timing } from '../messaging/timing.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { isRuleTrigger, RULE_TRIGGERS } from '../shared/trigger-variables.js';
@@ -21,6 +23,8 @@ export interface EmailAction {
   template: string;
   /** the template language used when the guest's has none (default en) */
   fallbackLanguage: string;
+  /** when the e-mail leaves: immediately (default), after a delay, or at a local time */
+  timing: Timing;
 }
 export type RuleAction = EmailAction;
 
@@ -39,7 +43,7 @@ export interface RuleInput {
   name: string;
   trigger: string;
   conditions?: unknown;
-  action: { type: string; template?: string; fallbackLanguage?: string };
+  action: { type: string; template?: string; fallbackLanguage?: string; timing?: unknown };
   enabled?: boolean;
 }
 
@@ -51,7 +55,10 @@ export function describeRule(row: JourneyRule): RuleView {
     name: row.name,
     trigger: row.trigger,
     conditions: parseJson<Condition>(row.conditions, { all: [] }),
-    action: parseJson<RuleAction>(row.action, { type: 'email', template: '', fallbackLanguage: 'en' }),
+    action: {
+      timing: { type: 'immediate' },
+      ...parseJson<Omit<RuleAction, 'timing'> & { timing?: Timing }>(row.action, { type: 'email', template: '', fallbackLanguage: 'en' }),
+    },
     enabled: row.enabled === 1,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
@@ -69,7 +76,7 @@ async function readAction(db: Db, accountId: number, input: RuleInput['action'] 
   if (!templates.some((t) => languageChain(null, fallbackLanguage).includes(t.language))) {
     throw badRequest(`action.template "${template}" has no e-mail template in the fallback language ${fallbackLanguage}: save one first`);
   }
-  return { type: 'email', template, fallbackLanguage };
+  return { type: 'email', template, fallbackLanguage, timing: readTiming(input.timing) };
 }
 
 async function readRule(db: Db, accountId: number, input: RuleInput) {
@@ -118,6 +125,7 @@ export async function updateRule(db: Db, accountId: number, id: number, input: R
   }
 }
 
+/** Enables or disables a rule; disabling cancels its messages still waiting for their time. */
 export async function setRuleEnabled(db: Db, accountId: number, id: number, enabled: boolean, now = Date.now()): Promise<RuleView> {
   const row = await db
     .updateTable('journey_rules')
@@ -127,6 +135,7 @@ export async function setRuleEnabled(db: Db, accountId: number, id: number, enab
     .returningAll()
     .executeTakeFirst();
   if (!row) throw notFound(`rule ${id}`);
+  if (!enabled) await cancelDelayedMessages(db, accountId, id, `cancelled: rule "${row.name}" was disabled before the message was due`, now);
   await announceCacheChange(db, { topic: 'journey-rules', accountId });
   return describeRule(row);
 }

@@ -18,8 +18,8 @@ export const MESSAGE_JOB_KIND = 'messaging.send';
 /** Retries end with the message's validity (send-message.ts), not with a count of attempts. */
 const MESSAGE_MAX_ATTEMPTS = 1_000_000;
 
-export type MessageStatus = 'queued' | 'sent' | 'failed' | 'expired';
-export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'sent', 'failed', 'expired'];
+export type MessageStatus = 'queued' | 'sent' | 'failed' | 'expired' | 'cancelled';
+export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'sent', 'failed', 'expired', 'cancelled'];
 
 export interface NewMessage {
   guestId: number;
@@ -31,6 +31,8 @@ export interface NewMessage {
   languages: readonly string[];
   recipient: string;
   variables: Record<string, unknown>;
+  /** when it may leave (default now); its validity counts from then */
+  dueAt?: number;
 }
 
 export type QueueOutcome = { queued: true; messageId: number; language: string } | { queued: false; reason: string };
@@ -41,6 +43,7 @@ export async function queueMessage(trx: Db, accountId: number, input: NewMessage
   if (suppressed) return { queued: false, reason: `the ${input.channel} address is suppressed (${suppressed})` };
   const template = await pickTemplate(trx, accountId, input.template, input.channel, input.languages);
   if (!template) return { queued: false, reason: `no ${input.channel} template "${input.template}" in ${input.languages.join(', ')}` };
+  const due = Math.max(input.dueAt ?? now, now);
   const row = await trx
     .insertInto('messages')
     .values({
@@ -54,17 +57,18 @@ export async function queueMessage(trx: Db, accountId: number, input: NewMessage
       recipient: input.recipient,
       variables: JSON.stringify(input.variables),
       status: 'queued',
+      due_at: due,
       attempts: 0,
       unsubscribe_token: randomBytes(18).toString('base64url'),
-      expires_at: now + Number(template.valid_for_ms),
+      expires_at: due + Number(template.valid_for_ms),
       created_at: now,
       updated_at: now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   const messageId = Number(row.id);
-  await createJob(trx, accountId, { kind: MESSAGE_JOB_KIND, payload: { messageId }, maxAttempts: MESSAGE_MAX_ATTEMPTS }, now);
-  nudgeSoon();
+  await createJob(trx, accountId, { kind: MESSAGE_JOB_KIND, payload: { messageId }, maxAttempts: MESSAGE_MAX_ATTEMPTS, runAt: due }, now);
+  if (due <= now) nudgeSoon();
   return { queued: true, messageId, language: template.language };
 }
 
@@ -132,6 +136,22 @@ export async function updateMessage(
     .where('id', '=', message.id)
     .where('status', '=', 'queued')
     .execute();
+}
+
+/**
+ * Cancels the messages of a rule that are still waiting for their time (a delay, a local time,
+ * quiet hours) when the rule is disabled: each says so. Returns how many.
+ */
+export async function cancelDelayedMessages(db: Db, accountId: number, ruleId: number, reason: string, now = Date.now()): Promise<number> {
+  const result = await db
+    .updateTable('messages')
+    .set({ status: 'cancelled', last_error: reason, updated_at: now })
+    .where('account_id', '=', accountId)
+    .where('rule_id', '=', ruleId)
+    .where('status', '=', 'queued')
+    .where('due_at', '>', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** The message an unsubscribe link names (its token), in any account. */

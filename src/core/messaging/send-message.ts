@@ -44,6 +44,8 @@ export async function attemptMessage(db: Db, deps: MessageSenderDeps, accountId:
   const message = await findMessage(db, accountId, messageId);
   if (message?.status !== 'queued') return { outcome: 'skipped' };
   const end = (set: Parameters<typeof updateMessage>[2]) => inWriteTransaction(db, (trx) => updateMessage(trx, message, set, Date.now()));
+  // Claimed before its time (a clock ahead on another instance): back to the queue until then.
+  if (now < Number(message.due_at)) return { outcome: 'retry', at: Number(message.due_at), error: 'not due yet' };
   if (now > Number(message.expires_at)) {
     await end({ status: 'expired', last_error: 'it could not leave within the validity of its template' });
     return { outcome: 'expired' };

@@ -7,6 +7,7 @@ import { PostgresAdapter, type Kysely } from 'kysely';
 // account, name, channel and language (LiquidJS text). messages: the outbox of guest messages,
 // with the variables of the event that queued them, rendered and sent after commit by a job.
 // message_suppressions: addresses that get no more messages of a channel (unsubscribed, refused).
+// messaging_settings: an account's quiet hours.
 // Event-like tables: 64-bit ids, keys led by account_id.
 
 type AnyDb = Kysely<any>;
@@ -77,7 +78,8 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('subject', 'text') // rendered when sent
     .addColumn('body_html', 'text')
     .addColumn('body_text', 'text')
-    .addColumn('status', 'text', (c) => c.notNull()) // queued | sent | failed | expired | suppressed
+    .addColumn('status', 'text', (c) => c.notNull()) // queued | sent | failed | expired | cancelled
+    .addColumn('due_at', 'bigint', (c) => c.notNull()) // when it may leave (a delay, a local time, after quiet hours)
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_error', 'text')
     .addColumn('unsubscribe_token', 'text', (c) => c.notNull())
@@ -99,9 +101,18 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('message_suppressions_pk', ['account_id', 'channel', 'address'])
     .execute();
+
+  await db.schema
+    .createTable('messaging_settings')
+    .addColumn('account_id', 'integer', (c) => c.primaryKey().references('accounts.id').onDelete('cascade'))
+    .addColumn('quiet_start', 'text') // HH:MM local time of the location, or null: no quiet hours
+    .addColumn('quiet_end', 'text')
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {
+  await db.schema.dropTable('messaging_settings').ifExists().execute();
   await db.schema.dropTable('message_suppressions').ifExists().execute();
   await db.schema.dropTable('messages').ifExists().execute();
   await db.schema.dropTable('message_templates').ifExists().execute();

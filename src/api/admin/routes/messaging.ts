@@ -6,7 +6,8 @@ import type { Message } from '../../../db/schema.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { IdParams, NoContent, errors } from '../schemas.js';
-import { MessageDetailSchema, MessageSchema, TemplateInputSchema, TemplateParams, TemplateSchema } from './rules-schemas.js';
+import { getMessagingSettings, setQuietHours } from '../../../core/messaging/settings.js';
+import { MessageDetailSchema, MessageSchema, MessagingSettingsSchema, TemplateInputSchema, TemplateParams, TemplateSchema } from './rules-schemas.js';
 
 const templateTags = ['templates'];
 const messageTags = ['messages'];
@@ -28,6 +29,7 @@ export const presentMessage = (m: Message, config: Pick<Config, 'smtpUrl'>) => (
   language: m.language,
   recipient: m.recipient,
   status: m.status,
+  dueAt: Number(m.due_at),
   undeliverable: undeliverable(m, config),
   attempts: m.attempts,
   lastError: m.last_error,
@@ -42,6 +44,29 @@ const MessageIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Nu
 
 /** Message templates (per name, channel and language) and the guest messages of the account. */
 export async function messagingRoutes(app: AdminApp, { db, config }: AdminDeps): Promise<void> {
+  app.get(
+    '/messaging/settings',
+    { schema: { tags: templateTags, summary: 'Get the account messaging settings (quiet hours)', response: { 200: MessagingSettingsSchema, ...errors() } } },
+    async (request) => getMessagingSettings(db, request.accountId),
+  );
+
+  app.put(
+    '/messaging/settings',
+    {
+      schema: {
+        tags: templateTags,
+        summary: 'Set the account messaging settings (quiet hours)',
+        description: 'Applies to messages queued from now on.',
+        body: MessagingSettingsSchema,
+        response: { 200: MessagingSettingsSchema, ...errors(400) },
+      },
+    },
+    async (request) => {
+      const accountId = request.accountId;
+      return inWriteTransaction(db, (trx) => setQuietHours(trx, accountId, request.body.quietHours));
+    },
+  );
+
   app.get(
     '/templates',
     {

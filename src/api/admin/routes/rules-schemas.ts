@@ -11,11 +11,17 @@ const Conditions = Type.Unknown({
     `Fields: ${CONDITION_FIELDS.join(', ')}, guest.custom.<key>. Ops: eq, ne, in, not_in (value a list), gte, lte (numbers), exists, missing.`,
 });
 const Trigger = Type.String({ minLength: 1, maxLength: 100, description: `one of ${RULE_TRIGGERS.join(', ')}, or custom.<word>` });
+const Timing = Type.Unknown({
+  description:
+    'when the e-mail leaves: {"type": "immediate"} (default), {"type": "delay", "minutes": 120} after the event, or ' +
+    '{"type": "local_time", "time": "09:00", "daysAfter": 1} in the location time zone; then moved out of the account quiet hours',
+});
 const Action = Type.Object(
   {
     type: Type.String({ description: 'email' }),
     template: Type.String({ minLength: 1, maxLength: 64, description: 'the name of the account e-mail template' }),
     fallbackLanguage: Type.Optional(Type.String({ maxLength: 20, description: 'the template language used when the guest has none of theirs (default en)' })),
+    timing: Type.Optional(Timing),
   },
   { additionalProperties: false },
 );
@@ -25,7 +31,7 @@ export const RuleSchema = Type.Object({
   name: Type.String(),
   trigger: Type.String(),
   conditions: Conditions,
-  action: Type.Object({ type: Type.String(), template: Type.String(), fallbackLanguage: Type.String() }),
+  action: Type.Object({ type: Type.String(), template: Type.String(), fallbackLanguage: Type.String(), timing: Timing }),
   enabled: Type.Boolean(),
   createdAt: Instant,
   updatedAt: Instant,
@@ -146,7 +152,8 @@ export const MessageSchema = Type.Object({
   channel: Type.String(),
   language: Type.String(),
   recipient: Type.String(),
-  status: Type.String({ description: 'queued, sent, failed or expired' }),
+  status: Type.String({ description: 'queued, sent, failed, expired or cancelled' }),
+  dueAt: Instant,
   undeliverable: Nullable(Type.String({ description: 'why a queued message cannot leave now (SMTP_URL is not set)' })),
   attempts: Type.Integer(),
   lastError: Nullable(Type.String()),
@@ -158,3 +165,15 @@ export const MessageSchema = Type.Object({
 });
 
 export const MessageDetailSchema = Type.Intersect([MessageSchema, Type.Object({ html: Nullable(Type.String()), text: Nullable(Type.String()) })]);
+
+const QuietHoursSchema = Type.Object(
+  {
+    start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, local time of the location' }),
+    end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM; earlier than start: the next day' }),
+  },
+  { additionalProperties: false },
+);
+export const MessagingSettingsSchema = Type.Object(
+  { quietHours: Nullable(QuietHoursSchema) },
+  { additionalProperties: false, description: 'no rule message leaves during the quiet hours; one due then waits for their end' },
+);
