@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeId } from '../src/api/loop-v1/ids.js';
 import { startJobWorker, type JobWorker } from '../src/core/jobs/job-worker.js';
 import { createLocation } from '../src/core/locations/locations.js';
+import { createMailer } from '../src/core/messaging/mailer.js';
+import { attemptMessage } from '../src/core/messaging/send-message.js';
 import { afterQuietHours, dueAt } from '../src/core/messaging/timing.js';
 import { createOutboundClient, type OutboundClient } from '../src/core/outbound/http-client.js';
 import { inWriteTransaction } from '../src/db/write-transaction.js';
@@ -154,5 +156,23 @@ describe.each(dialects())('timed rule messages on %s', (dialect) => {
     await other.event('checkout', 'd-2', 'after-cancel@example.com');
     await waitUntil(() => mailTo('after-cancel@example.com'), { what: 'a later e-mail' });
     expect(mailTo('delayed@example.com')).toBeUndefined();
+  });
+
+  it('a message that could not leave within its template validity is marked expired, not sent late', async () => {
+    vi.setSystemTime(at('2026-06-02T10:00:00Z'));
+    const a = await account('stay.checked_out', { type: 'delay', minutes: 30 });
+    const saved = await a.admin('PUT', '/templates/note/email/en', { trigger: 'stay.checked_out', subject: 'x', body: '<p>x</p>', validForMinutes: 60 });
+    expect(saved.statusCode).toBe(200);
+    await a.event('checkout', 'x-1', 'expired@example.com');
+    const [queued] = await a.messages();
+    expect(queued.dueAt).toBe(at('2026-06-02T10:30:00Z'));
+    const row = await t.database.db.selectFrom('messages').select(['account_id', 'expires_at']).where('id', '=', queued.id).executeTakeFirstOrThrow();
+    expect(Number(row.expires_at)).toBe(at('2026-06-02T11:30:00Z'));
+    // The worker was down all along: the first attempt comes after the validity ended.
+    const deps = { mailer: createMailer(smtp.url), from: 'a@b.test', publicUrl: 'http://openstay.test' };
+    expect(await attemptMessage(t.database.db, deps, row.account_id, queued.id, at('2026-06-02T11:30:01Z'))).toEqual({ outcome: 'expired' });
+    const [expired] = await a.messages();
+    expect(expired).toMatchObject({ status: 'expired', lastError: 'it could not leave within the validity of its template' });
+    expect(mailTo('expired@example.com')).toBeUndefined();
   });
 });
