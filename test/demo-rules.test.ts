@@ -50,9 +50,9 @@ describe.each(dialects())('the demo welcome rule on %s', (dialect) => {
     expect((await send('demo-sv', { email: 'greta@example.com', language: 'sv' })).statusCode).toBe(200);
     expect((await send('demo-fr', { email: 'gaston@example.com', language: 'fr', firstname: 'Gaston' })).statusCode).toBe(200);
     const sv = await waitUntil(() => smtp.mails.find((m) => m.to.includes('greta@example.com')), { what: 'the Swedish welcome' });
-    expect(sv.header('subject')).toMatch(/^Välkommen till .+, Greta$/);
-    expect(sv.decoded).toContain('Ditt rum är 305.');
+    expect(sv!.header('subject')).toMatch(/^Välkommen till .+, Greta$/);
+    expect(sv!.decoded).toContain('Ditt rum är 305.');
     const fr = await waitUntil(() => smtp.mails.find((m) => m.to.includes('gaston@example.com')), { what: 'the English welcome' });
-    expect(fr.header('subject')).toMatch(/^Welcome to .+, Gaston$/);
+    expect(fr!.header('subject')).toMatch(/^Welcome to .+, Gaston$/);
   });
 });

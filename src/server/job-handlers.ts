@@ -7,7 +7,7 @@ import type { RetrySchedule } from '../core/outbox/retry-schedule.js';
 import type { SecretBox } from '../core/shared/secret-box.js';
 import { IMPORT_JOB_KIND, importJobHandler } from '../api/imports/import-job.js';
 import { presentEventData } from '../api/admin/event-payloads.js';
-import { createMailer } from '../core/messaging/mailer.js';
+import { createMailer, type Mailer } from '../core/messaging/mailer.js';
 import { MESSAGE_JOB_KIND } from '../core/messaging/messages.js';
 import { messageJobHandler } from '../core/messaging/send-message.js';
 
@@ -18,6 +18,8 @@ export interface JobHandlerDeps {
   outbound: OutboundClient;
   /** the outbox's retry schedule; tests shorten it */
   retrySchedule?: RetrySchedule;
+  /** the SMTP mailer of guest e-mails (serve.ts: pooled, closed at shutdown); default one connection per e-mail over SMTP_URL */
+  mailer?: Mailer;
 }
 
 /**
@@ -34,7 +36,7 @@ export function jobHandlers(deps?: JobHandlerDeps): JobHandlers {
     ...(config.smtpUrl
       ? {
           [MESSAGE_JOB_KIND]: messageJobHandler({
-            mailer: createMailer(config.smtpUrl),
+            mailer: deps.mailer ?? createMailer(config.smtpUrl),
             from: config.mailFrom,
             publicUrl: config.publicUrl,
             schedule: deps.retrySchedule,

@@ -3,10 +3,10 @@ import type { Guest, Location, Stay } from '../../db/schema.js';
 import { findGuestRow } from '../guests/guests.js';
 import { findLocation } from '../locations/locations.js';
 import { languageChain } from '../messaging/channels.js';
-import { queueMessage } from '../messaging/messages.js';
-import { getMessagingSettings } from '../messaging/settings.js';
+import { accountMessaging } from '../messaging/account-cache.js';
+import { queueMessages } from '../messaging/messages.js';
 import { dueAt } from '../messaging/timing.js';
-import { evaluateConditions, type TestResult } from './conditions.js';
+import { evaluateConditions, type Facts, type TestResult } from './conditions.js';
 import { ruleFacts, ruleVariables, subjectLanguage, type RuleSubject } from './rule-context.js';
 import { activeRules, type RuleView } from './rules.js';
 
@@ -56,9 +56,9 @@ export interface RuleDecision {
 }
 
 /** Whether `rule` applies to the subject (trigger, conditions, a recipient): no side effect. */
-export function decide(rule: RuleView, subject: RuleSubject): RuleDecision {
+export function decide(rule: RuleView, subject: RuleSubject, facts: Facts = ruleFacts(subject)): RuleDecision {
   const triggered = triggersOf(subject.event).includes(rule.trigger);
-  const { held, tests } = triggered ? evaluateConditions(rule.conditions, ruleFacts(subject)) : { held: false, tests: [] };
+  const { held, tests } = triggered ? evaluateConditions(rule.conditions, facts) : { held: false, tests: [] };
   const blocked = triggered && held && !subject.guest.email ? 'the guest has no e-mail address' : null;
   return { rule, triggered, conditionsHeld: held, tests, blocked };
 }
@@ -72,49 +72,60 @@ export async function completeSubject(db: Db, accountId: number, s: EventSubject
   return { event: s.event, guest, stay: s.stay ?? null, location };
 }
 
-/** Fires `rule` for the subject in `trx` unless it already fired for this key; returns the outcome recorded. */
-export async function fireRule(trx: Db, accountId: number, rule: RuleView, subject: RuleSubject, now = Date.now()): Promise<string> {
+/**
+ * Fires `rules` for the subject in `trx`, each unless it already fired for this key: one
+ * statement records the firings (a unique key per rule and stay: a resent checkin inserts
+ * nothing), then their e-mails are queued together (messaging/messages.ts). A firing whose
+ * e-mail could not be queued (a suppressed address, no template) records why.
+ */
+export async function fireRules(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now = Date.now()): Promise<void> {
+  if (rules.length === 0) return;
   const dedupeKey = dedupeKeyOf(subject.event);
-  const firing = await trx
+  const firings = await trx
     .insertInto('rule_firings')
-    .values({
-      account_id: accountId,
-      rule_id: rule.id,
-      dedupe_key: dedupeKey,
-      journey_event_id: subject.event.id,
-      guest_id: subject.guest.id,
-      outcome: 'firing',
-      fired_at: now,
-    })
+    .values(
+      rules.map((rule) => ({
+        account_id: accountId,
+        rule_id: rule.id,
+        dedupe_key: dedupeKey,
+        journey_event_id: subject.event.id,
+        guest_id: subject.guest.id,
+        outcome: 'queued',
+        fired_at: now,
+      })),
+    )
     .onConflict((oc) => oc.columns(['account_id', 'rule_id', 'dedupe_key']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!firing) return 'already fired';
-  const { quietHours } = await getMessagingSettings(trx, accountId);
-  const due = dueAt(rule.action.timing, { eventAt: Number(subject.event.occurred_at), now, zone: subject.location?.timezone, quiet: quietHours });
-  const result = await queueMessage(
+    .returning(['id', 'rule_id'])
+    .execute();
+  if (firings.length === 0) return;
+  const fired = rules.filter((rule) => firings.some((f) => f.rule_id === rule.id));
+  const { quietHours } = await accountMessaging(trx, accountId, now);
+  const variables = ruleVariables(subject);
+  const outcomes = await queueMessages(
     trx,
     accountId,
-    {
+    fired.map((rule) => ({
       guestId: subject.guest.id,
       stayId: subject.stay?.id ?? subject.event.stay_id,
       ruleId: rule.id,
       template: rule.action.template,
-      channel: 'email',
+      channel: 'email' as const,
       languages: languageChain(subjectLanguage(subject), rule.action.fallbackLanguage),
       recipient: subject.guest.email!,
-      variables: ruleVariables(subject),
-      dueAt: due,
-    },
+      variables,
+      dueAt: dueAt(rule.action.timing, { eventAt: Number(subject.event.occurred_at), now, zone: subject.location?.timezone, quiet: quietHours }),
+    })),
     now,
   );
-  const outcome = result.queued ? 'queued' : `skipped: ${result.reason}`;
-  await trx
-    .updateTable('rule_firings')
-    .set({ outcome, message_id: result.queued ? result.messageId : null })
-    .where('id', '=', firing.id)
-    .execute();
-  return outcome;
+  for (const [i, outcome] of outcomes.entries()) {
+    if (outcome.queued) continue;
+    const firing = firings.find((f) => f.rule_id === fired[i].id)!;
+    await trx
+      .updateTable('rule_firings')
+      .set({ outcome: `skipped: ${outcome.reason}` })
+      .where('id', '=', firing.id)
+      .execute();
+  }
 }
 
 /** Runs the account's rules on a journey event just recorded, in its transaction. */
@@ -126,10 +137,12 @@ export async function runRules(trx: Db, accountId: number, s: EventSubject, now 
   if (candidates.length === 0) return;
   const subject = await completeSubject(trx, accountId, s);
   if (!subject) return;
-  for (const rule of candidates) {
-    const decision = decide(rule, subject);
-    if (decision.conditionsHeld && !decision.blocked) await fireRule(trx, accountId, rule, subject, now);
-  }
+  const facts = ruleFacts(subject);
+  const firing = candidates.filter((rule) => {
+    const decision = decide(rule, subject, facts);
+    return decision.conditionsHeld && !decision.blocked;
+  });
+  await fireRules(trx, accountId, firing, subject, now);
 }
 
 /** Whether a rule already fired for the key of the event (explain and dry-run say so). */

@@ -29,9 +29,21 @@ export function isPermanentRefusal(err: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-export function createMailer(smtpUrl: string, opts: { timeoutMs?: number } = {}): Mailer {
+/**
+ * A mailer over `smtpUrl`. With `pool`, up to that many SMTP connections are kept open and reused
+ * (the server's worker: many e-mails in a row); close() ends them. Query parameters of the URL
+ * (nodemailer's: ?pool=false, ?tls.rejectUnauthorized=false...) take precedence.
+ */
+export function createMailer(smtpUrl: string, opts: { timeoutMs?: number; pool?: number } = {}): Mailer {
   const timeout = opts.timeoutMs ?? 15_000;
-  const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout } as never);
+  const pooling = opts.pool ? { pool: true, maxConnections: opts.pool } : {};
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+    ...pooling,
+  } as never);
   return {
     async send(mail) {
       await transport.sendMail({

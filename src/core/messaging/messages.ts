@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.js';
-import type { Message } from '../../db/schema.js';
-import { createJob } from '../jobs/jobs.js';
+import type { Insertable } from 'kysely';
+import type { Message, MessagesTable } from '../../db/schema.js';
+import { createJobs } from '../jobs/jobs.js';
 import { notFound } from '../shared/errors.js';
 import type { Channel } from './channels.js';
-import { suppressionOf } from './suppressions.js';
-import { pickTemplate } from './templates.js';
+import { accountMessaging, templateKey } from './account-cache.js';
+import { addressKey } from './suppressions.js';
 
 /*
  * The outbox of guest messages. A message is written in the transaction of the event that caused
@@ -37,39 +38,80 @@ export interface NewMessage {
 
 export type QueueOutcome = { queued: true; messageId: number; language: string } | { queued: false; reason: string };
 
-/** Queues a message in `trx`; a suppressed address or a template in none of the languages queues nothing, and says why. */
+/**
+ * Queues messages in `trx` (the actions of the rules one event fired): one statement for the
+ * suppressed addresses, one for the messages and one for their jobs, whatever their number; the
+ * templates come from the account's cache. A suppressed address or a template in none of the
+ * languages queues nothing for that input, and says why. Outcomes are in the order of `inputs`.
+ */
+export async function queueMessages(trx: Db, accountId: number, inputs: readonly NewMessage[], now = Date.now()): Promise<QueueOutcome[]> {
+  if (inputs.length === 0) return [];
+  const { templates } = await accountMessaging(trx, accountId, now);
+  const suppressed = await trx
+    .selectFrom('message_suppressions')
+    .select(['channel', 'address', 'reason'])
+    .where('account_id', '=', accountId)
+    .where('address', 'in', [...new Set(inputs.map((i) => addressKey(i.recipient)))])
+    .execute();
+  const outcomes: QueueOutcome[] = [];
+  const rows: Insertable<MessagesTable>[] = [];
+  const slots: number[] = [];
+  for (const input of inputs) {
+    const refusal = suppressed.find((s) => s.channel === input.channel && s.address === addressKey(input.recipient));
+    const language = input.languages.find((l) => templates.has(templateKey(input.template, input.channel, l)));
+    if (refusal) outcomes.push({ queued: false, reason: `the ${input.channel} address is suppressed (${refusal.reason})` });
+    else if (!language) outcomes.push({ queued: false, reason: `no ${input.channel} template "${input.template}" in ${input.languages.join(', ')}` });
+    else {
+      const template = templates.get(templateKey(input.template, input.channel, language))!;
+      const due = Math.max(input.dueAt ?? now, now);
+      slots.push(outcomes.length);
+      outcomes.push({ queued: false, reason: 'pending' });
+      rows.push({
+        account_id: accountId,
+        guest_id: input.guestId,
+        stay_id: input.stayId,
+        rule_id: input.ruleId,
+        template: input.template,
+        channel: input.channel,
+        language,
+        recipient: input.recipient,
+        variables: JSON.stringify(input.variables),
+        status: 'queued',
+        due_at: due,
+        attempts: 0,
+        unsubscribe_token: randomBytes(18).toString('base64url'),
+        expires_at: due + Number(template.valid_for_ms),
+        created_at: now,
+        updated_at: now,
+      });
+    }
+  }
+  if (rows.length === 0) return outcomes;
+  // RETURNING's order is not the VALUES order on SQLite: rows are matched by their unique token.
+  const inserted = await trx.insertInto('messages').values(rows).returning(['id', 'unsubscribe_token']).execute();
+  const idOf = new Map(inserted.map((r) => [r.unsubscribe_token, Number(r.id)]));
+  const jobs = rows.map((row, i) => {
+    const messageId = idOf.get(row.unsubscribe_token)!;
+    outcomes[slots[i]] = { queued: true, messageId, language: row.language };
+    return { kind: MESSAGE_JOB_KIND, payload: { messageId }, maxAttempts: MESSAGE_MAX_ATTEMPTS, runAt: row.due_at };
+  });
+  await createJobs(trx, accountId, jobs, now);
+  if (rows.some((r) => r.due_at <= now)) nudgeSoon();
+  return outcomes;
+}
+
+/** Queues one message (see queueMessages). */
 export async function queueMessage(trx: Db, accountId: number, input: NewMessage, now = Date.now()): Promise<QueueOutcome> {
-  const suppressed = await suppressionOf(trx, accountId, input.channel, input.recipient);
-  if (suppressed) return { queued: false, reason: `the ${input.channel} address is suppressed (${suppressed})` };
-  const template = await pickTemplate(trx, accountId, input.template, input.channel, input.languages);
-  if (!template) return { queued: false, reason: `no ${input.channel} template "${input.template}" in ${input.languages.join(', ')}` };
-  const due = Math.max(input.dueAt ?? now, now);
-  const row = await trx
-    .insertInto('messages')
-    .values({
-      account_id: accountId,
-      guest_id: input.guestId,
-      stay_id: input.stayId,
-      rule_id: input.ruleId,
-      template: input.template,
-      channel: input.channel,
-      language: template.language,
-      recipient: input.recipient,
-      variables: JSON.stringify(input.variables),
-      status: 'queued',
-      due_at: due,
-      attempts: 0,
-      unsubscribe_token: randomBytes(18).toString('base64url'),
-      expires_at: due + Number(template.valid_for_ms),
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const messageId = Number(row.id);
-  await createJob(trx, accountId, { kind: MESSAGE_JOB_KIND, payload: { messageId }, maxAttempts: MESSAGE_MAX_ATTEMPTS, runAt: due }, now);
-  if (due <= now) nudgeSoon();
-  return { queued: true, messageId, language: template.language };
+  const [outcome] = await queueMessages(trx, accountId, [input], now);
+  return outcome;
+}
+
+/** The message a rule queued for a stay (or, without one, the guest's latest of the rule). */
+export async function messageOfRule(db: Db, accountId: number, ruleId: number, by: { stayId: number | null; guestId: number }): Promise<number | null> {
+  let query = db.selectFrom('messages').select('id').where('account_id', '=', accountId).where('rule_id', '=', ruleId);
+  query = by.stayId === null ? query.where('guest_id', '=', by.guestId) : query.where('stay_id', '=', by.stayId);
+  const row = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? Number(row.id) : null;
 }
 
 /*

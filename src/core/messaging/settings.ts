@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
 import { badRequest } from '../shared/errors.js';
 import { isLocalTime, type QuietHours } from './timing.js';
+import { messagingChanged } from './account-cache.js';
 
 /*
  * An account's messaging settings: its quiet hours (local time of each location), during which no
@@ -26,5 +27,6 @@ export async function setQuietHours(db: Db, accountId: number, quiet: QuietHours
     .values({ account_id: accountId, ...values })
     .onConflict((oc) => oc.column('account_id').doUpdateSet(values))
     .execute();
+  await messagingChanged(db, accountId);
   return getMessagingSettings(db, accountId);
 }

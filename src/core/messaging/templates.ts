@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../shared/errors.js';
 import { isRuleTrigger, triggerVariables } from '../shared/trigger-variables.js';
 import { isChannel, LANGUAGE, normaliseLanguage, type Channel } from './channels.js';
 import { parseTemplate, variablesOf } from './liquid.js';
+import { messagingChanged } from './account-cache.js';
 
 /*
  * Message templates: per account, name, channel and language (the fallback language is the rule's
@@ -107,6 +108,7 @@ export async function saveTemplate(db: Db, accountId: number, input: TemplateInp
     )
     .returningAll()
     .executeTakeFirstOrThrow();
+  await messagingChanged(db, accountId);
   return describeTemplate(row);
 }
 
@@ -120,6 +122,7 @@ export async function listTemplates(db: Db, accountId: number, filter: { name?: 
 export async function deleteTemplate(db: Db, accountId: number, id: number): Promise<void> {
   const result = await db.deleteFrom('message_templates').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   if (Number(result.numDeletedRows) !== 1) throw notFound(`template ${id}`);
+  await messagingChanged(db, accountId);
 }
 
 /** The template of the first language of `languages` that has one, or undefined. */

@@ -3,6 +3,7 @@ import { decide, firedBefore, triggersOf } from '../journeys/rule-engine.js';
 import { findJourneyEvent } from '../journeys/journey-events.js';
 import type { TestResult } from '../journeys/conditions.js';
 import { listRules, type RuleView } from '../journeys/rules.js';
+import { messageOfRule } from '../messaging/messages.js';
 import { notFound } from '../shared/errors.js';
 import { subjectOfEvent } from './event-subject.js';
 
@@ -67,7 +68,8 @@ async function explainRule(
   const base = { ruleId: rule.id, name: rule.name, enabled: rule.enabled, trigger: rule.trigger, fired: false, outcome: null, messageId: null };
   const fired = await firedBefore(db, accountId, rule.id, event);
   if (fired && fired.eventId === event.id) {
-    return { ...base, fired: true, outcome: fired.outcome, messageId: fired.messageId, reason: `fired for this event: ${fired.outcome}`, tests: [] };
+    const messageId = fired.outcome === 'queued' ? await messageOfRule(db, accountId, rule.id, { stayId: event.stay_id, guestId: event.guest_id }) : null;
+    return { ...base, fired: true, outcome: fired.outcome, messageId, reason: `fired for this event: ${fired.outcome}`, tests: [] };
   }
   if (!triggersOf(event).includes(rule.trigger)) {
     return { ...base, reason: `its trigger ${rule.trigger} is not this event (${triggersOf(event).join(' or ')})`, tests: [] };
