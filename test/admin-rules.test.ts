@@ -149,6 +149,21 @@ describe.each(dialects())('admin API: rules, templates and messages on %s', (dia
     expect((await admin('GET', '/messages')).json().messages.length).toBe(before);
   });
 
+  it('staff mark an address suppressed, list it, and lift it', async () => {
+    const marked = await admin('POST', '/messaging/suppressions', { channel: 'email', address: ' Marked@Example.com ' });
+    expect(marked.statusCode, marked.body).toBe(200);
+    expect(marked.json()).toEqual({ channel: 'email', address: 'marked@example.com' });
+    expect((await admin('POST', '/messaging/suppressions', { channel: 'sms', address: 'x@y.z' })).statusCode).toBe(400);
+    await checkin('marked-1', { email: 'marked@example.com' });
+    expect((await admin('GET', '/messages')).json().messages.some((m: { recipient: string }) => m.recipient === 'marked@example.com')).toBe(false);
+    const list = (await admin('GET', '/messaging/suppressions')).json().suppressions;
+    expect(list).toContainEqual({ channel: 'email', address: 'marked@example.com', reason: 'manual', createdAt: expect.any(Number) });
+    expect((await admin('DELETE', '/messaging/suppressions?channel=email&address=marked%40example.com')).statusCode).toBe(204);
+    expect((await admin('DELETE', '/messaging/suppressions?channel=email&address=marked%40example.com')).statusCode).toBe(404);
+    await checkin('marked-2', { email: 'marked@example.com' });
+    expect((await admin('GET', '/messages')).json().messages.some((m: { recipient: string }) => m.recipient === 'marked@example.com')).toBe(true);
+  });
+
   it('a disabled rule fires nothing, and the OpenAPI document describes the routes', async () => {
     const rules = (await admin('GET', '/rules')).json().rules;
     const welcome = rules.find((r: { name: string }) => r.name === 'welcome');

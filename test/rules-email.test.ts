@@ -144,6 +144,29 @@ describe.each(dialects())('journey rules send e-mail on %s', (dialect) => {
     expect(firings[1].outcome).toMatch(/^skipped: the email address is suppressed \(unsubscribed\)/);
   });
 
+  it('an address the SMTP server refuses for good (5xx) fails its message and gets no more', async () => {
+    smtp.refuseNext(550);
+    await checkin('refused-1', { email: 'refused@example.com' });
+    const failed = await waitUntil(
+      async () => (await listMessages(t.database.db, accountId, { status: 'failed' })).find((m) => m.recipient === 'refused@example.com'),
+      { what: 'the refused message' },
+    );
+    expect(failed!.last_error).toMatch(/550|mailbox unavailable/);
+    expect(failed!.attempts).toBe(1);
+    await checkin('refused-2', { email: 'refused@example.com' });
+    await checkin('after-refused', { email: 'after-refused@example.com' });
+    await arrived('after-refused@example.com');
+    expect(mailsTo('refused@example.com')).toHaveLength(0);
+    const firing = await t.database.db
+      .selectFrom('rule_firings')
+      .select('outcome')
+      .where('account_id', '=', accountId)
+      .orderBy('id', 'desc')
+      .limit(2)
+      .execute();
+    expect(firing[1].outcome).toBe('skipped: the email address is suppressed (refused)');
+  });
+
   it('an SMTP server that is down when the event arrives gets the message once it is back', async () => {
     const port = smtp.port;
     const before = smtp.mails;

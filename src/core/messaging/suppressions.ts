@@ -39,3 +39,27 @@ export async function suppressionOf(db: Db, accountId: number, channel: Channel,
     .executeTakeFirst();
   return row?.reason as SuppressionReason | undefined;
 }
+
+export interface SuppressionView {
+  channel: Channel;
+  address: string;
+  reason: SuppressionReason;
+  createdAt: number;
+}
+
+/** The account's suppressed addresses, newest first. */
+export async function listSuppressions(db: Db, accountId: number, limit = 500): Promise<SuppressionView[]> {
+  const rows = await db.selectFrom('message_suppressions').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ channel: r.channel as Channel, address: r.address, reason: r.reason as SuppressionReason, createdAt: Number(r.created_at) }));
+}
+
+/** Lets an address receive a channel's messages again (staff decided so); false when it was not suppressed. */
+export async function removeSuppression(db: Db, accountId: number, channel: Channel, address: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('message_suppressions')
+    .where('account_id', '=', accountId)
+    .where('channel', '=', channel)
+    .where('address', '=', addressKey(address))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}

@@ -5,8 +5,10 @@ import { deleteTemplate, listTemplates, saveTemplate } from '../../../core/messa
 import type { Message } from '../../../db/schema.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
-import { IdParams, NoContent, errors } from '../schemas.js';
+import { IdParams, Instant, NoContent, errors } from '../schemas.js';
 import { getMessagingSettings, setQuietHours } from '../../../core/messaging/settings.js';
+import { listSuppressions, removeSuppression, suppressAddress } from '../../../core/messaging/suppressions.js';
+import { notFound } from '../../../core/shared/errors.js';
 import { MessageDetailSchema, MessageSchema, MessagingSettingsSchema, TemplateInputSchema, TemplateParams, TemplateSchema } from './rules-schemas.js';
 
 const templateTags = ['templates'];
@@ -64,6 +66,64 @@ export async function messagingRoutes(app: AdminApp, { db, config }: AdminDeps):
     async (request) => {
       const accountId = request.accountId;
       return inWriteTransaction(db, (trx) => setQuietHours(trx, accountId, request.body.quietHours));
+    },
+  );
+
+  const Suppression = Type.Object({ channel: Type.Literal('email'), address: Type.String({ minLength: 3, maxLength: 254 }) }, { additionalProperties: false });
+  const SuppressionSchema = Type.Object({
+    channel: Type.String(),
+    address: Type.String(),
+    reason: Type.String({ description: 'unsubscribed, refused or manual' }),
+    createdAt: Instant,
+  });
+
+  app.get(
+    '/messaging/suppressions',
+    {
+      schema: {
+        tags: messageTags,
+        summary: 'List suppressed addresses',
+        description: 'Addresses that get no more messages of the channel: unsubscribed, refused for good (SMTP 5xx) or marked by staff.',
+        response: { 200: Type.Object({ suppressions: Type.Array(SuppressionSchema) }), ...errors() },
+      },
+    },
+    async (request) => ({ suppressions: await listSuppressions(db, request.accountId) }),
+  );
+
+  app.post(
+    '/messaging/suppressions',
+    {
+      schema: {
+        tags: messageTags,
+        summary: 'Suppress an address (a manual mark)',
+        body: Suppression,
+        response: { 200: Type.Object({ channel: Type.String(), address: Type.String() }), ...errors(400) },
+      },
+    },
+    async (request) => {
+      const accountId = request.accountId;
+      const { channel, address } = request.body;
+      await inWriteTransaction(db, (trx) => suppressAddress(trx, accountId, channel, address, 'manual'));
+      return { channel, address: address.trim().toLowerCase() };
+    },
+  );
+
+  app.delete(
+    '/messaging/suppressions',
+    {
+      schema: {
+        tags: messageTags,
+        summary: 'Let a suppressed address receive messages again',
+        querystring: Suppression,
+        response: { 204: NoContent, ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const accountId = request.accountId;
+      const { channel, address } = request.query;
+      const removed = await inWriteTransaction(db, (trx) => removeSuppression(trx, accountId, channel, address));
+      if (!removed) throw notFound(`suppression of ${address}`);
+      return reply.status(204).send(null);
     },
   );
 
