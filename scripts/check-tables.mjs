@@ -34,7 +34,7 @@ export const OWNERS = {
   // through a function of the module owning that row's table.
   merges: ['guest_merges'],
   stays: ['stays', 'stay_callbacks', 'stay_links'],
-  journeys: ['journey_events'],
+  journeys: ['journey_events', 'journey_rules', 'rule_firings'],
   requests: ['loops', 'loop_activities'],
   feedback: [
     'evaluations', 'evaluation_locations', 'question_sets', 'question_sections', 'questions', 'question_options',
@@ -60,6 +60,8 @@ export const OWNERS = {
     'loyalty_programs', 'loyalty_api_users', 'loyalty_api_sessions', 'loyalty_levels', 'loyalty_members',
     'loyalty_operations', 'loyalty_lot_moves', 'loyalty_products', 'loyalty_email_requests',
   ],
+  // Guest messages: templates, the messages on their way (sent by a job), suppressed addresses, quiet hours.
+  messaging: ['message_templates', 'messages', 'message_suppressions', 'messaging_settings'],
 };
 
 /**

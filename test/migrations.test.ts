@@ -32,6 +32,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
       '2026-12-05T00-00-loyalty',
+      '2026-12-05T10-00-rules-messaging',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -81,6 +82,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
       '2026-12-05T00-00-loyalty',
+      '2026-12-05T10-00-rules-messaging',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -139,6 +141,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
       '2026-12-05T00-00-loyalty',
+      '2026-12-05T10-00-rules-messaging',
     ]);
   });
 
@@ -193,6 +196,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
       '2026-12-05T00-00-loyalty',
+      '2026-12-05T10-00-rules-messaging',
     ]);
   });
 
@@ -224,7 +228,12 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       .values({ account_id: account.id, custom_fields: '{}', created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions', '2026-12-05T00-00-event-actors', '2026-12-05T00-00-loyalty']);
+    expect(await migrateToLatest(t.db)).toEqual([
+      '2026-12-05T00-00-contact-versions',
+      '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-loyalty',
+      '2026-12-05T10-00-rules-messaging',
+    ]);
     expect(await db.selectFrom('oauth_clients').select('face').where('account_id', '=', account.id).executeTakeFirstOrThrow()).toEqual({ face: 'loopon' });
     expect(await db.selectFrom('guests').select(['version', 'details']).where('id', '=', guest.id).executeTakeFirstOrThrow()).toEqual({
       version: 1,
@@ -232,7 +241,12 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     });
     expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
     expect((await t.db.introspection.getTables()).map((x) => x.name)).not.toContain('guest_revisions');
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions', '2026-12-05T00-00-event-actors', '2026-12-05T00-00-loyalty']);
+    expect(await migrateToLatest(t.db)).toEqual([
+      '2026-12-05T00-00-contact-versions',
+      '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-loyalty',
+      '2026-12-05T10-00-rules-messaging',
+    ]);
   });
 
   it('loyalty: creates the programme tables and drops them on the way down', async () => {
@@ -252,6 +266,11 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     ]);
     expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
     expect(await tables()).toEqual([]);
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-05T00-00-contact-versions', '2026-12-05T00-00-event-actors', '2026-12-05T00-00-loyalty']);
+    expect(await migrateToLatest(t.db)).toEqual([
+      '2026-12-05T00-00-contact-versions',
+      '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-loyalty',
+      '2026-12-05T10-00-rules-messaging',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { RULE_USAGE } from './rules.js';
 import { USAGE as GUEST_USAGE } from './guest.js';
 import { USAGE as IDENTITY_USAGE } from './identity.js';
 import { USAGE as IMPORT_USAGE } from './import.js';
@@ -39,6 +40,8 @@ commands:
                                           the account's webhook subscriptions
   delivery list|show|replay [<id>] --account SLUG [--status pending|delivered|dead] [--json]
                                           outbox deliveries, their attempts; replay a dead one
+  rule list|create|enable|disable|preview|dry-run|explain [<rule>] --account SLUG [--json]
+                                          journey rules: e-mails from templates on journey events (openstay rule --help)
 
 options:
   --help, -h                              help of any command: openstay <command> [<subcommand>] --help
@@ -84,10 +87,11 @@ const HELP: Record<string, string> = {
   identity: IDENTITY_USAGE,
   webhook: WEBHOOK_USAGE,
   delivery: DELIVERY_USAGE,
+  rule: RULE_USAGE,
 };
 
 /** The plural nouns the commands also accept. */
-const ALIASES: Record<string, string> = { accounts: 'account', clients: 'client', guests: 'guest', webhooks: 'webhook', deliveries: 'delivery' };
+const ALIASES: Record<string, string> = { accounts: 'account', clients: 'client', guests: 'guest', webhooks: 'webhook', deliveries: 'delivery', rules: 'rule' };
 
 /** The words before `--`: what the user typed as the command and its options. */
 function optionWords(argv: string[]): string[] {

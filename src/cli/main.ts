@@ -14,6 +14,7 @@ import { identityCommand } from './identity.js';
 import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { deliveryCommand, webhookCommand } from './webhooks.js';
+import { ruleCommand } from './rules.js';
 import { serve } from '../server/serve.js';
 import { type CliOutput, withCliOutput } from './output.js';
 
@@ -107,6 +108,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     case 'delivery':
     case 'deliveries':
       return deliveryCommand(config, rest);
+    case 'rule':
+    case 'rules':
+      return ruleCommand(config, rest);
     default:
       return usage(`unknown command "${command}"`);
   }

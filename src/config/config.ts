@@ -48,6 +48,10 @@ export interface Config {
   databaseListenUrl: string | undefined;
   /** ROLES: what this process runs (default all): the HTTP faces, the background job worker, realtime sockets */
   roles: ReadonlySet<Role>;
+  /** SMTP_URL: where e-mail is sent (smtp:// or smtps://); unset: guest e-mails stay queued, shown as undeliverable */
+  smtpUrl: string | undefined;
+  /** MAIL_FROM: the From of guest e-mails (default Openstay <no-reply@the PUBLIC_URL host>) */
+  mailFrom: string;
 }
 
 /** web: the faces and APIs; worker: background jobs; realtime: WebSocket connections. */
@@ -103,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const metricsToken = parseMetricsToken(env.METRICS_TOKEN);
   const databaseListenUrl = parseDatabaseListenUrl(env.DATABASE_LISTEN_URL, databaseUrl);
   const roles = parseRoles(env.ROLES);
+  const smtpUrl = parseSmtpUrl(env.SMTP_URL);
+  const mailFrom = parseMailFrom(env.MAIL_FROM, publicUrl);
   return {
     port,
     host,
@@ -123,7 +129,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken,
     databaseListenUrl,
     roles,
+    smtpUrl,
+    mailFrom,
   };
+}
+
+/** SMTP_URL: smtp://[user:pass@]host[:port] or smtps://...; unset or empty: no e-mail is sent. */
+function parseSmtpUrl(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('SMTP_URL must be a URL such as smtp://user:password@mail.example.com:587 or smtps://...:465');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError(`SMTP_URL must start with smtp:// or smtps:// (got ${url.protocol}//)`);
+  if (!url.hostname) throw new ConfigError('SMTP_URL must name the SMTP server host');
+  return value;
+}
+
+/** MAIL_FROM: an address, optionally with a display name ("Hotel <stay@hotel.example>"). */
+function parseMailFrom(raw: string | undefined, publicUrl: string): string {
+  const value = raw?.trim();
+  if (!value) return `Openstay <no-reply@${new URL(publicUrl).hostname}>`;
+  const address = /<([^<>]+)>\s*$/.exec(value)?.[1] ?? value;
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address) || /[\r\n]/.test(value)) {
+    throw new ConfigError(`MAIL_FROM must be an e-mail address, optionally as "Name <address>" (got "${value}")`);
+  }
+  return value;
 }
 
 /** ROLES=web,worker,realtime (any non-empty subset, any order); unset or empty: all three. */

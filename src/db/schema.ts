@@ -596,6 +596,84 @@ export interface DeliveriesTable {
   request_id: string | null;
 }
 
+export interface JourneyRulesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  trigger: string;
+  conditions: string; // JSON
+  action: string; // JSON
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RuleFiringsTable {
+  id: Generated<number>;
+  account_id: number;
+  rule_id: number;
+  dedupe_key: string;
+  journey_event_id: number | null;
+  guest_id: number;
+  message_id: number | null;
+  outcome: string;
+  fired_at: number;
+}
+
+export interface MessageTemplatesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  channel: string; // 'email' | 'sms' | 'chat'
+  language: string;
+  trigger: string;
+  subject: string | null;
+  body: string;
+  valid_for_ms: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  account_id: number;
+  guest_id: number;
+  stay_id: number | null;
+  rule_id: number | null;
+  template: string;
+  channel: string;
+  language: string;
+  recipient: string;
+  variables: string; // JSON
+  subject: string | null;
+  body_html: string | null;
+  body_text: string | null;
+  status: string; // 'queued' | 'sent' | 'failed' | 'expired' | 'cancelled'
+  due_at: number;
+  attempts: number;
+  last_error: string | null;
+  unsubscribe_token: string;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+export interface MessagingSettingsTable {
+  account_id: number;
+  quiet_start: string | null;
+  quiet_end: string | null;
+  updated_at: number;
+}
+
+export interface MessageSuppressionsTable {
+  account_id: number;
+  channel: string;
+  address: string;
+  reason: string;
+  created_at: number;
+}
+
 export interface DeliveryAttemptsTable {
   id: Generated<number>;
   account_id: number;
@@ -782,6 +860,12 @@ export interface Database {
   loyalty_lot_moves: LoyaltyLotMovesTable;
   loyalty_products: LoyaltyProductsTable;
   loyalty_email_requests: LoyaltyEmailRequestsTable;
+  journey_rules: JourneyRulesTable;
+  rule_firings: RuleFiringsTable;
+  message_templates: MessageTemplatesTable;
+  messages: MessagesTable;
+  message_suppressions: MessageSuppressionsTable;
+  messaging_settings: MessagingSettingsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -820,3 +904,7 @@ export type LoyaltyMember = Selectable<LoyaltyMembersTable>;
 export type LoyaltyOperation = Selectable<LoyaltyOperationsTable>;
 export type LoyaltyLevel = Selectable<LoyaltyLevelsTable>;
 export type LoyaltyProduct = Selectable<LoyaltyProductsTable>;
+export type JourneyRule = Selectable<JourneyRulesTable>;
+export type RuleFiring = Selectable<RuleFiringsTable>;
+export type MessageTemplate = Selectable<MessageTemplatesTable>;
+export type Message = Selectable<MessagesTable>;

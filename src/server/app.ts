@@ -27,6 +27,7 @@ import { registerRealtime } from '../api/http/realtime.js';
 import { createChatHub } from '../core/chat/shared-chat-hub.js';
 import { countDueJobs, jobsStalled } from '../core/jobs/jobs.js';
 import { DELIVERY_JOB_KIND } from '../core/outbox/deliveries.js';
+import { unsubscribePageRoutes } from '../api/guest-messages/unsubscribe-page.js';
 
 export interface AppOptions {
   config: Config;
@@ -164,6 +165,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(prioFace, deps);
   await app.register(fideltourFace, deps);
   // API clients registered through the admin API are the Loopon face's OAuth clients.
+  // The unsubscribe page of guest e-mails (List-Unsubscribe), in a scope of its own.
+  await app.register(unsubscribePageRoutes, { db: database.db, config });
   await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) }, onJobQueued: opts.onJobQueued });
   await homePage(app, config.publicUrl);
   return app;

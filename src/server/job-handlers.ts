@@ -8,6 +8,9 @@ import type { SecretBox } from '../core/shared/secret-box.js';
 import { IMPORT_JOB_KIND, importJobHandler } from '../api/imports/import-job.js';
 import { presentEventData } from '../api/admin/event-payloads.js';
 import { EXPIRY_JOB_KIND, expiryJobHandler } from '../core/loyalty/expiry-job.js';
+import { createMailer, type Mailer } from '../core/messaging/mailer.js';
+import { MESSAGE_JOB_KIND } from '../core/messaging/messages.js';
+import { messageJobHandler } from '../core/messaging/send-message.js';
 
 export interface JobHandlerDeps {
   config: Config;
@@ -16,17 +19,31 @@ export interface JobHandlerDeps {
   outbound: OutboundClient;
   /** the outbox's retry schedule; tests shorten it */
   retrySchedule?: RetrySchedule;
+  /** the SMTP mailer of guest e-mails (serve.ts: pooled, closed at shutdown); default one connection per e-mail over SMTP_URL */
+  mailer?: Mailer;
 }
 
 /**
  * Every kind of background job this build runs, by kind: the registry the worker loop claims
- * for. Imports, and with `deps` the outbox's deliveries (webhooks and stay callbacks).
+ * for. Imports, and with `deps` the outbox's deliveries (webhooks and stay callbacks) and, when
+ * SMTP_URL is set, guest e-mails (without it their jobs stay queued for a worker that has it).
  */
 export function jobHandlers(deps?: JobHandlerDeps): JobHandlers {
   if (!deps) return { [IMPORT_JOB_KIND]: importJobHandler, [EXPIRY_JOB_KIND]: expiryJobHandler };
+  const { config } = deps;
   return {
     [IMPORT_JOB_KIND]: importJobHandler,
     [EXPIRY_JOB_KIND]: expiryJobHandler,
     [DELIVERY_JOB_KIND]: deliveryJobHandler({ secrets: deps.secrets, client: deps.outbound, presentData: presentEventData, schedule: deps.retrySchedule }),
+    ...(config.smtpUrl
+      ? {
+          [MESSAGE_JOB_KIND]: messageJobHandler({
+            mailer: deps.mailer ?? createMailer(config.smtpUrl),
+            from: config.mailFrom,
+            publicUrl: config.publicUrl,
+            schedule: deps.retrySchedule,
+          }),
+        }
+      : {}),
   };
 }

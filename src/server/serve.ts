@@ -12,6 +12,8 @@ import { jobHandlers } from './job-handlers.js';
 import { docsUrls } from './home-page.js';
 import { createOutboundClient } from '../core/outbound/http-client.js';
 import { onDeliveryQueued, sweepDeliveries } from '../core/outbox/deliveries.js';
+import { onMessageQueued } from '../core/messaging/messages.js';
+import { createMailer } from '../core/messaging/mailer.js';
 
 /** Jobs one process runs at once (deliveries mostly wait on the network). */
 const WORKER_CONCURRENCY = 8;
@@ -37,12 +39,16 @@ export async function serve(config: Config): Promise<void> {
   await sealPlaintextCallbackTokens(database.db, secrets);
   // Every delivery to a URL a tenant supplied goes through this client (connect-time address checks).
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateCallbackUrls });
+  // Guest e-mails reuse a few SMTP connections (each worker slot may send at once).
+  const mailer = config.smtpUrl ? createMailer(config.smtpUrl, { pool: WORKER_CONCURRENCY }) : undefined;
   let worker: JobWorker | undefined;
   let noticeListener: NoticeListener | undefined;
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
     onDeliveryQueued(undefined);
+    onMessageQueued(undefined);
     await worker?.stop();
+    mailer?.close();
     await noticeListener?.stop();
     await outbound.close();
     await database.close();
@@ -68,9 +74,11 @@ export async function serve(config: Config): Promise<void> {
   }
   if (config.roles.has('worker')) {
     onDeliveryQueued(() => worker?.wake());
+    // Without SMTP_URL no worker here takes e-mails: waking it for them would only cost claims.
+    if (mailer) onMessageQueued(() => worker?.wake());
     worker = startJobWorker({
       db: database.db,
-      handlers: jobHandlers({ config, secrets, outbound }),
+      handlers: jobHandlers({ config, secrets, outbound, mailer }),
       leaseMs: config.jobLeaseMs,
       // Deliveries wait on receivers (up to 15 s each): several at once, so one slow receiver does
       // not hold back every other delivery (nor make /readyz report the workers stalled).

@@ -23,6 +23,8 @@ import { realtimeSocketRoutes, realtimeTicketRoutes } from './routes/realtime.js
 import { webhookRoutes } from './routes/webhooks.js';
 import { requestRoutes } from './routes/requests.js';
 import { loyaltyAdminRoutes } from './routes/loyalty.js';
+import { ruleRoutes } from './routes/rules.js';
+import { messagingRoutes } from './routes/messaging.js';
 import { webhookDocs } from './event-payloads.js';
 
 const PREFIX = '/admin';
@@ -38,7 +40,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     title: 'Openstay: admin API',
     description:
       'The native API of Openstay: account settings, locations, loop types, custom fields, surveys with versioned question sets, ' +
-      'guests (identity resolution, merge and split), the identity blocklist, employees and credentials, the staff side of the guest chat (with a realtime WebSocket at /admin/v1/realtime), webhook subscriptions and their deliveries (the event types and payloads are in the `webhooks` section). Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
+      'guests (identity resolution, merge and split), the identity blocklist, employees and credentials, the staff side of the guest chat (with a realtime WebSocket at /admin/v1/realtime), webhook subscriptions and their deliveries (the event types and payloads are in the `webhooks` section), journey rules, message templates and guest messages. Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
       'Errors are {"error": {"code", "message"}}. Every POST takes an optional `Idempotency-Key` header: a retry with the same key answers the first answer again.',
     serverUrl: `${deps.config.publicUrl}${PREFIX}`,
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the account admin token' } },
@@ -75,6 +77,8 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await realtimeTicketRoutes(api, deps);
           await webhookRoutes(api, deps);
           await loyaltyAdminRoutes(api, deps);
+          await ruleRoutes(api, deps);
+          await messagingRoutes(api, deps);
           await api.register(importRoutes, deps);
         },
         { prefix: '/v1' },

@@ -52,6 +52,7 @@ export async function recordGuestEvent(
     occurredAt: input.occurredAt,
     source: input.source,
     payload: input.payload,
+    rows: { guest, stay },
   });
   return { event, stay };
 }

@@ -15,6 +15,7 @@ import { listLoopsOfGuest, openLoop } from '../requests/loops.js';
 import * as demo from './demo-data.js';
 import { seedLooponDemo, type LooponDemo } from './seed-loopon-demo.js';
 import { writeContext } from '../shared/write-context.js';
+import { seedDemoRules } from './seed-demo-rules.js';
 
 /** Integer ids of what the demo holds; the CLI renders them in each face's id format. */
 export interface DemoIds {
@@ -99,6 +100,7 @@ async function seed(db: Db) {
   }
 
   const looponUnits = await seedLooponDemo(db, accountId);
+  await seedDemoRules(db, accountId);
 
   const adminToken = await issueCredential(db, accountId, 'admin', 'openstay demo');
   const loopToken = await issueCredential(db, accountId, 'loop', 'openstay demo');

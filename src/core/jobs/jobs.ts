@@ -43,6 +43,27 @@ export async function createJob(db: Db, accountId: number, job: NewJob, now = Da
   return Number(row.id);
 }
 
+/** Creates several queued jobs of the account in one statement (a rule firing several actions). */
+export async function createJobs(db: Db, accountId: number, jobs: readonly NewJob[], now = Date.now()): Promise<void> {
+  if (jobs.length === 0) return;
+  await db
+    .insertInto('jobs')
+    .values(
+      jobs.map((job) => ({
+        account_id: accountId,
+        kind: job.kind,
+        status: 'queued',
+        payload: JSON.stringify(job.payload ?? null),
+        attempts: 0,
+        max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        due_at: job.runAt ?? now,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .execute();
+}
+
 /** Makes a draft runnable now, with its final payload if given; false when there is no such draft. */
 export async function queueJob(db: Db, accountId: number, jobId: number, opts: { payload?: unknown } = {}, now = Date.now()): Promise<boolean> {
   const result = await db

@@ -1,10 +1,11 @@
 import { reassignRows } from '../../db/reassign-rows.js';
 import type { Db } from '../../db/database.js';
-import type { JourneyEvent } from '../../db/schema.js';
+import type { Guest, JourneyEvent, Stay } from '../../db/schema.js';
 import { prepared } from '../../db/prepared.js';
 import { isJourneyEventType, type JourneyEventType } from './event-types.js';
 import { recordEvent } from '../events/record-event.js';
 import type { WriteContext } from '../shared/write-context.js';
+import { runRules } from './rule-engine.js';
 
 // The timeline grows with every event a PMS sends: the insert is compiled once (db/prepared.ts).
 const insertEvent = prepared(
@@ -45,11 +46,14 @@ export interface JourneyEventInput {
   occurredAt?: number;
   source: string;
   payload?: Record<string, unknown>;
+  /** the guest and stay rows as the recording command has them, for the rules (read when absent) */
+  rows?: { guest?: Guest; stay?: Stay | null };
 }
 
 /**
- * Appends an event to the guest's journey timeline. The rules engine reads this timeline, so the
- * row is written in the caller's transaction together with the change that caused it.
+ * Appends an event to the guest's journey timeline, in the caller's transaction together with the
+ * change that caused it, and runs the account's rules on it there (rule-engine.ts): what they
+ * queue is rolled back with the change.
  */
 export async function recordJourneyEvent(ctx: WriteContext, input: JourneyEventInput): Promise<JourneyEvent> {
   const { trx: db, accountId } = ctx;
@@ -69,6 +73,7 @@ export async function recordJourneyEvent(ctx: WriteContext, input: JourneyEventI
   );
   const event = rows[0] as JourneyEvent;
   await recordEvent(ctx, { type: 'journey.event', subjects: { guestId: input.guestId, stayId: input.stayId ?? null }, data: event, at: now });
+  await runRules(db, accountId, { event, guest: input.rows?.guest, stay: input.rows?.stay }, now);
   return event;
 }
 
@@ -97,4 +102,14 @@ export async function reassignJourneyEvents(
 ): Promise<number[]> {
   const { ids, idColumn } = only.stayIds ? { ids: only.stayIds, idColumn: 'stay_id' } : { ids: only.ids, idColumn: 'id' };
   return reassignRows(db, { table: 'journey_events', column: 'guest_id', accountId, from, to, ids, idColumn });
+}
+
+/** One event of the account's timelines, or undefined. */
+export async function findJourneyEvent(db: Db, accountId: number, id: number): Promise<JourneyEvent | undefined> {
+  return db.selectFrom('journey_events').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The account's last `limit` journey events, newest first (a rule's dry run replays them). */
+export async function listRecentJourneyEvents(db: Db, accountId: number, limit: number): Promise<JourneyEvent[]> {
+  return db.selectFrom('journey_events').selectAll().where('account_id', '=', accountId).orderBy('id', 'desc').limit(limit).execute();
 }

@@ -127,6 +127,7 @@ async function createStay(ctx: WriteContext, locationId: number, reg: StayRegist
       checkoutDate: stay.checkout_date,
       room: stay.room,
     },
+    rows: { guest, stay },
   });
   return { stay, guest, created: true };
 }
@@ -162,7 +163,7 @@ async function updateStay(ctx: WriteContext, existing: Stay, reg: StayRegistrati
     .where('id', '=', existing.id)
     .execute();
   const stay = { ...existing, ...set, updated_at: now } as Stay;
-  const event = { guestId: guest.id, stayId: stay.id, locationId: stay.location_id, source, occurredAt: now };
+  const event = { guestId: guest.id, stayId: stay.id, locationId: stay.location_id, source, occurredAt: now, rows: { guest, stay } };
   if (set.status !== undefined) {
     await stayStatusChanged(ctx, existing, stay);
     await recordJourneyEvent(ctx, { ...event, type: 'stay.status_changed', payload: { from: existing.status, to: stay.status } });

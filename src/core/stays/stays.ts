@@ -198,6 +198,11 @@ const updateStayColumns = preparedShapes((db, columns, accountId, id, ...values)
 );
 
 /** The guest's most recently updated stay, if any (the stay a journey event belongs to). */
+/** A stay of the account by id, or undefined. */
+export async function findStay(db: Db, accountId: number, id: number): Promise<Stay | undefined> {
+  return db.selectFrom('stays').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+}
+
 export async function latestStayOfGuest(db: Db, accountId: number, guestId: number): Promise<Stay | undefined> {
   return (await latestStay(db, accountId, guestId)).rows[0] as Stay | undefined;
 }

@@ -13,6 +13,7 @@ import * as outbox from './2026-12-04T00-00-outbox.js';
 import * as contactVersions from './2026-12-05T00-00-contact-versions.js';
 import * as eventActors from './2026-12-05T00-00-event-actors.js';
 import * as loyalty from './2026-12-05T00-00-loyalty.js';
+import * as rulesMessaging from './2026-12-05T10-00-rules-messaging.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05T00-00-contact-versions': contactVersions,
   '2026-12-05T00-00-event-actors': eventActors,
   '2026-12-05T00-00-loyalty': loyalty,
+  '2026-12-05T10-00-rules-messaging': rulesMessaging,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,43 @@
+/*
+ * What a rule's trigger provides to the templates of its messages. Every trigger declares its
+ * variables here; a template is checked against the variables of the trigger it is written for
+ * when it is saved (core/messaging/templates.ts), so a message never goes out with a blank where a
+ * variable was misspelt. Shared by journeys (which builds the values) and messaging (which checks
+ * and renders the templates), neither of which may import the other both ways.
+ */
+
+/** The triggers a rule can name: journey event types of the one scheme (journeys/event-types.ts). */
+export const RULE_TRIGGERS = ['stay.registered', 'stay.status_changed', 'stay.updated', 'stay.checked_in', 'stay.room_readied', 'stay.checked_out'] as const;
+
+/** A hotel's own event word, as journeys stores it (custom.<word>), is a trigger too. */
+const CUSTOM_TRIGGER = /^custom\.[a-z0-9_.:-]{1,64}$/;
+
+export function isRuleTrigger(value: string): boolean {
+  return (RULE_TRIGGERS as readonly string[]).includes(value) || CUSTOM_TRIGGER.test(value);
+}
+
+/** The variables of a guest's stay, which every stay trigger provides (values may be null). */
+const STAY_VARIABLES = [
+  'guest.firstName',
+  'guest.lastName',
+  'guest.name',
+  'guest.email',
+  'guest.mobile',
+  'guest.language',
+  'guest.vipStatus',
+  'stay.checkinDate',
+  'stay.checkoutDate',
+  'stay.room',
+  'stay.bookingReference',
+  'stay.status',
+  'location.name',
+  'links.unsubscribe',
+  'event.type',
+  'event.occurredAt',
+] as const;
+
+/** The variables `trigger` provides, as dotted paths; undefined for an unknown trigger. */
+export function triggerVariables(trigger: string): readonly string[] | undefined {
+  if (!isRuleTrigger(trigger)) return undefined;
+  return STAY_VARIABLES;
+}
