@@ -61,6 +61,7 @@ const GUEST_COLUMNS = [
   'created_at',
   'updated_at',
   'merged_into_id',
+  'loop_id',
 ] as const satisfies ReadonlyArray<keyof GuestsTable>;
 type MissingGuestColumn = Exclude<keyof GuestsTable, (typeof GUEST_COLUMNS)[number]>;
 const allGuestColumns: [MissingGuestColumn] extends [never] ? true : MissingGuestColumn = true;
@@ -124,6 +125,7 @@ function guestOf(row: KeyedRow): Guest {
     created_at: row.created_at,
     updated_at: row.updated_at,
     merged_into_id: row.merged_into_id,
+    loop_id: row.loop_id,
   };
 }
 

@@ -104,6 +104,7 @@ function newGuestRow(accountId: number, now: number): Guest {
     created_at: now,
     updated_at: now,
     merged_into_id: null,
+    loop_id: null,
   };
 }
 

@@ -10,6 +10,7 @@ import * as idempotencyKeys from './2026-12-03T01-00-idempotency-keys.js';
 import * as encryptCallbackTokens from './2026-12-03T02-00-encrypt-callback-tokens.js';
 import * as chatRealtime from './2026-12-03T05-00-chat-realtime.js';
 import * as outbox from './2026-12-04T00-00-outbox.js';
+import * as faceIds from './2026-12-05T00-00-face-ids.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T02-00-encrypt-callback-tokens': encryptCallbackTokens,
   '2026-12-03T05-00-chat-realtime': chatRealtime,
   '2026-12-04T00-00-outbox': outbox,
+  '2026-12-05T00-00-face-ids': faceIds,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,6 +4,7 @@ import type { LooponApp, LooponDeps } from '../context.js';
 import { UnitIdParams, errors } from '../schemas.js';
 import { readStayCallback, readStayRegistration } from './stays-input.js';
 import { presentChatSession, presentStay, stayPageUrl } from './stays-present.js';
+import { looponUnitId } from '../face-ids.js';
 import { StayBody, StaySchema } from './stays-schemas.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 
@@ -43,6 +44,7 @@ export async function stayRoutes(app: LooponApp, { db, config, secrets }: Loopon
       const { stay, guest, link, session } = await inWriteTransaction(db, (trx) => registerGuestStay(trx, accountId, unit.id, registration, asked, secrets));
       return presentStay(stay, guest, {
         url: stayPageUrl(config, link.token),
+        unitId: looponUnitId(unit),
         chatSession: session ? presentChatSession(config, session) : undefined,
       });
     },
