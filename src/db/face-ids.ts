@@ -127,3 +127,18 @@ async function moveKeysPast(db: Db, table: string, value: number): Promise<void>
     db,
   );
 }
+
+/**
+ * Lets rows give up their kept ids of one face, for the rows that take their place: a survey's
+ * questions are rows of one question set, and a new version of the questions carries the ids on.
+ */
+export async function releaseFaceIds(db: Db, ref: FaceIdRef, rowIds: readonly number[]): Promise<void> {
+  if (rowIds.length === 0) return;
+  const k = db as unknown as Kysely<any>;
+  await k
+    .updateTable(ref.table)
+    .set({ [ref.column]: null })
+    .where('account_id', '=', ref.accountId)
+    .where('id', 'in', [...rowIds])
+    .execute();
+}

@@ -1,4 +1,14 @@
-import { type Face, type FaceIdRef, faceIdTable, faceIdsOf, keepFaceId, keptFaceIds, type KeepResult, rowIdByFaceId } from '../../db/face-ids.js';
+import {
+  type Face,
+  type FaceIdRef,
+  faceIdTable,
+  faceIdsOf,
+  keepFaceId,
+  keptFaceIds,
+  releaseFaceIds,
+  type KeepResult,
+  rowIdByFaceId,
+} from '../../db/face-ids.js';
 import type { Db } from '../../db/database.js';
 
 /*
@@ -45,4 +55,9 @@ export function keepFeedbackFaceId(
   native: number | undefined,
 ): Promise<KeepResult> {
   return keepFaceId(db, ref(kind, face, accountId), rowId, value, native);
+}
+
+/** The questions of an older question set give their kept ids up for the new set's questions. */
+export function releaseQuestionFaceIds(db: Db, accountId: number, face: Face, questionIds: readonly number[]): Promise<void> {
+  return releaseFaceIds(db, faceIdTable({ table: 'questions', face, accountId }), questionIds);
 }
