@@ -6,7 +6,7 @@ import { readJsonLines } from '../../imports/line-reader.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { errors } from '../schemas.js';
 import { ImportFailureSchema } from './import-jobs.js';
-import { IMPORT_BODY_LIMIT, uploadOf } from './import-json-lines.js';
+import { IMPORT_BODY_LIMIT, jsonLinesImportRoute, uploadOf } from './import-json-lines.js';
 
 const Counts = {
   create: Type.Integer({ description: 'lines that create an object' }),
@@ -64,4 +64,16 @@ async function* limited(body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     if (bytes > IMPORT_BODY_LIMIT) throw badRequest('an import body may be at most 64 MiB');
     yield chunk;
   }
+}
+
+/** POST /imports/contacts: guest history with keys, former ids and past stays (docs/import.md, "Contacts"). */
+export function contactImportRoute(app: AdminApp, deps: AdminDeps): void {
+  jsonLinesImportRoute(app, deps, {
+    kind: 'contacts',
+    path: '/imports/contacts',
+    summary: 'Import contacts (guest history)',
+    description:
+      'One guest per line with its external keys (foreignId, keys), its former Loop id (ids.loop) and past stays; through identity ' +
+      'resolution, so the same person is one guest. Each line is written whole or not at all; importing again updates.',
+  });
 }

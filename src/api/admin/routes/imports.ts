@@ -1,6 +1,6 @@
 import type { AdminApp, AdminDeps } from '../context.js';
 import { answerDocumentImportRoutes } from './import-answer-documents.js';
-import { configImportRoute } from './import-config.js';
+import { configImportRoute, contactImportRoute } from './import-config.js';
 import { importJobRoutes } from './import-jobs.js';
 import { streamJsonLinesBodies } from './import-json-lines.js';
 import { reputationImportRoutes } from './import-reputation.js';
@@ -14,5 +14,6 @@ export async function importRoutes(app: AdminApp, deps: AdminDeps): Promise<void
   answerDocumentImportRoutes(app, deps);
   reputationImportRoutes(app, deps);
   configImportRoute(app, deps);
+  contactImportRoute(app, deps);
   importJobRoutes(app, deps);
 }
