@@ -54,6 +54,8 @@ export const OWNERS = {
   outbox: ['deliveries', 'delivery_attempts'],
   // Domain events: recorded through the outbox, no table of their own.
   events: [],
+  // `openstay demo`: its credentials, sealed, so that every run prints the same ones.
+  demo: ['demo_secrets'],
 };
 
 /**

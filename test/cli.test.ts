@@ -39,25 +39,56 @@ describe.each(dialects())('openstay CLI on %s', (dialect) => {
     expect(bad.stderr).toMatch(/slug/);
   });
 
-  it('demo --json creates the demo account once, whatever the number of runs', async () => {
+  it('demo --json creates the demo account once, whatever the number of runs, and prints the same credentials', async () => {
     const first = await runCli(['demo', '--json'], env);
     expect(first.code, first.stderr).toBe(0);
     const out = JSON.parse(first.stdout);
     expect(out).toMatchObject({ account: 'demo', loop: { baseUrl: 'http://hotel.test:8080/loop' } });
-    expect(out.loop.ids.locations['1300']).toMatch(/^[0-9a-f]{24}$/);
+    // The documents' own ids (issue 11).
+    expect(out.loop.ids.locations).toMatchObject({ '1234': '529652b0121d5fa206011a79', '1300': '529652b0121d5fa206011a97' });
     const second = JSON.parse((await runCli(['demo', '--json'], env)).stdout);
     expect(second.loop.ids).toEqual(out.loop.ids);
     const demos = await database.db.selectFrom('accounts').select('id').where('slug', '=', 'demo').execute();
     expect(demos).toHaveLength(1);
     const locations = await database.db.selectFrom('locations').select('shortcode').where('account_id', '=', demos[0].id).execute();
     expect(locations.map((l) => l.shortcode).sort()).toEqual(
-      ['1100', '1200', '1300', 'X01', 'X02', 'X03', 'comp-eggers', 'comp-gothia', 'comp-post', 'kattegat-gourmet', 'sea-hotels'].sort(),
+      ['1100', '1200', '1234', '1300', 'X01', 'X02', 'X03', 'comp-eggers', 'comp-gothia', 'comp-post', 'kattegat-gourmet', 'sea-hotels'].sort(),
     );
     expect(second.loopon.units).toEqual(out.loopon.units);
-    expect(Object.keys(out.loopon.unitsByExampleId).sort()).toEqual(['1203', '1204', '1281', '1282', '1601']);
-    expect(second.loopon.clientId).not.toBe(out.loopon.clientId);
+    expect(out.loopon.unitsByExampleId).toEqual({ '1203': 1203, '1204': 1204, '1281': 1281, '1282': 1282, '1601': 1601 });
+    // The same working credentials, kept sealed (never in plain text) between runs.
+    expect([second.admin.token, second.loop.authToken, second.loopon.clientId, second.loopon.clientSecret]).toEqual([
+      out.admin.token,
+      out.loop.authToken,
+      out.loopon.clientId,
+      out.loopon.clientSecret,
+    ]);
+    const kept = await database.db.selectFrom('demo_secrets').select('sealed').execute();
+    expect(kept).toHaveLength(1);
+    for (const secret of [out.admin.token, out.loop.authToken, out.loopon.clientSecret]) expect(kept[0].sealed).not.toContain(secret);
     expect(await accountIdForToken(database.db, 'loop', second.loop.authToken)).toBe(demos[0].id);
-  });
+
+    const rotated = await runCli(['demo', '--json', '--rotate'], env);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const fresh = JSON.parse(rotated.stdout);
+    expect(fresh.loop.authToken).not.toBe(out.loop.authToken);
+    expect(fresh.loopon.clientId).not.toBe(out.loopon.clientId);
+    expect(await accountIdForToken(database.db, 'loop', fresh.loop.authToken)).toBe(demos[0].id);
+    // The old ones are revoked (this process caches the loop token it checked above, so read the rows).
+    expect(await accountIdForToken(database.db, 'admin', out.admin.token)).toBeUndefined();
+    const live = await database.db
+      .selectFrom('credentials')
+      .select('kind')
+      .where('account_id', '=', demos[0].id)
+      .where('revoked_at', 'is', null)
+      .orderBy('kind')
+      .execute();
+    expect(live.map((c) => c.kind)).toEqual(['admin', 'loop']);
+    const clients = await database.db.selectFrom('oauth_clients').select(['client_id', 'revoked_at']).where('client_id', '=', out.loopon.clientId).execute();
+    expect(clients[0].revoked_at).not.toBeNull();
+    const after = JSON.parse((await runCli(['demo', '--json'], env)).stdout);
+    expect(after.loop.authToken).toBe(fresh.loop.authToken);
+  }, 120_000);
 
   it('refuses bad configuration with one line and exit code 2', async () => {
     const res = await runCli(['migrate'], { ...env, PORT: 'nope' });

@@ -19,7 +19,8 @@ describe.each(dialects())('kept vendor ids on %s', (dialect) => {
   let ids: DemoIds;
   let token: string;
   let accountId: number;
-  const LOCATION = '529652b0121d5fa206011a79';
+  // The demo keeps the Loop document's ids: location 1300 is 529652b0121d5fa206011a97 there.
+  const LOCATION = '529652b0121d5fa206011a97';
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
@@ -36,7 +37,6 @@ describe.each(dialects())('kept vendor ids on %s', (dialect) => {
     const shortcode = '1300';
     const rowId = ids.locations[shortcode];
     const before = encodeId('location', rowId);
-    expect(await keepLocationsFaceId(db(), accountId, 'location', 'loop', rowId, LOCATION, undefined)).toEqual({ ok: true, changed: true });
     expect(await keepLocationsFaceId(db(), accountId, 'location', 'loop', rowId, LOCATION, undefined)).toEqual({ ok: true, changed: false });
 
     const list = (await loopCall(t, token, 'GET', 'locations')).json().locations;
@@ -66,14 +66,26 @@ describe.each(dialects())('kept vendor ids on %s', (dialect) => {
   });
 
   it('survey, question, employee and guest ids are shown and found by the kept id', async () => {
-    const surveyId = '57276b281bb438711ab4f1e4';
-    const categoryId = '529652b0131d5fa206011a98';
+    // The Loop document's ids, which the demo keeps (demo-face-ids.ts).
+    const surveyId = '529652b0131d5fa206011a98';
+    const categoryId = '529652b0131d5fa206011a99';
     const employeeId = '4fc7769576ca50ce2c000012';
-    const customerId = '571a2c54dffdba13dec03713';
-    expect((await keepFeedbackFaceId(db(), accountId, 'evaluation', 'loop', ids.survey, surveyId, undefined)).ok).toBe(true);
-    expect((await keepFeedbackFaceId(db(), accountId, 'question', 'loop', ids.questions[0], categoryId, undefined)).ok).toBe(true);
-    expect((await keepEmployeeFaceId(db(), accountId, 'loop', ids.employee, employeeId, undefined)).ok).toBe(true);
-    expect((await keepGuestFaceId(db(), accountId, 'loop', ids.customer, customerId, undefined)).ok).toBe(true);
+    const customerId = '57276b281bb438711ab4f1e4';
+    expect(await keepFeedbackFaceId(db(), accountId, 'evaluation', 'loop', ids.survey, surveyId, undefined)).toEqual({ ok: true, changed: false });
+    expect(await keepFeedbackFaceId(db(), accountId, 'question', 'loop', ids.questions[0], categoryId, undefined)).toEqual({ ok: true, changed: false });
+    expect(await keepEmployeeFaceId(db(), accountId, 'loop', ids.employee, employeeId, undefined)).toEqual({ ok: true, changed: false });
+    expect(await keepGuestFaceId(db(), accountId, 'loop', ids.customer, customerId, undefined)).toEqual({ ok: true, changed: false });
+    // A second employee may not take benria's id; a guest may (ids are unique per kind: the document gives one to both).
+    const benria2 = await db()
+      .selectFrom('employees')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('username', '=', 'benria2')
+      .executeTakeFirstOrThrow();
+    expect(await keepEmployeeFaceId(db(), accountId, 'loop', benria2.id, employeeId, undefined)).toEqual({
+      ok: false,
+      reason: expect.stringContaining('cannot change'),
+    });
 
     const surveys = (await loopCall(t, token, 'GET', 'surveys')).json().surveys;
     const survey = surveys.find((s: { id: string }) => s.id === surveyId);
@@ -86,7 +98,7 @@ describe.each(dialects())('kept vendor ids on %s', (dialect) => {
     expect(loops.json().loops[0].creatorId).toBe(customerId);
 
     const users = (await loopCall(t, token, 'GET', 'users?username=benria')).json().users;
-    expect(users).toEqual([expect.objectContaining({ id: employeeId, locations: expect.any(Array) })]);
+    expect(users).toEqual([expect.objectContaining({ id: employeeId, locations: [] })]);
   });
 
   it('two accounts may bring the same ids; each finds its own row', async () => {

@@ -30,6 +30,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-face-ids',
+      '2026-12-05T01-00-demo-secrets',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -77,6 +78,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-face-ids',
+      '2026-12-05T01-00-demo-secrets',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -133,6 +135,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-03T05-00-chat-realtime',
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-face-ids',
+      '2026-12-05T01-00-demo-secrets',
     ]);
   });
 
@@ -181,6 +184,11 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await migrator.migrateTo('2026-12-03T02-00-encrypt-callback-tokens')).error).toBeUndefined();
     const back = await db.selectFrom('chat_events').selectAll().where('id', '=', second).executeTakeFirstOrThrow();
     expect(JSON.parse(back.payload)).toEqual({ author: 'hotel', content: 'hi', read });
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-03T05-00-chat-realtime', '2026-12-04T00-00-outbox', '2026-12-05T00-00-face-ids']);
+    expect(await migrateToLatest(t.db)).toEqual([
+      '2026-12-03T05-00-chat-realtime',
+      '2026-12-04T00-00-outbox',
+      '2026-12-05T00-00-face-ids',
+      '2026-12-05T01-00-demo-secrets',
+    ]);
   });
 });

@@ -1,17 +1,24 @@
 import type { Config } from '../config/config.js';
-import { createDemoLooponClient } from '../core/demo/demo-loopon-client.js';
-import { ensureDemoAccount } from '../core/demo/seed-demo.js';
+import { resolveSecretKeys } from '../config/secret-keys.js';
+import { demoCredentials } from '../core/demo/demo-credentials.js';
+import { seedDemoAccount } from '../core/demo/seed-demo.js';
+import { createSecretBox } from '../core/shared/secret-box.js';
+import { inWriteTransaction } from '../db/write-transaction.js';
 import { presentDemoForLoop } from '../api/loop-v1/demo.js';
 import { presentDemoForLoopon } from '../api/loopon/demo.js';
 import { LOOPON_SCOPES } from '../api/loopon/context.js';
 import { withDatabase } from './with-database.js';
 
 /** `openstay demo`: the demo account and what a client needs to call each face against it. */
-export async function demoCommand(config: Config, opts: { json?: boolean }): Promise<number> {
+export async function demoCommand(config: Config, opts: { json?: boolean; rotate?: boolean }): Promise<number> {
+  const box = createSecretBox(resolveSecretKeys(config));
   const demo = await withDatabase(config, async (db) => {
-    const seeded = await ensureDemoAccount(db);
-    const looponClient = await createDemoLooponClient(db, seeded.account.id, seeded.looponUnits, LOOPON_SCOPES);
-    return { ...seeded, looponClient };
+    const seeded = await seedDemoAccount(db);
+    // The same credentials every run (kept sealed); --rotate revokes them and issues fresh ones.
+    const credentials = await inWriteTransaction(db, (trx) =>
+      demoCredentials(trx, box, seeded.account.id, seeded.looponUnits, LOOPON_SCOPES, opts.rotate === true),
+    );
+    return { ...seeded, ...credentials, looponClient: { clientId: credentials.clientId, clientSecret: credentials.clientSecret } };
   });
   const out = {
     account: demo.account.slug,

@@ -30,7 +30,7 @@ commands:
                                           split one external key off a guest (undoes the merge it came by)
   identity blocklist list|add|remove --account SLUG [<pattern>] [--json]
                                           values that never match a guest (noemail@*, +1613555*, rule:...)
-  demo [--json]                           create (or refresh) the demo account from the spec examples
+  demo [--json] [--rotate]                create (or refresh) the demo account from the spec examples
   import <kind> <file> [--account SLUG] [--json]
                                           import a JSON-lines file (kinds: reviews, reputation, answer-documents)
   webhook create --account SLUG --url URL --events TYPE,...|* [--json]
@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
       return usage(`unknown client command "${sub ?? ''}"`);
     }
     case 'demo': {
-      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, rotate: { type: 'boolean' } } });
       return demoCommand(config, values);
     }
     case 'import':

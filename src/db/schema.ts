@@ -592,7 +592,15 @@ export interface DeliveryAttemptsTable {
   response_excerpt: string | null;
 }
 
+/** `openstay demo`'s credentials, sealed with SECRET_KEY so a later run can print them again. */
+export interface DemoSecretsTable {
+  account_id: number;
+  sealed: string;
+  updated_at: number;
+}
+
 export interface Database {
+  demo_secrets: DemoSecretsTable;
   accounts: AccountsTable;
   credentials: CredentialsTable;
   locations: LocationsTable;

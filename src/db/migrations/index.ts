@@ -11,6 +11,7 @@ import * as encryptCallbackTokens from './2026-12-03T02-00-encrypt-callback-toke
 import * as chatRealtime from './2026-12-03T05-00-chat-realtime.js';
 import * as outbox from './2026-12-04T00-00-outbox.js';
 import * as faceIds from './2026-12-05T00-00-face-ids.js';
+import * as demoSecrets from './2026-12-05T01-00-demo-secrets.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T05-00-chat-realtime': chatRealtime,
   '2026-12-04T00-00-outbox': outbox,
   '2026-12-05T00-00-face-ids': faceIds,
+  '2026-12-05T01-00-demo-secrets': demoSecrets,
 };
 
 export const migrationProvider: MigrationProvider = {
