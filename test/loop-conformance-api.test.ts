@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoIds } from '../src/core/demo/seed-demo.js';
-import { decodeId, encodeId } from '../src/api/loop-v1/ids.js';
+import { decodeId, type LoopIdKind } from '../src/api/loop-v1/ids.js';
 import { dialects } from './helpers/database.js';
 import type { TestApp } from './helpers/app.js';
 import { createLoopDemoApp, demoShownId, loopCall } from './helpers/loop.js';
@@ -27,7 +27,7 @@ describe.each(dialects())('Loop v1 conformance, spec 001 REST API (%s)', (dialec
   afterAll(async () => t?.close());
 
   // The id the face shows: the document's own for the objects the demo keeps them for.
-  const shown = (kind: Parameters<typeof encodeId>[0], id: number) => demoShownId(ids, kind, id);
+  const shown = (kind: LoopIdKind, id: number) => demoShownId(ids, kind, id);
   const get = (pathAndQuery: string) => loopCall(t, token, 'GET', pathAndQuery);
   const post = (path: string, body: unknown) => loopCall(t, token, 'POST', path, body);
   const ok = (res: { statusCode: number; body: string }) => {
