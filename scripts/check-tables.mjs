@@ -62,6 +62,8 @@ export const OWNERS = {
   ],
   // Guest messages: templates, the messages on their way (sent by a job), suppressed addresses, quiet hours.
   messaging: ['message_templates', 'messages', 'message_suppressions', 'messaging_settings'],
+  // `openstay demo`: its credentials, sealed, so that every run prints the same ones.
+  demo: ['demo_secrets'],
 };
 
 /**
@@ -81,7 +83,7 @@ export const ALLOWLIST = [
 
 const QUERY_CALL = /\.\s*(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|innerJoin|leftJoin|rightJoin|fullJoin|crossJoin|innerJoinLateral|leftJoinLateral|crossJoinLateral)\s*\(\s*/g;
 // src/db/ helpers that take the table as an option ({ table: 'stays', ... }), named so the table is checked.
-const TABLE_HELPER_CALL = /\b(reassignRows)\s*\(/g;
+const TABLE_HELPER_CALL = /\b(reassignRows|faceIdTable)\s*\(/g;
 const SQL_TABLE_WORD = /\b(?:from|join|into|update)\s+("?)([a-z_][a-z0-9_]*)\1/gi;
 
 /** The table names of `export interface Database { name: Type; ... }` in schema.ts. */

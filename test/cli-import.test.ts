@@ -114,13 +114,16 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
     expect(res.stdout).toMatch(/^answer-documents: imported 0 of 1 lines, 1 failed/);
   });
 
-  it('finds the account without --account: the only one, else the one owning the first unitId', async () => {
+  it('finds the account without --account only when there is one; never guesses it from a unitId (unique per account only)', async () => {
     const only = file('only.jsonl', [{ unitId: hotelId, date: '2026-03-02', source: 'google', score: 7 }]);
     expect((await runCli(['import', 'reputation', only], env)).code).toBe(0);
     const { account: second } = await createAccountWithCredentials(database.db, 'second', 'Second');
     const theirs = (await createLocation(database.db, second.id, { title: { en: 'Theirs' } })).id;
     const byUnit = file('by-unit.jsonl', [{ unitId: theirs, date: '2026-03-02', source: 'google', score: 6 }]);
-    const res = await runCli(['import', 'reputation', byUnit, '--json'], env);
+    const guessed = await runCli(['import', 'reputation', byUnit, '--json'], env);
+    expect(guessed.code).toBe(2);
+    expect(guessed.stderr).toMatch(/--account <slug>/);
+    const res = await runCli(['import', 'reputation', byUnit, '--account', 'second', '--json'], env);
     expect(res.code, res.stderr).toBe(0);
     const rows = await database.db.selectFrom('reputation_snapshots').select('account_id').where('location_id', '=', theirs).execute();
     expect(rows).toEqual([{ account_id: second.id }]);

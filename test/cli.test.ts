@@ -47,23 +47,33 @@ describe.each(dialects())('openstay CLI on %s', (dialect) => {
     expect(bad.stderr).toMatch(/slug/);
   });
 
-  it('demo --json creates the demo account once, whatever the number of runs', async () => {
+  it('demo --json creates the demo account once, whatever the number of runs, and prints the same credentials', async () => {
     const first = await runCli(['demo', '--json'], env);
     expect(first.code, first.stderr).toBe(0);
     const out = JSON.parse(first.stdout);
     expect(out).toMatchObject({ account: 'demo', loop: { baseUrl: 'http://hotel.test:8080/loop' } });
-    expect(out.loop.ids.locations['1300']).toMatch(/^[0-9a-f]{24}$/);
+    // The documents' own ids (issue 11).
+    expect(out.loop.ids.locations).toMatchObject({ '1234': '529652b0121d5fa206011a79', '1300': '529652b0121d5fa206011a97' });
     const second = JSON.parse((await runCli(['demo', '--json'], env)).stdout);
     expect(second.loop.ids).toEqual(out.loop.ids);
     const demos = await database.db.selectFrom('accounts').select('id').where('slug', '=', 'demo').execute();
     expect(demos).toHaveLength(1);
     const locations = await database.db.selectFrom('locations').select('shortcode').where('account_id', '=', demos[0].id).execute();
     expect(locations.map((l) => l.shortcode).sort()).toEqual(
-      ['1100', '1200', '1300', 'X01', 'X02', 'X03', 'comp-eggers', 'comp-gothia', 'comp-post', 'kattegat-gourmet', 'sea-hotels'].sort(),
+      ['1100', '1200', '1234', '1300', 'X01', 'X02', 'X03', 'comp-eggers', 'comp-gothia', 'comp-post', 'kattegat-gourmet', 'sea-hotels'].sort(),
     );
     expect(second.loopon.units).toEqual(out.loopon.units);
-    expect(Object.keys(out.loopon.unitsByExampleId).sort()).toEqual(['1203', '1204', '1281', '1282', '1601']);
-    expect(second.loopon.clientId).not.toBe(out.loopon.clientId);
+    expect(out.loopon.unitsByExampleId).toEqual({ '1203': 1203, '1204': 1204, '1281': 1281, '1282': 1282, '1601': 1601 });
+    // The same working credentials, kept sealed (never in plain text) between runs.
+    expect([second.admin.token, second.loop.authToken, second.loopon.clientId, second.loopon.clientSecret]).toEqual([
+      out.admin.token,
+      out.loop.authToken,
+      out.loopon.clientId,
+      out.loopon.clientSecret,
+    ]);
+    const kept = await database.db.selectFrom('demo_secrets').select('sealed').execute();
+    expect(kept).toHaveLength(1);
+    for (const secret of [out.admin.token, out.loop.authToken, out.loopon.clientSecret]) expect(kept[0].sealed).not.toContain(secret);
     expect(await accountIdForToken(database.db, 'loop', second.loop.authToken)).toBe(demos[0].id);
     // The Contacts API: a client of that face, and the document's example uid kept for the demo contact.
     expect(out.contacts).toEqual({
@@ -73,20 +83,46 @@ describe.each(dialects())('openstay CLI on %s', (dialect) => {
       clientSecret: expect.any(String),
       scope: 'https://www.prioticketapis.com/auth/distributor/contacts',
     });
-    expect(second.contacts.clientId).not.toBe(out.contacts.clientId);
+    expect(second.contacts).toEqual(out.contacts);
     const client = await database.db.selectFrom('oauth_clients').select('face').where('client_id', '=', out.contacts.clientId).executeTakeFirstOrThrow();
     expect(client.face).toBe('prio');
     const uid = await database.db.selectFrom('guest_keys').select('key').where('account_id', '=', demos[0].id).where('source', '=', 'prio').execute();
     expect(uid).toEqual([{ key: 'f44226c0-e142-11ea-86d2-83036af9991e' }]);
-    // The loyalty object: the same API user with a fresh password each run, a token, demo members with points.
+    // The loyalty object: the same API user, password and token every run, demo members with points.
     expect(Object.keys(second.loyalty).sort()).toEqual(['baseUrl', 'password', 'portalUrl', 'token', 'username']);
-    expect(second.loyalty.username).toBe(out.loyalty.username);
-    expect(await loginApiUser(database.db, out.loyalty.username, out.loyalty.password)).toBeUndefined();
+    expect(second.loyalty).toEqual(out.loyalty);
     expect((await loginApiUser(database.db, second.loyalty.username, second.loyalty.password))?.user.accountId).toBe(demos[0].id);
     expect(await accountIdForToken(database.db, 'loyalty', second.loyalty.token)).toBe(demos[0].id);
     const member = await memberLogin(database.db, demos[0].id, 'pserra@customia.com', 'UTendyE!?');
     expect(member?.points).toBe(1500);
-  });
+
+    const rotated = await runCli(['demo', '--json', '--rotate'], env);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const fresh = JSON.parse(rotated.stdout);
+    expect(fresh.loop.authToken).not.toBe(out.loop.authToken);
+    expect(fresh.loopon.clientId).not.toBe(out.loopon.clientId);
+    expect(await accountIdForToken(database.db, 'loop', fresh.loop.authToken)).toBe(demos[0].id);
+    // The old ones are revoked (this process caches the loop token it checked above, so read the rows).
+    expect(await accountIdForToken(database.db, 'admin', out.admin.token)).toBeUndefined();
+    const live = await database.db
+      .selectFrom('credentials')
+      .select('kind')
+      .where('account_id', '=', demos[0].id)
+      .where('revoked_at', 'is', null)
+      .orderBy('kind')
+      .execute();
+    expect(live.map((c) => c.kind)).toEqual(['admin', 'loop', 'loyalty']);
+    expect(fresh.loyalty.password).not.toBe(out.loyalty.password);
+    expect(await loginApiUser(database.db, out.loyalty.username, out.loyalty.password)).toBeUndefined();
+    const clients = await database.db
+      .selectFrom('oauth_clients')
+      .select(['client_id', 'revoked_at'])
+      .where('client_id', 'in', [out.loopon.clientId, out.contacts.clientId])
+      .execute();
+    expect(clients.map((c) => c.revoked_at !== null)).toEqual([true, true]);
+    const after = JSON.parse((await runCli(['demo', '--json'], env)).stdout);
+    expect(after.loop.authToken).toBe(fresh.loop.authToken);
+  }, 120_000);
 
   it('refuses bad configuration with one line and exit code 2', async () => {
     const res = await runCli(['migrate'], { ...env, PORT: 'nope' });

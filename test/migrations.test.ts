@@ -31,7 +31,9 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-face-ids',
       '2026-12-05T00-00-loyalty',
+      '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
@@ -81,7 +83,9 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-face-ids',
       '2026-12-05T00-00-loyalty',
+      '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
     ]);
     const mobiles = Object.fromEntries(
@@ -140,7 +144,9 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-face-ids',
       '2026-12-05T00-00-loyalty',
+      '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
     ]);
   });
@@ -195,7 +201,9 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-04T00-00-outbox',
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-face-ids',
       '2026-12-05T00-00-loyalty',
+      '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
     ]);
   });
@@ -231,7 +239,9 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(await migrateToLatest(t.db)).toEqual([
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-face-ids',
       '2026-12-05T00-00-loyalty',
+      '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
     ]);
     expect(await db.selectFrom('oauth_clients').select('face').where('account_id', '=', account.id).executeTakeFirstOrThrow()).toEqual({ face: 'loopon' });
@@ -244,7 +254,9 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(await migrateToLatest(t.db)).toEqual([
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-face-ids',
       '2026-12-05T00-00-loyalty',
+      '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
     ]);
   });
@@ -269,7 +281,9 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(await migrateToLatest(t.db)).toEqual([
       '2026-12-05T00-00-contact-versions',
       '2026-12-05T00-00-event-actors',
+      '2026-12-05T00-00-face-ids',
       '2026-12-05T00-00-loyalty',
+      '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
     ]);
   });

@@ -1,7 +1,9 @@
 import type { Config } from '../config/config.js';
-import { createDemoLooponClient } from '../core/demo/demo-loopon-client.js';
-import { createDemoPrioClient } from '../core/demo/demo-prio-client.js';
-import { ensureDemoAccount } from '../core/demo/seed-demo.js';
+import { resolveSecretKeys } from '../config/secret-keys.js';
+import { demoCredentials } from '../core/demo/demo-credentials.js';
+import { seedDemoAccount } from '../core/demo/seed-demo.js';
+import { createSecretBox } from '../core/shared/secret-box.js';
+import { inWriteTransaction } from '../db/write-transaction.js';
 import { presentDemoForLoop } from '../api/loop-v1/demo.js';
 import { presentDemoForLoopon } from '../api/loopon/demo.js';
 import { LOOPON_SCOPES } from '../api/loopon/context.js';
@@ -10,18 +12,37 @@ import { CONTACT_UID_SOURCE } from '../api/prio/contact-uid.js';
 import { presentDemoForContacts } from '../api/prio/demo.js';
 import { withDatabase } from './with-database.js';
 import { seedLoyaltyDemo } from '../core/demo/seed-loyalty-demo.js';
-import { provisionLoyaltyAccess } from '../core/loyalty/provision.js';
 import { presentLoyaltyAccess } from '../api/fideltour/demo.js';
 
 /** `openstay demo`: the demo account and what a client needs to call each face against it. */
-export async function demoCommand(config: Config, opts: { json?: boolean }): Promise<number> {
+export async function demoCommand(config: Config, opts: { json?: boolean; rotate?: boolean }): Promise<number> {
+  const box = createSecretBox(resolveSecretKeys(config));
   const demo = await withDatabase(config, async (db) => {
-    const seeded = await ensureDemoAccount(db);
-    const looponClient = await createDemoLooponClient(db, seeded.account.id, seeded.looponUnits, LOOPON_SCOPES);
-    const contactsClient = await createDemoPrioClient(db, seeded.account.id, seeded.ids.contact, PRIO_SCOPES, CONTACT_UID_SOURCE);
+    const seeded = await seedDemoAccount(db);
     await seedLoyaltyDemo(db, seeded.account.id);
-    const loyalty = await provisionLoyaltyAccess(db, seeded.account.id, 'demo-loyalty');
-    return { ...seeded, looponClient, contactsClient, loyalty };
+    // The same credentials every run (kept sealed); --rotate revokes them and issues fresh ones.
+    const credentials = await inWriteTransaction(db, (trx) =>
+      demoCredentials(
+        trx,
+        box,
+        seeded.account.id,
+        {
+          looponUnits: seeded.looponUnits,
+          looponScopes: LOOPON_SCOPES,
+          prioScopes: PRIO_SCOPES,
+          prioUidSource: CONTACT_UID_SOURCE,
+          prioExampleGuestId: seeded.ids.contact,
+        },
+        opts.rotate === true,
+      ),
+    );
+    return {
+      ...seeded,
+      ...credentials,
+      looponClient: { clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+      contactsClient: { clientId: credentials.contactsClientId, clientSecret: credentials.contactsClientSecret },
+      loyalty: { token: credentials.loyaltyToken, username: credentials.loyaltyUsername, password: credentials.loyaltyPassword },
+    };
   });
   const out = {
     account: demo.account.slug,

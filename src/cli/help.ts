@@ -31,7 +31,7 @@ commands:
                                           split one external key off a guest (undoes the merge it came by)
   identity blocklist list|add|remove --account SLUG [<pattern>] [--json]
                                           values that never match a guest (noemail@*, +1613555*, rule:...)
-  demo [--json]                           create (or refresh) the demo account from the spec examples
+  demo [--json] [--rotate]                create (or refresh) the demo account from the spec examples
   import <kind> <file> [--account SLUG] [--json]
                                           import a JSON-lines file (kinds: reviews, reputation, answer-documents)
   webhook create --account SLUG --url URL --events TYPE,...|* [--json]
@@ -79,9 +79,10 @@ const HELP: Record<string, string> = {
   'client create': CLIENT_CREATE,
   'client list': CLIENT_LIST,
   'client revoke': CLIENT_REVOKE,
-  demo: `usage: openstay demo [--json]
+  demo: `usage: openstay demo [--json] [--rotate]
   Creates (or finds again) the account "demo" filled with the examples of the Loop and Loopon
-  documents, and prints what a client needs to call each face against it.`,
+  documents, with their own ids, and prints what a client needs to call each face against it: the
+  same credentials on every run (kept sealed with SECRET_KEY); --rotate revokes them and issues fresh ones.`,
   import: IMPORT_USAGE,
   guest: GUEST_USAGE,
   identity: IDENTITY_USAGE,

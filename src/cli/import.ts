@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/config.js';
 import { describeDatabase } from '../config/database-check.js';
-import { findAccountBySlug, findAccountOfLocation, listAccounts } from '../core/accounts/accounts.js';
-import { IMPORT_KINDS, IMPORTERS, type ImportKind } from '../api/imports/import-kinds.js';
+import { findAccountBySlug, listAccounts } from '../core/accounts/accounts.js';
+import { IMPORT_KINDS, IMPORTERS, type Importer, type ImportKind } from '../api/imports/import-kinds.js';
+import { type ConfigImportResult, importConfig } from '../api/imports/import-config.js';
 import type { ImportFailure, ImportItem } from '../api/imports/json-lines.js';
 import { readJsonLines } from '../api/imports/line-reader.js';
 import type { Db } from '../db/database.js';
@@ -19,8 +20,12 @@ import { type CliStream, cliStderr } from './output.js';
 
 export { IMPORT_KINDS };
 
+/** What `openstay import` takes: the bulk kinds, and `config` (never a background job: see import-config.ts). */
+const CLI_KINDS = [...IMPORT_KINDS, 'config'] as const;
+
 export const USAGE = `usage: openstay import <kind> <file> [--account <slug>] [--json]
-kinds: ${IMPORT_KINDS.join(', ')}   (record formats: docs/import.md)`;
+       openstay import config <file> --account <slug> [--dry-run] [--json]
+kinds: ${CLI_KINDS.join(', ')}   (record formats: docs/import.md)`;
 
 /** The records of a JSON-lines file, read chunk by chunk (never the whole file at once). */
 export async function* readJsonLinesFile(file: string): AsyncGenerator<ImportItem> {
@@ -81,22 +86,14 @@ export class ProgressBar {
 }
 
 /**
- * The account to import into: the one named, else the only one there is, else the account of the
- * first unit the file names by `unitId` (unit ids are unique across accounts). A message when none.
+ * The account to import into: the one named, else the only one there is. Never guessed from an
+ * id in the file: unit ids are unique per account only (two hotels may both bring unit 1204).
  */
-async function importAccount(db: Db, slug: string | undefined, file: string, where: string): Promise<{ id: number } | string> {
+async function importAccount(db: Db, slug: string | undefined, where: string): Promise<{ id: number } | string> {
   if (slug) return (await findAccountBySlug(db, slug)) ?? `no account with slug "${slug}" in ${where}`;
   const accounts = await listAccounts(db);
   if (accounts.length === 1) return accounts[0];
-  for await (const record of readJsonLinesFile(file)) {
-    const unitId = 'value' in record ? (record.value as { unitId?: unknown })?.unitId : undefined;
-    if (typeof unitId === 'number' && Number.isSafeInteger(unitId)) {
-      const account = await findAccountOfLocation(db, unitId);
-      if (account) return account;
-    }
-    break; // only the first record is looked at
-  }
-  return `${where} holds ${accounts.length} accounts and the file's first record names no unit of one: name the account with --account <slug>`;
+  return `${where} holds ${accounts.length} accounts: name the one to import into with --account <slug>`;
 }
 
 function usage(message: string): number {
@@ -106,18 +103,25 @@ function usage(message: string): number {
 
 /** Runs `openstay import`; `args` are the words after "import". */
 export async function importCommand(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { account: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { account: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    allowPositionals: true,
+  });
   const [kind, file, ...extra] = positionals;
   if (!kind || !file || extra.length) return usage('import needs a <kind> and a <file>');
-  if (!(IMPORT_KINDS as readonly string[]).includes(kind)) return usage(`unknown import kind "${kind}"`);
+  if (!(CLI_KINDS as readonly string[]).includes(kind)) return usage(`unknown import kind "${kind}"`);
+  const dryRun = values['dry-run'] === true;
+  if (dryRun && kind !== 'config') return usage('--dry-run applies to import config only');
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return usage(`cannot read file "${file}"`);
 
-  const importer = IMPORTERS[kind as ImportKind];
+  const importer: Importer =
+    kind === 'config' ? (db, accountId, records, opts) => importConfig(db, accountId, records, { ...opts, dryRun }) : IMPORTERS[kind as ImportKind];
   const started = Date.now();
   const stderr = cliStderr();
   const terminal = Boolean(stderr.isTTY);
   const outcome = await withDatabase(config, async (db) => {
-    const account = await importAccount(db, values.account, file, describeDatabase(config.databaseUrl));
+    const account = await importAccount(db, values.account, describeDatabase(config.databaseUrl));
     if (typeof account === 'string') return account;
     const total = await countLines(file);
     const bar = new ProgressBar(stderr, total, terminal);
@@ -134,8 +138,21 @@ export async function importCommand(config: Config, args: string[]): Promise<num
 
   const result = outcome;
   const handled = result.imported + result.failedCount;
+  const counts = 'create' in result ? (result as ConfigImportResult) : undefined;
   if (values.json) {
-    console.log(JSON.stringify({ kind, file, imported: result.imported, failedCount: result.failedCount, failed: result.failed }));
+    if (counts && dryRun)
+      console.log(JSON.stringify({ kind, file, create: counts.create, update: counts.update, unchanged: counts.unchanged, failed: result.failed }));
+    else {
+      const extra = counts ? { create: counts.create, update: counts.update, unchanged: counts.unchanged } : {};
+      console.log(JSON.stringify({ kind, file, imported: result.imported, failedCount: result.failedCount, failed: result.failed, ...extra }));
+    }
+  } else if (counts) {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const verb = dryRun ? 'would create' : 'created';
+    console.log(
+      `${kind}${dryRun ? ' (dry run, nothing written)' : ''}: ${verb} ${counts.create}, ${dryRun ? 'would update' : 'updated'} ${counts.update}, ` +
+        `${counts.unchanged} unchanged, ${result.failedCount} failed of ${handled} lines (${seconds}s)`,
+    );
   } else {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`${kind}: imported ${result.imported} of ${handled} lines, ${result.failedCount} failed (${seconds}s)`);

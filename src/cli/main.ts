@@ -92,7 +92,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       return usage(`unknown client command "${sub ?? ''}"`);
     }
     case 'demo': {
-      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, rotate: { type: 'boolean' } } });
       return demoCommand(config, values);
     }
     case 'import':

@@ -46,6 +46,10 @@ export interface LocationsTable {
   street_name: string | null;
   street_number: string | null;
   default_evaluation_id: number | null;
+  /** the Loop id the hotel used before (24 hex), kept for ever; null: rendered from id */
+  loop_id: string | null;
+  /** the Loopon unit id the hotel used before, kept for ever; null: the unit id is id */
+  loopon_id: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -55,6 +59,7 @@ export interface LoopTypesTable {
   account_id: number;
   shortcode: string;
   title: string; // JSON i18n map
+  loop_id: string | null; // an imported Loop id, see LocationsTable
   created_at: number;
 }
 
@@ -64,6 +69,7 @@ export interface CustomFieldsTable {
   shortcode: string;
   title: string; // JSON i18n map
   required: number;
+  loop_id: string | null; // an imported Loop id, see LocationsTable
   created_at: number;
 }
 
@@ -76,6 +82,7 @@ export interface EmployeesTable {
   sms: string | null;
   permissions: string; // JSON string[]
   location_ids: string; // JSON number[]
+  loop_id: string | null; // an imported Loop id, see LocationsTable
   created_at: number;
 }
 
@@ -95,6 +102,7 @@ export interface GuestsTable {
   updated_at: number;
   /** set on a guest merged into another: every id it had answers as that survivor */
   merged_into_id: number | null;
+  loop_id: string | null; // an imported Loop id, see LocationsTable
   /** the profile's revision number: every core write of the profile adds one (Contacts: contact_version) */
   version: number;
   /** JSON object: person fields only some faces carry (core/guests/guest-details.ts) */
@@ -244,6 +252,8 @@ export interface EvaluationsTable {
   name: string;
   description: string | null;
   question_order_randomized: number;
+  loop_id: string | null; // imported ids, see LocationsTable
+  loopon_id: number | null;
   created_at: number;
 }
 
@@ -283,6 +293,8 @@ export interface QuestionsTable {
   resource_code: string | null;
   facility_type: string | null;
   type: string; // text | radio | checkbox | number | bool
+  loop_id: string | null; // imported ids (Loop categoryId, Loopon questionId), see LocationsTable
+  loopon_id: number | null;
 }
 
 export interface QuestionOptionsTable {
@@ -804,7 +816,15 @@ export interface LoyaltyEmailRequestsTable {
   handled_at: number | null;
 }
 
+/** `openstay demo`'s credentials, sealed with SECRET_KEY so a later run can print them again. */
+export interface DemoSecretsTable {
+  account_id: number;
+  sealed: string;
+  updated_at: number;
+}
+
 export interface Database {
+  demo_secrets: DemoSecretsTable;
   accounts: AccountsTable;
   credentials: CredentialsTable;
   locations: LocationsTable;

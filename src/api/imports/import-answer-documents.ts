@@ -7,7 +7,8 @@ import {
   type AnswerInput,
 } from '../../core/feedback/answer-documents.js';
 import { readCalendarDate, readInstant } from '../../core/feedback/dates.js';
-import { findEvaluation, listEvaluationsForLocation } from '../../core/feedback/evaluations.js';
+import { listEvaluationsForLocation } from '../../core/feedback/evaluations.js';
+import { findFeedbackRowId } from '../../core/feedback/face-ids.js';
 import { currentQuestionIdsBySemanticId, findQuestions } from '../../core/feedback/question-sets.js';
 import { listUnitsWithDefaultEvaluation } from '../../core/feedback/unit-default-evaluations.js';
 import { readFeedbackSource, type DocumentStatus, type Retention } from '../../core/feedback/vocabulary.js';
@@ -15,7 +16,7 @@ import { badRequest, isAppError } from '../../core/shared/errors.js';
 import type { Db } from '../../db/database.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import type { Location } from '../../db/schema.js';
-import { runImport, underSavepoint, type ImportOptions, type ImportSource } from './import-batches.js';
+import { runImport, underSavepoint, unitsByLooponId, type ImportOptions, type ImportSource } from './import-batches.js';
 import type { ImportFailure, ImportResult } from './json-lines.js';
 
 /*
@@ -78,7 +79,7 @@ function optInt(record: Json, key: string): number | undefined {
 /** Caches what every line looks up: units, evaluations, semantic ids of current question sets. */
 class Lookups {
   private units?: Map<number, Location>;
-  private evaluations = new Map<number, boolean>();
+  private evaluations = new Map<number, number | undefined>();
   private semantic = new Map<number, Map<number, number>>();
   constructor(
     private readonly db: Db,
@@ -86,15 +87,16 @@ class Lookups {
   ) {}
 
   async unit(id: number | undefined, propertyCode: string | null | undefined): Promise<Location> {
-    this.units ??= new Map((await listUnitsWithDefaultEvaluation(this.db, this.accountId)).map((u) => [u.id, u]));
+    this.units ??= unitsByLooponId(await listUnitsWithDefaultEvaluation(this.db, this.accountId));
+    const units = this.units;
     if (id === undefined && !propertyCode) throw badRequest('unitId or propertyCode is required');
     let unit: Location | undefined;
     if (id !== undefined) {
-      unit = this.units.get(id);
+      unit = units.get(id);
       if (!unit) throw badRequest(`unit ${id} does not exist`);
       if (propertyCode && unit.property_code !== propertyCode) throw badRequest(`unit ${id} does not have propertyCode "${propertyCode}"`);
     } else {
-      const matches = [...this.units.values()].filter((u) => u.kind !== 'chain' && u.property_code === propertyCode);
+      const matches = [...new Set(units.values())].filter((u) => u.kind !== 'chain' && u.property_code === propertyCode);
       if (matches.length === 0) throw badRequest(`no unit has propertyCode "${propertyCode}"`);
       if (matches.length > 1) throw badRequest(`several units have propertyCode "${propertyCode}"; give unitId`);
       unit = matches[0];
@@ -103,10 +105,17 @@ class Lookups {
     return unit;
   }
 
+  /** The key of the evaluation a Loopon evaluationId names (its own key or the Loopon id it kept). */
   async evaluation(id: number): Promise<number> {
-    if (!this.evaluations.has(id)) this.evaluations.set(id, (await findEvaluation(this.db, this.accountId, id)) !== undefined);
-    if (!this.evaluations.get(id)) throw badRequest(`evaluationId ${id} is not an evaluation of this account`);
-    return id;
+    if (!this.evaluations.has(id)) this.evaluations.set(id, await findFeedbackRowId(this.db, this.accountId, 'evaluation', 'loopon', id, id));
+    const key = this.evaluations.get(id);
+    if (key === undefined) throw badRequest(`evaluationId ${id} is not an evaluation of this account`);
+    return key;
+  }
+
+  /** The key of the question a Loopon questionId names, or the id itself (reported as unknown later). */
+  async question(id: number): Promise<number> {
+    return (await findFeedbackRowId(this.db, this.accountId, 'question', 'loopon', id, id)) ?? id;
   }
 
   async questionForSemanticId(evaluationId: number, semanticId: number): Promise<number> {
@@ -161,7 +170,7 @@ async function readAnswers(db: Db, accountId: number, lookups: Lookups, record: 
       if (!isObject(a)) throw badRequest(`answers[${i}] must be an object`);
       checkFields(a, ANSWER_FIELDS, `answers[${i}]: `);
       const questionId = optInt(a, 'questionId');
-      if (questionId !== undefined) return questionId;
+      if (questionId !== undefined) return lookups.question(questionId);
       const semanticId = optInt(a, 'semanticId');
       if (semanticId === undefined) throw badRequest(`answers[${i}] needs a questionId or a semanticId`);
       if (evaluationId === undefined)
@@ -211,13 +220,13 @@ async function importOne(db: Db, accountId: number, lookups: Lookups, value: unk
   if (!isObject(value)) throw badRequest('a line must be a JSON object');
   checkFields(value, DOCUMENT_FIELDS, '');
   const unit = await lookups.unit(optInt(value, 'unitId'), optString(value, 'propertyCode'));
-  const givenEvaluation = optInt(value, 'evaluationId');
-  if (givenEvaluation !== undefined) await lookups.evaluation(givenEvaluation);
+  const evaluationRef = optInt(value, 'evaluationId');
+  const givenEvaluation = evaluationRef === undefined ? undefined : await lookups.evaluation(evaluationRef);
   const externalId = optString(value, 'externalId') ?? null;
   const existing = externalId ? await findAnswerDocumentByExternalId(db, accountId, externalId) : undefined;
-  if (existing && existing.location_id !== unit.id) throw badRequest(`externalId "${externalId}" was imported for unit ${existing.location_id}`);
+  if (existing && existing.location_id !== unit.id) throw badRequest(`externalId "${externalId}" was imported for another unit`);
   if (existing && givenEvaluation !== undefined && existing.evaluation_id !== givenEvaluation) {
-    throw badRequest(`externalId "${externalId}" was imported for evaluation ${existing.evaluation_id}`);
+    throw badRequest(`externalId "${externalId}" was imported for another evaluation than ${evaluationRef}`);
   }
   const evaluationId = existing?.evaluation_id ?? givenEvaluation ?? unit.default_evaluation_id ?? (await onlyEvaluationOf(db, accountId, unit.id));
   const fields = readFields(value);

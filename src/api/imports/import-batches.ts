@@ -167,11 +167,22 @@ export async function runImport<T>(db: Db, records: ImportSource, importer: Line
 }
 
 /**
- * Finds the unit a record names by `unitId` or `propertyCode` among the account's locations:
- * a property or a competitor, never a chain (reviews and reputation belong to one property).
+ * The account's units by the ids the Loopon face answers to: a unit's own key, and the Loopon id
+ * it kept from the product the hotel left (which wins: it is the id the face shows).
+ */
+export function unitsByLooponId(locations: Location[]): Map<number, Location> {
+  const byId = new Map(locations.map((l) => [l.id, l]));
+  for (const l of locations) if (l.loopon_id !== null) byId.set(l.loopon_id, l);
+  return byId;
+}
+
+/**
+ * Finds the unit a record names by `unitId` (as the Loopon face shows it) or `propertyCode` among
+ * the account's locations: a property or a competitor, never a chain (reviews and reputation
+ * belong to one property).
  */
 export function unitFinder(locations: Location[]): (fields: RecordFields) => Location {
-  const byId = new Map(locations.map((l) => [l.id, l]));
+  const byId = unitsByLooponId(locations);
   const byCode = new Map<string, Location[]>();
   for (const l of locations) {
     if (l.property_code === null || l.kind === 'chain') continue;
@@ -192,7 +203,7 @@ export function unitFinder(locations: Location[]): (fields: RecordFields) => Loc
       if (matches.length > 1) throw new RecordError(`several units have propertyCode "${code}"; give unitId`);
       unit = matches[0];
     }
-    if (unit.kind === 'chain') throw new RecordError(`unit ${unit.id} is a chain; give one of its properties`);
+    if (unit.kind === 'chain') throw new RecordError(`unit ${unit.loopon_id ?? unit.id} is a chain; give one of its properties`);
     return unit;
   };
 }

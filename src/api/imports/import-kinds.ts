@@ -1,12 +1,13 @@
 import type { Db } from '../../db/database.js';
 import { importAnswerDocuments } from './import-answer-documents.js';
+import { importContacts } from './import-contacts.js';
 import type { ImportOptions, ImportSource } from './import-batches.js';
 import { importReputation } from './import-reputation.js';
 import { importReviews } from './import-reviews.js';
 import type { ImportResult } from './json-lines.js';
 
 /** The kinds of bulk import, as the admin API paths and `openstay import` name them. */
-export const IMPORT_KINDS = ['reviews', 'reputation', 'answer-documents'] as const;
+export const IMPORT_KINDS = ['reviews', 'reputation', 'answer-documents', 'contacts'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** Any importer: the shared contract of import-batches.ts. */
@@ -16,6 +17,7 @@ export const IMPORTERS: Record<ImportKind, Importer> = {
   reviews: importReviews,
   reputation: importReputation,
   'answer-documents': importAnswerDocuments,
+  contacts: importContacts,
 };
 
 export function isImportKind(kind: unknown): kind is ImportKind {

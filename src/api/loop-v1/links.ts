@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { Config } from '../../config/config.js';
 import { pageLinkAccount, signPageLink } from '../../core/accounts/page-links.js';
 import { encodeId } from './ids.js';
+import { loopIdOf } from './face-ids.js';
 
 /*
  * The URLs the Loop face hands out: they open guest pages served by pages/pages.ts. Every one is
@@ -28,10 +29,16 @@ export async function loopPageUrl(db: Db, config: Config, accountId: number, loo
  * personalised when a guest is known. A generic link is signed too, so that an account's slug and
  * locations cannot be found or used by guessing URLs.
  */
-export async function invitePageUrl(db: Db, config: Config, accountId: number, locationShortcode: string, guestId?: number): Promise<string> {
+export async function invitePageUrl(
+  db: Db,
+  config: Config,
+  accountId: number,
+  locationShortcode: string,
+  guest?: { id: number; loop_id: string | null },
+): Promise<string> {
   const { slug, secret } = await pageLinkAccount(db, accountId);
   const base = `${config.publicUrl}/loop/p/${slug}/create/${encodeURIComponent(locationShortcode)}`;
-  if (guestId === undefined) return `${base}?sig=${signPageLink(secret, inviteLinkSubject(slug, locationShortcode))}`;
-  const uid = encodeId('guest', guestId);
+  if (guest === undefined) return `${base}?sig=${signPageLink(secret, inviteLinkSubject(slug, locationShortcode))}`;
+  const uid = loopIdOf('guest', guest);
   return `${base}?_uid=${uid}&sig=${signPageLink(secret, guestLinkSubject(uid))}`;
 }

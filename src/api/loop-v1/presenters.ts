@@ -3,12 +3,13 @@ import type { QuestionSetTree } from '../../core/feedback/question-sets.js';
 import type { Evaluation } from '../../db/schema.js';
 import { parseJson, pickText, type I18nText } from '../../core/shared/json.js';
 import { encodeId } from './ids.js';
+import { type LoopIds, loopIdOf } from './face-ids.js';
 
 /* Plain functions that render rows in the Loop API's shapes and ids. */
 
 export function presentLocation(location: Location) {
   return {
-    id: encodeId('location', location.id),
+    id: loopIdOf('location', location),
     shortcode: location.shortcode ?? '',
     title: parseJson<I18nText>(location.title, {}),
     ...(location.latitude !== null && location.longitude !== null ? { coords: { latitude: location.latitude, longitude: location.longitude } } : {}),
@@ -19,7 +20,7 @@ export function presentLocation(location: Location) {
 /** The location object embedded in a loop (Loop uses a flat title and geo [lng, lat] there). */
 export function presentLoopLocation(location: Location) {
   return {
-    id: encodeId('location', location.id),
+    id: loopIdOf('location', location),
     title: pickText(parseJson<I18nText>(location.title, {})),
     timezone: location.timezone,
     geo: location.latitude !== null && location.longitude !== null ? [location.longitude, location.latitude] : null,
@@ -33,20 +34,21 @@ export function presentLoopLocation(location: Location) {
 }
 
 export function presentLoopType(loopType: LoopType) {
-  return { id: encodeId('looptype', loopType.id), shortcode: loopType.shortcode, title: parseJson<I18nText>(loopType.title, {}) };
+  return { id: loopIdOf('looptype', loopType), shortcode: loopType.shortcode, title: parseJson<I18nText>(loopType.title, {}) };
 }
 
 export function presentCustomField(field: CustomField) {
-  return { id: encodeId('customfield', field.id), shortcode: field.shortcode, title: parseJson<I18nText>(field.title, {}), required: field.required === 1 };
+  return { id: loopIdOf('customfield', field), shortcode: field.shortcode, title: parseJson<I18nText>(field.title, {}), required: field.required === 1 };
 }
 
-export function presentEmployee(employee: Employee) {
+/** `locationIds`: the Loop ids of the employee's locations (loopIdsOf). */
+export function presentEmployee(employee: Employee, locationIds: LoopIds) {
   return {
     username: employee.username,
     name: employee.name ?? '',
-    id: encodeId('employee', employee.id),
+    id: loopIdOf('employee', employee),
     permissions: parseJson<string[]>(employee.permissions, []),
-    locations: parseJson<number[]>(employee.location_ids, []).map((id) => encodeId('location', id)),
+    locations: parseJson<number[]>(employee.location_ids, []).map(locationIds),
     sms: employee.sms ?? '',
     email: employee.email ?? '',
   };
@@ -57,7 +59,7 @@ export function presentGuestUser(guest: Guest) {
   return {
     username: '',
     name: guest.name ?? '',
-    id: encodeId('guest', guest.id),
+    id: loopIdOf('guest', guest),
     permissions: [] as string[],
     locations: [] as string[],
     sms: guest.mobile ?? '',
@@ -66,7 +68,7 @@ export function presentGuestUser(guest: Guest) {
   };
 }
 
-function presentActivity(activity: LoopActivity, loopHexId: string) {
+function presentActivity(activity: LoopActivity, loopHexId: string, guestIds: LoopIds) {
   return {
     id: encodeId('activity', activity.id),
     type: activity.type,
@@ -79,12 +81,13 @@ function presentActivity(activity: LoopActivity, loopHexId: string) {
     person: {
       name: activity.person_name ?? '',
       type: activity.person_kind,
-      id: activity.person_guest_id ? encodeId('guest', activity.person_guest_id) : null,
+      id: activity.person_guest_id ? guestIds(activity.person_guest_id) : null,
     },
   };
 }
 
-export function presentLoop(loop: Loop & { activities: LoopActivity[] }, location: Location, creatorLoopCount: number) {
+/** `guestIds`: the Loop ids of the loop's creator and the guests of its activities (loopIdsOf). */
+export function presentLoop(loop: Loop & { activities: LoopActivity[] }, location: Location, creatorLoopCount: number, guestIds: LoopIds) {
   const id = encodeId('loop', loop.id);
   const lastActivity = loop.activities[loop.activities.length - 1];
   return {
@@ -93,11 +96,11 @@ export function presentLoop(loop: Loop & { activities: LoopActivity[] }, locatio
     description: loop.description ?? '',
     summary: pickText(parseJson<I18nText>(location.title, {})),
     state: loop.state,
-    creatorId: loop.creator_guest_id ? encodeId('guest', loop.creator_guest_id) : null,
+    creatorId: loop.creator_guest_id ? guestIds(loop.creator_guest_id) : null,
     creatorLoopCount,
     contactable: loop.contactable === 1,
     unread: loop.last_viewed_at === null || (lastActivity !== undefined && lastActivity.occurred_at > loop.last_viewed_at),
-    activities: loop.activities.map((a) => presentActivity(a, id)),
+    activities: loop.activities.map((a) => presentActivity(a, id, guestIds)),
     loopMedium: loop.medium ?? loop.source ?? 'api',
     createDevice: loop.create_device ?? (loop.device_id ? `${loop.source ?? 'api'}:${loop.device_id}` : (loop.source ?? 'api')),
     created_on: loop.created_at,
@@ -108,17 +111,17 @@ export function presentLoop(loop: Loop & { activities: LoopActivity[] }, locatio
 }
 
 /** A survey in Loop's shape; both spellings of the documented keys are sent (see docs/compat.md). */
-export function presentSurvey(evaluation: Evaluation, tree: QuestionSetTree | undefined, locationIds: number[] = []) {
+export function presentSurvey(evaluation: Evaluation, tree: QuestionSetTree | undefined, locationIds: number[], locationLoopIds: LoopIds) {
   const questions = (tree?.sections ?? []).flatMap((s) => s.questions);
   return {
-    id: encodeId('survey', evaluation.id),
+    id: loopIdOf('survey', evaluation),
     shortCode: evaluation.shortcode ?? '',
     shortcode: evaluation.shortcode ?? '',
     title: { en: evaluation.name },
     description: evaluation.description ?? '',
-    locations: locationIds.map((id) => encodeId('location', id)),
+    locations: locationIds.map(locationLoopIds),
     questions: questions.map((q) => ({
-      categoryId: encodeId('question', q.id),
+      categoryId: loopIdOf('question', q),
       type: q.type,
       text: parseJson<I18nText>(q.title, {}),
       ...(q.placeholder ? { placeholder: parseJson<I18nText>(q.placeholder, {}) } : {}),

@@ -3,7 +3,6 @@ import { announceCacheChange } from '../../db/cache-notices.js';
 import type { Account } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { findLoopTypeByShortcode } from '../locations/loop-types.js';
-import { findLocationInAnyAccount } from '../locations/locations.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { randomToken } from '../shared/tokens.js';
@@ -58,13 +57,6 @@ export async function findAccountBySlug(db: Db, slug: string): Promise<Account |
 /** Every account, by id (the CLI's view of the whole database). */
 export async function listAccounts(db: Db): Promise<Account[]> {
   return db.selectFrom('accounts').selectAll().orderBy('id').execute();
-}
-
-/** The account a location belongs to: location ids are unique across accounts, so an import names it alone. */
-export async function findAccountOfLocation(db: Db, locationId: number): Promise<Account | undefined> {
-  const location = await findLocationInAnyAccount(db, locationId);
-  if (!location) return undefined;
-  return db.selectFrom('accounts').selectAll().where('id', '=', location.account_id).executeTakeFirst();
 }
 
 export async function getAccountBySlug(db: Db, slug: string): Promise<Account> {

@@ -41,6 +41,33 @@ export async function createEmployee(db: Db, accountId: number, input: EmployeeI
   }
 }
 
+/** Replaces an employee's fields (the configuration import); a taken username is a 409. */
+export async function updateEmployee(db: Db, accountId: number, id: number, input: EmployeeInput): Promise<Employee> {
+  const username = input.username?.trim();
+  if (!username) throw badRequest('username is required');
+  const locationIds = [...new Set(input.locationIds ?? [])];
+  if ((await missingLocationIds(db, accountId, locationIds)).length) throw badRequest('unknown location in locations');
+  try {
+    return await db
+      .updateTable('employees')
+      .set({
+        username,
+        name: input.name ?? null,
+        email: normaliseEmail(input.email) ?? null,
+        sms: input.sms?.trim() || null,
+        permissions: JSON.stringify(input.permissions ?? []),
+        location_ids: JSON.stringify(locationIds),
+      })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`username "${username}" is already taken`);
+    throw err;
+  }
+}
+
 /** Employees matching a username, e-mail or mobile number. */
 export async function findEmployees(db: Db, accountId: number, by: { username?: string; email?: string; sms?: string }): Promise<Employee[]> {
   let query = db.selectFrom('employees').selectAll().where('account_id', '=', accountId);

@@ -63,6 +63,7 @@ const GUEST_COLUMNS = [
   'merged_into_id',
   'version',
   'details',
+  'loop_id',
 ] as const satisfies ReadonlyArray<keyof GuestsTable>;
 type MissingGuestColumn = Exclude<keyof GuestsTable, (typeof GUEST_COLUMNS)[number]>;
 const allGuestColumns: [MissingGuestColumn] extends [never] ? true : MissingGuestColumn = true;
@@ -128,6 +129,7 @@ function guestOf(row: KeyedRow): Guest {
     merged_into_id: row.merged_into_id,
     version: row.version,
     details: row.details,
+    loop_id: row.loop_id,
   };
 }
 

@@ -1,12 +1,14 @@
 /*
  * The examples of the Loop API documents (specs 000 and 001), as data for `openstay demo`.
- * Ids differ from the documents' (ours are generated); shortcodes, names and values are theirs.
+ * Shortcodes, names and values are the documents'; so are the ids (demo-face-ids.ts keeps them).
  */
 
 export const DEMO_SLUG = 'demo';
 export const DEMO_NAME = 'Sunnyclear Resorts (demo)';
 
 export const DEMO_LOCATIONS = [
+  // The location of the Contact, ContactEvent, invite and response examples (the invite URL shows its shortcode).
+  { shortcode: '1234', title: { en: 'Sunnyclear Resort' }, timezone: 'America/Toronto', country: 'CA' },
   { shortcode: '1300', title: { en: 'Andros Island Bahamas' }, latitude: 45.349429, longitude: -75.9248028, timezone: 'America/Nassau', country: 'BS' },
   { shortcode: '1200', title: { en: 'Costa Rica Salinas Bay' }, timezone: 'America/Costa_Rica', country: 'CR' },
   {
@@ -59,6 +61,12 @@ export const DEMO_EMPLOYEE = {
   sms: '5556135555',
   permissions: ['create', 'comment', 'close'],
 };
+
+/** The second user of the users lookup example (same sms as benria). */
+export const DEMO_EMPLOYEE_2 = { username: 'benria2', name: 'Benbria Admin', email: null, sms: '5556135555', permissions: [] as string[] };
+
+/** The guest of the invite URL example: the document shows their id. */
+export const DEMO_INVITED = { name: 'John Smith', email: 'johnsmith@benbria.com' };
 
 /** The keyed contact of spec 000, so ContactEvent by reference works straight away. */
 export const DEMO_CONTACT = {

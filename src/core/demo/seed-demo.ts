@@ -16,6 +16,7 @@ import * as demo from './demo-data.js';
 import { seedLooponDemo, type LooponDemo } from './seed-loopon-demo.js';
 import { writeContext } from '../shared/write-context.js';
 import { seedDemoRules } from './seed-demo-rules.js';
+import { keepDemoLoopIds, keepDemoLooponIds } from './demo-face-ids.js';
 
 /** Integer ids of what the demo holds; the CLI renders them in each face's id format. */
 export interface DemoIds {
@@ -35,6 +36,14 @@ export interface DemoIds {
  * loses a race on a unique key starts over and finds the other run's rows.
  */
 export async function ensureDemoAccount(db: Db): Promise<{ account: Account; ids: DemoIds; looponUnits: LooponDemo; adminToken: string; loopToken: string }> {
+  const seeded = await seedDemoAccount(db);
+  const adminToken = await issueCredential(db, seeded.account.id, 'admin', 'openstay demo');
+  const loopToken = await issueCredential(db, seeded.account.id, 'loop', 'openstay demo');
+  return { ...seeded, adminToken, loopToken };
+}
+
+/** The demo account and its data, made or completed (see ensureDemoAccount), without issuing credentials. */
+export async function seedDemoAccount(db: Db): Promise<{ account: Account; ids: DemoIds; looponUnits: LooponDemo }> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute((trx) => seed(trx));
@@ -99,11 +108,24 @@ async function seed(db: Db) {
     });
   }
 
+  const employee2 =
+    (await findEmployees(db, accountId, { username: demo.DEMO_EMPLOYEE_2.username }))[0] ?? (await createEmployee(db, accountId, demo.DEMO_EMPLOYEE_2));
+  const { guest: invited } = await resolveArrival(writeContext(db, accountId), { source: 'demo', fields: demo.DEMO_INVITED });
+  await keepDemoLoopIds(db, accountId, {
+    locations,
+    customFields,
+    survey: survey.id,
+    questions,
+    employees: { benria: employee.id, benria2: employee2.id },
+    customer: customer.id,
+    invited: invited.id,
+  });
+
   const looponUnits = await seedLooponDemo(db, accountId);
+  await keepDemoLooponIds(db, accountId, looponUnits.byExampleId);
+  // Last, so that the demo's own stays and events welcome nobody.
   await seedDemoRules(db, accountId);
 
-  const adminToken = await issueCredential(db, accountId, 'admin', 'openstay demo');
-  const loopToken = await issueCredential(db, accountId, 'loop', 'openstay demo');
   const ids: DemoIds = { locations, loopTypes, customFields, survey: survey.id, questions, employee: employee.id, contact: contact.id, customer: customer.id };
-  return { account, ids, looponUnits, adminToken, loopToken };
+  return { account, ids, looponUnits };
 }

@@ -49,11 +49,11 @@ export async function createGuestWithKey(ctx: WriteContext, source: string, key:
 }
 
 /** Removes the guest a key names (with the key); returns the guest's id, or undefined if none. */
-export async function deleteGuestByKey(db: Db, accountId: number, source: string, key: string): Promise<number | undefined> {
+export async function deleteGuestByKey(db: Db, accountId: number, source: string, key: string): Promise<Guest | undefined> {
   const guest = await findGuestByKey(db, accountId, source, key);
   if (!guest) return undefined;
   await deleteGuest(db, accountId, guest.id);
-  return guest.id;
+  return guest;
 }
 
 /**

@@ -115,6 +115,7 @@ function newGuestRow(accountId: number, now: number): Guest {
     merged_into_id: null,
     version: 1,
     details: '{}',
+    loop_id: null,
   };
 }
 

@@ -25,6 +25,28 @@ export async function createCustomField(db: Db, accountId: number, input: { shor
   }
 }
 
+/** Changes a custom field (the configuration import); a taken shortcode is a 409. */
+export async function updateCustomField(
+  db: Db,
+  accountId: number,
+  id: number,
+  input: { shortcode: string; title: I18nText; required?: boolean },
+): Promise<CustomField> {
+  if (!input.shortcode.trim()) throw badRequest('shortcode is required');
+  try {
+    return await db
+      .updateTable('custom_fields')
+      .set({ shortcode: input.shortcode.trim(), title: JSON.stringify(input.title), required: input.required ? 1 : 0 })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`a custom field with shortcode "${input.shortcode}" already exists`);
+    throw err;
+  }
+}
+
 export async function listCustomFields(db: Db, accountId: number): Promise<CustomField[]> {
   return db.selectFrom('custom_fields').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
 }

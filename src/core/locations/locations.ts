@@ -152,11 +152,6 @@ export async function getLocation(db: Db, accountId: number, id: number): Promis
   return location;
 }
 
-/** The location with this id in whichever account holds it (ids are unique across accounts). */
-export async function findLocationInAnyAccount(db: Db, id: number): Promise<Location | undefined> {
-  return db.selectFrom('locations').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 /**
  * The ids among `ids` that name no location of the account, in the order given: what other
  * modules check before they keep references to locations (the columns have no foreign key).

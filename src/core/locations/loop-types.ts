@@ -19,6 +19,23 @@ export async function createLoopType(db: Db, accountId: number, shortcode: strin
   }
 }
 
+/** Changes a loop type's shortcode and title (the configuration import); a taken shortcode is a 409. */
+export async function updateLoopType(db: Db, accountId: number, id: number, input: { shortcode: string; title: I18nText }): Promise<LoopType> {
+  if (!input.shortcode.trim()) throw badRequest('shortcode is required');
+  try {
+    return await db
+      .updateTable('loop_types')
+      .set({ shortcode: input.shortcode.trim(), title: JSON.stringify(input.title) })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`a loop type with shortcode "${input.shortcode}" already exists`);
+    throw err;
+  }
+}
+
 export async function listLoopTypes(db: Db, accountId: number): Promise<LoopType[]> {
   return db.selectFrom('loop_types').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
 }

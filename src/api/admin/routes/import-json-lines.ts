@@ -71,7 +71,7 @@ export function streamJsonLinesBodies(app: AdminApp): void {
 }
 
 /** The body's chunks; a client that breaks off its upload is a 400 (nothing is kept), not a 500. */
-async function* uploadOf(body: Readable): AsyncGenerator<Buffer> {
+export async function* uploadOf(body: Readable): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of body) yield chunk as Buffer;
   } catch (err) {

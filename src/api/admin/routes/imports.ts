@@ -1,5 +1,6 @@
 import type { AdminApp, AdminDeps } from '../context.js';
 import { answerDocumentImportRoutes } from './import-answer-documents.js';
+import { configImportRoute, contactImportRoute } from './import-config.js';
 import { importJobRoutes } from './import-jobs.js';
 import { streamJsonLinesBodies } from './import-json-lines.js';
 import { reputationImportRoutes } from './import-reputation.js';
@@ -12,5 +13,7 @@ export async function importRoutes(app: AdminApp, deps: AdminDeps): Promise<void
   streamJsonLinesBodies(app);
   answerDocumentImportRoutes(app, deps);
   reputationImportRoutes(app, deps);
+  configImportRoute(app, deps);
+  contactImportRoute(app, deps);
   importJobRoutes(app, deps);
 }

@@ -12,7 +12,8 @@ import { findLoop, openLoop } from '../../../core/requests/loops.js';
 import { parseJson, pickText, type I18nText } from '../../../core/shared/json.js';
 import type { Account, Guest, Location } from '../../../db/schema.js';
 import type { LoopApp, LoopDeps } from '../context.js';
-import { decodeId, encodeId } from '../ids.js';
+import { decodeId } from '../ids.js';
+import { loopIdOf, loopRowId } from '../face-ids.js';
 import { guestLinkSubject, inviteLinkSubject, loopLinkSubject, loopPageUrl } from '../links.js';
 import { escapeHtml, page } from '../../http/html.js';
 import { toAppError } from '../../http/errors.js';
@@ -122,10 +123,10 @@ export async function guestPageRoutes(app: LoopApp, { db, config, realtime }: Lo
         `<h1>${ctx.guest?.name ? `Hello ${escapeHtml(ctx.guest.name)}, how` : 'How'} can we help?</h1>
 <form method="post" action="${action}">
 <label for="location">Where are you?</label><select id="location" name="location">${locations
-          .map((l) => `<option value="${encodeId('location', l.id)}">${escapeHtml(title(l.title))}</option>`)
+          .map((l) => `<option value="${loopIdOf('location', l)}">${escapeHtml(title(l.title))}</option>`)
           .join('')}</select>
 <label for="loopType">What is it about?</label><select id="loopType" name="loopType">${loopTypes
-          .map((t) => `<option value="${encodeId('looptype', t.id)}">${escapeHtml(title(t.title))}</option>`)
+          .map((t) => `<option value="${loopIdOf('looptype', t)}">${escapeHtml(title(t.title))}</option>`)
           .join('')}</select>
 <label for="description">Your message</label><textarea id="description" name="description" rows="5" required maxlength="4000"></textarea>
 <button type="submit">Send</button></form>`,
@@ -148,7 +149,7 @@ export async function guestPageRoutes(app: LoopApp, { db, config, realtime }: Lo
       if (!ctx) return notFoundPage(reply);
       const accountId = ctx.account.id;
       const location = await findLoopLocation(db, accountId, request.body.location);
-      const loopTypeId = decodeId('looptype', request.body.loopType);
+      const loopTypeId = await loopRowId(db, accountId, 'looptype', request.body.loopType);
       const loopType = (await listLoopTypes(db, accountId)).find((t) => t.id === loopTypeId);
       if (!location || (ctx.location && ctx.location.id !== location.id)) {
         return reply.status(400).type('text/html; charset=utf-8').send(page('Please choose a location', '<h1>Please choose a location from the list</h1>'));
@@ -193,7 +194,7 @@ export async function guestPageRoutes(app: LoopApp, { db, config, realtime }: Lo
       if (!location) return undefined;
     }
     if (!personal) return { account, location };
-    const guestId = decodeId('guest', query._uid);
+    const guestId = await loopRowId(db, account.id, 'guest', query._uid);
     const guest = guestId === undefined ? undefined : await findGuest(db, account.id, guestId);
     return guest ? { account, location, guest } : undefined;
   }

@@ -5,7 +5,7 @@ import { createKeyedContactCache } from '../../../core/contacts/keyed-contact-ca
 import { deleteGuest, deleteGuestByKey } from '../../../core/guests/guest-keys.js';
 import { notFound, badRequest } from '../../../core/shared/errors.js';
 import type { LoopApp, LoopDeps } from '../context.js';
-import { encodeId } from '../ids.js';
+import { loopIdOf } from '../face-ids.js';
 import { readId, readString } from '../parse.js';
 import { AuthQuery, StringOrNumber, SuccessWithId, VersionParams, errorResponses } from '../schemas.js';
 import { ContactFieldsSchema, readContactFields } from './contact-fields.js';
@@ -46,7 +46,7 @@ export async function contactRoutes(app: LoopApp, { db }: LoopDeps): Promise<voi
             const existing = typeof body.id === 'string' ? await resolveGuest(trx, accountId, body.id) : undefined;
             return (await upsertContact(loopWrite(request, trx), { source: LOOP_KEY_SOURCE, guest: existing, ...fields })).guest;
           });
-      return { status: 'Success' as const, id: encodeId('guest', guest.id) };
+      return { status: 'Success' as const, id: loopIdOf('guest', guest) };
     },
   );
 
@@ -69,17 +69,17 @@ export async function contactRoutes(app: LoopApp, { db }: LoopDeps): Promise<voi
       const foreignId = readString(body.foreignId ?? query.foreignId, 'foreignId');
       const id = readId(body.id ?? query.id, 'id');
       if (!foreignId && !id) throw badRequest('foreignId or id is required');
-      const guestId = await inWriteTransaction(db, async (trx) => {
+      const deleted = await inWriteTransaction(db, async (trx) => {
         const guest = id ? await resolveGuest(trx, accountId, id) : undefined;
         if (guest) {
           await deleteGuest(trx, accountId, guest.id);
-          return guest.id;
+          return guest;
         }
-        const deleted = await deleteGuestByKey(trx, accountId, LOOP_KEY_SOURCE, foreignId!);
-        if (deleted === undefined) throw notFound(`contact "${foreignId}"`);
-        return deleted;
+        const byKey = await deleteGuestByKey(trx, accountId, LOOP_KEY_SOURCE, foreignId!);
+        if (byKey === undefined) throw notFound(`contact "${foreignId}"`);
+        return byKey;
       });
-      return { status: 'Success' as const, id: encodeId('guest', guestId) };
+      return { status: 'Success' as const, id: loopIdOf('guest', deleted) };
     },
   );
 }

@@ -17,7 +17,7 @@ export async function resolveCustomFieldKeys(db: Db, accountId: number, values: 
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     const id = decodeId('customfield', key);
-    const field = id !== undefined ? fields.find((f) => f.id === id) : fields.find((f) => f.shortcode === key);
+    const field = fields.find((f) => f.loop_id === key) ?? (id !== undefined ? fields.find((f) => f.id === id) : fields.find((f) => f.shortcode === key));
     if (!field && LOOP_ID.test(key)) throw notFound(`custom field "${key}"`);
     out[field?.shortcode ?? key] = value;
   }

@@ -2,7 +2,7 @@ import { loopWrite } from '../write-context.js';
 import { Type } from '@sinclair/typebox';
 import { resolveArrival } from '../../../core/guests/identity.js';
 import type { LoopApp, LoopDeps } from '../context.js';
-import { encodeId } from '../ids.js';
+import { loopIdOf } from '../face-ids.js';
 import { invitePageUrl } from '../links.js';
 import { readCustomFields, readString } from '../parse.js';
 import { AuthQuery, CustomFieldsBody, Hex24, KeyOrNumber, KeyString, VersionParams, errorResponses } from '../schemas.js';
@@ -52,9 +52,9 @@ export async function inviteRoutes(app: LoopApp, { db, config }: LoopDeps): Prom
         const { guest } = await resolveArrival(loopWrite(request, trx), { source: 'loop', fields, locationId: location?.id });
         return { location, guest };
       });
-      const shortcode = result.location?.shortcode ?? (result.location ? encodeId('location', result.location.id) : 'any');
-      const url = await invitePageUrl(db, config, accountId, shortcode, result.guest?.id);
-      return result.guest ? { guestId: encodeId('guest', result.guest.id), url } : { url };
+      const shortcode = result.location?.shortcode ?? (result.location ? loopIdOf('location', result.location) : 'any');
+      const url = await invitePageUrl(db, config, accountId, shortcode, result.guest);
+      return result.guest ? { guestId: loopIdOf('guest', result.guest), url } : { url };
     },
   );
 }

@@ -5,6 +5,7 @@ import { listLoopsOfGuest, openLoop } from '../../../core/requests/loops.js';
 import { badRequest } from '../../../core/shared/errors.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { encodeId } from '../ids.js';
+import { loopIdsOf } from '../face-ids.js';
 import { loopPageUrl } from '../links.js';
 import { readCustomFields, readDate, readString } from '../parse.js';
 import { presentLoop } from '../presenters.js';
@@ -93,7 +94,13 @@ export async function loopRoutes(app: LoopApp, { db, config, realtime }: LoopDep
       for (const loop of loops) {
         if (!locations.has(loop.location_id)) locations.set(loop.location_id, await getLocation(db, accountId, loop.location_id));
       }
-      return { loops: loops.map((loop) => presentLoop(loop, locations.get(loop.location_id)!, loops.length)) };
+      const guestIds = await loopIdsOf(
+        db,
+        accountId,
+        'guest',
+        loops.flatMap((loop) => [loop.creator_guest_id, ...loop.activities.map((a) => a.person_guest_id)].filter((id): id is number => id !== null)),
+      );
+      return { loops: loops.map((loop) => presentLoop(loop, locations.get(loop.location_id)!, loops.length, guestIds)) };
     },
   );
 }

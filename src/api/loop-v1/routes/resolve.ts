@@ -6,7 +6,7 @@ import { findLoopType, findLoopTypeByShortcode } from '../../../core/locations/l
 import { findGuest } from '../../../core/guests/guests.js';
 import { resolveArrival } from '../../../core/guests/identity.js';
 import { notFound } from '../../../core/shared/errors.js';
-import { decodeId } from '../ids.js';
+import { loopRowId } from '../face-ids.js';
 import { readString } from '../parse.js';
 
 /*
@@ -28,7 +28,7 @@ export async function listLoopLocations(db: Db, accountId: number): Promise<Loca
 
 /** A Loop location by our id or its shortcode, or undefined. */
 export async function findLoopLocation(db: Db, accountId: number, ref: string): Promise<Location | undefined> {
-  const id = decodeId('location', ref);
+  const id = await loopRowId(db, accountId, 'location', ref);
   const location = id !== undefined ? await findLocation(db, accountId, id) : await findLocationByShortcode(db, accountId, ref);
   return location && isLoopPlace(location) ? location : undefined;
 }
@@ -40,14 +40,14 @@ export async function resolveLocation(db: Db, accountId: number, ref: string): P
 }
 
 export async function resolveLoopType(db: Db, accountId: number, ref: string): Promise<LoopType> {
-  const id = decodeId('looptype', ref);
+  const id = await loopRowId(db, accountId, 'looptype', ref);
   const loopType = id !== undefined ? await findLoopType(db, accountId, id) : await findLoopTypeByShortcode(db, accountId, ref);
   if (!loopType) throw notFound(`loop type "${ref}"`);
   return loopType;
 }
 
 export async function resolveGuest(db: Db, accountId: number, ref: string, what = 'contact'): Promise<Guest> {
-  const id = decodeId('guest', ref);
+  const id = await loopRowId(db, accountId, 'guest', ref);
   const guest = id !== undefined ? await findGuest(db, accountId, id) : undefined;
   if (!guest) throw notFound(`${what} "${ref}"`);
   return guest;

@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../../../core/shared/errors.js';
 import { parseJson, type I18nText } from '../../../core/shared/json.js';
 import type { Db } from '../../../db/database.js';
 import { decodeId } from '../ids.js';
+import { loopRowId } from '../face-ids.js';
 import { readBoolean } from '../parse.js';
 
 type LoadedQuestion = Awaited<ReturnType<typeof findQuestions>>[number];
@@ -14,11 +15,12 @@ type LoadedQuestion = Awaited<ReturnType<typeof findQuestions>>[number];
  * id or option text), checkbox (an array of those).
  */
 export async function readSurveyResponses(db: Db, accountId: number, responses: Array<{ categoryId: string; value?: unknown }>): Promise<AnswerInput[]> {
-  const ids = responses.map((r, i) => {
-    const id = decodeId('question', r.categoryId);
+  const ids: number[] = [];
+  for (const [i, r] of responses.entries()) {
+    const id = await loopRowId(db, accountId, 'question', r.categoryId);
     if (id === undefined) throw notFound(`question (categoryId) "${r.categoryId}" of responses[${i}]`);
-    return id;
-  });
+    ids.push(id);
+  }
   const questions = await findQuestions(db, accountId, ids);
   return responses.map((r, i) => {
     const q = questions.find((x) => x.id === ids[i]);

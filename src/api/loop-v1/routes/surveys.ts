@@ -6,6 +6,7 @@ import type { Db } from '../../../db/database.js';
 import type { Evaluation } from '../../../db/schema.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { presentSurvey } from '../presenters.js';
+import { loopIdsOf } from '../face-ids.js';
 import { SurveySchema, VersionParams, errorResponses } from '../schemas.js';
 import { resolveLocation } from './resolve.js';
 
@@ -21,11 +22,13 @@ async function presentSurveys(db: Db, accountId: number, evaluations: Evaluation
     accountId,
     evaluations.map((e) => e.id),
   );
+  const locationIds = await loopIdsOf(db, accountId, 'location', [...links.values()].flat());
   return evaluations.map((e) =>
     presentSurvey(
       e,
       trees.find((t) => t.set.evaluation_id === e.id),
       links.get(e.id) ?? [],
+      locationIds,
     ),
   );
 }

@@ -3,7 +3,8 @@ import { createEmployee, findEmployees } from '../../../core/accounts/employees.
 import { lookupGuestsByContact } from '../../../core/guests/identity.js';
 import { badRequest } from '../../../core/shared/errors.js';
 import type { LoopApp, LoopDeps } from '../context.js';
-import { encodeId } from '../ids.js';
+import { loopIdOf, loopIdsOf } from '../face-ids.js';
+import { parseJson } from '../../../core/shared/json.js';
 import { readString } from '../parse.js';
 import { presentEmployee, presentGuestUser } from '../presenters.js';
 import { AuthQuery, Hex24, KeyOrNumber, KeyString, MAX_KEY_LENGTH, Success, UserSchema, VersionParams, errorResponses } from '../schemas.js';
@@ -47,7 +48,7 @@ export async function userRoutes(app: LoopApp, { db }: LoopDeps): Promise<void> 
           locationIds,
         });
       });
-      return { status: 'Success' as const, id: encodeId('employee', employee.id) };
+      return { status: 'Success' as const, id: loopIdOf('employee', employee) };
     },
   );
 
@@ -77,7 +78,13 @@ export async function userRoutes(app: LoopApp, { db }: LoopDeps): Promise<void> 
       if (!username && !email && !sms) throw badRequest('one of username, email or sms is required');
       const employees = await findEmployees(db, accountId, { username, email, sms });
       const guests = username ? [] : await lookupGuestsByContact(db, accountId, { email, mobile: sms });
-      return { users: [...employees.map(presentEmployee), ...guests.map(presentGuestUser)] };
+      const locationIds = await loopIdsOf(
+        db,
+        accountId,
+        'location',
+        employees.flatMap((e) => parseJson<number[]>(e.location_ids, [])),
+      );
+      return { users: [...employees.map((e) => presentEmployee(e, locationIds)), ...guests.map(presentGuestUser)] };
     },
   );
 }

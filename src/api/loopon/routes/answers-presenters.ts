@@ -2,6 +2,7 @@ import type { QuestionSetTree } from '../../../core/feedback/question-sets.js';
 import type { ScoreResult } from '../../../core/feedback/scores.js';
 import { parseJson, pickText, type I18nText } from '../../../core/shared/json.js';
 import type { Answer, AnswerDocument, Location, Question, QuestionOption } from '../../../db/schema.js';
+import type { LooponIds } from '../face-ids.js';
 
 /* Plain functions rendering the feedback model in the Loopon face's shapes. */
 
@@ -25,7 +26,7 @@ export function presentOption(o: QuestionOption) {
 /** A Question with its options. */
 export function presentQuestion(q: Question & { options: QuestionOption[] }) {
   return {
-    questionId: q.id,
+    questionId: q.loopon_id ?? q.id,
     sectionId: q.section_id,
     questionSetId: q.question_set_id,
     serialNumber: q.serial,
@@ -40,10 +41,10 @@ export function presentQuestion(q: Question & { options: QuestionOption[] }) {
 }
 
 /** A QuestionSet: the whole survey at one point in time; a section without a title has title null. */
-export function presentQuestionSet(tree: QuestionSetTree) {
+export function presentQuestionSet(tree: QuestionSetTree, ids: LooponIds) {
   return {
     questionSetId: tree.set.id,
-    evaluationId: tree.set.evaluation_id,
+    evaluationId: ids.evaluation(tree.set.evaluation_id),
     serialNumber: tree.set.serial,
     created: formatInstant(tree.set.created_at),
     superseded: formatInstant(tree.set.superseded_at),
@@ -58,10 +59,10 @@ export function presentQuestionSet(tree: QuestionSetTree) {
 }
 
 /** Only one of answerOption, answerOptions, answerText is set; a number answer is written as text. */
-export function presentAnswer(a: Answer) {
+export function presentAnswer(a: Answer, ids: LooponIds) {
   return {
     answerId: a.id,
-    questionId: a.question_id,
+    questionId: ids.question(a.question_id),
     received: formatInstant(a.received_at),
     answerOption: a.option_id,
     answerOptions: a.option_ids === null ? null : parseJson<number[]>(a.option_ids, []),
@@ -71,11 +72,11 @@ export function presentAnswer(a: Answer) {
 }
 
 /** An AnswerDocument; `unitsById` supplies the property code. */
-export function presentAnswerDocument(d: AnswerDocument, answers: Answer[], unitsById: Map<number, Location>) {
+export function presentAnswerDocument(d: AnswerDocument, answers: Answer[], unitsById: Map<number, Location>, ids: LooponIds) {
   return {
     answerDocumentId: d.id,
-    unitId: d.location_id,
-    evaluationId: d.evaluation_id,
+    unitId: ids.unit(d.location_id),
+    evaluationId: ids.evaluation(d.evaluation_id),
     propertyCode: unitsById.get(d.location_id)?.property_code ?? null,
     retention: d.retention,
     status: d.status,
@@ -89,7 +90,7 @@ export function presentAnswerDocument(d: AnswerDocument, answers: Answer[], unit
     checkoutDate: d.checkout_date,
     sent: formatInstant(d.sent_at),
     responseRate: d.response_rate,
-    answers: answers.map(presentAnswer),
+    answers: answers.map((a) => presentAnswer(a, ids)),
     updated: formatInstant(d.updated_at),
   };
 }

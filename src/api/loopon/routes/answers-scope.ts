@@ -2,7 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import { resolveFeedbackScope, type FeedbackScope } from '../../../core/feedback/evaluation-scope.js';
 import type { Db } from '../../../db/database.js';
 import type { Location } from '../../../db/schema.js';
-import { pathId, requireScope, unitFor } from '../access.js';
+import { requireScope, unitFor } from '../access.js';
+import { evaluationRowId, type LooponIds } from '../face-ids.js';
+import { notFound } from '../../../core/shared/errors.js';
 import type { LooponScope } from '../context.js';
 
 /**
@@ -21,6 +23,7 @@ export function evaluationPaths(suffix: string): Array<{ path: string; hide: boo
 export interface ScopedRequest {
   unit: Location;
   units: Location[];
+  ids: LooponIds;
   scope: FeedbackScope;
 }
 
@@ -35,7 +38,8 @@ export async function scopedRequest(
   scope: LooponScope,
 ): Promise<ScopedRequest> {
   requireScope(request, scope);
-  const { unit, units } = await unitFor(db, request, params.unitId);
-  const evaluation = params.evaluationId === undefined ? 'default' : pathId(params.evaluationId, 'evaluation');
-  return { unit, units, scope: await resolveFeedbackScope(db, request.grant.accountId, unit, units, evaluation) };
+  const { unit, units, ids } = await unitFor(db, request, params.unitId);
+  const evaluation = params.evaluationId === undefined ? 'default' : await evaluationRowId(db, request.grant.accountId, params.evaluationId);
+  if (evaluation === undefined) throw notFound('evaluation');
+  return { unit, units, ids, scope: await resolveFeedbackScope(db, request.grant.accountId, unit, units, evaluation) };
 }

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { isCalendarDate, parseInstant } from '../../../core/feedback/dates.js';
 import { getScopedAnswerDocument, listAnswerDocuments, type AnswerDocumentQuery } from '../../../core/feedback/list-answer-documents.js';
 import { badRequest } from '../../../core/shared/errors.js';
-import { pathId } from '../access.js';
+import { pathId } from '../path-id.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 import { errors } from '../schemas.js';
 import { presentAnswerDocument, presentQuestionSet } from './answers-presenters.js';
@@ -68,12 +68,12 @@ export async function answerRoutes(app: LooponApp, { db }: LooponDeps): Promise<
         },
       },
       async (request) => {
-        const { units, scope } = await scopedRequest(db, request, request.params, 'read_answers');
+        const { units, ids, scope } = await scopedRequest(db, request, request.params, 'read_answers');
         const page = await listAnswerDocuments(db, request.grant.accountId, scope, readListQuery(request.query, Date.now()));
         const unitsById = new Map(units.map((u) => [u.id, u]));
         return {
-          answerDocuments: page.documents.map((d) => presentAnswerDocument(d.document, d.answers, unitsById)),
-          questionSets: page.questionSets.map(presentQuestionSet),
+          answerDocuments: page.documents.map((d) => presentAnswerDocument(d.document, d.answers, unitsById, ids)),
+          questionSets: page.questionSets.map((set) => presentQuestionSet(set, ids)),
         };
       },
     );
@@ -91,10 +91,10 @@ export async function answerRoutes(app: LooponApp, { db }: LooponDeps): Promise<
         },
       },
       async (request) => {
-        const { units, scope } = await scopedRequest(db, request, request.params, 'read_answers');
+        const { units, ids, scope } = await scopedRequest(db, request, request.params, 'read_answers');
         const id = pathId(request.params.answerDocumentId, 'answer document');
         const { document, answers } = await getScopedAnswerDocument(db, request.grant.accountId, scope, id);
-        return presentAnswerDocument(document, answers, new Map(units.map((u) => [u.id, u])));
+        return presentAnswerDocument(document, answers, new Map(units.map((u) => [u.id, u])), ids);
       },
     );
   }

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { getScopedQuestion, getScopedQuestionSet } from '../../../core/feedback/scoped-questions.js';
-import { pathId } from '../access.js';
+import { pathId } from '../path-id.js';
+import { questionRowId } from '../face-ids.js';
+import { notFound } from '../../../core/shared/errors.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 import { errors } from '../schemas.js';
 import { presentQuestion, presentQuestionSet } from './answers-presenters.js';
@@ -21,9 +23,9 @@ export async function questionRoutes(app: LooponApp, { db }: LooponDeps): Promis
         },
       },
       async (request) => {
-        const { scope } = await scopedRequest(db, request, request.params, 'read_answers');
+        const { scope, ids } = await scopedRequest(db, request, request.params, 'read_answers');
         const id = pathId(request.params.questionSetId, 'question set');
-        return presentQuestionSet(await getScopedQuestionSet(db, request.grant.accountId, scope, id));
+        return presentQuestionSet(await getScopedQuestionSet(db, request.grant.accountId, scope, id), ids);
       },
     );
   }
@@ -41,7 +43,8 @@ export async function questionRoutes(app: LooponApp, { db }: LooponDeps): Promis
       },
       async (request) => {
         const { scope } = await scopedRequest(db, request, request.params, 'read_answers');
-        const id = pathId(request.params.questionId, 'question');
+        const id = await questionRowId(db, request.grant.accountId, request.params.questionId);
+        if (id === undefined) throw notFound('question');
         return presentQuestion(await getScopedQuestion(db, request.grant.accountId, scope, id));
       },
     );

@@ -3,6 +3,7 @@ import type { ReviewWithRatings } from '../../../core/reputation/reviews.js';
 import type { ReputationResult } from '../../../core/reputation/snapshots.js';
 import type { Location, ReviewQuestion } from '../../../db/schema.js';
 import { presentUnit } from '../presenters.js';
+import type { LooponIds } from '../face-ids.js';
 
 /* Plain functions rendering reputation rows in the Loopon face's shapes. */
 
@@ -16,11 +17,11 @@ export function presentReviewQuestion(question: ReviewQuestion) {
 }
 
 /** A review; `unit` is the unit row and whether its property code may be shown (not for competitors). */
-export function presentReview({ review, ratings }: ReviewWithRatings, unit: { location: Location; withPropertyCode: boolean }) {
+export function presentReview({ review, ratings }: ReviewWithRatings, unit: { location: Location; withPropertyCode: boolean }, ids: LooponIds) {
   return {
     reviewId: review.id,
     issueId: review.issue_id,
-    unit: presentUnit(unit.location, unit.withPropertyCode),
+    unit: presentUnit(unit.location, ids, unit.withPropertyCode),
     reviewDate: review.review_date,
     stayDate: review.stay_date,
     channel: review.channel,

@@ -10,9 +10,12 @@ import { reputationOn } from '../../../core/reputation/snapshots.js';
 import { badRequest, isAppError } from '../../../core/shared/errors.js';
 import type { Db } from '../../../db/database.js';
 import type { Location } from '../../../db/schema.js';
-import { pathId, requireScope, unitFor } from '../access.js';
+import { requireScope, unitFor } from '../access.js';
+import { pathId } from '../path-id.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 import { presentUnit } from '../presenters.js';
+import { type LooponIds, looponIds } from '../face-ids.js';
+import { findLocationsRowId } from '../../../core/locations/face-ids.js';
 import { readPage } from '../paging.js';
 import { UnitIdParams, errors } from '../schemas.js';
 import { presentResult, presentReview, presentReviewQuestion } from './reputation-presenters.js';
@@ -35,19 +38,20 @@ function requireReviewScopes(request: FastifyRequest): void {
  * The units whose reviews a request may read: the unit (with everything below it, for a chain),
  * or a property in a competitive set of a unit the client may use (shown without property code).
  */
-async function reviewUnits(db: Db, request: FastifyRequest, unitId: string): Promise<Map<number, ReviewUnit>> {
+async function reviewUnits(db: Db, request: FastifyRequest, unitId: string): Promise<{ units: Map<number, ReviewUnit>; ids: LooponIds }> {
   try {
-    const { unit, units } = await unitFor(db, request, unitId);
+    const { unit, units, ids } = await unitFor(db, request, unitId);
     const all = unit.kind === 'chain' ? [unit, ...descendantsOf(units, unit.id)] : [unit];
-    return new Map(all.map((location) => [location.id, { location, withPropertyCode: true }]));
+    return { units: new Map(all.map((location) => [location.id, { location, withPropertyCode: true }])), ids };
   } catch (err) {
     if (!isAppError(err) || (err.status !== 403 && err.status !== 404)) throw err;
-    const id = pathId(unitId, 'unit');
+    const n = pathId(unitId, 'unit');
     const accountId = request.grant.accountId;
     const owners = accessibleUnits(await listUnits(db, accountId), request.grant.unitIds).map((u) => u.id);
-    const location = await findLocation(db, accountId, id);
-    if (!location || location.kind === 'chain' || !(await isInCompetitiveSetOf(db, accountId, id, owners))) throw err;
-    return new Map([[id, { location, withPropertyCode: false }]]);
+    const id = await findLocationsRowId(db, accountId, 'location', 'loopon', n, n);
+    const location = id === undefined ? undefined : await findLocation(db, accountId, id);
+    if (!location || location.kind === 'chain' || !(await isInCompetitiveSetOf(db, accountId, location.id, owners))) throw err;
+    return { units: new Map([[location.id, { location, withPropertyCode: false }]]), ids: await looponIds(db, accountId) };
   }
 }
 
@@ -84,7 +88,7 @@ export async function reputationRoutes(app: LooponApp, { db }: LooponDeps): Prom
     },
     async (request) => {
       requireReviewScopes(request);
-      const units = await reviewUnits(db, request, request.params.unitId);
+      const { units, ids } = await reviewUnits(db, request, request.params.unitId);
       const query = request.query;
       const from = query.from ?? query.since ?? null;
       if (from !== null && !isCalendarDate(from)) throw badRequest('The since date has an invalid format');
@@ -99,7 +103,7 @@ export async function reputationRoutes(app: LooponApp, { db }: LooponDeps): Prom
         offset: page.offset,
         limit: page.limit,
       });
-      return reviews.map((r) => presentReview(r, units.get(r.review.location_id)!));
+      return reviews.map((r) => presentReview(r, units.get(r.review.location_id)!, ids));
     },
   );
 
@@ -117,7 +121,7 @@ export async function reputationRoutes(app: LooponApp, { db }: LooponDeps): Prom
     async (request) => {
       requireReviewScopes(request);
       const accountId = request.grant.accountId;
-      const { unit, units } = await unitFor(db, request, request.params.unitId);
+      const { unit, units, ids: faceIds } = await unitFor(db, request, request.params.unitId);
       const date = request.query.date ?? todayUtc();
       if (!isCalendarDate(date)) throw badRequest('The date has an invalid format');
       const source = request.query.source === undefined ? null : normalizeSource(request.query.source) || null;
@@ -132,7 +136,7 @@ export async function reputationRoutes(app: LooponApp, { db }: LooponDeps): Prom
       const ids = [...subjects.map((u) => u.id), ...sets.flatMap((s) => s.memberIds)];
       const results = await reputationOn(db, accountId, ids, date, source);
       return subjects.map((subject) => ({
-        unit: presentUnit(subject),
+        unit: presentUnit(subject, faceIds),
         result: presentResult(results.get(subject.id), date),
         competitiveSets: sets
           .filter((s) => s.set.location_id === subject.id)
@@ -141,7 +145,7 @@ export async function reputationRoutes(app: LooponApp, { db }: LooponDeps): Prom
             name: set.name,
             units: memberIds
               .filter((id) => byId.has(id))
-              .map((id) => ({ unit: presentUnit(byId.get(id)!, false), result: presentResult(results.get(id), date) })),
+              .map((id) => ({ unit: presentUnit(byId.get(id)!, faceIds, false), result: presentResult(results.get(id), date) })),
           })),
       }));
     },

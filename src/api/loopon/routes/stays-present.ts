@@ -33,6 +33,8 @@ export function presentChatSession(config: Config, session: ChatSession) {
 
 export interface StayExtras {
   url: string;
+  /** the Loopon id of the stay's unit (looponUnitId) */
+  unitId: number;
   /** only for tokens with the chat_sessions scope */
   chatSession?: ReturnType<typeof presentChatSession>;
 }
@@ -40,7 +42,7 @@ export interface StayExtras {
 export function presentStay(stay: Stay, guest: Guest, extras: StayExtras) {
   return {
     stayId: stay.id,
-    unitId: stay.location_id!,
+    unitId: extras.unitId,
     guest: presentGuest(guest),
     status: stay.status,
     bookingReference: stay.booking_reference,

@@ -4,6 +4,7 @@ import type { LooponApp, LooponDeps } from '../context.js';
 import { UnitIdParams, errors } from '../schemas.js';
 import { readStayCallback, readStayRegistration } from './stays-input.js';
 import { presentChatSession, presentStay, stayPageUrl } from './stays-present.js';
+import { looponUnitId } from '../face-ids.js';
 import { StayBody, StaySchema } from './stays-schemas.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import { apiClientActor, inTransaction } from '../../../core/shared/write-context.js';
@@ -47,6 +48,7 @@ export async function stayRoutes(app: LooponApp, { db, config, secrets }: Loopon
       );
       return presentStay(stay, guest, {
         url: stayPageUrl(config, link.token),
+        unitId: looponUnitId(unit),
         chatSession: session ? presentChatSession(config, session) : undefined,
       });
     },

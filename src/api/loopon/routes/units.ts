@@ -4,6 +4,7 @@ import { listUnitsWithDefaultEvaluation } from '../../../core/feedback/unit-defa
 import { accessibleUnits, memberUnits } from '../../../core/locations/units.js';
 import type { Evaluation } from '../../../db/schema.js';
 import { unitFor } from '../access.js';
+import { looponIds } from '../face-ids.js';
 import type { LooponApp, LooponDeps } from '../context.js';
 import { presentEvaluation, presentUnit } from '../presenters.js';
 import { EvaluationSchema, UnitIdParams, UnitSchema, errors } from '../schemas.js';
@@ -21,18 +22,19 @@ export async function unitRoutes(app: LooponApp, { db }: LooponDeps): Promise<vo
     },
     async (request) => {
       let units = accessibleUnits(await listUnitsWithDefaultEvaluation(db, request.grant.accountId), request.grant.unitIds);
+      const ids = await looponIds(db, request.grant.accountId);
       // An empty ?propertyCode= (a form field left blank) searches for nothing: the full list.
       const code = request.query.propertyCode?.trim();
       if (code) units = units.filter((u) => u.property_code === code);
-      return units.map((u) => presentUnit(u));
+      return units.map((u) => presentUnit(u, ids));
     },
   );
 
   // Loopon documents /units/{unitId}; its own demo client calls /unit/{unitId}.
   for (const path of ['/units/:unitId', '/unit/:unitId']) {
     app.get(path, { schema: { summary: 'Get a unit', params: UnitIdParams, response: { 200: UnitSchema, ...errors(403, 404) } } }, async (request) => {
-      const { unit } = await unitFor(db, request, request.params.unitId);
-      return presentUnit(unit);
+      const { unit, ids } = await unitFor(db, request, request.params.unitId);
+      return presentUnit(unit, ids);
     });
   }
 

@@ -1,0 +1,185 @@
+import { writeContext } from '../../core/shared/write-context.js';
+import { upsertContact } from '../../core/contacts/upsert-contact.js';
+import { readInstant } from '../../core/feedback/dates.js';
+import { findGuestRowId, keepGuestFaceId } from '../../core/guests/face-ids.js';
+import { attachGuestKey, findGuestByKey } from '../../core/guests/guest-keys.js';
+import { findGuest, type GuestFields } from '../../core/guests/guests.js';
+import { conflict } from '../../core/shared/errors.js';
+import { STAY_STATUSES, type StayStatus, upsertStayByRef } from '../../core/stays/stays.js';
+import type { Db } from '../../db/database.js';
+import { kept, resolveLocation } from './config-ids.js';
+import { type FormerIds, readIds, type Ref } from './config-records.js';
+import { messageOf, runImport, underSavepoint, type ImportOptions, type ImportSource } from './import-batches.js';
+import type { ImportResult } from './json-lines.js';
+import { checkText as checkString, RecordError } from './record-fields.js';
+
+/*
+ * Guest history (docs/import.md, "Contacts"): the guests of the product a hotel leaves with their
+ * external keys (a Loop Contact's foreignId...), their former ids and their past stays. A contact
+ * goes through identity resolution like any arrival (core/contacts upsertContact), so the first
+ * ContactEvent after the move finds its guest by its key, and the same person is not created
+ * twice. Each line is written whole or not at all; importing a file again updates.
+ */
+
+interface StayRecord {
+  ref: string;
+  location: Ref | null;
+  bookingReference: string | null;
+  arrivalAt: number | null;
+  departureAt: number | null;
+  room: string | null;
+  status: StayStatus | undefined;
+}
+
+interface ContactRecord {
+  ids: FormerIds;
+  keys: Array<{ source: string; key: string }>;
+  fields: GuestFields;
+  stays: StayRecord[];
+}
+
+const FIELDS = ['ids', 'keys', 'foreignId', 'firstName', 'lastName', 'name', 'email', 'mobile', 'language', 'vipStatus', 'groupName', 'customFields', 'stays'];
+const STAY_FIELDS = ['ref', 'location', 'bookingReference', 'arrival', 'departure', 'room', 'status'];
+
+/** Where imported past stays are kept (by their `ref`), apart from the stays each face keys. */
+const HISTORY_SOURCE = 'import';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown, key: string, max = 255): string | null {
+  if (value === undefined || value === null) return null;
+  return checkString(typeof value === 'number' ? String(value) : value, key, max);
+}
+
+function readContact(value: unknown): ContactRecord {
+  if (!isObject(value)) throw new RecordError('a line must be a JSON object');
+  for (const key of Object.keys(value)) if (!FIELDS.includes(key)) throw new RecordError(`${key} is not a field of a contact line`);
+  const ids = readIds(value.ids);
+  if (ids.loopon !== undefined) throw new RecordError('ids.loopon: Loopon has no guest ids');
+  const keys: ContactRecord['keys'] = [];
+  const foreignId = text(value.foreignId, 'foreignId');
+  if (foreignId) keys.push({ source: 'loop', key: foreignId });
+  if (value.keys !== undefined) {
+    if (!Array.isArray(value.keys) || value.keys.length > 20) throw new RecordError('keys must be an array of at most 20 {source, key}');
+    value.keys.forEach((k, i) => {
+      if (!isObject(k)) throw new RecordError(`keys[${i}] must be an object {source, key}`);
+      const source = text(k.source, `keys[${i}].source`, 50);
+      const key = text(k.key, `keys[${i}].key`);
+      if (!source || !key) throw new RecordError(`keys[${i}] needs a source and a key`);
+      keys.push({ source: source.toLowerCase(), key });
+    });
+  }
+  const customFields = value.customFields;
+  if (customFields !== undefined && customFields !== null && (!isObject(customFields) || Object.values(customFields).some((v) => typeof v !== 'string'))) {
+    throw new RecordError('customFields must be an object of texts');
+  }
+  const fields: GuestFields = {
+    firstName: text(value.firstName, 'firstName'),
+    lastName: text(value.lastName, 'lastName'),
+    name: text(value.name, 'name'),
+    email: text(value.email, 'email'),
+    mobile: text(value.mobile, 'mobile', 40),
+    language: text(value.language, 'language', 20),
+    vipStatus: text(value.vipStatus, 'vipStatus', 100),
+    groupName: text(value.groupName, 'groupName'),
+    ...(customFields ? { customFields: customFields as Record<string, string> } : {}),
+  };
+  for (const key of Object.keys(fields) as Array<keyof GuestFields>) if (fields[key] === null) delete fields[key];
+  if (!ids.loop && keys.length === 0 && !fields.email && !fields.mobile) {
+    throw new RecordError('a contact needs ids.loop, a key (foreignId or keys), an email or a mobile number');
+  }
+  const stays = value.stays ?? [];
+  if (!Array.isArray(stays) || stays.length > 1000) throw new RecordError('stays must be an array of at most 1000 stays');
+  return { ids, keys, fields, stays: stays.map((s, i) => readStay(s, `stays[${i}]`)) };
+}
+
+function readStay(value: unknown, at: string): StayRecord {
+  if (!isObject(value)) throw new RecordError(`${at} must be an object`);
+  for (const key of Object.keys(value)) if (!STAY_FIELDS.includes(key)) throw new RecordError(`${at}.${key} is not a field of a stay`);
+  const instant = (key: string) => {
+    const v = value[key];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string') throw new RecordError(`${at}.${key} must be an ISO 8601 instant`);
+    return readInstant(v, `${at}.${key}`);
+  };
+  const arrivalAt = instant('arrival');
+  const departureAt = instant('departure');
+  if (arrivalAt !== null && departureAt !== null && departureAt < arrivalAt) throw new RecordError(`${at}.departure is before its arrival`);
+  const status = value.status;
+  if (status !== undefined && !(STAY_STATUSES as unknown[]).includes(status)) throw new RecordError(`${at}.status must be one of ${STAY_STATUSES.join(', ')}`);
+  const bookingReference = text(value.bookingReference, `${at}.bookingReference`);
+  const ref = text(value.ref, `${at}.ref`) ?? bookingReference ?? (arrivalAt === null ? null : `arrival:${new Date(arrivalAt).toISOString()}`);
+  if (!ref) throw new RecordError(`${at} needs a ref, a bookingReference or an arrival (what keys it when imported again)`);
+  const location = value.location;
+  return {
+    ref,
+    location:
+      location === undefined || location === null
+        ? null
+        : typeof location === 'number'
+          ? readIds({ loopon: location })
+          : typeof location === 'string'
+            ? location
+            : readIds(location, `${at}.location`),
+    bookingReference,
+    arrivalAt,
+    departureAt,
+    room: text(value.room, `${at}.room`, 50),
+    status: status as StayStatus | undefined,
+  };
+}
+
+async function writeContact(db: Db, accountId: number, r: ContactRecord): Promise<void> {
+  const byId = r.ids.loop === undefined ? undefined : await findGuestRowId(db, accountId, 'loop', r.ids.loop, undefined);
+  const existing = byId === undefined ? undefined : await findGuest(db, accountId, byId);
+  const [first, ...more] = r.keys;
+  const ctx = writeContext(db, accountId);
+  const { guest } = await upsertContact(ctx, {
+    source: HISTORY_SOURCE,
+    ...(existing ? { guest: existing } : first ? { key: { source: first.source, value: first.key } } : {}),
+    fields: r.fields,
+  });
+  for (const { source, key } of existing && first ? r.keys : more) {
+    const holder = await findGuestByKey(db, accountId, source, key);
+    if (holder && holder.id !== guest.id) throw conflict(`key ${source}:${key} already names another guest`);
+    if (!holder) await attachGuestKey(db, accountId, source, key, guest.id);
+  }
+  if (r.ids.loop !== undefined) kept(await keepGuestFaceId(db, accountId, 'loop', guest.id, r.ids.loop, undefined), 'ids.loop');
+  for (const [i, s] of r.stays.entries()) {
+    const locationId = s.location === null ? undefined : await resolveLocation(db, accountId, s.location, `stays[${i}].location`);
+    await upsertStayByRef(ctx, guest.id, HISTORY_SOURCE, `${guest.id}:${s.ref}`, {
+      locationId,
+      bookingReference: s.bookingReference,
+      arrivalAt: s.arrivalAt,
+      departureAt: s.departureAt,
+      room: s.room,
+      ...(s.status ? { status: s.status } : {}),
+      language: r.fields.language,
+    });
+  }
+}
+
+/** Imports contacts with their keys, former ids and past stays; each line on its own. */
+export function importContacts(db: Db, accountId: number, records: ImportSource, opts: ImportOptions = {}): Promise<ImportResult> {
+  return runImport<ContactRecord>(
+    db,
+    records,
+    {
+      read: readContact,
+      async write(trx, items) {
+        const failed: Array<{ line: number; error: string }> = [];
+        for (const { line, item } of items) {
+          try {
+            await underSavepoint(trx, 'contact_line', () => writeContact(trx, accountId, item));
+          } catch (err) {
+            failed.push({ line, error: messageOf(err) });
+          }
+        }
+        return failed;
+      },
+    },
+    opts,
+  );
+}
