@@ -9,8 +9,9 @@ import { buildApp } from './app.js';
 import { jobHandlers } from './job-handlers.js';
 import { createOutboundClient } from '../core/outbound/http-client.js';
 import { onDeliveryQueued, sweepDeliveries } from '../core/outbox/deliveries.js';
+import { dueAnnouncer, onDeliveriesDueElsewhere } from '../core/outbox/due-notices.js';
 
-/** Jobs one process runs at once (deliveries mostly wait on the network). */
+/** Jobs of one kind one process runs at once, unless the kind says (deliveries: DELIVERY_CONCURRENCY). */
 const WORKER_CONCURRENCY = 8;
 
 /**
@@ -29,9 +30,11 @@ export async function serve(config: Config): Promise<void> {
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateCallbackUrls });
   let worker: JobWorker | undefined;
   let noticeListener: NoticeListener | undefined;
+  let stopHearingDue: (() => void) | undefined;
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
     onDeliveryQueued(undefined);
+    stopHearingDue?.();
     await worker?.stop();
     await noticeListener?.stop();
     await outbound.close();
@@ -51,19 +54,25 @@ export async function serve(config: Config): Promise<void> {
     throw listenError(err, config);
   }
   app.log.info({ publicUrl: config.publicUrl, database: database.dialect, roles: [...config.roles] }, 'openstay serving');
+  // A committed delivery wakes this process's worker at once, and (PostgreSQL) the other instances'.
+  const announce =
+    database.dialect === 'postgres' ? dueAnnouncer(database.db, (err) => app.log.warn({ err }, 'could not announce queued deliveries')) : undefined;
+  onDeliveryQueued(() => {
+    worker?.wake();
+    announce?.();
+  });
+  if (config.roles.has('worker')) stopHearingDue = onDeliveriesDueElsewhere(() => worker?.wake());
   if (database.dialect === 'postgres') {
     // Other instances' changes to cached values (revoked tokens, settings) and chat events are heard here.
     const log = app.log.child({ component: 'notices' });
     noticeListener = startNoticeListener({ connectionString: config.databaseListenUrl ?? config.databaseUrl, log });
   }
   if (config.roles.has('worker')) {
-    onDeliveryQueued(() => worker?.wake());
     worker = startJobWorker({
       db: database.db,
       handlers: jobHandlers({ config, secrets, outbound }),
       leaseMs: config.jobLeaseMs,
-      // Deliveries wait on receivers (up to 15 s each): several at once, so one slow receiver does
-      // not hold back every other delivery (nor make /readyz report the workers stalled).
+      // Jobs of each kind at once (deliveries say their own, more: they mostly wait on receivers).
       concurrency: WORKER_CONCURRENCY,
       alsoSweep: (db) => sweepDeliveries(db),
       log: app.log.child({ component: 'jobs' }),

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Job } from '../../db/schema.js';
 
@@ -123,4 +123,46 @@ export async function releaseJob(db: Db, job: RunningJob, now = Date.now()): Pro
     mine(db, job).set({ status: 'queued', due_at: now, lease_token: null, attempts: sql<number>`attempts - 1`, updated_at: now }).executeTakeFirst(),
     job,
   );
+}
+
+/** How one run of a batch ended (endJobRuns). */
+export interface JobRunEnd {
+  job: RunningJob;
+  /** succeeded; queued again at dueAt; failed for good */
+  status: 'succeeded' | 'queued' | 'failed';
+  dueAt?: number | null;
+  error?: string | null;
+  at: number;
+}
+
+/** `(values (...), (...))`: each value cast, so that PostgreSQL types the columns (column1, column2, ...). */
+function valuesList(rows: unknown[][], types: readonly string[]): RawBuilder<unknown> {
+  return sql`(values ${sql.join(rows.map((row) => sql`(${sql.join(row.map((v, i) => sql`cast(${v} as ${sql.raw(types[i])})`))})`))})`;
+}
+
+/**
+ * Ends many runs in one statement (call it in the transaction of the work they did): each as
+ * completeJob or failJobRun would, and only where the run's lease still holds. Returns the ids
+ * of the jobs it ended; a run missing from them lost its lease. For kinds without stored input
+ * (job_inputs is not touched).
+ */
+export async function endJobRuns(trx: Db, ends: readonly JobRunEnd[], now = Date.now()): Promise<Set<number>> {
+  if (ends.length === 0) return new Set();
+  const rows = ends.map(({ job, status, dueAt, error, at }) => {
+    const lastError = error && error.length > 1000 ? `${error.slice(0, 997)}...` : (error ?? null);
+    return [
+      job.id,
+      job.lease_token ?? '',
+      status,
+      status === 'queued' ? (dueAt ?? at) : null,
+      status === 'succeeded' ? null : lastError,
+      status === 'queued' ? null : at,
+    ];
+  });
+  const ended = await sql<{ id: number }>`update jobs set status = v.column3, due_at = v.column4, lease_token = null, last_error = v.column5,
+      updated_at = ${now}, finished_at = v.column6
+    from ${valuesList(rows, ['bigint', 'text', 'text', 'bigint', 'text', 'bigint'])} as v
+    where jobs.id = v.column1 and jobs.status = 'running' and jobs.lease_token = v.column2
+    returning jobs.id`.execute(trx);
+  return new Set(ended.rows.map((r) => Number(r.id)));
 }

@@ -27,9 +27,17 @@ export interface JobRun<Payload = unknown, Progress = unknown> {
 }
 
 export interface JobHandler<Payload = any, Progress = any> {
-  run(run: JobRun<Payload, Progress>): Promise<void>;
+  /**
+   * Runs the job. Resolving marks it done; resolving 'ended' says the handler has already written
+   * the job's end itself, naming its lease token (the outbox records attempts and ends jobs in
+   * batches: one transaction for many); throwing makes the worker record a failure.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: most handlers are async functions that return nothing
+  run(run: JobRun<Payload, Progress>): Promise<void | 'ended'>;
   /** first retry delay (doubling after each failed attempt); default 5 s */
   backoffMs?: number;
+  /** jobs of this kind run at once by one worker (default: the worker's concurrency) */
+  concurrency?: number;
 }
 
 /** Handlers by job kind. */
@@ -42,7 +50,7 @@ export interface JobWorkerOptions {
   pollMs?: number;
   /** lease length (default 30 s); renewed every third of it while a job runs */
   leaseMs?: number;
-  /** jobs run at once by this worker (default 1) */
+  /** jobs of each kind run at once by this worker, unless its handler says (default 1) */
   concurrency?: number;
   workerId?: string;
   /** how often to sweep finished jobs and abandoned drafts (default 10 min) */
@@ -77,7 +85,18 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
   const workerId = opts.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   const log = opts.log ?? silent;
   const kinds = Object.keys(handlers);
-  const running = new Map<number, { promise: Promise<void>; controller: AbortController }>();
+  const limitOf = (kind: string) => Math.max(1, handlers[kind].concurrency ?? concurrency);
+  const running = new Map<number, { promise: Promise<void>; controller: AbortController; kind: string }>();
+  const runningOf = new Map<string, number>(kinds.map((k) => [k, 0]));
+  /*
+   * Claims come in batches: a kind is claimed for when none of its jobs runs or at least a quarter
+   * of its slots are free, so a busy kind costs one claim statement per quarter of its slots, not
+   * one per job that ends.
+   */
+  const claimRoom = (kind: string) => {
+    const room = limitOf(kind) - (runningOf.get(kind) ?? 0);
+    return room >= Math.max(1, Math.floor(limitOf(kind) / 4)) || room === limitOf(kind) ? room : 0;
+  };
   let stopped = false;
   let nudge: (() => void) | undefined;
   let nudged = false;
@@ -112,7 +131,7 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
       Math.max(10, Math.floor(leaseMs / 3)),
     );
     try {
-      await handler.run({
+      const ended = await handler.run({
         job,
         payload: jobPayload(job),
         progress: jobProgress(job),
@@ -121,7 +140,7 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
         saveProgress: (trx, progress) => saveJobProgress(trx, job, progress, leaseMs),
       });
       clearInterval(renewal);
-      await completeJob(db, job);
+      if (ended !== 'ended') await completeJob(db, job);
       log.info({ jobId: job.id, kind: job.kind }, 'job succeeded');
     } catch (err) {
       clearInterval(renewal);
@@ -144,14 +163,21 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
   async function loop(): Promise<void> {
     while (!stopped) {
       nudged = false;
-      let claimed: Job[] = [];
+      const claimed: Job[] = [];
       try {
         if (Date.now() - lastSweep >= (opts.sweepEveryMs ?? 600_000)) {
           lastSweep = Date.now();
           await sweepJobs(db);
           await opts.alsoSweep?.(db);
         }
-        if (running.size < concurrency) claimed = await claimJobs(db, { kinds, leaseMs, limit: concurrency - running.size, workerId });
+        // One claim per kind with room, all at once (on SQLite they share one group commit).
+        const claims = await Promise.allSettled(
+          kinds.filter((kind) => claimRoom(kind) > 0).map((kind) => claimJobs(db, { kinds: [kind], leaseMs, limit: claimRoom(kind), workerId })),
+        );
+        for (const claim of claims) {
+          if (claim.status === 'fulfilled') claimed.push(...claim.value);
+          else if (!stopped) log.error({ err: claim.reason }, 'could not claim jobs');
+        }
       } catch (err) {
         if (!stopped) log.error({ err }, 'could not claim jobs');
       }
@@ -162,14 +188,18 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
       }
       for (const job of claimed) {
         const controller = new AbortController();
+        runningOf.set(job.kind, (runningOf.get(job.kind) ?? 0) + 1);
         const promise = runJob(job, controller).finally(() => {
           running.delete(job.id);
-          wake();
+          runningOf.set(job.kind, (runningOf.get(job.kind) ?? 1) - 1);
+          // More may be due: look once enough of the kind's slots are free to claim a batch.
+          if (claimRoom(job.kind) > 0) wake();
         });
-        running.set(job.id, { promise, controller });
+        running.set(job.id, { promise, controller, kind: job.kind });
       }
-      // Claimed a full set: look again at once (more may be due); else wait for a nudge or the poll.
-      if (claimed.length === 0 || running.size >= concurrency) await pause();
+      // Claims are made for every kind with room, each up to its room: wait for a nudge (a job
+      // queued, or slots freed) or the poll.
+      await pause();
     }
   }
 

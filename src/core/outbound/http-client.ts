@@ -16,6 +16,11 @@ import { isPrivateHost } from '../shared/callback-url.js';
 
 /** The most of an answer's body that is read and kept. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
+/**
+ * Connections kept open to one receiver (origin), reused for its next requests (keep-alive);
+ * requests beyond wait for one, so a slow receiver ties up at most this many at once.
+ */
+export const CONNECTIONS_PER_ORIGIN = 16;
 /** A delivery that has not answered in full by then has failed. */
 export const OUTBOUND_TIMEOUT_MS = 15_000;
 
@@ -57,6 +62,7 @@ export function createOutboundClient(opts: { allowPrivate: boolean; timeoutMs?: 
   const timeoutMs = opts.timeoutMs ?? OUTBOUND_TIMEOUT_MS;
   const connector = buildConnector({ timeout: timeoutMs, ...(opts.allowPrivate ? {} : { lookup: guardedLookup() }) });
   const agent = new Agent({
+    connections: CONNECTIONS_PER_ORIGIN,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     connect: (options, callback) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { Delivery, DeliveryAttempt } from '../../db/schema.js';
+import { afterCommit } from '../../db/write-transaction.js';
 import { createJob } from '../jobs/jobs.js';
 import { conflict, notFound } from '../shared/errors.js';
 
@@ -50,22 +51,28 @@ export async function enqueueDelivery(trx: Db, accountId: number, target: Delive
     .executeTakeFirstOrThrow();
   const id = Number(row.id);
   await createJob(trx, accountId, { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS }, now);
-  nudgeSoon();
+  if (!afterCommit(trx, queued)) nudgeSoon();
   return id;
 }
 
 /*
- * Waking this process's worker when a delivery was queued, so it goes out at once rather than at
- * the worker's next poll. The transaction has not committed yet when enqueueDelivery returns: the
- * worker is woken shortly after (a claim cannot see an uncommitted row, so an early wake costs one
- * empty claim and the delivery waits for the poll: never sent before its commit).
+ * Waking the workers when a delivery was queued, so it goes out at once rather than at a worker's
+ * next poll. In a transaction of inWriteTransaction, once it has committed (afterCommit): this
+ * process's worker claims at once, and serve.ts tells the other instances (a NOTIFY on
+ * PostgreSQL). Otherwise (a transaction opened some other way) the worker is woken shortly after,
+ * twice: a claim cannot see an uncommitted row, so an early wake costs one empty claim and the
+ * delivery waits for the poll at worst: never sent before its commit.
  */
 let listener: (() => void) | undefined;
 let nudging = false;
 
-/** Registers the process's worker wake-up (serve.ts); undefined removes it. */
+/** Registers what to do once a delivery was queued and committed (serve.ts); undefined removes it. */
 export function onDeliveryQueued(wake: (() => void) | undefined): void {
   listener = wake;
+}
+
+function queued(): void {
+  listener?.();
 }
 
 function nudgeSoon(): void {
