@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import type { Job } from '../../db/schema.js';
 
 /*
@@ -23,24 +24,39 @@ export interface NewJob {
   runAt?: number;
 }
 
+// Every outbox delivery creates a job in the transaction of its change: compiled once (prepared.ts).
+const insertJob = prepared(
+  (db, accountId: number, kind: string, status: string, payload: string, maxAttempts: number, dueAt: number | null, createdAt: number, updatedAt: number) =>
+    db
+      .insertInto('jobs')
+      .values({
+        account_id: accountId,
+        kind,
+        status,
+        payload,
+        attempts: 0,
+        max_attempts: maxAttempts,
+        due_at: dueAt,
+        created_at: createdAt,
+        updated_at: updatedAt,
+      })
+      .returning('id'),
+);
+
 /** Creates a job of the account and returns its id. */
 export async function createJob(db: Db, accountId: number, job: NewJob, now = Date.now()): Promise<number> {
-  const row = await db
-    .insertInto('jobs')
-    .values({
-      account_id: accountId,
-      kind: job.kind,
-      status: job.draft ? 'draft' : 'queued',
-      payload: JSON.stringify(job.payload ?? null),
-      attempts: 0,
-      max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      due_at: job.draft ? null : (job.runAt ?? now),
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+  const { rows } = await insertJob(
+    db,
+    accountId,
+    job.kind,
+    job.draft ? 'draft' : 'queued',
+    JSON.stringify(job.payload ?? null),
+    job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    job.draft ? null : (job.runAt ?? now),
+    now,
+    now,
+  );
+  return Number(rows[0].id);
 }
 
 /** Makes a draft runnable now, with its final payload if given; false when there is no such draft. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import type { Delivery, DeliveryAttempt } from '../../db/schema.js';
 import { afterCommit } from '../../db/write-transaction.js';
 import { createJob } from '../jobs/jobs.js';
@@ -26,29 +27,65 @@ export interface NewDelivery {
   payload: unknown;
 }
 
+// Written in the transaction of every change someone subscribed to: compiled once (prepared.ts).
+const insertDelivery = prepared(
+  (
+    db,
+    accountId: number,
+    target: string,
+    subscriptionId: number | null,
+    stayId: number | null,
+    clientId: number | null,
+    eventType: string,
+    messageId: string,
+    url: string,
+    payload: string,
+    lifeStartedAt: number,
+    nextAttemptAt: number,
+    createdAt: number,
+    updatedAt: number,
+  ) =>
+    db
+      .insertInto('deliveries')
+      .values({
+        account_id: accountId,
+        target,
+        subscription_id: subscriptionId,
+        stay_id: stayId,
+        client_id: clientId,
+        event_type: eventType,
+        message_id: messageId,
+        url,
+        payload,
+        status: 'pending',
+        attempts: 0,
+        life_started_at: lifeStartedAt,
+        next_attempt_at: nextAttemptAt,
+        created_at: createdAt,
+        updated_at: updatedAt,
+      })
+      .returning('id'),
+);
+
 /** Writes a delivery and its job in `trx`; returns the delivery's id. */
 export async function enqueueDelivery(trx: Db, accountId: number, target: DeliveryTarget, delivery: NewDelivery, now = Date.now()): Promise<number> {
-  const row = await trx
-    .insertInto('deliveries')
-    .values({
-      account_id: accountId,
-      target: target.target,
-      subscription_id: target.target === 'webhook' ? target.subscriptionId : null,
-      stay_id: target.target === 'stay_callback' ? target.stayId : null,
-      client_id: target.target === 'stay_callback' ? target.clientId : null,
-      event_type: delivery.eventType,
-      message_id: `msg_${randomUUID().replace(/-/g, '')}`,
-      url: delivery.url,
-      payload: JSON.stringify(delivery.payload),
-      status: 'pending',
-      attempts: 0,
-      life_started_at: now,
-      next_attempt_at: now,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { rows } = await insertDelivery(
+    trx,
+    accountId,
+    target.target,
+    target.target === 'webhook' ? target.subscriptionId : null,
+    target.target === 'stay_callback' ? target.stayId : null,
+    target.target === 'stay_callback' ? target.clientId : null,
+    delivery.eventType,
+    `msg_${randomUUID().replace(/-/g, '')}`,
+    delivery.url,
+    JSON.stringify(delivery.payload),
+    now,
+    now,
+    now,
+    now,
+  );
+  const row = rows[0];
   const id = Number(row.id);
   await createJob(trx, accountId, { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS }, now);
   if (!afterCommit(trx, queued)) nudgeSoon();
