@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../src/config/config.js';
 import { resolveSecretKeys } from '../src/config/secret-keys.js';
 import { startJobWorker } from '../src/core/jobs/job-worker.js';
 import { createOutboundClient } from '../src/core/outbound/http-client.js';
-import { onDeliveryQueued } from '../src/core/outbox/deliveries.js';
+import { onDeliveryQueued, takeNewDeliveries } from '../src/core/outbox/deliveries.js';
 import { createSecretBox } from '../src/core/shared/secret-box.js';
 import { createWebhook } from '../src/core/webhooks/subscriptions.js';
 import { jobHandlers } from '../src/server/job-handlers.js';
@@ -52,10 +52,12 @@ async function subscribeWebhook(config: Config, database: DatabaseHandle, accoun
   const outbound = createOutboundClient({ allowPrivate: true });
   const worker = startJobWorker({ db: database.db, handlers: jobHandlers({ config, secrets, outbound }), leaseMs: config.jobLeaseMs, concurrency: 8 });
   onDeliveryQueued(() => worker.wake());
+  takeNewDeliveries(worker);
   return {
     worker,
     stop: async () => {
       onDeliveryQueued(undefined);
+      takeNewDeliveries(undefined);
       await worker.stop();
       await outbound.close();
     },

@@ -43,3 +43,8 @@ export function afterCommit(trx: Db, hook: () => void): boolean {
   hooks.push(hook);
   return true;
 }
+
+/** Whether `trx` is a transaction of inWriteTransaction (afterCommit will run what it is given). */
+export function inTrackedTransaction(trx: Db): boolean {
+  return commitHooks.has(trx);
+}

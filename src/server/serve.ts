@@ -8,7 +8,7 @@ import { startJobWorker, type JobWorker } from '../core/jobs/job-worker.js';
 import { buildApp } from './app.js';
 import { jobHandlers } from './job-handlers.js';
 import { createOutboundClient } from '../core/outbound/http-client.js';
-import { onDeliveryQueued, sweepDeliveries } from '../core/outbox/deliveries.js';
+import { onDeliveryQueued, sweepDeliveries, takeNewDeliveries } from '../core/outbox/deliveries.js';
 import { dueAnnouncer, onDeliveriesDueElsewhere } from '../core/outbox/due-notices.js';
 
 /** Jobs of one kind one process runs at once, unless the kind says (deliveries: DELIVERY_CONCURRENCY). */
@@ -34,6 +34,7 @@ export async function serve(config: Config): Promise<void> {
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
     onDeliveryQueued(undefined);
+    takeNewDeliveries(undefined);
     stopHearingDue?.();
     await worker?.stop();
     await noticeListener?.stop();
@@ -77,6 +78,8 @@ export async function serve(config: Config): Promise<void> {
       alsoSweep: (db) => sweepDeliveries(db),
       log: app.log.child({ component: 'jobs' }),
     });
+    // Deliveries written in this process are run by its worker without a claim, while it has room.
+    takeNewDeliveries(worker);
   }
 
   const shutdown = (signal: string) => {

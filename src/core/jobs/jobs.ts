@@ -59,6 +59,65 @@ export async function createJob(db: Db, accountId: number, job: NewJob, now = Da
   return Number(rows[0].id);
 }
 
+/** A lease given by this process's worker to a job it is about to create (JobWorker.leaseNew). */
+export interface NewJobLease {
+  token: string;
+  leaseMs: number;
+}
+
+const insertLeasedJob = prepared(
+  (
+    db,
+    accountId: number,
+    kind: string,
+    payload: string,
+    maxAttempts: number,
+    token: string,
+    dueAt: number,
+    createdAt: number,
+    updatedAt: number,
+    startedAt: number,
+  ) =>
+    db
+      .insertInto('jobs')
+      .values({
+        account_id: accountId,
+        kind,
+        status: 'running',
+        payload,
+        attempts: 1,
+        max_attempts: maxAttempts,
+        due_at: dueAt,
+        lease_token: token,
+        created_at: createdAt,
+        updated_at: updatedAt,
+        started_at: startedAt,
+      })
+      .returningAll(),
+);
+
+/**
+ * Creates a job already claimed, with `lease`, as if the worker that gave the lease had claimed
+ * it: no claim statement is needed. That worker runs it once the transaction commits
+ * (JobWorker.adopt); if it never does (the process died), the lease expires and any worker claims
+ * it, as it would a claimed job of a dead worker.
+ */
+export async function createLeasedJob(db: Db, accountId: number, job: Omit<NewJob, 'draft' | 'runAt'>, lease: NewJobLease, now = Date.now()): Promise<Job> {
+  const { rows } = await insertLeasedJob(
+    db,
+    accountId,
+    job.kind,
+    JSON.stringify(job.payload ?? null),
+    job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    lease.token,
+    now + lease.leaseMs,
+    now,
+    now,
+    now,
+  );
+  return rows[0];
+}
+
 /** Makes a draft runnable now, with its final payload if given; false when there is no such draft. */
 export async function queueJob(db: Db, accountId: number, jobId: number, opts: { payload?: unknown } = {}, now = Date.now()): Promise<boolean> {
   const result = await db

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
-import type { Delivery, DeliveryAttempt } from '../../db/schema.js';
-import { afterCommit } from '../../db/write-transaction.js';
-import { createJob } from '../jobs/jobs.js';
+import type { Delivery, DeliveryAttempt, Job } from '../../db/schema.js';
+import { afterCommit, inTrackedTransaction } from '../../db/write-transaction.js';
+import { createJob, createLeasedJob, type NewJobLease } from '../jobs/jobs.js';
 import { conflict, notFound } from '../shared/errors.js';
 
 /*
@@ -87,9 +87,30 @@ export async function enqueueDelivery(trx: Db, accountId: number, target: Delive
   );
   const row = rows[0];
   const id = Number(row.id);
-  await createJob(trx, accountId, { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS }, now);
+  const job = { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS };
+  // This process's worker takes the job as it is written (no claim) when the commit can be awaited and it has room.
+  const lease = taker && inTrackedTransaction(trx) ? taker.leaseNew(DELIVERY_JOB_KIND) : undefined;
+  if (lease) {
+    const leased = await createLeasedJob(trx, accountId, job, lease, now);
+    const adopt = taker?.adopt;
+    afterCommit(trx, () => (adopt ? adopt(leased) : undefined));
+    return id;
+  }
+  await createJob(trx, accountId, job, now);
   if (!afterCommit(trx, queued)) nudgeSoon();
   return id;
+}
+
+/** The worker of this process, which may take deliveries as they are written (serve.ts). */
+export interface DeliveryTaker {
+  leaseNew(kind: string): NewJobLease | undefined;
+  adopt(job: Job): void;
+}
+let taker: DeliveryTaker | undefined;
+
+/** Registers (or with undefined removes) this process's worker as the taker of new deliveries. */
+export function takeNewDeliveries(worker: DeliveryTaker | undefined): void {
+  taker = worker;
 }
 
 /*
