@@ -42,13 +42,16 @@ export async function startBenchApp() {
  * BENCH_WEBHOOK_URL (bench/run.ts sets it with BENCH_WEBHOOK=1): the account gets an enabled
  * webhook subscription for every event type, to that local receiver, and the app runs the job
  * worker that delivers them as `openstay serve` does: every write that emits an event writes its
- * delivery in its transaction, and the deliveries go out meanwhile in this same process.
+ * delivery in its transaction, and the deliveries go out meanwhile in this same process (not with
+ * BENCH_WEBHOOK_DELIVER=0: then they stay queued).
  */
 async function subscribeWebhook(config: Config, database: DatabaseHandle, accountId: number) {
   const url = process.env.BENCH_WEBHOOK_URL;
   if (!url) return undefined;
   const secrets = createSecretBox(resolveSecretKeys(config));
   await createWebhook(database.db, secrets, accountId, { url, events: ['*'] }, { allowPrivate: true });
+  // BENCH_WEBHOOK=queue: deliveries are written and left queued (no worker in this process).
+  if (process.env.BENCH_WEBHOOK_DELIVER === '0') return undefined;
   const outbound = createOutboundClient({ allowPrivate: true });
   const worker = startJobWorker({ db: database.db, handlers: jobHandlers({ config, secrets, outbound }), leaseMs: config.jobLeaseMs, concurrency: 8 });
   onDeliveryQueued(() => worker.wake());

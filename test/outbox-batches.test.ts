@@ -150,10 +150,10 @@ describe.each(dialects())('outbox batches on %s', (dialect) => {
     await waitUntil(() => at('/burst').length >= count, { what: 'every delivery of the burst', timeout: 30_000 });
     const ids = at('/burst').map((r) => r.headers['webhook-id']);
     expect(new Set(ids).size).toBe(count);
-    const delivered = await waitUntil(async () => {
+    const delivered = (await waitUntil(async () => {
       const rows = await listDeliveries(t.database.db, accountId, { status: 'delivered', limit: 1000 });
       return rows.length === count ? rows : undefined;
-    });
+    }))!;
     const attempts = await t.database.db.selectFrom('delivery_attempts').select(['delivery_id', 'outcome']).where('account_id', '=', accountId).execute();
     expect(attempts).toHaveLength(count);
     expect(new Set(attempts.map((a) => Number(a.delivery_id)))).toEqual(new Set(delivered.map((d) => Number(d.id))));
