@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGuest } from '../src/core/guests/guests.js';
 import { claimJobs } from '../src/core/jobs/claim-jobs.js';
 import { startJobWorker, type JobWorker } from '../src/core/jobs/job-worker.js';
+import { webhookSigner } from '../src/core/outbound/deliver.js';
 import { createOutboundClient, type OutboundClient } from '../src/core/outbound/http-client.js';
 import { DELIVERY_JOB_KIND, listDeliveries, listDeliveryAttempts, onDeliveryQueued, takeNewDeliveries } from '../src/core/outbox/deliveries.js';
 import { finishAttempt } from '../src/core/outbox/delivery-batches.js';
@@ -14,6 +17,23 @@ import { waitUntil } from './helpers/wait.js';
 
 // The outbox's fast path: after-commit signals, deliveries born leased to this process's worker
 // (no claim), reads and ends of attempts in batches, and what happens when a lease is lost.
+
+describe('webhook signatures', () => {
+  it('are what the standardwebhooks package computes and verifies', () => {
+    for (let i = 0; i < 20; i++) {
+      const secret = `whsec_${randomBytes(24 + i).toString('base64')}`;
+      const body = JSON.stringify({ type: 'guest.created', data: { n: i, text: 'é\u2028' } });
+      const at = 1_700_000_000 + i;
+      const signature = webhookSigner(secret)!.sign(`msg_${i}`, at, body);
+      expect(signature).toBe(new Webhook(secret).sign(`msg_${i}`, new Date(at * 1000), body));
+    }
+    const secret = `whsec_${randomBytes(24).toString('base64')}`;
+    const now = Math.floor(Date.now() / 1000);
+    const headers = { 'webhook-id': 'msg_x', 'webhook-timestamp': String(now), 'webhook-signature': webhookSigner(secret)!.sign('msg_x', now, '{"a":1}') };
+    expect(new Webhook(secret).verify('{"a":1}', headers)).toEqual({ a: 1 });
+    expect(webhookSigner('whsec_')).toBeUndefined();
+  });
+});
 
 describe.each(dialects())('outbox batches on %s', (dialect) => {
   let t: TestApp;

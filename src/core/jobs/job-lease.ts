@@ -1,4 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
+import { rowsSql, runRowsSql } from '../../db/values-list.js';
 import type { Db } from '../../db/database.js';
 import type { Job } from '../../db/schema.js';
 
@@ -135,11 +136,6 @@ export interface JobRunEnd {
   at: number;
 }
 
-/** `(values (...), (...))`: each value cast, so that PostgreSQL types the columns (column1, column2, ...). */
-function valuesList(rows: unknown[][], types: readonly string[]): RawBuilder<unknown> {
-  return sql`(values ${sql.join(rows.map((row) => sql`(${sql.join(row.map((v, i) => sql`cast(${v} as ${sql.raw(types[i])})`))})`))})`;
-}
-
 /**
  * Ends many runs in one statement (call it in the transaction of the work they did): each as
  * completeJob or failJobRun would, and only where the run's lease still holds. Returns the ids
@@ -159,10 +155,13 @@ export async function endJobRuns(trx: Db, ends: readonly JobRunEnd[], now = Date
       status === 'queued' ? null : at,
     ];
   });
-  const ended = await sql<{ id: number }>`update jobs set status = v.column3, due_at = v.column4, lease_token = null, last_error = v.column5,
-      updated_at = ${now}, finished_at = v.column6
-    from ${valuesList(rows, ['bigint', 'text', 'text', 'bigint', 'text', 'bigint'])} as v
-    where jobs.id = v.column1 and jobs.status = 'running' and jobs.lease_token = v.column2
-    returning jobs.id`.execute(trx);
+  const values = rowsSql(trx, rows, ['bigint', 'text', 'text', 'bigint', 'text', 'bigint']);
+  const ended = await runRowsSql<{ id: number }>(
+    trx,
+    `update jobs set status = v.column3, due_at = v.column4, lease_token = null, last_error = v.column5, updated_at = ${Math.trunc(now)},
+      finished_at = v.column6 from (values ${values.text}) as v
+      where jobs.id = v.column1 and jobs.status = 'running' and jobs.lease_token = v.column2 returning jobs.id`,
+    values.params,
+  );
   return new Set(ended.rows.map((r) => Number(r.id)));
 }

@@ -1,6 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Delivery, Job } from '../../db/schema.js';
+import { rowsSql, runRowsSql } from '../../db/values-list.js';
 import { inWriteTransaction } from '../../db/write-transaction.js';
 import { endJobRuns, type JobRunEnd } from '../jobs/job-lease.js';
 import { storedWebhookTargets, type StoredWebhookTarget } from '../webhooks/subscriptions.js';
@@ -156,45 +156,50 @@ async function writeFinished(db: Db, batch: PendingFinish[]): Promise<void> {
   for (const p of batch) p.resolve(ended.has(Number(p.finished.job.id)));
 }
 
-/** `(values (...), (...))`: each value cast, so that PostgreSQL types the columns (column1, column2, ...). */
-function valuesList(rows: unknown[][], types: readonly string[]): RawBuilder<unknown> {
-  return sql`(values ${sql.join(rows.map((row) => sql`(${sql.join(row.map((v, i) => sql`cast(${v} as ${sql.raw(types[i])})`))})`))})`;
-}
-
 async function writeBatch(trx: Db, batch: FinishedAttempt[]): Promise<Set<number>> {
-  await trx
-    .insertInto('delivery_attempts')
-    .values(
-      batch.map(({ delivery, attempt }) => ({
-        account_id: delivery.account_id,
-        delivery_id: delivery.id,
-        attempted_at: attempt.at,
-        status_code: attempt.statusCode,
-        latency_ms: attempt.latencyMs,
-        outcome: attempt.delivered ? 'delivered' : 'failed',
-        error: attempt.error,
-        response_excerpt: attempt.excerpt,
-      })),
-    )
-    .execute();
-
-  const deliveries = batch.map(({ delivery, attempt, nextAt }) => {
-    const status: DeliveryStatus = attempt.delivered ? 'delivered' : nextAt === null ? 'dead' : 'pending';
-    const end = attempt.at + attempt.latencyMs;
-    return [
-      delivery.id,
+  const attempts = rowsSql(
+    trx,
+    batch.map(({ delivery, attempt }) => [
       delivery.account_id,
-      status,
-      status === 'pending' ? nextAt : null,
-      attempt.delivered ? null : attempt.error,
-      attempt.delivered ? attempt.at : null,
-      end,
-    ];
-  });
-  await sql`update deliveries set status = v.column3, attempts = deliveries.attempts + 1, next_attempt_at = v.column4,
+      delivery.id,
+      attempt.at,
+      attempt.statusCode,
+      attempt.latencyMs,
+      attempt.delivered ? 'delivered' : 'failed',
+      attempt.error,
+      attempt.excerpt,
+    ]),
+  );
+  await runRowsSql(
+    trx,
+    `insert into delivery_attempts (account_id, delivery_id, attempted_at, status_code, latency_ms, outcome, error, response_excerpt) values ${attempts.text}`,
+    attempts.params,
+  );
+
+  const deliveries = rowsSql(
+    trx,
+    batch.map(({ delivery, attempt, nextAt }) => {
+      const status: DeliveryStatus = attempt.delivered ? 'delivered' : nextAt === null ? 'dead' : 'pending';
+      const end = attempt.at + attempt.latencyMs;
+      return [
+        delivery.id,
+        delivery.account_id,
+        status,
+        status === 'pending' ? nextAt : null,
+        attempt.delivered ? null : attempt.error,
+        attempt.delivered ? attempt.at : null,
+        end,
+      ];
+    }),
+    ['bigint', 'integer', 'text', 'bigint', 'text', 'bigint', 'bigint'],
+  );
+  await runRowsSql(
+    trx,
+    `update deliveries set status = v.column3, attempts = deliveries.attempts + 1, next_attempt_at = v.column4,
       last_error = v.column5, delivered_at = v.column6, updated_at = v.column7
-    from ${valuesList(deliveries, ['bigint', 'integer', 'text', 'bigint', 'text', 'bigint', 'bigint'])} as v
-    where deliveries.id = v.column1 and deliveries.account_id = v.column2`.execute(trx);
+    from (values ${deliveries.text}) as v where deliveries.id = v.column1 and deliveries.account_id = v.column2`,
+    deliveries.params,
+  );
 
   return endJobRuns(
     trx,
