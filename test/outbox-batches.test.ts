@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGuest } from '../src/core/guests/guests.js';
 import { claimJobs } from '../src/core/jobs/claim-jobs.js';
 import { startJobWorker, type JobWorker } from '../src/core/jobs/job-worker.js';
-import { webhookSigner } from '../src/core/outbound/deliver.js';
+import { deliveryJobHandler, webhookSigner } from '../src/core/outbound/deliver.js';
 import { createOutboundClient, type OutboundClient } from '../src/core/outbound/http-client.js';
 import { DELIVERY_JOB_KIND, listDeliveries, listDeliveryAttempts, onDeliveryQueued, takeNewDeliveries } from '../src/core/outbox/deliveries.js';
 import { finishAttempt } from '../src/core/outbox/delivery-batches.js';
@@ -165,7 +165,7 @@ describe.each(dialects())('outbox batches on %s', (dialect) => {
     const w = startWorker();
     takeNewDeliveries(w);
     onDeliveryQueued(() => w.wake());
-    const count = 150; // above the 64 in flight: the rest are queued and claimed
+    const count = 150; // above the 128 in flight: the rest are queued and claimed
     await Promise.all(Array.from({ length: count }, (_, i) => newGuest(accountId, `burst${i}@example.com`)));
     await waitUntil(() => at('/burst').length >= count, { what: 'every delivery of the burst', timeout: 30_000 });
     const ids = at('/burst').map((r) => r.headers['webhook-id']);
@@ -182,6 +182,43 @@ describe.each(dialects())('outbox batches on %s', (dialect) => {
       return jobs.every((j) => j?.status === 'succeeded');
     });
     expect(at('/burst')).toHaveLength(count);
+  });
+
+  it('sends at most perOrigin deliveries at once to one receiver, putting the next back without an attempt, while others go out', async () => {
+    const slow = await startReceiver();
+    try {
+      slow.answer(0, 0, 0, 0); // holds every request it gets
+      const { account, adminToken } = await createTestAccount(t);
+      for (const url of [`${slow.url}/slow`, `${receiver.url}/fast`]) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/admin/v1/webhooks',
+          headers: { authorization: `Bearer ${adminToken}` },
+          payload: { url, events: ['guest.created'] },
+        });
+        expect(res.statusCode).toBe(201);
+      }
+      worker = startJobWorker({
+        db: t.database.db,
+        handlers: { [DELIVERY_JOB_KIND]: deliveryJobHandler({ secrets: t.secrets, client: outbound, perOrigin: 2 }) },
+        pollMs: 10,
+        leaseMs: 5_000,
+      });
+      for (let i = 0; i < 3; i++) await newGuest(account.id, `fair${i}@example.com`);
+      // every guest reaches the fast receiver; the slow one holds two requests and no more
+      await waitUntil(() => at('/fast').length === 3 && slow.received.length === 2, { what: 'three fast deliveries and two held slow ones' });
+      const slowPending = await waitUntil(async () => {
+        const rows = (await listDeliveries(t.database.db, account.id, { status: 'pending' })).filter((d) => d.url.endsWith('/slow'));
+        const jobs = await Promise.all(rows.map((d) => jobOf(d.id)));
+        const put = jobs.find((j) => j?.status === 'queued' && j.attempts === 0 && (j.due_at ?? 0) > Date.now());
+        return put ? rows : undefined;
+      });
+      expect(slowPending).toHaveLength(3);
+      expect(slowPending?.every((d) => d.attempts === 0)).toBe(true);
+      expect(slow.received).toHaveLength(2);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('records an attempt whose run lost its lease, and leaves the job to the run that holds it', async () => {

@@ -126,6 +126,18 @@ export async function releaseJob(db: Db, job: RunningJob, now = Date.now()): Pro
   );
 }
 
+/**
+ * The run did not start its work and hands the job back, due at `dueAt` for any worker; this run
+ * does not count as an attempt (a delivery whose receiver already has as many requests in flight
+ * as it may).
+ */
+export async function postponeJob(db: Db, job: RunningJob, dueAt: number, now = Date.now()): Promise<void> {
+  await updated(
+    mine(db, job).set({ status: 'queued', due_at: dueAt, lease_token: null, attempts: sql<number>`attempts - 1`, updated_at: now }).executeTakeFirst(),
+    job,
+  );
+}
+
 /** How one run of a batch ended (endJobRuns). */
 export interface JobRunEnd {
   job: RunningJob;

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { Delivery } from '../../db/schema.js';
 import { inWriteTransaction } from '../../db/write-transaction.js';
-import { LeaseLost, RetryAt } from '../jobs/job-lease.js';
+import { LeaseLost, postponeJob, RetryAt } from '../jobs/job-lease.js';
 import type { JobHandler } from '../jobs/job-worker.js';
 import type { OutboundClient } from '../outbound/http-client.js';
 import { parseJson } from '../shared/json.js';
@@ -187,15 +187,15 @@ export async function attemptDelivery(db: Db, deps: DeliveryHandlerDeps, account
  * The job handler of DELIVERY_JOB_KIND. The worker's claimed deliveries are read together and
  * their attempts recorded together with their jobs' ends (delivery-batches.ts); a failed attempt's
  * job is due again on the retry schedule. A 410, a skipped or an abandoned delivery take the
- * plain path (rare). `concurrency` deliveries are in flight at once per worker; the outbound
- * client bounds the connections to each receiver (http-client.ts), so one slow receiver holds
- * at most that many of them.
+ * plain path (rare). A worker has `concurrency` deliveries in flight, at most `perOrigin` of them
+ * to one receiver (scheme, host and port): a delivery beyond that is put back, due a second
+ * later, without an attempt, so a slow receiver holds at most `perOrigin` slots and the others
+ * keep going.
  */
-/** Deliveries in flight at once per worker (they mostly wait on receivers). */
-export const DELIVERY_CONCURRENCY = 64;
-
-export function deliveryJobHandler(deps: DeliveryHandlerDeps & { concurrency?: number }): JobHandler<{ deliveryId: number }> {
+export function deliveryJobHandler(deps: DeliveryHandlerDeps & { concurrency?: number; perOrigin?: number }): JobHandler<{ deliveryId: number }> {
   const signers: Signers = new Map();
+  const perOrigin = deps.perOrigin ?? DELIVERIES_PER_ORIGIN;
+  const inFlight = new Map<string, number>();
   return {
     concurrency: deps.concurrency ?? DELIVERY_CONCURRENCY,
     async run({ job, payload, db }) {
@@ -207,7 +207,21 @@ export function deliveryJobHandler(deps: DeliveryHandlerDeps & { concurrency?: n
         await inWriteTransaction(db, (trx) => abandonDelivery(trx, delivery, request.abandon, now));
         return;
       }
-      const sent = await send(deps, delivery, request, now);
+      const origin = originOf(request.url);
+      const busy = inFlight.get(origin) ?? 0;
+      if (busy >= perOrigin) {
+        await postponeJob(db, job, now + POSTPONE_MS, now);
+        return 'ended';
+      }
+      inFlight.set(origin, busy + 1);
+      let sent: Sent;
+      try {
+        sent = await send(deps, delivery, request, now);
+      } finally {
+        const left = (inFlight.get(origin) ?? 1) - 1;
+        if (left > 0) inFlight.set(origin, left);
+        else inFlight.delete(origin);
+      }
       if (sent.gone) {
         await recordAlone(db, delivery, sent, now);
         throw new RetryAt(null, `delivery ${payload.deliveryId}: ${sent.error}`);
@@ -218,4 +232,19 @@ export function deliveryJobHandler(deps: DeliveryHandlerDeps & { concurrency?: n
       return 'ended';
     },
   };
+}
+
+/** Deliveries in flight at once per worker (they mostly wait on receivers). */
+export const DELIVERY_CONCURRENCY = 128;
+/** Of those, at most this many to one receiver origin (the outbound client keeps as many connections to it). */
+export const DELIVERIES_PER_ORIGIN = 64;
+/** A delivery put back because its receiver has DELIVERIES_PER_ORIGIN in flight is due again this much later. */
+const POSTPONE_MS = 1000;
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }

@@ -18,9 +18,10 @@ import { isPrivateHost } from '../shared/callback-url.js';
 export const RESPONSE_EXCERPT_BYTES = 1024;
 /**
  * Connections kept open to one receiver (origin), reused for its next requests (keep-alive);
- * requests beyond wait for one, so a slow receiver ties up at most this many at once.
+ * requests beyond wait for one. The delivery worker sends at most as many to one origin at once
+ * (deliver.ts DELIVERIES_PER_ORIGIN), so its requests never wait here.
  */
-export const CONNECTIONS_PER_ORIGIN = 16;
+export const CONNECTIONS_PER_ORIGIN = 64;
 /** A delivery that has not answered in full by then has failed. */
 export const OUTBOUND_TIMEOUT_MS = 15_000;
 
