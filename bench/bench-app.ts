@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../src/config/config.js';
+import { loadConfig, type Config } from '../src/config/config.js';
+import { resolveSecretKeys } from '../src/config/secret-keys.js';
+import { startJobWorker } from '../src/core/jobs/job-worker.js';
+import { createOutboundClient } from '../src/core/outbound/http-client.js';
+import { onDeliveryQueued, takeNewDeliveries } from '../src/core/outbox/deliveries.js';
+import { createSecretBox } from '../src/core/shared/secret-box.js';
+import { createWebhook } from '../src/core/webhooks/subscriptions.js';
+import { jobHandlers } from '../src/server/job-handlers.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { createAccountWithCredentials } from '../src/core/accounts/provision.js';
 import { updateAccountSettings } from '../src/core/accounts/accounts.js';
@@ -24,9 +31,40 @@ export async function startBenchApp() {
   // As a hotel has it: national phone numbers are read in the hotel's country.
   await updateAccountSettings(database.db, account.id, { defaultCountry: 'CA' });
   const location = await createLocation(database.db, account.id, { title: { en: 'Bench Hotel' }, shortcode: 'bench', country: 'CA' });
-  const app = await buildApp({ config, database });
+  const webhook = await subscribeWebhook(config, database, account.id);
+  const app = await buildApp({ config, database, onJobQueued: () => webhook?.worker.wake() });
+  if (webhook) app.addHook('onClose', webhook.stop);
   await app.listen({ port: 0, host: config.host });
   return { config, database, account, location, loopToken, app, port: listeningPort(app) };
+}
+
+/*
+ * BENCH_WEBHOOK_URL (bench/run.ts sets it with BENCH_WEBHOOK=1): the account gets an enabled
+ * webhook subscription for every event type, to that local receiver, and the app runs the job
+ * worker that delivers them as `openstay serve` does: every write that emits an event writes its
+ * delivery in its transaction, and the deliveries go out meanwhile in this same process (not with
+ * BENCH_WEBHOOK_DELIVER=0: then they stay queued).
+ */
+async function subscribeWebhook(config: Config, database: DatabaseHandle, accountId: number) {
+  const url = process.env.BENCH_WEBHOOK_URL;
+  if (!url) return undefined;
+  const secrets = createSecretBox(resolveSecretKeys(config));
+  await createWebhook(database.db, secrets, accountId, { url, events: ['*'] }, { allowPrivate: true });
+  // BENCH_WEBHOOK=queue: deliveries are written and left queued (no worker in this process).
+  if (process.env.BENCH_WEBHOOK_DELIVER === '0') return undefined;
+  const outbound = createOutboundClient({ allowPrivate: true });
+  const worker = startJobWorker({ db: database.db, handlers: jobHandlers({ config, secrets, outbound }), leaseMs: config.jobLeaseMs, concurrency: 8 });
+  onDeliveryQueued(() => worker.wake());
+  takeNewDeliveries(worker);
+  return {
+    worker,
+    stop: async () => {
+      onDeliveryQueued(undefined);
+      takeNewDeliveries(undefined);
+      await worker.stop();
+      await outbound.close();
+    },
+  };
 }
 
 function listeningPort(app: FastifyInstance): number {

@@ -27,7 +27,11 @@ import { jsonRow, table, type Row } from './report.js';
  * BENCH_TARGET (minimum Contact/baseline ratio, default 0.5), BENCH_ENFORCE_TARGET=1 (exit 1 below it),
  * BENCH_VARY=1 (Contact bodies carry a new mobile number on every request, so updates really write),
  * BENCH_ROUNDS (default 3: repeat baseline, contact, event and report the median round; this machine is shared and noisy),
- * BENCH_SQL_TIMES=1 (the app child prints the time of each SQL statement when it stops).
+ * BENCH_SQL_TIMES=1 (the app child prints the time of each SQL statement when it stops),
+ * BENCH_WEBHOOK=1 (the bench account has an enabled webhook subscription for every event type, to a
+ * local receiver in a child process of its own, and the app delivers them meanwhile: the outbox in
+ * the write path; `rows written` then counts the deliveries received; BENCH_WEBHOOK=queue: the same
+ * subscription, but the app runs no worker, so the figures hold the cost of writing the deliveries only).
  */
 
 const { durationS, warmupS, connections, pool, cpuProfDir } = loadKnobs();
@@ -39,6 +43,8 @@ const agencyGuests = Math.trunc(num('BENCH_AGENCY_GUESTS', 5000));
 const NEW_TARGET = 0.35;
 const AGENCY_TARGET = 0.8;
 const vary = process.env.BENCH_VARY === '1';
+const webhookMode = process.env.BENCH_WEBHOOK;
+const webhook = webhookMode === '1' || webhookMode === 'queue';
 
 /** node flags that make a server child write a CPU profile named after it (BENCH_CPU_PROF). */
 function profileArgs(name: string): string[] {
@@ -147,8 +153,13 @@ async function main(): Promise<number> {
     // Both servers start once and stay up; only one is under load at any time.
     const echo = only.has('baseline') ? await startChild('echo', 'echo-server.js', {}, profileArgs('echo')) : undefined;
     if (echo) children.push(echo);
+    const receiver = webhook ? await startChild('receiver', 'webhook-receiver.js', {}) : undefined;
+    if (receiver) children.push(receiver);
+    const receiverEnv = receiver
+      ? { BENCH_WEBHOOK_URL: `http://127.0.0.1:${receiver.ready.port}/hooks`, BENCH_WEBHOOK_DELIVER: webhookMode === 'queue' ? '0' : '1' }
+      : {};
     const app = ['contact', 'event', 'new', 'agency'].some((name) => only.has(name))
-      ? await startChild('app', 'app-server.js', { BENCH_DB_FILE: dbFile }, profileArgs('app'))
+      ? await startChild('app', 'app-server.js', { BENCH_DB_FILE: dbFile, ...receiverEnv }, profileArgs('app'))
       : undefined;
     if (app) children.push(app);
 
@@ -228,6 +239,7 @@ async function main(): Promise<number> {
         else if (newRow) agencyVsNew.push(row.result.reqPerSec / newRow.result.reqPerSec);
       }
     }
+    if (receiver) notes.webhookDeliveriesReceived = (await receiver.stats()).counts.received;
     for (const child of children) await child.stop();
     if (cpuProfDir) {
       log(`CPU profiles written to ${cpuProfDir}; requests answered in all (for µs per request): ${JSON.stringify(Object.fromEntries(served))}`);
@@ -256,6 +268,7 @@ async function main(): Promise<number> {
     `Openstay bench ${date} | node ${process.version} | ${cpus.length} x ${cpus[0]?.model?.trim() ?? 'cpu'} | SQLite | ` +
       `${connections} connections | ${durationS} s each after ${warmupS} s warm-up | servers in child processes, autocannon in the parent` +
       (vary ? ' | BENCH_VARY=1' : '') +
+      (webhook ? ` | BENCH_WEBHOOK=${webhookMode}` : '') +
       ` | load avg ${loadAtStart.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end`,
   );
   if (rounds > 1) {
@@ -283,6 +296,7 @@ async function main(): Promise<number> {
       durationS,
       warmupS,
       vary,
+      webhook: webhook ? webhookMode : null,
       rounds,
       loadAvg: { start: Math.round(loadAtStart * 100) / 100, end: Math.round(os.loadavg()[0] * 100) / 100 },
       results: Object.fromEntries(rows.map((r) => [r.name, jsonRow(r)])),

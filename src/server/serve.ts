@@ -11,11 +11,12 @@ import { buildApp } from './app.js';
 import { jobHandlers } from './job-handlers.js';
 import { docsUrls } from './home-page.js';
 import { createOutboundClient } from '../core/outbound/http-client.js';
-import { onDeliveryQueued, sweepDeliveries } from '../core/outbox/deliveries.js';
+import { onDeliveryQueued, sweepDeliveries, takeNewDeliveries } from '../core/outbox/deliveries.js';
+import { dueAnnouncer, onDeliveriesDueElsewhere } from '../core/outbox/due-notices.js';
 import { onMessageQueued } from '../core/messaging/messages.js';
 import { createMailer } from '../core/messaging/mailer.js';
 
-/** Jobs one process runs at once (deliveries mostly wait on the network). */
+/** Jobs of one kind one process runs at once, unless the kind says (deliveries: DELIVERY_CONCURRENCY). */
 const WORKER_CONCURRENCY = 8;
 
 /**
@@ -43,10 +44,13 @@ export async function serve(config: Config): Promise<void> {
   const mailer = config.smtpUrl ? createMailer(config.smtpUrl, { pool: WORKER_CONCURRENCY }) : undefined;
   let worker: JobWorker | undefined;
   let noticeListener: NoticeListener | undefined;
+  let stopHearingDue: (() => void) | undefined;
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   app.addHook('onClose', async () => {
     onDeliveryQueued(undefined);
     onMessageQueued(undefined);
+    takeNewDeliveries(undefined);
+    stopHearingDue?.();
     await worker?.stop();
     mailer?.close();
     await noticeListener?.stop();
@@ -67,21 +71,27 @@ export async function serve(config: Config): Promise<void> {
     throw listenError(err, config);
   }
   app.log.info({ publicUrl: config.publicUrl, docs: docsUrls(config.publicUrl), database: database.dialect, roles: [...config.roles] }, 'openstay serving');
+  // A committed delivery wakes this process's worker at once, and (PostgreSQL) the other instances'.
+  const announce =
+    database.dialect === 'postgres' ? dueAnnouncer(database.db, (err) => app.log.warn({ err }, 'could not announce queued deliveries')) : undefined;
+  onDeliveryQueued(() => {
+    worker?.wake();
+    announce?.();
+  });
+  if (config.roles.has('worker')) stopHearingDue = onDeliveriesDueElsewhere(() => worker?.wake());
   if (database.dialect === 'postgres') {
     // Other instances' changes to cached values (revoked tokens, settings) and chat events are heard here.
     const log = app.log.child({ component: 'notices' });
     noticeListener = startNoticeListener({ connectionString: config.databaseListenUrl ?? config.databaseUrl, log });
   }
   if (config.roles.has('worker')) {
-    onDeliveryQueued(() => worker?.wake());
     // Without SMTP_URL no worker here takes e-mails: waking it for them would only cost claims.
     if (mailer) onMessageQueued(() => worker?.wake());
     worker = startJobWorker({
       db: database.db,
       handlers: jobHandlers({ config, secrets, outbound, mailer }),
       leaseMs: config.jobLeaseMs,
-      // Deliveries wait on receivers (up to 15 s each): several at once, so one slow receiver does
-      // not hold back every other delivery (nor make /readyz report the workers stalled).
+      // Jobs of each kind at once (deliveries say their own, more: they mostly wait on receivers).
       concurrency: WORKER_CONCURRENCY,
       alsoSweep: async (db) => {
         await sweepDeliveries(db);
@@ -89,6 +99,8 @@ export async function serve(config: Config): Promise<void> {
       },
       log: app.log.child({ component: 'jobs' }),
     });
+    // Deliveries written in this process are run by its worker without a claim, while it has room.
+    takeNewDeliveries(worker);
   }
 
   const shutdown = (signal: string) => {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { rowsSql, runRowsSql } from '../../db/values-list.js';
 import type { Db } from '../../db/database.js';
 import type { Job } from '../../db/schema.js';
 
@@ -123,4 +124,56 @@ export async function releaseJob(db: Db, job: RunningJob, now = Date.now()): Pro
     mine(db, job).set({ status: 'queued', due_at: now, lease_token: null, attempts: sql<number>`attempts - 1`, updated_at: now }).executeTakeFirst(),
     job,
   );
+}
+
+/**
+ * The run did not start its work and hands the job back, due at `dueAt` for any worker; this run
+ * does not count as an attempt (a delivery whose receiver already has as many requests in flight
+ * as it may).
+ */
+export async function postponeJob(db: Db, job: RunningJob, dueAt: number, now = Date.now()): Promise<void> {
+  await updated(
+    mine(db, job).set({ status: 'queued', due_at: dueAt, lease_token: null, attempts: sql<number>`attempts - 1`, updated_at: now }).executeTakeFirst(),
+    job,
+  );
+}
+
+/** How one run of a batch ended (endJobRuns). */
+export interface JobRunEnd {
+  job: RunningJob;
+  /** succeeded; queued again at dueAt; failed for good */
+  status: 'succeeded' | 'queued' | 'failed';
+  dueAt?: number | null;
+  error?: string | null;
+  at: number;
+}
+
+/**
+ * Ends many runs in one statement (call it in the transaction of the work they did): each as
+ * completeJob or failJobRun would, and only where the run's lease still holds. Returns the ids
+ * of the jobs it ended; a run missing from them lost its lease. For kinds without stored input
+ * (job_inputs is not touched).
+ */
+export async function endJobRuns(trx: Db, ends: readonly JobRunEnd[], now = Date.now()): Promise<Set<number>> {
+  if (ends.length === 0) return new Set();
+  const rows = ends.map(({ job, status, dueAt, error, at }) => {
+    const lastError = error && error.length > 1000 ? `${error.slice(0, 997)}...` : (error ?? null);
+    return [
+      job.id,
+      job.lease_token ?? '',
+      status,
+      status === 'queued' ? (dueAt ?? at) : null,
+      status === 'succeeded' ? null : lastError,
+      status === 'queued' ? null : at,
+    ];
+  });
+  const values = rowsSql(trx, rows, ['bigint', 'text', 'text', 'bigint', 'text', 'bigint']);
+  const ended = await runRowsSql<{ id: number }>(
+    trx,
+    `update jobs set status = v.column3, due_at = v.column4, lease_token = null, last_error = v.column5, updated_at = ${Math.trunc(now)},
+      finished_at = v.column6 from (values ${values.text}) as v
+      where jobs.id = v.column1 and jobs.status = 'running' and jobs.lease_token = v.column2 returning jobs.id`,
+    values.params,
+  );
+  return new Set(ended.rows.map((r) => Number(r.id)));
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.js';
 import type { Job } from '../../db/schema.js';
 import { claimJobs } from './claim-jobs.js';
 import { completeJob, failJobRun, LeaseLost, releaseJob, renewLease, RetryAt, saveJobProgress } from './job-lease.js';
-import { jobPayload, jobProgress } from './jobs.js';
+import { jobPayload, jobProgress, type NewJobLease } from './jobs.js';
 import { sweepJobs } from './sweep-jobs.js';
 
 /*
@@ -27,9 +27,17 @@ export interface JobRun<Payload = unknown, Progress = unknown> {
 }
 
 export interface JobHandler<Payload = any, Progress = any> {
-  run(run: JobRun<Payload, Progress>): Promise<void>;
+  /**
+   * Runs the job. Resolving marks it done; resolving 'ended' says the handler has already written
+   * the job's end itself, naming its lease token (the outbox records attempts and ends jobs in
+   * batches: one transaction for many); throwing makes the worker record a failure.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: most handlers are async functions that return nothing
+  run(run: JobRun<Payload, Progress>): Promise<void | 'ended'>;
   /** first retry delay (doubling after each failed attempt); default 5 s */
   backoffMs?: number;
+  /** jobs of this kind run at once by one worker (default: the worker's concurrency) */
+  concurrency?: number;
 }
 
 /** Handlers by job kind. */
@@ -42,7 +50,7 @@ export interface JobWorkerOptions {
   pollMs?: number;
   /** lease length (default 30 s); renewed every third of it while a job runs */
   leaseMs?: number;
-  /** jobs run at once by this worker (default 1) */
+  /** jobs of each kind run at once by this worker, unless its handler says (default 1) */
   concurrency?: number;
   workerId?: string;
   /** how often to sweep finished jobs and abandoned drafts (default 10 min) */
@@ -55,6 +63,14 @@ export interface JobWorkerOptions {
 export interface JobWorker {
   /** look for due jobs now (a job was just queued in this process) */
   wake(): void;
+  /**
+   * A lease for a job of `kind` this process is about to create (createLeasedJob), when this
+   * worker runs that kind, is not stopping and has a free slot for it; undefined otherwise (create
+   * the job queued). Pass the job to adopt() once its transaction has committed.
+   */
+  leaseNew(kind: string): NewJobLease | undefined;
+  /** runs a job created with a lease of leaseNew, now committed */
+  adopt(job: Job): void;
   /** stops claiming, interrupts running jobs (they are released for any worker) and waits for them */
   stop(): Promise<void>;
 }
@@ -77,7 +93,24 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
   const workerId = opts.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   const log = opts.log ?? silent;
   const kinds = Object.keys(handlers);
-  const running = new Map<number, { promise: Promise<void>; controller: AbortController }>();
+  const limitOf = (kind: string) => Math.max(1, handlers[kind].concurrency ?? concurrency);
+  const running = new Map<number, { promise: Promise<void>; controller: AbortController; kind: string }>();
+  const runningOf = new Map<string, number>(kinds.map((k) => [k, 0]));
+  /*
+   * Claims come in batches: woken, a kind is claimed for when none of its jobs runs or at least a
+   * quarter of its slots are free, so a busy kind costs one claim statement per quarter of its
+   * slots, not one per job that ends. At each poll any free slot is claimed for.
+   */
+  const claimRoom = (kind: string, polled = false) => {
+    const room = limitOf(kind) - (runningOf.get(kind) ?? 0);
+    return polled || room >= Math.max(1, Math.floor(limitOf(kind) / 4)) || room === limitOf(kind) ? room : 0;
+  };
+  /*
+   * Kinds with due jobs left unclaimed (a claim filled its room, or leaseNew turned a new job
+   * away): leaseNew gives no lease for them until a claim comes back with less than it asked for,
+   * so that jobs written in this process do not keep taking the slots that queued ones wait for.
+   */
+  const backlog = new Set<string>();
   let stopped = false;
   let nudge: (() => void) | undefined;
   let nudged = false;
@@ -88,16 +121,17 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
     nudge?.();
   };
 
+  /** Waits for a nudge or the poll; true when the poll's time came. */
   const pause = () =>
-    new Promise<void>((resolve) => {
-      if (nudged || stopped) return resolve();
-      const timer = setTimeout(done, pollMs);
-      function done() {
+    new Promise<boolean>((resolve) => {
+      if (nudged || stopped) return resolve(false);
+      const timer = setTimeout(() => done(true), pollMs);
+      function done(polled: boolean) {
         clearTimeout(timer);
         nudge = undefined;
-        resolve();
+        resolve(polled);
       }
-      nudge = done;
+      nudge = () => done(false);
     });
 
   async function runJob(job: Job, controller: AbortController): Promise<void> {
@@ -112,7 +146,7 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
       Math.max(10, Math.floor(leaseMs / 3)),
     );
     try {
-      await handler.run({
+      const ended = await handler.run({
         job,
         payload: jobPayload(job),
         progress: jobProgress(job),
@@ -121,7 +155,7 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
         saveProgress: (trx, progress) => saveJobProgress(trx, job, progress, leaseMs),
       });
       clearInterval(renewal);
-      await completeJob(db, job);
+      if (ended !== 'ended') await completeJob(db, job);
       log.info({ jobId: job.id, kind: job.kind }, 'job succeeded');
     } catch (err) {
       clearInterval(renewal);
@@ -141,17 +175,43 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
     }
   }
 
+  function start(job: Job): void {
+    const controller = new AbortController();
+    runningOf.set(job.kind, (runningOf.get(job.kind) ?? 0) + 1);
+    const promise = runJob(job, controller).finally(() => {
+      running.delete(job.id);
+      runningOf.set(job.kind, (runningOf.get(job.kind) ?? 1) - 1);
+      // More may be due: look once enough of the kind's slots are free to claim a batch.
+      if (claimRoom(job.kind) > 0) wake();
+    });
+    running.set(job.id, { promise, controller, kind: job.kind });
+  }
+
+  // Jobs created with this worker's lease (leaseNew) are numbered under one token prefix of this run.
+  const leasePrefix = `${workerId}:${randomUUID()}:`;
+  let leased = 0;
+
   async function loop(): Promise<void> {
+    let polled = true;
     while (!stopped) {
       nudged = false;
-      let claimed: Job[] = [];
+      const claimed: Job[] = [];
       try {
         if (Date.now() - lastSweep >= (opts.sweepEveryMs ?? 600_000)) {
           lastSweep = Date.now();
           await sweepJobs(db);
           await opts.alsoSweep?.(db);
         }
-        if (running.size < concurrency) claimed = await claimJobs(db, { kinds, leaseMs, limit: concurrency - running.size, workerId });
+        // One claim per kind with room, all at once (on SQLite they share one group commit).
+        const wanted = kinds.map((kind) => ({ kind, room: claimRoom(kind, polled) })).filter((w) => w.room > 0);
+        const claims = await Promise.allSettled(wanted.map(({ kind, room }) => claimJobs(db, { kinds: [kind], leaseMs, limit: room, workerId })));
+        claims.forEach((claim, i) => {
+          if (claim.status === 'fulfilled') {
+            claimed.push(...claim.value);
+            if (claim.value.length >= wanted[i].room) backlog.add(wanted[i].kind);
+            else backlog.delete(wanted[i].kind);
+          } else if (!stopped) log.error({ err: claim.reason }, 'could not claim jobs');
+        });
       } catch (err) {
         if (!stopped) log.error({ err }, 'could not claim jobs');
       }
@@ -160,22 +220,30 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
         for (const job of claimed) await releaseJob(db, job).catch(() => undefined);
         break;
       }
-      for (const job of claimed) {
-        const controller = new AbortController();
-        const promise = runJob(job, controller).finally(() => {
-          running.delete(job.id);
-          wake();
-        });
-        running.set(job.id, { promise, controller });
-      }
-      // Claimed a full set: look again at once (more may be due); else wait for a nudge or the poll.
-      if (claimed.length === 0 || running.size >= concurrency) await pause();
+      for (const job of claimed) start(job);
+      // Claims are made for every kind with room, each up to its room: wait for a nudge (a job
+      // queued, or slots freed) or the poll.
+      polled = await pause();
     }
   }
 
   const looping = kinds.length ? loop() : Promise.resolve();
   return {
     wake,
+    leaseNew(kind) {
+      if (stopped || !handlers[kind] || backlog.has(kind)) return undefined;
+      if ((runningOf.get(kind) ?? 0) >= limitOf(kind)) {
+        // turned away: this job is queued, and waits for a claim like any other
+        backlog.add(kind);
+        return undefined;
+      }
+      return { token: `${leasePrefix}${++leased}`, leaseMs };
+    },
+    adopt(job) {
+      // Stopped meanwhile: handed back at once for any worker (else its lease would have to expire).
+      if (stopped) void releaseJob(db, job).catch(() => undefined);
+      else if (!running.has(job.id)) start(job);
+    },
     async stop() {
       stopped = true;
       wake();

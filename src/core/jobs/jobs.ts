@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { prepared } from '../../db/prepared.js';
 import type { Job } from '../../db/schema.js';
 
 /*
@@ -23,24 +24,98 @@ export interface NewJob {
   runAt?: number;
 }
 
+// Every outbox delivery creates a job in the transaction of its change: compiled once (prepared.ts).
+const insertJob = prepared(
+  (db, accountId: number, kind: string, status: string, payload: string, maxAttempts: number, dueAt: number | null, createdAt: number, updatedAt: number) =>
+    db
+      .insertInto('jobs')
+      .values({
+        account_id: accountId,
+        kind,
+        status,
+        payload,
+        attempts: 0,
+        max_attempts: maxAttempts,
+        due_at: dueAt,
+        created_at: createdAt,
+        updated_at: updatedAt,
+      })
+      .returning('id'),
+);
+
 /** Creates a job of the account and returns its id. */
 export async function createJob(db: Db, accountId: number, job: NewJob, now = Date.now()): Promise<number> {
-  const row = await db
-    .insertInto('jobs')
-    .values({
-      account_id: accountId,
-      kind: job.kind,
-      status: job.draft ? 'draft' : 'queued',
-      payload: JSON.stringify(job.payload ?? null),
-      attempts: 0,
-      max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      due_at: job.draft ? null : (job.runAt ?? now),
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+  const { rows } = await insertJob(
+    db,
+    accountId,
+    job.kind,
+    job.draft ? 'draft' : 'queued',
+    JSON.stringify(job.payload ?? null),
+    job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    job.draft ? null : (job.runAt ?? now),
+    now,
+    now,
+  );
+  return Number(rows[0].id);
+}
+
+/** A lease given by this process's worker to a job it is about to create (JobWorker.leaseNew). */
+export interface NewJobLease {
+  token: string;
+  leaseMs: number;
+}
+
+const insertLeasedJob = prepared(
+  (
+    db,
+    accountId: number,
+    kind: string,
+    payload: string,
+    maxAttempts: number,
+    token: string,
+    dueAt: number,
+    createdAt: number,
+    updatedAt: number,
+    startedAt: number,
+  ) =>
+    db
+      .insertInto('jobs')
+      .values({
+        account_id: accountId,
+        kind,
+        status: 'running',
+        payload,
+        attempts: 1,
+        max_attempts: maxAttempts,
+        due_at: dueAt,
+        lease_token: token,
+        created_at: createdAt,
+        updated_at: updatedAt,
+        started_at: startedAt,
+      })
+      .returningAll(),
+);
+
+/**
+ * Creates a job already claimed, with `lease`, as if the worker that gave the lease had claimed
+ * it: no claim statement is needed. That worker runs it once the transaction commits
+ * (JobWorker.adopt); if it never does (the process died), the lease expires and any worker claims
+ * it, as it would a claimed job of a dead worker.
+ */
+export async function createLeasedJob(db: Db, accountId: number, job: Omit<NewJob, 'draft' | 'runAt'>, lease: NewJobLease, now = Date.now()): Promise<Job> {
+  const { rows } = await insertLeasedJob(
+    db,
+    accountId,
+    job.kind,
+    JSON.stringify(job.payload ?? null),
+    job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    lease.token,
+    now + lease.leaseMs,
+    now,
+    now,
+    now,
+  );
+  return rows[0];
 }
 
 /** Creates several queued jobs of the account in one statement (a rule firing several actions). */

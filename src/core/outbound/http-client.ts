@@ -16,6 +16,12 @@ import { isPrivateHost } from '../shared/callback-url.js';
 
 /** The most of an answer's body that is read and kept. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
+/**
+ * Connections kept open to one receiver (origin), reused for its next requests (keep-alive);
+ * requests beyond wait for one. The delivery worker sends at most as many to one origin at once
+ * (deliver.ts DELIVERIES_PER_ORIGIN), so its requests never wait here.
+ */
+export const CONNECTIONS_PER_ORIGIN = 64;
 /** A delivery that has not answered in full by then has failed. */
 export const OUTBOUND_TIMEOUT_MS = 15_000;
 
@@ -57,6 +63,7 @@ export function createOutboundClient(opts: { allowPrivate: boolean; timeoutMs?: 
   const timeoutMs = opts.timeoutMs ?? OUTBOUND_TIMEOUT_MS;
   const connector = buildConnector({ timeout: timeoutMs, ...(opts.allowPrivate ? {} : { lookup: guardedLookup() }) });
   const agent = new Agent({
+    connections: CONNECTIONS_PER_ORIGIN,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     connect: (options, callback) => {

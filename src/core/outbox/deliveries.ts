@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.js';
-import type { Delivery, DeliveryAttempt } from '../../db/schema.js';
-import { createJob } from '../jobs/jobs.js';
+import { prepared } from '../../db/prepared.js';
+import type { Delivery, DeliveryAttempt, Job } from '../../db/schema.js';
+import { afterCommit, inTrackedTransaction } from '../../db/write-transaction.js';
+import { createJob, createLeasedJob, type NewJobLease } from '../jobs/jobs.js';
 import { conflict, notFound } from '../shared/errors.js';
 
 /*
@@ -28,49 +30,116 @@ export interface NewDelivery {
   requestId?: string | null;
 }
 
+// Written in the transaction of every change someone subscribed to: compiled once (prepared.ts).
+const insertDelivery = prepared(
+  (
+    db,
+    accountId: number,
+    target: string,
+    subscriptionId: number | null,
+    stayId: number | null,
+    clientId: number | null,
+    eventType: string,
+    messageId: string,
+    url: string,
+    payload: string,
+    actor: string | null,
+    requestId: string | null,
+    lifeStartedAt: number,
+    nextAttemptAt: number,
+    createdAt: number,
+    updatedAt: number,
+  ) =>
+    db
+      .insertInto('deliveries')
+      .values({
+        account_id: accountId,
+        target,
+        subscription_id: subscriptionId,
+        stay_id: stayId,
+        client_id: clientId,
+        event_type: eventType,
+        message_id: messageId,
+        url,
+        payload,
+        actor,
+        request_id: requestId,
+        status: 'pending',
+        attempts: 0,
+        life_started_at: lifeStartedAt,
+        next_attempt_at: nextAttemptAt,
+        created_at: createdAt,
+        updated_at: updatedAt,
+      })
+      .returning('id'),
+);
+
 /** Writes a delivery and its job in `trx`; returns the delivery's id. */
 export async function enqueueDelivery(trx: Db, accountId: number, target: DeliveryTarget, delivery: NewDelivery, now = Date.now()): Promise<number> {
-  const row = await trx
-    .insertInto('deliveries')
-    .values({
-      account_id: accountId,
-      target: target.target,
-      subscription_id: target.target === 'webhook' ? target.subscriptionId : null,
-      stay_id: target.target === 'stay_callback' ? target.stayId : null,
-      client_id: target.target === 'stay_callback' ? target.clientId : null,
-      event_type: delivery.eventType,
-      message_id: `msg_${randomUUID().replace(/-/g, '')}`,
-      url: delivery.url,
-      payload: JSON.stringify(delivery.payload),
-      actor: delivery.actor ?? null,
-      request_id: delivery.requestId ?? null,
-      status: 'pending',
-      attempts: 0,
-      life_started_at: now,
-      next_attempt_at: now,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { rows } = await insertDelivery(
+    trx,
+    accountId,
+    target.target,
+    target.target === 'webhook' ? target.subscriptionId : null,
+    target.target === 'stay_callback' ? target.stayId : null,
+    target.target === 'stay_callback' ? target.clientId : null,
+    delivery.eventType,
+    `msg_${randomUUID().replace(/-/g, '')}`,
+    delivery.url,
+    JSON.stringify(delivery.payload),
+    delivery.actor ?? null,
+    delivery.requestId ?? null,
+    now,
+    now,
+    now,
+    now,
+  );
+  const row = rows[0];
   const id = Number(row.id);
-  await createJob(trx, accountId, { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS }, now);
-  nudgeSoon();
+  const job = { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS };
+  // This process's worker takes the job as it is written (no claim) when the commit can be awaited and it has room.
+  const lease = taker && inTrackedTransaction(trx) ? taker.leaseNew(DELIVERY_JOB_KIND) : undefined;
+  if (lease) {
+    const leased = await createLeasedJob(trx, accountId, job, lease, now);
+    const adopt = taker?.adopt;
+    afterCommit(trx, () => (adopt ? adopt(leased) : undefined));
+    return id;
+  }
+  await createJob(trx, accountId, job, now);
+  if (!afterCommit(trx, queued)) nudgeSoon();
   return id;
 }
 
+/** The worker of this process, which may take deliveries as they are written (serve.ts). */
+export interface DeliveryTaker {
+  leaseNew(kind: string): NewJobLease | undefined;
+  adopt(job: Job): void;
+}
+let taker: DeliveryTaker | undefined;
+
+/** Registers (or with undefined removes) this process's worker as the taker of new deliveries. */
+export function takeNewDeliveries(worker: DeliveryTaker | undefined): void {
+  taker = worker;
+}
+
 /*
- * Waking this process's worker when a delivery was queued, so it goes out at once rather than at
- * the worker's next poll. The transaction has not committed yet when enqueueDelivery returns: the
- * worker is woken shortly after (a claim cannot see an uncommitted row, so an early wake costs one
- * empty claim and the delivery waits for the poll: never sent before its commit).
+ * Waking the workers when a delivery was queued, so it goes out at once rather than at a worker's
+ * next poll. In a transaction of inWriteTransaction, once it has committed (afterCommit): this
+ * process's worker claims at once, and serve.ts tells the other instances (a NOTIFY on
+ * PostgreSQL). Otherwise (a transaction opened some other way) the worker is woken shortly after,
+ * twice: a claim cannot see an uncommitted row, so an early wake costs one empty claim and the
+ * delivery waits for the poll at worst: never sent before its commit.
  */
 let listener: (() => void) | undefined;
 let nudging = false;
 
-/** Registers the process's worker wake-up (serve.ts); undefined removes it. */
+/** Registers what to do once a delivery was queued and committed (serve.ts); undefined removes it. */
 export function onDeliveryQueued(wake: (() => void) | undefined): void {
   listener = wake;
+}
+
+function queued(): void {
+  listener?.();
 }
 
 function nudgeSoon(): void {

@@ -154,6 +154,25 @@ export async function webhookTarget(db: Db, secrets: SecretBox, accountId: numbe
   return { url: row.url, enabled: row.enabled === 1, secret: secrets.open(row.secret_sealed) };
 }
 
+/** A subscription's target as stored (the secret still sealed): what a batch of deliveries reads at once. */
+export interface StoredWebhookTarget {
+  url: string;
+  enabled: boolean;
+  secretSealed: string;
+}
+
+/** The subscriptions of the account with these ids, in one select, by id (a deleted one is missing). */
+export async function storedWebhookTargets(db: Db, accountId: number, ids: readonly number[]): Promise<Map<number, StoredWebhookTarget>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('webhook_subscriptions')
+    .select(['id', 'url', 'enabled', 'secret_sealed'])
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [Number(r.id), { url: r.url, enabled: r.enabled === 1, secretSealed: r.secret_sealed }]));
+}
+
 /*
  * Which subscriptions hear of an event type: asked on every write that emits an event, so the
  * account's enabled subscriptions are cached per process, dropped on every change (made here, or
