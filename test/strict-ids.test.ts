@@ -1,3 +1,5 @@
+import { inWriteTransaction } from '../src/db/write-transaction.js';
+import { recordJourneyEvent } from '../src/core/journeys/journey-events.js';
 import { openLoop } from '../src/core/requests/loops.js';
 import { writeContext } from '../src/core/shared/write-context.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +105,13 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
       const { loop: request } = await openLoop(writeContext(t.database.db, f.accountId), { locationId: location.id, description: 'strict ids' });
       const level = await made('/loyalty/levels', { name: 'Gold', minLevelPoints: 1000 });
       const product = await made('/loyalty/products', { title: 'Spa', points: 100 });
+      const welcome = { name: 'welcome', trigger: 'stay.checked_in', action: { type: 'email', template: 'welcome' } };
+      const template = (await call(token, 'PUT', '/templates/welcome/email/en', { trigger: 'stay.checked_in', subject: 'Hi', body: '<p>Hi</p>' })).json();
+      const rule = await made('/rules', welcome);
+      const journeyEvent = await inWriteTransaction(t.database.db, (trx) =>
+        recordJourneyEvent(writeContext(trx, f.accountId), { guestId: g, locationId: location.id, type: 'stay.checked_in', source: 'test' }),
+      );
+      const [message] = (await call(token, 'GET', '/messages')).json().messages;
       routes = [
         { method: 'GET', template: '/locations/{id}', url: (v) => `/locations/${v}` },
         { method: 'PATCH', template: '/locations/{id}', url: (v) => `/locations/${v}`, body: { title: 'Changed' } },
@@ -143,6 +152,15 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         { method: 'PATCH', template: '/loyalty/levels/{id}', url: (v) => `/loyalty/levels/${v}`, body: { name: 'Changed' } },
         { method: 'GET', template: '/loyalty/products/{id}', url: (v) => `/loyalty/products/${v}` },
         { method: 'PATCH', template: '/loyalty/products/{id}', url: (v) => `/loyalty/products/${v}`, body: { title: 'Changed' } },
+        { method: 'GET', template: '/rules/{id}', url: (v) => `/rules/${v}` },
+        { method: 'PUT', template: '/rules/{id}', url: (v) => `/rules/${v}`, body: { ...welcome, name: 'changed' } },
+        { method: 'POST', template: '/rules/{id}/enable', url: (v) => `/rules/${v}/enable` },
+        { method: 'POST', template: '/rules/{id}/disable', url: (v) => `/rules/${v}/disable` },
+        { method: 'POST', template: '/rules/{id}/preview', url: (v) => `/rules/${v}/preview`, body: {} },
+        { method: 'POST', template: '/rules/{id}/dry-run', url: (v) => `/rules/${v}/dry-run` },
+        { method: 'GET', template: '/journey-events/{id}/explain', url: (v) => `/journey-events/${v}/explain` },
+        { method: 'DELETE', template: '/templates/{id}', url: (v) => `/templates/${v}` },
+        { method: 'GET', template: '/messages/{id}', url: (v) => `/messages/${v}` },
       ];
       // the real row each route's malformed ids are spelled from
       const ids: Record<string, number> = {
@@ -171,6 +189,14 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         '/deliveries/{id}/replay': deliveryId,
         '/loyalty/levels/{id}': level.id,
         '/loyalty/products/{id}': product.id,
+        '/rules/{id}': rule.id,
+        '/rules/{id}/enable': rule.id,
+        '/rules/{id}/disable': rule.id,
+        '/rules/{id}/preview': rule.id,
+        '/rules/{id}/dry-run': rule.id,
+        '/journey-events/{id}/explain': journeyEvent.id,
+        '/templates/{id}': template.id,
+        '/messages/{id}': message.id,
       };
       routes = routes.map((r) => ({ ...r, id: ids[r.template] ?? (r.url('X').includes(`/members/X`) ? rival.id : set.id) }));
       reads = [`/locations/${location.id}`, `/surveys/${survey.id}`, `/guests/${g}`, `/competitive-sets/${set.id}`];
