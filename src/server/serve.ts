@@ -14,6 +14,7 @@ import { createOutboundClient } from '../core/outbound/http-client.js';
 import { onDeliveryQueued, sweepDeliveries } from '../core/outbox/deliveries.js';
 import { onMessageQueued } from '../core/messaging/messages.js';
 import { createMailer } from '../core/messaging/mailer.js';
+import { createTwilioSender } from '../core/messaging/twilio.js';
 
 /** Jobs one process runs at once (deliveries mostly wait on the network). */
 const WORKER_CONCURRENCY = 8;
@@ -41,6 +42,8 @@ export async function serve(config: Config): Promise<void> {
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateCallbackUrls });
   // Guest e-mails reuse a few SMTP connections (each worker slot may send at once).
   const mailer = config.smtpUrl ? createMailer(config.smtpUrl, { pool: WORKER_CONCURRENCY }) : undefined;
+  // Guest SMS through Twilio's Messages API (an operator-set endpoint: no outbound address guard).
+  const sms = config.twilio ? createTwilioSender(config.twilio) : undefined;
   let worker: JobWorker | undefined;
   let noticeListener: NoticeListener | undefined;
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
@@ -49,6 +52,7 @@ export async function serve(config: Config): Promise<void> {
     onMessageQueued(undefined);
     await worker?.stop();
     mailer?.close();
+    await sms?.close();
     await noticeListener?.stop();
     await outbound.close();
     await database.close();
@@ -75,10 +79,10 @@ export async function serve(config: Config): Promise<void> {
   if (config.roles.has('worker')) {
     onDeliveryQueued(() => worker?.wake());
     // Without SMTP_URL no worker here takes e-mails: waking it for them would only cost claims.
-    if (mailer) onMessageQueued(() => worker?.wake());
+    if (mailer || sms) onMessageQueued(() => worker?.wake());
     worker = startJobWorker({
       db: database.db,
-      handlers: jobHandlers({ config, secrets, outbound, mailer }),
+      handlers: jobHandlers({ config, secrets, outbound, mailer, sms }),
       leaseMs: config.jobLeaseMs,
       // Deliveries wait on receivers (up to 15 s each): several at once, so one slow receiver does
       // not hold back every other delivery (nor make /readyz report the workers stalled).
