@@ -6,6 +6,7 @@ import { startJobWorker, type JobWorker } from '../src/core/jobs/job-worker.js';
 import { createRule } from '../src/core/journeys/rules.js';
 import { createLocation } from '../src/core/locations/locations.js';
 import { saveTemplate } from '../src/core/messaging/templates.js';
+import { undeliverable } from '../src/api/admin/routes/messaging.js';
 import { createOutboundClient, type OutboundClient } from '../src/core/outbound/http-client.js';
 import { inWriteTransaction } from '../src/db/write-transaction.js';
 import { jobHandlers } from '../src/server/job-handlers.js';
@@ -203,5 +204,24 @@ describe.each(dialects())('journey rules send SMS through Twilio on %s', (dialec
     const stranger = await hook('/hooks/twilio/inbound', { MessageSid: 'SMinbound0004', From: '+46709999999', To: FROM, Body: 'hello?' });
     expect(stranger.statusCode).toBe(200);
     expect(await db.selectFrom('chat_events').select('id').where('account_id', '=', accountId).execute()).toHaveLength(1);
+  });
+
+  it('an SMS template has no subject, and an SMS rule needs an SMS template in its fallback language', async () => {
+    const admin = (method: 'PUT' | 'POST', url: string, body: unknown) =>
+      t.app.inject({ method, url: `/admin/v1${url}`, headers: { authorization: `Bearer ${adminToken}` }, payload: body as object });
+    const withSubject = await admin('PUT', '/templates/reminder/sms/en', { trigger: 'stay.checked_in', subject: 'Hi', body: 'Hello' });
+    expect(withSubject.statusCode).toBe(400);
+    expect(withSubject.json().error.message).toContain('an SMS template has no subject');
+    const badVariable = await admin('PUT', '/templates/reminder/sms/en', { trigger: 'stay.checked_in', body: 'Hello {{ guest.secret }}' });
+    expect(badVariable.statusCode).toBe(400);
+    const rule = await admin('POST', '/rules', { name: 'no-sms', trigger: 'stay.checked_in', action: { type: 'sms', template: 'nothing' } });
+    expect(rule.statusCode).toBe(400);
+    expect(rule.json().error.message).toContain('has no SMS template in the fallback language en');
+  });
+
+  it('without the Twilio variables a queued SMS says why it waits', () => {
+    const queued = { status: 'queued', channel: 'sms' };
+    expect(undeliverable(queued, { smtpUrl: 'smtp://x', twilio: undefined })).toMatch(/^TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are not set/);
+    expect(undeliverable(queued, { smtpUrl: undefined, twilio: t.config.twilio })).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { IdParams, Instant, NoContent, errors } from '../schemas.js';
 import { getMessagingSettings, setQuietHours } from '../../../core/messaging/settings.js';
-import { listSuppressions, removeSuppression, suppressAddress } from '../../../core/messaging/suppressions.js';
+import { channelAddress, listSuppressions, removeSuppression, suppressAddress } from '../../../core/messaging/suppressions.js';
 import { notFound } from '../../../core/shared/errors.js';
 import { MessageDetailSchema, MessageSchema, MessagingSettingsSchema, TemplateInputSchema, TemplateParams, TemplateSchema } from './rules-schemas.js';
 
@@ -110,9 +110,10 @@ export async function messagingRoutes(app: AdminApp, { db, config }: AdminDeps):
     },
     async (request) => {
       const accountId = request.accountId;
-      const { channel, address } = request.body;
+      const channel = request.body.channel;
+      const address = channelAddress(channel, request.body.address);
       await inWriteTransaction(db, (trx) => suppressAddress(trx, accountId, channel, address, 'manual'));
-      return { channel, address: address.trim().toLowerCase() };
+      return { channel, address };
     },
   );
 
@@ -128,7 +129,8 @@ export async function messagingRoutes(app: AdminApp, { db, config }: AdminDeps):
     },
     async (request, reply) => {
       const accountId = request.accountId;
-      const { channel, address } = request.query;
+      const channel = request.query.channel;
+      const address = channelAddress(channel, request.query.address);
       const removed = await inWriteTransaction(db, (trx) => removeSuppression(trx, accountId, channel, address));
       if (!removed) throw notFound(`suppression of ${address}`);
       return reply.status(204).send(null);
