@@ -225,3 +225,57 @@ describe.each(dialects())('journey rules send SMS through Twilio on %s', (dialec
     expect(undeliverable(queued, { smtpUrl: undefined, twilio: t.config.twilio })).toBeNull();
   });
 });
+
+describe.each(dialects())('SMS without the Twilio variables on %s', (dialect) => {
+  let t: TestApp;
+  let twilio: FakeTwilio;
+  let outbound: OutboundClient;
+  const workers: JobWorker[] = [];
+
+  beforeAll(async () => {
+    twilio = await startFakeTwilio();
+    t = await createTestApp(dialect);
+    outbound = createOutboundClient({ allowPrivate: true });
+  });
+  afterAll(async () => {
+    for (const w of workers) await w.stop();
+    await outbound?.close();
+    await twilio?.close();
+    await t?.close();
+  });
+
+  it('stay queued, shown as undeliverable, and leave once a worker with them runs', async () => {
+    const db = t.database.db;
+    const { account, adminToken, loopToken } = await createTestAccount(t);
+    const loc = await inWriteTransaction(db, (trx) => createLocation(trx, account.id, { title: { en: 'Grand Hotel' } }));
+    await inWriteTransaction(db, async (trx) => {
+      await saveTemplate(trx, account.id, {
+        name: 'ready',
+        channel: 'sms',
+        language: 'en',
+        trigger: 'stay.room_readied',
+        body: 'Room {{ stay.room }} is ready.',
+      });
+      await createRule(trx, account.id, { name: 'ready', trigger: 'stay.room_readied', action: { type: 'sms', template: 'ready' } });
+    });
+    workers.push(startJobWorker({ db, handlers: jobHandlers({ config: t.config, secrets: t.secrets, outbound, retrySchedule: FAST }), pollMs: 10 }));
+    const res = await loopCall(t, loopToken, 'POST', 'ContactEvent', {
+      event: 'roomready',
+      foreignId: 'nosms-1',
+      location: encodeId('location', loc.id),
+      room: '12',
+      mobile: '+46701230001',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const list = await t.app.inject({ method: 'GET', url: '/admin/v1/messages?status=queued', headers: { authorization: `Bearer ${adminToken}` } });
+    expect(list.statusCode, list.body).toBe(200);
+    const [queued] = list.json().messages;
+    expect(queued).toMatchObject({ channel: 'sms', recipient: '+46701230001', status: 'queued', attempts: 0 });
+    expect(queued.undeliverable).toMatch(/^TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are not set/);
+    // The worker without them leaves the SMS alone; one with them sends it.
+    const withTwilio = { ...t.config, twilio: { accountSid: SID, authToken: TOKEN, from: FROM, baseUrl: twilio.url } };
+    workers.push(startJobWorker({ db, handlers: jobHandlers({ config: withTwilio, secrets: t.secrets, outbound, retrySchedule: FAST }), pollMs: 10 }));
+    const sms = await waitUntil(() => twilio.requests[0], { what: 'the SMS sent by the worker with the Twilio settings' });
+    expect(sms!.form).toMatchObject({ To: '+46701230001', From: FROM, Body: 'Room 12 is ready.' });
+  });
+});
