@@ -219,6 +219,28 @@ describe.each(dialects())('journey rules send SMS through Twilio on %s', (dialec
     expect(rule.json().error.message).toContain('has no SMS template in the fallback language en');
   });
 
+  it('preview renders the SMS text for a guest, and dry-run says whom it would text', async () => {
+    const auth = { authorization: `Bearer ${adminToken}` };
+    const sent = await waitUntil(() => messageTo('+46701234501'));
+    const rule = (await t.app.inject({ method: 'GET', url: '/admin/v1/rules', headers: auth }))
+      .json()
+      .rules.find((r: { name: string }) => r.name === 'room-ready');
+    expect(rule.action.type).toBe('sms');
+    const preview = await t.app.inject({ method: 'POST', url: `/admin/v1/rules/${rule.id}/preview`, headers: auth, payload: { guestId: sent!.guest_id } });
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.json()).toMatchObject({
+      to: '+46701234501',
+      language: 'en',
+      subject: '',
+      html: '',
+      text: 'Hi Ada, room 305 at Grand Hotel is ready & waiting.',
+    });
+    const dry = await t.app.inject({ method: 'POST', url: `/admin/v1/rules/${rule.id}/dry-run?limit=100`, headers: auth });
+    expect(dry.statusCode, dry.body).toBe(200);
+    const reasons = dry.json().results.map((r: { reason: string }) => r.reason);
+    expect(reasons).toContainEqual(expect.stringMatching(/^already fired for this stay/));
+  });
+
   it('without the Twilio variables a queued SMS says why it waits', () => {
     const queued = { status: 'queued', channel: 'sms' };
     expect(undeliverable(queued, { smtpUrl: 'smtp://x', twilio: undefined })).toMatch(/^TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are not set/);
