@@ -160,6 +160,10 @@ describe.each(dialects())('admin API: rules, templates and messages on %s', (dia
     expect(marked.statusCode, marked.body).toBe(200);
     expect(marked.json()).toEqual({ channel: 'email', address: 'marked@example.com' });
     expect((await admin('POST', '/messaging/suppressions', { channel: 'sms', address: 'x@y.z' })).statusCode).toBe(400);
+    const sms = await admin('POST', '/messaging/suppressions', { channel: 'sms', address: '+46 70-123 45 67' });
+    expect(sms.statusCode, sms.body).toBe(200);
+    expect(sms.json()).toEqual({ channel: 'sms', address: '+46701234567' });
+    expect((await admin('DELETE', '/messaging/suppressions?channel=sms&address=%2B46701234567')).statusCode).toBe(204);
     await checkin('marked-1', { email: 'marked@example.com' });
     expect((await admin('GET', '/messages')).json().messages.some((m: { recipient: string }) => m.recipient === 'marked@example.com')).toBe(false);
     const list = (await admin('GET', '/messaging/suppressions')).json().suppressions;

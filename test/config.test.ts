@@ -19,6 +19,30 @@ describe('configuration', () => {
     expect(config.guestPageLoopsPerAddress).toBe(30);
   });
 
+  it('reads the Twilio variables together, with https://api.twilio.com as the default base', () => {
+    const sid = `AC${'1'.repeat(32)}`;
+    expect(loadConfig({}).twilio).toBeUndefined();
+    expect(loadConfig({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'tok', TWILIO_FROM: '+15005550006' }).twilio).toEqual({
+      accountSid: sid,
+      authToken: 'tok',
+      from: '+15005550006',
+      baseUrl: 'https://api.twilio.com',
+    });
+    expect(
+      loadConfig({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'tok', TWILIO_FROM: 'MG0123456789', TWILIO_BASE_URL: 'http://127.0.0.1:9/' }).twilio,
+    ).toMatchObject({
+      from: 'MG0123456789',
+      baseUrl: 'http://127.0.0.1:9',
+    });
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: sid })).toThrow('SMS through Twilio needs TWILIO_AUTH_TOKEN and TWILIO_FROM as well');
+    expect(() => loadConfig({ TWILIO_BASE_URL: 'http://127.0.0.1:9' })).toThrow(ConfigError);
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'nope', TWILIO_AUTH_TOKEN: 'tok', TWILIO_FROM: '+15005550006' })).toThrow('TWILIO_ACCOUNT_SID');
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'tok', TWILIO_FROM: '0701234567' })).toThrow('TWILIO_FROM');
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'tok', TWILIO_FROM: '+15005550006', TWILIO_BASE_URL: 'ftp://x' })).toThrow(
+      'TWILIO_BASE_URL',
+    );
+  });
+
   it('reads GUEST_PAGE_LOOPS_PER_ADDRESS', () => {
     expect(loadConfig({ GUEST_PAGE_LOOPS_PER_ADDRESS: '200' }).guestPageLoopsPerAddress).toBe(200);
   });

@@ -35,6 +35,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-sms-delivery',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -87,6 +88,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-sms-delivery',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -148,6 +150,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-sms-delivery',
     ]);
   });
 
@@ -205,6 +208,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-sms-delivery',
     ]);
   });
 
@@ -243,6 +247,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-sms-delivery',
     ]);
     expect(await db.selectFrom('oauth_clients').select('face').where('account_id', '=', account.id).executeTakeFirstOrThrow()).toEqual({ face: 'loopon' });
     expect(await db.selectFrom('guests').select(['version', 'details']).where('id', '=', guest.id).executeTakeFirstOrThrow()).toEqual({
@@ -258,6 +263,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-sms-delivery',
     ]);
   });
 
@@ -285,6 +291,20 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-sms-delivery',
     ]);
+  });
+
+  it('sms delivery: messages get the provider id (unique), the delivery state, and lose them on the way down', async () => {
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    await migrateToLatest(t.db);
+    const columns = async () =>
+      ((await t.db.introspection.getTables()).find((x) => x.name === 'messages')?.columns ?? [])
+        .map((c) => c.name)
+        .filter((n) => /^(provider_id|delivery_)/.test(n));
+    expect((await columns()).sort()).toEqual(['delivery_status', 'delivery_updated_at', 'provider_id']);
+    expect((await migrator.migrateTo('2026-12-05T10-00-rules-messaging')).error).toBeUndefined();
+    expect(await columns()).toEqual([]);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-06T00-00-sms-delivery']);
   });
 });

@@ -19,7 +19,8 @@ import { withDatabase } from './with-database.js';
  */
 
 export const RULE_USAGE = `usage: openstay rule list --account <slug> [--json]
-       openstay rule create --account <slug> --name <name> --trigger <type> --template <name> [--fallback-language en]
+       openstay rule create --account <slug> --name <name> --trigger <type> --template <name> [--channel email|sms]
+                            [--fallback-language en]
                             [--conditions <JSON>] [--delay-minutes N | --at HH:MM [--days-after N]] [--disabled] [--json]
        openstay rule enable|disable <rule> --account <slug> [--json]
        openstay rule preview <rule> --account <slug> --guest <guestId> [--language <tag>] [--json]
@@ -28,7 +29,8 @@ export const RULE_USAGE = `usage: openstay rule list --account <slug> [--json]
   <rule> is a rule's id or name. Triggers: ${RULE_TRIGGERS.join(', ')}, custom.<word>.
   --conditions: a test {"field","op","value"} or {"all":[...]} / {"any":[...]}, e.g.
     '[{"field":"guest.vipStatus","op":"in","value":["gold"]}]'. The template must exist (admin API
-    PUT /admin/v1/templates/<name>/email/<language>) in the fallback language.`;
+    PUT /admin/v1/templates/<name>/<channel>/<language>) in the fallback language. --channel sms
+    texts the guest's mobile instead of e-mailing (default email).`;
 
 const VERBS = ['list', 'create', 'enable', 'disable', 'preview', 'dry-run', 'explain'];
 
@@ -40,7 +42,7 @@ const whenOf = (r: RuleView) => {
   return '';
 };
 const ruleLine = (r: RuleView) =>
-  `${r.id}  ${r.enabled ? 'enabled ' : 'disabled'}  ${r.name}  on ${r.trigger}  -> e-mail "${r.action.template}" (fallback ${r.action.fallbackLanguage}${whenOf(r)})`;
+  `${r.id}  ${r.enabled ? 'enabled ' : 'disabled'}  ${r.name}  on ${r.trigger}  -> ${r.action.type === 'sms' ? 'SMS' : 'e-mail'} "${r.action.template}" (fallback ${r.action.fallbackLanguage}${whenOf(r)})`;
 
 function positiveInt(text: string | undefined, what: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(text);
@@ -83,6 +85,7 @@ export async function ruleCommand(config: Config, argv: string[]): Promise<numbe
       trigger: { type: 'string' },
       template: { type: 'string' },
       'fallback-language': { type: 'string' },
+      channel: { type: 'string' },
       conditions: { type: 'string' },
       disabled: { type: 'boolean' },
       'delay-minutes': { type: 'string' },
@@ -123,11 +126,13 @@ export async function ruleCommand(config: Config, argv: string[]): Promise<numbe
       if (!values.name) throw new UsageError('rule create needs --name <name>');
       if (!values.trigger) throw new UsageError('rule create needs --trigger <type>');
       if (!values.template) throw new UsageError('rule create needs --template <name>');
+      const channel = values.channel ?? 'email';
+      if (channel !== 'email' && channel !== 'sms') throw new UsageError(`--channel must be email or sms (got "${channel}")`);
       const input = {
         name: values.name,
         trigger: values.trigger,
         conditions: parseConditions(values.conditions),
-        action: { type: 'email', template: values.template, fallbackLanguage: values['fallback-language'], timing: timingOf(values) },
+        action: { type: channel, template: values.template, fallbackLanguage: values['fallback-language'], timing: timingOf(values) },
         enabled: !values.disabled,
       };
       return refusalsExit1(async () => {

@@ -52,6 +52,18 @@ export interface Config {
   smtpUrl: string | undefined;
   /** MAIL_FROM: the From of guest e-mails (default Openstay <no-reply@the PUBLIC_URL host>) */
   mailFrom: string;
+  /** TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, TWILIO_BASE_URL: guest SMS; undefined: SMS stay queued, shown as undeliverable */
+  twilio: TwilioConfig | undefined;
+}
+
+/** Twilio's Messages API: the account, its auth token (Basic auth and the hooks' signatures), the sender, the API base. */
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  /** a phone number in E.164 or a Messaging Service SID (MG...) */
+  from: string;
+  /** default https://api.twilio.com; tests point it at a local receiver */
+  baseUrl: string;
 }
 
 /** web: the faces and APIs; worker: background jobs; realtime: WebSocket connections. */
@@ -109,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const roles = parseRoles(env.ROLES);
   const smtpUrl = parseSmtpUrl(env.SMTP_URL);
   const mailFrom = parseMailFrom(env.MAIL_FROM, publicUrl);
+  const twilio = parseTwilio(env);
   return {
     port,
     host,
@@ -131,7 +144,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roles,
     smtpUrl,
     mailFrom,
+    twilio,
   };
+}
+
+/**
+ * The Twilio variables: none set means no SMS; the account SID, auth token and sender go together
+ * (one alone is a mistake, refused at start rather than found when the first SMS waits).
+ */
+function parseTwilio(env: NodeJS.ProcessEnv): TwilioConfig | undefined {
+  const accountSid = env.TWILIO_ACCOUNT_SID?.trim() ?? '';
+  const authToken = env.TWILIO_AUTH_TOKEN?.trim() ?? '';
+  const from = env.TWILIO_FROM?.trim() ?? '';
+  const rawBase = env.TWILIO_BASE_URL?.trim() ?? '';
+  if (!accountSid && !authToken && !from) {
+    if (rawBase) throw new ConfigError('TWILIO_BASE_URL needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM too');
+    return undefined;
+  }
+  const missing = [
+    ['TWILIO_ACCOUNT_SID', accountSid],
+    ['TWILIO_AUTH_TOKEN', authToken],
+    ['TWILIO_FROM', from],
+  ].filter(([, v]) => !v);
+  if (missing.length) throw new ConfigError(`SMS through Twilio needs ${missing.map(([n]) => n).join(' and ')} as well`);
+  if (!/^AC[0-9A-Za-z]{8,64}$/.test(accountSid)) throw new ConfigError(`TWILIO_ACCOUNT_SID must be an account SID such as AC0123... (got "${accountSid}")`);
+  if (!/^(\+[1-9][0-9]{6,14}|MG[0-9A-Za-z]{8,64})$/.test(from)) {
+    throw new ConfigError(`TWILIO_FROM must be a phone number in E.164 (+46701234567) or a Messaging Service SID (MG...) (got "${from}")`);
+  }
+  let baseUrl = 'https://api.twilio.com';
+  if (rawBase) {
+    let url: URL;
+    try {
+      url = new URL(rawBase);
+    } catch {
+      throw new ConfigError(`TWILIO_BASE_URL must be an http(s) URL (got "${rawBase}")`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`TWILIO_BASE_URL must be an http(s) URL (got "${rawBase}")`);
+    baseUrl = rawBase.replace(/\/+$/, '');
+  }
+  return { accountSid, authToken, from, baseUrl };
 }
 
 /** SMTP_URL: smtp://[user:pass@]host[:port] or smtps://...; unset or empty: no e-mail is sent. */

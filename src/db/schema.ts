@@ -669,6 +669,11 @@ export interface MessagesTable {
   created_at: number;
   updated_at: number;
   sent_at: number | null;
+  /** the provider's id of what was sent (Twilio's MessageSid); null for e-mail */
+  provider_id: Generated<string | null>;
+  /** the last delivery state the provider reported (queued, sent, delivered, undelivered, failed...) */
+  delivery_status: Generated<string | null>;
+  delivery_updated_at: Generated<number | null>;
 }
 
 export interface MessagingSettingsTable {

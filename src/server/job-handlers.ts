@@ -9,8 +9,10 @@ import { IMPORT_JOB_KIND, importJobHandler } from '../api/imports/import-job.js'
 import { presentEventData } from '../api/admin/event-payloads.js';
 import { EXPIRY_JOB_KIND, expiryJobHandler } from '../core/loyalty/expiry-job.js';
 import { createMailer, type Mailer } from '../core/messaging/mailer.js';
-import { MESSAGE_JOB_KIND } from '../core/messaging/messages.js';
+import { MESSAGE_JOB_KIND, SMS_JOB_KIND } from '../core/messaging/messages.js';
 import { messageJobHandler } from '../core/messaging/send-message.js';
+import { smsJobHandler } from '../core/messaging/send-sms.js';
+import { createTwilioSender, type SmsSender } from '../core/messaging/twilio.js';
 
 export interface JobHandlerDeps {
   config: Config;
@@ -21,12 +23,15 @@ export interface JobHandlerDeps {
   retrySchedule?: RetrySchedule;
   /** the SMTP mailer of guest e-mails (serve.ts: pooled, closed at shutdown); default one connection per e-mail over SMTP_URL */
   mailer?: Mailer;
+  /** the SMS sender of guest SMS (serve.ts: closed at shutdown); default a Twilio sender over the TWILIO_* settings */
+  sms?: SmsSender;
 }
 
 /**
  * Every kind of background job this build runs, by kind: the registry the worker loop claims
  * for. Imports, and with `deps` the outbox's deliveries (webhooks and stay callbacks) and, when
- * SMTP_URL is set, guest e-mails (without it their jobs stay queued for a worker that has it).
+ * SMTP_URL is set, guest e-mails, and when the Twilio settings are, guest SMS (without them their
+ * jobs stay queued for a worker that has them).
  */
 export function jobHandlers(deps?: JobHandlerDeps): JobHandlers {
   if (!deps) return { [IMPORT_JOB_KIND]: importJobHandler, [EXPIRY_JOB_KIND]: expiryJobHandler };
@@ -40,6 +45,15 @@ export function jobHandlers(deps?: JobHandlerDeps): JobHandlers {
           [MESSAGE_JOB_KIND]: messageJobHandler({
             mailer: deps.mailer ?? createMailer(config.smtpUrl),
             from: config.mailFrom,
+            publicUrl: config.publicUrl,
+            schedule: deps.retrySchedule,
+          }),
+        }
+      : {}),
+    ...(config.twilio
+      ? {
+          [SMS_JOB_KIND]: smsJobHandler({
+            sender: deps.sms ?? createTwilioSender(config.twilio),
             publicUrl: config.publicUrl,
             schedule: deps.retrySchedule,
           }),

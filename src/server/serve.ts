@@ -15,6 +15,7 @@ import { onDeliveryQueued, sweepDeliveries, takeNewDeliveries } from '../core/ou
 import { dueAnnouncer, onDeliveriesDueElsewhere } from '../core/outbox/due-notices.js';
 import { onMessageQueued } from '../core/messaging/messages.js';
 import { createMailer } from '../core/messaging/mailer.js';
+import { createTwilioSender } from '../core/messaging/twilio.js';
 
 /** Jobs of one kind one process runs at once, unless the kind says (deliveries: DELIVERY_CONCURRENCY). */
 const WORKER_CONCURRENCY = 8;
@@ -42,6 +43,8 @@ export async function serve(config: Config): Promise<void> {
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateCallbackUrls });
   // Guest e-mails reuse a few SMTP connections (each worker slot may send at once).
   const mailer = config.smtpUrl ? createMailer(config.smtpUrl, { pool: WORKER_CONCURRENCY }) : undefined;
+  // Guest SMS through Twilio's Messages API (an operator-set endpoint: no outbound address guard).
+  const sms = config.twilio ? createTwilioSender(config.twilio) : undefined;
   let worker: JobWorker | undefined;
   let noticeListener: NoticeListener | undefined;
   let stopHearingDue: (() => void) | undefined;
@@ -53,6 +56,7 @@ export async function serve(config: Config): Promise<void> {
     stopHearingDue?.();
     await worker?.stop();
     mailer?.close();
+    await sms?.close();
     await noticeListener?.stop();
     await outbound.close();
     await database.close();
@@ -86,10 +90,10 @@ export async function serve(config: Config): Promise<void> {
   }
   if (config.roles.has('worker')) {
     // Without SMTP_URL no worker here takes e-mails: waking it for them would only cost claims.
-    if (mailer) onMessageQueued(() => worker?.wake());
+    if (mailer || sms) onMessageQueued(() => worker?.wake());
     worker = startJobWorker({
       db: database.db,
-      handlers: jobHandlers({ config, secrets, outbound, mailer }),
+      handlers: jobHandlers({ config, secrets, outbound, mailer, sms }),
       leaseMs: config.jobLeaseMs,
       // Jobs of each kind at once (deliveries say their own, more: they mostly wait on receivers).
       concurrency: WORKER_CONCURRENCY,

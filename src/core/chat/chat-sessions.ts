@@ -83,6 +83,26 @@ export async function findGuestChatSession(db: ChatDb, accountId: number, guestI
     .executeTakeFirst();
 }
 
+/**
+ * The open session of the latest stay among `guestIds`' sessions (the stay registered last: the
+ * highest stay id), or undefined when none has one: where a message the guest sends from outside
+ * the app (an SMS) belongs.
+ */
+export async function latestStayChatSession(db: ChatDb, accountId: number, guestIds: readonly number[], now = Date.now()): Promise<ChatSession | undefined> {
+  if (guestIds.length === 0) return undefined;
+  return db
+    .selectFrom('chat_sessions')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('guest_id', 'in', [...guestIds])
+    .where('stay_id', 'is not', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .orderBy('stay_id', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** A session of the account by its integer id (the admin API's). */
 export async function findChatSession(db: ChatDb, accountId: number, id: number): Promise<ChatSession | undefined> {
   return db.selectFrom('chat_sessions').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();

@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { Guest, Location, Stay } from '../../db/schema.js';
 import { findGuestRow } from '../guests/guests.js';
 import { findLocation } from '../locations/locations.js';
-import { languageChain } from '../messaging/channels.js';
+import { languageChain, missingRecipient, recipientOf } from '../messaging/channels.js';
 import { accountMessaging } from '../messaging/account-cache.js';
 import { queueMessages } from '../messaging/messages.js';
 import { dueAt } from '../messaging/timing.js';
@@ -59,7 +59,7 @@ export interface RuleDecision {
 export function decide(rule: RuleView, subject: RuleSubject, facts: Facts = ruleFacts(subject)): RuleDecision {
   const triggered = triggersOf(subject.event).includes(rule.trigger);
   const { held, tests } = triggered ? evaluateConditions(rule.conditions, facts) : { held: false, tests: [] };
-  const blocked = triggered && held && !subject.guest.email ? 'the guest has no e-mail address' : null;
+  const blocked = triggered && held && !recipientOf(rule.action.type, subject.guest) ? missingRecipient(rule.action.type) : null;
   return { rule, triggered, conditionsHeld: held, tests, blocked };
 }
 
@@ -109,9 +109,9 @@ export async function fireRules(trx: Db, accountId: number, rules: readonly Rule
       stayId: subject.stay?.id ?? subject.event.stay_id,
       ruleId: rule.id,
       template: rule.action.template,
-      channel: 'email' as const,
+      channel: rule.action.type,
       languages: languageChain(subjectLanguage(subject), rule.action.fallbackLanguage),
-      recipient: subject.guest.email!,
+      recipient: recipientOf(rule.action.type, subject.guest)!,
       variables,
       dueAt: dueAt(rule.action.timing, { eventAt: Number(subject.event.occurred_at), now, zone: subject.location?.timezone, quiet: quietHours }),
     })),

@@ -26,7 +26,11 @@ export interface EmailAction {
   /** when the e-mail leaves: immediately (default), after a delay, or at a local time */
   timing: Timing;
 }
-export type RuleAction = EmailAction;
+/** Send an SMS to the guest's mobile from a (plain-text) SMS template. */
+export interface SmsAction extends Omit<EmailAction, 'type'> {
+  type: 'sms';
+}
+export type RuleAction = EmailAction | SmsAction;
 
 export interface RuleView {
   id: number;
@@ -68,15 +72,17 @@ export function describeRule(row: JourneyRule): RuleView {
 /** Checks the action against the account's templates: the fallback language must have one. */
 async function readAction(db: Db, accountId: number, input: RuleInput['action'] | undefined): Promise<RuleAction> {
   if (!input || typeof input !== 'object') throw badRequest('action is required: {"type": "email", "template": "<name>"}');
-  if (input.type !== 'email') throw badRequest(`action.type must be "email" (got ${JSON.stringify(input.type)})`);
+  if (input.type !== 'email' && input.type !== 'sms') throw badRequest(`action.type must be "email" or "sms" (got ${JSON.stringify(input.type)})`);
+  const channel = input.type;
   const template = input.template?.trim() ?? '';
   const fallbackLanguage = normaliseLanguage(input.fallbackLanguage ?? 'en');
   if (!LANGUAGE.test(fallbackLanguage)) throw badRequest('action.fallbackLanguage must be a language tag such as en');
-  const templates = (await listTemplates(db, accountId, { name: template })).filter((t) => t.channel === 'email');
+  const templates = (await listTemplates(db, accountId, { name: template })).filter((t) => t.channel === channel);
   if (!templates.some((t) => languageChain(null, fallbackLanguage).includes(t.language))) {
-    throw badRequest(`action.template "${template}" has no e-mail template in the fallback language ${fallbackLanguage}: save one first`);
+    const kind = channel === 'sms' ? 'SMS' : 'e-mail';
+    throw badRequest(`action.template "${template}" has no ${kind} template in the fallback language ${fallbackLanguage}: save one first`);
   }
-  return { type: 'email', template, fallbackLanguage, timing: readTiming(input.timing) };
+  return { type: channel, template, fallbackLanguage, timing: readTiming(input.timing) };
 }
 
 async function readRule(db: Db, accountId: number, input: RuleInput) {

@@ -16,6 +16,9 @@ import { addressKey } from './suppressions.js';
  */
 
 export const MESSAGE_JOB_KIND = 'messaging.send';
+/** SMS have a job kind of their own: a worker without the Twilio settings leaves them queued (and e-mail goes on). */
+export const SMS_JOB_KIND = 'messaging.send_sms';
+const jobKindOf = (channel: string) => (channel === 'sms' ? SMS_JOB_KIND : MESSAGE_JOB_KIND);
 /** Retries end with the message's validity (send-message.ts), not with a count of attempts. */
 const MESSAGE_MAX_ATTEMPTS = 1_000_000;
 
@@ -93,7 +96,7 @@ export async function queueMessages(trx: Db, accountId: number, inputs: readonly
   const jobs = rows.map((row, i) => {
     const messageId = idOf.get(row.unsubscribe_token)!;
     outcomes[slots[i]] = { queued: true, messageId, language: row.language };
-    return { kind: MESSAGE_JOB_KIND, payload: { messageId }, maxAttempts: MESSAGE_MAX_ATTEMPTS, runAt: row.due_at };
+    return { kind: jobKindOf(row.channel), payload: { messageId }, maxAttempts: MESSAGE_MAX_ATTEMPTS, runAt: row.due_at };
   });
   await createJobs(trx, accountId, jobs, now);
   if (rows.some((r) => r.due_at <= now)) nudgeSoon();
@@ -167,7 +170,12 @@ export async function listMessages(
 export async function updateMessage(
   db: Db,
   message: Pick<Message, 'account_id' | 'id'>,
-  set: Partial<Pick<Message, 'status' | 'last_error' | 'subject' | 'body_html' | 'body_text' | 'sent_at'>> & { attempted?: boolean },
+  set: Partial<Pick<Message, 'status' | 'last_error' | 'subject' | 'body_html' | 'body_text' | 'sent_at'>> & {
+    attempted?: boolean;
+    provider_id?: string | null;
+    delivery_status?: string | null;
+    delivery_updated_at?: number | null;
+  },
   now = Date.now(),
 ): Promise<void> {
   const { attempted, ...columns } = set;

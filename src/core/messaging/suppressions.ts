@@ -1,4 +1,6 @@
 import type { Db } from '../../db/database.js';
+import { badRequest } from '../shared/errors.js';
+import { normalisePhone } from '../shared/identifiers.js';
 import type { Channel } from './channels.js';
 
 /*
@@ -11,6 +13,17 @@ import type { Channel } from './channels.js';
 export type SuppressionReason = 'unsubscribed' | 'refused' | 'manual';
 
 export const addressKey = (address: string) => address.trim().toLowerCase();
+
+/**
+ * An address as staff typed it, in the form the channel keeps: an e-mail case-folded, a mobile
+ * number in E.164 (a number that does not parse as an international one is a 400).
+ */
+export function channelAddress(channel: Channel, raw: string): string {
+  if (channel !== 'sms') return addressKey(raw);
+  const e164 = /^\s*(\+|00)/.test(raw) ? normalisePhone(raw)?.e164 : undefined;
+  if (!e164) throw badRequest(`an SMS address must be a mobile number in international form such as +46701234567 (got "${raw.trim()}")`);
+  return e164;
+}
 
 /** Suppresses the address on the channel (again: kept as first recorded). */
 export async function suppressAddress(

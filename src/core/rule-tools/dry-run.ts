@@ -4,7 +4,7 @@ import { subjectLanguage } from '../journeys/rule-context.js';
 import { listRecentJourneyEvents } from '../journeys/journey-events.js';
 import type { TestResult } from '../journeys/conditions.js';
 import type { RuleView } from '../journeys/rules.js';
-import { languageChain } from '../messaging/channels.js';
+import { languageChain, recipientOf } from '../messaging/channels.js';
 import { pickTemplate } from '../messaging/templates.js';
 import { badRequest } from '../shared/errors.js';
 import { subjectOfEvent } from './event-subject.js';
@@ -48,10 +48,15 @@ export async function dryRunRule(db: Db, accountId: number, rule: RuleView, limi
     else {
       const fired = rule.id > 0 ? await firedBefore(db, accountId, rule.id, event) : undefined;
       const languages = languageChain(subjectLanguage(subject), rule.action.fallbackLanguage);
-      const template = await pickTemplate(db, accountId, rule.action.template, 'email', languages);
+      const channel = rule.action.type;
+      const template = await pickTemplate(db, accountId, rule.action.template, channel, languages);
+      const kind = channel === 'sms' ? 'SMS' : 'e-mail';
       if (fired) no(`already fired for this stay (${fired.outcome})`, decision.tests);
-      else if (!template) no(`no e-mail template "${rule.action.template}" in ${languages.join(', ')}`, decision.tests);
-      else results.push({ ...base, wouldFire: true, language: template.language, reason: `would e-mail ${subject.guest.email}`, tests: decision.tests });
+      else if (!template) no(`no ${kind} template "${rule.action.template}" in ${languages.join(', ')}`, decision.tests);
+      else {
+        const reason = `would ${channel === 'sms' ? 'text' : 'e-mail'} ${recipientOf(channel, subject.guest)}`;
+        results.push({ ...base, wouldFire: true, language: template.language, reason, tests: decision.tests });
+      }
     }
   }
   return results;

@@ -4,6 +4,7 @@ import { ruleVariables, subjectLanguage } from '../journeys/rule-context.js';
 import type { RuleView } from '../journeys/rules.js';
 import { findGuestRow } from '../guests/guests.js';
 import { languageChain, normaliseLanguage } from '../messaging/channels.js';
+import { renderTemplate } from '../messaging/liquid.js';
 import { renderEmail, unsubscribeUrl, type RenderedEmail } from '../messaging/render-email.js';
 import { pickTemplate } from '../messaging/templates.js';
 import { badRequest, notFound } from '../shared/errors.js';
@@ -42,8 +43,15 @@ export async function previewRule(
   const subject = (await completeSubject(db, accountId, { event, guest, stay }))!;
   const wanted = input.language ? normaliseLanguage(input.language) : subjectLanguage(subject);
   const languages = languageChain(wanted, rule.action.fallbackLanguage);
-  const template = await pickTemplate(db, accountId, rule.action.template, 'email', languages);
-  if (!template) throw badRequest(`no e-mail template "${rule.action.template}" in ${languages.join(', ')}`);
+  const channel = rule.action.type;
+  const template = await pickTemplate(db, accountId, rule.action.template, channel, languages);
+  if (!template) throw badRequest(`no ${channel === 'sms' ? 'SMS' : 'e-mail'} template "${rule.action.template}" in ${languages.join(', ')}`);
+  if (channel === 'sms') {
+    const link = unsubscribeUrl(publicUrl, 'preview');
+    const variables = ruleVariables(subject);
+    const text = (await renderTemplate(template.body, { ...variables, links: { ...(variables.links as object), unsubscribe: link } })).trim();
+    return { subject: '', html: '', text, unsubscribeUrl: link, to: guest.mobile, language: template.language };
+  }
   const rendered = await renderEmail(template, ruleVariables(subject), unsubscribeUrl(publicUrl, 'preview'));
   return { ...rendered, to: guest.email, language: template.language };
 }

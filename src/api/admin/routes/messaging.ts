@@ -7,7 +7,7 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { IdParams, Instant, NoContent, errors } from '../schemas.js';
 import { getMessagingSettings, setQuietHours } from '../../../core/messaging/settings.js';
-import { listSuppressions, removeSuppression, suppressAddress } from '../../../core/messaging/suppressions.js';
+import { channelAddress, listSuppressions, removeSuppression, suppressAddress } from '../../../core/messaging/suppressions.js';
 import { notFound } from '../../../core/shared/errors.js';
 import { MessageDetailSchema, MessageSchema, MessagingSettingsSchema, TemplateInputSchema, TemplateParams, TemplateSchema } from './rules-schemas.js';
 
@@ -15,13 +15,16 @@ const templateTags = ['templates'];
 const messageTags = ['messages'];
 
 /** Why a queued message cannot leave now, or null. */
-export function undeliverable(m: Pick<Message, 'status' | 'channel'>, config: Pick<Config, 'smtpUrl'>): string | null {
+export function undeliverable(m: Pick<Message, 'status' | 'channel'>, config: Pick<Config, 'smtpUrl' | 'twilio'>): string | null {
   if (m.status !== 'queued') return null;
   if (m.channel === 'email' && !config.smtpUrl) return 'SMTP_URL is not set: the e-mail waits, queued, for a worker that has it';
+  if (m.channel === 'sms' && !config.twilio) {
+    return 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are not set: the SMS waits, queued, for a worker that has them';
+  }
   return null;
 }
 
-export const presentMessage = (m: Message, config: Pick<Config, 'smtpUrl'>) => ({
+export const presentMessage = (m: Message, config: Pick<Config, 'smtpUrl' | 'twilio'>) => ({
   id: Number(m.id),
   guestId: m.guest_id,
   stayId: m.stay_id,
@@ -40,6 +43,8 @@ export const presentMessage = (m: Message, config: Pick<Config, 'smtpUrl'>) => (
   createdAt: Number(m.created_at),
   updatedAt: Number(m.updated_at),
   sentAt: m.sent_at === null ? null : Number(m.sent_at),
+  deliveryStatus: m.delivery_status ?? null,
+  deliveryUpdatedAt: m.delivery_updated_at == null ? null : Number(m.delivery_updated_at),
 });
 
 const MessageIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
@@ -69,7 +74,10 @@ export async function messagingRoutes(app: AdminApp, { db, config }: AdminDeps):
     },
   );
 
-  const Suppression = Type.Object({ channel: Type.Literal('email'), address: Type.String({ minLength: 3, maxLength: 254 }) }, { additionalProperties: false });
+  const Suppression = Type.Object(
+    { channel: Type.Union([Type.Literal('email'), Type.Literal('sms')]), address: Type.String({ minLength: 3, maxLength: 254 }) },
+    { additionalProperties: false },
+  );
   const SuppressionSchema = Type.Object({
     channel: Type.String(),
     address: Type.String(),
@@ -102,9 +110,10 @@ export async function messagingRoutes(app: AdminApp, { db, config }: AdminDeps):
     },
     async (request) => {
       const accountId = request.accountId;
-      const { channel, address } = request.body;
+      const channel = request.body.channel;
+      const address = channelAddress(channel, request.body.address);
       await inWriteTransaction(db, (trx) => suppressAddress(trx, accountId, channel, address, 'manual'));
-      return { channel, address: address.trim().toLowerCase() };
+      return { channel, address };
     },
   );
 
@@ -120,7 +129,8 @@ export async function messagingRoutes(app: AdminApp, { db, config }: AdminDeps):
     },
     async (request, reply) => {
       const accountId = request.accountId;
-      const { channel, address } = request.query;
+      const channel = request.query.channel;
+      const address = channelAddress(channel, request.query.address);
       const removed = await inWriteTransaction(db, (trx) => removeSuppression(trx, accountId, channel, address));
       if (!removed) throw notFound(`suppression of ${address}`);
       return reply.status(204).send(null);

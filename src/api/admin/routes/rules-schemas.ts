@@ -18,8 +18,8 @@ const Timing = Type.Unknown({
 });
 const Action = Type.Object(
   {
-    type: Type.String({ description: 'email' }),
-    template: Type.String({ minLength: 1, maxLength: 64, description: 'the name of the account e-mail template' }),
+    type: Type.String({ description: 'email or sms (to the guest mobile)' }),
+    template: Type.String({ minLength: 1, maxLength: 64, description: 'the name of the account template of that channel' }),
     fallbackLanguage: Type.Optional(Type.String({ maxLength: 20, description: 'the template language used when the guest has none of theirs (default en)' })),
     timing: Type.Optional(Timing),
   },
@@ -154,7 +154,7 @@ export const MessageSchema = Type.Object({
   recipient: Type.String(),
   status: Type.String({ description: 'queued, sent, failed, expired or cancelled' }),
   dueAt: Instant,
-  undeliverable: Nullable(Type.String({ description: 'why a queued message cannot leave now (SMTP_URL is not set)' })),
+  undeliverable: Nullable(Type.String({ description: 'why a queued message cannot leave now (SMTP_URL, or the Twilio settings for SMS, are not set)' })),
   attempts: Type.Integer(),
   lastError: Nullable(Type.String()),
   subject: Nullable(Type.String({ description: 'as sent' })),
@@ -162,6 +162,10 @@ export const MessageSchema = Type.Object({
   createdAt: Instant,
   updatedAt: Instant,
   sentAt: Nullable(Instant),
+  deliveryStatus: Nullable(
+    Type.String({ description: 'SMS: the last delivery state the provider reported (queued, sent, delivered, undelivered, failed...)' }),
+  ),
+  deliveryUpdatedAt: Nullable(Instant),
 });
 
 export const MessageDetailSchema = Type.Intersect([MessageSchema, Type.Object({ html: Nullable(Type.String()), text: Nullable(Type.String()) })]);
