@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import type { Delivery, DeliveryAttempt } from '../../db/schema.js';
 import { createJob } from '../jobs/jobs.js';
 import { conflict, notFound } from '../shared/errors.js';
+import { heldDeliveryReason } from './example-hosts.js';
 
 /*
  * The durable outbox: one delivery row per event that must reach one receiver, written in the
@@ -28,8 +29,13 @@ export interface NewDelivery {
   requestId?: string | null;
 }
 
-/** Writes a delivery and its job in `trx`; returns the delivery's id. */
+/**
+ * Writes a delivery and its job in `trx`; returns the delivery's id. A delivery the account may not
+ * send (the demo's to the documents' example hosts: example-hosts.ts) is written `held`, with the
+ * reason in `last_error`, and gets no job.
+ */
 export async function enqueueDelivery(trx: Db, accountId: number, target: DeliveryTarget, delivery: NewDelivery, now = Date.now()): Promise<number> {
+  const held = await heldDeliveryReason(trx, accountId, delivery.url);
   const row = await trx
     .insertInto('deliveries')
     .values({
@@ -44,16 +50,18 @@ export async function enqueueDelivery(trx: Db, accountId: number, target: Delive
       payload: JSON.stringify(delivery.payload),
       actor: delivery.actor ?? null,
       request_id: delivery.requestId ?? null,
-      status: 'pending',
+      status: held ? 'held' : 'pending',
       attempts: 0,
       life_started_at: now,
-      next_attempt_at: now,
+      next_attempt_at: held ? null : now,
+      ...(held ? { last_error: held } : {}),
       created_at: now,
       updated_at: now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   const id = Number(row.id);
+  if (held) return id;
   await createJob(trx, accountId, { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS }, now);
   nudgeSoon();
   return id;
@@ -85,8 +93,9 @@ function nudgeSoon(): void {
   });
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead'];
+/** `held`: recorded, never sent (example-hosts.ts) */
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'held';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead', 'held'];
 
 export async function findDelivery(db: Db, accountId: number, id: number): Promise<Delivery | undefined> {
   return db.selectFrom('deliveries').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
@@ -116,12 +125,13 @@ export async function replayDelivery(trx: Db, accountId: number, id: number, now
   const delivery = await findDelivery(trx, accountId, id);
   if (!delivery) throw notFound(`delivery ${id}`);
   if (delivery.status === 'pending') throw conflict(`delivery ${id} is still pending: it is retried on its schedule`);
+  if (delivery.status === 'held') throw conflict(`delivery ${id} is held and is never sent (${delivery.last_error})`);
   const updated = await trx
     .updateTable('deliveries')
     .set({ status: 'pending', life_started_at: now, next_attempt_at: now, updated_at: now })
     .where('account_id', '=', accountId)
     .where('id', '=', id)
-    .where('status', '!=', 'pending')
+    .where('status', 'in', ['delivered', 'dead'])
     .returningAll()
     .executeTakeFirst();
   if (!updated) throw conflict(`delivery ${id} is still pending: it is retried on its schedule`);
@@ -193,7 +203,7 @@ export async function sweepDeliveries(db: Db, now = Date.now(), keepMs = KEEP_FI
   const old = await db
     .selectFrom('deliveries')
     .select(['id', 'account_id'])
-    .where('status', 'in', ['delivered', 'dead'])
+    .where('status', 'in', ['delivered', 'dead', 'held'])
     .where('updated_at', '<', now - keepMs)
     .limit(1000)
     .execute();
