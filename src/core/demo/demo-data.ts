@@ -3,7 +3,7 @@
  * Shortcodes, names and values are the documents'; so are the ids (demo-face-ids.ts keeps them).
  */
 
-export const DEMO_SLUG = 'demo';
+export { DEMO_SLUG } from '../accounts/demo-slug.js';
 export const DEMO_NAME = 'Sunnyclear Resorts (demo)';
 
 export const DEMO_LOCATIONS = [

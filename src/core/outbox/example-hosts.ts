@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { getAccount } from '../accounts/accounts.js';
-import { DEMO_SLUG } from '../demo/demo-data.js';
+import { DEMO_SLUG } from '../accounts/demo-slug.js';
 
 /*
  * The demo account is built from the vendors' documents, so its stays, webhooks and callbacks
