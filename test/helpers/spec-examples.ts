@@ -12,6 +12,8 @@ export interface SpecExample {
   /** a difference docs/compat.md records: the status Openstay answers and the passage that says why */
   deviation?: { status: number; compat: string };
   placeholders: Array<[string, string]>;
+  /** the demo holds the document's own data here: the answer carries the sample's values too */
+  sameValues: boolean;
   /** headers the document describes once for every endpoint, added to a request printed without them */
   headers: Array<[string, string]>;
 }
@@ -25,7 +27,7 @@ export function readSpecExamples(file: string): SpecExample[] {
     if (line.startsWith('# ') || line === '#') continue;
     if (line.startsWith('### ')) {
       const title = line.slice(4);
-      current = { title, document: title.split(':')[0], request: '', placeholders: [], headers: [] };
+      current = { title, document: title.split(':')[0], request: '', placeholders: [], headers: [], sameValues: false };
       examples.push(current);
       part = 'request';
     } else if (!current) {
@@ -40,6 +42,8 @@ export function readSpecExamples(file: string): SpecExample[] {
     } else if (line.startsWith('--- placeholder ')) {
       const [from, to] = line.slice('--- placeholder '.length).split(' = ');
       current.placeholders.push([from, to]);
+    } else if (line === '--- same values') {
+      current.sameValues = true;
     } else if (line.startsWith('--- header ')) {
       const header = line.slice('--- header '.length);
       const colon = header.indexOf(':');
@@ -68,9 +72,10 @@ export function documentedJson(text: string): unknown {
  * Where `actual` lacks the documented shape: every documented key present with a value of the same
  * JSON type (a documented `null` is a nullable field: any value), and every documented array
  * element matched by some element of the actual array (an empty documented array: any). Extra keys
- * are allowed. Returns the mismatches, empty when the shape holds.
+ * are allowed. With `values`, documented scalars must also be equal. Returns the mismatches, empty
+ * when the shape holds.
  */
-export function shapeMismatches(actual: unknown, documented: unknown, at = '$'): string[] {
+export function shapeMismatches(actual: unknown, documented: unknown, at = '$', values = false): string[] {
   if (documented === null) return [];
   const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
   if (kind(actual) !== kind(documented)) return [`${at}: ${kind(documented)} expected, got ${JSON.stringify(actual)}`];
@@ -78,8 +83,8 @@ export function shapeMismatches(actual: unknown, documented: unknown, at = '$'):
     const list = actual as unknown[];
     const out: string[] = [];
     documented.forEach((doc, i) => {
-      if (!list.some((a) => shapeMismatches(a, doc).length === 0)) {
-        const first = list.length ? shapeMismatches(list[0], doc, `${at}[0]`) : [`${at}: empty array`];
+      if (!list.some((a) => shapeMismatches(a, doc, at, values).length === 0)) {
+        const first = list.length ? shapeMismatches(list[0], doc, `${at}[0]`, values) : [`${at}: empty array`];
         out.push(`${at}: no element has the shape of documented element ${i} (${first.join('; ')})`);
       }
     });
@@ -88,8 +93,8 @@ export function shapeMismatches(actual: unknown, documented: unknown, at = '$'):
   if (kind(documented) === 'object') {
     const obj = actual as Record<string, unknown>;
     return Object.entries(documented as Record<string, unknown>).flatMap(([k, v]) =>
-      k in obj ? shapeMismatches(obj[k], v, `${at}.${k}`) : [`${at}.${k}: missing`],
+      k in obj ? shapeMismatches(obj[k], v, `${at}.${k}`, values) : [`${at}.${k}: missing`],
     );
   }
-  return [];
+  return values && actual !== documented ? [`${at}: ${JSON.stringify(documented)} expected, got ${JSON.stringify(actual)}`] : [];
 }
