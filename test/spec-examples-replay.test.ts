@@ -88,9 +88,13 @@ describe.each(dialects())('the Loop and Loopon documents replayed verbatim on %s
       .replace('<unitId>', '1204')
       .replace('<evaluationId>', String(kattegatEvaluation));
 
+  it('the fixture holds the 24 HTTP examples of the three documents', () => {
+    expect(examples.length).toBe(24);
+    expect(new Set(examples.map((e) => e.document))).toEqual(new Set(['000_68036cc4dee02611.txt', '001_81eba4801b50f7aa.txt', '002_e6d4b7785c044256.txt']));
+  });
+
   const specs = '/work/shared/specs';
   it.skipIf(!fs.existsSync(specs))('the fixture holds the documents` own text (needs the documents at /work/shared/specs)', () => {
-    expect(examples.length).toBe(24);
     for (const example of examples) {
       const [, lines] = /:(\d+-\d+) /.exec(example.title) ?? [];
       const [from, to] = lines.split('-').map(Number);
