@@ -243,6 +243,8 @@ describe.each(dialects())('admin API on %s', (dialect) => {
           '/v1/imports/reviews',
           '/v1/imports/reputation',
           '/v1/imports/answer-documents',
+          '/v1/imports/config',
+          '/v1/imports/contacts',
           '/v1/imports/jobs/{id}',
           '/v1/imports/config',
           '/v1/imports/contacts',

@@ -13,10 +13,44 @@ export function parseSniffedBody(text: string): Record<string, unknown> {
     try {
       return JSON.parse(trimmed);
     } catch {
+      const spaced = nbspAsSpace(trimmed);
+      if (spaced !== trimmed) {
+        try {
+          return JSON.parse(spaced);
+        } catch {}
+      }
       throw new AppError('bad_request', 400, 'Request body is not valid JSON');
     }
   }
   return Object.fromEntries(new URLSearchParams(trimmed));
+}
+
+/**
+ * The JSON text with every no-break space (U+00A0) between tokens made a plain space, those inside
+ * strings kept; the text itself when it has none. Examples copied from the vendors' web pages
+ * (the Loop document's Contact bodies) are indented with no-break spaces, which JSON does not
+ * count as whitespace; a body that fails to parse is read again this way (docs/compat.md).
+ */
+export function nbspAsSpace(text: string): string {
+  if (!text.includes('\u00a0')) return text;
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') {
+        out += c + (text[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === '"') inString = false;
+      out += c;
+    } else {
+      if (c === '"') inString = true;
+      out += c === '\u00a0' ? ' ' : c;
+    }
+  }
+  return out;
 }
 
 function sniffingParser(_request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
@@ -42,7 +76,11 @@ export function acceptTolerantBodies(scope: FastifyInstance): void {
     const text = body as string;
     // Only a body that starts with whitespace can be blank: no copy of every body on the hot path.
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return done(null, undefined);
-    strictJson(request, text, done);
+    strictJson(request, text, (err, parsed) => {
+      const spaced = err ? nbspAsSpace(text) : text;
+      if (spaced === text) return done(err, parsed);
+      strictJson(request, spaced, (again, reparsed) => (again ? done(err, undefined) : done(null, reparsed)));
+    });
   });
   for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
     if (scope.hasContentTypeParser(type)) scope.removeContentTypeParser(type);

@@ -3,7 +3,7 @@
  * Shortcodes, names and values are the documents'; so are the ids (demo-face-ids.ts keeps them).
  */
 
-export const DEMO_SLUG = 'demo';
+export { DEMO_SLUG } from '../accounts/demo-slug.js';
 export const DEMO_NAME = 'Sunnyclear Resorts (demo)';
 
 export const DEMO_LOCATIONS = [
@@ -97,4 +97,6 @@ export const DEMO_LOOP = {
   source: 'sms',
   createDevice: 'browser:Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_4) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/50.0.2661.86 Safari/537.36',
   createdAt: 1462201128558,
+  /** staff opened it, as the example shows (`lastViewed`, `unread: false`) */
+  lastViewed: 1462201136577,
 };

@@ -10,6 +10,7 @@ import { resolveArrival } from '../guests/identity.js';
 import { upsertContact } from '../contacts/upsert-contact.js';
 import { createCustomField, findCustomFieldByShortcode } from '../locations/custom-fields.js';
 import { createLocation, findLocationByShortcode } from '../locations/locations.js';
+import { changeLoop } from '../requests/loop-changes.js';
 import { createLoopType, findLoopTypeByShortcode } from '../locations/loop-types.js';
 import { listLoopsOfGuest, openLoop } from '../requests/loops.js';
 import * as demo from './demo-data.js';
@@ -94,7 +95,7 @@ async function seed(db: Db) {
   const { guest: customer } = await resolveArrival(writeContext(db, accountId), { source: 'demo', fields: demo.DEMO_CUSTOMER });
   if ((await listLoopsOfGuest(db, accountId, customer.id)).length === 0) {
     const l = demo.DEMO_LOOP;
-    await openLoop(writeContext(db, accountId), {
+    const { loop } = await openLoop(writeContext(db, accountId), {
       locationId: locations[l.locationShortcode],
       loopTypeId: loopTypes[l.loopType],
       creatorGuestId: customer.id,
@@ -106,6 +107,7 @@ async function seed(db: Db) {
       createdAt: l.createdAt,
       contact: { sms: customer.mobile },
     });
+    await changeLoop(writeContext(db, accountId), loop.id, { viewed: true }, l.lastViewed);
   }
 
   const employee2 =

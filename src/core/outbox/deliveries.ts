@@ -5,6 +5,7 @@ import type { Delivery, DeliveryAttempt, Job } from '../../db/schema.js';
 import { afterCommit, inTrackedTransaction } from '../../db/write-transaction.js';
 import { createJob, createLeasedJob, type NewJobLease } from '../jobs/jobs.js';
 import { conflict, notFound } from '../shared/errors.js';
+import { heldDeliveryReason } from './example-hosts.js';
 
 /*
  * The durable outbox: one delivery row per event that must reach one receiver, written in the
@@ -45,8 +46,10 @@ const insertDelivery = prepared(
     payload: string,
     actor: string | null,
     requestId: string | null,
+    status: string,
+    lastError: string | null,
     lifeStartedAt: number,
-    nextAttemptAt: number,
+    nextAttemptAt: number | null,
     createdAt: number,
     updatedAt: number,
   ) =>
@@ -64,7 +67,8 @@ const insertDelivery = prepared(
         payload,
         actor,
         request_id: requestId,
-        status: 'pending',
+        status,
+        last_error: lastError,
         attempts: 0,
         life_started_at: lifeStartedAt,
         next_attempt_at: nextAttemptAt,
@@ -74,8 +78,13 @@ const insertDelivery = prepared(
       .returning('id'),
 );
 
-/** Writes a delivery and its job in `trx`; returns the delivery's id. */
+/**
+ * Writes a delivery and its job in `trx`; returns the delivery's id. A delivery the account may not
+ * send (the demo's to the documents' example hosts: example-hosts.ts) is written `held`, with the
+ * reason in `last_error`, and gets no job.
+ */
 export async function enqueueDelivery(trx: Db, accountId: number, target: DeliveryTarget, delivery: NewDelivery, now = Date.now()): Promise<number> {
+  const held = await heldDeliveryReason(trx, accountId, delivery.url);
   const { rows } = await insertDelivery(
     trx,
     accountId,
@@ -89,13 +98,16 @@ export async function enqueueDelivery(trx: Db, accountId: number, target: Delive
     JSON.stringify(delivery.payload),
     delivery.actor ?? null,
     delivery.requestId ?? null,
+    held ? 'held' : 'pending',
+    held ?? null,
     now,
-    now,
+    held ? null : now,
     now,
     now,
   );
   const row = rows[0];
   const id = Number(row.id);
+  if (held) return id;
   const job = { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS };
   // This process's worker takes the job as it is written (no claim) when the commit can be awaited and it has room.
   const lease = taker && inTrackedTransaction(trx) ? taker.leaseNew(DELIVERY_JOB_KIND) : undefined;
@@ -154,8 +166,9 @@ function nudgeSoon(): void {
   });
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead'];
+/** `held`: recorded, never sent (example-hosts.ts) */
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'held';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead', 'held'];
 
 export async function findDelivery(db: Db, accountId: number, id: number): Promise<Delivery | undefined> {
   return db.selectFrom('deliveries').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
@@ -185,12 +198,13 @@ export async function replayDelivery(trx: Db, accountId: number, id: number, now
   const delivery = await findDelivery(trx, accountId, id);
   if (!delivery) throw notFound(`delivery ${id}`);
   if (delivery.status === 'pending') throw conflict(`delivery ${id} is still pending: it is retried on its schedule`);
+  if (delivery.status === 'held') throw conflict(`delivery ${id} is held and is never sent (${delivery.last_error})`);
   const updated = await trx
     .updateTable('deliveries')
     .set({ status: 'pending', life_started_at: now, next_attempt_at: now, updated_at: now })
     .where('account_id', '=', accountId)
     .where('id', '=', id)
-    .where('status', '!=', 'pending')
+    .where('status', 'in', ['delivered', 'dead'])
     .returningAll()
     .executeTakeFirst();
   if (!updated) throw conflict(`delivery ${id} is still pending: it is retried on its schedule`);
@@ -262,7 +276,7 @@ export async function sweepDeliveries(db: Db, now = Date.now(), keepMs = KEEP_FI
   const old = await db
     .selectFrom('deliveries')
     .select(['id', 'account_id'])
-    .where('status', 'in', ['delivered', 'dead'])
+    .where('status', 'in', ['delivered', 'dead', 'held'])
     .where('updated_at', '<', now - keepMs)
     .limit(1000)
     .execute();

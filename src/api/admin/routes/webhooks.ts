@@ -60,7 +60,7 @@ const DeliverySchema = Type.Object({
   eventType: Type.String(),
   messageId: Type.String({ description: 'the webhook-id header: the same on every attempt' }),
   url: Type.String(),
-  status: Type.String({ description: 'pending, delivered or dead' }),
+  status: Type.String({ description: "pending, delivered, dead, or held (the demo account never sends to the documents' example hosts)" }),
   attempts: Type.Integer(),
   nextAttemptAt: Nullable(Instant),
   lastError: Nullable(Type.String()),
@@ -270,7 +270,7 @@ export async function webhookRoutes(app: AdminApp, { db, config, secrets, onJobQ
       schema: {
         tags: deliveryTags,
         summary: 'Replay a delivery',
-        description: 'A dead (or delivered) delivery is sent again, with the same webhook-id, and retried for another 24 h. A pending one is a 409.',
+        description: 'A dead (or delivered) delivery is sent again, with the same webhook-id, and retried for another 24 h. A pending or held one is a 409.',
         params: DeliveryIdParams,
         response: { 202: DeliverySchema, ...errors(404, 409) },
       },
