@@ -33,6 +33,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-event-actors',
       '2026-12-05T00-00-loyalty',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -83,6 +84,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-event-actors',
       '2026-12-05T00-00-loyalty',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -142,6 +144,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-event-actors',
       '2026-12-05T00-00-loyalty',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
     ]);
   });
 
@@ -197,6 +200,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-event-actors',
       '2026-12-05T00-00-loyalty',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
     ]);
   });
 
@@ -233,6 +237,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-event-actors',
       '2026-12-05T00-00-loyalty',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
     ]);
     expect(await db.selectFrom('oauth_clients').select('face').where('account_id', '=', account.id).executeTakeFirstOrThrow()).toEqual({ face: 'loopon' });
     expect(await db.selectFrom('guests').select(['version', 'details']).where('id', '=', guest.id).executeTakeFirstOrThrow()).toEqual({
@@ -246,6 +251,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-event-actors',
       '2026-12-05T00-00-loyalty',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
     ]);
   });
 
@@ -256,13 +262,13 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await tables()).sort()).toEqual([
       'loyalty_api_sessions',
       'loyalty_api_users',
-      'loyalty_email_requests',
       'loyalty_levels',
       'loyalty_lot_moves',
       'loyalty_members',
       'loyalty_operations',
       'loyalty_products',
       'loyalty_programs',
+      'loyalty_reset_tokens',
     ]);
     expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
     expect(await tables()).toEqual([]);
@@ -271,6 +277,22 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-event-actors',
       '2026-12-05T00-00-loyalty',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
     ]);
+  });
+
+  it('loyalty-mail: replaces loyalty_email_requests by reset links and a transactional flag on messages, and back', async () => {
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    await migrateToLatest(t.db);
+    const names = async () => (await t.db.introspection.getTables()).map((x) => x.name);
+    const messageColumns = async () => (await t.db.introspection.getTables()).find((x) => x.name === 'messages')!.columns.map((c) => c.name);
+    expect(await names()).toContain('loyalty_reset_tokens');
+    expect(await names()).not.toContain('loyalty_email_requests');
+    expect(await messageColumns()).toContain('transactional');
+    expect((await migrator.migrateTo('2026-12-05T10-00-rules-messaging')).error).toBeUndefined();
+    expect(await names()).toContain('loyalty_email_requests');
+    expect(await names()).not.toContain('loyalty_reset_tokens');
+    expect(await messageColumns()).not.toContain('transactional');
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-06T00-00-loyalty-mail']);
   });
 });

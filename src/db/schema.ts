@@ -657,6 +657,8 @@ export interface MessagesTable {
   created_at: number;
   updated_at: number;
   sent_at: number | null;
+  /** 1: the guest cannot unsubscribe from it (a password reset); an unsubscribe does not stop it */
+  transactional: Generated<number>;
 }
 
 export interface MessagingSettingsTable {
@@ -793,15 +795,16 @@ export interface LoyaltyProductsTable {
   updated_at: number;
 }
 
-export interface LoyaltyEmailRequestsTable {
+/** The one-time links of password-reset e-mails; tokens kept as SHA-256 digests. */
+export interface LoyaltyResetTokensTable {
   id: Generated<number>;
   account_id: number;
   guest_id: number;
-  kind: string; // 'activation' | 'welcome' | 'password_reset'
-  email: string;
-  language: string | null;
+  token_hash: string;
+  form_token_hash: string;
+  expires_at: number;
+  used_at: number | null;
   created_at: number;
-  handled_at: number | null;
 }
 
 export interface Database {
@@ -859,7 +862,7 @@ export interface Database {
   loyalty_operations: LoyaltyOperationsTable;
   loyalty_lot_moves: LoyaltyLotMovesTable;
   loyalty_products: LoyaltyProductsTable;
-  loyalty_email_requests: LoyaltyEmailRequestsTable;
+  loyalty_reset_tokens: LoyaltyResetTokensTable;
   journey_rules: JourneyRulesTable;
   rule_firings: RuleFiringsTable;
   message_templates: MessageTemplatesTable;

@@ -16,6 +16,34 @@ export function isRuleTrigger(value: string): boolean {
   return (RULE_TRIGGERS as readonly string[]).includes(value) || CUSTOM_TRIGGER.test(value);
 }
 
+/**
+ * Templates of messages that no rule sends but a command does, for the guest who asked (the
+ * loyalty programme's activation, welcome and password-reset e-mails): a template trigger, not a
+ * rule trigger.
+ */
+export const LOYALTY_EMAIL_TRIGGER = 'loyalty.email';
+
+/** Whether a template may be written for `value`: a rule trigger or a command's message. */
+export function isTemplateTrigger(value: string): boolean {
+  return isRuleTrigger(value) || value === LOYALTY_EMAIL_TRIGGER;
+}
+
+/** What the loyalty e-mails provide (links.reset: the password-reset page, in the reset e-mail only; else null). */
+const LOYALTY_EMAIL_VARIABLES = [
+  'guest.firstName',
+  'guest.lastName',
+  'guest.name',
+  'guest.email',
+  'guest.language',
+  'member.signinEmail',
+  'member.points',
+  'member.levelPoints',
+  'links.reset',
+  'links.unsubscribe',
+  'email.kind',
+  'email.validForMinutes',
+] as const;
+
 /** The variables of a guest's stay, which every stay trigger provides (values may be null). */
 const STAY_VARIABLES = [
   'guest.firstName',
@@ -38,6 +66,7 @@ const STAY_VARIABLES = [
 
 /** The variables `trigger` provides, as dotted paths; undefined for an unknown trigger. */
 export function triggerVariables(trigger: string): readonly string[] | undefined {
+  if (trigger === LOYALTY_EMAIL_TRIGGER) return LOYALTY_EMAIL_VARIABLES;
   if (!isRuleTrigger(trigger)) return undefined;
   return STAY_VARIABLES;
 }

@@ -14,6 +14,7 @@ import * as contactVersions from './2026-12-05T00-00-contact-versions.js';
 import * as eventActors from './2026-12-05T00-00-event-actors.js';
 import * as loyalty from './2026-12-05T00-00-loyalty.js';
 import * as rulesMessaging from './2026-12-05T10-00-rules-messaging.js';
+import * as loyaltyMail from './2026-12-06T00-00-loyalty-mail.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05T00-00-event-actors': eventActors,
   '2026-12-05T00-00-loyalty': loyalty,
   '2026-12-05T10-00-rules-messaging': rulesMessaging,
+  '2026-12-06T00-00-loyalty-mail': loyaltyMail,
 };
 
 export const migrationProvider: MigrationProvider = {
