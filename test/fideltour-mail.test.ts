@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobWorker, type JobWorker } from '../src/core/jobs/job-worker.js';
+import { createRule } from '../src/core/journeys/rules.js';
 import { listMessages } from '../src/core/messaging/messages.js';
+import { saveTemplate } from '../src/core/messaging/templates.js';
+import { inWriteTransaction } from '../src/db/write-transaction.js';
 import { suppressAddress } from '../src/core/messaging/suppressions.js';
 import { createOutboundClient, type OutboundClient } from '../src/core/outbound/http-client.js';
 import { hashToken } from '../src/core/shared/tokens.js';
@@ -228,5 +231,41 @@ describe.each(dialects())('Fideltour loyalty e-mails on %s', (dialect) => {
     await arrived(after.email);
     expect(mailsTo(refused.email)).toEqual([]);
     expect(await listMessages(t.database.db, accountId, { guestId: refused.id })).toEqual([]);
+  });
+
+  it('a rule on loyalty.points_added e-mails the member, with the points in its template; once per operation', async () => {
+    await inWriteTransaction(t.database.db, async (trx) => {
+      await saveTemplate(trx, accountId, {
+        name: 'points-earned',
+        channel: 'email',
+        language: 'en',
+        trigger: 'loyalty.points_added',
+        subject: 'You earned {{ loyalty.points }} points',
+        body: '<p>{{ guest.firstName }}, {{ loyalty.points }} points for {{ loyalty.concept }}.</p>',
+      });
+      await createRule(trx, accountId, { name: 'points earned', trigger: 'loyalty.points_added', action: { type: 'email', template: 'points-earned' } });
+    });
+    const c = await enrol();
+    const add = await a.call('POST', '/operations/add-points/', { contact: c.id, concept: 'Stay 42', points: 120, point_type: 0 });
+    expect(add.statusCode, add.body).toBe(201);
+    const [mail] = await arrived(c.email);
+    expect(mail.header('subject')).toBe('You earned 120 points');
+    expect(mail.decoded).toContain('Lucía, 120 points for Stay 42.');
+    // a refused redemption fires nothing; a template for another trigger's variables is refused
+    expect((await a.call('POST', '/operations/redeem-points/', { contact: c.id, concept: 'too much', points: 99_999 })).statusCode).toBe(400);
+    await expect(
+      saveTemplate(t.database.db, accountId, {
+        name: 'bad',
+        channel: 'email',
+        language: 'en',
+        trigger: 'loyalty.points_added',
+        subject: 'x',
+        body: '{{ stay.room }}',
+      }),
+    ).rejects.toThrow(/stay.room/);
+    const firings = await t.database.db.selectFrom('rule_firings').select(['dedupe_key', 'journey_event_id']).where('account_id', '=', accountId).execute();
+    expect(firings).toHaveLength(1);
+    expect(firings[0]).toMatchObject({ journey_event_id: null });
+    expect(firings[0].dedupe_key).toMatch(/^loyalty:op:\d+$/);
   });
 });

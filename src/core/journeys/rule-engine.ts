@@ -9,6 +9,7 @@ import { dueAt } from '../messaging/timing.js';
 import { evaluateConditions, type Facts, type TestResult } from './conditions.js';
 import { ruleFacts, ruleVariables, subjectLanguage, type RuleSubject } from './rule-context.js';
 import { activeRules, type RuleView } from './rules.js';
+import type { LoyaltyTrigger } from '../shared/trigger-variables.js';
 
 /*
  * The rules engine on the hot path: every journey event recorded (journey-events.ts) is matched,
@@ -78,9 +79,15 @@ export async function completeSubject(db: Db, accountId: number, s: EventSubject
  * nothing), then their e-mails are queued together (messaging/messages.ts). A firing whose
  * e-mail could not be queued (a suppressed address, no template) records why.
  */
-export async function fireRules(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now = Date.now()): Promise<void> {
+export async function fireRules(
+  trx: Db,
+  accountId: number,
+  rules: readonly RuleView[],
+  subject: RuleSubject,
+  now = Date.now(),
+  dedupeKey = dedupeKeyOf(subject.event),
+): Promise<void> {
   if (rules.length === 0) return;
-  const dedupeKey = dedupeKeyOf(subject.event);
   const firings = await trx
     .insertInto('rule_firings')
     .values(
@@ -88,7 +95,7 @@ export async function fireRules(trx: Db, accountId: number, rules: readonly Rule
         account_id: accountId,
         rule_id: rule.id,
         dedupe_key: dedupeKey,
-        journey_event_id: subject.event.id,
+        journey_event_id: subject.event.id > 0 ? subject.event.id : null, // 0: a loyalty event (no timeline row)
         guest_id: subject.guest.id,
         outcome: 'queued',
         fired_at: now,
@@ -143,6 +150,42 @@ export async function runRules(trx: Db, accountId: number, s: EventSubject, now 
     return decision.conditionsHeld && !decision.blocked;
   });
   await fireRules(trx, accountId, firing, subject, now);
+}
+
+export interface LoyaltyRuleEvent {
+  type: LoyaltyTrigger;
+  guestId: number;
+  /** what the event is, once: a rule fires at most once per key (`op:<operation id>`, ...) */
+  key: string;
+  occurredAt: number;
+  data: unknown;
+}
+
+/**
+ * Runs the account's rules on a loyalty domain event, in the transaction that records it (as
+ * runRules does on journey events): these events are not on the journey timeline, so the subject
+ * carries the event's type, time and data, and its key de-duplicates the firings.
+ */
+export async function runLoyaltyRules(trx: Db, accountId: number, e: LoyaltyRuleEvent, now = Date.now()): Promise<void> {
+  const rules = (await activeRules(trx, accountId, now)).filter((r) => r.trigger === e.type);
+  if (rules.length === 0) return;
+  const event = {
+    id: 0,
+    type: e.type,
+    occurred_at: e.occurredAt,
+    stay_id: null,
+    location_id: null,
+    guest_id: e.guestId,
+    payload: JSON.stringify(e.data ?? {}),
+  };
+  const subject = await completeSubject(trx, accountId, { event });
+  if (!subject) return;
+  const facts = ruleFacts(subject);
+  const firing = rules.filter((rule) => {
+    const decision = decide(rule, subject, facts);
+    return decision.conditionsHeld && !decision.blocked;
+  });
+  await fireRules(trx, accountId, firing, subject, now, `loyalty:${e.key}`);
 }
 
 /** Whether a rule already fired for the key of the event (explain and dry-run say so). */

@@ -2,8 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { Guest, LoyaltyMember } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { findGuest } from '../guests/guests.js';
-import { recordEvent } from '../events/record-event.js';
-import { writeContext } from '../shared/write-context.js';
+import { recordLoyaltyEvent } from './loyalty-events.js';
 import { badRequest, conflict } from '../shared/errors.js';
 import { normaliseEmail } from '../shared/identifiers.js';
 import { sendLoyaltyEmail } from './emails.js';
@@ -40,7 +39,10 @@ export async function signIn(
     throw err;
   }
   const enrolled = { guestId: guest.id, signinEmail: email, levelId, points: member.points, levelPoints: member.level_points };
-  await recordEvent(writeContext(trx, accountId, opts.actor), {
+  await recordLoyaltyEvent(trx, accountId, {
+    actor: opts.actor,
+    guestId: guest.id,
+    key: `enrolled:${guest.id}:${now}`,
     type: 'loyalty.enrolled',
     subjects: { guestId: guest.id },
     data: { id: guest.id, ...enrolled },
@@ -152,7 +154,10 @@ export async function updateLoyaltyData(trx: Db, accountId: number, guestId: num
     const member = await findMember(trx, accountId, guestId);
     if (member && member.level_id !== data.level) {
       set.level_id = data.level;
-      await recordEvent(writeContext(trx, accountId, meta.actor), {
+      await recordLoyaltyEvent(trx, accountId, {
+        actor: meta.actor,
+        guestId: guestId,
+        key: `level:${guestId}:${now}`,
         type: 'loyalty.level_changed',
         subjects: { guestId },
         data: { id: guestId, guestId, previousLevelId: member.level_id, levelId: data.level, levelPoints: member.level_points },

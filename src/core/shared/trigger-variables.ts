@@ -6,8 +6,28 @@
  * and renders the templates), neither of which may import the other both ways.
  */
 
-/** The triggers a rule can name: journey event types of the one scheme (journeys/event-types.ts). */
-export const RULE_TRIGGERS = ['stay.registered', 'stay.status_changed', 'stay.updated', 'stay.checked_in', 'stay.room_readied', 'stay.checked_out'] as const;
+/** The loyalty programme's domain events a rule can act on (core/loyalty records them). */
+export const LOYALTY_TRIGGERS = [
+  'loyalty.enrolled',
+  'loyalty.points_added',
+  'loyalty.points_redeemed',
+  'loyalty.level_changed',
+  'loyalty.points_expired',
+] as const;
+export type LoyaltyTrigger = (typeof LOYALTY_TRIGGERS)[number];
+
+/** The triggers a rule can name: journey event types of the one scheme (journeys/event-types.ts) and the loyalty events. */
+export const RULE_TRIGGERS = [
+  'stay.registered',
+  'stay.status_changed',
+  'stay.updated',
+  'stay.checked_in',
+  'stay.room_readied',
+  'stay.checked_out',
+  ...LOYALTY_TRIGGERS,
+] as const;
+
+export const isLoyaltyTrigger = (value: string): value is LoyaltyTrigger => (LOYALTY_TRIGGERS as readonly string[]).includes(value);
 
 /** A hotel's own event word, as journeys stores it (custom.<word>), is a trigger too. */
 const CUSTOM_TRIGGER = /^custom\.[a-z0-9_.:-]{1,64}$/;
@@ -44,6 +64,28 @@ const LOYALTY_EMAIL_VARIABLES = [
   'email.validForMinutes',
 ] as const;
 
+/**
+ * The variables of the loyalty triggers: the guest, and what the event moved (null where it does
+ * not apply: a level change moves no points, an enrolment names no concept).
+ */
+const LOYALTY_RULE_VARIABLES = [
+  'guest.firstName',
+  'guest.lastName',
+  'guest.name',
+  'guest.email',
+  'guest.mobile',
+  'guest.language',
+  'guest.vipStatus',
+  'loyalty.points',
+  'loyalty.levelPoints',
+  'loyalty.concept',
+  'loyalty.levelId',
+  'loyalty.previousLevelId',
+  'links.unsubscribe',
+  'event.type',
+  'event.occurredAt',
+] as const;
+
 /** The variables of a guest's stay, which every stay trigger provides (values may be null). */
 const STAY_VARIABLES = [
   'guest.firstName',
@@ -68,5 +110,5 @@ const STAY_VARIABLES = [
 export function triggerVariables(trigger: string): readonly string[] | undefined {
   if (trigger === LOYALTY_EMAIL_TRIGGER) return LOYALTY_EMAIL_VARIABLES;
   if (!isRuleTrigger(trigger)) return undefined;
-  return STAY_VARIABLES;
+  return isLoyaltyTrigger(trigger) ? LOYALTY_RULE_VARIABLES : STAY_VARIABLES;
 }
