@@ -3,6 +3,7 @@ import { startJobWorker, type JobWorker } from '../src/core/jobs/job-worker.js';
 import { createRule } from '../src/core/journeys/rules.js';
 import { listMessages } from '../src/core/messaging/messages.js';
 import { saveTemplate } from '../src/core/messaging/templates.js';
+import { dispatchCacheNotice } from '../src/db/cache-notices.js';
 import { inWriteTransaction } from '../src/db/write-transaction.js';
 import { suppressAddress } from '../src/core/messaging/suppressions.js';
 import { createOutboundClient, type OutboundClient } from '../src/core/outbound/http-client.js';
@@ -45,6 +46,10 @@ describe.each(dialects())('Fideltour loyalty e-mails on %s', (dialect) => {
     });
   });
   afterAll(async () => {
+    // The rule and template caches are per process and keyed by account id, which the next
+    // dialect's database reuses: drop them, as a process serving one database never needs to.
+    dispatchCacheNotice({ topic: 'journey-rules' });
+    dispatchCacheNotice({ topic: 'messaging' });
     await worker?.stop();
     await outbound?.close();
     await smtp?.close();
@@ -267,5 +272,46 @@ describe.each(dialects())('Fideltour loyalty e-mails on %s', (dialect) => {
     expect(firings).toHaveLength(1);
     expect(firings[0]).toMatchObject({ journey_event_id: null });
     expect(firings[0].dedupe_key).toMatch(/^loyalty:op:\d+$/);
+  });
+
+  it('a rule adds loyalty points: on enrolment the member gets them once, through a job after the commit', async () => {
+    await inWriteTransaction(t.database.db, (trx) =>
+      createRule(trx, accountId, {
+        name: 'welcome points',
+        trigger: 'loyalty.enrolled',
+        action: { type: 'add_loyalty_points', points: 100, concept: 'Welcome gift' },
+      }),
+    );
+    const c = await enrol();
+    const member = await waitUntil(
+      async () => {
+        const res = (await a.call('GET', `/contacts/${c.id}/`)).json() as { points: number; level_points: number };
+        return res.points > 0 ? res : undefined;
+      },
+      { what: 'the welcome points' },
+    );
+    expect(member).toMatchObject({ points: 100, level_points: 100 });
+    const ops = (await a.call('GET', `/operations/?contact=${c.id}`)).json() as { results: { points: number; concept: string }[] };
+    expect(ops.results.map((o) => [o.points, o.concept])).toEqual([[100, 'Welcome gift']]);
+    // the job is done once: its retry (progress saved with the points) adds nothing
+    const job = await waitUntil(
+      () =>
+        t.database.db
+          .selectFrom('jobs')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('kind', '=', 'loyalty.rule_points')
+          .where('status', '=', 'succeeded')
+          .executeTakeFirst(),
+      { what: 'the points job done' },
+    );
+    expect(JSON.parse(String(job!.progress))).toMatchObject({ done: true, outcome: expect.stringMatching(/^added: operation \d+$/) });
+    // a rule adding points on loyalty.points_added would fire itself for ever: refused
+    await expect(
+      createRule(t.database.db, accountId, { name: 'loop', trigger: 'loyalty.points_added', action: { type: 'add_loyalty_points', points: 1 } }),
+    ).rejects.toThrow(/cannot add loyalty points/);
+    await expect(
+      createRule(t.database.db, accountId, { name: 'bad points', trigger: 'loyalty.enrolled', action: { type: 'add_loyalty_points', points: 0 } }),
+    ).rejects.toThrow(/action.points/);
   });
 });

@@ -8,7 +8,8 @@ import { queueMessages } from '../messaging/messages.js';
 import { dueAt } from '../messaging/timing.js';
 import { evaluateConditions, type Facts, type TestResult } from './conditions.js';
 import { ruleFacts, ruleVariables, subjectLanguage, type RuleSubject } from './rule-context.js';
-import { activeRules, type RuleView } from './rules.js';
+import { activeRules, type EmailAction, type RuleView } from './rules.js';
+import { createJobs } from '../jobs/jobs.js';
 import type { LoyaltyTrigger } from '../shared/trigger-variables.js';
 
 /*
@@ -60,7 +61,7 @@ export interface RuleDecision {
 export function decide(rule: RuleView, subject: RuleSubject, facts: Facts = ruleFacts(subject)): RuleDecision {
   const triggered = triggersOf(subject.event).includes(rule.trigger);
   const { held, tests } = triggered ? evaluateConditions(rule.conditions, facts) : { held: false, tests: [] };
-  const blocked = triggered && held && !subject.guest.email ? 'the guest has no e-mail address' : null;
+  const blocked = triggered && held && rule.action.type === 'email' && !subject.guest.email ? 'the guest has no e-mail address' : null;
   return { rule, triggered, conditionsHeld: held, tests, blocked };
 }
 
@@ -105,7 +106,10 @@ export async function fireRules(
     .returning(['id', 'rule_id'])
     .execute();
   if (firings.length === 0) return;
-  const fired = rules.filter((rule) => firings.some((f) => f.rule_id === rule.id));
+  const firedRules = rules.filter((rule) => firings.some((f) => f.rule_id === rule.id));
+  await queuePointsJobs(trx, accountId, firedRules, subject, now);
+  const fired = firedRules.filter((rule): rule is RuleView & { action: EmailAction } => rule.action.type === 'email');
+  if (fired.length === 0) return;
   const { quietHours } = await accountMessaging(trx, accountId, now);
   const variables = ruleVariables(subject);
   const outcomes = await queueMessages(
@@ -133,6 +137,36 @@ export async function fireRules(
       .where('id', '=', firing.id)
       .execute();
   }
+}
+
+/** The job kind of the action "add loyalty points" (handled by core/loyalty, which journeys may not import). */
+export const LOYALTY_POINTS_JOB_KIND = 'loyalty.rule_points';
+
+export interface LoyaltyPointsJob {
+  guestId: number;
+  ruleId: number;
+  points: number;
+  concept: string;
+  pointType: number;
+}
+
+/**
+ * The "add loyalty points" actions of the rules that fired: one job each, written in the
+ * transaction (rolled back with it) and run after the commit, once (loyalty/rule-points-job.ts).
+ */
+async function queuePointsJobs(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now: number): Promise<void> {
+  const jobs = rules.flatMap((rule) =>
+    rule.action.type === 'add_loyalty_points'
+      ? [
+          {
+            kind: LOYALTY_POINTS_JOB_KIND,
+            payload: { guestId: subject.guest.id, ruleId: rule.id, points: rule.action.points, concept: rule.action.concept, pointType: rule.action.pointType },
+            runAt: now,
+          },
+        ]
+      : [],
+  );
+  if (jobs.length > 0) await createJobs(trx, accountId, jobs, now);
 }
 
 /** Runs the account's rules on a journey event just recorded, in its transaction. */
