@@ -9,6 +9,7 @@ import { suppressAddress } from '../src/core/messaging/suppressions.js';
 import { createOutboundClient, type OutboundClient } from '../src/core/outbound/http-client.js';
 import { hashToken } from '../src/core/shared/tokens.js';
 import { jobHandlers } from '../src/server/job-handlers.js';
+import { adminCall } from './helpers/admin.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { dialects } from './helpers/database.js';
 import { loyaltyAccess } from './helpers/fideltour.js';
@@ -29,6 +30,8 @@ describe.each(dialects())('Fideltour loyalty e-mails on %s', (dialect) => {
   let outbound: OutboundClient;
   let worker: JobWorker | undefined;
   let accountId: number;
+  let adminToken: string;
+  const admin = adminCall(() => t);
   let a: Awaited<ReturnType<typeof loyaltyAccess>>;
   let n = 0;
 
@@ -36,7 +39,9 @@ describe.each(dialects())('Fideltour loyalty e-mails on %s', (dialect) => {
     smtp = await startSmtpServer();
     t = await createTestApp(dialect, { SMTP_URL: smtp.url, MAIL_FROM: 'Hotel Test <club@hotel.test>' });
     outbound = createOutboundClient({ allowPrivate: true });
-    accountId = (await createTestAccount(t)).account.id;
+    const created = await createTestAccount(t);
+    accountId = created.account.id;
+    adminToken = created.adminToken;
     a = await loyaltyAccess(t, accountId);
     worker = startJobWorker({
       db: t.database.db,
@@ -313,5 +318,33 @@ describe.each(dialects())('Fideltour loyalty e-mails on %s', (dialect) => {
     await expect(
       createRule(t.database.db, accountId, { name: 'bad points', trigger: 'loyalty.enrolled', action: { type: 'add_loyalty_points', points: 0 } }),
     ).rejects.toThrow(/action.points/);
+  });
+
+  it('the admin API takes and shows add_loyalty_points rules and refuses bad ones with a 400', async () => {
+    const ok = await admin(adminToken, 'POST', '/rules', {
+      name: 'checkout points',
+      trigger: 'stay.checked_out',
+      action: { type: 'add_loyalty_points', points: 25, concept: 'Stay', pointType: 2 },
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().action).toMatchObject({ type: 'add_loyalty_points', points: 25, concept: 'Stay', pointType: 2 });
+    const listed = (await admin(adminToken, 'GET', '/rules')).json().rules as { name: string; action: { type: string } }[];
+    expect(listed.find((r) => r.name === 'checkout points')?.action.type).toBe('add_loyalty_points');
+    for (const action of [
+      { type: 'add_loyalty_points', points: -5 },
+      { type: 'add_loyalty_points', points: 5, template: 'welcome' },
+      { type: 'add_loyalty_points' },
+      { type: 'sms', template: 'x' },
+    ]) {
+      const bad = await admin(adminToken, 'POST', '/rules', { name: `bad ${JSON.stringify(action).length}`, trigger: 'loyalty.enrolled', action });
+      expect(bad.statusCode, bad.body).toBe(400);
+    }
+    const loop = await admin(adminToken, 'POST', '/rules', {
+      name: 'loop',
+      trigger: 'loyalty.points_added',
+      action: { type: 'add_loyalty_points', points: 1 },
+    });
+    expect(loop.statusCode).toBe(400);
+    expect(loop.body).toContain('cannot add loyalty points');
   });
 });
