@@ -55,10 +55,10 @@ export const OWNERS = {
   // Domain events: recorded through the outbox, no table of their own.
   events: [],
   // The loyalty programme: API users of the Loyalty face, members, the points ledger and its lots,
-  // levels, products, and the e-mails the programme asks the messaging module to send.
+  // levels, products, and the one-time links of password-reset e-mails.
   loyalty: [
     'loyalty_programs', 'loyalty_api_users', 'loyalty_api_sessions', 'loyalty_levels', 'loyalty_members',
-    'loyalty_operations', 'loyalty_lot_moves', 'loyalty_products', 'loyalty_email_requests',
+    'loyalty_operations', 'loyalty_lot_moves', 'loyalty_products', 'loyalty_reset_tokens',
   ],
   // Guest messages: templates, the messages on their way (sent by a job), suppressed addresses, quiet hours.
   messaging: ['message_templates', 'messages', 'message_suppressions', 'messaging_settings'],

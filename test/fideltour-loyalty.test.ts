@@ -1,6 +1,6 @@
 import { parseOptions } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pendingLoyaltyEmails } from '../src/core/loyalty/email-requests.js';
+import { listMessages } from '../src/core/messaging/messages.js';
 import { findMember } from '../src/core/loyalty/members.js';
 import { adminCall } from './helpers/admin.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
@@ -50,17 +50,17 @@ describe.each(dialects())('Fideltour loyalty membership on %s', (dialect) => {
     expect(member?.password_hash).toMatch(/^\$argon2id\$/);
     expect(parseOptions(member!.password_hash!)).toMatchObject({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
     // No e-mail was asked for.
-    expect((await pendingLoyaltyEmails(t.database.db, accountId)).filter((r) => r.guest_id === c.id)).toEqual([]);
+    expect(await listMessages(t.database.db, accountId, { guestId: c.id })).toEqual([]);
   });
 
-  it('records the activation and welcome e-mails it is asked to send, durably', async () => {
+  it('queues the activation and welcome e-mails it is asked to send, from the seeded templates in the member language', async () => {
     const c = await newContact();
     const res = await a.call('POST', `/contacts/${c.id}/loyalty-sign-in/`, { password: 'secret-1', send_activation_email: true, send_welcome_email: 'true' });
     expect(res.statusCode, res.body).toBe(201);
-    const asked = (await pendingLoyaltyEmails(t.database.db, accountId)).filter((r) => r.guest_id === c.id);
-    expect(asked.map((r) => [r.kind, r.email, r.language])).toEqual([
-      ['activation', c.email, 'es'],
-      ['welcome', c.email, 'es'],
+    const asked = (await listMessages(t.database.db, accountId, { guestId: c.id })).reverse();
+    expect(asked.map((r) => [r.template, r.recipient, r.language, r.status])).toEqual([
+      ['loyalty-activation', c.email, 'es', 'queued'],
+      ['loyalty-welcome', c.email, 'es', 'queued'],
     ]);
   });
 
@@ -124,8 +124,8 @@ describe.each(dialects())('Fideltour loyalty membership on %s', (dialect) => {
     expect(known.statusCode).toBe(200);
     expect(unknown.statusCode).toBe(200);
     expect(known.json()).toEqual(unknown.json());
-    const asked = await pendingLoyaltyEmails(t.database.db, accountId);
-    expect(asked.filter((r) => r.kind === 'password_reset').map((r) => r.email)).toEqual([c.email]);
+    const asked = await listMessages(t.database.db, accountId);
+    expect(asked.filter((r) => r.template === 'loyalty-password-reset').map((r) => r.recipient)).toEqual([c.email]);
     expect((await a.call('POST', '/contacts/loyalty-reset-password/', {})).statusCode).toBe(400);
   });
 

@@ -35,6 +35,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
@@ -88,6 +89,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
     const mobiles = Object.fromEntries(
@@ -150,6 +152,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
   });
@@ -208,6 +211,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
   });
@@ -247,6 +251,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
     expect(await db.selectFrom('oauth_clients').select('face').where('account_id', '=', account.id).executeTakeFirstOrThrow()).toEqual({ face: 'loopon' });
@@ -263,6 +268,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
   });
@@ -274,13 +280,13 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await tables()).sort()).toEqual([
       'loyalty_api_sessions',
       'loyalty_api_users',
-      'loyalty_email_requests',
       'loyalty_levels',
       'loyalty_lot_moves',
       'loyalty_members',
       'loyalty_operations',
       'loyalty_products',
       'loyalty_programs',
+      'loyalty_reset_tokens',
     ]);
     expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
     expect(await tables()).toEqual([]);
@@ -291,6 +297,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
   });
@@ -305,6 +312,21 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await columns()).sort()).toEqual(['delivery_status', 'delivery_updated_at', 'provider_id']);
     expect((await migrator.migrateTo('2026-12-05T10-00-rules-messaging')).error).toBeUndefined();
     expect(await columns()).toEqual([]);
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-06T00-00-sms-delivery']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-06T00-00-loyalty-mail', '2026-12-06T00-00-sms-delivery']);
+  });
+
+  it('loyalty-mail: replaces loyalty_email_requests by reset links and a transactional flag on messages, and back', async () => {
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    await migrateToLatest(t.db);
+    const names = async () => (await t.db.introspection.getTables()).map((x) => x.name);
+    const messageColumns = async () => (await t.db.introspection.getTables()).find((x) => x.name === 'messages')!.columns.map((c) => c.name);
+    expect(await names()).toContain('loyalty_reset_tokens');
+    expect(await names()).not.toContain('loyalty_email_requests');
+    expect(await messageColumns()).toContain('transactional');
+    expect((await migrator.migrateTo('2026-12-05T10-00-rules-messaging')).error).toBeUndefined();
+    expect(await names()).toContain('loyalty_email_requests');
+    expect(await names()).not.toContain('loyalty_reset_tokens');
+    expect(await messageColumns()).not.toContain('transactional');
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-06T00-00-loyalty-mail', '2026-12-06T00-00-sms-delivery']);
   });
 });

@@ -41,8 +41,11 @@ const whenOf = (r: RuleView) => {
   if (t.type === 'local_time') return `, at ${t.time} local${t.daysAfter ? ` ${t.daysAfter} day(s) after` : ''}`;
   return '';
 };
-const ruleLine = (r: RuleView) =>
-  `${r.id}  ${r.enabled ? 'enabled ' : 'disabled'}  ${r.name}  on ${r.trigger}  -> ${r.action.type === 'sms' ? 'SMS' : 'e-mail'} "${r.action.template}" (fallback ${r.action.fallbackLanguage}${whenOf(r)})`;
+const actionOf = (r: RuleView) =>
+  r.action.type === 'add_loyalty_points'
+    ? `add ${r.action.points} loyalty points ("${r.action.concept}")`
+    : `${r.action.type === 'sms' ? 'SMS' : 'e-mail'} "${r.action.template}" (fallback ${r.action.fallbackLanguage}${whenOf(r)})`;
+const ruleLine = (r: RuleView) => `${r.id}  ${r.enabled ? 'enabled ' : 'disabled'}  ${r.name}  on ${r.trigger}  -> ${actionOf(r)}`;
 
 function positiveInt(text: string | undefined, what: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(text);

@@ -674,6 +674,8 @@ export interface MessagesTable {
   /** the last delivery state the provider reported (queued, sent, delivered, undelivered, failed...) */
   delivery_status: Generated<string | null>;
   delivery_updated_at: Generated<number | null>;
+  /** 1: the guest cannot unsubscribe from it (a password reset); an unsubscribe does not stop it */
+  transactional: Generated<number>;
 }
 
 export interface MessagingSettingsTable {
@@ -810,15 +812,16 @@ export interface LoyaltyProductsTable {
   updated_at: number;
 }
 
-export interface LoyaltyEmailRequestsTable {
+/** The one-time links of password-reset e-mails; tokens kept as SHA-256 digests. */
+export interface LoyaltyResetTokensTable {
   id: Generated<number>;
   account_id: number;
   guest_id: number;
-  kind: string; // 'activation' | 'welcome' | 'password_reset'
-  email: string;
-  language: string | null;
+  token_hash: string;
+  form_token_hash: string;
+  expires_at: number;
+  used_at: number | null;
   created_at: number;
-  handled_at: number | null;
 }
 
 /** `openstay demo`'s credentials, sealed with SECRET_KEY so a later run can print them again. */
@@ -884,7 +887,7 @@ export interface Database {
   loyalty_operations: LoyaltyOperationsTable;
   loyalty_lot_moves: LoyaltyLotMovesTable;
   loyalty_products: LoyaltyProductsTable;
-  loyalty_email_requests: LoyaltyEmailRequestsTable;
+  loyalty_reset_tokens: LoyaltyResetTokensTable;
   journey_rules: JourneyRulesTable;
   rule_firings: RuleFiringsTable;
   message_templates: MessageTemplatesTable;

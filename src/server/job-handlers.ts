@@ -8,6 +8,8 @@ import type { SecretBox } from '../core/shared/secret-box.js';
 import { IMPORT_JOB_KIND, importJobHandler } from '../api/imports/import-job.js';
 import { presentEventData } from '../api/admin/event-payloads.js';
 import { EXPIRY_JOB_KIND, expiryJobHandler } from '../core/loyalty/expiry-job.js';
+import { LOYALTY_POINTS_JOB_KIND } from '../core/journeys/rule-engine.js';
+import { rulePointsJobHandler } from '../core/loyalty/rule-points-job.js';
 import { createMailer, type Mailer } from '../core/messaging/mailer.js';
 import { MESSAGE_JOB_KIND, SMS_JOB_KIND } from '../core/messaging/messages.js';
 import { messageJobHandler } from '../core/messaging/send-message.js';
@@ -34,11 +36,12 @@ export interface JobHandlerDeps {
  * jobs stay queued for a worker that has them).
  */
 export function jobHandlers(deps?: JobHandlerDeps): JobHandlers {
-  if (!deps) return { [IMPORT_JOB_KIND]: importJobHandler, [EXPIRY_JOB_KIND]: expiryJobHandler };
+  if (!deps) return { [IMPORT_JOB_KIND]: importJobHandler, [EXPIRY_JOB_KIND]: expiryJobHandler, [LOYALTY_POINTS_JOB_KIND]: rulePointsJobHandler };
   const { config } = deps;
   return {
     [IMPORT_JOB_KIND]: importJobHandler,
     [EXPIRY_JOB_KIND]: expiryJobHandler,
+    [LOYALTY_POINTS_JOB_KIND]: rulePointsJobHandler,
     [DELIVERY_JOB_KIND]: deliveryJobHandler({ secrets: deps.secrets, client: deps.outbound, presentData: presentEventData, schedule: deps.retrySchedule }),
     ...(config.smtpUrl
       ? {

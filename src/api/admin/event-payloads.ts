@@ -92,7 +92,15 @@ const DATA_SCHEMAS: Record<string, TSchema> = {
   ),
   'loyalty.points_expired': Row('the lot that expired (guestId, expiredPoints as a negative number)'),
   'loyalty.email_requested': Type.Object(
-    { id: Type.Integer(), guestId: Type.Integer(), kind: Type.String({ description: 'activation | welcome | password_reset' }), email: Type.String() },
+    {
+      id: Type.Integer({ description: 'the member (guest id)' }),
+      guestId: Type.Integer(),
+      kind: Type.String({ description: 'activation | welcome | password_reset' }),
+      email: Type.String(),
+      language: Type.Union([Type.String(), Type.Null()], { description: 'the template language chosen' }),
+      messageId: Type.Union([Type.Integer(), Type.Null()], { description: 'the queued message, null when none was' }),
+      notQueued: Type.Union([Type.String(), Type.Null()], { description: 'why no message was queued (no template, a suppressed address)' }),
+    },
     { additionalProperties: true },
   ),
 };

@@ -7,6 +7,7 @@ import { noSuchEndpoint, sendError, toAppError } from '../http/errors.js';
 import { registerFaceDocs } from '../http/openapi.js';
 import { acceptTolerantBodies } from '../http/tolerant-body.js';
 import { FIDELTOUR_PREFIX, type FideltourDeps, type LoyaltyCaller } from './context.js';
+import { PORTAL_RESET_PREFIX, portalResetRoutes } from './portal-reset.js';
 import { loginRoutes } from './routes/login.js';
 import { contactRoutes } from './routes/contacts.js';
 import { memberRoutes } from './routes/members.js';
@@ -55,6 +56,8 @@ export async function fideltourFace(app: FastifyInstance, deps: FideltourDeps): 
     },
     { prefix: FIDELTOUR_PREFIX },
   );
+  // The member's pages (a password-reset link): HTML with the guest pages' headers, not the API's errors.
+  await app.register((portal) => portalResetRoutes(portal, deps), { prefix: PORTAL_RESET_PREFIX });
 }
 
 /** The caller of `Authorization: Token <token>`; a locked-out address or token is a 429 before it is looked at. */

@@ -36,7 +36,7 @@ const SECRET_VALUE = new RegExp(`(${SECRET_NAMES.join('|')})(\\s*(?:\\[\\])?\\s*
  * appears in a path (so with the prefix or without it, as on a FACE_HOSTS host) and in any case
  * (the router ignores case). A new path-token route adds its pattern here.
  */
-export const SECRET_PATHS: readonly string[] = ['/stay/*', '/chat/public/{lang}/*', '/chat/{lang}/*'];
+export const SECRET_PATHS: readonly string[] = ['/stay/*', '/chat/public/{lang}/*', '/chat/{lang}/*', '/portal/reset/*'];
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -77,5 +77,19 @@ export function ruleVariables(s: RuleSubject): Record<string, unknown> {
     location: { name: s.location ? locationName(s.location, language) : null },
     links: {},
     event: { type: s.event.type, occurredAt: new Date(Number(s.event.occurred_at)).toISOString() },
+    loyalty: loyaltyVariables(s.event.payload),
+  };
+}
+
+/** What a loyalty event moved (shared/trigger-variables.ts LOYALTY_RULE_VARIABLES), from its payload; nulls elsewhere. */
+function loyaltyVariables(payload: string): Record<string, unknown> {
+  const data = parseJson<Record<string, unknown>>(payload, {});
+  const num = (...values: unknown[]) => (values.find((v) => typeof v === 'number' && Number.isFinite(v)) as number | undefined) ?? null;
+  return {
+    points: num(data.points, data.expired_points),
+    levelPoints: num(data.level_points, data.levelPoints),
+    concept: typeof data.concept === 'string' ? data.concept : null,
+    levelId: num(data.levelId),
+    previousLevelId: num(data.previousLevelId),
   };
 }

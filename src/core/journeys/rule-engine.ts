@@ -8,7 +8,9 @@ import { queueMessages } from '../messaging/messages.js';
 import { dueAt } from '../messaging/timing.js';
 import { evaluateConditions, type Facts, type TestResult } from './conditions.js';
 import { ruleFacts, ruleVariables, subjectLanguage, type RuleSubject } from './rule-context.js';
-import { activeRules, type RuleView } from './rules.js';
+import { activeRules, type EmailAction, type RuleView, type SmsAction } from './rules.js';
+import { createJobs } from '../jobs/jobs.js';
+import type { LoyaltyTrigger } from '../shared/trigger-variables.js';
 
 /*
  * The rules engine on the hot path: every journey event recorded (journey-events.ts) is matched,
@@ -59,7 +61,8 @@ export interface RuleDecision {
 export function decide(rule: RuleView, subject: RuleSubject, facts: Facts = ruleFacts(subject)): RuleDecision {
   const triggered = triggersOf(subject.event).includes(rule.trigger);
   const { held, tests } = triggered ? evaluateConditions(rule.conditions, facts) : { held: false, tests: [] };
-  const blocked = triggered && held && !recipientOf(rule.action.type, subject.guest) ? missingRecipient(rule.action.type) : null;
+  const blocked =
+    triggered && held && rule.action.type !== 'add_loyalty_points' && !recipientOf(rule.action.type, subject.guest) ? missingRecipient(rule.action.type) : null;
   return { rule, triggered, conditionsHeld: held, tests, blocked };
 }
 
@@ -78,9 +81,15 @@ export async function completeSubject(db: Db, accountId: number, s: EventSubject
  * nothing), then their e-mails are queued together (messaging/messages.ts). A firing whose
  * e-mail could not be queued (a suppressed address, no template) records why.
  */
-export async function fireRules(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now = Date.now()): Promise<void> {
+export async function fireRules(
+  trx: Db,
+  accountId: number,
+  rules: readonly RuleView[],
+  subject: RuleSubject,
+  now = Date.now(),
+  dedupeKey = dedupeKeyOf(subject.event),
+): Promise<void> {
   if (rules.length === 0) return;
-  const dedupeKey = dedupeKeyOf(subject.event);
   const firings = await trx
     .insertInto('rule_firings')
     .values(
@@ -88,7 +97,7 @@ export async function fireRules(trx: Db, accountId: number, rules: readonly Rule
         account_id: accountId,
         rule_id: rule.id,
         dedupe_key: dedupeKey,
-        journey_event_id: subject.event.id,
+        journey_event_id: subject.event.id > 0 ? subject.event.id : null, // 0: a loyalty event (no timeline row)
         guest_id: subject.guest.id,
         outcome: 'queued',
         fired_at: now,
@@ -98,7 +107,10 @@ export async function fireRules(trx: Db, accountId: number, rules: readonly Rule
     .returning(['id', 'rule_id'])
     .execute();
   if (firings.length === 0) return;
-  const fired = rules.filter((rule) => firings.some((f) => f.rule_id === rule.id));
+  const firedRules = rules.filter((rule) => firings.some((f) => f.rule_id === rule.id));
+  await queuePointsJobs(trx, accountId, firedRules, subject, now);
+  const fired = firedRules.filter((rule): rule is RuleView & { action: EmailAction | SmsAction } => rule.action.type !== 'add_loyalty_points');
+  if (fired.length === 0) return;
   const { quietHours } = await accountMessaging(trx, accountId, now);
   const variables = ruleVariables(subject);
   const outcomes = await queueMessages(
@@ -128,6 +140,36 @@ export async function fireRules(trx: Db, accountId: number, rules: readonly Rule
   }
 }
 
+/** The job kind of the action "add loyalty points" (handled by core/loyalty, which journeys may not import). */
+export const LOYALTY_POINTS_JOB_KIND = 'loyalty.rule_points';
+
+export interface LoyaltyPointsJob {
+  guestId: number;
+  ruleId: number;
+  points: number;
+  concept: string;
+  pointType: number;
+}
+
+/**
+ * The "add loyalty points" actions of the rules that fired: one job each, written in the
+ * transaction (rolled back with it) and run after the commit, once (loyalty/rule-points-job.ts).
+ */
+async function queuePointsJobs(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now: number): Promise<void> {
+  const jobs = rules.flatMap((rule) =>
+    rule.action.type === 'add_loyalty_points'
+      ? [
+          {
+            kind: LOYALTY_POINTS_JOB_KIND,
+            payload: { guestId: subject.guest.id, ruleId: rule.id, points: rule.action.points, concept: rule.action.concept, pointType: rule.action.pointType },
+            runAt: now,
+          },
+        ]
+      : [],
+  );
+  if (jobs.length > 0) await createJobs(trx, accountId, jobs, now);
+}
+
 /** Runs the account's rules on a journey event just recorded, in its transaction. */
 export async function runRules(trx: Db, accountId: number, s: EventSubject, now = Date.now()): Promise<void> {
   const rules = await activeRules(trx, accountId, now);
@@ -143,6 +185,42 @@ export async function runRules(trx: Db, accountId: number, s: EventSubject, now 
     return decision.conditionsHeld && !decision.blocked;
   });
   await fireRules(trx, accountId, firing, subject, now);
+}
+
+export interface LoyaltyRuleEvent {
+  type: LoyaltyTrigger;
+  guestId: number;
+  /** what the event is, once: a rule fires at most once per key (`op:<operation id>`, ...) */
+  key: string;
+  occurredAt: number;
+  data: unknown;
+}
+
+/**
+ * Runs the account's rules on a loyalty domain event, in the transaction that records it (as
+ * runRules does on journey events): these events are not on the journey timeline, so the subject
+ * carries the event's type, time and data, and its key de-duplicates the firings.
+ */
+export async function runLoyaltyRules(trx: Db, accountId: number, e: LoyaltyRuleEvent, now = Date.now()): Promise<void> {
+  const rules = (await activeRules(trx, accountId, now)).filter((r) => r.trigger === e.type);
+  if (rules.length === 0) return;
+  const event = {
+    id: 0,
+    type: e.type,
+    occurred_at: e.occurredAt,
+    stay_id: null,
+    location_id: null,
+    guest_id: e.guestId,
+    payload: JSON.stringify(e.data ?? {}),
+  };
+  const subject = await completeSubject(trx, accountId, { event });
+  if (!subject) return;
+  const facts = ruleFacts(subject);
+  const firing = rules.filter((rule) => {
+    const decision = decide(rule, subject, facts);
+    return decision.conditionsHeld && !decision.blocked;
+  });
+  await fireRules(trx, accountId, firing, subject, now, `loyalty:${e.key}`);
 }
 
 /** Whether a rule already fired for the key of the event (explain and dry-run say so). */

@@ -30,7 +30,22 @@ export interface EmailAction {
 export interface SmsAction extends Omit<EmailAction, 'type'> {
   type: 'sms';
 }
-export type RuleAction = EmailAction | SmsAction;
+/**
+ * Adds points to the guest's loyalty balance (a guest enrolled in the programme; for others the
+ * firing adds nothing and says why). Done by a job after the commit (LOYALTY_POINTS_JOB_KIND,
+ * handled by core/loyalty), once per firing.
+ */
+export interface AddLoyaltyPointsAction {
+  type: 'add_loyalty_points';
+  points: number;
+  concept: string;
+  pointType: number;
+  timing: Timing;
+}
+export type RuleAction = EmailAction | SmsAction | AddLoyaltyPointsAction;
+
+/** The most points one firing may add (the Loyalty face's own bound is far above any rule's need). */
+const MAX_RULE_POINTS = 1_000_000;
 
 export interface RuleView {
   id: number;
@@ -47,7 +62,7 @@ export interface RuleInput {
   name: string;
   trigger: string;
   conditions?: unknown;
-  action: { type: string; template?: string; fallbackLanguage?: string; timing?: unknown };
+  action: { type: string; template?: string; fallbackLanguage?: string; timing?: unknown; points?: unknown; concept?: unknown; pointType?: unknown };
   enabled?: boolean;
 }
 
@@ -61,8 +76,8 @@ export function describeRule(row: JourneyRule): RuleView {
     conditions: parseJson<Condition>(row.conditions, { all: [] }),
     action: {
       timing: { type: 'immediate' },
-      ...parseJson<Omit<RuleAction, 'timing'> & { timing?: Timing }>(row.action, { type: 'email', template: '', fallbackLanguage: 'en' }),
-    },
+      ...parseJson<Record<string, unknown>>(row.action, { type: 'email', template: '', fallbackLanguage: 'en' }),
+    } as RuleAction,
     enabled: row.enabled === 1,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
@@ -72,7 +87,9 @@ export function describeRule(row: JourneyRule): RuleView {
 /** Checks the action against the account's templates: the fallback language must have one. */
 async function readAction(db: Db, accountId: number, input: RuleInput['action'] | undefined): Promise<RuleAction> {
   if (!input || typeof input !== 'object') throw badRequest('action is required: {"type": "email", "template": "<name>"}');
-  if (input.type !== 'email' && input.type !== 'sms') throw badRequest(`action.type must be "email" or "sms" (got ${JSON.stringify(input.type)})`);
+  if (input.type === 'add_loyalty_points') return readPointsAction(input);
+  if (input.type !== 'email' && input.type !== 'sms')
+    throw badRequest(`action.type must be "email", "sms" or "add_loyalty_points" (got ${JSON.stringify(input.type)})`);
   const channel = input.type;
   const template = input.template?.trim() ?? '';
   const fallbackLanguage = normaliseLanguage(input.fallbackLanguage ?? 'en');
@@ -85,12 +102,32 @@ async function readAction(db: Db, accountId: number, input: RuleInput['action'] 
   return { type: channel, template, fallbackLanguage, timing: readTiming(input.timing) };
 }
 
+function readPointsAction(input: RuleInput['action']): AddLoyaltyPointsAction {
+  const { points, pointType = 0 } = input;
+  const concept = input.concept ?? 'rule';
+  if (typeof points !== 'number' || !Number.isInteger(points) || points < 1 || points > MAX_RULE_POINTS) {
+    throw badRequest(`action.points must be a whole number from 1 to ${MAX_RULE_POINTS}`);
+  }
+  if (typeof concept !== 'string' || !concept.trim() || concept.length > 200) throw badRequest('action.concept must be a text of 1 to 200 characters');
+  if (typeof pointType !== 'number' || !Number.isInteger(pointType) || pointType < 0 || pointType > 1000) {
+    throw badRequest('action.pointType must be a whole number from 0 to 1000');
+  }
+  if (input.template !== undefined || input.fallbackLanguage !== undefined || input.timing !== undefined) {
+    throw badRequest('action add_loyalty_points takes points, concept and pointType only');
+  }
+  return { type: 'add_loyalty_points', points, concept: concept.trim(), pointType, timing: { type: 'immediate' } };
+}
+
 async function readRule(db: Db, accountId: number, input: RuleInput) {
   const name = input.name?.trim() ?? '';
   if (!RULE_NAME.test(name)) throw badRequest('name must be 1-100 letters, digits, spaces or _ . : -');
   if (!isRuleTrigger(input.trigger ?? '')) throw badRequest(`trigger must be one of ${RULE_TRIGGERS.join(', ')} or custom.<word> (got "${input.trigger}")`);
   const conditions = readConditions(input.conditions);
   const action = await readAction(db, accountId, input.action);
+  // Points added fire loyalty.points_added again: a rule adding points on it would never end.
+  if (action.type === 'add_loyalty_points' && input.trigger === 'loyalty.points_added') {
+    throw badRequest('a rule on loyalty.points_added cannot add loyalty points (each addition would fire it again)');
+  }
   return { name, trigger: input.trigger, conditions: JSON.stringify(conditions), action: JSON.stringify(action) };
 }
 

@@ -1,7 +1,6 @@
 import type { Db } from '../../db/database.js';
 import type { LoyaltyMember, LoyaltyOperation } from '../../db/schema.js';
-import { recordEvent } from '../events/record-event.js';
-import { writeContext } from '../shared/write-context.js';
+import { recordLoyaltyEvent } from './loyalty-events.js';
 import { createJob } from '../jobs/jobs.js';
 import { badRequest } from '../shared/errors.js';
 import { randomToken } from '../shared/tokens.js';
@@ -125,7 +124,10 @@ async function earn(
   await moveBalances(trx, accountId, member, earning.points, earning.levelPoints, now, earning.actor);
   // The lot's expiry is a scheduled job of the account: it expires every lot due by then.
   await createJob(trx, accountId, { kind: EXPIRY_JOB_KIND, payload: {}, runAt: expiresAt }, now);
-  await recordEvent(writeContext(trx, accountId, earning.actor), {
+  await recordLoyaltyEvent(trx, accountId, {
+    actor: earning.actor,
+    guestId: member.guest_id,
+    key: `op:${op.id}`,
     type: 'loyalty.points_added',
     subjects: { guestId: member.guest_id, operationId: op.id },
     data: op,
@@ -181,7 +183,10 @@ async function spend(
       .execute();
   }
   await moveBalances(trx, accountId, member, -points, levelDiff, now, meta.actor);
-  await recordEvent(writeContext(trx, accountId, meta.actor), {
+  await recordLoyaltyEvent(trx, accountId, {
+    actor: meta.actor,
+    guestId: member.guest_id,
+    key: `op:${op.id}`,
     type: 'loyalty.points_redeemed',
     subjects: { guestId: member.guest_id, operationId: op.id },
     data: op,
@@ -247,7 +252,10 @@ async function moveBalances(
     // An explicit level (loyalty-update-data) holds until the level points cross a threshold.
     if (after !== before && after !== member.level_id) {
       set.level_id = after;
-      await recordEvent(writeContext(trx, accountId, actor), {
+      await recordLoyaltyEvent(trx, accountId, {
+        actor: actor,
+        guestId: member.guest_id,
+        key: `level:${member.guest_id}:${now}`,
         type: 'loyalty.level_changed',
         subjects: { guestId: member.guest_id },
         data: { id: member.guest_id, guestId: member.guest_id, previousLevelId: member.level_id, levelId: after, levelPoints: nextLevelPoints },
@@ -282,7 +290,10 @@ export async function expireMemberLots(trx: Db, accountId: number, guestId: numb
       .insertInto('loyalty_lot_moves')
       .values({ account_id: accountId, lot_id: lot.id, operation_id: null, kind: 'expired', points: lot.remaining_points, at: now })
       .execute();
-    await recordEvent(writeContext(trx, accountId, 'system'), {
+    await recordLoyaltyEvent(trx, accountId, {
+      actor: 'system',
+      guestId: guestId,
+      key: `expired:${lot.id}`,
       type: 'loyalty.points_expired',
       subjects: { guestId, operationId: lot.id },
       data: { ...lot, remaining_points: 0, expired_points: -lot.remaining_points },

@@ -2,11 +2,11 @@ import type { Db } from '../../db/database.js';
 import type { Guest, LoyaltyMember } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { findGuest } from '../guests/guests.js';
-import { recordEvent } from '../events/record-event.js';
-import { writeContext } from '../shared/write-context.js';
+import { recordLoyaltyEvent } from './loyalty-events.js';
 import { badRequest, conflict } from '../shared/errors.js';
 import { normaliseEmail } from '../shared/identifiers.js';
-import { requestLoyaltyEmail } from './email-requests.js';
+import { sendLoyaltyEmail } from './emails.js';
+import { consumeResetToken, issueFormToken, resetTokenState, type ResetState } from './reset-tokens.js';
 import { setBalances, type OperationMeta } from './ledger.js';
 import { findLevel, levelFor, listLevels } from './levels.js';
 import { findMember, findMemberBySigninEmail, lockMember, lockEnrolledMember, updateMember } from './members.js';
@@ -39,14 +39,18 @@ export async function signIn(
     throw err;
   }
   const enrolled = { guestId: guest.id, signinEmail: email, levelId, points: member.points, levelPoints: member.level_points };
-  await recordEvent(writeContext(trx, accountId, opts.actor), {
+  await recordLoyaltyEvent(trx, accountId, {
+    actor: opts.actor,
+    guestId: guest.id,
+    key: `enrolled:${guest.id}:${now}`,
     type: 'loyalty.enrolled',
     subjects: { guestId: guest.id },
     data: { id: guest.id, ...enrolled },
     at: now,
   });
-  if (opts.sendActivationEmail) await requestLoyaltyEmail(trx, accountId, { guestId: guest.id, kind: 'activation', email, language: guest.language }, now);
-  if (opts.sendWelcomeEmail) await requestLoyaltyEmail(trx, accountId, { guestId: guest.id, kind: 'welcome', email, language: guest.language }, now);
+  const mail = { guest, signinEmail: email, points: member.points, levelPoints: member.level_points, actor: opts.actor };
+  if (opts.sendActivationEmail) await sendLoyaltyEmail(trx, accountId, { ...mail, kind: 'activation' }, now);
+  if (opts.sendWelcomeEmail) await sendLoyaltyEmail(trx, accountId, { ...mail, kind: 'welcome' }, now);
 }
 
 /** The enrolled member whose sign-in e-mail and password these are, or undefined (same time either way). */
@@ -62,20 +66,54 @@ export async function changePassword(trx: Db, accountId: number, guestId: number
 }
 
 /**
- * Asks for a password-reset e-mail to the member signing in with `email`; nothing when there is
- * none (the caller answers the same either way).
+ * Sends a password-reset e-mail (a one-time link to our reset page) to the member signing in with
+ * `email`; nothing when there is none (the caller answers the same either way).
  */
 export async function requestPasswordReset(trx: Db, accountId: number, email: string, now = Date.now()): Promise<void> {
   const folded = normaliseEmail(email);
   if (!folded) return;
   const member = await findMemberBySigninEmail(trx, accountId, folded);
-  if (!member) return;
-  await requestLoyaltyEmail(
-    trx,
-    accountId,
-    { guestId: member.guest_id, kind: 'password_reset', email: folded, language: (await findGuest(trx, accountId, member.guest_id))?.language ?? null },
-    now,
-  );
+  const guest = member ? await findGuest(trx, accountId, member.guest_id) : undefined;
+  if (!member || !guest) return;
+  await sendLoyaltyEmail(trx, accountId, { guest, kind: 'password_reset', signinEmail: folded, points: member.points, levelPoints: member.level_points }, now);
+}
+
+/** The language of the member a reset link names, used or expired too (its page speaks it), or null. */
+export async function resetLinkLanguage(db: Db, token: string, now = Date.now()): Promise<string | null> {
+  const state = await resetTokenState(db, token, now);
+  if (state.state === 'unknown') return null;
+  return (await findGuest(db, state.accountId, state.guestId))?.language ?? null;
+}
+
+/** Opens the page of a reset link: a fresh form token when the link is valid, else why not. */
+export async function openResetLink(
+  trx: Db,
+  token: string,
+  now = Date.now(),
+): Promise<{ state: 'valid'; formToken: string } | { state: Exclude<ResetState['state'], 'valid'> }> {
+  const state = await resetTokenState(trx, token, now);
+  if (state.state !== 'valid') return { state: state.state };
+  const formToken = await issueFormToken(trx, token, now);
+  return formToken ? { state: 'valid', formToken } : { state: 'unknown' };
+}
+
+/**
+ * Sets the password of the member a reset link names, once: the link must be valid (not used, not
+ * expired) and `formToken` the one its page issued; the member must still be enrolled. Returns
+ * what happened ('done', or why not); nothing changes unless 'done'.
+ */
+export async function resetPasswordByLink(
+  trx: Db,
+  link: { token: string; formToken: string; passwordHash: string },
+  now = Date.now(),
+): Promise<'done' | 'refused' | Exclude<ResetState['state'], 'valid'>> {
+  const state = await resetTokenState(trx, link.token, now);
+  if (state.state !== 'valid') return state.state;
+  const member = await findMember(trx, state.accountId, state.guestId);
+  if (member?.enrolled_at === null || !member) return 'unknown';
+  if (!(await consumeResetToken(trx, link.token, link.formToken, now))) return 'refused';
+  await changePassword(trx, state.accountId, state.guestId, link.passwordHash, now);
+  return 'done';
 }
 
 /**
@@ -116,7 +154,10 @@ export async function updateLoyaltyData(trx: Db, accountId: number, guestId: num
     const member = await findMember(trx, accountId, guestId);
     if (member && member.level_id !== data.level) {
       set.level_id = data.level;
-      await recordEvent(writeContext(trx, accountId, meta.actor), {
+      await recordLoyaltyEvent(trx, accountId, {
+        actor: meta.actor,
+        guestId: guestId,
+        key: `level:${guestId}:${now}`,
         type: 'loyalty.level_changed',
         subjects: { guestId },
         data: { id: guestId, guestId, previousLevelId: member.level_id, levelId: data.level, levelPoints: member.level_points },

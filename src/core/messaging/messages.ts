@@ -37,7 +37,15 @@ export interface NewMessage {
   variables: Record<string, unknown>;
   /** when it may leave (default now); its validity counts from then */
   dueAt?: number;
+  /**
+   * A message the guest asked for (a password reset, an account activation): an unsubscribe from
+   * marketing e-mails does not stop it; an address refused for good or suppressed by staff does.
+   */
+  transactional?: boolean;
 }
+
+/** Whether a suppression of the address stops this message (an unsubscribe does not stop a transactional one). */
+export const suppressionStops = (reason: string, transactional: boolean) => !(transactional && reason === 'unsubscribed');
 
 export type QueueOutcome = { queued: true; messageId: number; language: string } | { queued: false; reason: string };
 
@@ -60,7 +68,9 @@ export async function queueMessages(trx: Db, accountId: number, inputs: readonly
   const rows: Insertable<MessagesTable>[] = [];
   const slots: number[] = [];
   for (const input of inputs) {
-    const refusal = suppressed.find((s) => s.channel === input.channel && s.address === addressKey(input.recipient));
+    const refusal = suppressed.find(
+      (s) => s.channel === input.channel && s.address === addressKey(input.recipient) && suppressionStops(s.reason, input.transactional === true),
+    );
     const language = input.languages.find((l) => templates.has(templateKey(input.template, input.channel, l)));
     if (refusal) outcomes.push({ queued: false, reason: `the ${input.channel} address is suppressed (${refusal.reason})` });
     else if (!language) outcomes.push({ queued: false, reason: `no ${input.channel} template "${input.template}" in ${input.languages.join(', ')}` });
@@ -84,6 +94,7 @@ export async function queueMessages(trx: Db, accountId: number, inputs: readonly
         attempts: 0,
         unsubscribe_token: randomBytes(18).toString('base64url'),
         expires_at: due + Number(template.valid_for_ms),
+        transactional: input.transactional ? 1 : 0,
         created_at: now,
         updated_at: now,
       });

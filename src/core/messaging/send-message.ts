@@ -8,7 +8,7 @@ import { parseJson } from '../shared/json.js';
 import type { Channel } from './channels.js';
 import { renderEmail, unsubscribeUrl, type RenderedEmail } from './render-email.js';
 import { isPermanentRefusal, type Mailer } from './mailer.js';
-import { findMessage, updateMessage } from './messages.js';
+import { findMessage, suppressionStops, updateMessage } from './messages.js';
 import { suppressAddress, suppressionOf } from './suppressions.js';
 import { pickTemplate } from './templates.js';
 
@@ -100,7 +100,7 @@ export async function attemptWith(db: Db, transport: MessageTransport, accountId
     return { outcome: 'expired' };
   }
   const suppressed = await suppressionOf(db, accountId, message.channel as Channel, message.recipient);
-  if (suppressed) {
+  if (suppressed && suppressionStops(suppressed, message.transactional === 1)) {
     await end({ status: 'failed', last_error: `the address is suppressed (${suppressed})` });
     return { outcome: 'failed' };
   }

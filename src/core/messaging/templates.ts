@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { MessageTemplate } from '../../db/schema.js';
 import { badRequest, notFound } from '../shared/errors.js';
-import { isRuleTrigger, triggerVariables } from '../shared/trigger-variables.js';
+import { isTemplateTrigger, triggerVariables } from '../shared/trigger-variables.js';
 import { isChannel, LANGUAGE, normaliseLanguage, type Channel } from './channels.js';
 import { parseTemplate, variablesOf } from './liquid.js';
 import { messagingChanged } from './account-cache.js';
@@ -74,7 +74,7 @@ export function readTemplate(input: TemplateInput) {
   if (!isChannel(input.channel)) throw badRequest(`channel must be "email" or "sms" (got "${input.channel}")`);
   const language = normaliseLanguage(input.language ?? '');
   if (!LANGUAGE.test(language)) throw badRequest(`language must be a language tag such as en or sv-se (got "${input.language}")`);
-  if (!isRuleTrigger(input.trigger ?? '')) throw badRequest(`trigger "${input.trigger}" is not a trigger of rules`);
+  if (!isTemplateTrigger(input.trigger ?? '')) throw badRequest(`trigger "${input.trigger}" is not a trigger of rules nor a message trigger (loyalty.email)`);
   const subject = input.subject?.trim() || null;
   if (input.channel === 'email' && !subject) throw badRequest('an e-mail template needs a subject');
   if (input.channel === 'sms' && subject) throw badRequest('an SMS template has no subject: its body is the whole text');

@@ -47,6 +47,18 @@ export async function dryRunRule(db: Db, accountId: number, rule: RuleView, limi
     else if (decision.blocked) no(decision.blocked, decision.tests);
     else {
       const fired = rule.id > 0 ? await firedBefore(db, accountId, rule.id, event) : undefined;
+      if (rule.action.type === 'add_loyalty_points') {
+        if (fired) no(`already fired for this stay (${fired.outcome})`, decision.tests);
+        else
+          results.push({
+            ...base,
+            wouldFire: true,
+            language: null,
+            reason: `would add ${rule.action.points} loyalty points (to an enrolled member)`,
+            tests: decision.tests,
+          });
+        continue;
+      }
       const languages = languageChain(subjectLanguage(subject), rule.action.fallbackLanguage);
       const channel = rule.action.type;
       const template = await pickTemplate(db, accountId, rule.action.template, channel, languages);

@@ -40,6 +40,7 @@ export async function previewRule(
     guest_id: guest.id,
     payload: '{}',
   };
+  if (rule.action.type === 'add_loyalty_points') throw badRequest(`rule ${rule.id} adds loyalty points: it has no message to preview`);
   const subject = (await completeSubject(db, accountId, { event, guest, stay }))!;
   const wanted = input.language ? normaliseLanguage(input.language) : subjectLanguage(subject);
   const languages = languageChain(wanted, rule.action.fallbackLanguage);

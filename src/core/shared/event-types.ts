@@ -18,8 +18,8 @@ export const EVENT_TYPES = [
   'loyalty.points_redeemed',
   'loyalty.level_changed',
   'loyalty.points_expired',
-  // An e-mail the loyalty programme must send (activation, welcome, password reset): the request
-  // is also stored (loyalty_email_requests) for the messaging module to send through its templates.
+  // An e-mail of the loyalty programme (activation, welcome, password reset) was asked for: the
+  // message it queued (messaging module, transactional), or why none was.
   'loyalty.email_requested',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -6,8 +6,28 @@
  * and renders the templates), neither of which may import the other both ways.
  */
 
-/** The triggers a rule can name: journey event types of the one scheme (journeys/event-types.ts). */
-export const RULE_TRIGGERS = ['stay.registered', 'stay.status_changed', 'stay.updated', 'stay.checked_in', 'stay.room_readied', 'stay.checked_out'] as const;
+/** The loyalty programme's domain events a rule can act on (core/loyalty records them). */
+export const LOYALTY_TRIGGERS = [
+  'loyalty.enrolled',
+  'loyalty.points_added',
+  'loyalty.points_redeemed',
+  'loyalty.level_changed',
+  'loyalty.points_expired',
+] as const;
+export type LoyaltyTrigger = (typeof LOYALTY_TRIGGERS)[number];
+
+/** The triggers a rule can name: journey event types of the one scheme (journeys/event-types.ts) and the loyalty events. */
+export const RULE_TRIGGERS = [
+  'stay.registered',
+  'stay.status_changed',
+  'stay.updated',
+  'stay.checked_in',
+  'stay.room_readied',
+  'stay.checked_out',
+  ...LOYALTY_TRIGGERS,
+] as const;
+
+export const isLoyaltyTrigger = (value: string): value is LoyaltyTrigger => (LOYALTY_TRIGGERS as readonly string[]).includes(value);
 
 /** A hotel's own event word, as journeys stores it (custom.<word>), is a trigger too. */
 const CUSTOM_TRIGGER = /^custom\.[a-z0-9_.:-]{1,64}$/;
@@ -15,6 +35,56 @@ const CUSTOM_TRIGGER = /^custom\.[a-z0-9_.:-]{1,64}$/;
 export function isRuleTrigger(value: string): boolean {
   return (RULE_TRIGGERS as readonly string[]).includes(value) || CUSTOM_TRIGGER.test(value);
 }
+
+/**
+ * Templates of messages that no rule sends but a command does, for the guest who asked (the
+ * loyalty programme's activation, welcome and password-reset e-mails): a template trigger, not a
+ * rule trigger.
+ */
+export const LOYALTY_EMAIL_TRIGGER = 'loyalty.email';
+
+/** Whether a template may be written for `value`: a rule trigger or a command's message. */
+export function isTemplateTrigger(value: string): boolean {
+  return isRuleTrigger(value) || value === LOYALTY_EMAIL_TRIGGER;
+}
+
+/** What the loyalty e-mails provide (links.reset: the password-reset page, in the reset e-mail only; else null). */
+const LOYALTY_EMAIL_VARIABLES = [
+  'guest.firstName',
+  'guest.lastName',
+  'guest.name',
+  'guest.email',
+  'guest.language',
+  'member.signinEmail',
+  'member.points',
+  'member.levelPoints',
+  'links.reset',
+  'links.unsubscribe',
+  'email.kind',
+  'email.validForMinutes',
+] as const;
+
+/**
+ * The variables of the loyalty triggers: the guest, and what the event moved (null where it does
+ * not apply: a level change moves no points, an enrolment names no concept).
+ */
+const LOYALTY_RULE_VARIABLES = [
+  'guest.firstName',
+  'guest.lastName',
+  'guest.name',
+  'guest.email',
+  'guest.mobile',
+  'guest.language',
+  'guest.vipStatus',
+  'loyalty.points',
+  'loyalty.levelPoints',
+  'loyalty.concept',
+  'loyalty.levelId',
+  'loyalty.previousLevelId',
+  'links.unsubscribe',
+  'event.type',
+  'event.occurredAt',
+] as const;
 
 /** The variables of a guest's stay, which every stay trigger provides (values may be null). */
 const STAY_VARIABLES = [
@@ -38,6 +108,7 @@ const STAY_VARIABLES = [
 
 /** The variables `trigger` provides, as dotted paths; undefined for an unknown trigger. */
 export function triggerVariables(trigger: string): readonly string[] | undefined {
+  if (trigger === LOYALTY_EMAIL_TRIGGER) return LOYALTY_EMAIL_VARIABLES;
   if (!isRuleTrigger(trigger)) return undefined;
-  return STAY_VARIABLES;
+  return isLoyaltyTrigger(trigger) ? LOYALTY_RULE_VARIABLES : STAY_VARIABLES;
 }

@@ -17,6 +17,7 @@ import * as rulesMessaging from './2026-12-05T10-00-rules-messaging.js';
 import * as faceIds from './2026-12-05T00-00-face-ids.js';
 import * as demoSecrets from './2026-12-05T01-00-demo-secrets.js';
 import * as smsDelivery from './2026-12-06T00-00-sms-delivery.js';
+import * as loyaltyMail from './2026-12-06T00-00-loyalty-mail.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05T00-00-face-ids': faceIds,
   '2026-12-05T01-00-demo-secrets': demoSecrets,
   '2026-12-06T00-00-sms-delivery': smsDelivery,
+  '2026-12-06T00-00-loyalty-mail': loyaltyMail,
 };
 
 export const migrationProvider: MigrationProvider = {

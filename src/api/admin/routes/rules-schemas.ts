@@ -16,22 +16,40 @@ const Timing = Type.Unknown({
     'when the e-mail leaves: {"type": "immediate"} (default), {"type": "delay", "minutes": 120} after the event, or ' +
     '{"type": "local_time", "time": "09:00", "daysAfter": 1} in the location time zone; then moved out of the account quiet hours',
 });
-const Action = Type.Object(
+const EmailAction = Type.Object(
   {
-    type: Type.String({ description: 'email or sms (to the guest mobile)' }),
+    type: Type.Union([Type.Literal('email'), Type.Literal('sms')], { description: 'email, or sms (to the guest mobile)' }),
     template: Type.String({ minLength: 1, maxLength: 64, description: 'the name of the account template of that channel' }),
     fallbackLanguage: Type.Optional(Type.String({ maxLength: 20, description: 'the template language used when the guest has none of theirs (default en)' })),
     timing: Type.Optional(Timing),
   },
   { additionalProperties: false },
 );
+const PointsAction = Type.Object(
+  {
+    type: Type.Literal('add_loyalty_points'),
+    points: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'the points added to the guest loyalty balance (an enrolled member)' }),
+    concept: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'the concept of the earning operation (default "rule")' })),
+    pointType: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'the point_type of the operation (default 0)' })),
+  },
+  { additionalProperties: false },
+);
+const Action = Type.Union([EmailAction, PointsAction], { description: 'send an e-mail or an SMS from a template, or add loyalty points' });
 
 export const RuleSchema = Type.Object({
   id: Id,
   name: Type.String(),
   trigger: Type.String(),
   conditions: Conditions,
-  action: Type.Object({ type: Type.String(), template: Type.String(), fallbackLanguage: Type.String(), timing: Timing }),
+  action: Type.Object({
+    type: Type.String({ description: 'email | sms | add_loyalty_points' }),
+    template: Type.Optional(Type.String()),
+    fallbackLanguage: Type.Optional(Type.String()),
+    timing: Timing,
+    points: Type.Optional(Type.Integer()),
+    concept: Type.Optional(Type.String()),
+    pointType: Type.Optional(Type.Integer()),
+  }),
   enabled: Type.Boolean(),
   createdAt: Instant,
   updatedAt: Instant,
