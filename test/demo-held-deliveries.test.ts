@@ -132,6 +132,30 @@ describe.each(dialects())('the demo holds its deliveries to the documents` examp
     expect(printed.deliveries.every((d: any) => d.status === 'held')).toBe(true);
   });
 
+  it('holds the demo welcome e-mail to the documents` example address rs@abc.com, and queues one to another domain', async () => {
+    const demo = await ensureDemoAccount(t.database.db);
+    recordIssuedSecret(demo.adminToken);
+    recordIssuedSecret(demo.loopToken);
+    const checkin = (foreignId: string, email: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/loop/api/v1/ContactEvent?authToken=${demo.loopToken}`,
+        payload: { event: 'checkin', foreignId, firstname: 'Rick', lastname: 'Sanchez', email },
+      });
+    expect((await checkin('abc123', 'rs@abc.com')).statusCode).toBe(200);
+    expect((await checkin('held-2', 'morty@hotel-guest.test')).statusCode).toBe(200);
+    const messages = (await admin(demo.adminToken, 'GET', '/messages')).json().messages as any[];
+    const held = messages.filter((m) => m.recipient === 'rs@abc.com');
+    expect(held).toHaveLength(1);
+    expect(held[0]).toMatchObject({ status: 'held', attempts: 0 });
+    expect(held[0].lastError).toMatch(/demo account sends no guest data to abc\.com/);
+    expect(messages.find((m) => m.recipient === 'morty@hotel-guest.test')).toMatchObject({ status: 'queued' });
+    expect((await admin(demo.adminToken, 'GET', '/messages?status=held')).json().messages.map((m: any) => m.recipient)).toEqual(['rs@abc.com']);
+    // No job will ever send it.
+    const jobs = await t.database.db.selectFrom('jobs').select('payload').where('account_id', '=', demo.account.id).execute();
+    expect(jobs.filter((j) => JSON.parse(j.payload).messageId === held[0].id)).toEqual([]);
+  });
+
   it('sends another account`s callback to the same host as usual (only the demo holds)', async () => {
     const { account, adminToken } = await createTestAccount(t);
     recordIssuedSecret(adminToken);

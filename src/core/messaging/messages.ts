@@ -1,3 +1,4 @@
+import { heldEmailReason } from '../outbox/example-hosts.js';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { Insertable } from 'kysely';
@@ -22,8 +23,8 @@ const jobKindOf = (channel: string) => (channel === 'sms' ? SMS_JOB_KIND : MESSA
 /** Retries end with the message's validity (send-message.ts), not with a count of attempts. */
 const MESSAGE_MAX_ATTEMPTS = 1_000_000;
 
-export type MessageStatus = 'queued' | 'sent' | 'failed' | 'expired' | 'cancelled';
-export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'sent', 'failed', 'expired', 'cancelled'];
+export type MessageStatus = 'queued' | 'sent' | 'failed' | 'expired' | 'cancelled' | 'held';
+export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'sent', 'failed', 'expired', 'cancelled', 'held'];
 
 export interface NewMessage {
   guestId: number;
@@ -72,6 +73,7 @@ export async function queueMessages(trx: Db, accountId: number, inputs: readonly
       (s) => s.channel === input.channel && s.address === addressKey(input.recipient) && suppressionStops(s.reason, input.transactional === true),
     );
     const language = input.languages.find((l) => templates.has(templateKey(input.template, input.channel, l)));
+    const held = input.channel === 'email' ? await heldEmailReason(trx, accountId, input.recipient) : undefined;
     if (refusal) outcomes.push({ queued: false, reason: `the ${input.channel} address is suppressed (${refusal.reason})` });
     else if (!language) outcomes.push({ queued: false, reason: `no ${input.channel} template "${input.template}" in ${input.languages.join(', ')}` });
     else {
@@ -89,7 +91,8 @@ export async function queueMessages(trx: Db, accountId: number, inputs: readonly
         language,
         recipient: input.recipient,
         variables: JSON.stringify(input.variables),
-        status: 'queued',
+        status: held ? 'held' : 'queued',
+        last_error: held ?? null,
         due_at: due,
         attempts: 0,
         unsubscribe_token: randomBytes(18).toString('base64url'),
@@ -104,12 +107,17 @@ export async function queueMessages(trx: Db, accountId: number, inputs: readonly
   // RETURNING's order is not the VALUES order on SQLite: rows are matched by their unique token.
   const inserted = await trx.insertInto('messages').values(rows).returning(['id', 'unsubscribe_token']).execute();
   const idOf = new Map(inserted.map((r) => [r.unsubscribe_token, Number(r.id)]));
-  const jobs = rows.map((row, i) => {
+  const jobs = rows.flatMap((row, i) => {
     const messageId = idOf.get(row.unsubscribe_token)!;
+    // A held message (the demo's, to the documents' example domains) is kept and shown, never sent: no job.
+    if (row.status === 'held') {
+      outcomes[slots[i]] = { queued: false, reason: row.last_error ?? 'held' };
+      return [];
+    }
     outcomes[slots[i]] = { queued: true, messageId, language: row.language };
-    return { kind: jobKindOf(row.channel), payload: { messageId }, maxAttempts: MESSAGE_MAX_ATTEMPTS, runAt: row.due_at };
+    return [{ kind: jobKindOf(row.channel), payload: { messageId }, maxAttempts: MESSAGE_MAX_ATTEMPTS, runAt: row.due_at }];
   });
-  await createJobs(trx, accountId, jobs, now);
+  if (jobs.length > 0) await createJobs(trx, accountId, jobs, now);
   if (rows.some((r) => r.due_at <= now)) nudgeSoon();
   return outcomes;
 }

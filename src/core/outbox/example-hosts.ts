@@ -26,11 +26,29 @@ export const DOCUMENT_EXAMPLE_DOMAINS = [
 export function isDocumentExampleHost(url: string): boolean {
   let host: string;
   try {
-    host = new URL(url).hostname.toLowerCase().replace(/\.$/, '');
+    host = new URL(url).hostname;
   } catch {
     return false;
   }
+  return isDocumentExampleDomain(host);
+}
+
+/** Whether a host name (or an e-mail address's domain) is one of the documents' example domains or below one. */
+export function isDocumentExampleDomain(name: string): boolean {
+  const host = name.toLowerCase().replace(/\.$/, '');
   return DOCUMENT_EXAMPLE_DOMAINS.some((d) => host === d || host.endsWith(`.${d}`));
+}
+
+/**
+ * Why an e-mail to `address` is held rather than sent, or undefined when it may go: the demo
+ * account's guests carry the documents' example addresses (rs@abc.com), which are real domains.
+ */
+export async function heldEmailReason(db: Db, accountId: number, address: string): Promise<string | undefined> {
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  if (!isDocumentExampleDomain(domain)) return undefined;
+  const account = await getAccount(db, accountId);
+  if (account.slug !== DEMO_SLUG) return undefined;
+  return `held: the demo account sends no guest data to ${domain}, an example domain of the product documents`;
 }
 
 /**
