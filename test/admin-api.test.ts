@@ -246,8 +246,6 @@ describe.each(dialects())('admin API on %s', (dialect) => {
           '/v1/imports/config',
           '/v1/imports/contacts',
           '/v1/imports/jobs/{id}',
-          '/v1/imports/config',
-          '/v1/imports/contacts',
           '/v1/guests',
           '/v1/guests/{id}',
           '/v1/guests/merge',
