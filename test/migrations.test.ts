@@ -35,6 +35,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
     ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
@@ -87,6 +88,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
     ]);
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
@@ -148,6 +150,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
     ]);
   });
 
@@ -205,6 +208,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
     ]);
   });
 
@@ -243,6 +247,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
     ]);
     expect(await db.selectFrom('oauth_clients').select('face').where('account_id', '=', account.id).executeTakeFirstOrThrow()).toEqual({ face: 'loopon' });
     expect(await db.selectFrom('guests').select(['version', 'details']).where('id', '=', guest.id).executeTakeFirstOrThrow()).toEqual({
@@ -258,6 +263,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
     ]);
   });
 
@@ -285,6 +291,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
     ]);
   });
 });
