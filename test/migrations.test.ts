@@ -35,6 +35,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
       '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
@@ -89,6 +90,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
       '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
@@ -152,6 +154,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
       '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
@@ -211,6 +214,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
       '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
@@ -251,6 +255,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
       '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
@@ -268,6 +273,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
       '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
@@ -297,6 +303,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       '2026-12-05T00-00-loyalty',
       '2026-12-05T01-00-demo-secrets',
       '2026-12-05T10-00-rules-messaging',
+      '2026-12-06T00-00-jobs-account-index',
       '2026-12-06T00-00-loyalty-mail',
       '2026-12-06T00-00-sms-delivery',
     ]);
@@ -312,7 +319,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await columns()).sort()).toEqual(['delivery_status', 'delivery_updated_at', 'provider_id']);
     expect((await migrator.migrateTo('2026-12-05T10-00-rules-messaging')).error).toBeUndefined();
     expect(await columns()).toEqual([]);
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-06T00-00-loyalty-mail', '2026-12-06T00-00-sms-delivery']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-06T00-00-jobs-account-index', '2026-12-06T00-00-loyalty-mail', '2026-12-06T00-00-sms-delivery']);
   });
 
   it('loyalty-mail: replaces loyalty_email_requests by reset links and a transactional flag on messages, and back', async () => {
@@ -327,6 +334,6 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(await names()).toContain('loyalty_email_requests');
     expect(await names()).not.toContain('loyalty_reset_tokens');
     expect(await messageColumns()).not.toContain('transactional');
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-06T00-00-loyalty-mail', '2026-12-06T00-00-sms-delivery']);
+    expect(await migrateToLatest(t.db)).toEqual(['2026-12-06T00-00-jobs-account-index', '2026-12-06T00-00-loyalty-mail', '2026-12-06T00-00-sms-delivery']);
   });
 });

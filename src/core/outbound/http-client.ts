@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, request } from 'undici';
 import { isPrivateHost } from '../shared/callback-url.js';
 
@@ -73,18 +74,77 @@ export function createOutboundClient(opts: { allowPrivate: boolean; timeoutMs?: 
       return connector(options, callback);
     },
   });
+  const deadlines = deadlineTimer();
   return {
     async post(url, headers, body, callOpts = {}) {
-      const response = await request(url, {
-        method: 'POST',
-        headers,
-        body,
-        dispatcher: agent,
-        signal: AbortSignal.timeout(callOpts.timeoutMs ?? timeoutMs),
-      });
-      return { status: response.statusCode, excerpt: await readExcerpt(response.body) };
+      const call = deadlines.start(callOpts.timeoutMs ?? timeoutMs);
+      try {
+        const response = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal: call.signal });
+        return { status: response.statusCode, excerpt: await readExcerpt(response.body) };
+      } finally {
+        deadlines.end(call);
+      }
     },
     close: () => agent.close(),
+  };
+}
+
+interface Call {
+  deadline: number;
+  controller: AbortController;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The deadlines of the calls in flight, kept by one timer instead of an AbortSignal.timeout per
+ * call: each of those is a timer of its own, registered for garbage collection, and made up a
+ * sixth of a delivery's CPU in the profiles (docs/performance.md). The timer is set for the
+ * earliest deadline; when it fires, every call past its deadline is aborted (a TimeoutError) and
+ * the timer is set again for the earliest left. A call that ends first is only forgotten.
+ */
+function deadlineTimer() {
+  const calls = new Set<Call>();
+  let timer: NodeJS.Timeout | undefined;
+  let firesAt = Number.POSITIVE_INFINITY;
+
+  function arm(at: number, now: number): void {
+    if (timer) clearTimeout(timer);
+    firesAt = at;
+    timer = setTimeout(sweep, Math.max(0, at - now));
+    timer.unref();
+  }
+
+  function sweep(): void {
+    timer = undefined;
+    firesAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const call of calls) {
+      if (call.deadline <= now) {
+        calls.delete(call);
+        call.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      } else if (call.deadline < next) next = call.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) arm(next, now);
+  }
+
+  return {
+    start(ms: number): Call {
+      const now = performance.now();
+      const controller = new AbortController();
+      const call = { deadline: now + ms, controller, signal: controller.signal };
+      calls.add(call);
+      if (call.deadline < firesAt) arm(call.deadline, now);
+      return call;
+    },
+    end(call: Call): void {
+      calls.delete(call);
+      if (calls.size === 0 && timer) {
+        clearTimeout(timer);
+        timer = undefined;
+        firesAt = Number.POSITIVE_INFINITY;
+      }
+    },
   };
 }
 

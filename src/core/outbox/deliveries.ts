@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db/database.js';
+import { sql } from 'kysely';
+import { isPostgres, type Db } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import type { Delivery, DeliveryAttempt, Job } from '../../db/schema.js';
 import { afterCommit, inTrackedTransaction } from '../../db/write-transaction.js';
-import { createJob, createLeasedJob, type NewJobLease } from '../jobs/jobs.js';
+import { createJob, createLeasedJob, insertRowWithJob, type NewJobLease } from '../jobs/jobs.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { heldDeliveryReason } from './example-hosts.js';
 
@@ -85,19 +86,48 @@ const insertDelivery = prepared(
  */
 export async function enqueueDelivery(trx: Db, accountId: number, target: DeliveryTarget, delivery: NewDelivery, now = Date.now()): Promise<number> {
   const held = await heldDeliveryReason(trx, accountId, delivery.url);
+  const subscriptionId = target.target === 'webhook' ? target.subscriptionId : null;
+  const stayId = target.target === 'stay_callback' ? target.stayId : null;
+  const clientId = target.target === 'stay_callback' ? target.clientId : null;
+  const messageId = `msg_${randomUUID().replace(/-/g, '')}`;
+  const payload = JSON.stringify(delivery.payload);
+  const actor = delivery.actor ?? null;
+  const requestId = delivery.requestId ?? null;
+  // This process's worker takes the job as it is written (no claim) when the commit can be awaited and it has room.
+  // A held delivery gets no job, so it takes no slot.
+  const lease = !held && taker && inTrackedTransaction(trx) ? taker.leaseNew(DELIVERY_JOB_KIND) : undefined;
+  if (!held && isPostgres(trx)) {
+    // One statement for the delivery and its job (a round trip each otherwise).
+    const rowInsert = sql`insert into deliveries (account_id, target, subscription_id, stay_id, client_id, event_type, message_id, url, payload,
+        actor, request_id, status, attempts, life_started_at, next_attempt_at, created_at, updated_at)
+      values (${accountId}, ${target.target}, ${subscriptionId}, ${stayId}, ${clientId}, ${delivery.eventType}, ${messageId}, ${delivery.url},
+        ${payload}, ${actor}, ${requestId}, 'pending', 0, ${now}, ${now}, ${now}, ${now})
+      returning id`;
+    const created = await insertRowWithJob(
+      trx,
+      accountId,
+      rowInsert,
+      'deliveryId',
+      { kind: DELIVERY_JOB_KIND, maxAttempts: DELIVERY_MAX_ATTEMPTS },
+      lease,
+      now,
+    );
+    afterEnqueue(trx, lease ? created.job : undefined);
+    return created.rowId;
+  }
   const { rows } = await insertDelivery(
     trx,
     accountId,
     target.target,
-    target.target === 'webhook' ? target.subscriptionId : null,
-    target.target === 'stay_callback' ? target.stayId : null,
-    target.target === 'stay_callback' ? target.clientId : null,
+    subscriptionId,
+    stayId,
+    clientId,
     delivery.eventType,
-    `msg_${randomUUID().replace(/-/g, '')}`,
+    messageId,
     delivery.url,
-    JSON.stringify(delivery.payload),
-    delivery.actor ?? null,
-    delivery.requestId ?? null,
+    payload,
+    actor,
+    requestId,
     held ? 'held' : 'pending',
     held ?? null,
     now,
@@ -109,17 +139,23 @@ export async function enqueueDelivery(trx: Db, accountId: number, target: Delive
   const id = Number(row.id);
   if (held) return id;
   const job = { kind: DELIVERY_JOB_KIND, payload: { deliveryId: id }, maxAttempts: DELIVERY_MAX_ATTEMPTS };
-  // This process's worker takes the job as it is written (no claim) when the commit can be awaited and it has room.
-  const lease = taker && inTrackedTransaction(trx) ? taker.leaseNew(DELIVERY_JOB_KIND) : undefined;
   if (lease) {
-    const leased = await createLeasedJob(trx, accountId, job, lease, now);
-    const adopt = taker?.adopt;
-    afterCommit(trx, () => (adopt ? adopt(leased) : undefined));
+    afterEnqueue(trx, await createLeasedJob(trx, accountId, job, lease, now));
     return id;
   }
   await createJob(trx, accountId, job, now);
-  if (!afterCommit(trx, queued)) nudgeSoon();
+  afterEnqueue(trx, undefined);
   return id;
+}
+
+/** Once the transaction commits: this process's worker runs the job it leased, or the workers are woken for a queued one. */
+function afterEnqueue(trx: Db, leased: Job | undefined): void {
+  if (leased) {
+    const adopt = taker?.adopt;
+    afterCommit(trx, () => (adopt ? adopt(leased) : undefined));
+    return;
+  }
+  if (!afterCommit(trx, queued)) nudgeSoon();
 }
 
 /** The worker of this process, which may take deliveries as they are written (serve.ts). */

@@ -16,6 +16,7 @@ import * as loyalty from './2026-12-05T00-00-loyalty.js';
 import * as rulesMessaging from './2026-12-05T10-00-rules-messaging.js';
 import * as faceIds from './2026-12-05T00-00-face-ids.js';
 import * as demoSecrets from './2026-12-05T01-00-demo-secrets.js';
+import * as jobsAccountIndex from './2026-12-06T00-00-jobs-account-index.js';
 import * as smsDelivery from './2026-12-06T00-00-sms-delivery.js';
 import * as loyaltyMail from './2026-12-06T00-00-loyalty-mail.js';
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05T10-00-rules-messaging': rulesMessaging,
   '2026-12-05T00-00-face-ids': faceIds,
   '2026-12-05T01-00-demo-secrets': demoSecrets,
+  '2026-12-06T00-00-jobs-account-index': jobsAccountIndex,
   '2026-12-06T00-00-sms-delivery': smsDelivery,
   '2026-12-06T00-00-loyalty-mail': loyaltyMail,
 };
