@@ -73,6 +73,7 @@ describe('outbound call deadlines', () => {
     const r = await outcome('/ok', 100);
     expect(r.ok).toBe(200);
     // the deadline of the finished call passes: nothing fires for it, and a new call still works
+    // test-rules: allow sleep (letting the finished call's deadline pass is what is tested)
     await new Promise<void>((resolve) => setTimeout(resolve, 150));
     expect((await outcome('/ok')).ok).toBe(200);
   });

@@ -21,14 +21,12 @@ export interface DomainEvent {
   at?: number;
 }
 
-/**
- * What a webhook delivery stores of its event (rendered into {type, timestamp, data} when sent):
- * the data alone, the state at the event. The actor and the request id are columns of the
- * delivery, and the subjects are in the data; storing them again in the payload made every
- * enqueue write (and commit) more bytes for nothing that was ever read.
- */
+/** What a webhook delivery stores of its event (rendered into {type, timestamp, data} when sent). */
 export interface StoredEvent {
+  subjects: DomainEvent['subjects'];
   data: unknown;
+  actor: string | null;
+  requestId: string | null;
 }
 
 /** Records `event` in the context's transaction: one delivery per subscription that must hear of it. */
@@ -37,7 +35,7 @@ export async function recordEvent(ctx: WriteContext, event: DomainEvent): Promis
   const subscribers = await subscribersOf(trx, accountId, event.type);
   if (subscribers.length === 0) return;
   const at = event.at ?? Date.now();
-  const payload: StoredEvent = { data: event.data };
+  const payload: StoredEvent = { subjects: event.subjects, data: event.data, actor, requestId };
   for (const sub of subscribers) {
     await enqueueDelivery(
       trx,
