@@ -4,6 +4,33 @@ import { migrateToLatest } from '../src/db/database.js';
 import { migrationProvider } from '../src/db/migrations/index.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/database.js';
 
+/** Every migration, in the order they run: the list a new migration is added to. */
+const ALL_MIGRATIONS = [
+  '2026-11-22T00-00-foundation',
+  '2026-11-22T01-00-loopon',
+  '2026-11-22T02-00-stay-guest-dates',
+  '2026-12-02T00-00-guest-identity',
+  '2026-12-02T01-00-journey-event-types',
+  '2026-12-02T02-00-guest-merged-into',
+  '2026-12-03T00-00-jobs',
+  '2026-12-03T01-00-idempotency-keys',
+  '2026-12-03T02-00-encrypt-callback-tokens',
+  '2026-12-03T05-00-chat-realtime',
+  '2026-12-04T00-00-outbox',
+  '2026-12-05T00-00-contact-versions',
+  '2026-12-05T00-00-event-actors',
+  '2026-12-05T00-00-face-ids',
+  '2026-12-05T00-00-loyalty',
+  '2026-12-05T01-00-demo-secrets',
+  '2026-12-05T10-00-rules-messaging',
+  '2026-12-06T00-00-jobs-account-index',
+  '2026-12-06T00-00-loyalty-mail',
+  '2026-12-06T00-00-sms-delivery',
+];
+
+/** The migrations after `name`, as migrateToLatest runs them from there. */
+const after = (name: string) => ALL_MIGRATIONS.slice(ALL_MIGRATIONS.indexOf(name) + 1);
+
 describe.each(dialects())('migrations on %s', (dialect) => {
   let t: TestDatabase;
   beforeAll(async () => {
@@ -17,28 +44,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(down.error).toBeUndefined();
     const tables = (await t.db.introspection.getTables()).map((x) => x.name);
     expect(tables).not.toContain('guests');
-    expect(await migrateToLatest(t.db)).toEqual([
-      '2026-11-22T00-00-foundation',
-      '2026-11-22T01-00-loopon',
-      '2026-11-22T02-00-stay-guest-dates',
-      '2026-12-02T00-00-guest-identity',
-      '2026-12-02T01-00-journey-event-types',
-      '2026-12-02T02-00-guest-merged-into',
-      '2026-12-03T00-00-jobs',
-      '2026-12-03T01-00-idempotency-keys',
-      '2026-12-03T02-00-encrypt-callback-tokens',
-      '2026-12-03T05-00-chat-realtime',
-      '2026-12-04T00-00-outbox',
-      '2026-12-05T00-00-contact-versions',
-      '2026-12-05T00-00-event-actors',
-      '2026-12-05T00-00-face-ids',
-      '2026-12-05T00-00-loyalty',
-      '2026-12-05T01-00-demo-secrets',
-      '2026-12-05T10-00-rules-messaging',
-      '2026-12-06T00-00-jobs-account-index',
-      '2026-12-06T00-00-loyalty-mail',
-      '2026-12-06T00-00-sms-delivery',
-    ]);
+    expect(await migrateToLatest(t.db)).toEqual(ALL_MIGRATIONS);
     expect(await migrateToLatest(t.db)).toEqual([]);
     expect((await t.db.introspection.getTables()).map((x) => x.name)).toContain('guests');
   });
@@ -75,25 +81,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       .values({ account_id: account.id, guest_id: swedish, location_id: sweden.id, source: 't', status: 'prestay', created_at: now, updated_at: now })
       .execute();
 
-    expect(await migrateToLatest(t.db)).toEqual([
-      '2026-12-02T00-00-guest-identity',
-      '2026-12-02T01-00-journey-event-types',
-      '2026-12-02T02-00-guest-merged-into',
-      '2026-12-03T00-00-jobs',
-      '2026-12-03T01-00-idempotency-keys',
-      '2026-12-03T02-00-encrypt-callback-tokens',
-      '2026-12-03T05-00-chat-realtime',
-      '2026-12-04T00-00-outbox',
-      '2026-12-05T00-00-contact-versions',
-      '2026-12-05T00-00-event-actors',
-      '2026-12-05T00-00-face-ids',
-      '2026-12-05T00-00-loyalty',
-      '2026-12-05T01-00-demo-secrets',
-      '2026-12-05T10-00-rules-messaging',
-      '2026-12-06T00-00-jobs-account-index',
-      '2026-12-06T00-00-loyalty-mail',
-      '2026-12-06T00-00-sms-delivery',
-    ]);
+    expect(await migrateToLatest(t.db)).toEqual(after('2026-11-22T02-00-stay-guest-dates'));
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
     );
@@ -140,24 +128,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(await types()).toEqual(['stay.checked_in', 'stay.room_readied', 'stay.checked_out', 'custom.spa-booked', 'stay.registered', 'stay.status_changed']);
     expect((await migrator.migrateTo('2026-12-02T00-00-guest-identity')).error).toBeUndefined();
     expect(await types()).toEqual(stored.map(([type]) => type));
-    expect(await migrateToLatest(t.db)).toEqual([
-      '2026-12-02T01-00-journey-event-types',
-      '2026-12-02T02-00-guest-merged-into',
-      '2026-12-03T00-00-jobs',
-      '2026-12-03T01-00-idempotency-keys',
-      '2026-12-03T02-00-encrypt-callback-tokens',
-      '2026-12-03T05-00-chat-realtime',
-      '2026-12-04T00-00-outbox',
-      '2026-12-05T00-00-contact-versions',
-      '2026-12-05T00-00-event-actors',
-      '2026-12-05T00-00-face-ids',
-      '2026-12-05T00-00-loyalty',
-      '2026-12-05T01-00-demo-secrets',
-      '2026-12-05T10-00-rules-messaging',
-      '2026-12-06T00-00-jobs-account-index',
-      '2026-12-06T00-00-loyalty-mail',
-      '2026-12-06T00-00-sms-delivery',
-    ]);
+    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-02T00-00-guest-identity'));
   });
 
   it('chat realtime: rebuilds chat_events with sequence numbers, author and read columns, and back on the way down', async () => {
@@ -205,19 +176,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await migrator.migrateTo('2026-12-03T02-00-encrypt-callback-tokens')).error).toBeUndefined();
     const back = await db.selectFrom('chat_events').selectAll().where('id', '=', second).executeTakeFirstOrThrow();
     expect(JSON.parse(back.payload)).toEqual({ author: 'hotel', content: 'hi', read });
-    expect(await migrateToLatest(t.db)).toEqual([
-      '2026-12-03T05-00-chat-realtime',
-      '2026-12-04T00-00-outbox',
-      '2026-12-05T00-00-contact-versions',
-      '2026-12-05T00-00-event-actors',
-      '2026-12-05T00-00-face-ids',
-      '2026-12-05T00-00-loyalty',
-      '2026-12-05T01-00-demo-secrets',
-      '2026-12-05T10-00-rules-messaging',
-      '2026-12-06T00-00-jobs-account-index',
-      '2026-12-06T00-00-loyalty-mail',
-      '2026-12-06T00-00-sms-delivery',
-    ]);
+    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-03T02-00-encrypt-callback-tokens'));
   });
 
   it("contact versions: existing clients are Loopon's, guests start at version 1, and the way down and up again works", async () => {
@@ -248,17 +207,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       .values({ account_id: account.id, custom_fields: '{}', created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    expect(await migrateToLatest(t.db)).toEqual([
-      '2026-12-05T00-00-contact-versions',
-      '2026-12-05T00-00-event-actors',
-      '2026-12-05T00-00-face-ids',
-      '2026-12-05T00-00-loyalty',
-      '2026-12-05T01-00-demo-secrets',
-      '2026-12-05T10-00-rules-messaging',
-      '2026-12-06T00-00-jobs-account-index',
-      '2026-12-06T00-00-loyalty-mail',
-      '2026-12-06T00-00-sms-delivery',
-    ]);
+    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-04T00-00-outbox'));
     expect(await db.selectFrom('oauth_clients').select('face').where('account_id', '=', account.id).executeTakeFirstOrThrow()).toEqual({ face: 'loopon' });
     expect(await db.selectFrom('guests').select(['version', 'details']).where('id', '=', guest.id).executeTakeFirstOrThrow()).toEqual({
       version: 1,
@@ -266,17 +215,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     });
     expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
     expect((await t.db.introspection.getTables()).map((x) => x.name)).not.toContain('guest_revisions');
-    expect(await migrateToLatest(t.db)).toEqual([
-      '2026-12-05T00-00-contact-versions',
-      '2026-12-05T00-00-event-actors',
-      '2026-12-05T00-00-face-ids',
-      '2026-12-05T00-00-loyalty',
-      '2026-12-05T01-00-demo-secrets',
-      '2026-12-05T10-00-rules-messaging',
-      '2026-12-06T00-00-jobs-account-index',
-      '2026-12-06T00-00-loyalty-mail',
-      '2026-12-06T00-00-sms-delivery',
-    ]);
+    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-04T00-00-outbox'));
   });
 
   it('loyalty: creates the programme tables and drops them on the way down', async () => {
@@ -296,17 +235,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     ]);
     expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
     expect(await tables()).toEqual([]);
-    expect(await migrateToLatest(t.db)).toEqual([
-      '2026-12-05T00-00-contact-versions',
-      '2026-12-05T00-00-event-actors',
-      '2026-12-05T00-00-face-ids',
-      '2026-12-05T00-00-loyalty',
-      '2026-12-05T01-00-demo-secrets',
-      '2026-12-05T10-00-rules-messaging',
-      '2026-12-06T00-00-jobs-account-index',
-      '2026-12-06T00-00-loyalty-mail',
-      '2026-12-06T00-00-sms-delivery',
-    ]);
+    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-04T00-00-outbox'));
   });
 
   it('sms delivery: messages get the provider id (unique), the delivery state, and lose them on the way down', async () => {
@@ -319,7 +248,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await columns()).sort()).toEqual(['delivery_status', 'delivery_updated_at', 'provider_id']);
     expect((await migrator.migrateTo('2026-12-05T10-00-rules-messaging')).error).toBeUndefined();
     expect(await columns()).toEqual([]);
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-06T00-00-jobs-account-index', '2026-12-06T00-00-loyalty-mail', '2026-12-06T00-00-sms-delivery']);
+    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-05T10-00-rules-messaging'));
   });
 
   it('loyalty-mail: replaces loyalty_email_requests by reset links and a transactional flag on messages, and back', async () => {
@@ -334,6 +263,6 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(await names()).toContain('loyalty_email_requests');
     expect(await names()).not.toContain('loyalty_reset_tokens');
     expect(await messageColumns()).not.toContain('transactional');
-    expect(await migrateToLatest(t.db)).toEqual(['2026-12-06T00-00-jobs-account-index', '2026-12-06T00-00-loyalty-mail', '2026-12-06T00-00-sms-delivery']);
+    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-05T10-00-rules-messaging'));
   });
 });
