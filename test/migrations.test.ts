@@ -29,7 +29,7 @@ const ALL_MIGRATIONS = [
 ];
 
 /** The migrations after `name`, as migrateToLatest runs them from there. */
-const after = (name: string) => ALL_MIGRATIONS.slice(ALL_MIGRATIONS.indexOf(name) + 1);
+const migrationsAfter = (name: string) => ALL_MIGRATIONS.slice(ALL_MIGRATIONS.indexOf(name) + 1);
 
 describe.each(dialects())('migrations on %s', (dialect) => {
   let t: TestDatabase;
@@ -81,7 +81,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       .values({ account_id: account.id, guest_id: swedish, location_id: sweden.id, source: 't', status: 'prestay', created_at: now, updated_at: now })
       .execute();
 
-    expect(await migrateToLatest(t.db)).toEqual(after('2026-11-22T02-00-stay-guest-dates'));
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-11-22T02-00-stay-guest-dates'));
     const mobiles = Object.fromEntries(
       (await db.selectFrom('guests').select(['id', 'mobile']).where('account_id', '=', account.id).execute()).map((g: any) => [g.id, g.mobile]),
     );
@@ -128,7 +128,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(await types()).toEqual(['stay.checked_in', 'stay.room_readied', 'stay.checked_out', 'custom.spa-booked', 'stay.registered', 'stay.status_changed']);
     expect((await migrator.migrateTo('2026-12-02T00-00-guest-identity')).error).toBeUndefined();
     expect(await types()).toEqual(stored.map(([type]) => type));
-    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-02T00-00-guest-identity'));
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-12-02T00-00-guest-identity'));
   });
 
   it('chat realtime: rebuilds chat_events with sequence numbers, author and read columns, and back on the way down', async () => {
@@ -176,7 +176,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await migrator.migrateTo('2026-12-03T02-00-encrypt-callback-tokens')).error).toBeUndefined();
     const back = await db.selectFrom('chat_events').selectAll().where('id', '=', second).executeTakeFirstOrThrow();
     expect(JSON.parse(back.payload)).toEqual({ author: 'hotel', content: 'hi', read });
-    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-03T02-00-encrypt-callback-tokens'));
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-12-03T02-00-encrypt-callback-tokens'));
   });
 
   it("contact versions: existing clients are Loopon's, guests start at version 1, and the way down and up again works", async () => {
@@ -207,7 +207,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       .values({ account_id: account.id, custom_fields: '{}', created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-04T00-00-outbox'));
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-12-04T00-00-outbox'));
     expect(await db.selectFrom('oauth_clients').select('face').where('account_id', '=', account.id).executeTakeFirstOrThrow()).toEqual({ face: 'loopon' });
     expect(await db.selectFrom('guests').select(['version', 'details']).where('id', '=', guest.id).executeTakeFirstOrThrow()).toEqual({
       version: 1,
@@ -215,7 +215,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     });
     expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
     expect((await t.db.introspection.getTables()).map((x) => x.name)).not.toContain('guest_revisions');
-    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-04T00-00-outbox'));
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-12-04T00-00-outbox'));
   });
 
   it('loyalty: creates the programme tables and drops them on the way down', async () => {
@@ -235,7 +235,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     ]);
     expect((await migrator.migrateTo('2026-12-04T00-00-outbox')).error).toBeUndefined();
     expect(await tables()).toEqual([]);
-    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-04T00-00-outbox'));
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-12-04T00-00-outbox'));
   });
 
   it('sms delivery: messages get the provider id (unique), the delivery state, and lose them on the way down', async () => {
@@ -248,7 +248,7 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect((await columns()).sort()).toEqual(['delivery_status', 'delivery_updated_at', 'provider_id']);
     expect((await migrator.migrateTo('2026-12-05T10-00-rules-messaging')).error).toBeUndefined();
     expect(await columns()).toEqual([]);
-    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-05T10-00-rules-messaging'));
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-12-05T10-00-rules-messaging'));
   });
 
   it('loyalty-mail: replaces loyalty_email_requests by reset links and a transactional flag on messages, and back', async () => {
@@ -263,6 +263,6 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(await names()).toContain('loyalty_email_requests');
     expect(await names()).not.toContain('loyalty_reset_tokens');
     expect(await messageColumns()).not.toContain('transactional');
-    expect(await migrateToLatest(t.db)).toEqual(after('2026-12-05T10-00-rules-messaging'));
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-12-05T10-00-rules-messaging'));
   });
 });
