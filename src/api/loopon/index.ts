@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { accessGrantForToken, type AccessGrant } from '../../core/accounts/oauth.js';
-import { AppError, badRequest, unauthorized } from '../../core/shared/errors.js';
+import type { AccessGrant } from '../../core/accounts/oauth.js';
+import { bearerGrant } from '../http/oauth-bearer.js';
+import { AppError, badRequest } from '../../core/shared/errors.js';
 import { noSuchEndpoint, sendError, toAppError } from '../http/errors.js';
 import { registerFaceDocs } from '../http/openapi.js';
 import { guardLinkPages, type CredentialFailures } from '../http/credential-failures.js';
@@ -98,17 +99,6 @@ function checkVersion(request: FastifyRequest): void {
 }
 
 /** The grant of the request's bearer token; a locked-out address or token is a 429 before it is looked at. */
-async function authenticate(deps: LooponDeps, failures: CredentialFailures, request: FastifyRequest): Promise<AccessGrant> {
-  const header = request.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match) throw unauthorized('Authorization: Bearer <access token> header is required');
-  const token = match[1];
-  const locked = failures.lockout(request, token);
-  if (locked) throw locked;
-  const grant = await accessGrantForToken(deps.db, token, 'loopon');
-  if (!grant) {
-    await failures.failed(request, token);
-    throw unauthorized('access token is invalid, expired or revoked');
-  }
-  return grant;
+function authenticate(deps: LooponDeps, failures: CredentialFailures, request: FastifyRequest): Promise<AccessGrant> {
+  return bearerGrant(deps.db, failures, request, 'loopon');
 }

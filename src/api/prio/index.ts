@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { accessGrantForToken, type AccessGrant } from '../../core/accounts/oauth.js';
-import { forbidden, unauthorized } from '../../core/shared/errors.js';
+import type { AccessGrant } from '../../core/accounts/oauth.js';
+import { bearerGrant } from '../http/oauth-bearer.js';
+import { forbidden } from '../../core/shared/errors.js';
 import type { CredentialFailures } from '../http/credential-failures.js';
 import { registerFaceDocs } from '../http/openapi.js';
 import { oauthTokenRoutes } from '../http/oauth-token-route.js';
@@ -52,17 +53,6 @@ export async function prioFace(app: FastifyInstance, deps: PrioDeps): Promise<vo
 }
 
 /** The grant of the request's bearer token (a token of this face's clients only); a locked-out address or token is a 429 first. */
-async function authenticate(deps: PrioDeps, failures: CredentialFailures, request: FastifyRequest): Promise<AccessGrant> {
-  const header = request.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match) throw unauthorized('Authorization: Bearer <access token> header is required');
-  const token = match[1];
-  const locked = failures.lockout(request, token);
-  if (locked) throw locked;
-  const grant = await accessGrantForToken(deps.db, token, 'prio');
-  if (!grant) {
-    await failures.failed(request, token);
-    throw unauthorized('access token is invalid, expired or revoked, or was not issued for this API');
-  }
-  return grant;
+function authenticate(deps: PrioDeps, failures: CredentialFailures, request: FastifyRequest): Promise<AccessGrant> {
+  return bearerGrant(deps.db, failures, request, 'prio', 'access token is invalid, expired or revoked, or was not issued for this API');
 }
