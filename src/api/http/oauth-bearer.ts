@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Db } from '../../db/database.js';
-import { accessGrantForToken, type AccessGrant, type OauthFace } from '../../core/accounts/oauth.js';
+import type { AccessGrant } from '../../core/accounts/oauth.js';
 import { unauthorized } from '../../core/shared/errors.js';
 import type { CredentialFailures } from './credential-failures.js';
 
@@ -10,12 +9,14 @@ import type { CredentialFailures } from './credential-failures.js';
  * looked at, and a wrong token counts as a failed credential.
  */
 
-/** The grant of the request's bearer token for `face`, or a 401 saying `invalid` when there is none. */
+/**
+ * The grant of the request's bearer token as the face's `grantFor` finds it (a token of that face's
+ * clients only), or a 401 saying `invalid` when there is none.
+ */
 export async function bearerGrant(
-  db: Db,
   failures: CredentialFailures,
   request: FastifyRequest,
-  face: OauthFace,
+  grantFor: (token: string) => Promise<AccessGrant | undefined>,
   invalid = 'access token is invalid, expired or revoked',
 ): Promise<AccessGrant> {
   const header = request.headers.authorization;
@@ -24,7 +25,7 @@ export async function bearerGrant(
   const token = match[1];
   const locked = failures.lockout(request, token);
   if (locked) throw locked;
-  const grant = await accessGrantForToken(db, token, face);
+  const grant = await grantFor(token);
   if (!grant) {
     await failures.failed(request, token);
     throw unauthorized(invalid);

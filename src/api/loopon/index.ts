@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AccessGrant } from '../../core/accounts/oauth.js';
+import { accessGrantForToken, type AccessGrant } from '../../core/accounts/oauth.js';
 import { bearerGrant } from '../http/oauth-bearer.js';
 import { AppError, badRequest } from '../../core/shared/errors.js';
 import { noSuchEndpoint, sendError, toAppError } from '../http/errors.js';
@@ -100,5 +100,5 @@ function checkVersion(request: FastifyRequest): void {
 
 /** The grant of the request's bearer token; a locked-out address or token is a 429 before it is looked at. */
 function authenticate(deps: LooponDeps, failures: CredentialFailures, request: FastifyRequest): Promise<AccessGrant> {
-  return bearerGrant(deps.db, failures, request, 'loopon');
+  return bearerGrant(failures, request, (token) => accessGrantForToken(deps.db, token, 'loopon'));
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AccessGrant } from '../../core/accounts/oauth.js';
+import { accessGrantForToken, type AccessGrant } from '../../core/accounts/oauth.js';
 import { bearerGrant } from '../http/oauth-bearer.js';
 import { forbidden } from '../../core/shared/errors.js';
 import type { CredentialFailures } from '../http/credential-failures.js';
@@ -54,5 +54,10 @@ export async function prioFace(app: FastifyInstance, deps: PrioDeps): Promise<vo
 
 /** The grant of the request's bearer token (a token of this face's clients only); a locked-out address or token is a 429 first. */
 function authenticate(deps: PrioDeps, failures: CredentialFailures, request: FastifyRequest): Promise<AccessGrant> {
-  return bearerGrant(deps.db, failures, request, 'prio', 'access token is invalid, expired or revoked, or was not issued for this API');
+  return bearerGrant(
+    failures,
+    request,
+    (token) => accessGrantForToken(deps.db, token, 'prio'),
+    'access token is invalid, expired or revoked, or was not issued for this API',
+  );
 }
