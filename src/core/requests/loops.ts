@@ -86,16 +86,8 @@ export async function openLoop(ctx: WriteContext, input: LoopInput): Promise<{ l
   return { loop, activity };
 }
 
-/** Loops opened by a guest, newest first, each with its activities (oldest first). */
-export async function listLoopsOfGuest(db: Db, accountId: number, guestId: number): Promise<Array<Loop & { activities: LoopActivity[] }>> {
-  const loops = await db
-    .selectFrom('loops')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('creator_guest_id', '=', guestId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
+/** Each loop with its activities (one query for all of them), oldest activity first. */
+async function withActivities(db: Db, accountId: number, loops: Loop[]): Promise<Array<Loop & { activities: LoopActivity[] }>> {
   if (loops.length === 0) return [];
   const activities = await db
     .selectFrom('loop_activities')
@@ -110,6 +102,19 @@ export async function listLoopsOfGuest(db: Db, accountId: number, guestId: numbe
     .orderBy('id')
     .execute();
   return loops.map((loop) => ({ ...loop, activities: activities.filter((a) => a.loop_id === loop.id) }));
+}
+
+/** Loops opened by a guest, newest first, each with its activities (oldest first). */
+export async function listLoopsOfGuest(db: Db, accountId: number, guestId: number): Promise<Array<Loop & { activities: LoopActivity[] }>> {
+  const loops = await db
+    .selectFrom('loops')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('creator_guest_id', '=', guestId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return withActivities(db, accountId, loops);
 }
 
 export async function findLoop(db: Db, accountId: number, id: number): Promise<(Loop & { activities: LoopActivity[] }) | undefined> {
@@ -130,20 +135,7 @@ export async function findLoop(db: Db, accountId: number, id: number): Promise<(
 export async function findLoops(db: Db, accountId: number, ids: readonly number[]): Promise<Array<Loop & { activities: LoopActivity[] }>> {
   if (ids.length === 0) return [];
   const loops = await db.selectFrom('loops').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).orderBy('id').execute();
-  if (loops.length === 0) return [];
-  const activities = await db
-    .selectFrom('loop_activities')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where(
-      'loop_id',
-      'in',
-      loops.map((l) => l.id),
-    )
-    .orderBy('occurred_at')
-    .orderBy('id')
-    .execute();
-  return loops.map((loop) => ({ ...loop, activities: activities.filter((a) => a.loop_id === loop.id) }));
+  return withActivities(db, accountId, loops);
 }
 
 /** The account's loops, newest first (by id), optionally in one state or of one guest; `before` pages by id. */
