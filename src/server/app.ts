@@ -22,7 +22,7 @@ import { fideltourFace } from '../api/fideltour/index.js';
 import { limitRequestBodies } from './body-watchdog.js';
 import { BODY_MIN_BYTES_PER_SECOND, answerClientError, capConnectionsPerAddress, connectionTimes, serverTimeoutOptions } from './connection-limits.js';
 import { createMetrics, metricsRoute, recordHttpMetrics } from './metrics.js';
-import { homePage } from './home-page.js';
+import { consoleRoutes, type ConsoleFallback } from './console.js';
 import { registerRealtime } from '../api/http/realtime.js';
 import { createChatHub } from '../core/chat/shared-chat-hub.js';
 import { countDueJobs, jobsStalled } from '../core/jobs/jobs.js';
@@ -138,7 +138,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   metricsRoute(app, metrics, config.metricsToken);
 
+  let consoleFallback: ConsoleFallback = () => false;
   app.setNotFoundHandler((request, reply) => {
+    if (consoleFallback(request, reply)) return;
     void reply.status(404).send({ error: 'not_found', message: noSuchEndpoint(request) });
   });
 
@@ -171,7 +173,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Twilio's SMS webhooks (delivery status, inbound SMS), signed with TWILIO_AUTH_TOKEN.
   await app.register(twilioHookRoutes, { db: database.db, config, hub: chatHub });
   await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) }, onJobQueued: opts.onJobQueued });
-  await homePage(app, config.publicUrl);
+  consoleFallback = await consoleRoutes(app, config.publicUrl);
   return app;
 }
 

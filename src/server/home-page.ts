@@ -51,7 +51,8 @@ export function docsUrls(publicUrl: string): Record<string, string> {
   return Object.fromEntries(faceEntries(publicUrl).map((face) => [face.id, face.docs]));
 }
 
-function homeHtml(publicUrl: string): string {
+/** What the server is and where its APIs are, as HTML (the about page, and the console page's content before its script runs). */
+export function aboutHtml(publicUrl: string): string {
   const rows = faceEntries(publicUrl)
     .map(
       (face) =>
@@ -60,9 +61,7 @@ function homeHtml(publicUrl: string): string {
         ` (<a href="${escapeHtml(face.openapi)}">OpenAPI</a>)</li>`,
     )
     .join('\n');
-  return page(
-    'Openstay',
-    `<h1>Openstay is running</h1>
+  return `<h1>Openstay is running</h1>
 <p>This server speaks the APIs below; an integration moves here by changing its base URL.</p>
 <ul>
 ${rows}
@@ -70,19 +69,18 @@ ${rows}
 <h2>Next step</h2>
 <p>Create the demo account and its credentials, then call any face with them:</p>
 <p><code>npx openstay demo</code></p>
-<p class="muted">Every command: <code>npx openstay --help</code>. A staff console will take this page's place.</p>`,
-  );
+<p class="muted">Every command: <code>npx openstay --help</code>. Staff sign in to the console at <a href="${escapeHtml(publicUrl)}/">${escapeHtml(publicUrl)}/</a>.</p>`;
 }
 
 /**
- * `GET /`: a small page naming the faces, their references and the next step, so that whoever
- * opens the server in a browser learns where to go (until the console is served here). It carries
+ * `GET /about` (and `GET /` when the console is not built): a small page naming the faces, their
+ * references and the next step, so that whoever opens the server learns where to go. It carries
  * the pages' headers: no script, its one style allowed by hash.
  */
-export async function homePage(app: FastifyInstance, publicUrl: string): Promise<void> {
-  const html = homeHtml(publicUrl);
+export async function aboutPage(app: FastifyInstance, publicUrl: string, paths: string[]): Promise<void> {
+  const html = page('Openstay', aboutHtml(publicUrl));
   await app.register(async (scope) => {
     await guestPageHeaders(scope, publicUrl);
-    scope.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
+    for (const path of paths) scope.get(path, { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
   });
 }
