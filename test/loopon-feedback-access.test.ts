@@ -6,10 +6,10 @@ import { dialects } from './helpers/database.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createLooponClient } from './helpers/loopon.js';
 import { addDocument, answers, createFeedbackFixture, daysAgo, expectNoServerErrors, get, type Fixture } from './helpers/loopon-feedback-fixture.js';
-import { FIXED_NOW, useFixedClock } from './helpers/clock.js';
+import { FIXED_NOW, freezeDateForFile } from './helpers/clock.js';
 
 // Date is frozen at FIXED_NOW (noon UTC): "today" is the same day for the fixtures and the server.
-useFixedClock();
+freezeDateForFile();
 
 // Who may read feedback through the Loopon face, and feedback arriving through other doors
 // (a Loop face survey response, the admin import) showing up in it.

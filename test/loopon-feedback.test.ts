@@ -15,12 +15,12 @@ import {
   get,
   type Fixture,
 } from './helpers/loopon-feedback-fixture.js';
-import { FIXED_NOW, useFixedClock } from './helpers/clock.js';
+import { FIXED_NOW, freezeDateForFile } from './helpers/clock.js';
 
 const HOUR = 3_600_000;
 
 // Date is frozen at FIXED_NOW (noon UTC): "today" is the same day for the fixtures and the server.
-useFixedClock();
+freezeDateForFile();
 
 // Loopon complete survey operations: answer documents, question sets and questions.
 describe.each(dialects())('Loopon answer documents on %s', (dialect) => {

@@ -7,10 +7,10 @@ import { parseJsonLines } from '../src/api/imports/json-lines.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { dialects } from './helpers/database.js';
 import { createLooponClient } from './helpers/loopon.js';
-import { useFixedClock } from './helpers/clock.js';
+import { freezeDateForFile } from './helpers/clock.js';
 
 // Date is frozen at FIXED_NOW (noon UTC): "today" is the same day for the fixtures and the server.
-useFixedClock();
+freezeDateForFile();
 
 // Loopon Online Reputation: review questions and reviews (paging, date window, chains, access).
 describe.each(dialects())('Loopon reviews on %s', (dialect) => {

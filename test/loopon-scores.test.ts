@@ -16,12 +16,12 @@ import {
   questionsOf,
   type Fixture,
 } from './helpers/loopon-feedback-fixture.js';
-import { useFixedClock } from './helpers/clock.js';
+import { freezeDateForFile } from './helpers/clock.js';
 
 const NPS_TITLE = 'How likely is it that you would recommend our hotel?';
 
 // Date is frozen at FIXED_NOW (noon UTC): "today" is the same day for the fixtures and the server.
-useFixedClock();
+freezeDateForFile();
 
 // Loopon simple survey operations: scores by semantic id and the NPS, from the rollups.
 describe.each(dialects())('Loopon scores on %s', (dialect) => {

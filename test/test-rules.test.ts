@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
  *  - dialect-return: no test passes by returning early on one dialect; use it.skipIf(cond)('... (why)').
  *  - port: servers listen on port 0 and the test reads the port; no fixed or random port.
  *  - clock: "today" comes from a fixed instant: no todayUtc() or utcDay(Date.now()), and a file
- *    using the fixture's daysAgo() freezes the clock with useFixedClock().
+ *    using the fixture's daysAgo() freezes the clock with freezeDateForFile().
  * A line (or the line above it) with `test-rules: allow <rule>` is exempt from that rule.
  */
 
@@ -65,7 +65,7 @@ function findViolations(text: string): Violation[] {
   for (const m of text.matchAll(/^.*\bport\b.*Math\.random|^.*Math\.random.*\bport\b/gim)) add('port', m.index);
 
   for (const m of text.matchAll(/\btodayUtc\(\s*\)|\butcDay\(\s*Date\.now\(\)\s*\)/g)) add('clock', m.index);
-  if (/\bdaysAgo\(/.test(text) && !/\buseFixedClock\(/.test(text) && !/export const daysAgo/.test(text)) {
+  if (/\bdaysAgo\(/.test(text) && !/\bfreezeDateForFile\(/.test(text) && !/export const daysAgo/.test(text)) {
     add('clock', text.search(/\bdaysAgo\(/));
   }
   return found;
@@ -121,7 +121,7 @@ describe('the test rules', () => {
     ['waitUntil', `await waitUntil(() => output().includes('listening'));`],
     ['an allowed sleep', `// the sleep is what is tested; test-rules: allow sleep\nawait new Promise((r) => setTimeout(r, 10));`],
     ['todayUtc of a fixed instant', `expect(todayUtc(new Date(FIXED_NOW))).toBe('2026-11-16');`],
-    ['daysAgo on a fixed clock', `useFixedClock();\nawait add({ checkoutDate: daysAgo(1) });`],
+    ['daysAgo on a fixed clock', `freezeDateForFile();\nawait add({ checkoutDate: daysAgo(1) });`],
   ])('lets through %s', (_label, snippet) => {
     expect(findViolations(snippet)).toEqual([]);
   });

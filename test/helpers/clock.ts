@@ -12,7 +12,7 @@ export const FIXED_NOW = Date.parse('2026-11-16T12:00:00.000Z');
  * real, so the pg and better-sqlite3 drivers work as usual. Code that takes a `now` should be
  * passed one instead.
  */
-export function useFixedClock(at: number = FIXED_NOW): void {
+export function freezeDateForFile(at: number = FIXED_NOW): void {
   beforeAll(() => {
     vi.setSystemTime(at);
   });

@@ -44,7 +44,7 @@ export type Fixture = Awaited<ReturnType<typeof createFeedbackFixture>>;
 
 /**
  * "Today" of the tests: the day of FIXED_NOW. A file that compares with what the server derives
- * from its clock (the last 24 hours, the 30 days up to today) calls useFixedClock(), so the server
+ * from its clock (the last 24 hours, the 30 days up to today) calls freezeDateForFile(), so the server
  * reads the same instant and the test cannot fail around midnight.
  */
 export const today = () => utcDay(FIXED_NOW);
