@@ -1,0 +1,127 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Dialect } from '../../src/db/database.js';
+import { createTestApp, type TestApp } from './app.js';
+
+/*
+ * Browser tests: Debian's Chromium (apt-get install chromium; .ci/run installs it when missing)
+ * driven by playwright-core, headless, with the flags this machine needs (its network is closed:
+ * without the background-networking flags Chromium keeps trying Google's hosts).
+ */
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Whether browser tests can run here (use with describe.skipIf and this reason). */
+export const browserMissing = !existsSync(CHROMIUM_PATH);
+export const BROWSER_MISSING_REASON = `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`;
+
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A headless Chromium with a fresh profile (Playwright gives every launch a new user-data dir). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 360, height: 740 };
+
+/**
+ * A page in a context of its own (its own cookies). `bypassCSP` lets the accessibility check
+ * inject axe-core; the pages' own CSP is tested by the HTTP tests.
+ */
+export async function newPage(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, bypassCSP: true, locale: 'en-US' });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export interface ServedApp extends TestApp {
+  /** http://127.0.0.1:<port>, also the app's PUBLIC_URL */
+  baseUrl: string;
+}
+
+/**
+ * A test app listening on loopback, with PUBLIC_URL its real address (links, the socket URL of
+ * realtime tickets and the pages' CSP name it). The port is one the system had free a moment ago.
+ */
+export async function serveTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<ServedApp> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const t = await createTestApp(dialect, { PUBLIC_URL: baseUrl, ...env });
+  await t.app.listen({ host: '127.0.0.1', port });
+  return { ...t, baseUrl };
+}
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core on the page as it is now; fails on any serious or critical violation. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is the global the script above defines
+    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return (result.violations as Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>).map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+    }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, `accessibility of ${what}`).toEqual([]);
+}
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+
+/** Saves a full-page screenshot as test-results/screenshots/<name>-<width>.png (kept by CI runs, not committed). */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const width = page.viewportSize()?.width ?? 0;
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+}
+
+/** The Session the console reads from GET /admin/v1/session (the staff sign-in contract). */
+export interface ConsoleSession {
+  staff: { id: number; email: string; name: string | null; role: string; permissions: string[]; locationIds: number[]; hasPassword: boolean };
+  account: { id: number; slug: string; name: string };
+  csrfToken: string;
+}
+
+/**
+ * Puts `context` in the console as an owner of the account WITHOUT staff sign-in: the browser's
+ * admin API calls carry the account's admin token, and GET /session answers `session`. Screens
+ * are tested this way until staff sign-in lands on main; then tests sign in for real and this goes.
+ */
+export async function consoleWithAdminToken(context: BrowserContext, baseUrl: string, adminToken: string, session: ConsoleSession): Promise<void> {
+  await context.route(`${baseUrl}/admin/v1/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/admin/v1/session') {
+      if (route.request().method() === 'DELETE') return route.fulfill({ status: 204 });
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(session) });
+    }
+    return route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${adminToken}` } });
+  });
+}
