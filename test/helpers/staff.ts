@@ -24,3 +24,24 @@ export function sessionCall(app: () => FastifyInstance) {
       ...(payload === undefined ? {} : { payload: payload as any }),
     });
 }
+
+/** A staff member made in core with a password (Argon2id), for tests that sign in through the API. */
+export async function staffWithPassword(
+  db: import('../../src/db/database.js').Db,
+  accountId: number,
+  input: import('../../src/core/accounts/staff.js').StaffInput,
+  password: string,
+) {
+  const { createStaff, hashStaffPassword, storeStaffPasswordHash } = await import('../../src/core/accounts/staff.js');
+  const staff = await createStaff(db, accountId, input, 'admin');
+  await storeStaffPasswordHash(db, accountId, staff.id, await hashStaffPassword(password));
+  return staff;
+}
+
+/** Signs in through the API; the session as a test holds it. */
+export async function signInSession(app: FastifyInstance, email: string, password: string): Promise<Session> {
+  const res = await app.inject({ method: 'POST', url: '/admin/v1/session', payload: { email, password } });
+  if (res.statusCode !== 201) throw new Error(`sign-in of ${email}: ${res.statusCode} ${res.body}`);
+  const body = res.json();
+  return { cookie: sessionCookieOf(res.headers['set-cookie']), csrf: body.csrfToken, body };
+}
