@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/database.js';
 import { ADMIN_TOKEN_ACTOR, inTransaction, type WriteContext } from '../../core/shared/write-context.js';
-import './staff-auth.js';
 import { requestOrigin } from '../http/write-origin.js';
 
 /**
