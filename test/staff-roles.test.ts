@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocation } from '../src/core/locations/locations.js';
 import { createLoopType } from '../src/core/locations/loop-types.js';
+import { ensureChatSession } from '../src/core/chat/chat-sessions.js';
 import { PERMISSIONS, grantOf } from '../src/api/admin/permissions.js';
 import { adminCall } from './helpers/admin.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
@@ -144,6 +145,31 @@ describe.each(dialects())('staff roles on %s', (dialect) => {
     expect(seaReply.statusCode, seaReply.body).toBe(201);
     await agentSocket.next((e) => e.type === 'request.updated' && e.request.id === sea.id, 'the sea update on the agent socket');
     expect(agentSocket.events.filter((e) => e.request?.id === hill.id)).toEqual([]);
+  });
+
+  it('an agent sees and answers only the chats of their locations; the socket carries only theirs', async () => {
+    const agentSocket = await socketOf(sessions.agent);
+    const hillGuest = (await admin(adminToken, 'POST', '/guests', { email: `chat-hill-${dialect}@example.test`, locationId: locB })).json().guest.id;
+    const seaGuest = (await admin(adminToken, 'POST', '/guests', { email: `chat-sea-${dialect}@example.test`, locationId: locA })).json().guest.id;
+    const hill = await ensureChatSession(t.database.db, accountId, hillGuest, locB, 'en');
+    const sea = await ensureChatSession(t.database.db, accountId, seaGuest, locA, 'en');
+    const hello = { authorName: 'Reception', contentType: 'text/plain', content: 'Welcome' };
+    expect((await call(sessions.owner, 'POST', `/chat/sessions/${hill.id}/messages`, hello)).statusCode).toBe(201);
+    expect((await call(sessions.owner, 'POST', `/chat/sessions/${sea.id}/messages`, hello)).statusCode).toBe(201);
+    await agentSocket.next((e) => e.type === 'chat.message' && e.sessionId === sea.id, 'the sea chat message on the agent socket');
+    expect(agentSocket.events.filter((e) => e.sessionId === hill.id)).toEqual([]);
+
+    const listed = (await call(sessions.agent, 'GET', '/chat/sessions')).json().sessions.map((x: any) => x.id);
+    expect(listed).toContain(sea.id);
+    expect(listed).not.toContain(hill.id);
+    expect((await call(sessions.agent, 'GET', `/chat/sessions/${hill.id}`)).statusCode).toBe(404);
+    expect((await call(sessions.agent, 'GET', `/chat/sessions/${hill.id}/messages`)).statusCode).toBe(404);
+    expect((await call(sessions.agent, 'POST', `/chat/sessions/${hill.id}/messages`, hello)).statusCode).toBe(404);
+    expect((await call(sessions.agent, 'POST', `/chat/sessions/${sea.id}/messages`, hello)).statusCode).toBe(201);
+    expect((await call(sessions.analyst, 'POST', `/chat/sessions/${sea.id}/messages`, hello)).statusCode).toBe(403);
+    // Nothing was written to the hidden session by the refused calls.
+    const hillMessages = (await admin(adminToken, 'GET', `/chat/sessions/${hill.id}/messages`)).json().messages;
+    expect(hillMessages).toHaveLength(1);
   });
 
   it('an agent replies and closes as their Loop permissions allow; other areas are refused', async () => {
