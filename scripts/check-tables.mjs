@@ -27,7 +27,8 @@ import { fileURLToPath } from 'node:url';
 
 /** Which module owns which table. Every table of `interface Database` appears exactly once. */
 export const OWNERS = {
-  accounts: ['accounts', 'credentials', 'employees', 'oauth_clients', 'oauth_tokens', 'identity_blocklist', 'realtime_tickets'],
+  accounts: ['accounts', 'credentials', 'employees', 'oauth_clients', 'oauth_tokens', 'identity_blocklist', 'realtime_tickets',
+    'staff_sessions', 'staff_tokens', 'staff_sign_in_failures', 'audit_entries'],
   locations: ['locations', 'loop_types', 'custom_fields', 'competitive_sets', 'competitive_set_members'],
   guests: ['guests', 'guest_keys', 'guest_matches', 'guest_revisions', 'guest_tombstones'],
   // Merging and splitting guests: the audit of each merge is its own; every row it moves goes

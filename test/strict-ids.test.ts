@@ -92,6 +92,7 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
       const customField = await made('/custom-fields', { shortcode: 'room', title: 'Room' });
       const survey = await made('/surveys', { name: 'Stay', sections: [{ questions: [{ type: 'text', title: 'Anything else?' }] }] });
       const employee = await made('/employees', { username: 'ana' });
+      const staffMember = await made('/staff', { email: `strict-${dialect}@hotel.test`, role: 'agent' });
       const guest = await made('/guests', { firstName: 'Ada', email: 'ada@example.test', key: 'pms:R-1' });
       await made('/identity/blocklist', { pattern: 'frontdesk@hotel.test' });
       const entry = (await call(token, 'GET', '/identity/blocklist')).json().entries.find((e: any) => e.pattern === 'frontdesk@hotel.test');
@@ -123,6 +124,9 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         { method: 'DELETE', template: '/surveys/{id}', url: (v) => `/surveys/${v}` },
         { method: 'GET', template: '/surveys/{id}/question-sets', url: (v) => `/surveys/${v}/question-sets` },
         { method: 'DELETE', template: '/employees/{id}', url: (v) => `/employees/${v}` },
+        { method: 'GET', template: '/staff/{id}', url: (v) => `/staff/${v}` },
+        { method: 'PATCH', template: '/staff/{id}', url: (v) => `/staff/${v}`, body: { name: 'Changed' } },
+        { method: 'DELETE', template: '/staff/{id}', url: (v) => `/staff/${v}` },
         { method: 'GET', template: '/guests/{id}', url: (v) => `/guests/${v}` },
         { method: 'PATCH', template: '/guests/{id}', url: (v) => `/guests/${v}`, body: { firstName: 'Changed' } },
         { method: 'POST', template: '/guests/{id}/split', url: (v) => `/guests/${v}/split`, body: { key: 'pms:R-1' } },
@@ -170,6 +174,7 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         '/surveys/{id}': survey.id,
         '/surveys/{id}/question-sets': survey.id,
         '/employees/{id}': employee.id,
+        '/staff/{id}': staffMember.id,
         '/guests/{id}': g,
         '/guests/{id}/split': g,
         '/identity/blocklist/{id}': entry.id,

@@ -51,6 +51,7 @@ export async function demoCommand(config: Config, opts: { json?: boolean; rotate
     loopon: presentDemoForLoopon(config, demo.looponClient, demo.looponUnits),
     contacts: presentDemoForContacts(config, demo.contactsClient),
     loyalty: presentLoyaltyAccess(config, demo.loyalty),
+    console: { url: `${config.publicUrl}/`, email: demo.consoleEmail, password: demo.consolePassword },
   };
   if (opts.json) {
     console.log(JSON.stringify(out));
@@ -68,5 +69,6 @@ export async function demoCommand(config: Config, opts: { json?: boolean; rotate
   console.log(`  client:   client_id=${out.contacts.clientId} client_secret=${out.contacts.clientSecret}`);
   console.log(`Loyalty API: ${out.loyalty.baseUrl}  (Authorization: Token ${out.loyalty.token})`);
   console.log(`  API user: ${out.loyalty.username} / ${out.loyalty.password}  (POST ${out.loyalty.baseUrl}/login/)`);
+  console.log(`Console:    ${out.console.url}  (sign in as ${out.console.email} / ${out.console.password}, the demo owner)`);
   return 0;
 }

@@ -3,6 +3,7 @@ import { USAGE as GUEST_USAGE } from './guest.js';
 import { USAGE as IDENTITY_USAGE } from './identity.js';
 import { USAGE as IMPORT_USAGE } from './import.js';
 import { DELIVERY_USAGE, WEBHOOK_USAGE } from './webhooks.js';
+import { STAFF_CREATE_USAGE, STAFF_LIST_USAGE, STAFF_USAGE } from './staff.js';
 
 /*
  * `--help` for every command and subcommand, answered before the configuration is read (help works
@@ -42,6 +43,9 @@ commands:
                                           outbox deliveries, their attempts; replay a dead one
   rule list|create|enable|disable|preview|dry-run|explain [<rule>] --account SLUG [--json]
                                           journey rules: e-mails from templates on journey events (openstay rule --help)
+  staff create --account SLUG --email EMAIL --role owner|manager|agent|analyst [--name NAME] [--json]
+                                          make a staff member (console sign-in) and print a one-time sign-in link
+  staff list --account SLUG [--json]      list the account's staff members and their roles
 
 options:
   --help, -h                              help of any command: openstay <command> [<subcommand>] --help
@@ -82,13 +86,17 @@ const HELP: Record<string, string> = {
   demo: `usage: openstay demo [--json] [--rotate]
   Creates (or finds again) the account "demo" filled with the examples of the Loop and Loopon
   documents, with their own ids, and prints what a client needs to call each face against it: the
-  same credentials on every run (kept sealed with SECRET_KEY); --rotate revokes them and issues fresh ones.`,
+  same credentials on every run (kept sealed with SECRET_KEY), the console's sign-in of a demo owner
+  included; --rotate revokes them and issues fresh ones (a new console password too).`,
   import: IMPORT_USAGE,
   guest: GUEST_USAGE,
   identity: IDENTITY_USAGE,
   webhook: WEBHOOK_USAGE,
   delivery: DELIVERY_USAGE,
   rule: RULE_USAGE,
+  staff: STAFF_USAGE,
+  'staff create': STAFF_CREATE_USAGE,
+  'staff list': STAFF_LIST_USAGE,
 };
 
 /** The plural nouns the commands also accept. */

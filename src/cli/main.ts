@@ -15,6 +15,7 @@ import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { deliveryCommand, webhookCommand } from './webhooks.js';
 import { ruleCommand } from './rules.js';
+import { staffCommand } from './staff.js';
 import { serve } from '../server/serve.js';
 import { type CliOutput, withCliOutput } from './output.js';
 
@@ -111,6 +112,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     case 'rule':
     case 'rules':
       return ruleCommand(config, rest);
+    case 'staff':
+      return staffCommand(config, rest);
     default:
       return usage(`unknown command "${command}"`);
   }

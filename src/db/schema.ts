@@ -63,6 +63,50 @@ export interface LoopTypesTable {
   created_at: number;
 }
 
+/** A console session: the SHA-256 of its cookie's value, its CSRF token and its idle expiry. */
+export interface StaffSessionsTable {
+  id_hash: string;
+  account_id: number;
+  employee_id: number;
+  csrf_token: string;
+  created_at: number;
+  seen_at: number;
+  expires_at: number;
+}
+
+/** One-time links of staff members: `link` (sign-in link, invitation) or `reset` (password reset). */
+export interface StaffTokensTable {
+  id: Generated<number>;
+  account_id: number;
+  employee_id: number;
+  kind: string;
+  token_hash: string;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+/** A failed sign-in for an e-mail (its digest), counted by every instance for the lockout. */
+export interface StaffSignInFailuresTable {
+  id: Generated<number>;
+  email_hash: string;
+  failed_at: number;
+}
+
+/** One write through the admin API: who (actor `staff:<id>`, `admin`...), what and on which entity. */
+export interface AuditEntriesTable {
+  id: Generated<number>;
+  account_id: number;
+  actor: string;
+  actor_name: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  summary: string;
+  request_id: string | null;
+  at: number;
+}
+
 export interface CustomFieldsTable {
   id: Generated<number>;
   account_id: number;
@@ -84,6 +128,11 @@ export interface EmployeesTable {
   location_ids: string; // JSON number[]
   loop_id: string | null; // an imported Loop id, see LocationsTable
   created_at: number;
+  /** owner | manager | agent | analyst; null: a Loop employee who cannot sign in */
+  role: Generated<string | null>;
+  /** Argon2id (PHC string); null until the staff member chooses a password */
+  password_hash: Generated<string | null>;
+  updated_at: Generated<number | null>;
 }
 
 export interface GuestsTable {
@@ -459,6 +508,8 @@ export interface RealtimeTicketsTable {
   account_id: number;
   created_at: number;
   expires_at: number;
+  /** the staff member it was issued to (null: the admin token) */
+  employee_id: Generated<number | null>;
 }
 
 export interface ScoreRollupsTable {
@@ -867,6 +918,10 @@ export interface Database {
   chat_events: ChatEventsTable;
   chat_device_cursors: ChatDeviceCursorsTable;
   realtime_tickets: RealtimeTicketsTable;
+  staff_sessions: StaffSessionsTable;
+  staff_tokens: StaffTokensTable;
+  staff_sign_in_failures: StaffSignInFailuresTable;
+  audit_entries: AuditEntriesTable;
   score_rollups: ScoreRollupsTable;
   review_questions: ReviewQuestionsTable;
   reviews: ReviewsTable;
@@ -903,6 +958,8 @@ export type LocationUpdate = Updateable<LocationsTable>;
 export type LoopType = Selectable<LoopTypesTable>;
 export type CustomField = Selectable<CustomFieldsTable>;
 export type Employee = Selectable<EmployeesTable>;
+export type StaffSession = Selectable<StaffSessionsTable>;
+export type AuditEntry = Selectable<AuditEntriesTable>;
 export type Guest = Selectable<GuestsTable>;
 export type Stay = Selectable<StaysTable>;
 export type GuestMatch = Selectable<GuestMatchesTable>;

@@ -105,7 +105,8 @@ function replayedHeaders(reply: FastifyReply): Record<string, string> {
 
 /** Which credential sent the key: a hash of the bearer token (never the token itself). */
 function credentialOf(request: FastifyRequest): string {
-  const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+  // A staff session's keys are the staff member's (each person has their own), a token's the token's.
+  const token = request.staff ? `staff:${request.staff.id}` : (/^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '');
   return createHash('sha256').update(token).digest('base64url').slice(0, 32);
 }
 

@@ -1,8 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { accountIdForToken } from '../../core/accounts/credentials.js';
-import { unauthorized } from '../../core/shared/errors.js';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
 import { registerFaceDocs } from '../http/openapi.js';
-import type { CredentialFailures } from '../http/credential-failures.js';
+import { auditWrites } from './audit-hook.js';
+import { checkPermission } from './permissions.js';
+import { sessionRoutes } from './routes/session.js';
+import { staffRoutes } from './routes/staff.js';
+import { adminAuthentication } from './staff-auth.js';
 import type { AdminDeps } from './context.js';
 import { handleAdminError, handleAdminNotFound } from './errors.js';
 import { adminIdempotency } from './idempotency.js';
@@ -31,8 +35,10 @@ const PREFIX = '/admin';
 
 /**
  * The native admin API, under /admin/v1, used by the staff console and the CLI. Authentication is
- * an account's admin token as `Authorization: Bearer <token>`; a token sees only its own account.
- * OpenAPI 3.1 at /admin/openapi.json, rendered at /admin/docs.
+ * an account's admin token as `Authorization: Bearer <token>` (integrations), or a staff member's
+ * session cookie (the console) with its CSRF token on writes and the permissions of their role
+ * (permissions.ts); either sees only its own account. OpenAPI 3.1 at /admin/openapi.json,
+ * rendered at /admin/docs.
  */
 export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   await registerFaceDocs(app, {
@@ -40,11 +46,25 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     title: 'Openstay: admin API',
     description:
       'The native API of Openstay: account settings, locations, loop types, custom fields, surveys with versioned question sets, ' +
-      'guests (identity resolution, merge and split), the identity blocklist, employees and credentials, the staff side of the guest chat (with a realtime WebSocket at /admin/v1/realtime), webhook subscriptions and their deliveries (the event types and payloads are in the `webhooks` section), journey rules, message templates and guest messages. Every call takes the account admin token as `Authorization: Bearer <token>`. ' +
+      'guests (identity resolution, merge and split), the identity blocklist, employees and credentials, the staff side of the guest chat (with a realtime WebSocket at /admin/v1/realtime), webhook subscriptions and their deliveries (the event types and payloads are in the `webhooks` section), journey rules, message templates and guest messages, staff members with their roles, the console session and the audit log. ' +
+      'Every call takes the account admin token as `Authorization: Bearer <token>` (integrations: allowed everything), or the staff session cookie `openstay_session` ' +
+      "that POST /admin/v1/session sets (the console). With the cookie, every POST, PUT, PATCH and DELETE must send the session's `csrfToken` as the `x-csrf-token` header (else a 403 `csrf`), " +
+      "and the staff member's role decides what they may do (else a 403 `forbidden`): an owner everything; a manager everything but staff owners; " +
+      'an analyst reads only (no staff, no audit); an agent the inbox (requests, chats, guests) of their locations, replying with the Loop permission `comment` and closing or reopening with `close`. ' +
+      'Agents (and analysts subscribed to locations) never see requests, chats or guests of other locations, nor their events on the realtime socket. ' +
+      'Every write is recorded in the audit log (GET /admin/v1/audit) with who made it. ' +
       'Errors are {"error": {"code", "message"}}. Every POST takes an optional `Idempotency-Key` header: a retry with the same key answers the first answer again.',
     serverUrl: `${deps.config.publicUrl}${PREFIX}`,
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the account admin token' } },
-    security: [{ bearer: [] }],
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', description: 'the account admin token' },
+      session: {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'openstay_session',
+        description: 'a staff session (POST /admin/v1/session); writes also need x-csrf-token',
+      },
+    },
+    security: [{ bearer: [] }, { session: [] }],
     webhooks: webhookDocs(),
   });
   app.setErrorHandler(handleAdminError);
@@ -56,11 +76,31 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
       admin.setNotFoundHandler(handleAdminNotFound);
       await admin.register(
         async (api) => {
-          const failures = deps.credentialLimits.failuresOf('admin-token');
-          api.addHook('onRequest', async (request) => {
-            request.accountId = await authenticate(deps, failures, request);
+          // JSON only, but it is what a browser session reads: no framing, no sniffing, no caching.
+          await api.register(helmet, {
+            contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+            xFrameOptions: { action: 'deny' },
+            referrerPolicy: { policy: 'no-referrer' },
           });
+          api.addHook('onRequest', (_request, reply, done) => {
+            reply.header('cache-control', 'no-store');
+            done();
+          });
+          await api.register(cookie);
+          api.addHook('onRequest', adminAuthentication(deps.db, deps.credentialLimits.failuresOf('admin-token')));
+          // Before the Idempotency-Key is taken: a refused call claims nothing.
+          api.addHook('preValidation', (request, _reply, done) => {
+            try {
+              if (!request.routeOptions.config?.adminAuth) checkPermission(request);
+              done();
+            } catch (err) {
+              done(err as Error);
+            }
+          });
+          auditWrites(api, deps.db);
           adminIdempotency(api, deps.db);
+          await sessionRoutes(api, deps);
+          await staffRoutes(api, deps);
           await accountRoutes(api, deps);
           await locationRoutes(api, deps);
           await loopTypeRoutes(api, deps);
@@ -88,24 +128,4 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     },
     { prefix: PREFIX },
   );
-}
-
-/**
- * The account of the request's admin token; a locked-out address or token is a 429 before it is
- * looked at. The admin API has no per-client quota: the account's operator can always reach it.
- */
-async function authenticate(deps: AdminDeps, failures: CredentialFailures, request: FastifyRequest): Promise<number> {
-  const header = request.headers.authorization;
-  if (!header) throw unauthorized('Authorization: Bearer <admin token> header is required');
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw unauthorized('Authorization header must be "Bearer <admin token>"');
-  const token = match[1];
-  const locked = failures.lockout(request, token);
-  if (locked) throw locked;
-  const accountId = await accountIdForToken(deps.db, 'admin', token);
-  if (accountId === undefined) {
-    await failures.failed(request, token);
-    throw unauthorized('admin token is not valid');
-  }
-  return accountId;
 }

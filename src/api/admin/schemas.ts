@@ -22,9 +22,13 @@ export const ErrorBody = Type.Object(
   { description: 'what went wrong; code is a stable machine id' },
 );
 
-/** Error responses declared on every route; the codes are the ones the handlers can produce. */
-export function errors(...statuses: Array<400 | 401 | 404 | 409 | 413>) {
-  const out: Record<number, typeof ErrorBody> = { 401: ErrorBody };
+/**
+ * Error responses declared on every route; the codes are the ones the handlers can produce. 401
+ * (no credential) and 403 (a staff member's role does not allow the call, or a session call
+ * without its CSRF token) can answer every route.
+ */
+export function errors(...statuses: Array<400 | 401 | 404 | 409 | 413 | 429>) {
+  const out: Record<number, typeof ErrorBody> = { 401: ErrorBody, 403: ErrorBody };
   for (const status of statuses) out[status] = ErrorBody;
   return out;
 }

@@ -4,10 +4,9 @@ import { ADMIN_TOKEN_ACTOR, inTransaction, type WriteContext } from '../../core/
 import { requestOrigin } from '../http/write-origin.js';
 
 /**
- * The write context of an admin API request in `trx`: its account, the admin token as the actor
- * (the one credential the admin API takes today; a staff session will name its staff member) and
- * the request id.
+ * The write context of an admin API request in `trx`: its account, its actor (the staff member of
+ * a session, `staff:<id>`, or the admin token) and the request id.
  */
 export function adminWrite(request: FastifyRequest, trx: Db): WriteContext {
-  return inTransaction(requestOrigin(request, request.accountId, ADMIN_TOKEN_ACTOR), trx);
+  return inTransaction(requestOrigin(request, request.accountId, request.actor ?? ADMIN_TOKEN_ACTOR), trx);
 }

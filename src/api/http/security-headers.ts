@@ -5,7 +5,8 @@ import { PAGE_STYLE_SOURCE } from './html.js';
 /*
  * Security headers of the HTML the server renders, set by @fastify/helmet registered inside the
  * scope that holds those routes only: the JSON APIs of the faces never run its hooks (no cost per
- * API request, no header an integration could trip over).
+ * API request, no header an integration could trip over). The admin API is the exception: the
+ * console reads it with a session cookie, so it sends helmet's headers too (src/api/admin/index.ts).
  */
 
 /**

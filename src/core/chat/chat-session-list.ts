@@ -11,6 +11,8 @@ export interface ChatSessionSummary {
 
 export interface SessionListFilter {
   locationId?: number;
+  /** only sessions at these locations (a staff member's); empty: none */
+  locationIds?: readonly number[];
   /** only sessions with unread guest messages */
   unreadOnly?: boolean;
   limit: number;
@@ -22,6 +24,7 @@ export interface SessionListFilter {
  * with its last message and unread guest messages (those the hotel has not read).
  */
 export async function listChatSessionSummaries(db: ChatDb, accountId: number, filter: SessionListFilter): Promise<ChatSessionSummary[]> {
+  if (filter.locationIds?.length === 0) return [];
   let query = db
     .selectFrom('chat_sessions')
     .innerJoin(
@@ -52,6 +55,7 @@ export async function listChatSessionSummaries(db: ChatDb, accountId: number, fi
     .select(['m.last_id', 'm.unread'])
     .where('chat_sessions.account_id', '=', accountId);
   if (filter.locationId !== undefined) query = query.where('chat_sessions.location_id', '=', filter.locationId);
+  if (filter.locationIds !== undefined) query = query.where('chat_sessions.location_id', 'in', [...filter.locationIds]);
   if (filter.unreadOnly) query = query.where('m.unread', '>', 0);
   const rows = await query.orderBy('m.last_id', 'desc').limit(filter.limit).offset(filter.offset).execute();
   if (rows.length === 0) return [];

@@ -184,3 +184,17 @@ export async function nextSeq(db: ChatDb, accountId: number, sessionId: number, 
   if (!row) throw new Error(`chat session ${sessionId} not found`);
   return { seq: Number(row.last_seq), sessionKey: row.session_key };
 }
+
+/** Which of `guestIds` have a chat session at one of `locationIds` (what a staff member of those locations may see of guests). */
+export async function guestsWithChatsAt(db: ChatDb, accountId: number, guestIds: readonly number[], locationIds: readonly number[]): Promise<number[]> {
+  if (guestIds.length === 0 || locationIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('chat_sessions')
+    .select('guest_id')
+    .distinct()
+    .where('account_id', '=', accountId)
+    .where('guest_id', 'in', [...guestIds])
+    .where('location_id', 'in', [...locationIds])
+    .execute();
+  return rows.map((r) => r.guest_id);
+}

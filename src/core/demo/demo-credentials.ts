@@ -6,12 +6,16 @@ import { createDemoLooponClient } from './demo-loopon-client.js';
 import { createDemoPrioClient } from './demo-prio-client.js';
 import type { LooponDemo } from './seed-loopon-demo.js';
 import { provisionLoyaltyAccess } from '../loyalty/provision.js';
+import { createStaff, hashStaffPassword, staffByEmail, storeStaffPasswordHash } from '../accounts/staff.js';
+import { closeOtherStaffSessions } from '../accounts/staff-sessions.js';
+import { passwordMatches } from '../shared/password-hash.js';
+import { randomToken } from '../shared/tokens.js';
 
 /*
  * `openstay demo` prints the same working credentials on every run (README's Try it section runs it
  * more than once): they are kept sealed with SECRET_KEY in demo_secrets, and shown again while they
  * still work. `--rotate` revokes them (and every other admin, Loop and Loyalty token of the demo account)
- * and issues fresh ones.
+ * and issues fresh ones, the demo owner's console password included.
  */
 
 export interface DemoCredentials {
@@ -26,6 +30,9 @@ export interface DemoCredentials {
   loyaltyToken: string;
   loyaltyUsername: string;
   loyaltyPassword: string;
+  /** the console's sign-in of the demo owner (a staff member with role owner) */
+  consoleEmail: string;
+  consolePassword: string;
 }
 
 /** What the demo's clients of the Loopon and Contacts faces are granted (the faces' scopes), and the guest the Contacts examples name. */
@@ -40,6 +47,8 @@ export interface DemoFaces {
 
 /** The Loyalty face's API user of the demo account. */
 export const DEMO_LOYALTY_USERNAME = 'demo-loyalty';
+/** The demo owner who signs in to the console. */
+export const DEMO_OWNER_EMAIL = 'owner@demo.openstay.test';
 
 const FIELDS: (keyof DemoCredentials)[] = [
   'adminToken',
@@ -51,6 +60,8 @@ const FIELDS: (keyof DemoCredentials)[] = [
   'loyaltyToken',
   'loyaltyUsername',
   'loyaltyPassword',
+  'consoleEmail',
+  'consolePassword',
 ];
 
 function parse(plaintext: string | undefined): DemoCredentials | undefined {
@@ -70,7 +81,23 @@ async function stillWork(db: Db, accountId: number, c: DemoCredentials): Promise
   if ((await accountIdForToken(db, 'loyalty', c.loyaltyToken)) !== accountId) return false;
   const clients = await listOauthClients(db, accountId);
   const live = (clientId: string) => clients.some((client) => client.client_id === clientId && client.revoked_at === null);
-  return live(c.clientId) && live(c.contactsClientId);
+  if (!live(c.clientId) || !live(c.contactsClientId)) return false;
+  const owner = await staffByEmail(db, c.consoleEmail);
+  return owner?.staff.accountId === accountId && (await passwordMatches(owner.passwordHash, c.consolePassword));
+}
+
+/**
+ * The demo owner with a fresh password (only its hash is kept): made the first time, found again
+ * after; its sessions end, so a rotated password signs every browser out.
+ */
+async function demoOwner(db: Db, accountId: number): Promise<{ consoleEmail: string; consolePassword: string }> {
+  const consolePassword = randomToken(20);
+  const found = await staffByEmail(db, DEMO_OWNER_EMAIL);
+  if (found && found.staff.accountId !== accountId) throw new Error(`the console e-mail ${DEMO_OWNER_EMAIL} belongs to another account`);
+  const owner = found?.staff ?? (await createStaff(db, accountId, { email: DEMO_OWNER_EMAIL, name: 'Demo owner', role: 'owner' }, 'admin'));
+  await storeStaffPasswordHash(db, accountId, owner.id, await hashStaffPassword(consolePassword));
+  await closeOtherStaffSessions(db, accountId, owner.id);
+  return { consoleEmail: DEMO_OWNER_EMAIL, consolePassword };
 }
 
 /** The demo's credentials: those kept from an earlier run while they work, else (or with `rotate`) fresh ones. */
@@ -93,6 +120,7 @@ export async function demoCredentials(db: Db, box: SecretBox, accountId: number,
   const contacts = await createDemoPrioClient(db, accountId, faces.prioExampleGuestId, faces.prioScopes, faces.prioUidSource);
   // A new password for the API user (only its hash is kept) and a new static token.
   const loyalty = await provisionLoyaltyAccess(db, accountId, DEMO_LOYALTY_USERNAME);
+  const owner = await demoOwner(db, accountId);
   const fresh: DemoCredentials = {
     adminToken,
     loopToken,
@@ -103,6 +131,7 @@ export async function demoCredentials(db: Db, box: SecretBox, accountId: number,
     loyaltyToken: loyalty.token,
     loyaltyUsername: loyalty.username,
     loyaltyPassword: loyalty.password,
+    ...owner,
   };
   const sealed = box.seal(JSON.stringify(fresh));
   const now = Date.now();

@@ -142,9 +142,11 @@ export async function findLoops(db: Db, accountId: number, ids: readonly number[
 export async function listLoops(
   db: Db,
   accountId: number,
-  opts: { state?: string; guestId?: number; before?: number; limit?: number } = {},
+  opts: { state?: string; guestId?: number; before?: number; limit?: number; locationIds?: readonly number[] } = {},
 ): Promise<Array<Loop & { activities: LoopActivity[] }>> {
+  if (opts.locationIds?.length === 0) return [];
   let query = db.selectFrom('loops').select('id').where('account_id', '=', accountId);
+  if (opts.locationIds !== undefined) query = query.where('location_id', 'in', [...opts.locationIds]);
   if (opts.state !== undefined) query = query.where('state', '=', opts.state);
   if (opts.guestId !== undefined) query = query.where('creator_guest_id', '=', opts.guestId);
   if (opts.before !== undefined) query = query.where('id', '<', opts.before);
@@ -186,4 +188,18 @@ export async function reassignLoopCreator(db: Db, accountId: number, from: numbe
 /** Makes `to` the person of the loop activities naming `from` (or only of `ids`), for a guest merge or its undoing; returns the ids moved. */
 export async function reassignLoopActivityPerson(db: Db, accountId: number, from: number, to: number, ids?: readonly number[]): Promise<number[]> {
   return reassignRows(db, { table: 'loop_activities', column: 'person_guest_id', accountId, from, to, ids });
+}
+
+/** Which of `guestIds` opened a loop at one of `locationIds` (what a staff member of those locations may see of guests). */
+export async function guestsWithLoopsAt(db: Db, accountId: number, guestIds: readonly number[], locationIds: readonly number[]): Promise<number[]> {
+  if (guestIds.length === 0 || locationIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('loops')
+    .select('creator_guest_id')
+    .distinct()
+    .where('account_id', '=', accountId)
+    .where('creator_guest_id', 'in', [...guestIds])
+    .where('location_id', 'in', [...locationIds])
+    .execute();
+  return rows.map((r) => r.creator_guest_id).filter((id): id is number => id !== null);
 }

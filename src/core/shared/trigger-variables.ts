@@ -43,10 +43,26 @@ export function isRuleTrigger(value: string): boolean {
  */
 export const LOYALTY_EMAIL_TRIGGER = 'loyalty.email';
 
+/** The staff e-mails (invitation, password reset), sent to staff members, not guests. */
+export const STAFF_EMAIL_TRIGGER = 'staff.email';
+
 /** Whether a template may be written for `value`: a rule trigger or a command's message. */
 export function isTemplateTrigger(value: string): boolean {
-  return isRuleTrigger(value) || value === LOYALTY_EMAIL_TRIGGER;
+  return isRuleTrigger(value) || value === LOYALTY_EMAIL_TRIGGER || value === STAFF_EMAIL_TRIGGER;
 }
+
+/** What the staff e-mails provide (links.signIn in the invitation, links.reset in the reset e-mail; else null). */
+const STAFF_EMAIL_VARIABLES = [
+  'staff.name',
+  'staff.email',
+  'staff.role',
+  'account.name',
+  'links.signIn',
+  'links.reset',
+  'links.unsubscribe',
+  'email.kind',
+  'email.validForMinutes',
+] as const;
 
 /** What the loyalty e-mails provide (links.reset: the password-reset page, in the reset e-mail only; else null). */
 const LOYALTY_EMAIL_VARIABLES = [
@@ -109,6 +125,7 @@ const STAY_VARIABLES = [
 /** The variables `trigger` provides, as dotted paths; undefined for an unknown trigger. */
 export function triggerVariables(trigger: string): readonly string[] | undefined {
   if (trigger === LOYALTY_EMAIL_TRIGGER) return LOYALTY_EMAIL_VARIABLES;
+  if (trigger === STAFF_EMAIL_TRIGGER) return STAFF_EMAIL_VARIABLES;
   if (!isRuleTrigger(trigger)) return undefined;
   return isLoyaltyTrigger(trigger) ? LOYALTY_RULE_VARIABLES : STAY_VARIABLES;
 }

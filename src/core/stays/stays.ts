@@ -254,3 +254,17 @@ export async function reassignGuestStays(db: Db, accountId: number, fromGuestId:
 export async function reassignKeyedStays(db: Db, accountId: number, fromGuestId: number, toGuestId: number, source: string, ref: string): Promise<number[]> {
   return reassignRows(db, { table: 'stays', column: 'guest_id', accountId, from: fromGuestId, to: toGuestId, where: { source, external_ref: ref } });
 }
+
+/** Which of `guestIds` have a stay at one of `locationIds` (what a staff member of those locations may see of guests). */
+export async function guestsWithStaysAt(db: Db, accountId: number, guestIds: readonly number[], locationIds: readonly number[]): Promise<number[]> {
+  if (guestIds.length === 0 || locationIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('stays')
+    .select('guest_id')
+    .distinct()
+    .where('account_id', '=', accountId)
+    .where('guest_id', 'in', [...guestIds])
+    .where('location_id', 'in', [...locationIds])
+    .execute();
+  return rows.map((r) => r.guest_id);
+}

@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify';
 import { adminWrite } from '../write-context.js';
+import { locationScope, seesLocation } from '../permissions.js';
 import { chatSessionSummary, listChatSessionSummaries } from '../../../core/chat/chat-session-list.js';
 import { isHttpUrl, readChatMessageInput } from '../../../core/chat/chat-message-input.js';
 import { markChatMessagesRead, postChatMessageTo } from '../../../core/chat/chat-messages.js';
@@ -29,9 +31,10 @@ const tags = ['chat'];
 
 const expiredSession = () => new AppError('conflict', 409, 'the chat session has expired (30 days after checkout); register a new stay to reopen it');
 
-async function sessionOf(db: Db, accountId: number, id: number): Promise<ChatSession> {
-  const session = await findChatSession(db, accountId, id);
-  if (!session) throw notFound('chat session');
+/** The chat session, when the caller's locations include its location (else a 404, as for another account's). */
+async function sessionOf(db: Db, request: FastifyRequest, id: number): Promise<ChatSession> {
+  const session = await findChatSession(db, request.accountId, id);
+  if (!session || !seesLocation(request, session.location_id)) throw notFound('chat session');
   return session;
 }
 
@@ -63,7 +66,9 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
     },
     async (request) => {
       const { locationId, unread, limit = 50, offset = 0 } = request.query;
-      const summaries = await listChatSessionSummaries(db, request.accountId, { locationId, unreadOnly: unread === true, limit, offset });
+      const scope = locationScope(request);
+      const locationIds = scope === 'all' ? undefined : scope;
+      const summaries = await listChatSessionSummaries(db, request.accountId, { locationId, locationIds, unreadOnly: unread === true, limit, offset });
       const names = await guestNames(
         request.accountId,
         summaries.map((s) => s.session.guest_id),
@@ -81,7 +86,7 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
     '/chat/sessions/:id',
     { schema: { tags, summary: 'Get a chat session', params: IdParams, response: { 200: ChatSessionSchema, ...errors(400, 404) } } },
     async (request) => {
-      const session = await sessionOf(db, request.accountId, request.params.id);
+      const session = await sessionOf(db, request, request.params.id);
       const names = await guestNames(request.accountId, [session.guest_id]);
       return presentChatSession(await chatSessionSummary(db, session), names.get(session.guest_id) ?? null);
     },
@@ -102,7 +107,7 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
     async (request) => {
       const { before, after, limit = 50 } = request.query;
       if (before !== undefined && after !== undefined) throw badRequest('give before or after, not both');
-      const session = await sessionOf(db, request.accountId, request.params.id);
+      const session = await sessionOf(db, request, request.params.id);
       const page = await listSessionMessages(db, request.accountId, session, { before, after, limit: limit + 1 });
       const hasMore = page.length > limit;
       const messages = hasMore ? (after !== undefined ? page.slice(0, limit) : page.slice(1)) : page;
@@ -131,6 +136,7 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
       const accountId = request.accountId;
       const posted = await inWriteTransaction(db, (trx) =>
         postChatMessageTo(adminWrite(request, trx), request.params.id, author, input, (found) => {
+          if (!seesLocation(request, found.location_id)) throw notFound('chat session');
           if (chatSessionExpired(found)) throw expiredSession();
         }),
       );
@@ -158,7 +164,7 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
       const accountId = request.accountId;
       const upTo = request.body?.upTo;
       const { session, updated } = await inWriteTransaction(db, async (trx) => {
-        const found = await sessionOf(trx, accountId, request.params.id);
+        const found = await sessionOf(trx, request, request.params.id);
         return { session: found, updated: await markChatMessagesRead(adminWrite(request, trx), found, 'hotel', upTo) };
       });
       for (const event of updated) realtime.hub.publish({ kind: 'event', accountId, sessionId: session.id, locationId: session.location_id, event });
@@ -179,7 +185,7 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
       },
     },
     async (request, reply) => {
-      const session = await sessionOf(db, request.accountId, request.params.id);
+      const session = await sessionOf(db, request, request.params.id);
       const { authorName, authorAvatarUrl, timeout = 10 } = request.body;
       realtime.hub.publish({
         kind: 'typing',

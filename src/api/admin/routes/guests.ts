@@ -1,4 +1,5 @@
 import { adminWrite } from '../write-context.js';
+import { visibleGuests } from '../guest-scope.js';
 import type { Static } from '@sinclair/typebox';
 import { listGuestKeys } from '../../../core/guests/guest-keys.js';
 import { parseGuestKey } from '../../../core/guests/guest-key-ref.js';
@@ -82,7 +83,13 @@ export async function guestRoutes(app: AdminApp, { db, realtime }: AdminDeps): P
     async (request) => {
       const { email, mobile, key, limit = 50, offset = 0 } = request.query;
       const guests = await listGuests(db, request.accountId, { email, mobile, key: key === undefined ? undefined : parseGuestKey(key), limit, offset });
-      return { guests: guests.map(presentGuest), limit, offset, nextOffset: guests.length === limit ? offset + limit : null };
+      // A staff member of some locations sees the page's guests of those locations (a page may come out short; nextOffset still pages).
+      const visible = await visibleGuests(
+        db,
+        request,
+        guests.map((g) => g.id),
+      );
+      return { guests: guests.filter((g) => visible.has(g.id)).map(presentGuest), limit, offset, nextOffset: guests.length === limit ? offset + limit : null };
     },
   );
 
@@ -127,7 +134,11 @@ export async function guestRoutes(app: AdminApp, { db, realtime }: AdminDeps): P
         response: { 200: GuestDetailSchema, ...errors(400, 404) },
       },
     },
-    async (request) => guestDetail(db, request.accountId, await getGuestAsked(db, request.accountId, request.params.id), request.params.id),
+    async (request) => {
+      const guest = await getGuestAsked(db, request.accountId, request.params.id);
+      if (!(await visibleGuests(db, request, [guest.id])).has(guest.id)) throw notFound(`guest ${request.params.id}`);
+      return guestDetail(db, request.accountId, guest, request.params.id);
+    },
   );
 
   app.patch(

@@ -6,6 +6,9 @@ import { keepAlive, sendText } from '../../http/realtime.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { errors } from '../schemas.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
+import type { Db } from '../../../db/database.js';
+import { findStaff } from '../../../core/accounts/staff.js';
+import { inScope, scopeOf } from '../permissions.js';
 import { presentChatMessage } from './chat-present.js';
 import { presentRequest } from './requests-present.js';
 import { TicketSchema } from './chat-schemas.js';
@@ -30,13 +33,15 @@ export async function realtimeTicketRoutes(app: AdminApp, { db, config }: AdminD
           'the account\'s chat events as JSON: {"type": "chat.message" | "chat.message.updated", "sessionId", "locationId", "message"}, ' +
           '{"type": "chat.typing", "sessionId", "locationId", "typing"} (guest typing), {"type": "chat.presence", "sessionId", "locationId", "connected"}, ' +
           'and the account\'s guest requests as they open or change: {"type": "request.opened" | "request.updated", "request"} (the request as GET /admin/v1/requests/{id} shows it). ' +
-          'After a lost connection between instances (PostgreSQL), what changed meanwhile is read from the tables and sent, each change once.',
+          'After a lost connection between instances (PostgreSQL), what changed meanwhile is read from the tables and sent, each change once. ' +
+          'A ticket asked for with a staff session opens a socket that carries only the events of the locations that staff member sees (an agent: their locations).',
         response: { 201: TicketSchema, ...errors() },
       },
     },
     async (request, reply) => {
       const accountId = request.accountId;
-      const { ticket, expiresAt } = await inWriteTransaction(db, (trx) => issueRealtimeTicket(trx, accountId));
+      const staffId = request.staff?.id ?? null;
+      const { ticket, expiresAt } = await inWriteTransaction(db, (trx) => issueRealtimeTicket(trx, accountId, Date.now(), undefined, staffId));
       const url = `${config.publicUrl.replace(/^http/, 'ws')}/admin/v1/realtime?ticket=${ticket}`;
       return reply.status(201).send({ ticket, expiresAt, url });
     },
@@ -66,18 +71,20 @@ export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime,
       socket.close(4429, locked.message);
       return;
     }
-    void inWriteTransaction(db, (trx) => redeemRealtimeTicket(trx, ticket)).then(
-      (accountId) => {
-        if (accountId === undefined) {
+    void redeem(db, ticket).then(
+      (redeemed) => {
+        if (redeemed === undefined) {
           socket.close(CLOSE_BAD_TICKET, 'ticket missing, unknown, used or expired');
           void failures.failed(request, ticket);
           return;
         }
+        const { accountId, scope } = redeemed;
         if (socket.readyState !== socket.OPEN) return;
         counted = true;
         realtime.open.staff += 1;
         stopKeepAlive = keepAlive(socket, realtime.pingIntervalMs);
         unsubscribe = realtime.hub.subscribeAccount(accountId, (message) => {
+          if (!inScope(scope, locationOf(message))) return;
           const out = staffMessage(message);
           if (out) sendText(socket, JSON.stringify(out));
         });
@@ -90,6 +97,21 @@ export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime,
     );
   }) as never);
 }
+
+/**
+ * The ticket's account and the locations its socket may carry: every one for the admin token, the
+ * staff member's scope (permissions.ts) for a session's; a staff member removed meanwhile gets nothing.
+ */
+async function redeem(db: Db, ticket: string): Promise<{ accountId: number; scope: readonly number[] | 'all' } | undefined> {
+  const redeemed = await inWriteTransaction(db, (trx) => redeemRealtimeTicket(trx, ticket));
+  if (!redeemed) return undefined;
+  if (redeemed.employeeId === null) return { accountId: redeemed.accountId, scope: 'all' };
+  const staff = await findStaff(db, redeemed.accountId, redeemed.employeeId);
+  return staff ? { accountId: redeemed.accountId, scope: scopeOf(staff) } : undefined;
+}
+
+/** The location a hub message is about. */
+const locationOf = (message: ChatHubMessage): number | null => (message.kind === 'request' ? message.request.location_id : message.locationId);
 
 /** What a staff console is told of a hub message; undefined: nothing. */
 function staffMessage(message: ChatHubMessage): Record<string, unknown> | undefined {

@@ -1,4 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { locationScope, seesLocation } from '../permissions.js';
 import { changeLoop, LOOP_STATES, type LoopWithActivities } from '../../../core/requests/loop-changes.js';
 import { findLoop, listLoops } from '../../../core/requests/loops.js';
 import { notFound } from '../../../core/shared/errors.js';
@@ -40,13 +42,20 @@ export async function requestRoutes(app: AdminApp, { db, realtime }: AdminDeps):
     return presentRequest(request);
   };
 
+  /** The request, when the caller's locations include its location (else a 404, as for another account's). */
+  const visibleRequest = async (request: FastifyRequest, id: number) => {
+    const found = await findLoop(db, request.accountId, id);
+    if (!found || !seesLocation(request, found.location_id)) throw notFound(`request ${id}`);
+    return found;
+  };
+
   app.get(
     '/requests',
     {
       schema: {
         tags,
         summary: 'List guest requests',
-        description: 'Newest first. `before` pages: pass the last id of the previous page.',
+        description: 'Newest first. `before` pages: pass the last id of the previous page. A staff member sees only the requests of their locations.',
         querystring: Type.Object({
           state: Type.Optional(StateSchema),
           guestId: Type.Optional(Id),
@@ -58,18 +67,16 @@ export async function requestRoutes(app: AdminApp, { db, realtime }: AdminDeps):
     },
     async (request) => {
       const { state, guestId, limit, before } = request.query;
-      return { requests: (await listLoops(db, request.accountId, { state, guestId, limit, before })).map(presentRequest) };
+      const scope = locationScope(request);
+      const locationIds = scope === 'all' ? undefined : scope;
+      return { requests: (await listLoops(db, request.accountId, { state, guestId, limit, before, locationIds })).map(presentRequest) };
     },
   );
 
   app.get(
     '/requests/:id',
     { schema: { tags, summary: 'Get a guest request with its activities', params: IdParams, response: { 200: RequestSchema, ...errors(400, 404) } } },
-    async (request) => {
-      const found = await findLoop(db, request.accountId, request.params.id);
-      if (!found) throw notFound(`request ${request.params.id}`);
-      return presentRequest(found);
-    },
+    async (request) => presentRequest(await visibleRequest(request, request.params.id)),
   );
 
   app.patch(
@@ -86,6 +93,7 @@ export async function requestRoutes(app: AdminApp, { db, realtime }: AdminDeps):
     },
     async (request) => {
       const { state, viewed } = request.body;
+      await visibleRequest(request, request.params.id);
       const changed = await inWriteTransaction(db, (trx) => changeLoop(adminWrite(request, trx), request.params.id, { state, viewed }));
       return published(request.accountId, changed);
     },
@@ -97,6 +105,7 @@ export async function requestRoutes(app: AdminApp, { db, realtime }: AdminDeps):
       schema: {
         tags,
         summary: 'Write a staff message on a guest request',
+        description: "With a staff session, authorName defaults to the staff member's name.",
         params: IdParams,
         body: MessageBody,
         response: { 201: RequestSchema, ...errors(400, 404, 413) },
@@ -104,8 +113,11 @@ export async function requestRoutes(app: AdminApp, { db, realtime }: AdminDeps):
     },
     async (request, reply) => {
       const { message, authorName } = request.body;
+      await visibleRequest(request, request.params.id);
       const changed = await inWriteTransaction(db, (trx) =>
-        changeLoop(adminWrite(request, trx), request.params.id, { message: { text: message, personName: authorName ?? null, personKind: 'employee' } }),
+        changeLoop(adminWrite(request, trx), request.params.id, {
+          message: { text: message, personName: authorName ?? request.staff?.name ?? request.staff?.email ?? null, personKind: 'employee' },
+        }),
       );
       return reply.status(201).send(published(request.accountId, changed));
     },
