@@ -81,8 +81,9 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export async function expectAccessible(page: Page, what: string): Promise<void> {
   await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is the global the script above defines
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    // biome-ignore lint/suspicious/noExplicitAny: the page's globals (axe is the one the script above defines)
+    const page = globalThis as any;
+    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
     return (result.violations as Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>).map((v) => ({
       id: v.id,
       impact: v.impact,
