@@ -85,3 +85,37 @@ export async function deleteEmployee(db: Db, accountId: number, id: number): Pro
   const result = await db.deleteFrom('employees').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) throw notFound('employee');
 }
+
+export async function findEmployee(db: Db, accountId: number, id: number): Promise<Employee | undefined> {
+  return db.selectFrom('employees').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+}
+
+const jsonList = <T>(text: string): T[] => {
+  try {
+    const value = JSON.parse(text);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * Who hears of a guest left waiting at `locationId` (core/inbox/escalation.ts). 'staff': the
+ * assignee when there is one, else the on-duty staff (the employees subscribed to the location).
+ * 'manager': the location's managers. Until employees carry a role, a manager is an employee with
+ * the Loop permission `close` subscribed to the location; with roles, this is the one line to
+ * change (role owner or manager, subscribed to the location or to every location).
+ */
+export async function escalationRecipients(
+  db: Db,
+  accountId: number,
+  opts: { locationId: number; assigneeId: number | null; level: 'staff' | 'manager' },
+): Promise<Employee[]> {
+  if (opts.level === 'staff' && opts.assigneeId !== null) {
+    const assignee = await findEmployee(db, accountId, opts.assigneeId);
+    if (assignee) return [assignee];
+  }
+  const subscribed = (await listEmployees(db, accountId)).filter((e) => jsonList<number>(e.location_ids).includes(opts.locationId));
+  if (opts.level === 'staff') return subscribed;
+  return subscribed.filter((e) => jsonList<string>(e.permissions).includes('close')); // the "manager" query
+}

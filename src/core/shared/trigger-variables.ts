@@ -43,9 +43,15 @@ export function isRuleTrigger(value: string): boolean {
  */
 export const LOYALTY_EMAIL_TRIGGER = 'loyalty.email';
 
+/** The staff inbox's alerts of a guest message or request left unanswered (core/inbox/escalation.ts). */
+export const INBOX_ALERT_TRIGGER = 'inbox.alert';
+
+/** What an inbox alert provides: the conversation, how long the guest has waited, the console link. */
+const INBOX_ALERT_VARIABLES = ['alert.level', 'alert.kind', 'alert.minutes', 'alert.url', 'alert.guestName', 'alert.locationName', 'recipient.name'] as const;
+
 /** Whether a template may be written for `value`: a rule trigger or a command's message. */
 export function isTemplateTrigger(value: string): boolean {
-  return isRuleTrigger(value) || value === LOYALTY_EMAIL_TRIGGER;
+  return isRuleTrigger(value) || value === LOYALTY_EMAIL_TRIGGER || value === INBOX_ALERT_TRIGGER;
 }
 
 /** What the loyalty e-mails provide (links.reset: the password-reset page, in the reset e-mail only; else null). */
@@ -109,6 +115,7 @@ const STAY_VARIABLES = [
 /** The variables `trigger` provides, as dotted paths; undefined for an unknown trigger. */
 export function triggerVariables(trigger: string): readonly string[] | undefined {
   if (trigger === LOYALTY_EMAIL_TRIGGER) return LOYALTY_EMAIL_VARIABLES;
+  if (trigger === INBOX_ALERT_TRIGGER) return INBOX_ALERT_VARIABLES;
   if (!isRuleTrigger(trigger)) return undefined;
   return isLoyaltyTrigger(trigger) ? LOYALTY_RULE_VARIABLES : STAY_VARIABLES;
 }
