@@ -163,6 +163,9 @@ describe.each(dialects())('the inbox API on %s', (dialect) => {
       assigneeId: h.anna,
     });
     expect((await admin(h.token, 'PUT', `/chat/sessions/${sessionId}/assignee`, { employeeId: h.anna })).statusCode).toBe(200);
+    expect((await admin(h.token, 'GET', `/chat/sessions/${sessionId}/assignee`)).json()).toEqual({ kind: 'chat', id: sessionId, assigneeId: h.anna });
+    expect((await admin(h.token, 'GET', `/requests/${request.id}/assignee`)).json().assigneeId).toBe(h.anna);
+    expect((await admin(h.token, 'GET', '/requests/999999/assignee')).statusCode).toBe(404);
 
     const annas = await inbox(`?assignee=${h.anna}`);
     expect(annas.map((i) => `${i.kind}:${i.id}`).sort()).toEqual([`chat:${sessionId}`, `request:${request.id}`].sort());

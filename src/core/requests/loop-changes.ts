@@ -85,6 +85,7 @@ export async function changeLoop(
       .execute();
   }
   const changed = (await findLoop(trx, accountId, id))!;
+  await requestUpdated(ctx, changed, now);
   // The staff inbox: a guest's message makes the guest wait for an answer; staff's message or a close answers.
   const ref = { kind: 'request' as const, id, locationId: loop.location_id, guestId: loop.creator_guest_id };
   if (change.message !== undefined && change.message.personKind === 'customer' && changed.state === 'open') await guestWaiting(ctx, ref, now);

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { findEmployee } from '../../../core/accounts/employees.js';
 import { findChatSession } from '../../../core/chat/chat-sessions.js';
 import { addNote, listNotes, MAX_NOTE_CHARS } from '../../../core/inbox/reads-and-notes.js';
-import { assignThread, type ThreadKind, type ThreadRef } from '../../../core/inbox/threads.js';
+import { assignThread, findThread, type ThreadKind, type ThreadRef } from '../../../core/inbox/threads.js';
 import { findLoop } from '../../../core/requests/loops.js';
 import { badRequest, notFound } from '../../../core/shared/errors.js';
 import type { Db } from '../../../db/database.js';
@@ -57,6 +57,16 @@ export async function inboxThreadRoutes(app: AdminApp, { db, realtime }: AdminDe
     { kind: 'chat', path: '/chat/sessions/:id', tag: 'chat', what: 'chat session' },
   ];
   for (const { kind, path, tag, what } of kinds) {
+    app.get(
+      `${path}/assignee`,
+      { schema: { tags: [tag], summary: `Who a ${what} is assigned to`, params: IdParams, response: { 200: AssigneeSchema, ...errors(400, 404) } } },
+      async (request) => {
+        const ref = await threadRef(db, request.accountId, kind, request.params.id);
+        const thread = await findThread(db, request.accountId, kind, ref.id);
+        return { kind, id: ref.id, assigneeId: thread?.assignee_id ?? null };
+      },
+    );
+
     app.put(
       `${path}/assignee`,
       {
