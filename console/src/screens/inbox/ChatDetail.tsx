@@ -26,13 +26,15 @@ export function ChatDetail() {
   const log = useRef<HTMLOListElement>(null);
 
   const markRead = () => void api('POST', `/chat/sessions/${id}/read`, {}).catch(() => undefined);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: markRead only depends on id
-  useEffect(() => {
-    setMessages(undefined);
+  const loadMessages = () =>
     api<{ messages: ChatMessage[] }>('GET', `/chat/sessions/${id}/messages?limit=100`).then(
       (r) => setMessages(r.messages),
-      () => setMessages([]),
+      () => setMessages((list) => list ?? []),
     );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loadMessages and markRead only depend on id
+  useEffect(() => {
+    setMessages(undefined);
+    void loadMessages();
     markRead();
     return () => clearTimeout(typingTimer.current);
   }, [id]);
@@ -44,6 +46,8 @@ export function ChatDetail() {
   useRealtime((event) => {
     const thread = event.thread as { kind: string; id: number } | undefined;
     if (thread?.kind === 'chat' && thread.id === id && event.type !== 'inbox.read') setRound((r) => r + 1);
+    // the socket (re)connected: what arrived before it did is read again
+    if (event.type === 'ready') void loadMessages();
     if (event.sessionId !== id) return;
     if (event.type === 'chat.typing') {
       const timeout = Number((event.typing as { timeout?: number }).timeout ?? 10);
@@ -81,24 +85,26 @@ export function ChatDetail() {
                   <Link to={`/guests/${c.guestId}`}>{guest}</Link> · {locationName(locations.find((l) => l.id === c.locationId))}
                   {c.expired ? ` · ${t('inbox.closed')}` : ''}
                 </p>
-                <ol className="chat-log" ref={log} role="log" aria-live="polite" aria-label={t('inbox.messages')}>
-                  {(messages ?? []).map((m) => (
-                    <li key={m.id} className={m.author === 'hotel' ? 'from-staff' : 'from-guest'}>
-                      <span className="muted">
-                        {m.authorName} · {new Date(m.createdAt).toLocaleTimeString()}
-                        {m.author === 'hotel' && m.readAt !== null ? ` · ${t('inbox.seen')}` : ''}
-                      </span>
-                      {m.content !== null && <p>{m.content}</p>}
-                      {m.url !== null && (
-                        <p>
-                          <a href={m.url} rel="noreferrer noopener" target="_blank">
-                            {t('inbox.image')}
-                          </a>
-                        </p>
-                      )}
-                    </li>
-                  ))}
-                </ol>
+                <div className="chat-log" role="log" aria-live="polite" aria-label={t('inbox.messages')}>
+                  <ol ref={log}>
+                    {(messages ?? []).map((m) => (
+                      <li key={m.id} className={m.author === 'hotel' ? 'from-staff' : 'from-guest'}>
+                        <span className="muted">
+                          {m.authorName} · {new Date(m.createdAt).toLocaleTimeString()}
+                          {m.author === 'hotel' && m.readAt !== null ? ` · ${t('inbox.seen')}` : ''}
+                        </span>
+                        {m.content !== null && <p>{m.content}</p>}
+                        {m.url !== null && (
+                          <p>
+                            <a href={m.url} rel="noreferrer noopener" target="_blank">
+                              {t('inbox.image')}
+                            </a>
+                          </p>
+                        )}
+                      </li>
+                    ))}
+                  </ol>
+                </div>
                 {messages === undefined && <p aria-live="polite">{t('common.loading')}</p>}
                 <p className="typing" aria-live="polite">
                   {guestTyping ? t('inbox.guestTyping', { name: guest }) : ''}

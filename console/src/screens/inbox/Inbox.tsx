@@ -7,7 +7,8 @@ import { useSignedIn } from '../../session';
 import { type Employee, employeeName, type InboxItem, listEmployees, listInbox, listLocations, type Location, locationName } from './inbox-api';
 import './inbox.css';
 
-const LIVE_TYPES = new Set(['request.opened', 'request.updated', 'chat.message', 'chat.message.updated', 'inbox.assigned', 'inbox.read']);
+// 'ready': the socket (re)connected, and what changed before it did is read again
+const LIVE_TYPES = new Set(['ready', 'request.opened', 'request.updated', 'chat.message', 'chat.message.updated', 'inbox.assigned', 'inbox.read']);
 
 /** /inbox: open requests and chats, newest activity first, live, with unread badges and filters. */
 export function Inbox() {

@@ -28,7 +28,7 @@ export function RequestDetail() {
   }, [id]);
   useRealtime((event) => {
     const thread = event.thread as { kind: string; id: number } | undefined;
-    if (event.type === 'request.updated' && (event.request as { id: number }).id === id) reload();
+    if (event.type === 'ready' || (event.type === 'request.updated' && (event.request as { id: number }).id === id)) reload();
     if (thread?.kind === 'request' && thread.id === id && event.type !== 'inbox.read') setRound((r) => r + 1);
   });
   return (
