@@ -194,6 +194,7 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     await page.getByLabel('New internal note').fill('Charge the minibar to room 12');
     await page.getByRole('button', { name: 'Add note' }).click();
     await expect.poll(() => page.getByText('Charge the minibar to room 12').count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Internal notes' }).innerText()).toContain('Anna ·');
     await page.getByLabel('Assigned to').selectOption({ label: 'Bo' });
     await expect
       .poll(

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { t } from '../../i18n/i18n';
 import { useLoad } from '../../components/Async';
+import { useSignedIn } from '../../session';
 import { addNote, type Employee, employeeName, getAssignee, listNotes, setAssignee, type ThreadKind } from './inbox-api';
 
 /* What a request and a chat share on their screen: the assignee and the internal notes. */
@@ -41,6 +42,7 @@ export function AssignControl({ kind, id, employees, round }: { kind: ThreadKind
 }
 
 export function NotesPanel({ kind, id, round }: { kind: ThreadKind; id: number; round: number }) {
+  const session = useSignedIn();
   const [loaded, reload] = useLoad(() => listNotes(kind, id), [kind, id, round]);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -51,7 +53,7 @@ export function NotesPanel({ kind, id, round }: { kind: ThreadKind; id: number; 
     setBusy(true);
     setError(null);
     try {
-      await addNote(kind, id, text);
+      await addNote(kind, id, text, session.staff.name ?? session.staff.email);
       setText('');
       reload();
     } catch (err) {

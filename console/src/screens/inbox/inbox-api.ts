@@ -87,7 +87,8 @@ export const listInbox = (filter: { locationId?: number; status: string; assigne
 export const listEmployees = () => api<{ employees: Employee[] }>('GET', '/employees').then((r) => r.employees);
 export const listLocations = () => api<{ locations: Location[] }>('GET', '/locations').then((r) => r.locations);
 export const listNotes = (kind: ThreadKind, id: number) => api<{ notes: Note[] }>('GET', `${threadPath(kind, id)}/notes`).then((r) => r.notes);
-export const addNote = (kind: ThreadKind, id: number, text: string) => api<Note>('POST', `${threadPath(kind, id)}/notes`, { text });
+export const addNote = (kind: ThreadKind, id: number, text: string, authorName: string) =>
+  api<Note>('POST', `${threadPath(kind, id)}/notes`, { text, authorName });
 export const getAssignee = (kind: ThreadKind, id: number) =>
   api<{ assigneeId: number | null }>('GET', `${threadPath(kind, id)}/assignee`).then((r) => r.assigneeId);
 export const setAssignee = (kind: ThreadKind, id: number, employeeId: number | null) => api('PUT', `${threadPath(kind, id)}/assignee`, { employeeId });
