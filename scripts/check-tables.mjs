@@ -63,6 +63,9 @@ export const OWNERS = {
   ],
   // Guest messages: templates, the messages on their way (sent by a job), suppressed addresses, quiet hours.
   messaging: ['message_templates', 'messages', 'message_suppressions', 'messaging_settings'],
+  // The staff inbox: assignment, per-staff read state, internal notes and unanswered-message alerts
+  // of guest requests and chat sessions (whose own rows stay in requests and chat).
+  inbox: ['inbox_threads', 'inbox_reads', 'inbox_notes', 'inbox_settings'],
   // `openstay demo`: its credentials, sealed, so that every run prints the same ones.
   demo: ['demo_secrets'],
 };

@@ -2,6 +2,9 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import { Layout } from './components/Layout';
 import { t } from './i18n/i18n';
 import { NotFound } from './screens/NotFound';
+import { ChatDetail } from './screens/inbox/ChatDetail';
+import { Inbox } from './screens/inbox/Inbox';
+import { RequestDetail } from './screens/inbox/RequestDetail';
 import { ResetPassword } from './screens/ResetPassword';
 import { SignIn } from './screens/SignIn';
 import { SignInLink } from './screens/SignInLink';
@@ -22,6 +25,9 @@ export function App() {
           <Route path="/reset-password/:token" element={<ResetPassword />} />
           <Route element={<SignedIn />}>
             <Route index element={<Home />} />
+            <Route path="/inbox" element={<Inbox />} />
+            <Route path="/inbox/requests/:id" element={<RequestDetail />} />
+            <Route path="/inbox/chats/:id" element={<ChatDetail />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -37,6 +37,8 @@ async function connect(): Promise<void> {
       for (const listener of listeners) listener(event);
     };
     ws.onclose = () => {
+      // a socket closed when its last screen left may close after the next screen opened another
+      if (socket !== ws) return;
       socket = undefined;
       scheduleReconnect();
     };

@@ -729,6 +729,51 @@ export interface MessagesTable {
   transactional: Generated<number>;
 }
 
+/** The staff inbox's state of one conversation: a guest request (kind 'request', loops.id) or a chat session (kind 'chat'). */
+export interface InboxThreadsTable {
+  account_id: number;
+  kind: string;
+  thread_id: number;
+  location_id: number;
+  guest_id: number | null;
+  /** the employee it is assigned to */
+  assignee_id: number | null;
+  /** the guest's first message staff has not answered yet; null: nobody is waiting */
+  awaiting_since: number | null;
+  /** unanswered-message alerts sent for awaiting_since: 0 none, 1 first notice, 2 escalated */
+  alert_step: Generated<number>;
+  updated_at: number;
+}
+
+/** When a staff member last read a conversation. */
+export interface InboxReadsTable {
+  account_id: number;
+  kind: string;
+  thread_id: number;
+  employee_id: number;
+  read_at: number;
+}
+
+/** A note staff write on a conversation for each other; never shown to the guest. */
+export interface InboxNotesTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: string;
+  thread_id: number;
+  author_id: number | null;
+  author_name: string | null;
+  text: string;
+  created_at: number;
+}
+
+/** The account's unanswered-message alert delays, in minutes after the guest's message. */
+export interface InboxSettingsTable {
+  account_id: number;
+  first_notify_minutes: number;
+  escalate_minutes: number;
+  updated_at: number;
+}
+
 export interface MessagingSettingsTable {
   account_id: number;
   quiet_start: string | null;
@@ -949,6 +994,10 @@ export interface Database {
   messages: MessagesTable;
   message_suppressions: MessageSuppressionsTable;
   messaging_settings: MessagingSettingsTable;
+  inbox_threads: InboxThreadsTable;
+  inbox_reads: InboxReadsTable;
+  inbox_notes: InboxNotesTable;
+  inbox_settings: InboxSettingsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -14,6 +14,8 @@ import { createMailer, type Mailer } from '../core/messaging/mailer.js';
 import { MESSAGE_JOB_KIND, SMS_JOB_KIND } from '../core/messaging/messages.js';
 import { messageJobHandler } from '../core/messaging/send-message.js';
 import { smsJobHandler } from '../core/messaging/send-sms.js';
+import { alertJobHandler } from '../core/inbox/escalation.js';
+import { ALERT_JOB_KIND } from '../core/inbox/threads.js';
 import { createTwilioSender, type SmsSender } from '../core/messaging/twilio.js';
 
 export interface JobHandlerDeps {
@@ -42,6 +44,7 @@ export function jobHandlers(deps?: JobHandlerDeps): JobHandlers {
     [IMPORT_JOB_KIND]: importJobHandler,
     [EXPIRY_JOB_KIND]: expiryJobHandler,
     [LOYALTY_POINTS_JOB_KIND]: rulePointsJobHandler,
+    [ALERT_JOB_KIND]: alertJobHandler({ publicUrl: config.publicUrl }),
     [DELIVERY_JOB_KIND]: deliveryJobHandler({ secrets: deps.secrets, client: deps.outbound, presentData: presentEventData, schedule: deps.retrySchedule }),
     ...(config.smtpUrl
       ? {

@@ -26,6 +26,8 @@ import { chatRoutes } from './routes/chat.js';
 import { realtimeSocketRoutes, realtimeTicketRoutes } from './routes/realtime.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { requestRoutes } from './routes/requests.js';
+import { inboxRoutes } from './routes/inbox.js';
+import { inboxThreadRoutes } from './routes/inbox-threads.js';
 import { loyaltyAdminRoutes } from './routes/loyalty.js';
 import { ruleRoutes } from './routes/rules.js';
 import { messagingRoutes } from './routes/messaging.js';
@@ -114,6 +116,8 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await reputationAdminRoutes(api, deps);
           await chatRoutes(api, deps);
           await requestRoutes(api, deps);
+          await inboxRoutes(api, deps);
+          await inboxThreadRoutes(api, deps);
           await realtimeTicketRoutes(api, deps);
           await webhookRoutes(api, deps);
           await loyaltyAdminRoutes(api, deps);

@@ -85,3 +85,39 @@ export async function deleteEmployee(db: Db, accountId: number, id: number): Pro
   const result = await db.deleteFrom('employees').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) throw notFound('employee');
 }
+
+export async function findEmployee(db: Db, accountId: number, id: number): Promise<Employee | undefined> {
+  return db.selectFrom('employees').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+}
+
+const jsonList = <T>(text: string): T[] => {
+  try {
+    const value = JSON.parse(text);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * Who hears of a guest left waiting at `locationId` (core/inbox/escalation.ts). 'staff': the
+ * assignee when there is one, else the on-duty staff (the employees subscribed to the location).
+ * 'manager': the location's managers (staff with the role owner or manager, subscribed to the
+ * location or to none, i.e. every location).
+ */
+export async function escalationRecipients(
+  db: Db,
+  accountId: number,
+  opts: { locationId: number; assigneeId: number | null; level: 'staff' | 'manager' },
+): Promise<Employee[]> {
+  if (opts.level === 'staff' && opts.assigneeId !== null) {
+    const assignee = await findEmployee(db, accountId, opts.assigneeId);
+    if (assignee) return [assignee];
+  }
+  const employees = await listEmployees(db, accountId);
+  if (opts.level === 'staff') return employees.filter((e) => jsonList<number>(e.location_ids).includes(opts.locationId));
+  // Managers and owners of the location: subscribed to it, or to no location (they see them all).
+  return employees.filter((e) => (e.role === 'manager' || e.role === 'owner') && seesLocation(jsonList<number>(e.location_ids), opts.locationId));
+}
+
+const seesLocation = (locationIds: number[], locationId: number) => locationIds.length === 0 || locationIds.includes(locationId);

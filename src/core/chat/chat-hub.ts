@@ -13,10 +13,23 @@ import type { TypingIndicator } from './loopon-event.js';
 
 export type RequestChange = 'opened' | 'updated';
 
+/**
+ * A change of the staff inbox's own state of a conversation (an assignment, an internal note, a
+ * staff member's read), as the staff socket sends it: `type` is inbox.assigned, inbox.note or
+ * inbox.read; never sent to a guest.
+ */
+export interface InboxChange {
+  type: 'inbox.assigned' | 'inbox.note' | 'inbox.read';
+  thread: { kind: 'request' | 'chat'; id: number };
+  locationId: number;
+  [key: string]: unknown;
+}
+
 export type ChatHubMessage =
   | { kind: 'event'; accountId: number; sessionId: number; locationId: number; event: StoredChatEvent }
   | { kind: 'typing'; accountId: number; sessionId: number; locationId: number; sessionKey: string; typing: TypingIndicator; at: number }
-  | { kind: 'request'; accountId: number; change: RequestChange; request: LoopWithActivities };
+  | { kind: 'request'; accountId: number; change: RequestChange; request: LoopWithActivities }
+  | { kind: 'inbox'; accountId: number; change: InboxChange };
 
 export type ChatHubListener = (message: ChatHubMessage) => void;
 export type Unsubscribe = () => void;
@@ -59,7 +72,7 @@ export function createInProcessChatHub(onListenerError: (err: unknown) => void =
   };
   return {
     publish(message) {
-      if (message.kind !== 'request') deliver(sessions.get(`${message.accountId}:${message.sessionId}`), message);
+      if (message.kind === 'event' || message.kind === 'typing') deliver(sessions.get(`${message.accountId}:${message.sessionId}`), message);
       deliver(accounts.get(message.accountId), message);
     },
     subscribeSession: (accountId, sessionId, listener) => {

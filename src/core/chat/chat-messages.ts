@@ -5,6 +5,7 @@ import type { ChatMessageInput } from './chat-message-input.js';
 import { findChatSession, nextSeq } from './chat-sessions.js';
 import { onChatEventStored } from './on-chat-event-stored.js';
 import type { WriteContext } from '../shared/write-context.js';
+import { guestWaiting, staffAnswered } from '../inbox/threads.js';
 
 /*
  * The chat's writes: a message from the guest or the hotel, the hotel reading the guest's
@@ -42,7 +43,14 @@ export async function postChatMessage(
 ): Promise<StoredChatEvent> {
   const event = await appendChatEvent(ctx.trx, session.account_id, session.id, session.stay_id, 'chatMessage', messagePayload(from, message), now);
   await onChatEventStored(ctx, event);
+  await tellInbox(ctx, session, from, now);
   return event;
+}
+
+/** The staff inbox hears who wrote: a guest now waits for an answer, or staff answered. */
+function tellInbox(ctx: WriteContext, session: ChatSession, from: ChatAuthor, at: number): Promise<void> {
+  const ref = { kind: 'chat' as const, id: session.id, locationId: session.location_id, guestId: session.guest_id };
+  return from.author === 'guest' ? guestWaiting(ctx, ref, at) : staffAnswered(ctx, ref, at);
 }
 
 /**
@@ -65,6 +73,7 @@ export async function postChatMessageTo(
     if (!stored) return undefined;
     admit(stored.session);
     await onChatEventStored(ctx, stored.event);
+    await tellInbox(ctx, stored.session, from, now);
     return stored;
   }
   const session = await findChatSession(ctx.trx, ctx.accountId, sessionId);

@@ -15,6 +15,11 @@ export interface SessionListFilter {
   locationIds?: readonly number[];
   /** only sessions with unread guest messages */
   unreadOnly?: boolean;
+  /** only these sessions */
+  ids?: readonly number[];
+  /** 'open': not expired at `now`; 'closed': expired (30 days after checkout) */
+  status?: 'open' | 'closed';
+  now?: number;
   limit: number;
   offset: number;
 }
@@ -57,6 +62,13 @@ export async function listChatSessionSummaries(db: ChatDb, accountId: number, fi
   if (filter.locationId !== undefined) query = query.where('chat_sessions.location_id', '=', filter.locationId);
   if (filter.locationIds !== undefined) query = query.where('chat_sessions.location_id', 'in', [...filter.locationIds]);
   if (filter.unreadOnly) query = query.where('m.unread', '>', 0);
+  if (filter.ids !== undefined) {
+    if (filter.ids.length === 0) return [];
+    query = query.where('chat_sessions.id', 'in', filter.ids);
+  }
+  const now = filter.now ?? Date.now();
+  if (filter.status === 'open') query = query.where((eb) => eb.or([eb('chat_sessions.expires_at', 'is', null), eb('chat_sessions.expires_at', '>', now)]));
+  if (filter.status === 'closed') query = query.where('chat_sessions.expires_at', '<=', now);
   const rows = await query.orderBy('m.last_id', 'desc').limit(filter.limit).offset(filter.offset).execute();
   if (rows.length === 0) return [];
   const lastIds = rows.map((r) => Number(r.last_id));
@@ -89,4 +101,32 @@ export async function chatSessionSummary(db: ChatDb, session: ChatSession): Prom
     .where('read_at', 'is', null)
     .executeTakeFirstOrThrow();
   return { session, lastMessage: last ? toStoredChatEvent(last, session.session_key) : null, unreadCount: Number(unread.n) };
+}
+
+/**
+ * For each session of `readAt` (session id -> when one staff member last read it; absent: never),
+ * how many guest messages came after: that person's unread count (the staff inbox).
+ */
+export async function guestMessagesAfter(
+  db: ChatDb,
+  accountId: number,
+  sessionIds: readonly number[],
+  readAt: Map<number, number>,
+): Promise<Map<number, number>> {
+  const counts = new Map<number, number>(sessionIds.map((id) => [id, 0]));
+  if (sessionIds.length === 0) return counts;
+  const since = Math.min(...sessionIds.map((id) => readAt.get(id) ?? 0));
+  const rows = await db
+    .selectFrom('chat_events')
+    .select(['session_id', 'created_at'])
+    .where('account_id', '=', accountId)
+    .where('session_id', 'in', sessionIds)
+    .where('type', '=', 'chatMessage')
+    .where('author', '=', 'guest')
+    .where('created_at', '>', since)
+    .execute();
+  for (const row of rows) {
+    if (Number(row.created_at) > (readAt.get(row.session_id) ?? 0)) counts.set(row.session_id, (counts.get(row.session_id) ?? 0) + 1);
+  }
+  return counts;
 }

@@ -32,7 +32,8 @@ const CATCH_UP_LIMIT = 5_000;
 type ChatNotice =
   | { from: string; kind: 'event'; accountId: number; sessionId: number; locationId: number; eventId: number }
   | { from: string; kind: 'request'; accountId: number; requestId: number; change: RequestChange }
-  | ({ from: string } & Extract<ChatHubMessage, { kind: 'typing' }>);
+  | ({ from: string } & Extract<ChatHubMessage, { kind: 'typing' }>)
+  | ({ from: string } & Extract<ChatHubMessage, { kind: 'inbox' }>);
 
 export interface SharedChatHub extends ChatHub {
   /** stops hearing other instances */
@@ -71,9 +72,10 @@ export function createSharedChatHub(db: Db, local: LocalChatHub, onError: (err: 
   const receive = async (payload: string) => {
     const notice = JSON.parse(payload) as ChatNotice;
     if (notice.from === self) return;
-    if (notice.kind === 'typing') {
-      const { from: _from, ...typing } = notice;
-      local.publish(typing);
+    if (notice.kind === 'typing' || notice.kind === 'inbox') {
+      // never stored as such (typing) or small and self-contained (an inbox change): relayed as it is
+      const { from: _from, ...relayed } = notice;
+      local.publish(relayed as ChatHubMessage);
     } else if (notice.kind === 'request') {
       const [request] = await findLoops(db, notice.accountId, [notice.requestId]);
       if (request) deliverOnce({ kind: 'request', accountId: notice.accountId, change: notice.change, request });

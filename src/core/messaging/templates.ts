@@ -74,7 +74,8 @@ export function readTemplate(input: TemplateInput) {
   if (!isChannel(input.channel)) throw badRequest(`channel must be "email" or "sms" (got "${input.channel}")`);
   const language = normaliseLanguage(input.language ?? '');
   if (!LANGUAGE.test(language)) throw badRequest(`language must be a language tag such as en or sv-se (got "${input.language}")`);
-  if (!isTemplateTrigger(input.trigger ?? '')) throw badRequest(`trigger "${input.trigger}" is not a trigger of rules nor a message trigger (loyalty.email)`);
+  if (!isTemplateTrigger(input.trigger ?? ''))
+    throw badRequest(`trigger "${input.trigger}" is not a trigger of rules nor a message trigger (loyalty.email, inbox.alert)`);
   const subject = input.subject?.trim() || null;
   if (input.channel === 'email' && !subject) throw badRequest('an e-mail template needs a subject');
   if (input.channel === 'sms' && subject) throw badRequest('an SMS template has no subject: its body is the whole text');

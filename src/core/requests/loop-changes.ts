@@ -4,6 +4,7 @@ import { recordEvent } from '../events/record-event.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import type { WriteContext } from '../shared/write-context.js';
 import { findLoop, findLoops } from './loops.js';
+import { guestWaiting, staffAnswered } from '../inbox/threads.js';
 
 /*
  * Changes to a guest request (loop) after it opened: its state, a message on it, staff having
@@ -85,6 +86,10 @@ export async function changeLoop(
   }
   const changed = (await findLoop(trx, accountId, id))!;
   await requestUpdated(ctx, changed, now);
+  // The staff inbox: a guest's message makes the guest wait for an answer; staff's message or a close answers.
+  const ref = { kind: 'request' as const, id, locationId: loop.location_id, guestId: loop.creator_guest_id };
+  if (change.message !== undefined && change.message.personKind === 'customer' && changed.state === 'open') await guestWaiting(ctx, ref, now);
+  else if ((change.message !== undefined && change.message.personKind !== 'customer') || set.state === 'closed') await staffAnswered(ctx, ref, now);
   return { request: changed, changed: true };
 }
 

@@ -4,6 +4,7 @@ import type { Loop, LoopActivity } from '../../db/schema.js';
 import { parseJson } from '../shared/json.js';
 import { recordEvent } from '../events/record-event.js';
 import type { WriteContext } from '../shared/write-context.js';
+import { guestWaiting } from '../inbox/threads.js';
 
 /** A guest request ("loop") as a face hands it over; ids are already resolved. */
 export interface LoopInput {
@@ -83,6 +84,7 @@ export async function openLoop(ctx: WriteContext, input: LoopInput): Promise<{ l
     data: { ...loop, activities: [activity] },
     at: createdAt,
   });
+  await guestWaiting(ctx, { kind: 'request', id: loop.id, locationId: loop.location_id, guestId: loop.creator_guest_id }, createdAt);
   return { loop, activity };
 }
 
@@ -138,25 +140,43 @@ export async function findLoops(db: Db, accountId: number, ids: readonly number[
   return withActivities(db, accountId, loops);
 }
 
-/** The account's loops, newest first (by id), optionally in one state or of one guest; `before` pages by id. */
+/**
+ * The account's loops, newest first (by id; `recent`: last changed first), optionally in one
+ * state, of one guest, of one location or among `ids`; `before` pages by id.
+ */
 export async function listLoops(
   db: Db,
   accountId: number,
-  opts: { state?: string; guestId?: number; before?: number; limit?: number; locationIds?: readonly number[] } = {},
+  opts: {
+    state?: string;
+    guestId?: number;
+    locationId?: number;
+    locationIds?: readonly number[];
+    ids?: readonly number[];
+    before?: number;
+    limit?: number;
+    recent?: boolean;
+  } = {},
 ): Promise<Array<Loop & { activities: LoopActivity[] }>> {
   if (opts.locationIds?.length === 0) return [];
+  if (opts.ids !== undefined && opts.ids.length === 0) return [];
   let query = db.selectFrom('loops').select('id').where('account_id', '=', accountId);
   if (opts.locationIds !== undefined) query = query.where('location_id', 'in', [...opts.locationIds]);
   if (opts.state !== undefined) query = query.where('state', '=', opts.state);
   if (opts.guestId !== undefined) query = query.where('creator_guest_id', '=', opts.guestId);
+  if (opts.locationId !== undefined) query = query.where('location_id', '=', opts.locationId);
+  if (opts.ids !== undefined) query = query.where('id', 'in', opts.ids);
   if (opts.before !== undefined) query = query.where('id', '<', opts.before);
+  if (opts.recent) query = query.orderBy('updated_at', 'desc');
   const ids = (
     await query
       .orderBy('id', 'desc')
       .limit(opts.limit ?? 50)
       .execute()
   ).map((r) => r.id);
-  return (await findLoops(db, accountId, ids)).reverse();
+  const loops = await findLoops(db, accountId, ids);
+  const order = new Map(ids.map((id, i) => [Number(id), i]));
+  return loops.sort((a, b) => order.get(Number(a.id))! - order.get(Number(b.id))!);
 }
 
 /** The account's loops opened, changed or viewed at `since` or later (at most `limit`), for a realtime hub that missed notices. */

@@ -46,9 +46,15 @@ export const LOYALTY_EMAIL_TRIGGER = 'loyalty.email';
 /** The staff e-mails (invitation, password reset), sent to staff members, not guests. */
 export const STAFF_EMAIL_TRIGGER = 'staff.email';
 
+/** The staff inbox's alerts of a guest message or request left unanswered (core/inbox/escalation.ts). */
+export const INBOX_ALERT_TRIGGER = 'inbox.alert';
+
+/** What an inbox alert provides: the conversation, how long the guest has waited, the console link. */
+const INBOX_ALERT_VARIABLES = ['alert.level', 'alert.kind', 'alert.minutes', 'alert.url', 'alert.guestName', 'alert.locationName', 'recipient.name'] as const;
+
 /** Whether a template may be written for `value`: a rule trigger or a command's message. */
 export function isTemplateTrigger(value: string): boolean {
-  return isRuleTrigger(value) || value === LOYALTY_EMAIL_TRIGGER || value === STAFF_EMAIL_TRIGGER;
+  return isRuleTrigger(value) || value === LOYALTY_EMAIL_TRIGGER || value === STAFF_EMAIL_TRIGGER || value === INBOX_ALERT_TRIGGER;
 }
 
 /** What the staff e-mails provide (links.signIn in the invitation, links.reset in the reset e-mail; else null). */
@@ -126,6 +132,7 @@ const STAY_VARIABLES = [
 export function triggerVariables(trigger: string): readonly string[] | undefined {
   if (trigger === LOYALTY_EMAIL_TRIGGER) return LOYALTY_EMAIL_VARIABLES;
   if (trigger === STAFF_EMAIL_TRIGGER) return STAFF_EMAIL_VARIABLES;
+  if (trigger === INBOX_ALERT_TRIGGER) return INBOX_ALERT_VARIABLES;
   if (!isRuleTrigger(trigger)) return undefined;
   return isLoyaltyTrigger(trigger) ? LOYALTY_RULE_VARIABLES : STAY_VARIABLES;
 }

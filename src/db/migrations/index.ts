@@ -20,6 +20,7 @@ import * as jobsAccountIndex from './2026-12-06T00-00-jobs-account-index.js';
 import * as smsDelivery from './2026-12-06T00-00-sms-delivery.js';
 import * as loyaltyMail from './2026-12-06T00-00-loyalty-mail.js';
 import * as staffSignIn from './2026-12-07T01-00-staff-sign-in.js';
+import * as inbox from './2026-12-07T02-00-inbox.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06T00-00-sms-delivery': smsDelivery,
   '2026-12-06T00-00-loyalty-mail': loyaltyMail,
   '2026-12-07T01-00-staff-sign-in': staffSignIn,
+  '2026-12-07T02-00-inbox': inbox,
 };
 
 export const migrationProvider: MigrationProvider = {

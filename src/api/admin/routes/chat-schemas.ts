@@ -83,7 +83,15 @@ export const HotelMessageBody = Type.Object(
 
 export const MarkReadBody = Type.Optional(
   Type.Union([
-    Type.Object({ upTo: Type.Optional(MessageId) }, { additionalProperties: false, description: 'read up to this message id; absent: all' }),
+    Type.Object(
+      {
+        upTo: Type.Optional(MessageId),
+        staffId: Type.Optional(
+          Type.Integer({ minimum: 1, maximum: 2147483647, description: 'the employee who read (admin token only); their inbox counts it read' }),
+        ),
+      },
+      { additionalProperties: false, description: 'read up to this message id; absent: all' },
+    ),
     Type.Null(),
   ]),
 );

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { adminWrite } from '../write-context.js';
 import { locationScope, seesLocation } from '../permissions.js';
+import { inboxViewer } from '../inbox-viewer.js';
+import { markThreadRead } from '../../../core/inbox/reads-and-notes.js';
 import { chatSessionSummary, listChatSessionSummaries } from '../../../core/chat/chat-session-list.js';
 import { isHttpUrl, readChatMessageInput } from '../../../core/chat/chat-message-input.js';
 import { markChatMessagesRead, postChatMessageTo } from '../../../core/chat/chat-messages.js';
@@ -154,7 +156,8 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
         tags,
         summary: "Mark the guest's messages read",
         description:
-          "Sets `read` on the guest's unread messages (up to `upTo`, else all; at most 1000 per call); the guest's sockets receive each as an updated chatMessage.",
+          "Sets `read` on the guest's unread messages (up to `upTo`, else all; at most 1000 per call); the guest's sockets receive each as an updated chatMessage. " +
+          'The staff member (staffId, or the signed-in one) has read the session up to now in the inbox.',
         params: IdParams,
         body: MarkReadBody,
         response: { 200: MarkReadSchema, ...errors(400, 404) },
@@ -163,11 +166,19 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
     async (request) => {
       const accountId = request.accountId;
       const upTo = request.body?.upTo;
+      const viewer = await inboxViewer(db, request, request.body?.staffId ?? undefined);
+      const now = Date.now();
       const { session, updated } = await inWriteTransaction(db, async (trx) => {
         const found = await sessionOf(trx, request, request.params.id);
-        return { session: found, updated: await markChatMessagesRead(adminWrite(request, trx), found, 'hotel', upTo) };
+        if (viewer !== null) await markThreadRead(trx, accountId, 'chat', found.id, viewer, now);
+        return { session: found, updated: await markChatMessagesRead(adminWrite(request, trx), found, 'hotel', upTo, now) };
       });
       for (const event of updated) realtime.hub.publish({ kind: 'event', accountId, sessionId: session.id, locationId: session.location_id, event });
+      realtime.hub.publish({
+        kind: 'inbox',
+        accountId,
+        change: { type: 'inbox.read', thread: { kind: 'chat', id: session.id }, locationId: session.location_id, staffId: viewer, readAt: now },
+      });
       return { updated: updated.length, readAt: updated[0]?.readAt ?? null };
     },
   );

@@ -32,7 +32,9 @@ export async function realtimeTicketRoutes(app: AdminApp, { db, config }: AdminD
           'Open `url` (the staff WebSocket, /admin/v1/realtime?ticket=...) within 30 seconds; the ticket works once. The socket then receives ' +
           'the account\'s chat events as JSON: {"type": "chat.message" | "chat.message.updated", "sessionId", "locationId", "message"}, ' +
           '{"type": "chat.typing", "sessionId", "locationId", "typing"} (guest typing), {"type": "chat.presence", "sessionId", "locationId", "connected"}, ' +
-          'and the account\'s guest requests as they open or change: {"type": "request.opened" | "request.updated", "request"} (the request as GET /admin/v1/requests/{id} shows it). ' +
+          'and the account\'s guest requests as they open or change: {"type": "request.opened" | "request.updated", "request"} (the request as GET /admin/v1/requests/{id} shows it), ' +
+          'and the inbox\'s own changes: {"type": "inbox.assigned", "thread": {"kind", "id"}, "locationId", "assigneeId"}, {"type": "inbox.note", "thread", "locationId", "note"}, ' +
+          '{"type": "inbox.read", "thread", "locationId", "staffId", "readAt"}. ' +
           'After a lost connection between instances (PostgreSQL), what changed meanwhile is read from the tables and sent, each change once. ' +
           'A ticket asked for with a staff session opens a socket that carries only the events of the locations that staff member sees (an agent: their locations).',
         response: { 201: TicketSchema, ...errors() },
@@ -111,11 +113,15 @@ async function redeem(db: Db, ticket: string): Promise<{ accountId: number; scop
 }
 
 /** The location a hub message is about. */
-const locationOf = (message: ChatHubMessage): number | null => (message.kind === 'request' ? message.request.location_id : message.locationId);
+const locationOf = (message: ChatHubMessage): number | null => {
+  if (message.kind === 'request') return message.request.location_id;
+  return message.kind === 'inbox' ? message.change.locationId : message.locationId;
+};
 
 /** What a staff console is told of a hub message; undefined: nothing. */
 function staffMessage(message: ChatHubMessage): Record<string, unknown> | undefined {
   if (message.kind === 'request') return { type: `request.${message.change}`, request: presentRequest(message.request) };
+  if (message.kind === 'inbox') return message.change;
   const where = { sessionId: message.sessionId, locationId: message.locationId };
   if (message.kind === 'typing') return message.typing.author === 'guest' ? { type: 'chat.typing', ...where, typing: message.typing } : undefined;
   const { event } = message;
