@@ -23,6 +23,8 @@ import { realtimeSocketRoutes, realtimeTicketRoutes } from './routes/realtime.js
 import { webhookRoutes } from './routes/webhooks.js';
 import { requestRoutes } from './routes/requests.js';
 import { loyaltyAdminRoutes } from './routes/loyalty.js';
+import { loyaltyMemberRoutes } from './routes/loyalty-members.js';
+import { feedbackRoutes } from './routes/feedback.js';
 import { ruleRoutes } from './routes/rules.js';
 import { messagingRoutes } from './routes/messaging.js';
 import { webhookDocs } from './event-payloads.js';
@@ -77,6 +79,8 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await realtimeTicketRoutes(api, deps);
           await webhookRoutes(api, deps);
           await loyaltyAdminRoutes(api, deps);
+          await loyaltyMemberRoutes(api, deps);
+          await feedbackRoutes(api, deps);
           await ruleRoutes(api, deps);
           await messagingRoutes(api, deps);
           await api.register(importRoutes, deps);
