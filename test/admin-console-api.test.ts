@@ -97,7 +97,9 @@ describe.each(dialects())('admin API for the console on %s', (dialect) => {
     beforeAll(async () => {
       const nps = (locationId: number, values: number[], extra: Record<string, unknown> = {}) =>
         Promise.all(
-          values.map((nps) => addDocument(t, f.accountId, { locationId, checkoutDate: daysAgo(3), ...extra, answers: answers(f.questions, { nps, text: `said ${nps}` }) })),
+          values.map((nps) =>
+            addDocument(t, f.accountId, { locationId, checkoutDate: daysAgo(3), ...extra, answers: answers(f.questions, { nps, text: `said ${nps}` }) }),
+          ),
         );
       await nps(f.units.X01, [10, 9, 0]);
       await nps(f.units.X02, [10]);
@@ -112,9 +114,42 @@ describe.each(dialects())('admin API for the console on %s', (dialect) => {
       const { rollups, questions } = res.json();
       const npsOf = (rows: any[]) => rows.filter((r) => r.semanticId === 0);
       expect(npsOf(rollups)).toEqual([
-        { day: daysAgo(3), locationId: f.units.X01, source: 'poststay', semanticId: 0, answers: 3, scored: expect.any(Number), scoreSum: expect.any(Number), promoters: 2, passives: 0, detractors: 1 },
-        { day: daysAgo(3), locationId: f.units.X02, source: 'poststay', semanticId: 0, answers: 1, scored: expect.any(Number), scoreSum: expect.any(Number), promoters: 1, passives: 0, detractors: 0 },
-        { day: daysAgo(1), locationId: f.units.X01, source: 'public', semanticId: 0, answers: 1, scored: expect.any(Number), scoreSum: expect.any(Number), promoters: 0, passives: 1, detractors: 0 },
+        {
+          day: daysAgo(3),
+          locationId: f.units.X01,
+          source: 'poststay',
+          semanticId: 0,
+          answers: 3,
+          scored: expect.any(Number),
+          scoreSum: expect.any(Number),
+          promoters: 2,
+          passives: 0,
+          detractors: 1,
+        },
+        {
+          day: daysAgo(3),
+          locationId: f.units.X02,
+          source: 'poststay',
+          semanticId: 0,
+          answers: 1,
+          scored: expect.any(Number),
+          scoreSum: expect.any(Number),
+          promoters: 1,
+          passives: 0,
+          detractors: 0,
+        },
+        {
+          day: daysAgo(1),
+          locationId: f.units.X01,
+          source: 'public',
+          semanticId: 0,
+          answers: 1,
+          scored: expect.any(Number),
+          scoreSum: expect.any(Number),
+          promoters: 0,
+          passives: 1,
+          detractors: 0,
+        },
       ]);
       expect(rollups.find((r: any) => r.semanticId === 1004)).toMatchObject({ day: daysAgo(2), answers: 1, scored: 1, scoreSum: 0.75 });
       expect(questions).toEqual([
@@ -137,7 +172,12 @@ describe.each(dialects())('admin API for the console on %s', (dialect) => {
       expect(zero).toMatchObject({ locationId: f.units.X01, source: 'poststay', checkoutDate: daysAgo(3) });
       expect(zero.answers).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ semanticId: 0, question: 'How likely is it that you would recommend our hotel?', option: expect.any(String), segment: 'detractor' }),
+          expect.objectContaining({
+            semanticId: 0,
+            question: 'How likely is it that you would recommend our hotel?',
+            option: expect.any(String),
+            segment: 'detractor',
+          }),
           expect.objectContaining({ question: 'Anything else?', text: 'said 0' }),
         ]),
       );

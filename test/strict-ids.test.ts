@@ -158,7 +158,12 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         { method: 'GET', template: '/loyalty/products/{id}', url: (v) => `/loyalty/products/${v}` },
         { method: 'PATCH', template: '/loyalty/products/{id}', url: (v) => `/loyalty/products/${v}`, body: { title: 'Changed' } },
         { method: 'GET', template: '/loyalty/members/{id}', url: (v) => `/loyalty/members/${v}` },
-        { method: 'POST', template: '/loyalty/members/{id}/operations', url: (v) => `/loyalty/members/${v}/operations`, body: { kind: 'add', points: 5, reason: 'strict ids' } },
+        {
+          method: 'POST',
+          template: '/loyalty/members/{id}/operations',
+          url: (v) => `/loyalty/members/${v}/operations`,
+          body: { kind: 'add', points: 5, reason: 'strict ids' },
+        },
         { method: 'GET', template: '/rules/{id}', url: (v) => `/rules/${v}` },
         { method: 'PUT', template: '/rules/{id}', url: (v) => `/rules/${v}`, body: { ...welcome, name: 'changed' } },
         { method: 'POST', template: '/rules/{id}/enable', url: (v) => `/rules/${v}/enable` },

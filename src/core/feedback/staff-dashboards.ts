@@ -55,7 +55,13 @@ export async function readDailyRollups(db: Db, accountId: number, f: StaffFeedba
     .where('day', '<=', f.to);
   if (f.locationIds) query = query.where('location_id', 'in', f.locationIds);
   if (f.sources) query = query.where('source', 'in', f.sources);
-  const rows = await query.groupBy(['day', 'location_id', 'source', 'semantic_id']).orderBy('day').orderBy('location_id').orderBy('source').orderBy('semantic_id').execute();
+  const rows = await query
+    .groupBy(['day', 'location_id', 'source', 'semantic_id'])
+    .orderBy('day')
+    .orderBy('location_id')
+    .orderBy('source')
+    .orderBy('semantic_id')
+    .execute();
   return rows.map((r) => ({
     day: r.day,
     locationId: r.location_id,

@@ -121,10 +121,17 @@ export async function loyaltyMemberRoutes(app: AdminApp, { db }: AdminDeps): Pro
     async (request) => {
       const { email, name, limit = 50, offset = 0 } = request.query;
       const accountId = request.accountId;
-      const guestIds =
-        email || name ? (await listGuests(db, accountId, { email, name, limit: 500, offset: 0 })).map((g) => g.id) : undefined;
+      const guestIds = email || name ? (await listGuests(db, accountId, { email, name, limit: 500, offset: 0 })).map((g) => g.id) : undefined;
       const members = await listEnrolledMembers(db, accountId, { guestIds, limit, offset });
-      const guests = new Map((await findGuestsByIds(db, accountId, members.map((m) => m.guest_id))).map((g) => [g.id, g]));
+      const guests = new Map(
+        (
+          await findGuestsByIds(
+            db,
+            accountId,
+            members.map((m) => m.guest_id),
+          )
+        ).map((g) => [g.id, g]),
+      );
       return { members: members.map((m) => presentMember(m, guests.get(m.guest_id))) };
     },
   );
@@ -165,7 +172,8 @@ export async function loyaltyMemberRoutes(app: AdminApp, { db }: AdminDeps): Pro
       schema: {
         tags,
         summary: 'Add or redeem points by hand, with a reason',
-        description: 'add: a new lot (and as many level points) expiring after the programme validity; redeem: from the lots that expire soonest. More than the balance is a 400 that changes nothing.',
+        description:
+          'add: a new lot (and as many level points) expiring after the programme validity; redeem: from the lots that expire soonest. More than the balance is a 400 that changes nothing.',
         params: IdParams,
         body: ManualOperationBody,
         response: { 201: LoyaltyOperationSchema, ...errors(400, 404) },
@@ -177,7 +185,9 @@ export async function loyaltyMemberRoutes(app: AdminApp, { db }: AdminDeps): Pro
       const { guest } = await enrolled(db, accountId, request.params.id);
       const meta = { concept: reason, actor: 'admin' };
       const operation = await inWriteTransaction(db, (trx) =>
-        kind === 'add' ? addPoints(trx, accountId, guest.id, { ...meta, points, levelPoints: points }) : redeemPoints(trx, accountId, guest.id, { ...meta, points }),
+        kind === 'add'
+          ? addPoints(trx, accountId, guest.id, { ...meta, points, levelPoints: points })
+          : redeemPoints(trx, accountId, guest.id, { ...meta, points }),
       );
       return reply.status(201).send(presentOperation(operation));
     },
