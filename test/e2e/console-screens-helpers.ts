@@ -46,7 +46,7 @@ export async function checkScreen(browser: Browser, app: ServedApp, who: Console
     await ready(page);
     await expectAccessible(page, `${name} at ${viewport.width} px`);
     if (viewport === PHONE) {
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
       expect(overflow, `${name} is wider than ${PHONE.width} px`).toBeLessThanOrEqual(0);
     }
     await saveScreenshot(page, name);

@@ -213,3 +213,13 @@ export function ShownOnce({ label, value }: { label: string; value: string }) {
     </div>
   );
 }
+
+/** A horizontally scrollable box for a wide table, focusable so that a keyboard can scroll it. */
+export function TableWrap({ children }: { children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to be scrolled by keyboard (axe scrollable-region-focusable)
+    <div className="table-wrap" tabIndex={0}>
+      {children}
+    </div>
+  );
+}

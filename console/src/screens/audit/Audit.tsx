@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, query } from '../../api';
-import { formatDateTime } from '../../components/ui';
+import { formatDateTime, TableWrap } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { AuditItem } from '../../types';
 
@@ -43,7 +43,7 @@ export default function Audit() {
         </p>
       )}
       {items.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap>
           <table>
             <thead>
               <tr>
@@ -64,7 +64,7 @@ export default function Audit() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {state === 'ready' && items.length === 0 && <p className="muted">{t('audit.empty')}</p>}
       {state === 'loading' && <p aria-live="polite">{t('common.loading')}</p>}

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api';
-import { addDays, formatDateTime, ShowApi, titleOf, todayDay, useApiLoad } from '../../components/ui';
+import { addDays, formatDateTime, ShowApi, TableWrap, titleOf, todayDay, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { Location } from '../../types';
 import { type Dashboard, type GroupBy, loadAnswerDocuments, loadScores, type NpsFigure, type ScoreFilter } from './data';
@@ -176,7 +176,7 @@ function Figures({
         {d.questions.length === 0 ? (
           <p className="muted">{t('dash.noQuestions')}</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap>
             <table>
               <thead>
                 <tr>
@@ -195,7 +195,7 @@ function Figures({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
         {questionSeries.length > 0 && d.trend.length > 0 && (
           <Suspense fallback={null}>
@@ -216,7 +216,7 @@ interface Row {
 function FigureTable({ rows, onDrill }: { rows: Row[]; onDrill: (row: Row) => void }) {
   if (rows.length === 0) return <p className="muted">{t('dash.noAnswers')}</p>;
   return (
-    <div className="table-wrap">
+    <TableWrap>
       <table>
         <thead>
           <tr>
@@ -243,7 +243,7 @@ function FigureTable({ rows, onDrill }: { rows: Row[]; onDrill: (row: Row) => vo
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

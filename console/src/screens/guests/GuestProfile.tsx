@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../api';
-import { ActionError, Dialog, Form, formatDateTime, guestName, ShowApi, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, Dialog, Form, formatDateTime, guestName, ShowApi, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { GuestDetail, GuestList, MergeResult, SplitResult } from '../../types';
 import { searchGuests } from './search';
@@ -100,7 +100,7 @@ function Identifiers({ guest, reload }: { guest: GuestDetail; reload: () => void
       {guest.keys.length === 0 ? (
         <p className="muted">{t('guests.noKeys')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap>
           <table>
             <thead>
               <tr>
@@ -125,13 +125,13 @@ function Identifiers({ guest, reload }: { guest: GuestDetail; reload: () => void
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <h3>{t('guests.matchReasons')}</h3>
       {guest.matches.length === 0 ? (
         <p className="muted">{t('guests.noMatches')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap>
           <table>
             <thead>
               <tr>
@@ -156,7 +156,7 @@ function Identifiers({ guest, reload }: { guest: GuestDetail; reload: () => void
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {guest.merges.length > 0 && (
         <>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Form, guestName, ShowApi, useApiLoad } from '../../components/ui';
+import { Form, guestName, ShowApi, TableWrap, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { GuestList } from '../../types';
 import { searchGuests } from './search';
@@ -28,7 +28,7 @@ export default function GuestSearch() {
           ) : list.guests.length === 0 ? (
             <p role="status">{t('guests.none', { q })}</p>
           ) : (
-            <div className="table-wrap">
+            <TableWrap>
               <table>
                 <caption className="sr-only">{t('guests.results', { q })}</caption>
                 <thead>
@@ -50,7 +50,7 @@ export default function GuestSearch() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </ShowApi>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, query } from '../../api';
-import { ActionError, Form, formatDate, ShowApi, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, Form, formatDate, ShowApi, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { Level, Member, Product } from '../../types';
 
@@ -39,7 +39,7 @@ function Members() {
           members.length === 0 ? (
             <p role="status">{t('loyalty.noMembers')}</p>
           ) : (
-            <div className="table-wrap">
+            <TableWrap>
               <table>
                 <thead>
                   <tr>
@@ -62,7 +62,7 @@ function Members() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </ShowApi>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api';
-import { ActionError, Form, formatDate, formatDateTime, ShowApi, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, Form, formatDate, formatDateTime, ShowApi, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { MemberDetail, Operation } from '../../types';
 
@@ -43,7 +43,7 @@ export default function Member() {
               {m.lots.length === 0 ? (
                 <p className="muted">{t('loyalty.noLots')}</p>
               ) : (
-                <div className="table-wrap">
+                <TableWrap>
                   <table>
                     <thead>
                       <tr>
@@ -66,7 +66,7 @@ export default function Member() {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableWrap>
               )}
             </div>
             <div className="card">
@@ -83,7 +83,7 @@ export default function Member() {
 function Operations({ operations }: { operations: Operation[] }) {
   if (operations.length === 0) return <p className="muted">{t('loyalty.noOperations')}</p>;
   return (
-    <div className="table-wrap">
+    <TableWrap>
       <table aria-label={t('loyalty.operationsTable')}>
         <thead>
           <tr>
@@ -104,7 +104,7 @@ function Operations({ operations }: { operations: Operation[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, query } from '../../api';
-import { ActionError, addDays, Form, formatDate, ShowApi, titleOf, todayDay, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, addDays, Form, formatDate, ShowApi, TableWrap, titleOf, todayDay, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { AnswerDocumentList, CompetitiveSet, FeedbackRollups, Location, ReviewQuestion } from '../../types';
 
@@ -111,7 +111,7 @@ function CompareFigures({ data, ids, names, from, to }: { data: FeedbackRollups;
   return (
     <div className="card">
       <h2>{t('rep.daily')}</h2>
-      <div className="table-wrap">
+      <TableWrap>
         <table>
           <thead>
             <tr>
@@ -135,7 +135,7 @@ function CompareFigures({ data, ids, names, from, to }: { data: FeedbackRollups;
             })}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {days.length > 0 ? (
         <Suspense fallback={<p aria-live="polite">{t('common.loading')}</p>}>
           <TrendChart periods={days} series={series} label={t('rep.chartLabel')} />

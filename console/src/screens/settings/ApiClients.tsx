@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { ActionError, ConfirmButton, Form, ShowApi, ShownOnce, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, ConfirmButton, Form, ShowApi, ShownOnce, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { ApiClient, CreatedApiClient, Credential } from '../../types';
 
@@ -27,7 +27,7 @@ export default function ApiClients() {
           clients.length === 0 ? (
             <p className="muted">{t('common.none')}</p>
           ) : (
-            <div className="table-wrap">
+            <TableWrap>
               <table>
                 <thead>
                   <tr>
@@ -67,7 +67,7 @@ export default function ApiClients() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </ShowApi>

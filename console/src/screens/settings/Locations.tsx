@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { ActionError, ConfirmButton, Form, ShowApi, titleOf, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, ConfirmButton, Form, ShowApi, TableWrap, titleOf, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { Location } from '../../types';
 
@@ -41,7 +41,7 @@ export default function Locations() {
           const chains = locations.filter((l) => l.kind === 'chain');
           return (
             <>
-              <div className="table-wrap">
+              <TableWrap>
                 <table>
                   <thead>
                     <tr>
@@ -77,7 +77,7 @@ export default function Locations() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
               <Form label={t('loc.new')} className="card" onSubmit={() => void create()}>
                 <h3>{t('loc.new')}</h3>
                 <label>

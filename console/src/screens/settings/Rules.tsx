@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, query } from '../../api';
-import { ActionError, Form, formatDateTime, ShowApi, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, Form, formatDateTime, ShowApi, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { DryRun, Preview, Rule, Template } from '../../types';
 
@@ -176,7 +176,7 @@ function RuleTools({ rule }: { rule: Rule }) {
         (dryRun.results.length === 0 ? (
           <p role="status">{t('rules.noEvents')}</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap>
             <table>
               <caption className="sr-only">{t('rules.dryRun')}</caption>
               <thead>
@@ -200,7 +200,7 @@ function RuleTools({ rule }: { rule: Rule }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         ))}
     </div>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { ActionError, ConfirmButton, Form, ShowApi, titleOf, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, ConfirmButton, Form, ShowApi, TableWrap, titleOf, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { CustomField, LoopType } from '../../types';
 
@@ -39,7 +39,7 @@ function ShortcodeList<T extends LoopType | CustomField>({
           return rows.length === 0 ? (
             <p className="muted">{t('common.none')}</p>
           ) : (
-            <div className="table-wrap">
+            <TableWrap>
               <table>
                 <thead>
                   <tr>
@@ -71,7 +71,7 @@ function ShortcodeList<T extends LoopType | CustomField>({
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           );
         }}
       </ShowApi>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { ActionError, ConfirmButton, Form, ShowApi, ShownOnce, titleOf, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, ConfirmButton, Form, ShowApi, ShownOnce, TableWrap, titleOf, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { Location, StaffMember } from '../../types';
 
@@ -23,7 +23,7 @@ export default function Staff() {
           const staff = Array.isArray(data) ? data : data.staff;
           return (
             <>
-              <div className="table-wrap">
+              <TableWrap>
                 <table>
                   <thead>
                     <tr>
@@ -41,7 +41,7 @@ export default function Staff() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
               <Invite locations={locationList} done={reload} />
             </>
           );

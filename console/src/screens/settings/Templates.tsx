@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { ActionError, ConfirmButton, Form, ShowApi, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, ConfirmButton, Form, ShowApi, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { Template } from '../../types';
 
@@ -29,7 +29,7 @@ export default function Templates() {
           templates.length === 0 ? (
             <p className="muted">{t('common.none')}</p>
           ) : (
-            <div className="table-wrap">
+            <TableWrap>
               <table>
                 <thead>
                   <tr>
@@ -79,7 +79,7 @@ export default function Templates() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </ShowApi>

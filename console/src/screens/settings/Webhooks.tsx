@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, query } from '../../api';
-import { ActionError, ConfirmButton, Form, formatDateTime, ShowApi, ShownOnce, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, ConfirmButton, Form, formatDateTime, ShowApi, ShownOnce, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { Attempt, CreatedWebhook, Delivery, Webhook } from '../../types';
 
@@ -87,7 +87,7 @@ function Deliveries({ webhookId }: { webhookId: number }) {
           deliveries.length === 0 ? (
             <p className="muted">{t('webhooks.noDeliveries')}</p>
           ) : (
-            <div className="table-wrap">
+            <TableWrap>
               <table>
                 <thead>
                   <tr>
@@ -106,7 +106,7 @@ function Deliveries({ webhookId }: { webhookId: number }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </ShowApi>
