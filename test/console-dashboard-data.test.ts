@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { periodOf, summarise } from '../console/src/screens/dashboards/data.js';
+import { periodOf, summarise } from '../console/src/screens/dashboards/figures.js';
 
 const row = (
   day: string,

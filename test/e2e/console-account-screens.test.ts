@@ -4,7 +4,7 @@ import { adminCall } from '../helpers/admin.js';
 import { createTestAccount } from '../helpers/app.js';
 import { BROWSER_MISSING_REASON, browserMissing, launchBrowser, type ServedApp, serveTestApp } from '../helpers/browser.js';
 import { dialects } from '../helpers/database.js';
-import { checkScreen, type ConsoleAccount, openConsole, waitForHeading } from './console-screens-helpers.js';
+import { checkScreen, type ConsoleAccount, eventually, openConsole, waitForHeading } from './console-screens-helpers.js';
 
 describe.skipIf(browserMissing)(`the console's account settings, staff and activity log (${browserMissing ? BROWSER_MISSING_REASON : 'Chromium'})`, () => {
   let browser: Browser;
@@ -25,17 +25,17 @@ describe.skipIf(browserMissing)(`the console's account settings, staff and activ
   it('tells staff and audit are not on this server yet (the endpoints answer 404) instead of failing', async () => {
     const { context, page } = await openConsole(browser, t, who);
     await page.goto(`${t.baseUrl}/settings/staff`);
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Staff sign-in is not available on this server yet');
+    await eventually(() => page.getByRole('status').first().textContent()).toContain('Staff sign-in is not available on this server yet');
     await page.goto(`${t.baseUrl}/audit`);
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('The activity log is not available on this server yet');
+    await eventually(() => page.getByRole('status').first().textContent()).toContain('The activity log is not available on this server yet');
     expect(await page.getByRole('alert').count()).toBe(0);
     await context.close();
   });
 
   const loaded = (heading: string, text: string) => async (page: Page) => {
     await waitForHeading(page, heading, 2);
-    await expect.poll(() => page.getByText(text).count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    await expect.poll(() => page.getByText('Loading…').count()).toBe(0);
+    await eventually(() => page.getByText(text).count()).toBeGreaterThan(0);
+    await eventually(() => page.getByText('Loading…').count()).toBe(0);
   };
   it.each([
     ['/settings/account', 'settings-account', loaded('Account', 'noemail@*')],
@@ -44,7 +44,7 @@ describe.skipIf(browserMissing)(`the console's account settings, staff and activ
       '/audit',
       'audit',
       async (page: Page) => {
-        await expect.poll(() => page.getByRole('status').count()).toBeGreaterThan(0);
+        await eventually(() => page.getByRole('status').count()).toBeGreaterThan(0);
       },
     ],
   ] as const)('shows %s accessibly at desktop and 360 px widths', async (path, name, ready) => {

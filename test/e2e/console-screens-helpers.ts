@@ -32,7 +32,7 @@ export async function openConsole(browser: Browser, app: ServedApp, who: Console
 
 /** Waits until the page shows a heading with this name. */
 export async function waitForHeading(page: Page, name: string | RegExp, level?: number): Promise<void> {
-  await expect.poll(() => page.getByRole('heading', { name, level }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+  await eventually(() => page.getByRole('heading', { name, level }).count()).toBeGreaterThan(0);
 }
 
 /**
@@ -52,4 +52,9 @@ export async function checkScreen(browser: Browser, app: ServedApp, who: Console
     await saveScreenshot(page, name);
     await context.close();
   }
+}
+
+/** expect.poll with a timeout for a loaded machine (a screen's first load can take seconds there). */
+export function eventually<T>(fn: () => T | Promise<T>) {
+  return expect.poll(fn, { timeout: 20_000, interval: 100 });
 }

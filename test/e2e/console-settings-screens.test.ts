@@ -4,7 +4,7 @@ import { adminCall } from '../helpers/admin.js';
 import { createTestAccount } from '../helpers/app.js';
 import { BROWSER_MISSING_REASON, browserMissing, launchBrowser, type ServedApp, serveTestApp } from '../helpers/browser.js';
 import { dialects } from '../helpers/database.js';
-import { checkScreen, type ConsoleAccount, waitForHeading } from './console-screens-helpers.js';
+import { checkScreen, type ConsoleAccount, eventually, waitForHeading } from './console-screens-helpers.js';
 
 describe.skipIf(browserMissing)(`the console's settings screens (${browserMissing ? BROWSER_MISSING_REASON : 'Chromium'})`, () => {
   let browser: Browser;
@@ -27,8 +27,8 @@ describe.skipIf(browserMissing)(`the console's settings screens (${browserMissin
 
   const loaded = (heading: string, text: string) => async (page: Page) => {
     await waitForHeading(page, heading, 2);
-    await expect.poll(() => page.getByText(text).count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    await expect.poll(() => page.getByText('Loading…').count()).toBe(0);
+    await eventually(() => page.getByText(text).count()).toBeGreaterThan(0);
+    await eventually(() => page.getByText('Loading…').count()).toBe(0);
   };
   it.each([
     ['/settings/locations', 'settings-locations', loaded('Locations and chains', 'Harbour Hotel')],

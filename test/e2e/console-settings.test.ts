@@ -8,7 +8,7 @@ import { createTestAccount } from '../helpers/app.js';
 import { BROWSER_MISSING_REASON, browserMissing, launchBrowser, type ServedApp, serveTestApp } from '../helpers/browser.js';
 import { dialects } from '../helpers/database.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
-import { type ConsoleAccount, openConsole, waitForHeading } from './console-screens-helpers.js';
+import { type ConsoleAccount, eventually, openConsole, waitForHeading } from './console-screens-helpers.js';
 
 const FAST = { delaysMs: [20, 20, 20], laterMs: 600_000, lifetimeMs: 300_000 };
 
@@ -44,19 +44,19 @@ describe.skipIf(browserMissing)(`the console's settings (${browserMissing ? BROW
   it('creates a location and a chain', async () => {
     const { context, page } = await openConsole(browser, t, who);
     await page.goto(`${t.baseUrl}/settings`);
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/settings/locations');
+    await eventually(() => new URL(page.url()).pathname).toBe('/settings/locations');
     const form = page.getByRole('form', { name: 'New location or chain' });
     await form.getByLabel('Name').fill('Harbour Hotels');
     await form.getByLabel('Kind').selectOption('chain');
     await form.getByRole('button', { name: 'Create' }).click();
-    await expect.poll(() => page.getByRole('cell', { name: 'Harbour Hotels', exact: true }).count()).toBe(1);
+    await eventually(() => page.getByRole('cell', { name: 'Harbour Hotels', exact: true }).count()).toBe(1);
     await form.getByLabel('Name').fill('Harbour Hotel Quay');
     await form.getByLabel('Kind').selectOption('location');
     await form.getByLabel('Chain it belongs to').selectOption({ label: 'Harbour Hotels' });
     await form.getByLabel('Shortcode').fill('HQ1');
     await form.getByLabel('Time zone').fill('Europe/Madrid');
     await form.getByRole('button', { name: 'Create' }).click();
-    await expect.poll(() => page.getByRole('cell', { name: 'Harbour Hotel Quay', exact: true }).count()).toBe(1);
+    await eventually(() => page.getByRole('cell', { name: 'Harbour Hotel Quay', exact: true }).count()).toBe(1);
     const { locations } = (await admin('GET', '/locations')).json();
     const chain = locations.find((l: any) => l.title.en === 'Harbour Hotels');
     expect(locations.find((l: any) => l.title.en === 'Harbour Hotel Quay')).toMatchObject({
@@ -94,12 +94,12 @@ describe.skipIf(browserMissing)(`the console's settings (${browserMissing ? BROW
     await page.getByRole('button', { name: 'Preview and dry-run Welcome mail' }).click();
     await page.getByLabel('Guest id').fill(String(guest.id));
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
-    await expect.poll(() => page.getByTestId('preview-subject').textContent()).toBe('Subject: Welcome to the harbour');
+    await eventually(() => page.getByTestId('preview-subject').textContent()).toBe('Subject: Welcome to the harbour');
     expect(await page.getByText('ada@example.test').count()).toBeGreaterThan(0);
     const frame = page.frameLocator('iframe[title="The message as the guest would see it"]');
-    await expect.poll(() => frame.getByText('We look forward to your stay.').count()).toBe(1);
+    await eventually(() => frame.getByText('We look forward to your stay.').count()).toBe(1);
     await page.getByRole('button', { name: 'Dry-run', exact: true }).click();
-    await expect.poll(() => page.getByText('No recent journey event.').count()).toBe(1);
+    await eventually(() => page.getByText('No recent journey event.').count()).toBe(1);
     await context.close();
   });
 
@@ -109,30 +109,26 @@ describe.skipIf(browserMissing)(`the console's settings (${browserMissing ? BROW
     const form = page.getByRole('form', { name: 'New webhook' });
     await form.getByLabel('URL').fill(`${receiver.url}/hook`);
     await form.getByRole('button', { name: 'Create webhook' }).click();
-    await expect.poll(() => form.getByLabel('Signing secret').inputValue()).toMatch(/^whsec_/);
+    await eventually(() => form.getByLabel('Signing secret').inputValue()).toMatch(/^whsec_/);
     await page.getByRole('button', { name: 'Send a test event' }).click();
-    await expect.poll(() => receiver.received.filter((r) => r.url === '/hook').length, { timeout: 15_000 }).toBe(1);
+    await eventually(() => receiver.received.filter((r) => r.url === '/hook').length).toBe(1);
     await page.getByRole('button', { name: 'Delivery log' }).click();
     const log = page.getByRole('region', { name: 'Delivery log' });
-    await expect
-      .poll(async () => {
-        await log.getByRole('button', { name: 'Refresh' }).click();
-        return log.getByText('delivered', { exact: true }).count();
-      })
-      .toBe(1);
+    await eventually(async () => {
+      await log.getByRole('button', { name: 'Refresh' }).click();
+      return log.getByText('delivered', { exact: true }).count();
+    }).toBe(1);
     const row = log.getByRole('row').nth(1);
     const id = (await admin('GET', '/deliveries')).json().deliveries[0].id;
     await log.getByRole('button', { name: `Attempts of delivery ${id}` }).click();
-    await expect.poll(() => log.getByText(/delivered, HTTP 200/).count()).toBe(1);
+    await eventually(() => log.getByText(/delivered, HTTP 200/).count()).toBe(1);
     await log.getByRole('button', { name: `Replay delivery ${id}` }).click();
-    await expect.poll(() => receiver.received.filter((r) => r.url === '/hook').length, { timeout: 15_000 }).toBe(2);
+    await eventually(() => receiver.received.filter((r) => r.url === '/hook').length).toBe(2);
     expect(receiver.received[1].headers['webhook-id']).toBe(receiver.received[0].headers['webhook-id']);
-    await expect
-      .poll(async () => {
-        await log.getByRole('button', { name: 'Refresh' }).click();
-        return (await row.textContent()) ?? '';
-      })
-      .toMatch(/delivered.*2/);
+    await eventually(async () => {
+      await log.getByRole('button', { name: 'Refresh' }).click();
+      return (await row.textContent()) ?? '';
+    }).toMatch(/delivered.*2/);
     await context.close();
   });
 });
