@@ -11,6 +11,8 @@ import { adminCall } from './helpers/admin.js';
 import { addDocument, answers, createFeedbackFixture, type Fixture } from './helpers/loopon-feedback-fixture.js';
 import { loopCall } from './helpers/loop.js';
 import { loyaltyAccess } from './helpers/fideltour.js';
+import { signIn } from '../src/core/loyalty/membership.js';
+import { findGuest } from '../src/core/guests/guests.js';
 import { ensureChatSession } from '../src/core/chat/chat-sessions.js';
 
 /*
@@ -100,6 +102,9 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
       const rival = await made('/competitors', { title: 'Rival' });
       const set = await made('/competitive-sets', { locationId: location.id, name: 'City', memberIds: [rival.id] });
       const g = guest.guest?.id ?? guest.id;
+      await inWriteTransaction(t.database.db, async (trx) =>
+        signIn(trx, f.accountId, (await findGuest(trx, f.accountId, g))!, { passwordHash: 'x', sendActivationEmail: false, sendWelcomeEmail: false }),
+      );
       const chat = await ensureChatSession(t.database.db, f.accountId, g, location.id, 'en');
       const webhook = await made('/webhooks', { url: 'https://hooks.example.com/in', events: ['*'] });
       const { deliveryId } = await made(`/webhooks/${webhook.id}/test`, undefined);
@@ -165,6 +170,13 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         { method: 'PATCH', template: '/loyalty/levels/{id}', url: (v) => `/loyalty/levels/${v}`, body: { name: 'Changed' } },
         { method: 'GET', template: '/loyalty/products/{id}', url: (v) => `/loyalty/products/${v}` },
         { method: 'PATCH', template: '/loyalty/products/{id}', url: (v) => `/loyalty/products/${v}`, body: { title: 'Changed' } },
+        { method: 'GET', template: '/loyalty/members/{id}', url: (v) => `/loyalty/members/${v}` },
+        {
+          method: 'POST',
+          template: '/loyalty/members/{id}/operations',
+          url: (v) => `/loyalty/members/${v}/operations`,
+          body: { kind: 'add', points: 5, reason: 'strict ids' },
+        },
         { method: 'GET', template: '/rules/{id}', url: (v) => `/rules/${v}` },
         { method: 'PUT', template: '/rules/{id}', url: (v) => `/rules/${v}`, body: { ...welcome, name: 'changed' } },
         { method: 'POST', template: '/rules/{id}/enable', url: (v) => `/rules/${v}/enable` },
@@ -208,6 +220,8 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         '/deliveries/{id}/replay': deliveryId,
         '/loyalty/levels/{id}': level.id,
         '/loyalty/products/{id}': product.id,
+        '/loyalty/members/{id}': g,
+        '/loyalty/members/{id}/operations': g,
         '/rules/{id}': rule.id,
         '/rules/{id}/enable': rule.id,
         '/rules/{id}/disable': rule.id,
@@ -218,7 +232,7 @@ describe.each(dialects())('strict ids on %s', (dialect) => {
         '/messages/{id}': message.id,
       };
       routes = routes.map((r) => ({ ...r, id: ids[r.template] ?? (r.url('X').includes(`/members/X`) ? rival.id : set.id) }));
-      reads = [`/locations/${location.id}`, `/surveys/${survey.id}`, `/guests/${g}`, `/competitive-sets/${set.id}`];
+      reads = [`/locations/${location.id}`, `/surveys/${survey.id}`, `/guests/${g}`, `/competitive-sets/${set.id}`, `/loyalty/members/${g}`];
     });
 
     it('covers every admin route that takes an id in its path', async () => {

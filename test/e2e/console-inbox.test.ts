@@ -8,7 +8,7 @@ import { createTestAccount } from '../helpers/app.js';
 import {
   BROWSER_MISSING_REASON,
   browserMissing,
-  consoleWithAdminToken,
+  createStaffMember,
   expectAccessible,
   launchBrowser,
   newPage,
@@ -16,6 +16,7 @@ import {
   type ServedApp,
   saveScreenshot,
   serveTestApp,
+  signInToConsole,
 } from '../helpers/browser.js';
 import { dialects } from '../helpers/database.js';
 import { loopCall } from '../helpers/loop.js';
@@ -36,24 +37,8 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
   let h: { accountId: number; slug: string; adminToken: string; loopToken: string; sea: number; agent: number; headers: Record<string, string> };
   const sockets: TestSocket[] = [];
 
-  /**
-   * Puts a browser context in the console as agent Anna. The one place that signs in: it uses the
-   * admin token until staff sign-in is on main, then signs in for real.
-   */
-  const signInAsAgent = (context: BrowserContext) =>
-    consoleWithAdminToken(context, t.baseUrl, h.adminToken, {
-      staff: {
-        id: h.agent,
-        email: 'anna@hotel.test',
-        name: 'Anna',
-        role: 'owner',
-        permissions: ['create', 'comment', 'close'],
-        locationIds: [],
-        hasPassword: true,
-      },
-      account: { id: h.accountId, slug: h.slug, name: 'Sea Group' },
-      csrfToken: 'test-csrf',
-    });
+  /** Puts a browser context in the console as agent Anna (signed in for real). */
+  const signInAsAgent = (context: BrowserContext) => signInToConsole(context, t.baseUrl, 'anna@hotel.test');
 
   /** A Loopon stay at Sea with the guest's chat socket open. */
   const guestChat = async (name: string) => {
@@ -79,7 +64,9 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     const db = t.database.db;
     const sea = (await createLocation(db, account.id, { title: { en: 'Sea Hotel' }, shortcode: 'sea' })).id;
     await createLoopType(db, account.id, 'housekeeping', { en: 'Housekeeping' });
-    const agent = (await createEmployee(db, account.id, { username: 'anna', name: 'Anna', email: 'anna@hotel.test', locationIds: [sea] })).id;
+    const agent = (
+      await createStaffMember(t, account.id, { email: 'anna@hotel.test', name: 'Anna', role: 'agent', permissions: ['create', 'comment', 'close'], locationIds: [sea] })
+    ).id;
     await createEmployee(db, account.id, { username: 'bo', name: 'Bo', email: 'bo@hotel.test', locationIds: [sea] });
     h = { accountId: account.id, slug: account.slug, adminToken, loopToken, sea, agent, headers: (await createLooponClient(t, account.id)).headers };
   });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Dialect } from '../../src/db/database.js';
+import { createStaff, hashStaffPassword, type StaffInput, type StaffMember, storeStaffPasswordHash } from '../../src/core/accounts/staff.js';
 import { createTestApp, type TestApp } from './app.js';
 
 /*
@@ -104,25 +105,22 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
 }
 
-/** The Session the console reads from GET /admin/v1/session (the staff sign-in contract). */
-export interface ConsoleSession {
-  staff: { id: number; email: string; name: string | null; role: string; permissions: string[]; locationIds: number[]; hasPassword: boolean };
-  account: { id: number; slug: string; name: string };
-  csrfToken: string;
-}
+/** The password of the staff members browser tests sign in with. */
+export const STAFF_PASSWORD = 'correct horse battery';
 
 /**
- * Puts `context` in the console as an owner of the account WITHOUT staff sign-in: the browser's
- * admin API calls carry the account's admin token, and GET /session answers `session`. Screens
- * are tested this way until staff sign-in lands on main; then tests sign in for real and this goes.
+ * Signs `context` in to the console as the staff member with this e-mail, through the API the
+ * sign-in screen calls (the session cookie lands in the context's cookie jar). The sign-in screen
+ * itself is tested on its own (test/e2e/console-sign-in.test.ts).
  */
-export async function consoleWithAdminToken(context: BrowserContext, baseUrl: string, adminToken: string, session: ConsoleSession): Promise<void> {
-  await context.route(`${baseUrl}/admin/v1/**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname === '/admin/v1/session') {
-      if (route.request().method() === 'DELETE') return route.fulfill({ status: 204 });
-      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(session) });
-    }
-    return route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${adminToken}` } });
-  });
+export async function signInToConsole(context: BrowserContext, baseUrl: string, email: string, password = STAFF_PASSWORD): Promise<void> {
+  const res = await context.request.post(`${baseUrl}/admin/v1/session`, { data: { email, password } });
+  if (res.status() !== 201) throw new Error(`sign-in of ${email}: ${res.status()} ${await res.text()}`);
+}
+
+/** A staff member of the account who can sign in with STAFF_PASSWORD (made in core). */
+export async function createStaffMember(t: TestApp, accountId: number, input: StaffInput): Promise<StaffMember> {
+  const staff = await createStaff(t.database.db, accountId, input, 'admin');
+  await storeStaffPasswordHash(t.database.db, accountId, staff.id, await hashStaffPassword(STAFF_PASSWORD));
+  return staff;
 }

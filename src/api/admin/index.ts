@@ -29,6 +29,8 @@ import { requestRoutes } from './routes/requests.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { inboxThreadRoutes } from './routes/inbox-threads.js';
 import { loyaltyAdminRoutes } from './routes/loyalty.js';
+import { loyaltyMemberRoutes } from './routes/loyalty-members.js';
+import { feedbackRoutes } from './routes/feedback.js';
 import { ruleRoutes } from './routes/rules.js';
 import { messagingRoutes } from './routes/messaging.js';
 import { webhookDocs } from './event-payloads.js';
@@ -121,6 +123,8 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await realtimeTicketRoutes(api, deps);
           await webhookRoutes(api, deps);
           await loyaltyAdminRoutes(api, deps);
+          await loyaltyMemberRoutes(api, deps);
+          await feedbackRoutes(api, deps);
           await ruleRoutes(api, deps);
           await messagingRoutes(api, deps);
           await api.register(importRoutes, deps);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Guest } from '../../db/schema.js';
 import { findGuestByKey } from './guest-keys.js';
@@ -10,6 +11,8 @@ export interface GuestFilter {
   mobile?: string;
   /** an external key */
   key?: { source: string; value: string };
+  /** part of the name, first name, last name or "first last", case-insensitive (ASCII folding) */
+  name?: string;
   limit: number;
   offset: number;
 }
@@ -28,6 +31,7 @@ export async function listGuests(db: Db, accountId: number, filter: GuestFilter)
   }
   if (email) query = query.where('email', '=', email);
   if (mobile) query = query.where('mobile', '=', mobile);
+  if (filter.name) query = query.where(namePart(filter.name));
   return query.orderBy('id').limit(filter.limit).offset(filter.offset).execute();
 }
 
@@ -42,6 +46,17 @@ export async function countGuests(db: Db, accountId: number, filter: Omit<GuestF
   }
   if (email) query = query.where('email', '=', email);
   if (mobile) query = query.where('mobile', '=', mobile);
+  if (filter.name) query = query.where(namePart(filter.name));
   const row = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
   return Number(row.count);
+}
+
+/** A LIKE pattern matching `text` anywhere, its wildcards escaped with backslash. */
+const containing = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Guests whose name, first or last name, or "first last" contains `text` (lower() folds ASCII on SQLite). */
+function namePart(text: string) {
+  const pattern = containing(text.trim());
+  return sql<boolean>`(lower(coalesce(name, '')) like ${pattern} escape '\\'
+    or lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) like ${pattern} escape '\\')`;
 }

@@ -115,3 +115,11 @@ export async function findMemberBySigninEmail(db: Db, accountId: number, email: 
     .where('enrolled_at', 'is not', null)
     .executeTakeFirst();
 }
+
+/** Enrolled members, newest enrolment first; `guestIds` narrows to those guests (an empty list matches none). */
+export async function listEnrolledMembers(db: Db, accountId: number, filter: { guestIds?: number[]; limit: number; offset: number }): Promise<LoyaltyMember[]> {
+  if (filter.guestIds && filter.guestIds.length === 0) return [];
+  let query = db.selectFrom('loyalty_members').selectAll().where('account_id', '=', accountId).where('enrolled_at', 'is not', null);
+  if (filter.guestIds) query = query.where('guest_id', 'in', filter.guestIds);
+  return query.orderBy('enrolled_at', 'desc').orderBy('guest_id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+}

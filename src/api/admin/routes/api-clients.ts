@@ -21,7 +21,7 @@ const clientCreate = (scopes: readonly string[]) =>
     { additionalProperties: false },
   );
 
-const ClientSchema = Type.Object({
+export const ClientSchema = Type.Object({
   clientId: Type.String(),
   name: Type.Union([Type.String(), Type.Null()]),
   scopes: Type.Array(Type.String()),
@@ -31,7 +31,7 @@ const ClientSchema = Type.Object({
   face: Type.String({ description: 'the API the client is for: loopon (made here) or prio (the Contacts API, made by the CLI)' }),
 });
 
-const CreatedClientSchema = Type.Intersect([
+export const CreatedClientSchema = Type.Intersect([
   ClientSchema,
   Type.Object({ clientSecret: Type.String({ description: 'shown once; only its hash is stored' }), tokenUrl: Type.String() }),
 ]);

@@ -80,6 +80,7 @@ export const GuestListQuery = Type.Object(
     email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
     mobile: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
     key: Type.Optional(KeyText),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'part of the name, first or last name, case-insensitive' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
   },

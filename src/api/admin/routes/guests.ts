@@ -75,14 +75,14 @@ export async function guestRoutes(app: AdminApp, { db, realtime }: AdminDeps): P
       schema: {
         tags,
         summary: 'List guests',
-        description: 'Oldest first; e-mail and mobile are normalised as arrivals are; merged-away guests are never listed.',
+        description: 'Oldest first; e-mail and mobile are normalised as arrivals are (exact match), name matches a part; merged-away guests are never listed.',
         querystring: GuestListQuery,
         response: { 200: GuestListSchema, ...errors(400) },
       },
     },
     async (request) => {
-      const { email, mobile, key, limit = 50, offset = 0 } = request.query;
-      const guests = await listGuests(db, request.accountId, { email, mobile, key: key === undefined ? undefined : parseGuestKey(key), limit, offset });
+      const { email, mobile, key, name, limit = 50, offset = 0 } = request.query;
+      const guests = await listGuests(db, request.accountId, { email, mobile, name, key: key === undefined ? undefined : parseGuestKey(key), limit, offset });
       // A staff member of some locations sees the page's guests of those locations (a page may come out short; nextOffset still pages).
       const visible = await visibleGuests(
         db,

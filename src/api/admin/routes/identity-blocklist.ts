@@ -15,14 +15,14 @@ const Pattern = Type.String({
   description: 'an e-mail glob (noemail@*), a phone number or glob (+1613555*; * any run, ? one character) or a phone rule (rule:fewer-than-6-digits)',
 });
 
-const EntrySchema = Type.Object({
+export const EntrySchema = Type.Object({
   id: Id,
   kind: Type.String({ description: 'email or phone' }),
   pattern: Type.String({ description: 'as stored: e-mails case-folded, phone numbers in E.164' }),
   createdAt: Instant,
 });
 
-const ListSchema = Type.Object({
+export const ListSchema = Type.Object({
   entries: Type.Array(EntrySchema),
   phoneRules: Type.Array(Type.Object({ pattern: Type.String(), description: Type.String() }), { description: 'the phone rules a list may hold' }),
 });

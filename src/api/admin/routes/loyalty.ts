@@ -10,7 +10,7 @@ import { IdParams, errors } from '../schemas.js';
 
 const tags = ['loyalty'];
 
-const LevelSchema = Type.Object({
+export const LevelSchema = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   minLevelPoints: Type.Integer(),
@@ -40,10 +40,10 @@ const ProductFields = {
   hotels: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000, description: 'location ids' }),
   levels: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000, description: 'level ids' }),
 };
-const ProductSchema = Type.Object({ id: Type.Integer(), ...ProductFields, createdAt: Type.Integer(), updatedAt: Type.Integer() });
+export const ProductSchema = Type.Object({ id: Type.Integer(), ...ProductFields, createdAt: Type.Integer(), updatedAt: Type.Integer() });
 const ProductCreate = Type.Intersect([Type.Object({ title: ProductFields.title, points: ProductFields.points }), Type.Partial(Type.Object(ProductFields))]);
 const ProductChange = Type.Partial(Type.Object(ProductFields, { additionalProperties: false }));
-const ProgramSchema = Type.Object({ pointsValidityDays: Type.Integer({ minimum: 1, maximum: 36_500 }) }, { additionalProperties: false });
+export const ProgramSchema = Type.Object({ pointsValidityDays: Type.Integer({ minimum: 1, maximum: 36_500 }) }, { additionalProperties: false });
 
 const presentLevel = (l: LoyaltyLevel) => ({ id: l.id, name: l.name, minLevelPoints: l.min_level_points, createdAt: l.created_at, updatedAt: l.updated_at });
 const presentProduct = (p: LoyaltyProduct) => ({

@@ -22,7 +22,7 @@ const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 const AnswerType = Type.Union([Type.Literal('number'), Type.Literal('text'), Type.Literal('enum')], { description: 'number | text | enum' });
 
-const ReviewQuestionSchema = Type.Object({
+export const ReviewQuestionSchema = Type.Object({
   id: Id,
   key: Type.String(),
   description: Type.String(),
@@ -42,7 +42,7 @@ const ReviewQuestionCreate = Type.Object(
   { additionalProperties: false },
 );
 
-const CompetitiveSetSchema = Type.Object({
+export const CompetitiveSetSchema = Type.Object({
   id: Id,
   locationId: Id,
   name: Type.String(),

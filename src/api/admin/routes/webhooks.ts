@@ -19,7 +19,7 @@ import { Id, IdParams, Instant, NoContent, Nullable, errors } from '../schemas.j
 const webhookTags = ['webhooks'];
 const deliveryTags = ['deliveries'];
 
-const WebhookSchema = Type.Object({
+export const WebhookSchema = Type.Object({
   id: Id,
   url: Type.String(),
   events: Type.Array(Type.String(), { description: 'event types, or ["*"] for every one' }),
@@ -29,7 +29,7 @@ const WebhookSchema = Type.Object({
   createdAt: Instant,
   updatedAt: Instant,
 });
-const CreatedWebhookSchema = Type.Intersect([
+export const CreatedWebhookSchema = Type.Intersect([
   WebhookSchema,
   Type.Object({ secret: Type.String({ description: 'the signing secret (whsec_...), shown this once; stored sealed' }) }),
 ]);
@@ -42,7 +42,7 @@ const WebhookCreate = Type.Object(
   { additionalProperties: false },
 );
 
-const AttemptSchema = Type.Object({
+export const AttemptSchema = Type.Object({
   id: Type.Integer(),
   attemptedAt: Instant,
   statusCode: Nullable(Type.Integer()),
@@ -51,7 +51,7 @@ const AttemptSchema = Type.Object({
   error: Nullable(Type.String()),
   responseExcerpt: Nullable(Type.String({ description: 'the first KiB of the answer' })),
 });
-const DeliverySchema = Type.Object({
+export const DeliverySchema = Type.Object({
   id: Type.Integer(),
   target: Type.String({ description: 'webhook or stay_callback' }),
   webhookId: Nullable(Type.Integer()),
