@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { accountIdForToken } from '../../core/accounts/credentials.js';
-import { findStaff, type StaffMember } from '../../core/accounts/staff.js';
+import type { StaffMember } from '../../core/accounts/staff.js';
 import { csrfMatches, liveStaffSession } from '../../core/accounts/staff-sessions.js';
 import { AppError, unauthorized } from '../../core/shared/errors.js';
 import { ADMIN_TOKEN_ACTOR, staffActor, type Actor } from '../../core/shared/write-context.js';
@@ -57,10 +57,8 @@ export function clearSessionCookie(reply: FastifyReply, config: Config): void {
 export async function sessionOfRequest(db: Db, request: FastifyRequest) {
   const id = request.cookies?.[SESSION_COOKIE];
   if (!id) return undefined;
-  const session = await liveStaffSession(db, id);
-  if (!session) return undefined;
-  const staff = await findStaff(db, session.account_id, session.employee_id);
-  return staff ? { id, session, staff } : undefined;
+  const live = await liveStaffSession(db, id);
+  return live ? { id, ...live } : undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { StaffSession } from '../../db/schema.js';
 import { hashToken, randomToken } from '../shared/tokens.js';
+import { staffOf, type StaffMember } from './staff.js';
 
 /*
  * Console sessions, kept in the database so that every instance knows them. The cookie carries a
@@ -35,11 +36,22 @@ export async function openStaffSession(db: Db, accountId: number, employeeId: nu
   return { id, csrfToken };
 }
 
-/** The live session of a cookie value (its idle expiry moved forward), or undefined. */
-export async function liveStaffSession(db: Db, id: string, now = Date.now()): Promise<StaffSession | undefined> {
+/**
+ * The live session of a cookie value and its staff member (one query), its idle expiry moved
+ * forward; undefined when the session is unknown or expired, or its staff member was removed.
+ */
+export async function liveStaffSession(db: Db, id: string, now = Date.now()): Promise<{ session: StaffSession; staff: StaffMember } | undefined> {
   if (!ID.test(id)) return undefined;
-  const row = await db.selectFrom('staff_sessions').selectAll().where('id_hash', '=', hashToken(id)).executeTakeFirst();
+  const row = await db
+    .selectFrom('staff_sessions as s')
+    .innerJoin('employees as e', (j) => j.onRef('e.id', '=', 's.employee_id').onRef('e.account_id', '=', 's.account_id'))
+    .selectAll('e')
+    .select(['s.id_hash', 's.csrf_token', 's.created_at as session_created_at', 's.seen_at', 's.expires_at'])
+    .where('s.id_hash', '=', hashToken(id))
+    .executeTakeFirst();
   if (!row || Number(row.expires_at) <= now) return undefined;
+  const staff = staffOf(row);
+  if (!staff) return undefined;
   if (now - Number(row.seen_at) >= SEEN_STEP_MS) {
     await db
       .updateTable('staff_sessions')
@@ -47,7 +59,16 @@ export async function liveStaffSession(db: Db, id: string, now = Date.now()): Pr
       .where('id_hash', '=', row.id_hash)
       .execute();
   }
-  return row;
+  const session: StaffSession = {
+    id_hash: row.id_hash,
+    account_id: row.account_id,
+    employee_id: row.id,
+    csrf_token: row.csrf_token,
+    created_at: Number(row.session_created_at),
+    seen_at: Number(row.seen_at),
+    expires_at: Number(row.expires_at),
+  };
+  return { session, staff };
 }
 
 /** Ends a session (sign-out). */
