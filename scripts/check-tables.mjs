@@ -38,7 +38,7 @@ export const OWNERS = {
   requests: ['loops', 'loop_activities'],
   feedback: [
     'evaluations', 'evaluation_locations', 'question_sets', 'question_sections', 'questions', 'question_options',
-    'answer_documents', 'answers', 'score_rollups',
+    'answer_documents', 'answers', 'score_rollups', 'score_rollup_segments',
   ],
   reputation: ['review_questions', 'reviews', 'review_ratings', 'reputation_snapshots'],
   chat: ['chat_sessions', 'chat_events', 'chat_device_cursors'],

@@ -26,6 +26,7 @@ import { loyaltyAdminRoutes } from './routes/loyalty.js';
 import { ruleRoutes } from './routes/rules.js';
 import { messagingRoutes } from './routes/messaging.js';
 import { webhookDocs } from './event-payloads.js';
+import { dashboardRoutes } from './routes/dashboards.js';
 
 const PREFIX = '/admin';
 
@@ -79,6 +80,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await loyaltyAdminRoutes(api, deps);
           await ruleRoutes(api, deps);
           await messagingRoutes(api, deps);
+          await dashboardRoutes(api, deps);
           await api.register(importRoutes, deps);
         },
         { prefix: '/v1' },
