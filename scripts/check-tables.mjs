@@ -44,6 +44,8 @@ export const OWNERS = {
   chat: ['chat_sessions', 'chat_events', 'chat_device_cursors'],
   // A PMS contact and its events: use cases over guests, stays and journeys, through their functions.
   contacts: [],
+  // A guest's profile across modules (timeline, export, erasure): composes the modules' functions.
+  'guest-profile': [],
   // Background work: jobs claimed with a lease, and their stored inputs.
   jobs: ['jobs', 'job_inputs'],
   // Idempotency-Key of the admin API: the answers stored for replay, per account and credential.

@@ -27,6 +27,7 @@ import { ruleRoutes } from './routes/rules.js';
 import { messagingRoutes } from './routes/messaging.js';
 import { webhookDocs } from './event-payloads.js';
 import { dashboardRoutes } from './routes/dashboards.js';
+import { guestProfileRoutes } from './routes/guest-profile.js';
 
 const PREFIX = '/admin';
 
@@ -81,6 +82,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await ruleRoutes(api, deps);
           await messagingRoutes(api, deps);
           await dashboardRoutes(api, deps);
+          await guestProfileRoutes(api, deps);
           await api.register(importRoutes, deps);
         },
         { prefix: '/v1' },
