@@ -78,10 +78,13 @@ export async function generateDashboardData(db: Db, dialect: Dialect, hotels: nu
   const first = `${YEAR}-01-01`;
   const firstMs = Date.parse(`${first}T00:00:00Z`);
   const n = sql`cast(g.n as bigint)`;
-  const k = sql`((${n} * 7919) % 365)`;
-  const s = sql`((${n} * 31) % 20)`;
+  // The hotel is n % hotels; the day and the source come from the document's rank within its hotel
+  // (n / hotels), so every hotel gets every day of the year and every source.
+  const m = sql`(${n} / ${sql.lit(hotels)})`;
+  const k = sql`((${m} * 7919) % 365)`;
+  const s = sql`((${m} * 31 + ${n}) % 20)`;
   const unit = sql.raw(`case (g.n % ${hotels}) ${unitIds.map((id, i) => `when ${i} then ${id}`).join(' ')} end`);
-  const received = sql`(${sql.lit(firstMs)} + ${k} * 86400000 + 43200000 + (${n} % 43200) * 1000)`;
+  const received = sql`(${sql.lit(firstMs)} + ${k} * 86400000 + 43200000 + (${m} % 43200) * 1000)`;
   await timed(timings, 'documents', () =>
     sql`
       insert into answer_documents (account_id, evaluation_id, location_id, status, reservation, source, reputation_source,

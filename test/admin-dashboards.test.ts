@@ -159,7 +159,7 @@ describe.each(dialects())('admin dashboards on %s', (dialect) => {
         .selectAll()
         .where('account_id', '=', data.accountId)
         .where((eb) => eb.or([eb('answer_count', '!=', 0), eb('promoters', '!=', 0)]))
-        .orderBy(['semantic_id', 'segment', 'source', 'location_id'])
+        .orderBy(['grain', 'semantic_id', 'segment', 'source', 'location_id'])
         .execute();
     const kept = await read();
     await t.database.db.transaction().execute((trx) => rebuildScoreRollups(trx, data.accountId));

@@ -480,8 +480,10 @@ export interface ScoreRollupsTable {
 /** score_rollups summed per segment: the days of one ISO week within one month (core/feedback/score-segments.ts) */
 export interface ScoreRollupSegmentsTable {
   account_id: number;
+  /** 's': a segment (the days of one ISO week within one month); 'm': a calendar month */
+  grain: 's' | 'm';
   semantic_id: number;
-  /** the segment's first day, YYYY-MM-DD: a Monday or the first of a month */
+  /** the period's first day, YYYY-MM-DD: a Monday or the first of a month */
   segment: string;
   source: string;
   location_id: number;
