@@ -39,12 +39,14 @@ export const OWNERS = {
   requests: ['loops', 'loop_activities'],
   feedback: [
     'evaluations', 'evaluation_locations', 'question_sets', 'question_sections', 'questions', 'question_options',
-    'answer_documents', 'answers', 'score_rollups',
+    'answer_documents', 'answers', 'score_rollups', 'score_rollup_segments',
   ],
   reputation: ['review_questions', 'reviews', 'review_ratings', 'reputation_snapshots'],
   chat: ['chat_sessions', 'chat_events', 'chat_device_cursors'],
   // A PMS contact and its events: use cases over guests, stays and journeys, through their functions.
   contacts: [],
+  // A guest's profile across modules (timeline, export, erasure): composes the modules' functions.
+  'guest-profile': [],
   // Background work: jobs claimed with a lease, and their stored inputs.
   jobs: ['jobs', 'job_inputs'],
   // Idempotency-Key of the admin API: the answers stored for replay, per account and credential.

@@ -528,6 +528,26 @@ export interface ScoreRollupsTable {
   detractors: number;
 }
 
+/** score_rollups summed per segment: the days of one ISO week within one month (core/feedback/score-segments.ts) */
+export interface ScoreRollupSegmentsTable {
+  account_id: number;
+  /** 's': a segment (the days of one ISO week within one month); 'm': a calendar month */
+  grain: 's' | 'm';
+  semantic_id: number;
+  /** the period's first day, YYYY-MM-DD: a Monday or the first of a month */
+  segment: string;
+  source: string;
+  location_id: number;
+  evaluation_id: number;
+  reputation_source: string;
+  answer_count: number;
+  scored_count: number;
+  score_sum: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+}
+
 export interface ReviewQuestionsTable {
   id: Generated<number>;
   account_id: number;
@@ -968,6 +988,7 @@ export interface Database {
   staff_sign_in_failures: StaffSignInFailuresTable;
   audit_entries: AuditEntriesTable;
   score_rollups: ScoreRollupsTable;
+  score_rollup_segments: ScoreRollupSegmentsTable;
   review_questions: ReviewQuestionsTable;
   reviews: ReviewsTable;
   review_ratings: ReviewRatingsTable;

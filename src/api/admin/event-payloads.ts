@@ -76,6 +76,14 @@ const DATA_SCHEMAS: Record<string, TSchema> = {
     { id: Type.Integer(), survivorId: Type.Integer(), mergedId: Type.Integer(), survivor: GuestData },
     { additionalProperties: true },
   ),
+  'guest.erased': Type.Object(
+    {
+      id: Type.Integer({ description: 'the erased guest' }),
+      guestIds: Type.Array(Type.Integer(), { description: 'the erased guest and the guests merged into it' }),
+      removed: Type.Record(Type.String(), Type.Integer(), { description: 'rows removed or anonymised, per kind' }),
+    },
+    { additionalProperties: true },
+  ),
   'stay.registered': Row('the stay (its columns in camelCase: guestId, locationId, status, checkinDate, ...)'),
   'stay.status_changed': Row('the stay after the change, with previousStatus'),
   'journey.event': Row('the journey event (guestId, stayId, type, occurredAt, payload)'),

@@ -34,6 +34,8 @@ import { feedbackRoutes } from './routes/feedback.js';
 import { ruleRoutes } from './routes/rules.js';
 import { messagingRoutes } from './routes/messaging.js';
 import { webhookDocs } from './event-payloads.js';
+import { dashboardRoutes } from './routes/dashboards.js';
+import { guestProfileRoutes } from './routes/guest-profile.js';
 
 const PREFIX = '/admin';
 
@@ -127,6 +129,8 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await feedbackRoutes(api, deps);
           await ruleRoutes(api, deps);
           await messagingRoutes(api, deps);
+          await dashboardRoutes(api, deps);
+          await guestProfileRoutes(api, deps);
           await api.register(importRoutes, deps);
         },
         { prefix: '/v1' },

@@ -1,4 +1,5 @@
-import type { Db } from '../../db/database.js';
+import { sql } from 'kysely';
+import { isPostgres, type Db } from '../../db/database.js';
 import type { Answer, AnswerDocument } from '../../db/schema.js';
 import { notFound } from '../shared/errors.js';
 import { inScope, type FeedbackScope } from './evaluation-scope.js';
@@ -110,4 +111,98 @@ export async function getScopedAnswerDocument(
   const document = await db.selectFrom('answer_documents').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   if (!document || !inScope(scope, document.location_id, document.evaluation_id)) throw notFound('answer document');
   return { document, answers: (await answersOf(db, accountId, [id])).get(id) ?? [] };
+}
+
+/** Filters of the dashboards' drill-down: the answer documents behind a figure. */
+export interface DrillDownQuery {
+  /** the rollups' day (checkout date, else the UTC day received), YYYY-MM-DD, inclusive */
+  from: string;
+  to: string;
+  /** null: every location */
+  locationIds: number[] | null;
+  /** null: every source */
+  sources: string[] | null;
+  /** only documents with an answer to a question of this semantic id */
+  semanticId?: number;
+  /** only documents whose NPS answer (semantic id 0) is in this segment */
+  segment?: 'promoter' | 'passive' | 'detractor';
+  /** documents with a smaller id than this (the cursor of the page before) */
+  before?: number;
+  limit: number;
+}
+
+/**
+ * The answer documents behind a dashboard figure, newest (highest id) first, with their answers
+ * and question sets: the same days, locations and sources the scores count, and optionally one
+ * question or one NPS segment. `next` is the cursor of the following page, null on the last one.
+ */
+export async function listDrillDownDocuments(db: Db, accountId: number, q: DrillDownQuery): Promise<AnswerDocumentPage & { next: number | null }> {
+  if (q.locationIds?.length === 0 || q.sources?.length === 0) return { documents: [], questionSets: [], next: null };
+  const receivedDay = isPostgres(db)
+    ? sql<string>`to_char(to_timestamp(received_at / 1000.0) at time zone 'UTC', 'YYYY-MM-DD')`
+    : sql<string>`strftime('%Y-%m-%d', received_at / 1000, 'unixepoch')`;
+  // Checkout dates first (indexable), then the documents without one by the day received.
+  let query = db
+    .selectFrom('answer_documents')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('checkout_date', '>=', q.from), eb('checkout_date', '<=', q.to)]),
+        eb.and([eb('checkout_date', 'is', null), eb(receivedDay, '>=', q.from), eb(receivedDay, '<=', q.to)]),
+      ]),
+    );
+  if (q.locationIds) query = query.where('location_id', 'in', q.locationIds);
+  if (q.sources) query = query.where('source', 'in', q.sources);
+  if (q.before !== undefined) query = query.where('id', '<', q.before);
+  if (q.semanticId !== undefined) {
+    const semanticId = q.semanticId;
+    query = query.where('id', 'in', (eb) =>
+      eb
+        .selectFrom('answers')
+        .innerJoin('questions', 'questions.id', 'answers.question_id')
+        .select('answers.answer_document_id')
+        .where('answers.account_id', '=', accountId)
+        .where('questions.semantic_id', '=', semanticId),
+    );
+  }
+  if (q.segment) {
+    const [low, high] = q.segment === 'promoter' ? [9, 10] : q.segment === 'passive' ? [7, 8] : [0, 6];
+    const segment = q.segment;
+    query = query.where('id', 'in', (eb) =>
+      eb
+        .selectFrom('answers')
+        .innerJoin('questions', 'questions.id', 'answers.question_id')
+        .leftJoin('question_options', 'question_options.id', 'answers.option_id')
+        .select('answers.answer_document_id')
+        .where('answers.account_id', '=', accountId)
+        .where('questions.semantic_id', '=', 0)
+        .where((w) =>
+          w.or([
+            w('question_options.nps_segment', '=', segment),
+            w.and([w('question_options.nps_segment', 'is', null), w('answers.number_value', '>=', low), w('answers.number_value', '<=', high)]),
+          ]),
+        ),
+    );
+  }
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
+  const page = rows.slice(0, q.limit);
+  const answers = await answersOf(
+    db,
+    accountId,
+    page.map((d) => d.id),
+  );
+  const documents = page.map((document) => ({ document, answers: answers.get(document.id) ?? [] }));
+  return {
+    documents,
+    questionSets: await questionSetsOfAnswers(
+      db,
+      accountId,
+      documents.flatMap((d) => d.answers),
+    ),
+    next: rows.length > q.limit ? page[page.length - 1].id : null,
+  };
 }

@@ -3,6 +3,7 @@ import { isPostgres, type Db } from '../../db/database.js';
 import type { AnswerDocument, ScoreRollupsTable } from '../../db/schema.js';
 import { utcDay } from './dates.js';
 import type { NpsSegment } from './question-sets.js';
+import { applySegmentRollups, rebuildSegmentRollups } from './score-segments.js';
 
 /*
  * Per-day score rollups: one row per unit, evaluation, semantic id, day, source and review site
@@ -104,6 +105,7 @@ export async function applyRollups(db: Db, deltas: Map<string, RollupRow>): Prom
       }),
     )
     .execute();
+  await applySegmentRollups(db, rows);
 }
 
 /** What the stored answers of a document contribute, read back for a change. */
@@ -158,4 +160,5 @@ export async function rebuildScoreRollups(db: Db, accountId: number): Promise<vo
     ) as contributions
     group by account_id, location_id, evaluation_id, semantic_id, day, source, reputation_source
   `.execute(db);
+  await rebuildSegmentRollups(db, accountId);
 }

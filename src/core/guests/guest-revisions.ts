@@ -65,3 +65,15 @@ export async function lastGuestChange(db: Db, accountId: number): Promise<number
   const at = (rows: unknown[]) => Number((rows[0] as { at: number | string | null } | undefined)?.at ?? 0);
   return Math.max(at(written.rows), at(removed.rows));
 }
+
+/** Whether a guest of this id was deleted (a tombstone was left): an erasure asked again finds nothing to do. */
+export async function guestWasRemoved(db: Db, accountId: number, guestId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('guest_tombstones')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('guest_id', '=', guestId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

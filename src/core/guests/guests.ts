@@ -267,3 +267,9 @@ export async function findGuestsByIds(db: Db, accountId: number, ids: number[]):
 export function guestCustomFields(guest: Guest): Record<string, string> {
   return parseJson<Record<string, string>>(guest.custom_fields, {});
 }
+
+/** The ids of the guests merged into `guestId` (rows kept, answering as it). */
+export async function guestIdsMergedInto(db: Db, accountId: number, guestId: number): Promise<number[]> {
+  const rows = await db.selectFrom('guests').select('id').where('account_id', '=', accountId).where('merged_into_id', '=', guestId).orderBy('id').execute();
+  return rows.map((r) => r.id);
+}

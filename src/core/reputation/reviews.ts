@@ -207,3 +207,58 @@ export async function listReviews(db: Db, accountId: number, query: ReviewQuery)
   }
   return reviews.map((review) => ({ review, ratings: byReview.get(review.id) ?? [] }));
 }
+
+export interface ReviewStats {
+  locationId: number;
+  channel: string;
+  count: number;
+  /** reviews with a normalised rating */
+  rated: number;
+  /** mean normalised rating in [0, 1]; null without rated reviews */
+  averageRating: number | null;
+}
+
+/** Review counts and mean normalised ratings per unit and channel, by review date in [from, to]. */
+export async function reviewStats(db: Db, accountId: number, locationIds: number[], range: { from: string; to: string }): Promise<ReviewStats[]> {
+  if (locationIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('reviews')
+    .select((eb) => [
+      'location_id',
+      'channel',
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.count<number>('rating_normalized').as('rated'),
+      eb.fn.avg<number>('rating_normalized').as('average'),
+    ])
+    .where('account_id', '=', accountId)
+    .where('location_id', 'in', locationIds)
+    .where('review_date', '>=', range.from)
+    .where('review_date', '<=', range.to)
+    .groupBy(['location_id', 'channel'])
+    .orderBy('location_id')
+    .orderBy('channel')
+    .execute();
+  return rows.map((r) => ({
+    locationId: r.location_id,
+    channel: r.channel,
+    count: Number(r.n),
+    rated: Number(r.rated),
+    averageRating: r.average === null ? null : Math.round(Number(r.average) * 10_000) / 10_000,
+  }));
+}
+
+/** The newest reviews of the units by review date in [from, to], at most `limit`, with their ratings' raw rows omitted. */
+export async function latestReviews(db: Db, accountId: number, locationIds: number[], range: { from: string; to: string }, limit: number): Promise<Review[]> {
+  if (locationIds.length === 0 || limit === 0) return [];
+  return db
+    .selectFrom('reviews')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('location_id', 'in', locationIds)
+    .where('review_date', '>=', range.from)
+    .where('review_date', '<=', range.to)
+    .orderBy('review_date', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -118,3 +118,39 @@ export async function reputationOn(
   }
   return out;
 }
+
+/**
+ * The daily reputation of each unit from `from` to `to` (inclusive), for one source or (null or
+ * '') all of them: only the days with a snapshot, oldest first. One range read for all units.
+ */
+export async function reputationSeries(
+  db: Db,
+  accountId: number,
+  locationIds: number[],
+  range: { from: string; to: string },
+  source: string | null,
+): Promise<Map<number, ReputationResult[]>> {
+  const out = new Map<number, ReputationResult[]>(locationIds.map((id) => [id, []]));
+  if (locationIds.length === 0) return out;
+  let query = db
+    .selectFrom('reputation_snapshots')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('location_id', 'in', [...new Set(locationIds)])
+    .where('day', '>=', range.from)
+    .where('day', '<=', range.to);
+  if (source) query = query.where('source', '=', source);
+  const rows = await query.orderBy('location_id').orderBy('day').execute();
+  const byUnitDay = new Map<string, ReputationSnapshot[]>();
+  for (const r of rows) {
+    const key = `${r.location_id}\u0000${r.day}`;
+    const list = byUnitDay.get(key);
+    if (list) list.push(r);
+    else byUnitDay.set(key, [r]);
+  }
+  for (const list of byUnitDay.values()) {
+    const { location_id: id, day } = list[0];
+    out.get(id)?.push(source ? fromRow(day, list[0]) : allSources(day, list));
+  }
+  return out;
+}

@@ -6,6 +6,8 @@ export const EVENT_TYPES = [
   'guest.created',
   'guest.updated',
   'guest.merged',
+  // A guest's personal data was erased (a data-subject request): the guest id and what was removed.
+  'guest.erased',
   'stay.registered',
   'stay.status_changed',
   'journey.event',

@@ -1,0 +1,206 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { loadConfig } from '../src/config/config.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../src/db/database.js';
+import { buildApp } from '../src/server/app.js';
+import { generateDashboardData, YEAR } from './dashboards-data.js';
+
+/*
+ * npm run bench:dashboards: GET /admin/v1/dashboards/scores over a year of a 50-hotel chain with
+ * 10,000 answer documents per hotel (BENCH_HOTELS, BENCH_PER_HOTEL), through app.inject with the
+ * admin token (auth, query, rollup reads, JSON): the whole chain grouped by month and by week, the
+ * chain over a range that cuts segments at both ends, and one hotel. SQLite always; PostgreSQL
+ * when BENCH_DATABASE_URL or TEST_DATABASE_URL names a server (a fresh database, dropped
+ * afterwards unless BENCH_KEEP_DB=1). BENCH_ITERATIONS (default 50) timed calls per scenario after
+ * 5 warm-up calls. Budget (issue 14): 200 ms; BENCH_TARGET_MS changes it. Writes the
+ * "## Dashboards" section of docs/performance.md.
+ */
+
+const num = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
+  return value;
+};
+
+const HOTELS = Math.trunc(num('BENCH_HOTELS', 50));
+const PER_HOTEL = Math.trunc(num('BENCH_PER_HOTEL', 10_000));
+const ITERATIONS = Math.trunc(num('BENCH_ITERATIONS', 50));
+const WARMUP = 5;
+const TARGET = num('BENCH_TARGET_MS', 200);
+const keep = process.env.BENCH_KEEP_DB === '1';
+const LOAD_AT_START = os
+  .loadavg()
+  .map((v) => v.toFixed(2))
+  .join(' ');
+
+interface Row {
+  dialect: Dialect;
+  scenario: string;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+
+async function measure(run: () => Promise<unknown>): Promise<{ p50: number; p99: number; max: number }> {
+  for (let i = 0; i < WARMUP; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), max: times[times.length - 1] };
+}
+
+async function openBenchDatabase(dialect: Dialect): Promise<{ handle: DatabaseHandle; url: string; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-bench-dashboards-'));
+    const url = `sqlite:${path.join(dir, 'bench.db')}`;
+    return { handle: openDatabase(url), url, drop: async () => (keep ? console.log(`kept ${url}`) : fs.rmSync(dir, { recursive: true, force: true })) };
+  }
+  const server = (process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL)!;
+  const name = `openstay_bench_dash_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  return {
+    handle: openDatabase(u.toString()),
+    url: u.toString(),
+    drop: async () => {
+      if (keep) return console.log(`kept database ${name}`);
+      const client = new pg.Client({ connectionString: server });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+async function runDialect(dialect: Dialect): Promise<{ rows: Row[]; timings: Record<string, number> }> {
+  const { handle, url, drop } = await openBenchDatabase(dialect);
+  try {
+    await migrateToLatest(handle.db);
+    console.log(`${dialect}: generating ${HOTELS} hotels x ${PER_HOTEL.toLocaleString('en')} answer documents...`);
+    const data = await generateDashboardData(handle.db, dialect, HOTELS, PER_HOTEL);
+    console.log(
+      `${dialect}: generated (${Object.entries(data.timings)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')})`,
+    );
+    const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://bench.test', SECRET_KEY: randomBytes(32).toString('base64') });
+    const app = await buildApp({ config, database: handle });
+    await app.ready();
+    const headers = { authorization: `Bearer ${data.adminToken}` };
+    const year = `from=${YEAR}-01-01&to=${YEAR}-12-31`;
+    const scenarios = [
+      { name: 'chain, year, by month', query: `${year}&locationIds=${data.chainId}&groupBy=month` },
+      { name: 'chain, year, by week', query: `${year}&locationIds=${data.chainId}&groupBy=week` },
+      { name: 'chain, 15 Jan-20 Dec, by week', query: `from=${YEAR}-01-15&to=${YEAR}-12-20&locationIds=${data.chainId}&groupBy=week` },
+      { name: 'all units, year, by month, e-mail sources', query: `${year}&groupBy=month&sources=poststay,prestay,instay` },
+      { name: 'one hotel, year, by week', query: `${year}&locationIds=${data.unitIds[0]}&groupBy=week` },
+    ];
+    const rows: Row[] = [];
+    for (const s of scenarios) {
+      const url = `/admin/v1/dashboards/scores?${s.query}`;
+      const probe = await app.inject({ method: 'GET', url, headers });
+      if (probe.statusCode !== 200) throw new Error(`${url}: ${probe.statusCode} ${probe.body}`);
+      if (s.name.startsWith('chain, year')) {
+        const responses = probe.json().total.nps.responses;
+        if (responses !== data.documents) throw new Error(`${s.name}: ${responses} NPS responses, expected ${data.documents}`);
+      }
+      const times = await measure(async () => {
+        const res = await app.inject({ method: 'GET', url, headers });
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
+      });
+      rows.push({ dialect, scenario: s.name, ...times });
+      console.log(`${dialect} ${s.name}: p50 ${times.p50.toFixed(1)} ms, p99 ${times.p99.toFixed(1)} ms`);
+    }
+    await app.close();
+    return { rows, timings: data.timings };
+  } finally {
+    await handle.close();
+    await drop();
+  }
+}
+
+function markdownSection(rows: Row[], timings: Record<string, Record<string, number>>, dialects: Dialect[]): string {
+  const gen = dialects
+    .map(
+      (d) =>
+        `${d}: ${Object.entries(timings[d])
+          .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+          .join(', ')}`,
+    )
+    .join('; ');
+  return [
+    '## Dashboards (issue 14)',
+    '',
+    `\`npm run bench:dashboards\` (bench/dashboards.ts), ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.`,
+    `A chain of ${HOTELS} hotels with ${PER_HOTEL.toLocaleString('en')} answer documents each (${(HOTELS * PER_HOTEL).toLocaleString('en')}; an NPS answer each, four`,
+    `1-5 ratings on 85 % each) with checkout dates over ${YEAR}, sources mixed (70 % post-stay). \`GET /admin/v1/dashboards/scores\``,
+    'through `app.inject` with the admin token: the whole request (auth, chain expansion, two reads of the segment rollups plus the',
+    'day rollups at cut edges, JSON). Segment rollups (a week within a month): ~64 per year per hotel, question and source instead',
+    `of 365 day rows. ${ITERATIONS} timed calls per row after ${WARMUP} warm-up calls. Budget: ${TARGET} ms.`,
+    `Load average (1, 5, 15 min) when the run started: ${LOAD_AT_START}; at the end: ${os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')} (the machine is shared).`,
+    '',
+    `Generation (set-based INSERT ... SELECT, then one rollup rebuild): ${gen}.`,
+    dialects.includes('postgres') ? '' : '\nPostgreSQL was not measured in this run (set BENCH_DATABASE_URL or TEST_DATABASE_URL).\n',
+    '| dialect | scenario | p50 ms | p99 ms | max ms |',
+    '|---|---|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.dialect} | ${r.scenario} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} |`),
+    '',
+  ].join('\n');
+}
+
+/** Replaces (or appends) the "## Dashboards" section, leaving the rest of the file alone. */
+function writeSection(file: string, section: string): void {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Performance\n';
+  const start = text.search(/^## Dashboards \(issue 14\)\s*$/m);
+  let out: string;
+  if (start === -1) out = `${text.replace(/\s*$/, '')}\n\n${section}`;
+  else {
+    const rest = text.slice(start + 1);
+    const next = rest.search(/^## /m);
+    out = text.slice(0, start) + section + (next === -1 ? '' : `\n${rest.slice(next)}`);
+  }
+  fs.writeFileSync(file, out);
+}
+
+async function main(): Promise<void> {
+  const dialects: Dialect[] = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  const rows: Row[] = [];
+  const timings: Record<string, Record<string, number>> = {};
+  for (const dialect of dialects) {
+    const result = await runDialect(dialect);
+    rows.push(...result.rows);
+    timings[dialect] = result.timings;
+  }
+  const docs = path.resolve(process.cwd(), 'docs/performance.md');
+  writeSection(docs, markdownSection(rows, timings, dialects));
+  console.log(`wrote the "## Dashboards (issue 14)" section of ${path.relative(process.cwd(), docs)}`);
+  const slow = rows.filter((r) => r.p50 > TARGET);
+  if (slow.length) {
+    console.error(`p50 above ${TARGET} ms: ${slow.map((r) => `${r.dialect} ${r.scenario}`).join('; ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
