@@ -72,7 +72,12 @@ describe.skipIf(!existsSync(CHROMIUM))('guest pages in Chromium (skipped: no /us
         ],
       });
       const { stay, guest } = await inWriteTransaction(db, (trx) =>
-        registerStay(writeContext(trx, account.id), hotel.id, { status: 'poststay', name: 'Eva Berg', email: `eva-${dialect}@example.com`, language: 'en' }, 'test'),
+        registerStay(
+          writeContext(trx, account.id),
+          hotel.id,
+          { status: 'poststay', name: 'Eva Berg', email: `eva-${dialect}@example.com`, language: 'en' },
+          'test',
+        ),
       );
       const surveyUrl = `${t.config.publicUrl}${surveyLinkPath(account.page_secret, { slug: account.slug, surveyId: survey.id, guestId: guest.id, stayId: stay.id, source: 'poststay' })}`;
 

@@ -38,7 +38,10 @@ describe.each(dialects())('loyalty portal on %s', (dialect) => {
     const i = ++n;
     const email = `member${i}-${dialect}@example.com`;
     const c = (await a.call('POST', '/contacts/', { name: 'Lucía', surname: `<M${i}>`, email, language })).json() as { id: number };
-    expect((await a.call('POST', `/contacts/${c.id}/loyalty-sign-in/`, { password: 'secret-pass', send_activation_email: false, send_welcome_email: false })).statusCode).toBe(201);
+    expect(
+      (await a.call('POST', `/contacts/${c.id}/loyalty-sign-in/`, { password: 'secret-pass', send_activation_email: false, send_welcome_email: false }))
+        .statusCode,
+    ).toBe(201);
     for (const points of [600, 400]) {
       expect((await a.call('POST', '/operations/add-points/', { contact: c.id, concept: `stay ${points}`, points, point_type: 0 })).statusCode).toBe(201);
     }
@@ -156,7 +159,10 @@ describe.each(dialects())('loyalty portal on %s', (dialect) => {
     // A tampered session is no session.
     const tampered = browser();
     await tampered.get();
-    tampered.jar.set('openstay_member', session.replace(/^(\d+)\.(\d+)/, (_all, acc, g) => `${acc}.${Number(g) + 1}`));
+    tampered.jar.set(
+      'openstay_member',
+      session.replace(/^(\d+)\.(\d+)/, (_all, acc, g) => `${acc}.${Number(g) + 1}`),
+    );
     const noSession = await tampered.post('/redeem', { product: String(spa.id) });
     expect(noSession.statusCode).toBe(303);
     expect(noSession.headers.location).toContain('notice=expired');

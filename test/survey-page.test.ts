@@ -37,11 +37,19 @@ describe.each(dialects())('survey page on %s', (dialect) => {
       name: 'Stay survey <b>',
       locationIds: [locationId],
       sections: [
-        { title: { en: 'Recommendation' }, questions: [{ type: 'radio', title: { en: 'Would you recommend us?', sv: 'Skulle du rekommendera oss?' }, semanticId: 0 }] },
+        {
+          title: { en: 'Recommendation' },
+          questions: [{ type: 'radio', title: { en: 'Would you recommend us?', sv: 'Skulle du rekommendera oss?' }, semanticId: 0 }],
+        },
         {
           title: { en: 'Details' },
           questions: [
-            { type: 'radio', title: { en: 'Room <script>alert(1)</script>' }, semanticId: 1, options: ['Poor', 'Fair', 'Good'].map((x, i) => ({ title: { en: x }, score: i / 2 })) },
+            {
+              type: 'radio',
+              title: { en: 'Room <script>alert(1)</script>' },
+              semanticId: 1,
+              options: ['Poor', 'Fair', 'Good'].map((x, i) => ({ title: { en: x }, score: i / 2 })),
+            },
             { type: 'checkbox', title: { en: 'What did you use?' }, options: [{ title: { en: 'Wi-Fi' } }, { title: { en: 'Spa' } }] },
             { type: 'text', title: { en: 'Anything else?' } },
           ],
@@ -52,7 +60,14 @@ describe.each(dialects())('survey page on %s', (dialect) => {
     const set = await currentQuestionSet(db, account.id, survey.id);
     const [tree] = await loadQuestionSetTrees(db, account.id, set ? [set] : []);
     const [nps, rating, wifi, text] = tree.sections.flatMap((s) => s.questions);
-    questions = { nps: nps.id, rating: rating.id, ratingOption: rating.options[2].id, text: text.id, wifi: wifi.id, wifiOptions: wifi.options.map((o) => o.id) };
+    questions = {
+      nps: nps.id,
+      rating: rating.id,
+      ratingOption: rating.options[2].id,
+      text: text.id,
+      wifi: wifi.id,
+      wifiOptions: wifi.options.map((o) => o.id),
+    };
     const patched = await admin(adminToken, 'PATCH', `/locations/${locationId}`, {
       reviewLinks: [
         { name: 'TripAdvisor', url: 'https://www.tripadvisor.com/Hotel_Review-sea' },
@@ -71,7 +86,15 @@ describe.each(dialects())('survey page on %s', (dialect) => {
       registerStay(
         writeContext(trx, account.id),
         locationId,
-        { status: 'poststay', name: `Ana <i>${i}</i>`, email: `ana${i}-${dialect}@example.com`, language: opts.language ?? 'en', bookingReference: `R-${i}`, checkinDate: '2026-11-01', checkoutDate: '2026-11-03' },
+        {
+          status: 'poststay',
+          name: `Ana <i>${i}</i>`,
+          email: `ana${i}-${dialect}@example.com`,
+          language: opts.language ?? 'en',
+          bookingReference: `R-${i}`,
+          checkinDate: '2026-11-01',
+          checkoutDate: '2026-11-03',
+        },
         'test',
       ),
     );
@@ -80,7 +103,12 @@ describe.each(dialects())('survey page on %s', (dialect) => {
   }
   const formTokenOf = (html: string) => /name="form_token" value="([^"]+)"/.exec(html)?.[1] ?? '';
   const post = (path: string, fields: Array<[string, string]>, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams(fields).toString() });
+    t.app.inject({
+      method: 'POST',
+      url: path,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      payload: new URLSearchParams(fields).toString(),
+    });
   const docsOf = (guestId: number) =>
     t.database.db.selectFrom('answer_documents').selectAll().where('account_id', '=', account.id).where('guest_id', '=', guestId).execute();
 
@@ -113,7 +141,12 @@ describe.each(dialects())('survey page on %s', (dialect) => {
     const { path, guestId, stayId } = await guestLink({ source: 'instay' });
     const page = await t.app.inject({ method: 'GET', url: path });
     const token = formTokenOf(page.body);
-    const npsOption = await t.database.db.selectFrom('question_options').select(['id', 'title']).where('question_id', '=', questions.nps).orderBy('serial').execute();
+    const npsOption = await t.database.db
+      .selectFrom('question_options')
+      .select(['id', 'title'])
+      .where('question_id', '=', questions.nps)
+      .orderBy('serial')
+      .execute();
     const fields: Array<[string, string]> = [
       ['form_token', token],
       [`q${questions.nps}`, String(npsOption[7].id)],
@@ -129,7 +162,14 @@ describe.each(dialects())('survey page on %s', (dialect) => {
     expect(res.body).not.toContain('tripadvisor');
     const docs = await docsOf(guestId);
     expect(docs).toHaveLength(1);
-    expect(docs[0]).toMatchObject({ source: 'instay', stay_id: stayId, location_id: locationId, evaluation_id: surveyId, status: 'answered', reservation: expect.stringContaining('R-') });
+    expect(docs[0]).toMatchObject({
+      source: 'instay',
+      stay_id: stayId,
+      location_id: locationId,
+      evaluation_id: surveyId,
+      status: 'answered',
+      reservation: expect.stringContaining('R-'),
+    });
     const answers = await t.database.db.selectFrom('answers').selectAll().where('answer_document_id', '=', docs[0].id).execute();
     expect(answers).toHaveLength(4);
     expect(answers.find((a) => a.question_id === questions.text)?.text).toBe('Lovely <b>view</b>');
@@ -179,14 +219,24 @@ describe.each(dialects())('survey page on %s', (dialect) => {
 
   it('a tampered link is a 404; a form from another site or without its token is a 403; nothing stored', async () => {
     const { path, guestId } = await guestLink();
-    for (const bad of [path.replace('source=poststay', 'source=prestay'), path.replace(/guest=\d+/, `guest=${guestId + 1}`), path.replace(/sig=[^&]+/, 'sig=AAAAAAAAAAAAAAAAAAAAAA'), path.replace(/&?sig=[^&]+/, '')]) {
+    for (const bad of [
+      path.replace('source=poststay', 'source=prestay'),
+      path.replace(/guest=\d+/, `guest=${guestId + 1}`),
+      path.replace(/sig=[^&]+/, 'sig=AAAAAAAAAAAAAAAAAAAAAA'),
+      path.replace(/&?sig=[^&]+/, ''),
+    ]) {
       const res = await t.app.inject({ method: 'GET', url: bad });
       expect(res.statusCode, bad).toBe(404);
       expect(res.body).toContain('This link is not valid');
       expect((await post(bad, [[`q${questions.nps}`, '1']])).statusCode).toBe(404);
     }
     const token = formTokenOf((await t.app.inject({ method: 'GET', url: path })).body);
-    const npsTen = await t.database.db.selectFrom('question_options').select('id').where('question_id', '=', questions.nps).orderBy('serial', 'desc').executeTakeFirstOrThrow();
+    const npsTen = await t.database.db
+      .selectFrom('question_options')
+      .select('id')
+      .where('question_id', '=', questions.nps)
+      .orderBy('serial', 'desc')
+      .executeTakeFirstOrThrow();
     const fields: Array<[string, string]> = [[`q${questions.nps}`, String(npsTen.id)]];
     expect((await post(path, fields)).statusCode).toBe(403);
     expect((await post(path, [['form_token', `${Date.now()}.AAAAAAAAAAAAAAAAAAAAAA`], ...fields])).statusCode).toBe(403);

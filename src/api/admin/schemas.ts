@@ -92,10 +92,16 @@ const locationFields = {
   streetNumber: Nullable(Type.String({ maxLength: 20 })),
   defaultEvaluationId: Nullable(Id),
   reviewLinks: Nullable(
-    Type.Array(Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), url: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }), {
-      maxItems: 10,
-      description: 'Review sites offered to a guest who would recommend the location (NPS 9-10) after a survey; null or [] clears them',
-    }),
+    Type.Array(
+      Type.Object(
+        { name: Type.String({ minLength: 1, maxLength: 100 }), url: Type.String({ minLength: 1, maxLength: 2000 }) },
+        { additionalProperties: false },
+      ),
+      {
+        maxItems: 10,
+        description: 'Review sites offered to a guest who would recommend the location (NPS 9-10) after a survey; null or [] clears them',
+      },
+    ),
   ),
 };
 

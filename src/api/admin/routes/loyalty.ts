@@ -185,7 +185,11 @@ export async function loyaltyAdminRoutes(app: AdminApp, { db }: AdminDeps): Prom
     },
     async (request) => {
       const { guestId, limit, offset } = request.query;
-      const { rows, count } = await listOperations(db, request.accountId, { guestIds: guestId === undefined ? undefined : [guestId], limit: limit ?? 50, offset: offset ?? 0 });
+      const { rows, count } = await listOperations(db, request.accountId, {
+        guestIds: guestId === undefined ? undefined : [guestId],
+        limit: limit ?? 50,
+        offset: offset ?? 0,
+      });
       return { operations: rows.map(presentOperation), count };
     },
   );

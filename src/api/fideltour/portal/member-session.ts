@@ -23,7 +23,11 @@ export interface MemberSession {
   guestId: number;
 }
 
-const fingerprint = (member: LoyaltyMember) => createHash('sha256').update(member.password_hash ?? '').digest('base64url').slice(0, 16);
+const fingerprint = (member: LoyaltyMember) =>
+  createHash('sha256')
+    .update(member.password_hash ?? '')
+    .digest('base64url')
+    .slice(0, 16);
 const subject = (body: string) => `portal-session:${body}`;
 
 /** A session token for the member, until `now + SESSION_MS`. */

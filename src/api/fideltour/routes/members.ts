@@ -14,8 +14,10 @@ import { presentContact } from '../presenters.js';
 const actorOf = (request: FastifyRequest) => (request.loyaltyCaller.userId ? `loyalty-user:${request.loyaltyCaller.userId}` : 'loyalty-token');
 
 /** The loyalty programme side of a contact: enrol, log in, passwords, loyalty data. */
-export async function memberRoutes(app: FastifyInstance, { db, memberLoginFailures: loginFailures }: FideltourDeps & { memberLoginFailures: CredentialFailures }): Promise<void> {
-
+export async function memberRoutes(
+  app: FastifyInstance,
+  { db, memberLoginFailures: loginFailures }: FideltourDeps & { memberLoginFailures: CredentialFailures },
+): Promise<void> {
   const answerContact = async (accountId: number, guestId: number) => {
     const contact = await findLoyaltyContact(db, accountId, guestId);
     if (!contact) throw notFound('contact');
