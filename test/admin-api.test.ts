@@ -274,6 +274,7 @@ describe.each(dialects())('admin API on %s', (dialect) => {
           '/v1/loyalty/levels/{id}',
           '/v1/loyalty/products',
           '/v1/loyalty/products/{id}',
+          '/v1/loyalty/operations',
           '/v1/rules',
           '/v1/rules/{id}',
           '/v1/rules/{id}/enable',
