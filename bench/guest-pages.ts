@@ -64,8 +64,14 @@ const rows = [
   ['GET survey page', await time(surveyUrl)],
   ['GET /fideltour/portal (sign-in)', await time('/fideltour/portal')],
 ] as const;
-console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${ITERATIONS} calls each`);
-for (const [name, r] of rows) console.log(`${name.padEnd(34)} p50 ${r.p50.toFixed(2)} ms  p95 ${r.p95.toFixed(2)} ms  ${(r.p50 / baseline.p50).toFixed(1)}x baseline`);
+console.log(
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; ${ITERATIONS} calls each`,
+);
+for (const [name, r] of rows)
+  console.log(`${name.padEnd(34)} p50 ${r.p50.toFixed(2)} ms  p95 ${r.p95.toFixed(2)} ms  ${(r.p50 / baseline.p50).toFixed(1)}x baseline`);
 await app.close();
 await database.close();
 fs.rmSync(dir, { recursive: true, force: true });
