@@ -13,6 +13,9 @@ import { presentDemoForContacts } from '../api/prio/demo.js';
 import { withDatabase } from './with-database.js';
 import { seedLoyaltyDemo } from '../core/demo/seed-loyalty-demo.js';
 import { presentLoyaltyAccess } from '../api/fideltour/demo.js';
+import { fideltourPortalUrl } from '../api/fideltour/context.js';
+import { stayPageUrl } from '../api/loopon/routes/stays-present.js';
+import { seedDemoGuestPages } from '../core/demo/demo-guest-pages.js';
 
 /** `openstay demo`: the demo account and what a client needs to call each face against it. */
 export async function demoCommand(config: Config, opts: { json?: boolean; rotate?: boolean }): Promise<number> {
@@ -20,6 +23,7 @@ export async function demoCommand(config: Config, opts: { json?: boolean; rotate
   const demo = await withDatabase(config, async (db) => {
     const seeded = await seedDemoAccount(db);
     await seedLoyaltyDemo(db, seeded.account.id);
+    const guestPages = await inWriteTransaction(db, (trx) => seedDemoGuestPages(trx, seeded.account.id, seeded.looponUnits.chatStay));
     // The same credentials every run (kept sealed); --rotate revokes them and issues fresh ones.
     const credentials = await inWriteTransaction(db, (trx) =>
       demoCredentials(
@@ -42,6 +46,7 @@ export async function demoCommand(config: Config, opts: { json?: boolean; rotate
       looponClient: { clientId: credentials.clientId, clientSecret: credentials.clientSecret },
       contactsClient: { clientId: credentials.contactsClientId, clientSecret: credentials.contactsClientSecret },
       loyalty: { token: credentials.loyaltyToken, username: credentials.loyaltyUsername, password: credentials.loyaltyPassword },
+      guestPages,
     };
   });
   const out = {
@@ -52,6 +57,14 @@ export async function demoCommand(config: Config, opts: { json?: boolean; rotate
     contacts: presentDemoForContacts(config, demo.contactsClient),
     loyalty: presentLoyaltyAccess(config, demo.loyalty),
     console: { url: `${config.publicUrl}/`, email: demo.consoleEmail, password: demo.consolePassword },
+    // A demo guest's pages (Anna Lind, in house at Sea Hotel Kattegat): her stay page, her post-stay
+    // survey, and the loyalty portal with her member sign-in.
+    guestPages: {
+      stay: stayPageUrl(config, demo.guestPages.stayToken),
+      survey: `${config.publicUrl}${demo.guestPages.surveyPath}`,
+      loyaltyPortal: fideltourPortalUrl(config),
+      member: demo.guestPages.member,
+    },
   };
   if (opts.json) {
     console.log(JSON.stringify(out));
@@ -70,5 +83,9 @@ export async function demoCommand(config: Config, opts: { json?: boolean; rotate
   console.log(`Loyalty API: ${out.loyalty.baseUrl}  (Authorization: Token ${out.loyalty.token})`);
   console.log(`  API user: ${out.loyalty.username} / ${out.loyalty.password}  (POST ${out.loyalty.baseUrl}/login/)`);
   console.log(`Console:    ${out.console.url}  (sign in as ${out.console.email} / ${out.console.password}, the demo owner)`);
+  console.log('guest pages (demo guest Anna Lind):');
+  console.log(`  stay page:      ${out.guestPages.stay}`);
+  console.log(`  survey:         ${out.guestPages.survey}`);
+  console.log(`  loyalty portal: ${out.guestPages.loyaltyPortal}  (member ${out.guestPages.member.email} / ${out.guestPages.member.password})`);
   return 0;
 }

@@ -87,7 +87,9 @@ const HELP: Record<string, string> = {
   Creates (or finds again) the account "demo" filled with the examples of the Loop and Loopon
   documents, with their own ids, and prints what a client needs to call each face against it: the
   same credentials on every run (kept sealed with SECRET_KEY), the console's sign-in of a demo owner
-  included; --rotate revokes them and issues fresh ones (a new console password too).`,
+  included; --rotate revokes them and issues fresh ones (a new console password too). It also names
+  a demo guest's pages (guestPages: her stay page, her post-stay survey link and the loyalty portal,
+  with her member e-mail and password).`,
   import: IMPORT_USAGE,
   guest: GUEST_USAGE,
   identity: IDENTITY_USAGE,

@@ -50,6 +50,8 @@ export interface LocationsTable {
   loop_id: string | null;
   /** the Loopon unit id the hotel used before, kept for ever; null: the unit id is id */
   loopon_id: number | null;
+  /** JSON [{name, url}]: the review sites a promoter is offered after a survey; null: none */
+  review_links: string | null;
   created_at: number;
   updated_at: number;
 }

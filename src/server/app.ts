@@ -29,6 +29,7 @@ import { countDueJobs, jobsStalled } from '../core/jobs/jobs.js';
 import { DELIVERY_JOB_KIND } from '../core/outbox/deliveries.js';
 import { unsubscribePageRoutes } from '../api/guest-messages/unsubscribe-page.js';
 import { twilioHookRoutes } from '../api/twilio/twilio-hooks.js';
+import { surveyPageRoutes } from '../api/guest-pages/survey/survey-page.js';
 
 export interface AppOptions {
   config: Config;
@@ -170,6 +171,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // API clients registered through the admin API are the Loopon face's OAuth clients.
   // The unsubscribe page of guest e-mails (List-Unsubscribe), in a scope of its own.
   await app.register(unsubscribePageRoutes, { db: database.db, config });
+  // The survey page of survey invitations (signed links), in a scope of its own.
+  await app.register(surveyPageRoutes, { db: database.db, config, credentialLimits });
   // Twilio's SMS webhooks (delivery status, inbound SMS), signed with TWILIO_AUTH_TOKEN.
   await app.register(twilioHookRoutes, { db: database.db, config, hub: chatHub });
   await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) }, onJobQueued: opts.onJobQueued });

@@ -1,4 +1,5 @@
 import type { AccountSettings } from '../../core/accounts/accounts.js';
+import { reviewLinksOf } from '../../core/locations/locations.js';
 import type { QuestionSetTree } from '../../core/feedback/question-sets.js';
 import { parseJson, type I18nText } from '../../core/shared/json.js';
 import type { Account, CustomField, Employee, Evaluation, Location, LoopType, QuestionSet } from '../../db/schema.js';
@@ -31,6 +32,7 @@ export function presentLocation(location: Location) {
     streetName: location.street_name,
     streetNumber: location.street_number,
     defaultEvaluationId: location.default_evaluation_id,
+    reviewLinks: reviewLinksOf(location),
     createdAt: location.created_at,
     updatedAt: location.updated_at,
   };

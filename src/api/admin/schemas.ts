@@ -95,6 +95,18 @@ const locationFields = {
   streetName: Nullable(Type.String({ maxLength: 200 })),
   streetNumber: Nullable(Type.String({ maxLength: 20 })),
   defaultEvaluationId: Nullable(Id),
+  reviewLinks: Nullable(
+    Type.Array(
+      Type.Object(
+        { name: Type.String({ minLength: 1, maxLength: 100 }), url: Type.String({ minLength: 1, maxLength: 2000 }) },
+        { additionalProperties: false },
+      ),
+      {
+        maxItems: 10,
+        description: 'Review sites offered to a guest who would recommend the location (NPS 9-10) after a survey; null or [] clears them',
+      },
+    ),
+  ),
 };
 
 export const LocationSchema = Type.Object({
@@ -114,6 +126,7 @@ export const LocationSchema = Type.Object({
   streetName: Nullable(Type.String()),
   streetNumber: Nullable(Type.String()),
   defaultEvaluationId: Nullable(Id),
+  reviewLinks: Type.Array(Type.Object({ name: Type.String(), url: Type.String() })),
   createdAt: Instant,
   updatedAt: Instant,
 });

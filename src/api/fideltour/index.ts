@@ -8,6 +8,8 @@ import { registerFaceDocs } from '../http/openapi.js';
 import { acceptTolerantBodies } from '../http/tolerant-body.js';
 import { FIDELTOUR_PREFIX, type FideltourDeps, type LoyaltyCaller } from './context.js';
 import { PORTAL_RESET_PREFIX, portalResetRoutes } from './portal-reset.js';
+import { PORTAL_PATH } from './portal/member-session.js';
+import { portalPageRoutes } from './portal/portal-pages.js';
 import { loginRoutes } from './routes/login.js';
 import { contactRoutes } from './routes/contacts.js';
 import { memberRoutes } from './routes/members.js';
@@ -20,6 +22,8 @@ import { productRoutes } from './routes/products.js';
  * are Django REST framework's `{"detail": "..."}`.
  */
 export async function fideltourFace(app: FastifyInstance, deps: FideltourDeps): Promise<void> {
+  // One set of member sign-in counters for loyalty-login and the member portal.
+  const memberLoginFailures = deps.credentialLimits.failuresOf('fideltour-member-login');
   await registerFaceDocs(app, {
     prefix: '/fideltour',
     title: 'Openstay: Fideltour Loyalty API',
@@ -49,7 +53,7 @@ export async function fideltourFace(app: FastifyInstance, deps: FideltourDeps): 
           request.loyaltyCaller = await authenticate(deps, failures, request);
         });
         await contactRoutes(api, deps);
-        await memberRoutes(api, deps);
+        await memberRoutes(api, { ...deps, memberLoginFailures });
         await operationRoutes(api, deps);
         await productRoutes(api, deps);
       });
@@ -58,6 +62,8 @@ export async function fideltourFace(app: FastifyInstance, deps: FideltourDeps): 
   );
   // The member's pages (a password-reset link): HTML with the guest pages' headers, not the API's errors.
   await app.register((portal) => portalResetRoutes(portal, deps), { prefix: PORTAL_RESET_PREFIX });
+  // The member portal (sign in, balance, lots, rewards), in a scope of its own with the same headers.
+  await app.register((portal) => portalPageRoutes(portal, { ...deps, memberLoginFailures }), { prefix: PORTAL_PATH });
 }
 
 /** The caller of `Authorization: Token <token>`; a locked-out address or token is a 429 before it is looked at. */

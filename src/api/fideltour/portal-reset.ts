@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { openResetLink, resetLinkLanguage, resetPasswordByLink } from '../../core/loyalty/membership.js';
 import { checkPassword, hashPassword } from '../../core/loyalty/passwords.js';
 import { AppError } from '../../core/shared/errors.js';
 import { inWriteTransaction } from '../../db/write-transaction.js';
+import { sameOriginForm } from '../http/form-origin.js';
 import { escapeHtml, page } from '../http/html.js';
 import { guestPageHeaders } from '../http/security-headers.js';
 import type { FideltourDeps } from './context.js';
@@ -81,19 +82,6 @@ function refusedPage(reply: FastifyReply, lang: Lang, state: 'used' | 'expired' 
   return send(reply, status, lang, t.invalid, `<h1>${escapeHtml(t.invalid)}</h1><p class="muted">${escapeHtml(t[state])}</p>`);
 }
 
-/**
- * Whether the POST may come from our own page: a browser's Sec-Fetch-Site naming another site, or
- * an Origin of another site, is refused. (The page's no-referrer policy makes browsers send
- * `Origin: null` even from the page itself, so null passes; the one-time form token is what a
- * forged form cannot carry.)
- */
-function sameOrigin(request: FastifyRequest, publicUrl: string): boolean {
-  const site = request.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
-  const origin = request.headers.origin;
-  return origin === undefined || origin === 'null' || origin === new URL(publicUrl).origin;
-}
-
 export async function portalResetRoutes(app: FastifyInstance, { db, config }: FideltourDeps): Promise<void> {
   await guestPageHeaders(app, config.publicUrl);
   app.removeAllContentTypeParsers();
@@ -114,7 +102,7 @@ export async function portalResetRoutes(app: FastifyInstance, { db, config }: Fi
     const { token } = request.params;
     const lang = langOf(await resetLinkLanguage(db, token));
     const body = (request.body ?? {}) as Record<string, string | undefined>;
-    if (!sameOrigin(request, config.publicUrl)) return refusedPage(reply, lang, 'refused');
+    if (!sameOriginForm(request, config.publicUrl)) return refusedPage(reply, lang, 'refused');
     const formToken = body.form_token ?? '';
     const password = body.password ?? '';
     let error: string | undefined;

@@ -65,8 +65,12 @@ export async function getAccountBySlug(db: Db, slug: string): Promise<Account> {
   return account;
 }
 
+export async function findAccountById(db: Db, accountId: number): Promise<Account | undefined> {
+  return db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+}
+
 export async function getAccount(db: Db, accountId: number): Promise<Account> {
-  const account = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+  const account = await findAccountById(db, accountId);
   if (!account) throw notFound('account');
   return account;
 }

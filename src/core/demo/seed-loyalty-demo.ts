@@ -29,6 +29,8 @@ const PRODUCTS = [
 export const DEMO_MEMBERS = [
   { firstName: 'Pau', lastName: 'Serra', email: 'pserra@customia.com', language: 'es', points: 1500, password: 'UTendyE!?' },
   { firstName: 'Rick', lastName: 'Sanchez', email: 'rs@abc.com', language: 'en', points: 300, password: 'UTendyE!?' },
+  // The guest of the demo's chat stay (seed-loopon-demo-stay.ts): her guest pages are `openstay demo`'s guestPages.
+  { firstName: 'Anna', lastName: 'Lind', email: 'anna.lind@example.se', language: 'en', points: 2000, password: 'Kattegat-312' },
 ];
 
 /** Fills in what of the loyalty demo the account lacks; safe to run again. */

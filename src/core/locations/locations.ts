@@ -21,6 +21,46 @@ export interface LocationInput {
   zipCode?: string | null;
   streetName?: string | null;
   streetNumber?: string | null;
+  /** the review sites a guest who would recommend the hotel is offered after a survey (null: none) */
+  reviewLinks?: ReviewLink[] | null;
+}
+
+/** One review site of a location: its name as guests know it, and the page where they write a review. */
+export interface ReviewLink {
+  name: string;
+  url: string;
+}
+
+export const MAX_REVIEW_LINKS = 10;
+
+/** Review links as stored (JSON text): names trimmed and not blank, URLs absolute http(s). */
+function reviewLinksColumn(links: ReviewLink[] | null): string | null {
+  if (links === null || links.length === 0) return null;
+  if (links.length > MAX_REVIEW_LINKS) throw badRequest(`reviewLinks: at most ${MAX_REVIEW_LINKS} links`);
+  const out = links.map((link, i) => {
+    const name = typeof link?.name === 'string' ? link.name.trim() : '';
+    if (name === '' || name.length > 100) throw badRequest(`reviewLinks[${i}].name must be 1 to 100 characters`);
+    let url: URL | undefined;
+    try {
+      url = new URL(String(link.url));
+    } catch {}
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || String(link.url).length > 2000) {
+      throw badRequest(`reviewLinks[${i}].url must be an absolute http(s) URL`);
+    }
+    return { name, url: url.href };
+  });
+  return JSON.stringify(out);
+}
+
+/** A location's review links (none when unset or unreadable). */
+export function reviewLinksOf(location: Pick<Location, 'review_links'>): ReviewLink[] {
+  if (!location.review_links) return [];
+  try {
+    const links = JSON.parse(location.review_links) as ReviewLink[];
+    return Array.isArray(links) ? links : [];
+  } catch {
+    return [];
+  }
 }
 
 /** An IANA time zone name as Intl knows it; anything else is a 400. */
@@ -60,6 +100,7 @@ function columns(input: LocationInput) {
     if (value !== undefined) out[column] = value;
   }
   if (input.title !== undefined) out.title = JSON.stringify(input.title);
+  if (input.reviewLinks !== undefined) out.review_links = reviewLinksColumn(input.reviewLinks);
   return out;
 }
 

@@ -123,3 +123,20 @@ export async function listEnrolledMembers(db: Db, accountId: number, filter: { g
   if (filter.guestIds) query = query.where('guest_id', 'in', filter.guestIds);
   return query.orderBy('enrolled_at', 'desc').orderBy('guest_id', 'desc').limit(filter.limit).offset(filter.offset).execute();
 }
+
+/**
+ * The accounts whose programme has an enrolled member signing in with this e-mail (case-folded),
+ * at most `limit`: the member portal is one address for every account, so a sign-in e-mail names
+ * its account (the password then tells which, when several do).
+ */
+export async function accountsOfSigninEmail(db: Db, email: string, limit = 5): Promise<number[]> {
+  const rows = await db
+    .selectFrom('loyalty_members')
+    .select('account_id')
+    .where('signin_email', '=', email)
+    .where('enrolled_at', 'is not', null)
+    .orderBy('account_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.account_id);
+}

@@ -40,3 +40,21 @@ export async function findStayByLinkToken(db: Db, token: string, now = Date.now(
     .where('stay_links.expires_at', '>', now)
     .executeTakeFirst();
 }
+
+/**
+ * Keeps `token` a live link of the stay (the demo's stay page, the same on every run): made when
+ * missing, its 30 days started again when it exists.
+ */
+export async function keepStayLink(db: Db, accountId: number, stayId: number, token: string, now = Date.now()): Promise<void> {
+  const tokenHash = hashToken(token);
+  const expiresAt = now + STAY_LINK_TTL_MS;
+  const kept = await db
+    .updateTable('stay_links')
+    .set({ expires_at: expiresAt })
+    .where('account_id', '=', accountId)
+    .where('stay_id', '=', stayId)
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (Number(kept.numUpdatedRows) > 0) return;
+  await db.insertInto('stay_links').values({ account_id: accountId, stay_id: stayId, token_hash: tokenHash, created_at: now, expires_at: expiresAt }).execute();
+}

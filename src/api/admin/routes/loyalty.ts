@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { createLevel, listLevels, updateLevel } from '../../../core/loyalty/levels.js';
+import { listOperations } from '../../../core/loyalty/operations.js';
 import { createProduct, findProduct, listProducts, updateProduct } from '../../../core/loyalty/products.js';
 import { loyaltyProgram, setLoyaltyProgram } from '../../../core/loyalty/programs.js';
 import { notFound } from '../../../core/shared/errors.js';
 import { parseJson } from '../../../core/shared/json.js';
-import type { LoyaltyLevel, LoyaltyProduct } from '../../../db/schema.js';
+import type { LoyaltyLevel, LoyaltyOperation, LoyaltyProduct } from '../../../db/schema.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { IdParams, errors } from '../schemas.js';
 
@@ -44,6 +45,39 @@ export const ProductSchema = Type.Object({ id: Type.Integer(), ...ProductFields,
 const ProductCreate = Type.Intersect([Type.Object({ title: ProductFields.title, points: ProductFields.points }), Type.Partial(Type.Object(ProductFields))]);
 const ProductChange = Type.Partial(Type.Object(ProductFields, { additionalProperties: false }));
 export const ProgramSchema = Type.Object({ pointsValidityDays: Type.Integer({ minimum: 1, maximum: 36_500 }) }, { additionalProperties: false });
+
+const OperationQuery = Type.Object(
+  {
+    guestId: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+const OperationSchema = Type.Object({
+  id: Type.Integer(),
+  guestId: Type.Integer(),
+  kind: Type.String(),
+  concept: Type.Union([Type.String(), Type.Null()]),
+  points: Type.Integer({ description: 'signed: a redemption is negative' }),
+  levelPoints: Type.Integer(),
+  remainingPoints: Type.Integer(),
+  expiresAt: Type.Union([Type.Integer(), Type.Null()]),
+  productId: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.Integer(),
+});
+const presentOperation = (o: LoyaltyOperation) => ({
+  id: o.id,
+  guestId: o.guest_id,
+  kind: o.kind,
+  concept: o.concept,
+  points: o.points,
+  levelPoints: o.level_points,
+  remainingPoints: o.remaining_points,
+  expiresAt: o.expires_at,
+  productId: o.product_id,
+  createdAt: o.created_at,
+});
 
 const presentLevel = (l: LoyaltyLevel) => ({ id: l.id, name: l.name, minLevelPoints: l.min_level_points, createdAt: l.created_at, updatedAt: l.updated_at });
 const presentProduct = (p: LoyaltyProduct) => ({
@@ -137,5 +171,26 @@ export async function loyaltyAdminRoutes(app: AdminApp, { db }: AdminDeps): Prom
     '/loyalty/products/:id',
     { schema: { tags, summary: 'Change a product', params: IdParams, body: ProductChange, response: { 200: ProductSchema, ...errors(400, 404) } } },
     async (request) => presentProduct(await updateProduct(db, request.accountId, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/loyalty/operations',
+    {
+      schema: {
+        tags,
+        summary: "List ledger operations, newest first (a member's with guestId)",
+        querystring: OperationQuery,
+        response: { 200: Type.Object({ operations: Type.Array(OperationSchema), count: Type.Integer() }), ...errors(400) },
+      },
+    },
+    async (request) => {
+      const { guestId, limit, offset } = request.query;
+      const { rows, count } = await listOperations(db, request.accountId, {
+        guestIds: guestId === undefined ? undefined : [guestId],
+        limit: limit ?? 50,
+        offset: offset ?? 0,
+      });
+      return { operations: rows.map(presentOperation), count };
+    },
   );
 }

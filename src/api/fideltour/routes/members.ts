@@ -6,6 +6,7 @@ import { checkPassword, hashPassword } from '../../../core/loyalty/passwords.js'
 import { MAX_POINTS } from '../../../core/loyalty/ledger.js';
 import { AppError, badRequest, notFound } from '../../../core/shared/errors.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
+import type { CredentialFailures } from '../../http/credential-failures.js';
 import type { FideltourDeps } from '../context.js';
 import { bodyOf, optionalBoolean, optionalDate, optionalInteger, optionalString, pathId } from '../input.js';
 import { presentContact } from '../presenters.js';
@@ -13,9 +14,10 @@ import { presentContact } from '../presenters.js';
 const actorOf = (request: FastifyRequest) => (request.loyaltyCaller.userId ? `loyalty-user:${request.loyaltyCaller.userId}` : 'loyalty-token');
 
 /** The loyalty programme side of a contact: enrol, log in, passwords, loyalty data. */
-export async function memberRoutes(app: FastifyInstance, { db, credentialLimits }: FideltourDeps): Promise<void> {
-  const loginFailures = credentialLimits.failuresOf('fideltour-member-login');
-
+export async function memberRoutes(
+  app: FastifyInstance,
+  { db, memberLoginFailures: loginFailures }: FideltourDeps & { memberLoginFailures: CredentialFailures },
+): Promise<void> {
   const answerContact = async (accountId: number, guestId: number) => {
     const contact = await findLoyaltyContact(db, accountId, guestId);
     if (!contact) throw notFound('contact');
