@@ -65,7 +65,13 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     const sea = (await createLocation(db, account.id, { title: { en: 'Sea Hotel' }, shortcode: 'sea' })).id;
     await createLoopType(db, account.id, 'housekeeping', { en: 'Housekeeping' });
     const agent = (
-      await createStaffMember(t, account.id, { email: 'anna@hotel.test', name: 'Anna', role: 'agent', permissions: ['create', 'comment', 'close'], locationIds: [sea] })
+      await createStaffMember(t, account.id, {
+        email: 'anna@hotel.test',
+        name: 'Anna',
+        role: 'agent',
+        permissions: ['create', 'comment', 'close'],
+        locationIds: [sea],
+      })
     ).id;
     await createEmployee(db, account.id, { username: 'bo', name: 'Bo', email: 'bo@hotel.test', locationIds: [sea] });
     h = { accountId: account.id, slug: account.slug, adminToken, loopToken, sea, agent, headers: (await createLooponClient(t, account.id)).headers };

@@ -12,7 +12,8 @@ import type { Db } from '../../db/database.js';
  */
 export async function inboxViewer(db: Db, request: FastifyRequest, asked: number | undefined): Promise<number | null> {
   if (request.staff) {
-    if (asked !== undefined && asked !== request.staff.id) throw forbidden('A staff member reads and writes the inbox as themselves (staffId must be yours or left out)');
+    if (asked !== undefined && asked !== request.staff.id)
+      throw forbidden('A staff member reads and writes the inbox as themselves (staffId must be yours or left out)');
     return request.staff.id;
   }
   if (asked === undefined) return null;
