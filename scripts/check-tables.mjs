@@ -41,7 +41,7 @@ export const OWNERS = {
     'answer_documents', 'answers', 'score_rollups',
   ],
   reputation: ['review_questions', 'reviews', 'review_ratings', 'reputation_snapshots'],
-  chat: ['chat_sessions', 'chat_events', 'chat_device_cursors'],
+  chat: ['chat_sessions', 'chat_events', 'chat_device_cursors', 'chat_attachments'],
   // A PMS contact and its events: use cases over guests, stays and journeys, through their functions.
   contacts: [],
   // Background work: jobs claimed with a lease, and their stored inputs.

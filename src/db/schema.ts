@@ -445,6 +445,20 @@ export interface ChatEventsTable {
   updated_at: number;
 }
 
+/** A photo a guest sent in the chat (the bytes are here: every instance sharing the database serves them). */
+export interface ChatAttachmentsTable {
+  id: Generated<number>;
+  account_id: number;
+  session_id: number;
+  /** random, unguessable: the name in the message's URL and in signed media links */
+  public_id: string;
+  /** image/jpeg | image/png | image/webp | image/heic, as read from the bytes */
+  content_type: string;
+  byte_size: number;
+  data: Buffer;
+  created_at: number;
+}
+
 export interface ChatDeviceCursorsTable {
   account_id: number;
   session_id: number;
@@ -866,6 +880,7 @@ export interface Database {
   chat_sessions: ChatSessionsTable;
   chat_events: ChatEventsTable;
   chat_device_cursors: ChatDeviceCursorsTable;
+  chat_attachments: ChatAttachmentsTable;
   realtime_tickets: RealtimeTicketsTable;
   score_rollups: ScoreRollupsTable;
   review_questions: ReviewQuestionsTable;
@@ -904,6 +919,7 @@ export type LoopType = Selectable<LoopTypesTable>;
 export type CustomField = Selectable<CustomFieldsTable>;
 export type Employee = Selectable<EmployeesTable>;
 export type Guest = Selectable<GuestsTable>;
+export type ChatAttachment = Selectable<ChatAttachmentsTable>;
 export type Stay = Selectable<StaysTable>;
 export type GuestMatch = Selectable<GuestMatchesTable>;
 export type GuestMerge = Selectable<GuestMergesTable>;

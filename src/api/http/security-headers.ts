@@ -1,5 +1,6 @@
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { GUEST_STYLE_SOURCE } from './guest-views.js';
 import { PAGE_STYLE_SOURCE } from './html.js';
 
 /*
@@ -11,8 +12,10 @@ import { PAGE_STYLE_SOURCE } from './html.js';
 /**
  * Guest pages (a loop's page, an invite, a stay page): their URL carries the credential (a
  * signature or a link token), so it must not leak through Referer, caches or a framing page.
- * They have no script and one inline style, allowed by its hash. The invite form posts to its own
- * page, which redirects to the loop's page at PUBLIC_URL (browsers check form-action on redirects).
+ * Their one inline style is allowed by its hash (the pages still built with html.ts have theirs);
+ * scripts are ES modules this server serves ('self', never inline, no inline handlers); the chat's
+ * socket and photos are this server's too. The invite form posts to its own page, which redirects
+ * to the loop's page at PUBLIC_URL (browsers check form-action on redirects).
  */
 function guestPageHelmet(publicUrl: string): FastifyHelmetOptions {
   return {
@@ -20,7 +23,11 @@ function guestPageHelmet(publicUrl: string): FastifyHelmetOptions {
       useDefaults: false,
       directives: {
         defaultSrc: ["'none'"],
-        styleSrc: [PAGE_STYLE_SOURCE],
+        styleSrc: [GUEST_STYLE_SOURCE, PAGE_STYLE_SOURCE],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'"],
         formAction: ["'self'", new URL(publicUrl).origin],
         baseUri: ["'none'"],
         frameAncestors: ["'none'"],
