@@ -17,6 +17,11 @@ import { PAGE_STYLE_SOURCE } from './html.js';
  * socket and photos are this server's too. The invite form posts to its own page, which redirects
  * to the loop's page at PUBLIC_URL (browsers check form-action on redirects).
  */
+const socketOrigin = (publicUrl: string) => {
+  const url = new URL(publicUrl);
+  return `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`;
+};
+
 function guestPageHelmet(publicUrl: string): FastifyHelmetOptions {
   return {
     contentSecurityPolicy: {
@@ -26,7 +31,8 @@ function guestPageHelmet(publicUrl: string): FastifyHelmetOptions {
         styleSrc: [GUEST_STYLE_SOURCE, PAGE_STYLE_SOURCE],
         scriptSrc: ["'self'"],
         scriptSrcAttr: ["'none'"],
-        connectSrc: ["'self'"],
+        // 'self' covers the same host's ws: in CSP 3; the socket origin is named for older browsers.
+        connectSrc: ["'self'", socketOrigin(publicUrl)],
         imgSrc: ["'self'"],
         formAction: ["'self'", new URL(publicUrl).origin],
         baseUri: ["'none'"],
