@@ -7,6 +7,7 @@ import { openLoop } from '../src/core/requests/loops.js';
 import { inTransaction, writeContext, GUEST_ACTOR } from '../src/core/shared/write-context.js';
 import { inWriteTransaction } from '../src/db/write-transaction.js';
 import { guestLanguage, text, textsOf } from '../src/api/http/guest-views.js';
+import { loopPageUrl } from '../src/api/loop-v1/links.js';
 import { dialects } from './helpers/database.js';
 import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
 import { adminCall } from './helpers/admin.js';
@@ -171,6 +172,36 @@ describe.each(dialects())('stay page on %s', (dialect) => {
     const survey = attr(surveyPage.body, 'class="button" href');
     expect(survey).toMatch(new RegExp(`^/survey/[^/]+/${evaluation.id}\\?guest=${guestId}&source=poststay&stay=\\d+&sig=[\\w-]{22}$`));
     await t.database.db.updateTable('locations').set({ default_evaluation_id: null }).where('id', '=', unit).execute();
+  });
+
+  it("shows the same requests and chat on a loop's page, in the guest language", async () => {
+    const stay = await register({ name: 'Ana García', email: 'ana@example.com', language: 'es' });
+    const guestId = Number((await t.database.db.selectFrom('stays').select('guest_id').where('id', '=', stay.stayId).executeTakeFirstOrThrow()).guest_id);
+    const open = (description: string) =>
+      inWriteTransaction(t.database.db, (trx) =>
+        openLoop(inTransaction(writeContext(trx, accountId, GUEST_ACTOR), trx), {
+          locationId: unit,
+          loopTypeId: null,
+          creatorGuestId: guestId,
+          creatorName: 'Ana García',
+          source: 'web',
+          medium: 'web',
+          createDevice: null,
+          description,
+          contact: {},
+        }),
+      );
+    await open('Una almohada más');
+    const { loop } = await open('El aire acondicionado hace ruido');
+    const url = new URL(await loopPageUrl(t.database.db, t.config, accountId, loop.id));
+    const page = await t.app.inject({ url: url.pathname + url.search });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.body).toContain('<html lang="es">');
+    expect(page.body).toContain('Hola Ana García.');
+    // the loop the link names first, then the guest's other request
+    expect(page.body.indexOf('El aire acondicionado hace ruido')).toBeLessThan(page.body.indexOf('Una almohada más'));
+    expect(page.body).toContain('Chatee con el hotel');
+    expect(attr(page.body, 'data-socket')).toBe(new URL(stay.chatSession.wssUrl).pathname);
   });
 
   it("carries the page script's chat messages to the staff (admin API) and a staff reply back live", async () => {

@@ -101,7 +101,6 @@ export async function guestPageRoutes(app: LoopApp, { db, config, realtime }: Lo
             [loop, ...others].map((l) => ({ ...l, locationTitle: locations.get(l.location_id) || null })),
             lang,
           ),
-          newRequest: null,
           survey: null,
           chat: chat ? chatView(chat.session.session_key, chat.session.language ?? 'en', chat.messages, lang) : null,
         },

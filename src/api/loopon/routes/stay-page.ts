@@ -76,7 +76,6 @@ export async function stayPageRoutes(app: LooponApp, { db, config }: LooponDeps)
           loops.map((loop) => ({ ...loop, locationTitle: unitTitle })),
           lang,
         ),
-        newRequest: null,
         survey,
         chat: chat ? chatView(chat.session.session_key, chat.session.language ?? 'en', chat.messages, lang) : null,
       },
