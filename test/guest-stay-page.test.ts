@@ -260,6 +260,12 @@ describe.each(dialects())('stay page on %s', (dialect) => {
     ).toBe(404);
     expect(await attachmentCount()).toBe(before);
 
+    // the staff's realtime socket, to see the photo arrive
+    const ticket = (await admin(adminToken, 'POST', '/realtime/tickets')).json();
+    const staff = await openSocket(`${base}${new URL(ticket.url).pathname}${new URL(ticket.url).search}`);
+    sockets.push(staff);
+    await staff.next((e) => e.type === 'ready', 'the staff socket ready');
+
     // declared as a PNG, the bytes say JPEG: stored as a JPEG
     const ok = await send({ name: 'room.png', type: 'image/png', data: JPEG }, { localId: 'p-1' });
     expect(ok.statusCode, ok.body).toBe(201);
@@ -275,6 +281,11 @@ describe.each(dialects())('stay page on %s', (dialect) => {
     expect(heic.statusCode, heic.body).toBe(201);
     expect(heic.json().message.contentType).toBe('image/heic');
     expect(await attachmentCount()).toBe(before + 2);
+
+    const live = await staff.next((e) => e.type === 'chat.message' && e.message.localId === 'p-1', 'the photo on the staff socket');
+    expect(live.message.url).toBe(message.url);
+    expect(live.message.photo.url).toMatch(/^\/g\/media\/[\w-]{22}\?exp=\d+&sig=[\w-]{22}$/);
+    expect((await t.app.inject({ url: live.message.photo.url })).statusCode).toBe(200);
 
     // the staff get a signed link in the admin API
     const sessionId = await sessionIdOf(stay.chatSession.sessionId);

@@ -6,7 +6,8 @@ import { keepAlive, sendText } from '../../http/realtime.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { errors } from '../schemas.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
-import { presentChatMessage } from './chat-present.js';
+import { photoLinksOf, presentChatMessage, type PhotoLinks } from './chat-present.js';
+import { pageSecret } from '../../../core/accounts/page-links.js';
 import { presentRequest } from './requests-present.js';
 import { TicketSchema } from './chat-schemas.js';
 
@@ -48,7 +49,7 @@ export async function realtimeTicketRoutes(app: AdminApp, { db, config }: AdminD
  * console. A missing, unknown, used or expired ticket is accepted and closed with 4401. The socket
  * only sends; what the console writes on it is ignored.
  */
-export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime, credentialLimits }: AdminDeps): Promise<void> {
+export async function realtimeSocketRoutes(app: FastifyInstance, { db, config, realtime, credentialLimits }: AdminDeps): Promise<void> {
   const failures = credentialLimits.failuresOf('realtime-ticket');
   app.get('/realtime', { websocket: true }, ((socket: WebSocket, request: FastifyRequest<{ Querystring: Record<string, unknown> }>) => {
     let unsubscribe: (() => void) | undefined;
@@ -66,39 +67,42 @@ export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime,
       socket.close(4429, locked.message);
       return;
     }
-    void inWriteTransaction(db, (trx) => redeemRealtimeTicket(trx, ticket)).then(
-      (accountId) => {
-        if (accountId === undefined) {
-          socket.close(CLOSE_BAD_TICKET, 'ticket missing, unknown, used or expired');
-          void failures.failed(request, ticket);
-          return;
-        }
-        if (socket.readyState !== socket.OPEN) return;
-        counted = true;
-        realtime.open.staff += 1;
-        stopKeepAlive = keepAlive(socket, realtime.pingIntervalMs);
-        unsubscribe = realtime.hub.subscribeAccount(accountId, (message) => {
-          const out = staffMessage(message);
-          if (out) sendText(socket, JSON.stringify(out));
-        });
-        sendText(socket, JSON.stringify({ type: 'ready' }));
-      },
-      (err) => {
-        request.log.error({ err }, 'staff realtime socket failed');
-        socket.close(1011, 'server error');
-      },
-    );
+    // The account's page secret signs the links to guests' photos in the messages sent.
+    void inWriteTransaction(db, (trx) => redeemRealtimeTicket(trx, ticket))
+      .then(async (accountId) => [accountId, accountId === undefined ? '' : await pageSecret(db, accountId)] as const)
+      .then(
+        ([accountId, secret]) => {
+          if (accountId === undefined) {
+            socket.close(CLOSE_BAD_TICKET, 'ticket missing, unknown, used or expired');
+            void failures.failed(request, ticket);
+            return;
+          }
+          if (socket.readyState !== socket.OPEN) return;
+          counted = true;
+          realtime.open.staff += 1;
+          stopKeepAlive = keepAlive(socket, realtime.pingIntervalMs);
+          unsubscribe = realtime.hub.subscribeAccount(accountId, (message) => {
+            const out = staffMessage(message, (url) => photoLinksOf(config.publicUrl, secret)(url));
+            if (out) sendText(socket, JSON.stringify(out));
+          });
+          sendText(socket, JSON.stringify({ type: 'ready' }));
+        },
+        (err) => {
+          request.log.error({ err }, 'staff realtime socket failed');
+          socket.close(1011, 'server error');
+        },
+      );
   }) as never);
 }
 
 /** What a staff console is told of a hub message; undefined: nothing. */
-function staffMessage(message: ChatHubMessage): Record<string, unknown> | undefined {
+function staffMessage(message: ChatHubMessage, photoLinks: PhotoLinks): Record<string, unknown> | undefined {
   if (message.kind === 'request') return { type: `request.${message.change}`, request: presentRequest(message.request) };
   const where = { sessionId: message.sessionId, locationId: message.locationId };
   if (message.kind === 'typing') return message.typing.author === 'guest' ? { type: 'chat.typing', ...where, typing: message.typing } : undefined;
   const { event } = message;
   if (event.type === 'chatMessage') {
-    return { type: event.updatedAt > event.createdAt ? 'chat.message.updated' : 'chat.message', ...where, message: presentChatMessage(event) };
+    return { type: event.updatedAt > event.createdAt ? 'chat.message.updated' : 'chat.message', ...where, message: presentChatMessage(event, photoLinks) };
   }
   if (event.type === 'guestConnect' || event.type === 'guestDisconnect') return { type: 'chat.presence', ...where, connected: event.type === 'guestConnect' };
   return undefined;
