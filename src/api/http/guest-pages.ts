@@ -30,5 +30,17 @@ export function sendMessagePage(reply: FastifyReply, lang: GuestLanguage, title:
  */
 export function sendNotFoundPage(reply: FastifyReply, request: FastifyRequest): FastifyReply {
   const lang = requestLanguage(request);
-  return sendMessagePage(reply.status(404), lang, text(lang, 'notFound.title'), text(lang, 'notFound.heading'), text(lang, 'notFound.detail'));
+  let html = notFoundPages.get(lang);
+  if (html === undefined) {
+    html = renderGuestPageSync('message', lang, {
+      title: text(lang, 'notFound.title'),
+      heading: text(lang, 'notFound.heading'),
+      detail: text(lang, 'notFound.detail'),
+    });
+    notFoundPages.set(lang, html);
+  }
+  return reply.status(404).type('text/html; charset=utf-8').send(html);
 }
+
+/** The 404 page of each language, rendered once: it never changes, and bad links come in floods. */
+const notFoundPages = new Map<GuestLanguage, string>();

@@ -110,10 +110,18 @@ export const GUEST_STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE).
  * `data`'s keys. `script` names a module the layout loads (served by guest-assets.ts), if any.
  */
 export async function renderGuestPage(view: string, lang: GuestLanguage, data: Record<string, unknown>, script: string | null = null): Promise<string> {
-  return engine.renderFile(view, { ...data, t: textsOf(lang), lang, style: STYLE, script });
+  return renderGuestPageSync(view, lang, data, script);
 }
+
+/** Each view parsed once (renderFile would look its file up again on every render). */
+const parsed = new Map<string, ReturnType<typeof engine.parseFileSync>>();
 
 /** renderGuestPage, synchronously (for hooks that answer at once; the templates are cached after first use). */
 export function renderGuestPageSync(view: string, lang: GuestLanguage, data: Record<string, unknown>, script: string | null = null): string {
-  return engine.renderFileSync(view, { ...data, t: textsOf(lang), lang, style: STYLE, script });
+  let template = parsed.get(view);
+  if (!template) {
+    template = engine.parseFileSync(view);
+    parsed.set(view, template);
+  }
+  return engine.renderSync(template, { ...data, t: textsOf(lang), lang, style: STYLE, script });
 }
