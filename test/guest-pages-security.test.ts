@@ -152,7 +152,8 @@ describe.each(dialects())('Public pages and security headers (%s)', (dialect) =>
         const url = [...refused, ...refused][i];
         expect(res.statusCode, url).toBe(404);
         expect(res.rawPayload.equals(first.rawPayload), url).toBe(true);
-        expect(res.headers, url).toEqual(first.headers);
+        // every header but Date, which ticks when the requests straddle a second (a loaded machine)
+        expect({ ...res.headers, date: undefined }, url).toEqual({ ...first.headers, date: undefined });
       }
     });
 
