@@ -60,7 +60,7 @@ const fail = (reply: FastifyReply, err: AppError) => reply.status(err.status).se
 
 export async function guestChatRoutes(app: FastifyInstance, deps: GuestChatDeps): Promise<void> {
   const { db, config, realtime } = deps;
-  await guestPageHeaders(app, config.publicUrl);
+  await guestPageHeaders(app, config.publicUrl, { script: true });
   await app.register(multipart, { limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 4, parts: 5 } });
   const failures = deps.credentialLimits.failuresOf('guest-chat-key');
   const proxy = createImageProxy(deps.outbound);

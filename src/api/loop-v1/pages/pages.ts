@@ -43,7 +43,7 @@ const NO_ACCOUNT_SECRET = 'no-such-account';
  * Call inside a scope of their own: it sets the scope's security headers and HTML error page.
  */
 export async function guestPageRoutes(app: LoopApp, { db, config, realtime }: LoopDeps): Promise<void> {
-  await guestPageHeaders(app, config.publicUrl);
+  await guestPageHeaders(app, config.publicUrl, { script: true });
   // A guest sees a page, not the face's JSON error (a form sent without its fields, say).
   app.setErrorHandler((err, request, reply) => {
     const appError = toAppError(err, request);

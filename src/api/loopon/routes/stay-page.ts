@@ -35,7 +35,7 @@ export function surveySourceOf(status: string): string | undefined {
  * headers (the token must leak through no Referer, cache or frame).
  */
 export async function stayPageRoutes(app: LooponApp, { db, config }: LooponDeps): Promise<void> {
-  await guestPageHeaders(app, config.publicUrl);
+  await guestPageHeaders(app, config.publicUrl, { script: true });
   app.get('/stay/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
     const stay = await findStayByLinkToken(db, request.params.token);
     if (!stay) return sendNotFoundPage(reply, request);
