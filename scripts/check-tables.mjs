@@ -42,7 +42,7 @@ export const OWNERS = {
     'answer_documents', 'answers', 'score_rollups', 'score_rollup_segments',
   ],
   reputation: ['review_questions', 'reviews', 'review_ratings', 'reputation_snapshots'],
-  chat: ['chat_sessions', 'chat_events', 'chat_device_cursors'],
+  chat: ['chat_sessions', 'chat_events', 'chat_device_cursors', 'chat_attachments'],
   // A PMS contact and its events: use cases over guests, stays and journeys, through their functions.
   contacts: [],
   // A guest's profile across modules (timeline, export, erasure): composes the modules' functions.

@@ -28,6 +28,7 @@ const ALL_MIGRATIONS = [
   '2026-12-06T00-00-sms-delivery',
   '2026-12-07T01-00-staff-sign-in',
   '2026-12-07T02-00-inbox',
+  '2026-12-07T03-00-chat-attachments',
   '2026-12-07T04-00-location-review-links',
   '2026-12-07T05-00-score-rollup-segments',
 ];

@@ -496,6 +496,20 @@ export interface ChatEventsTable {
   updated_at: number;
 }
 
+/** A photo a guest sent in the chat (the bytes are here: every instance sharing the database serves them). */
+export interface ChatAttachmentsTable {
+  id: Generated<number>;
+  account_id: number;
+  session_id: number;
+  /** random, unguessable: the name in the message's URL and in signed media links */
+  public_id: string;
+  /** image/jpeg | image/png | image/webp | image/heic, as read from the bytes */
+  content_type: string;
+  byte_size: number;
+  data: Buffer;
+  created_at: number;
+}
+
 export interface ChatDeviceCursorsTable {
   account_id: number;
   session_id: number;
@@ -984,6 +998,7 @@ export interface Database {
   chat_sessions: ChatSessionsTable;
   chat_events: ChatEventsTable;
   chat_device_cursors: ChatDeviceCursorsTable;
+  chat_attachments: ChatAttachmentsTable;
   realtime_tickets: RealtimeTicketsTable;
   staff_sessions: StaffSessionsTable;
   staff_tokens: StaffTokensTable;
@@ -1033,6 +1048,7 @@ export type Employee = Selectable<EmployeesTable>;
 export type StaffSession = Selectable<StaffSessionsTable>;
 export type AuditEntry = Selectable<AuditEntriesTable>;
 export type Guest = Selectable<GuestsTable>;
+export type ChatAttachment = Selectable<ChatAttachmentsTable>;
 export type Stay = Selectable<StaysTable>;
 export type GuestMatch = Selectable<GuestMatchesTable>;
 export type GuestMerge = Selectable<GuestMergesTable>;

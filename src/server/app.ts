@@ -28,6 +28,8 @@ import { createChatHub } from '../core/chat/shared-chat-hub.js';
 import { countDueJobs, jobsStalled } from '../core/jobs/jobs.js';
 import { DELIVERY_JOB_KIND } from '../core/outbox/deliveries.js';
 import { unsubscribePageRoutes } from '../api/guest-messages/unsubscribe-page.js';
+import { guestChatRoutes } from '../api/guest-chat/index.js';
+import { createOutboundClient } from '../core/outbound/http-client.js';
 import { twilioHookRoutes } from '../api/twilio/twilio-hooks.js';
 import { surveyPageRoutes } from '../api/guest-pages/survey/survey-page.js';
 
@@ -173,6 +175,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(unsubscribePageRoutes, { db: database.db, config });
   // The survey page of survey invitations (signed links), in a scope of its own.
   await app.register(surveyPageRoutes, { db: database.db, config, credentialLimits });
+  // The guest pages' chat: its script, photo uploads, signed photo links and the image proxy (its own outbound client).
+  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateCallbackUrls });
+  app.addHook('onClose', async () => outbound.close());
+  await app.register(guestChatRoutes, { db: database.db, config, credentialLimits, realtime, outbound });
   // Twilio's SMS webhooks (delivery status, inbound SMS), signed with TWILIO_AUTH_TOKEN.
   await app.register(twilioHookRoutes, { db: database.db, config, hub: chatHub });
   await app.register(adminApi, { ...deps, apiClients: { scopes: LOOPON_SCOPES, tokenUrl: looponTokenUrl(config) }, onJobQueued: opts.onJobQueued });

@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/config.js';
 import { unsubscribeByToken, unsubscribeTarget } from '../../core/messaging/unsubscribe.js';
 import type { Db } from '../../db/database.js';
 import { inWriteTransaction } from '../../db/write-transaction.js';
-import { escapeHtml, page } from '../http/html.js';
+import { requestLanguage, sendGuestPage, sendNotFoundPage } from '../http/guest-pages.js';
+import { text } from '../http/guest-views.js';
 import { guestPageHeaders } from '../http/security-headers.js';
 
 /*
@@ -20,13 +21,6 @@ export interface GuestMessageDeps {
 
 const masked = (address: string) => address.replace(/^(.)[^@]*(@.*)$/, '$1***$2');
 
-function notFoundPage(reply: FastifyReply) {
-  return reply
-    .status(404)
-    .type('text/html; charset=utf-8')
-    .send(page('Not found', '<h1>This link is not valid</h1><p class="muted">It may have expired or been mistyped.</p>'));
-}
-
 export async function unsubscribePageRoutes(app: FastifyInstance, { db, config }: GuestMessageDeps): Promise<void> {
   await guestPageHeaders(app, config.publicUrl);
   // One-click clients post a form, multipart or nothing at all: the body is not needed.
@@ -37,22 +31,17 @@ export async function unsubscribePageRoutes(app: FastifyInstance, { db, config }
   app.get('/unsubscribe/:token', { schema: { hide: true, params } }, async (request, reply) => {
     const { token } = request.params as { token: string };
     const target = await unsubscribeTarget(db, token);
-    if (!target) return notFoundPage(reply);
-    return reply.type('text/html; charset=utf-8').send(
-      page(
-        'Unsubscribe',
-        `<h1>Unsubscribe</h1><p>Stop e-mails to ${escapeHtml(masked(target.address))}?</p>
-<form method="post" action="${escapeHtml(`${config.publicUrl.replace(/\/$/, '')}/unsubscribe/${encodeURIComponent(token)}`)}"><button type="submit">Unsubscribe</button></form>`,
-      ),
-    );
+    if (!target) return sendNotFoundPage(reply, request);
+    const lang = requestLanguage(request);
+    const action = `${config.publicUrl.replace(/\/$/, '')}/unsubscribe/${encodeURIComponent(token)}`;
+    return sendGuestPage(reply, 'unsubscribe', lang, { title: text(lang, 'unsubscribe.title'), address: masked(target.address), action });
   });
 
   app.post('/unsubscribe/:token', { schema: { hide: true, params } }, async (request, reply) => {
     const { token } = request.params as { token: string };
     const target = await inWriteTransaction(db, (trx) => unsubscribeByToken(trx, token));
-    if (!target) return notFoundPage(reply);
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(page('Unsubscribed', `<h1>You are unsubscribed</h1><p>${escapeHtml(masked(target.address))} will get no more of these e-mails.</p>`));
+    if (!target) return sendNotFoundPage(reply, request);
+    const lang = requestLanguage(request);
+    return sendGuestPage(reply, 'unsubscribed', lang, { title: text(lang, 'unsubscribe.doneTitle'), address: masked(target.address) });
   });
 }

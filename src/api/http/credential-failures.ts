@@ -3,7 +3,8 @@ import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/shared/errors.js';
 import type { ClientQuota } from './client-quota.js';
-import { page } from './html.js';
+import { requestLanguage, sendMessagePage } from './guest-pages.js';
+import { text } from './guest-views.js';
 
 /*
  * Failed credential checks, counted per client address and per presented credential, with
@@ -135,13 +136,13 @@ export function credentialFailures(
 }
 
 /** The HTML answer of a guest page while its address or link is locked out. */
-function tooManyAttemptsPage(reply: FastifyReply, err: AppError): FastifyReply {
-  return reply
+function tooManyAttemptsPage(request: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
+  const lang = requestLanguage(request);
+  reply
     .status(429)
     .header('retry-after', String(retryAfterOf(err) ?? 60))
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(page('Too many attempts', '<h1>Too many attempts</h1><p class="muted">Please try your link again in a minute.</p>'));
+    .header('cache-control', 'no-store');
+  return sendMessagePage(reply, lang, text(lang, 'tooMany.attemptsTitle'), text(lang, 'tooMany.attemptsTitle'), text(lang, 'tooMany.attemptsDetail'));
 }
 
 /**
@@ -155,7 +156,7 @@ export function guardLinkPages(scope: FastifyInstance, failures: CredentialFailu
   scope.addHook('onRequest', (request, reply, done) => {
     const locked = failures.lockout(request, linkOf(request));
     if (!locked) return done();
-    tooManyAttemptsPage(reply, locked);
+    tooManyAttemptsPage(request, reply, locked);
   });
   scope.addHook('onSend', (request, reply, payload, done) => {
     if (reply.statusCode !== 404) return done(null, payload);

@@ -1,5 +1,6 @@
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { GUEST_STYLE_SOURCE } from './guest-views.js';
 import { PAGE_STYLE_SOURCE } from './html.js';
 
 /*
@@ -12,16 +13,28 @@ import { PAGE_STYLE_SOURCE } from './html.js';
 /**
  * Guest pages (a loop's page, an invite, a stay page): their URL carries the credential (a
  * signature or a link token), so it must not leak through Referer, caches or a framing page.
- * They have no script and one inline style, allowed by its hash. The invite form posts to its own
- * page, which redirects to the loop's page at PUBLIC_URL (browsers check form-action on redirects).
+ * Their one inline style is allowed by its hash (the pages still built with html.ts have theirs).
+ * Scopes whose pages run the chat allow ES modules this server serves ('self', never inline, no
+ * inline handlers) and its socket and images; the others allow no script. The invite form posts to its own page, which redirects
+ * to the loop's page at PUBLIC_URL (browsers check form-action on redirects).
  */
-function guestPageHelmet(publicUrl: string): FastifyHelmetOptions {
+const socketOrigin = (publicUrl: string) => {
+  const url = new URL(publicUrl);
+  return `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`;
+};
+
+function guestPageHelmet(publicUrl: string, withScript: boolean): FastifyHelmetOptions {
+  // Pages with the chat load our module and talk to our socket, photos and image proxy; others allow no script at all.
+  const scripted: Record<string, string[]> = withScript
+    ? { scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"], connectSrc: ["'self'", socketOrigin(publicUrl)], imgSrc: ["'self'"] }
+    : {};
   return {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'none'"],
-        styleSrc: [PAGE_STYLE_SOURCE],
+        styleSrc: [GUEST_STYLE_SOURCE, PAGE_STYLE_SOURCE],
+        ...scripted,
         formAction: ["'self'", new URL(publicUrl).origin],
         baseUri: ["'none'"],
         frameAncestors: ["'none'"],
@@ -36,10 +49,10 @@ function guestPageHelmet(publicUrl: string): FastifyHelmetOptions {
  * Registers the guest-page headers on `scope` (call it inside an encapsulated plugin holding
  * only guest pages): helmet's set above, and `Cache-Control: no-store` and `X-Robots-Tag: noindex`
  * on every answer of those routes, the 404 and 429 pages included, so that an invalid link
- * answers exactly like an unknown one.
+ * answers exactly like an unknown one. `script`: the scope's pages run the chat module.
  */
-export async function guestPageHeaders(scope: FastifyInstance, publicUrl: string): Promise<void> {
-  await scope.register(helmet, guestPageHelmet(publicUrl));
+export async function guestPageHeaders(scope: FastifyInstance, publicUrl: string, opts: { script?: boolean } = {}): Promise<void> {
+  await scope.register(helmet, guestPageHelmet(publicUrl, opts.script ?? false));
   scope.addHook('onRequest', (_request, reply, done) => {
     reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow');
     done();

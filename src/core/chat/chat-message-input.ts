@@ -8,7 +8,8 @@ import { AppError, badRequest } from '../shared/errors.js';
  * read from input: the server sets them.
  */
 
-export const CHAT_CONTENT_TYPES = ['text/plain', 'text/html', 'image/png', 'image/gif', 'image/jpeg'] as const;
+/** image/webp and image/heic: photos guests send from the stay page (docs/compat.md). */
+export const CHAT_CONTENT_TYPES = ['text/plain', 'text/html', 'image/png', 'image/gif', 'image/jpeg', 'image/webp', 'image/heic'] as const;
 export type ChatContentType = (typeof CHAT_CONTENT_TYPES)[number];
 
 /** The longest message text, in characters (after sanitising). */

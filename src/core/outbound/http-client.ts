@@ -40,7 +40,19 @@ export interface OutboundResponse {
   excerpt: string;
 }
 
+/** A GET's answer, its body read up to a limit. */
+export interface OutboundBody {
+  status: number;
+  contentType: string | null;
+  /** at most `maxBytes` of the body */
+  body: Buffer;
+  /** the body was longer than `maxBytes` (the rest was not read) */
+  tooLarge: boolean;
+}
+
 export interface OutboundClient {
+  /** GET `url` (same address rules, no redirects followed), reading at most `maxBytes` of the body. */
+  get(url: string, headers: Record<string, string>, opts: { maxBytes: number; timeoutMs?: number }): Promise<OutboundBody>;
   post(url: string, headers: Record<string, string>, body: string, opts?: { timeoutMs?: number }): Promise<OutboundResponse>;
   close(): Promise<void>;
 }
@@ -81,6 +93,28 @@ export function createOutboundClient(opts: { allowPrivate: boolean; timeoutMs?: 
       try {
         const response = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal: call.signal });
         return { status: response.statusCode, excerpt: await readExcerpt(response.body) };
+      } finally {
+        deadlines.end(call);
+      }
+    },
+    async get(url, headers, callOpts) {
+      const call = deadlines.start(callOpts.timeoutMs ?? timeoutMs);
+      try {
+        const response = await request(url, { method: 'GET', headers, dispatcher: agent, signal: call.signal });
+        const type = response.headers['content-type'];
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let tooLarge = false;
+        for await (const chunk of response.body) {
+          size += chunk.length;
+          if (size > callOpts.maxBytes) {
+            tooLarge = true;
+            response.body.destroy();
+            break;
+          }
+          chunks.push(chunk);
+        }
+        return { status: response.statusCode, contentType: typeof type === 'string' ? type : null, body: Buffer.concat(chunks), tooLarge };
       } finally {
         deadlines.end(call);
       }

@@ -23,6 +23,7 @@ import * as staffSignIn from './2026-12-07T01-00-staff-sign-in.js';
 import * as inbox from './2026-12-07T02-00-inbox.js';
 import * as scoreRollupSegments from './2026-12-07T05-00-score-rollup-segments.js';
 import * as locationReviewLinks from './2026-12-07T04-00-location-review-links.js';
+import * as chatAttachments from './2026-12-07T03-00-chat-attachments.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07T02-00-inbox': inbox,
   '2026-12-07T05-00-score-rollup-segments': scoreRollupSegments,
   '2026-12-07T04-00-location-review-links': locationReviewLinks,
+  '2026-12-07T03-00-chat-attachments': chatAttachments,
 };
 
 export const migrationProvider: MigrationProvider = {

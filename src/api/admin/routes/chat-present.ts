@@ -2,12 +2,27 @@ import type { StoredChatEvent } from '../../../core/chat/chat-events.js';
 import { chatMessagePart } from '../../../core/chat/loopon-event.js';
 import type { ChatSessionSummary } from '../../../core/chat/chat-session-list.js';
 import { chatSessionExpired } from '../../../core/chat/chat-sessions.js';
+import { mediaIdOf, signedMediaPath } from '../../../core/chat/attachments.js';
+
+/** The photo links of an account's messages (its page secret signs them). */
+export function photoLinksOf(publicUrl: string, secret: string, now = Date.now()): PhotoLinks {
+  return (url) => {
+    const id = mediaIdOf(publicUrl, url);
+    if (!id) return null;
+    const link = signedMediaPath(secret, id, now);
+    return { url: link.path, expiresAt: link.expiresAt };
+  };
+}
 
 /* The staff chat in the admin API's shapes (camelCase, integer ids, epoch milliseconds). */
 
-export function presentChatMessage(event: StoredChatEvent) {
+/** Signs the link to a photo of ours a message's url refers to (null for any other url). */
+export type PhotoLinks = (url: string) => { url: string; expiresAt: number } | null;
+
+export function presentChatMessage(event: StoredChatEvent, photoLinks?: PhotoLinks) {
   const part = chatMessagePart(event);
   return {
+    ...(photoLinks ? { photo: part.url ? photoLinks(part.url) : null } : {}),
     id: event.id,
     sessionId: event.sessionId,
     stayId: event.stayId,

@@ -16,6 +16,14 @@ export const ChatMessageSchema = Type.Object({
   content: Nullable(Type.String({ description: 'text/plain, or text/html sanitised to a small allow-list' })),
   url: Nullable(Type.String({ description: 'the image of an image/* message' })),
   localId: Nullable(Type.String()),
+  photo: Type.Optional(
+    Nullable(
+      Type.Object(
+        { url: Type.String({ description: 'signed link to the photo, relative to PUBLIC_URL' }), expiresAt: Instant },
+        { description: 'a photo the guest sent from the stay page (url is its stable reference): a signed link that expires in an hour' },
+      ),
+    ),
+  ),
   readAt: Nullable(Instant),
   createdAt: Instant,
   updatedAt: Instant,

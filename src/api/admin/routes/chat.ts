@@ -15,7 +15,8 @@ import type { Db } from '../../../db/database.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { IdParams, NoContent, errors } from '../schemas.js';
-import { presentChatMessage, presentChatSession } from './chat-present.js';
+import { photoLinksOf, presentChatMessage, presentChatSession } from './chat-present.js';
+import { pageSecret } from '../../../core/accounts/page-links.js';
 import {
   ChatHistoryQuery,
   ChatHistorySchema,
@@ -51,7 +52,8 @@ function readAvatar(url: string | null | undefined): string | null {
  * message and unread count, a session's history, a hotel message (reaches the guest's open
  * sockets at once), marking the guest's messages read (the guest sees `read` set), and typing.
  */
-export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Promise<void> {
+export async function chatRoutes(app: AdminApp, { db, realtime, config }: AdminDeps): Promise<void> {
+  const photoLinks = async (accountId: number) => photoLinksOf(config.publicUrl, await pageSecret(db, accountId));
   const guestNames = async (accountId: number, ids: number[]) =>
     new Map((await findGuestsByIds(db, accountId, [...new Set(ids)])).map((guest) => [guest.id, guest.name] as const));
 
@@ -113,7 +115,8 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
       const page = await listSessionMessages(db, request.accountId, session, { before, after, limit: limit + 1 });
       const hasMore = page.length > limit;
       const messages = hasMore ? (after !== undefined ? page.slice(0, limit) : page.slice(1)) : page;
-      return { messages: messages.map(presentChatMessage), hasMore };
+      const links = await photoLinks(request.accountId);
+      return { messages: messages.map((m) => presentChatMessage(m, links)), hasMore };
     },
   );
 
@@ -145,7 +148,7 @@ export async function chatRoutes(app: AdminApp, { db, realtime }: AdminDeps): Pr
       if (!posted) throw notFound('chat session');
       const { session, event } = posted;
       realtime.hub.publish({ kind: 'event', accountId, sessionId: session.id, locationId: session.location_id, event });
-      return reply.status(201).send(presentChatMessage(event));
+      return reply.status(201).send(presentChatMessage(event, await photoLinks(accountId)));
     },
   );
 

@@ -9,7 +9,8 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { Db } from '../../../db/database.js';
 import { findStaff } from '../../../core/accounts/staff.js';
 import { inScope, scopeOf } from '../permissions.js';
-import { presentChatMessage } from './chat-present.js';
+import { photoLinksOf, presentChatMessage, type PhotoLinks } from './chat-present.js';
+import { pageSecret } from '../../../core/accounts/page-links.js';
 import { presentRequest } from './requests-present.js';
 import { TicketSchema } from './chat-schemas.js';
 
@@ -55,7 +56,7 @@ export async function realtimeTicketRoutes(app: AdminApp, { db, config }: AdminD
  * console. A missing, unknown, used or expired ticket is accepted and closed with 4401. The socket
  * only sends; what the console writes on it is ignored.
  */
-export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime, credentialLimits }: AdminDeps): Promise<void> {
+export async function realtimeSocketRoutes(app: FastifyInstance, { db, config, realtime, credentialLimits }: AdminDeps): Promise<void> {
   const failures = credentialLimits.failuresOf('realtime-ticket');
   app.get('/realtime', { websocket: true }, ((socket: WebSocket, request: FastifyRequest<{ Querystring: Record<string, unknown> }>) => {
     let unsubscribe: (() => void) | undefined;
@@ -73,30 +74,34 @@ export async function realtimeSocketRoutes(app: FastifyInstance, { db, realtime,
       socket.close(4429, locked.message);
       return;
     }
-    void redeem(db, ticket).then(
-      (redeemed) => {
-        if (redeemed === undefined) {
-          socket.close(CLOSE_BAD_TICKET, 'ticket missing, unknown, used or expired');
-          void failures.failed(request, ticket);
-          return;
-        }
-        const { accountId, scope } = redeemed;
-        if (socket.readyState !== socket.OPEN) return;
-        counted = true;
-        realtime.open.staff += 1;
-        stopKeepAlive = keepAlive(socket, realtime.pingIntervalMs);
-        unsubscribe = realtime.hub.subscribeAccount(accountId, (message) => {
-          if (!inScope(scope, locationOf(message))) return;
-          const out = staffMessage(message);
-          if (out) sendText(socket, JSON.stringify(out));
-        });
-        sendText(socket, JSON.stringify({ type: 'ready' }));
-      },
-      (err) => {
-        request.log.error({ err }, 'staff realtime socket failed');
-        socket.close(1011, 'server error');
-      },
-    );
+    // The account's page secret signs the links to guests' photos in the messages sent.
+    void redeem(db, ticket)
+      .then(async (redeemed) => [redeemed, redeemed === undefined ? '' : await pageSecret(db, redeemed.accountId)] as const)
+      .then(
+        ([redeemed, secret]) => {
+          if (redeemed === undefined) {
+            socket.close(CLOSE_BAD_TICKET, 'ticket missing, unknown, used or expired');
+            void failures.failed(request, ticket);
+            return;
+          }
+          const { accountId, scope } = redeemed;
+          if (socket.readyState !== socket.OPEN) return;
+          counted = true;
+          realtime.open.staff += 1;
+          stopKeepAlive = keepAlive(socket, realtime.pingIntervalMs);
+          const photoLinks = photoLinksOf(config.publicUrl, secret);
+          unsubscribe = realtime.hub.subscribeAccount(accountId, (message) => {
+            if (!inScope(scope, locationOf(message))) return;
+            const out = staffMessage(message, photoLinks);
+            if (out) sendText(socket, JSON.stringify(out));
+          });
+          sendText(socket, JSON.stringify({ type: 'ready' }));
+        },
+        (err) => {
+          request.log.error({ err }, 'staff realtime socket failed');
+          socket.close(1011, 'server error');
+        },
+      );
   }) as never);
 }
 
@@ -119,14 +124,14 @@ const locationOf = (message: ChatHubMessage): number | null => {
 };
 
 /** What a staff console is told of a hub message; undefined: nothing. */
-function staffMessage(message: ChatHubMessage): Record<string, unknown> | undefined {
+function staffMessage(message: ChatHubMessage, photoLinks: PhotoLinks): Record<string, unknown> | undefined {
   if (message.kind === 'request') return { type: `request.${message.change}`, request: presentRequest(message.request) };
   if (message.kind === 'inbox') return message.change;
   const where = { sessionId: message.sessionId, locationId: message.locationId };
   if (message.kind === 'typing') return message.typing.author === 'guest' ? { type: 'chat.typing', ...where, typing: message.typing } : undefined;
   const { event } = message;
   if (event.type === 'chatMessage') {
-    return { type: event.updatedAt > event.createdAt ? 'chat.message.updated' : 'chat.message', ...where, message: presentChatMessage(event) };
+    return { type: event.updatedAt > event.createdAt ? 'chat.message.updated' : 'chat.message', ...where, message: presentChatMessage(event, photoLinks) };
   }
   if (event.type === 'guestConnect' || event.type === 'guestDisconnect') return { type: 'chat.presence', ...where, connected: event.type === 'guestConnect' };
   return undefined;

@@ -1,21 +1,24 @@
 import { GUEST_ACTOR, inTransaction } from '../../../core/shared/write-context.js';
 import { requestOrigin } from '../../http/write-origin.js';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findAccountBySlug } from '../../../core/accounts/accounts.js';
 import { verifyPageLink } from '../../../core/accounts/page-links.js';
 import { findGuest } from '../../../core/guests/guests.js';
 import { findLocation } from '../../../core/locations/locations.js';
 import { findLoopLocation, listLoopLocations } from '../routes/resolve.js';
 import { listLoopTypes } from '../../../core/locations/loop-types.js';
-import { findLoop, openLoop } from '../../../core/requests/loops.js';
+import { findLoop, listLoopsOfGuest, openLoop } from '../../../core/requests/loops.js';
+import { guestPageChat } from '../../../core/chat/page-chat.js';
 import { parseJson, pickText, type I18nText } from '../../../core/shared/json.js';
 import type { Account, Guest, Location } from '../../../db/schema.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { decodeId } from '../ids.js';
 import { loopIdOf, loopRowId } from '../face-ids.js';
 import { guestLinkSubject, inviteLinkSubject, loopLinkSubject, loopPageUrl } from '../links.js';
-import { escapeHtml, page } from '../../http/html.js';
+import { requestLanguage, sendGuestPage, sendMessagePage, sendNotFoundPage } from '../../http/guest-pages.js';
+import { guestLanguage, text } from '../../http/guest-views.js';
+import { chatView, requestsView } from '../../http/stay-view.js';
 import { toAppError } from '../../http/errors.js';
 import { guestPageHeaders } from '../../http/security-headers.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
@@ -23,30 +26,12 @@ import { loopCreationLimits } from './creation-limits.js';
 
 const title = (json: string) => pickText(parseJson<I18nText>(json, {}));
 
-/**
- * The one answer to every link that does not open a page: unsigned, badly signed, naming an
- * unknown account, location, guest or loop. Always the same bytes, so a link tells nothing about
- * what exists.
- */
-function notFoundPage(reply: FastifyReply) {
-  return reply
-    .status(404)
-    .type('text/html; charset=utf-8')
-    .send(page('Not found', '<h1>This link is not valid</h1><p class="muted">It may have expired or been mistyped.</p>'));
-}
-
-function tooManyPage(reply: FastifyReply, retryAfterSeconds: number) {
+function tooManyPage(request: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number) {
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return reply
-    .status(429)
-    .header('retry-after', String(retryAfterSeconds))
-    .type('text/html; charset=utf-8')
-    .send(
-      page(
-        'Too many requests',
-        `<h1>We have received many requests from here</h1><p>Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask the front desk.</p>`,
-      ),
-    );
+  const lang = requestLanguage(request);
+  reply.status(429).header('retry-after', String(retryAfterSeconds));
+  const detail = minutes === 1 ? text(lang, 'tooMany.detailOne') : text(lang, 'tooMany.detail', { minutes });
+  return sendMessagePage(reply, lang, text(lang, 'tooMany.title'), text(lang, 'tooMany.heading'), detail);
 }
 
 /** Signs nothing real: lets a link to an unknown account cost the same signature check as any other. */
@@ -58,15 +43,13 @@ const NO_ACCOUNT_SECRET = 'no-such-account';
  * Call inside a scope of their own: it sets the scope's security headers and HTML error page.
  */
 export async function guestPageRoutes(app: LoopApp, { db, config, realtime }: LoopDeps): Promise<void> {
-  await guestPageHeaders(app, config.publicUrl);
+  await guestPageHeaders(app, config.publicUrl, { script: true });
   // A guest sees a page, not the face's JSON error (a form sent without its fields, say).
   app.setErrorHandler((err, request, reply) => {
     const appError = toAppError(err, request);
-    const text = appError.status >= 500 ? 'Something went wrong on our side. Please try again later.' : appError.message;
-    return reply
-      .status(appError.status)
-      .type('text/html; charset=utf-8')
-      .send(page('Sorry', `<h1>Sorry</h1><p>${escapeHtml(text)}</p>`));
+    const lang = requestLanguage(request);
+    const detail = appError.status >= 500 ? text(lang, 'sorry.serverError') : appError.message;
+    return sendMessagePage(reply.status(appError.status), lang, text(lang, 'sorry.title'), text(lang, 'sorry.heading'), detail);
   });
   const limits = loopCreationLimits(app, config.guestPageLoopsPerAddress);
 
@@ -83,25 +66,45 @@ export async function guestPageRoutes(app: LoopApp, { db, config, realtime }: Lo
       const account = await findAccountBySlug(db, request.params.slug);
       const loopId = decodeId('loop', request.params.loopId);
       const signed = verifyPageLink(account?.page_secret ?? NO_ACCOUNT_SECRET, loopLinkSubject(request.params.loopId), request.query.sig);
-      if (!account || loopId === undefined || !signed) return notFoundPage(reply);
+      if (!account || loopId === undefined || !signed) return sendNotFoundPage(reply, request);
       const loop = await findLoop(db, account.id, loopId);
-      if (!loop) return notFoundPage(reply);
-      const location = await findLocation(db, account.id, loop.location_id);
-      const activities = loop.activities
-        .map((a) => {
-          const data = parseJson<Record<string, unknown>>(a.data, {});
-          return `<div class="activity"><strong>${escapeHtml(a.type)}</strong> <span class="muted">${new Date(a.occurred_at).toISOString()}</span>${
-            data.description ? `<p>${escapeHtml(data.description)}</p>` : ''
-          }</div>`;
-        })
-        .join('');
-      return reply.type('text/html; charset=utf-8').send(
-        page(
-          loop.title ?? 'Your request',
-          `<h1>${escapeHtml(loop.title ?? 'Your request')}</h1>
-<p class="muted">${escapeHtml(location ? title(location.title) : '')} · ${escapeHtml(loop.state)}</p>
-<p>${escapeHtml(loop.description ?? '')}</p>${activities}`,
-        ),
+      if (!loop) return sendNotFoundPage(reply, request);
+      const [location, guest] = await Promise.all([
+        findLocation(db, account.id, loop.location_id),
+        loop.creator_guest_id === null ? undefined : findGuest(db, account.id, loop.creator_guest_id),
+      ]);
+      const lang = guestLanguage([guest?.language], request.headers['accept-language']);
+      // The guest's other requests follow the one the link names.
+      const others = guest ? (await listLoopsOfGuest(db, account.id, guest.id)).filter((l) => l.id !== loop.id).slice(0, 19) : [];
+      const locations = new Map<number, string>();
+      for (const l of [loop, ...others]) {
+        if (!locations.has(l.location_id)) {
+          const found = l.location_id === loop.location_id ? location : await findLocation(db, account.id, l.location_id);
+          locations.set(l.location_id, found ? title(found.title) : '');
+        }
+      }
+      const chat = guest ? await guestPageChat(db, account.id, guest.id, loop.location_id, lang, null) : undefined;
+      const heading = loop.title ?? text(lang, 'stay.yourRequest');
+      return sendGuestPage(
+        reply,
+        'stay',
+        lang,
+        {
+          title: heading,
+          heading,
+          subheading: location ? title(location.title) : null,
+          greeting: guest?.name ? text(lang, 'stay.helloName', { name: guest.name }) : text(lang, 'stay.hello'),
+          statusText: null,
+          status: loop.state,
+          details: [],
+          requests: requestsView(
+            [loop, ...others].map((l) => ({ ...l, locationTitle: locations.get(l.location_id) || null })),
+            lang,
+          ),
+          survey: null,
+          chat: chat ? chatView(chat.session.session_key, chat.session.language ?? 'en', chat.messages, lang) : null,
+        },
+        chat ? '/g/assets/chat.js' : null,
       );
     },
   );
@@ -111,27 +114,19 @@ export async function guestPageRoutes(app: LoopApp, { db, config, realtime }: Lo
 
   app.get('/p/:slug/create/:shortcode', { schema: { hide: true, params: CreateParams, querystring: CreateQuery } }, async (request, reply) => {
     const ctx = await invitation(request.params, request.query);
-    if (!ctx) return notFoundPage(reply);
+    if (!ctx) return sendNotFoundPage(reply, request);
     const locations = ctx.location ? [ctx.location] : await listLoopLocations(db, ctx.account.id);
     const loopTypes = await listLoopTypes(db, ctx.account.id);
+    const lang = guestLanguage([ctx.guest?.language], request.headers['accept-language']);
     // The form posts back to the link it was opened with, signature included.
-    const query = ctx.guest ? `?_uid=${escapeHtml(request.query._uid)}&amp;sig=${escapeHtml(request.query.sig)}` : `?sig=${escapeHtml(request.query.sig)}`;
-    const action = `${escapeHtml(request.url.split('?')[0])}${query}`;
-    return reply.type('text/html; charset=utf-8').send(
-      page(
-        'How can we help?',
-        `<h1>${ctx.guest?.name ? `Hello ${escapeHtml(ctx.guest.name)}, how` : 'How'} can we help?</h1>
-<form method="post" action="${action}">
-<label for="location">Where are you?</label><select id="location" name="location">${locations
-          .map((l) => `<option value="${loopIdOf('location', l)}">${escapeHtml(title(l.title))}</option>`)
-          .join('')}</select>
-<label for="loopType">What is it about?</label><select id="loopType" name="loopType">${loopTypes
-          .map((t) => `<option value="${loopIdOf('looptype', t)}">${escapeHtml(title(t.title))}</option>`)
-          .join('')}</select>
-<label for="description">Your message</label><textarea id="description" name="description" rows="5" required maxlength="4000"></textarea>
-<button type="submit">Send</button></form>`,
-      ),
-    );
+    const query = ctx.guest ? `?_uid=${request.query._uid}&sig=${request.query.sig}` : `?sig=${request.query.sig}`;
+    return sendGuestPage(reply, 'invite', lang, {
+      title: text(lang, 'invite.title'),
+      guestName: ctx.guest?.name ?? null,
+      action: `${request.url.split('?')[0]}${query}`,
+      locations: locations.map((l) => ({ id: loopIdOf('location', l), title: title(l.title) })),
+      loopTypes: loopTypes.map((t) => ({ id: loopIdOf('looptype', t), title: title(t.title) })),
+    });
   });
 
   app.post(
@@ -146,16 +141,17 @@ export async function guestPageRoutes(app: LoopApp, { db, config, realtime }: Lo
     },
     async (request, reply) => {
       const ctx = await invitation(request.params, request.query);
-      if (!ctx) return notFoundPage(reply);
+      if (!ctx) return sendNotFoundPage(reply, request);
       const accountId = ctx.account.id;
       const location = await findLoopLocation(db, accountId, request.body.location);
       const loopTypeId = await loopRowId(db, accountId, 'looptype', request.body.loopType);
       const loopType = (await listLoopTypes(db, accountId)).find((t) => t.id === loopTypeId);
       if (!location || (ctx.location && ctx.location.id !== location.id)) {
-        return reply.status(400).type('text/html; charset=utf-8').send(page('Please choose a location', '<h1>Please choose a location from the list</h1>'));
+        const lang = guestLanguage([ctx.guest?.language], request.headers['accept-language']);
+        return sendMessagePage(reply.status(400), lang, text(lang, 'invite.chooseLocation'), text(lang, 'invite.chooseLocationHeading'));
       }
       const retryAfter = await limits.take(request, ctx.guest ? `${accountId}:${ctx.guest.id}` : undefined);
-      if (retryAfter !== undefined) return tooManyPage(reply, retryAfter);
+      if (retryAfter !== undefined) return tooManyPage(request, reply, retryAfter);
       const { loop, activity } = await inWriteTransaction(db, (trx) =>
         openLoop(inTransaction(requestOrigin(request, accountId, GUEST_ACTOR), trx), {
           locationId: location.id,
