@@ -6,6 +6,7 @@ import { dryRunRule, MAX_DRY_RUN_EVENTS } from '../core/rule-tools/dry-run.js';
 import { explainEvent } from '../core/rule-tools/explain.js';
 import { previewRule } from '../core/rule-tools/preview.js';
 import { RULE_TRIGGERS } from '../core/shared/trigger-variables.js';
+import { describeAction } from '../core/journeys/rule-actions.js';
 import type { Db } from '../db/database.js';
 import { inWriteTransaction } from '../db/write-transaction.js';
 import { UsageError } from './client-create.js';
@@ -42,9 +43,9 @@ const whenOf = (r: RuleView) => {
   return '';
 };
 const actionOf = (r: RuleView) =>
-  r.action.type === 'add_loyalty_points'
-    ? `add ${r.action.points} loyalty points ("${r.action.concept}")`
-    : `${r.action.type === 'sms' ? 'SMS' : 'e-mail'} "${r.action.template}" (fallback ${r.action.fallbackLanguage}${whenOf(r)})`;
+  'fallbackLanguage' in r.action
+    ? `${describeAction(r.action)} (fallback ${r.action.fallbackLanguage}${whenOf(r)})`
+    : `${describeAction(r.action)}${whenOf(r)}`;
 const ruleLine = (r: RuleView) => `${r.id}  ${r.enabled ? 'enabled ' : 'disabled'}  ${r.name}  on ${r.trigger}  -> ${actionOf(r)}`;
 
 function positiveInt(text: string | undefined, what: string, max = Number.MAX_SAFE_INTEGER): number {

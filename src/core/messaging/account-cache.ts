@@ -4,8 +4,8 @@ import type { MessageTemplate } from '../../db/schema.js';
 import type { QuietHours } from './timing.js';
 
 /*
- * What every rule firing reads of an account's messaging, cached per process: its templates and
- * its quiet hours. Dropped on every change (here, or on PostgreSQL by any instance) and read
+ * What every rule firing reads of an account's messaging, cached per process: its templates,
+ * its quiet hours and its e-mail sender. Dropped on every change (here, or on PostgreSQL by any instance) and read
  * again after CACHE_TTL_MS at most, so a journey event that fires rules pays no query for them.
  */
 
@@ -15,6 +15,9 @@ export interface AccountMessaging {
   /** by `${name}\0${channel}\0${language}` */
   templates: Map<string, MessageTemplate>;
   quietHours: QuietHours | null;
+  /** the account's From and Reply-To of guest e-mails (null: MAIL_FROM, none) */
+  mailFrom: string | null;
+  replyTo: string | null;
 }
 
 const cache = new Map<number, { at: number; value: AccountMessaging }>();
@@ -33,6 +36,8 @@ export async function accountMessaging(db: Db, accountId: number, now = Date.now
   const value: AccountMessaging = {
     templates: new Map(templates.map((t) => [templateKey(t.name, t.channel, t.language), t])),
     quietHours: settings?.quiet_start && settings.quiet_end ? { start: settings.quiet_start, end: settings.quiet_end } : null,
+    mailFrom: settings?.mail_from ?? null,
+    replyTo: settings?.reply_to ?? null,
   };
   if (cache.size > 10_000) cache.clear();
   cache.set(accountId, { at: now, value });

@@ -19,7 +19,9 @@ import { addressKey } from './suppressions.js';
 export const MESSAGE_JOB_KIND = 'messaging.send';
 /** SMS have a job kind of their own: a worker without the Twilio settings leaves them queued (and e-mail goes on). */
 export const SMS_JOB_KIND = 'messaging.send_sms';
-const jobKindOf = (channel: string) => (channel === 'sms' ? SMS_JOB_KIND : MESSAGE_JOB_KIND);
+/** Chat messages are posted by core/chat (rule-chat-messages.ts), which messaging may not import: the kind is named here. */
+export const CHAT_JOB_KIND = 'messaging.send_chat';
+const jobKindOf = (channel: string) => (channel === 'sms' ? SMS_JOB_KIND : channel === 'chat' ? CHAT_JOB_KIND : MESSAGE_JOB_KIND);
 /** Retries end with the message's validity (send-message.ts), not with a count of attempts. */
 const MESSAGE_MAX_ATTEMPTS = 1_000_000;
 

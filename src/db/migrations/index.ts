@@ -19,6 +19,7 @@ import * as demoSecrets from './2026-12-05T01-00-demo-secrets.js';
 import * as jobsAccountIndex from './2026-12-06T00-00-jobs-account-index.js';
 import * as smsDelivery from './2026-12-06T00-00-sms-delivery.js';
 import * as loyaltyMail from './2026-12-06T00-00-loyalty-mail.js';
+import * as ruleActions from './2026-12-07T06-00-rule-actions.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06T00-00-jobs-account-index': jobsAccountIndex,
   '2026-12-06T00-00-sms-delivery': smsDelivery,
   '2026-12-06T00-00-loyalty-mail': loyaltyMail,
+  '2026-12-07T06-00-rule-actions': ruleActions,
 };
 
 export const migrationProvider: MigrationProvider = {
