@@ -114,6 +114,9 @@ export async function updateRule(db: Db, accountId: number, id: number, input: R
       .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound(`rule ${id}`);
+    if (row.builtin === FOLLOW_UP_BUILTIN && input.enabled !== undefined) {
+      await updateAccountSettings(db, accountId, { responsesCreateLoops: input.enabled ? true : null });
+    }
     await announceCacheChange(db, { topic: 'journey-rules', accountId });
     return describeRule(row);
   } catch (err) {
