@@ -41,7 +41,7 @@ commands:
   delivery list|show|replay [<id>] --account SLUG [--status pending|delivered|dead] [--json]
                                           outbox deliveries, their attempts; replay a dead one
   rule list|create|enable|disable|preview|dry-run|explain [<rule>] --account SLUG [--json]
-                                          journey rules: e-mails from templates on journey events (openstay rule --help)
+                                          journey rules: messages, survey invitations, requests, webhooks, points (openstay rule --help)
 
 options:
   --help, -h                              help of any command: openstay <command> [<subcommand>] --help

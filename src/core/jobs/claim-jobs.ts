@@ -79,3 +79,22 @@ function dueJobIds(qb: QueryCreator<Database>, now: number, kinds: readonly stri
     .orderBy('id')
     .limit(limit);
 }
+
+/**
+ * When the next job of the given kinds falls due (epoch ms), or undefined when none waits: one
+ * probe of the jobs_due index, so an idle worker sleeps until then rather than a whole poll (a
+ * rule's message due at 09:00 leaves at 09:00, not up to a poll later).
+ */
+export async function nextDueAt(db: Db, kinds: readonly string[]): Promise<number | undefined> {
+  if (kinds.length === 0) return undefined;
+  const row = await db
+    .selectFrom('jobs')
+    .select('due_at')
+    .where('status', 'in', ['queued', 'running'])
+    .where('kind', 'in', [...kinds])
+    .where(sql<boolean>`attempts < max_attempts`)
+    .orderBy('due_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.due_at) : undefined;
+}

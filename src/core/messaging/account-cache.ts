@@ -18,6 +18,8 @@ export interface AccountMessaging {
   /** the account's From and Reply-To of guest e-mails (null: MAIL_FROM, none) */
   mailFrom: string | null;
   replyTo: string | null;
+  /** whether the account has suppressed any address: without one, queueing skips the check (a round trip) */
+  hasSuppressions: boolean;
 }
 
 const cache = new Map<number, { at: number; value: AccountMessaging }>();
@@ -29,15 +31,17 @@ export const templateKey = (name: string, channel: string, language: string) => 
 export async function accountMessaging(db: Db, accountId: number, now = Date.now()): Promise<AccountMessaging> {
   const entry = cache.get(accountId);
   if (entry && now - entry.at <= CACHE_TTL_MS) return entry.value;
-  const [templates, settings] = await Promise.all([
+  const [templates, settings, suppression] = await Promise.all([
     db.selectFrom('message_templates').selectAll().where('account_id', '=', accountId).execute(),
     db.selectFrom('messaging_settings').selectAll().where('account_id', '=', accountId).executeTakeFirst(),
+    db.selectFrom('message_suppressions').select('address').where('account_id', '=', accountId).limit(1).executeTakeFirst(),
   ]);
   const value: AccountMessaging = {
     templates: new Map(templates.map((t) => [templateKey(t.name, t.channel, t.language), t])),
     quietHours: settings?.quiet_start && settings.quiet_end ? { start: settings.quiet_start, end: settings.quiet_end } : null,
     mailFrom: settings?.mail_from ?? null,
     replyTo: settings?.reply_to ?? null,
+    hasSuppressions: suppression !== undefined,
   };
   if (cache.size > 10_000) cache.clear();
   cache.set(accountId, { at: now, value });

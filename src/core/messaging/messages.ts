@@ -60,13 +60,17 @@ export type QueueOutcome = { queued: true; messageId: number; language: string }
  */
 export async function queueMessages(trx: Db, accountId: number, inputs: readonly NewMessage[], now = Date.now()): Promise<QueueOutcome[]> {
   if (inputs.length === 0) return [];
-  const { templates } = await accountMessaging(trx, accountId, now);
-  const suppressed = await trx
-    .selectFrom('message_suppressions')
-    .select(['channel', 'address', 'reason'])
-    .where('account_id', '=', accountId)
-    .where('address', 'in', [...new Set(inputs.map((i) => addressKey(i.recipient)))])
-    .execute();
+  const { templates, hasSuppressions } = await accountMessaging(trx, accountId, now);
+  // An account that never suppressed an address (the cache knows) pays no query for it; the send
+  // checks again anyway (send-message.ts), so a suppression another instance just made still holds.
+  const suppressed = hasSuppressions
+    ? await trx
+        .selectFrom('message_suppressions')
+        .select(['channel', 'address', 'reason'])
+        .where('account_id', '=', accountId)
+        .where('address', 'in', [...new Set(inputs.map((i) => addressKey(i.recipient)))])
+        .execute()
+    : [];
   const outcomes: QueueOutcome[] = [];
   const rows: Insertable<MessagesTable>[] = [];
   const slots: number[] = [];
