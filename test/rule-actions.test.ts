@@ -7,7 +7,6 @@ import { startJobWorker, type JobWorker } from '../src/core/jobs/job-worker.js';
 import { createLocation } from '../src/core/locations/locations.js';
 import { createLoopType } from '../src/core/locations/loop-types.js';
 import { listMessages } from '../src/core/messaging/messages.js';
-import { saveTemplate } from '../src/core/messaging/templates.js';
 import { createOutboundClient, type OutboundClient } from '../src/core/outbound/http-client.js';
 import { inWriteTransaction } from '../src/db/write-transaction.js';
 import { jobHandlers } from '../src/server/job-handlers.js';
