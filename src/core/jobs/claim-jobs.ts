@@ -27,6 +27,14 @@ export interface ClaimOptions {
   now?: number;
 }
 
+/**
+ * The status test of the partial index jobs_due, as literal SQL: SQLite uses a partial index only
+ * when the query's WHERE implies the index's, which it cannot prove of bound parameters, so with
+ * `status in (?, ?)` every claim scanned the whole jobs table (100,000 delayed messages: claims
+ * slower than the messages fell due).
+ */
+const DUE_STATUSES = sql<boolean>`status in ('queued', 'running')`;
+
 /** Claims up to `limit` due jobs of the given kinds, oldest due first. */
 export async function claimJobs(db: Db, opts: ClaimOptions): Promise<Job[]> {
   const now = opts.now ?? Date.now();
@@ -71,7 +79,7 @@ function dueJobIds(qb: QueryCreator<Database>, now: number, kinds: readonly stri
   return qb
     .selectFrom('jobs')
     .select('id')
-    .where('status', 'in', ['queued', 'running'])
+    .where(DUE_STATUSES)
     .where('due_at', '<=', now)
     .where('kind', 'in', [...kinds])
     .where(sql<boolean>`attempts < max_attempts`)
@@ -90,7 +98,7 @@ export async function nextDueAt(db: Db, kinds: readonly string[]): Promise<numbe
   const row = await db
     .selectFrom('jobs')
     .select('due_at')
-    .where('status', 'in', ['queued', 'running'])
+    .where(DUE_STATUSES)
     .where('kind', 'in', [...kinds])
     .where(sql<boolean>`attempts < max_attempts`)
     .orderBy('due_at')
