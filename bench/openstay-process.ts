@@ -88,7 +88,8 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess
   for (let i = 0; ; i++) {
     const up = await fetch(`${base}/healthz`).catch(() => undefined);
     if (up?.status === 200) break;
-    if (i > 200 || child.exitCode !== null) {
+    // 60 s: on the shared machine a loaded start (module loading) took over 10 s
+    if (i > 1200 || child.exitCode !== null) {
       await stop();
       throw new Error('the server did not start');
     }

@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { startChild, type ServerChild } from './child.js';
 import { loadKnobs, num } from './knobs.js';
 import { AGENCY_EMAIL, AGENCY_PHONE, agencyContactBody, contactBody, contactEventBody, newContactBody, poolKey } from './bodies.js';
@@ -21,7 +23,7 @@ import { jsonRow, table, type Row } from './report.js';
  *
  * Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS
  * (default 10), BENCH_POOL (distinct foreignIds, default 1000), BENCH_ONLY (comma list of
- * baseline,contact,event,new,agency), BENCH_AGENCY_GUESTS (guests holding the agency's e-mail and
+ * baseline,contact,event,new,agency,rules; rules: the journey rules benches, after the others), BENCH_AGENCY_GUESTS (guests holding the agency's e-mail and
  * phone before the agency run, default 5000), BENCH_CPU_PROF (a directory: the server children run with --cpu-prof),
  * BENCH_LOG_LEVEL (app log level, default silent), BENCH_KEEP_DB=1 (keep the SQLite file),
  * BENCH_TARGET (minimum Contact/baseline ratio, default 0.5), BENCH_ENFORCE_TARGET=1 (exit 1 below it),
@@ -37,7 +39,8 @@ import { jsonRow, table, type Row } from './report.js';
 const { durationS, warmupS, connections, pool, cpuProfDir } = loadKnobs();
 const rounds = Math.trunc(num('BENCH_ROUNDS', 3));
 const target = num('BENCH_TARGET', 0.5);
-const only = new Set((process.env.BENCH_ONLY || 'baseline,contact,event,new,agency').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY || 'baseline,contact,event,new,agency,rules').split(',').map((s) => s.trim()));
+const loopScenarios = ['baseline', 'contact', 'event', 'new', 'agency'];
 const agencyGuests = Math.trunc(num('BENCH_AGENCY_GUESTS', 5000));
 // The issue's targets: new contacts against the echo, agency contacts against new contacts.
 const NEW_TARGET = 0.35;
@@ -333,8 +336,26 @@ async function seedAgencyGuests(contactUrl: string, locationId: string, count: n
   await Promise.all(Array.from({ length: 10 }, worker));
 }
 
-main().then(
-  (code) => process.exit(code),
+/**
+ * BENCH_ONLY `rules`: the journey rules benches (bench/rules.ts: ContactEvent with 50 rules against
+ * none, and e-mails per second; bench/rules-lateness.ts: scheduled actions among 100,000 pending),
+ * each a process of its own after the Loop scenarios; each prints its JSON. Exit 1 if one fails.
+ */
+function runRuleBenches(): number {
+  if (!only.has('rules')) return 0;
+  let code = 0;
+  for (const script of ['rules.js', 'rules-lateness.js']) {
+    const run = spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), script)], { stdio: 'inherit' });
+    if (run.status !== 0) {
+      console.error(`BENCH FAILED: ${script} exited ${run.status}`);
+      code = 1;
+    }
+  }
+  return code;
+}
+
+(loopScenarios.some((name) => only.has(name)) ? main() : Promise.resolve(0)).then(
+  (code) => process.exit(Math.max(code, runRuleBenches())),
   (err) => {
     console.error(`BENCH FAILED: ${err instanceof BenchFailure ? err.message : ((err as Error)?.stack ?? err)}`);
     process.exit(1);

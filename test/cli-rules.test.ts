@@ -78,12 +78,43 @@ describe.each(dialects())('openstay rule commands on %s', (dialect) => {
     expect(enabled.code, enabled.stderr).toBe(0);
     expect(JSON.parse(enabled.stdout).rule).toMatchObject({ name: 'vip', enabled: true });
     const listed = JSON.parse((await cli('rule', 'list', '--account', 'bay', '--json')).stdout);
+    // every account has the default follow-up rule (off until the account setting responsesCreateLoops)
     expect(listed.rules.map((r: { name: string; enabled: boolean }) => [r.name, r.enabled])).toEqual([
+      ['Survey response follow-up', false],
       ['welcome', true],
       ['vip', true],
     ]);
-    const disabled = await cli('rule', 'disable', String(listed.rules[1].id), '--account', 'bay');
+    const disabled = await cli('rule', 'disable', String(listed.rules[2].id), '--account', 'bay');
     expect(disabled.stdout).toMatch(/\(vip\) of account bay disabled/);
+    const request = await cli(
+      'rule',
+      'create',
+      '--account',
+      'bay',
+      '--name',
+      'care',
+      '--trigger',
+      'stay.checked_in',
+      '--action',
+      '{"type":"open_request","title":"Say hello"}',
+    );
+    expect(request.code, request.stderr).toBe(0);
+    expect(request.stdout).toContain('open a request "Say hello"');
+    expect((await cli('rule', 'create', '--account', 'bay', '--name', 'z', '--trigger', 'stay.checked_in', '--action', '{oops')).code).toBe(2);
+    const unknownHook = await cli(
+      'rule',
+      'create',
+      '--account',
+      'bay',
+      '--name',
+      'z',
+      '--trigger',
+      'stay.checked_in',
+      '--action',
+      '{"type":"webhook","webhookId":9}',
+    );
+    expect(unknownHook.code).toBe(2);
+    expect(unknownHook.stderr).toContain('no webhook subscription 9');
     const help = await cli('rule', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('openstay rule dry-run <rule>');

@@ -12,7 +12,8 @@ import { recordJourneyEvent } from '../src/core/journeys/journey-events.js';
 import { createLocation, findLocation, updateLocation } from '../src/core/locations/locations.js';
 import { createLoopType } from '../src/core/locations/loop-types.js';
 import { findLoop } from '../src/core/requests/loops.js';
-import { openSurveyResponseLoop } from '../src/core/requests/survey-response-loop.js';
+import { runFeedbackRules } from '../src/core/journeys/feedback-rules.js';
+import { ensureDefaultRules, updateSettingsAndRules } from '../src/core/journeys/default-rules.js';
 import { registerGuestStay } from '../src/core/stay-registration/register-guest-stay.js';
 import { listStayCallbacks } from '../src/core/stays/stay-callbacks.js';
 import { createSecretBox } from '../src/core/shared/secret-box.js';
@@ -87,17 +88,18 @@ describe.each(dialects())('core boundaries on %s', (dialect) => {
           channel: 'kiosk',
           answers: [{ questionId, text: 'More towels' }],
         });
-        return openSurveyResponseLoop(writeContext(trx, accountId), {
+        return runFeedbackRules(writeContext(trx, accountId), {
           locationId: hotel.id,
           answerDocumentId: document.id,
-          guest,
+          guestId: guest.id,
           channel: 'kiosk',
           texts: ['More towels', null],
         });
       });
 
+    await ensureDefaultRules(t.db, accountId);
     expect(await respond()).toBeUndefined();
-    await updateAccountSettings(t.db, accountId, { responsesCreateLoops: true, responseLoopType: 'concierge' });
+    await inTransaction((trx) => updateSettingsAndRules(trx, accountId, { responsesCreateLoops: true, responseLoopType: 'concierge' }));
     expect(accountSettings(await getAccount(t.db, accountId)).responsesCreateLoops).toBe(true);
     const loop = (await respond())!;
     expect(loop).toMatchObject({

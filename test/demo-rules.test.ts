@@ -49,12 +49,11 @@ describe.each(dialects())('the demo welcome rule on %s', (dialect) => {
 
   it('holds one welcome rule with English and Swedish templates, and nothing was sent while seeding', async () => {
     const rules = await listRules(t.database.db, demo.account.id);
-    expect(rules.map((r) => [r.name, r.trigger, r.action.type, r.enabled, r.action.type !== 'add_loyalty_points' && r.action.fallbackLanguage]).sort()).toEqual(
-      [
-        ['room-ready', 'stay.room_readied', 'sms', true, 'en'],
-        ['welcome', 'stay.checked_in', 'email', true, 'en'],
-      ],
-    );
+    expect(rules.map((r) => [r.name, r.trigger, r.action.type, r.enabled, 'fallbackLanguage' in r.action && r.action.fallbackLanguage]).sort()).toEqual([
+      ['Survey response follow-up', 'feedback.received', 'open_request', true, false],
+      ['room-ready', 'stay.room_readied', 'sms', true, 'en'],
+      ['welcome', 'stay.checked_in', 'email', true, 'en'],
+    ]);
     expect(rules.find((r) => r.name === 'room-ready')!.conditions).toEqual({ all: [{ field: 'guest.hasMobile', op: 'eq', value: true }] });
     expect((await listTemplates(t.database.db, demo.account.id)).map((x) => [x.name, x.channel, x.language])).toEqual([
       ['room-ready', 'sms', 'en'],

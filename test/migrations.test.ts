@@ -31,6 +31,7 @@ const ALL_MIGRATIONS = [
   '2026-12-07T03-00-chat-attachments',
   '2026-12-07T04-00-location-review-links',
   '2026-12-07T05-00-score-rollup-segments',
+  '2026-12-07T06-00-rule-actions',
 ];
 
 /** The migrations after `name`, as migrateToLatest runs them from there. */
@@ -269,5 +270,53 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     expect(await names()).not.toContain('loyalty_reset_tokens');
     expect(await messageColumns()).not.toContain('transactional');
     expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-12-05T10-00-rules-messaging'));
+  });
+
+  it('rule-actions: every existing account gets the survey follow-up rule, enabled as its responsesCreateLoops said, and back', async () => {
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    expect((await migrator.migrateTo('2026-12-06T00-00-sms-delivery')).error).toBeUndefined();
+    const db = t.db as any;
+    const now = 1_700_000_000_000;
+    const account = (slug: string, settings: string) =>
+      db.insertInto('accounts').values({ slug, name: slug, settings, page_secret: 'x', created_at: now }).returning('id').executeTakeFirstOrThrow();
+    const on = await account('follow-on', '{"responsesCreateLoops":true,"responseLoopType":"feedback"}');
+    const off = await account('follow-off', '{}');
+    const taken = await account('follow-taken', '{"responsesCreateLoops":false}');
+    await db
+      .insertInto('journey_rules')
+      .values({
+        account_id: taken.id,
+        name: 'Survey response follow-up',
+        trigger: 'stay.checked_in',
+        conditions: '{"all":[]}',
+        action: '{}',
+        enabled: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-12-06T00-00-sms-delivery'));
+    const rules = await db
+      .selectFrom('journey_rules')
+      .select(['account_id', 'name', 'trigger', 'enabled', 'builtin', 'action'])
+      .where('account_id', 'in', [on.id, off.id, taken.id])
+      .orderBy('account_id')
+      .orderBy('id')
+      .execute();
+    expect(rules.map((r: any) => [r.account_id, r.name, r.trigger, Number(r.enabled), r.builtin])).toEqual([
+      [on.id, 'Survey response follow-up', 'feedback.received', 1, 'survey-follow-up'],
+      [off.id, 'Survey response follow-up', 'feedback.received', 0, 'survey-follow-up'],
+      [taken.id, 'Survey response follow-up', 'stay.checked_in', 1, null],
+      [taken.id, 'Survey response follow-up (default)', 'feedback.received', 0, 'survey-follow-up'],
+    ]);
+    expect(JSON.parse(rules[0].action)).toMatchObject({ type: 'open_request', loopType: null, title: 'Survey response' });
+    const settingsColumns = async () => (await t.db.introspection.getTables()).find((x) => x.name === 'messaging_settings')!.columns.map((c) => c.name);
+    expect(await settingsColumns()).toEqual(expect.arrayContaining(['mail_from', 'reply_to']));
+    expect((await migrator.migrateTo('2026-12-06T00-00-sms-delivery')).error).toBeUndefined();
+    expect(await settingsColumns()).not.toContain('mail_from');
+    expect(await db.selectFrom('journey_rules').select('name').where('account_id', 'in', [on.id, off.id, taken.id]).execute()).toEqual([
+      { name: 'Survey response follow-up' },
+    ]);
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-12-06T00-00-sms-delivery'));
   });
 });

@@ -3,12 +3,15 @@ import { createAccountWithCredentials } from '../core/accounts/provision.js';
 import { faceCredentialJson, faceCredentialLine } from './account-credentials.js';
 import { withDatabase } from './with-database.js';
 import { provisionLoyaltyAccess } from '../core/loyalty/provision.js';
+import { ensureDefaultRules } from '../core/journeys/default-rules.js';
 import { presentLoyaltyAccess } from '../api/fideltour/demo.js';
 
 /** `openstay account create <slug>`: creates a tenant and prints its credentials once. */
 export async function accountCreateCommand(config: Config, slug: string, opts: { name?: string; json?: boolean }): Promise<number> {
   const result = await withDatabase(config, async (db) => {
     const created = await createAccountWithCredentials(db, slug, opts.name);
+    // Every account's default rules (the survey follow-up, off until responsesCreateLoops is on).
+    await ensureDefaultRules(db, created.account.id);
     // The Loyalty face's API user is named after the account (usernames are unique across accounts).
     const loyalty = await provisionLoyaltyAccess(db, created.account.id, `${slug}-api`);
     return { ...created, loyalty };

@@ -42,7 +42,7 @@ commands:
   delivery list|show|replay [<id>] --account SLUG [--status pending|delivered|dead] [--json]
                                           outbox deliveries, their attempts; replay a dead one
   rule list|create|enable|disable|preview|dry-run|explain [<rule>] --account SLUG [--json]
-                                          journey rules: e-mails from templates on journey events (openstay rule --help)
+                                          journey rules: messages, survey invitations, requests, webhooks, points (openstay rule --help)
   staff create --account SLUG --email EMAIL --role owner|manager|agent|analyst [--name NAME] [--json]
                                           make a staff member (console sign-in) and print a one-time sign-in link
   staff list --account SLUG [--json]      list the account's staff members and their roles

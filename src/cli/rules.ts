@@ -6,6 +6,7 @@ import { dryRunRule, MAX_DRY_RUN_EVENTS } from '../core/rule-tools/dry-run.js';
 import { explainEvent } from '../core/rule-tools/explain.js';
 import { previewRule } from '../core/rule-tools/preview.js';
 import { RULE_TRIGGERS } from '../core/shared/trigger-variables.js';
+import { describeAction } from '../core/journeys/rule-actions.js';
 import type { Db } from '../db/database.js';
 import { inWriteTransaction } from '../db/write-transaction.js';
 import { UsageError } from './client-create.js';
@@ -19,8 +20,9 @@ import { withDatabase } from './with-database.js';
  */
 
 export const RULE_USAGE = `usage: openstay rule list --account <slug> [--json]
-       openstay rule create --account <slug> --name <name> --trigger <type> --template <name> [--channel email|sms]
+       openstay rule create --account <slug> --name <name> --trigger <type> --template <name> [--channel email|sms|chat]
                             [--fallback-language en]
+       openstay rule create --account <slug> --name <name> --trigger <type> --action <JSON> [--conditions <JSON>] [--disabled] [--json]
                             [--conditions <JSON>] [--delay-minutes N | --at HH:MM [--days-after N]] [--disabled] [--json]
        openstay rule enable|disable <rule> --account <slug> [--json]
        openstay rule preview <rule> --account <slug> --guest <guestId> [--language <tag>] [--json]
@@ -30,7 +32,15 @@ export const RULE_USAGE = `usage: openstay rule list --account <slug> [--json]
   --conditions: a test {"field","op","value"} or {"all":[...]} / {"any":[...]}, e.g.
     '[{"field":"guest.vipStatus","op":"in","value":["gold"]}]'. The template must exist (admin API
     PUT /admin/v1/templates/<name>/<channel>/<language>) in the fallback language. --channel sms
-    texts the guest's mobile instead of e-mailing (default email).`;
+    texts the guest's mobile instead of e-mailing (default email); chat posts into the guest's chat
+    session at the stay's location (opened if the guest has none).
+  --action: any action as the admin API takes it, e.g.
+    '{"type":"survey_invitation","channel":"email","template":"after-stay","surveyId":3}' (the
+    template uses {{ links.survey }}; source defaults from the trigger: checkout poststay),
+    '{"type":"open_request","loopType":"vip","title":"Welcome a VIP"}',
+    '{"type":"webhook","webhookId":2}' (a subscription: a signed rule.webhook event), or
+    '{"type":"add_loyalty_points","points":50}'. Every account has the default rule
+    "Survey response follow-up" (feedback.received, open_request): the setting responsesCreateLoops.`;
 
 const VERBS = ['list', 'create', 'enable', 'disable', 'preview', 'dry-run', 'explain'];
 
@@ -42,9 +52,9 @@ const whenOf = (r: RuleView) => {
   return '';
 };
 const actionOf = (r: RuleView) =>
-  r.action.type === 'add_loyalty_points'
-    ? `add ${r.action.points} loyalty points ("${r.action.concept}")`
-    : `${r.action.type === 'sms' ? 'SMS' : 'e-mail'} "${r.action.template}" (fallback ${r.action.fallbackLanguage}${whenOf(r)})`;
+  'fallbackLanguage' in r.action
+    ? `${describeAction(r.action)} (fallback ${r.action.fallbackLanguage}${whenOf(r)})`
+    : `${describeAction(r.action)}${whenOf(r)}`;
 const ruleLine = (r: RuleView) => `${r.id}  ${r.enabled ? 'enabled ' : 'disabled'}  ${r.name}  on ${r.trigger}  -> ${actionOf(r)}`;
 
 function positiveInt(text: string | undefined, what: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -61,6 +71,17 @@ function parseConditions(text: string | undefined): unknown {
   } catch {
     throw new UsageError('--conditions must be JSON');
   }
+}
+
+function parseAction(text: string): { type: string; [key: string]: unknown } {
+  let action: unknown;
+  try {
+    action = JSON.parse(text);
+  } catch {
+    throw new UsageError('--action must be JSON');
+  }
+  if (typeof action !== 'object' || action === null || Array.isArray(action)) throw new UsageError('--action must be a JSON object {"type": ...}');
+  return action as { type: string };
 }
 
 /** The timing options of rule create as the admin API takes them (checked there). */
@@ -90,6 +111,7 @@ export async function ruleCommand(config: Config, argv: string[]): Promise<numbe
       'fallback-language': { type: 'string' },
       channel: { type: 'string' },
       conditions: { type: 'string' },
+      action: { type: 'string' },
       disabled: { type: 'boolean' },
       'delay-minutes': { type: 'string' },
       at: { type: 'string' },
@@ -128,14 +150,17 @@ export async function ruleCommand(config: Config, argv: string[]): Promise<numbe
     case 'create': {
       if (!values.name) throw new UsageError('rule create needs --name <name>');
       if (!values.trigger) throw new UsageError('rule create needs --trigger <type>');
-      if (!values.template) throw new UsageError('rule create needs --template <name>');
+      if (!values.template && !values.action) throw new UsageError('rule create needs --template <name> or --action <JSON>');
+      if (values.template && values.action) throw new UsageError('give --template or --action, not both');
       const channel = values.channel ?? 'email';
-      if (channel !== 'email' && channel !== 'sms') throw new UsageError(`--channel must be email or sms (got "${channel}")`);
+      if (channel !== 'email' && channel !== 'sms' && channel !== 'chat') throw new UsageError(`--channel must be email, sms or chat (got "${channel}")`);
       const input = {
         name: values.name,
         trigger: values.trigger,
         conditions: parseConditions(values.conditions),
-        action: { type: channel, template: values.template, fallbackLanguage: values['fallback-language'], timing: timingOf(values) },
+        action: values.action
+          ? parseAction(values.action)
+          : { type: channel, template: values.template, fallbackLanguage: values['fallback-language'], timing: timingOf(values) },
         enabled: !values.disabled,
       };
       return refusalsExit1(async () => {

@@ -703,6 +703,8 @@ export interface JourneyRulesTable {
   conditions: string; // JSON
   action: string; // JSON
   enabled: number;
+  /** the default rule this row is ('survey-follow-up'), null for the account's own rules */
+  builtin: Generated<string | null>;
   created_at: number;
   updated_at: number;
 }
@@ -814,6 +816,9 @@ export interface MessagingSettingsTable {
   account_id: number;
   quiet_start: string | null;
   quiet_end: string | null;
+  /** the account's From and Reply-To of guest e-mails (null: MAIL_FROM, none) */
+  mail_from: Generated<string | null>;
+  reply_to: Generated<string | null>;
   updated_at: number;
 }
 

@@ -17,6 +17,8 @@ import { smsJobHandler } from '../core/messaging/send-sms.js';
 import { alertJobHandler } from '../core/inbox/escalation.js';
 import { ALERT_JOB_KIND } from '../core/inbox/threads.js';
 import { createTwilioSender, type SmsSender } from '../core/messaging/twilio.js';
+import { CHAT_MESSAGE_JOB_KIND, chatMessageJobHandler } from '../core/chat/rule-chat-messages.js';
+import { RULE_REQUEST_JOB_KIND, ruleRequestJobHandler } from '../core/requests/rule-request.js';
 
 export interface JobHandlerDeps {
   config: Config;
@@ -33,18 +35,27 @@ export interface JobHandlerDeps {
 
 /**
  * Every kind of background job this build runs, by kind: the registry the worker loop claims
- * for. Imports, and with `deps` the outbox's deliveries (webhooks and stay callbacks) and, when
+ * for. Imports, rules' loyalty points and requests, and with `deps` rules' chat messages, the
+ * outbox's deliveries (webhooks and stay callbacks) and, when
  * SMTP_URL is set, guest e-mails, and when the Twilio settings are, guest SMS (without them their
  * jobs stay queued for a worker that has them).
  */
 export function jobHandlers(deps?: JobHandlerDeps): JobHandlers {
-  if (!deps) return { [IMPORT_JOB_KIND]: importJobHandler, [EXPIRY_JOB_KIND]: expiryJobHandler, [LOYALTY_POINTS_JOB_KIND]: rulePointsJobHandler };
+  if (!deps)
+    return {
+      [IMPORT_JOB_KIND]: importJobHandler,
+      [EXPIRY_JOB_KIND]: expiryJobHandler,
+      [LOYALTY_POINTS_JOB_KIND]: rulePointsJobHandler,
+      [RULE_REQUEST_JOB_KIND]: ruleRequestJobHandler,
+    };
   const { config } = deps;
   return {
     [IMPORT_JOB_KIND]: importJobHandler,
     [EXPIRY_JOB_KIND]: expiryJobHandler,
     [LOYALTY_POINTS_JOB_KIND]: rulePointsJobHandler,
     [ALERT_JOB_KIND]: alertJobHandler({ publicUrl: config.publicUrl }),
+    [RULE_REQUEST_JOB_KIND]: ruleRequestJobHandler,
+    [CHAT_MESSAGE_JOB_KIND]: chatMessageJobHandler({ publicUrl: config.publicUrl, schedule: deps.retrySchedule }),
     [DELIVERY_JOB_KIND]: deliveryJobHandler({ secrets: deps.secrets, client: deps.outbound, presentData: presentEventData, schedule: deps.retrySchedule }),
     ...(config.smtpUrl
       ? {

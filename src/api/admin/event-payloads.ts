@@ -111,6 +111,24 @@ const DATA_SCHEMAS: Record<string, TSchema> = {
     },
     { additionalProperties: true },
   ),
+  'rule.webhook': Type.Object(
+    {
+      rule: Type.Object({ id: Type.Integer(), name: Type.String() }),
+      event: Type.Object(
+        {
+          type: Type.String({ description: 'the trigger event (stay.checked_out, feedback.received, loyalty.points_added...)' }),
+          occurredAt: Type.String({ format: 'date-time' }),
+          guestId: Type.Union([Type.Integer(), Type.Null()]),
+          stayId: Type.Union([Type.Integer(), Type.Null()]),
+          locationId: Type.Union([Type.Integer(), Type.Null()]),
+          journeyEventId: Type.Union([Type.Integer(), Type.Null()]),
+          payload: Type.Object({}, { additionalProperties: true, description: 'what the event recorded' }),
+        },
+        { additionalProperties: true },
+      ),
+    },
+    { additionalProperties: true },
+  ),
 };
 
 /**

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/database.js';
 import type { Account } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { createAccount, findAccountBySlug, updateAccountSettings } from '../accounts/accounts.js';
+import { createAccount, findAccountBySlug } from '../accounts/accounts.js';
+import { ensureDefaultRules, updateSettingsAndRules } from '../journeys/default-rules.js';
 import { issueCredential } from '../accounts/credentials.js';
 import { createEmployee, findEmployees } from '../accounts/employees.js';
 import { createEvaluation, findEvaluationByShortcode } from '../feedback/evaluations.js';
@@ -67,7 +68,8 @@ async function seed(db: Db) {
   for (const t of demo.DEMO_LOOP_TYPES) {
     loopTypes[t.shortcode] = ((await findLoopTypeByShortcode(db, accountId, t.shortcode)) ?? (await createLoopType(db, accountId, t.shortcode, t.title))).id;
   }
-  await updateAccountSettings(db, accountId, { responsesCreateLoops: true, responseLoopType: 'feedback', defaultCountry: demo.DEMO_COUNTRY });
+  await ensureDefaultRules(db, accountId);
+  await updateSettingsAndRules(db, accountId, { responsesCreateLoops: true, responseLoopType: 'feedback', defaultCountry: demo.DEMO_COUNTRY });
   const customFields: Record<string, number> = {};
   for (const f of demo.DEMO_CUSTOM_FIELDS) {
     customFields[f.shortcode] = ((await findCustomFieldByShortcode(db, accountId, f.shortcode)) ?? (await createCustomField(db, accountId, f))).id;

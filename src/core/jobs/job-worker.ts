@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { Job } from '../../db/schema.js';
-import { claimJobs } from './claim-jobs.js';
+import { claimJobs, nextDueAt } from './claim-jobs.js';
 import { completeJob, failJobRun, LeaseLost, releaseJob, renewLease, RetryAt, saveJobProgress } from './job-lease.js';
 import { jobPayload, jobProgress, type NewJobLease } from './jobs.js';
 import { sweepJobs } from './sweep-jobs.js';
@@ -121,11 +121,11 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
     nudge?.();
   };
 
-  /** Waits for a nudge or the poll; true when the poll's time came. */
-  const pause = () =>
+  /** Waits for a nudge or the poll (or `waitMs`, when sooner); true when that time came. */
+  const pause = (waitMs = pollMs) =>
     new Promise<boolean>((resolve) => {
       if (nudged || stopped) return resolve(false);
-      const timer = setTimeout(() => done(true), pollMs);
+      const timer = setTimeout(() => done(true), Math.max(0, Math.min(pollMs, waitMs)));
       function done(polled: boolean) {
         clearTimeout(timer);
         nudge = undefined;
@@ -222,8 +222,15 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
       }
       for (const job of claimed) start(job);
       // Claims are made for every kind with room, each up to its room: wait for a nudge (a job
-      // queued, or slots freed) or the poll.
-      polled = await pause();
+      // queued, or slots freed) or the poll; a worker with a free slot wakes when the next job
+      // falls due if that is sooner (delayed messages leave on time, not up to a poll late).
+      let waitMs = pollMs;
+      if (!nudged && kinds.some((kind) => claimRoom(kind, true) > 0)) {
+        const next = await nextDueAt(db, kinds).catch(() => undefined);
+        // at least 20 ms: a job due but not claimable here (another instance holds its row) is no reason to spin
+        if (next !== undefined) waitMs = Math.max(20, next - Date.now());
+      }
+      polled = await pause(waitMs);
     }
   }
 

@@ -237,7 +237,7 @@ export async function countDueJobs(db: Db, kinds: readonly string[], now = Date.
   const row = await db
     .selectFrom('jobs')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', 'in', ['queued', 'running'])
+    .where(sql<boolean>`status in ('queued', 'running')`) // literal: SQLite's partial index jobs_due (claim-jobs.ts)
     .where('due_at', '<=', now)
     .where('kind', 'in', [...kinds])
     .executeTakeFirstOrThrow();
@@ -252,7 +252,7 @@ export async function jobsStalled(db: Db, kinds: readonly string[], ms: number, 
   const row = await db
     .selectFrom('jobs')
     .select('id')
-    .where('status', 'in', ['queued', 'running'])
+    .where(sql<boolean>`status in ('queued', 'running')`) // literal: SQLite's partial index jobs_due (claim-jobs.ts)
     .where('due_at', '<=', now - ms)
     .where('kind', 'in', [...kinds])
     .limit(1)

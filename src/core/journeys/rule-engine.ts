@@ -2,15 +2,15 @@ import type { Db } from '../../db/database.js';
 import type { Guest, Location, Stay } from '../../db/schema.js';
 import { findGuestRow } from '../guests/guests.js';
 import { findLocation } from '../locations/locations.js';
-import { languageChain, missingRecipient, recipientOf } from '../messaging/channels.js';
-import { accountMessaging } from '../messaging/account-cache.js';
-import { queueMessages } from '../messaging/messages.js';
-import { dueAt } from '../messaging/timing.js';
+import { missingRecipient, recipientOf } from '../messaging/channels.js';
 import { evaluateConditions, type Facts, type TestResult } from './conditions.js';
-import { ruleFacts, ruleVariables, subjectLanguage, type RuleSubject } from './rule-context.js';
-import { activeRules, type EmailAction, type RuleView, type SmsAction } from './rules.js';
-import { createJobs } from '../jobs/jobs.js';
+import { fireRules } from './fire-rules.js';
+import { actionChannel } from './rule-actions.js';
+import { ruleFacts, type RuleSubject } from './rule-context.js';
+import { rulesFor, type RuleView } from './rules.js';
 import type { LoyaltyTrigger } from '../shared/trigger-variables.js';
+
+export { LOYALTY_POINTS_JOB_KIND, type LoyaltyPointsJob } from './fire-rules.js';
 
 /*
  * The rules engine on the hot path: every journey event recorded (journey-events.ts) is matched,
@@ -61,9 +61,20 @@ export interface RuleDecision {
 export function decide(rule: RuleView, subject: RuleSubject, facts: Facts = ruleFacts(subject)): RuleDecision {
   const triggered = triggersOf(subject.event).includes(rule.trigger);
   const { held, tests } = triggered ? evaluateConditions(rule.conditions, facts) : { held: false, tests: [] };
-  const blocked =
-    triggered && held && rule.action.type !== 'add_loyalty_points' && !recipientOf(rule.action.type, subject.guest) ? missingRecipient(rule.action.type) : null;
+  const blocked = triggered && held ? blockedBy(rule, subject) : null;
   return { rule, triggered, conditionsHeld: held, tests, blocked };
+}
+
+/** What the subject lacks for the rule's action (a recipient, a guest, a location), or null. */
+function blockedBy(rule: RuleView, subject: RuleSubject): string | null {
+  const { action } = rule;
+  const locationId = subject.stay?.location_id ?? subject.event.location_id;
+  const channel = actionChannel(action);
+  // guest id 0: an anonymous survey response (feedback-rules.ts)
+  if (subject.guest.id === 0 && action.type !== 'open_request' && action.type !== 'webhook') return 'the response names no guest';
+  if (channel) return recipientOf(channel, subject.guest, locationId) ? null : missingRecipient(channel);
+  if (action.type === 'open_request' && !locationId) return 'the event names no location (a request is opened at a location)';
+  return null;
 }
 
 /** Loads what a subject lacks for rules that are triggered: the guest and the location. */
@@ -75,107 +86,9 @@ export async function completeSubject(db: Db, accountId: number, s: EventSubject
   return { event: s.event, guest, stay: s.stay ?? null, location };
 }
 
-/**
- * Fires `rules` for the subject in `trx`, each unless it already fired for this key: one
- * statement records the firings (a unique key per rule and stay: a resent checkin inserts
- * nothing), then their e-mails are queued together (messaging/messages.ts). A firing whose
- * e-mail could not be queued (a suppressed address, no template) records why.
- */
-export async function fireRules(
-  trx: Db,
-  accountId: number,
-  rules: readonly RuleView[],
-  subject: RuleSubject,
-  now = Date.now(),
-  dedupeKey = dedupeKeyOf(subject.event),
-): Promise<void> {
-  if (rules.length === 0) return;
-  const firings = await trx
-    .insertInto('rule_firings')
-    .values(
-      rules.map((rule) => ({
-        account_id: accountId,
-        rule_id: rule.id,
-        dedupe_key: dedupeKey,
-        journey_event_id: subject.event.id > 0 ? subject.event.id : null, // 0: a loyalty event (no timeline row)
-        guest_id: subject.guest.id,
-        outcome: 'queued',
-        fired_at: now,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['account_id', 'rule_id', 'dedupe_key']).doNothing())
-    .returning(['id', 'rule_id'])
-    .execute();
-  if (firings.length === 0) return;
-  const firedRules = rules.filter((rule) => firings.some((f) => f.rule_id === rule.id));
-  await queuePointsJobs(trx, accountId, firedRules, subject, now);
-  const fired = firedRules.filter((rule): rule is RuleView & { action: EmailAction | SmsAction } => rule.action.type !== 'add_loyalty_points');
-  if (fired.length === 0) return;
-  const { quietHours } = await accountMessaging(trx, accountId, now);
-  const variables = ruleVariables(subject);
-  const outcomes = await queueMessages(
-    trx,
-    accountId,
-    fired.map((rule) => ({
-      guestId: subject.guest.id,
-      stayId: subject.stay?.id ?? subject.event.stay_id,
-      ruleId: rule.id,
-      template: rule.action.template,
-      channel: rule.action.type,
-      languages: languageChain(subjectLanguage(subject), rule.action.fallbackLanguage),
-      recipient: recipientOf(rule.action.type, subject.guest)!,
-      variables,
-      dueAt: dueAt(rule.action.timing, { eventAt: Number(subject.event.occurred_at), now, zone: subject.location?.timezone, quiet: quietHours }),
-    })),
-    now,
-  );
-  for (const [i, outcome] of outcomes.entries()) {
-    if (outcome.queued) continue;
-    const firing = firings.find((f) => f.rule_id === fired[i].id)!;
-    await trx
-      .updateTable('rule_firings')
-      .set({ outcome: `skipped: ${outcome.reason}` })
-      .where('id', '=', firing.id)
-      .execute();
-  }
-}
-
-/** The job kind of the action "add loyalty points" (handled by core/loyalty, which journeys may not import). */
-export const LOYALTY_POINTS_JOB_KIND = 'loyalty.rule_points';
-
-export interface LoyaltyPointsJob {
-  guestId: number;
-  ruleId: number;
-  points: number;
-  concept: string;
-  pointType: number;
-}
-
-/**
- * The "add loyalty points" actions of the rules that fired: one job each, written in the
- * transaction (rolled back with it) and run after the commit, once (loyalty/rule-points-job.ts).
- */
-async function queuePointsJobs(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now: number): Promise<void> {
-  const jobs = rules.flatMap((rule) =>
-    rule.action.type === 'add_loyalty_points'
-      ? [
-          {
-            kind: LOYALTY_POINTS_JOB_KIND,
-            payload: { guestId: subject.guest.id, ruleId: rule.id, points: rule.action.points, concept: rule.action.concept, pointType: rule.action.pointType },
-            runAt: now,
-          },
-        ]
-      : [],
-  );
-  if (jobs.length > 0) await createJobs(trx, accountId, jobs, now);
-}
-
 /** Runs the account's rules on a journey event just recorded, in its transaction. */
 export async function runRules(trx: Db, accountId: number, s: EventSubject, now = Date.now()): Promise<void> {
-  const rules = await activeRules(trx, accountId, now);
-  if (rules.length === 0) return;
-  const triggers = triggersOf(s.event);
-  const candidates = rules.filter((r) => triggers.includes(r.trigger));
+  const candidates = await rulesFor(trx, accountId, triggersOf(s.event), now);
   if (candidates.length === 0) return;
   const subject = await completeSubject(trx, accountId, s);
   if (!subject) return;
@@ -184,7 +97,7 @@ export async function runRules(trx: Db, accountId: number, s: EventSubject, now 
     const decision = decide(rule, subject, facts);
     return decision.conditionsHeld && !decision.blocked;
   });
-  await fireRules(trx, accountId, firing, subject, now);
+  await fireRules(trx, accountId, firing, subject, now, { dedupeKey: dedupeKeyOf(subject.event) });
 }
 
 export interface LoyaltyRuleEvent {
@@ -202,7 +115,7 @@ export interface LoyaltyRuleEvent {
  * carries the event's type, time and data, and its key de-duplicates the firings.
  */
 export async function runLoyaltyRules(trx: Db, accountId: number, e: LoyaltyRuleEvent, now = Date.now()): Promise<void> {
-  const rules = (await activeRules(trx, accountId, now)).filter((r) => r.trigger === e.type);
+  const rules = await rulesFor(trx, accountId, [e.type], now);
   if (rules.length === 0) return;
   const event = {
     id: 0,
@@ -220,7 +133,7 @@ export async function runLoyaltyRules(trx: Db, accountId: number, e: LoyaltyRule
     const decision = decide(rule, subject, facts);
     return decision.conditionsHeld && !decision.blocked;
   });
-  await fireRules(trx, accountId, firing, subject, now, `loyalty:${e.key}`);
+  await fireRules(trx, accountId, firing, subject, now, { dedupeKey: `loyalty:${e.key}` });
 }
 
 /** Whether a rule already fired for the key of the event (explain and dry-run say so). */

@@ -2,10 +2,12 @@ import { announceCacheChange, onCacheNotice } from '../../db/cache-notices.js';
 import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { JourneyRule } from '../../db/schema.js';
-import { languageChain, LANGUAGE, normaliseLanguage } from '../messaging/channels.js';
 import { cancelDelayedMessages } from '../messaging/messages.js';
-import { listTemplates } from '../messaging/templates.js';
-import { readTiming, type Timing } from '../messaging/timing.js';
+import { updateAccountSettings } from '../accounts/accounts.js';
+import { readAction, type RuleAction } from './rule-actions.js';
+
+/** The builtin key of the default rule "a survey response opens a request" (default-rules.ts). */
+export const FOLLOW_UP_BUILTIN = 'survey-follow-up';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { isRuleTrigger, RULE_TRIGGERS } from '../shared/trigger-variables.js';
@@ -18,34 +20,16 @@ import { readConditions, type Condition } from './conditions.js';
  * from every process's cache on any change. Changing or disabling a rule never re-fires past events.
  */
 
-export interface EmailAction {
-  type: 'email';
-  template: string;
-  /** the template language used when the guest's has none (default en) */
-  fallbackLanguage: string;
-  /** when the e-mail leaves: immediately (default), after a delay, or at a local time */
-  timing: Timing;
-}
-/** Send an SMS to the guest's mobile from a (plain-text) SMS template. */
-export interface SmsAction extends Omit<EmailAction, 'type'> {
-  type: 'sms';
-}
-/**
- * Adds points to the guest's loyalty balance (a guest enrolled in the programme; for others the
- * firing adds nothing and says why). Done by a job after the commit (LOYALTY_POINTS_JOB_KIND,
- * handled by core/loyalty), once per firing.
- */
-export interface AddLoyaltyPointsAction {
-  type: 'add_loyalty_points';
-  points: number;
-  concept: string;
-  pointType: number;
-  timing: Timing;
-}
-export type RuleAction = EmailAction | SmsAction | AddLoyaltyPointsAction;
-
-/** The most points one firing may add (the Loyalty face's own bound is far above any rule's need). */
-const MAX_RULE_POINTS = 1_000_000;
+export type {
+  AddLoyaltyPointsAction,
+  EmailAction,
+  MessageAction,
+  OpenRequestAction,
+  RuleAction,
+  SmsAction,
+  SurveyInvitationAction,
+  WebhookAction,
+} from './rule-actions.js';
 
 export interface RuleView {
   id: number;
@@ -54,6 +38,8 @@ export interface RuleView {
   conditions: Condition;
   action: RuleAction;
   enabled: boolean;
+  /** the default rule this is ('survey-follow-up': default-rules.ts), null for the account's own */
+  builtin: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -62,7 +48,8 @@ export interface RuleInput {
   name: string;
   trigger: string;
   conditions?: unknown;
-  action: { type: string; template?: string; fallbackLanguage?: string; timing?: unknown; points?: unknown; concept?: unknown; pointType?: unknown };
+  /** rule-actions.ts: {type, ...its parameters} */
+  action: { type: string; [key: string]: unknown };
   enabled?: boolean;
 }
 
@@ -79,43 +66,10 @@ export function describeRule(row: JourneyRule): RuleView {
       ...parseJson<Record<string, unknown>>(row.action, { type: 'email', template: '', fallbackLanguage: 'en' }),
     } as RuleAction,
     enabled: row.enabled === 1,
+    builtin: row.builtin ?? null,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
-}
-
-/** Checks the action against the account's templates: the fallback language must have one. */
-async function readAction(db: Db, accountId: number, input: RuleInput['action'] | undefined): Promise<RuleAction> {
-  if (!input || typeof input !== 'object') throw badRequest('action is required: {"type": "email", "template": "<name>"}');
-  if (input.type === 'add_loyalty_points') return readPointsAction(input);
-  if (input.type !== 'email' && input.type !== 'sms')
-    throw badRequest(`action.type must be "email", "sms" or "add_loyalty_points" (got ${JSON.stringify(input.type)})`);
-  const channel = input.type;
-  const template = input.template?.trim() ?? '';
-  const fallbackLanguage = normaliseLanguage(input.fallbackLanguage ?? 'en');
-  if (!LANGUAGE.test(fallbackLanguage)) throw badRequest('action.fallbackLanguage must be a language tag such as en');
-  const templates = (await listTemplates(db, accountId, { name: template })).filter((t) => t.channel === channel);
-  if (!templates.some((t) => languageChain(null, fallbackLanguage).includes(t.language))) {
-    const kind = channel === 'sms' ? 'SMS' : 'e-mail';
-    throw badRequest(`action.template "${template}" has no ${kind} template in the fallback language ${fallbackLanguage}: save one first`);
-  }
-  return { type: channel, template, fallbackLanguage, timing: readTiming(input.timing) };
-}
-
-function readPointsAction(input: RuleInput['action']): AddLoyaltyPointsAction {
-  const { points, pointType = 0 } = input;
-  const concept = input.concept ?? 'rule';
-  if (typeof points !== 'number' || !Number.isInteger(points) || points < 1 || points > MAX_RULE_POINTS) {
-    throw badRequest(`action.points must be a whole number from 1 to ${MAX_RULE_POINTS}`);
-  }
-  if (typeof concept !== 'string' || !concept.trim() || concept.length > 200) throw badRequest('action.concept must be a text of 1 to 200 characters');
-  if (typeof pointType !== 'number' || !Number.isInteger(pointType) || pointType < 0 || pointType > 1000) {
-    throw badRequest('action.pointType must be a whole number from 0 to 1000');
-  }
-  if (input.template !== undefined || input.fallbackLanguage !== undefined || input.timing !== undefined) {
-    throw badRequest('action add_loyalty_points takes points, concept and pointType only');
-  }
-  return { type: 'add_loyalty_points', points, concept: concept.trim(), pointType, timing: { type: 'immediate' } };
 }
 
 async function readRule(db: Db, accountId: number, input: RuleInput) {
@@ -123,7 +77,7 @@ async function readRule(db: Db, accountId: number, input: RuleInput) {
   if (!RULE_NAME.test(name)) throw badRequest('name must be 1-100 letters, digits, spaces or _ . : -');
   if (!isRuleTrigger(input.trigger ?? '')) throw badRequest(`trigger must be one of ${RULE_TRIGGERS.join(', ')} or custom.<word> (got "${input.trigger}")`);
   const conditions = readConditions(input.conditions);
-  const action = await readAction(db, accountId, input.action);
+  const action = await readAction(db, accountId, input.trigger, input.action);
   // Points added fire loyalty.points_added again: a rule adding points on it would never end.
   if (action.type === 'add_loyalty_points' && input.trigger === 'loyalty.points_added') {
     throw badRequest('a rule on loyalty.points_added cannot add loyalty points (each addition would fire it again)');
@@ -160,6 +114,9 @@ export async function updateRule(db: Db, accountId: number, id: number, input: R
       .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound(`rule ${id}`);
+    if (row.builtin === FOLLOW_UP_BUILTIN && input.enabled !== undefined) {
+      await updateAccountSettings(db, accountId, { responsesCreateLoops: input.enabled ? true : null });
+    }
     await announceCacheChange(db, { topic: 'journey-rules', accountId });
     return describeRule(row);
   } catch (err) {
@@ -179,6 +136,8 @@ export async function setRuleEnabled(db: Db, accountId: number, id: number, enab
     .executeTakeFirst();
   if (!row) throw notFound(`rule ${id}`);
   if (!enabled) await cancelDelayedMessages(db, accountId, id, `cancelled: rule "${row.name}" was disabled before the message was due`, now);
+  // The default follow-up rule is what the account setting responsesCreateLoops says: one switch.
+  if (row.builtin === FOLLOW_UP_BUILTIN) await updateAccountSettings(db, accountId, { responsesCreateLoops: enabled ? true : null });
   await announceCacheChange(db, { topic: 'journey-rules', accountId });
   return describeRule(row);
 }
@@ -203,20 +162,42 @@ export async function findRuleByRef(db: Db, accountId: number, ref: string): Pro
 }
 
 /*
- * The enabled rules of an account, asked on every journey event: cached per process, dropped on
- * every change (here, or on PostgreSQL by any instance) and read again after CACHE_TTL_MS at most.
+ * The enabled rules of an account, asked on every journey event: read once, parsed, and indexed by
+ * trigger per process, so an event looks up its triggers' rules without a query or a scan of the
+ * others; dropped on every change (here, or on PostgreSQL by any instance through the cache
+ * notices, db/cache-notices.ts) and read again after CACHE_TTL_MS at most.
  */
 const CACHE_TTL_MS = 5_000;
-const cache = new Map<number, { at: number; rules: RuleView[] }>();
+interface CachedRules {
+  at: number;
+  rules: RuleView[];
+  byTrigger: Map<string, RuleView[]>;
+}
+const cache = new Map<number, CachedRules>();
 onCacheNotice('journey-rules', (accountId) => (accountId === undefined ? cache.clear() : cache.delete(accountId)));
 
-/** The account's enabled rules: [] costs no query while cached. */
-export async function activeRules(db: Db, accountId: number, now = Date.now()): Promise<RuleView[]> {
+async function cachedRules(db: Db, accountId: number, now: number): Promise<CachedRules> {
   const entry = cache.get(accountId);
-  if (entry && now - entry.at <= CACHE_TTL_MS) return entry.rules;
+  if (entry && now - entry.at <= CACHE_TTL_MS) return entry;
   const rows = await db.selectFrom('journey_rules').selectAll().where('account_id', '=', accountId).where('enabled', '=', 1).orderBy('id').execute();
   if (cache.size > 10_000) cache.clear();
   const rules = rows.map(describeRule);
-  cache.set(accountId, { at: now, rules });
-  return rules;
+  const byTrigger = new Map<string, RuleView[]>();
+  for (const rule of rules) byTrigger.set(rule.trigger, [...(byTrigger.get(rule.trigger) ?? []), rule]);
+  const fresh = { at: now, rules, byTrigger };
+  cache.set(accountId, fresh);
+  return fresh;
+}
+
+/** The account's enabled rules: [] costs no query while cached. */
+export async function activeRules(db: Db, accountId: number, now = Date.now()): Promise<RuleView[]> {
+  return (await cachedRules(db, accountId, now)).rules;
+}
+
+/** The account's enabled rules on any of `triggers`, in id order (cached, indexed by trigger). */
+export async function rulesFor(db: Db, accountId: number, triggers: readonly string[], now = Date.now()): Promise<RuleView[]> {
+  const { byTrigger } = await cachedRules(db, accountId, now);
+  if (byTrigger.size === 0) return [];
+  if (triggers.length === 1) return byTrigger.get(triggers[0]) ?? [];
+  return triggers.flatMap((t) => byTrigger.get(t) ?? []).sort((a, b) => a.id - b.id);
 }

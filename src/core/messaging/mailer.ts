@@ -9,6 +9,10 @@ import nodemailer from 'nodemailer';
 
 export interface OutgoingEmail {
   from: string;
+  /** the account's Reply-To, when it set one */
+  replyTo?: string;
+  /** the SMTP envelope sender (MAIL FROM) when it is not `from`'s address: MAIL_FROM's, under an account's own From */
+  envelopeFrom?: string;
   to: string;
   subject: string;
   html: string;
@@ -48,6 +52,8 @@ export function createMailer(smtpUrl: string, opts: { timeoutMs?: number; pool?:
     async send(mail) {
       await transport.sendMail({
         from: mail.from,
+        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+        ...(mail.envelopeFrom ? { envelope: { from: mail.envelopeFrom, to: mail.to } } : {}),
         to: mail.to,
         subject: mail.subject,
         html: mail.html,

@@ -19,7 +19,9 @@ import { addressKey } from './suppressions.js';
 export const MESSAGE_JOB_KIND = 'messaging.send';
 /** SMS have a job kind of their own: a worker without the Twilio settings leaves them queued (and e-mail goes on). */
 export const SMS_JOB_KIND = 'messaging.send_sms';
-const jobKindOf = (channel: string) => (channel === 'sms' ? SMS_JOB_KIND : MESSAGE_JOB_KIND);
+/** Chat messages are posted by core/chat (rule-chat-messages.ts), which messaging may not import: the kind is named here. */
+export const CHAT_JOB_KIND = 'messaging.send_chat';
+const jobKindOf = (channel: string) => (channel === 'sms' ? SMS_JOB_KIND : channel === 'chat' ? CHAT_JOB_KIND : MESSAGE_JOB_KIND);
 /** Retries end with the message's validity (send-message.ts), not with a count of attempts. */
 const MESSAGE_MAX_ATTEMPTS = 1_000_000;
 
@@ -58,13 +60,17 @@ export type QueueOutcome = { queued: true; messageId: number; language: string }
  */
 export async function queueMessages(trx: Db, accountId: number, inputs: readonly NewMessage[], now = Date.now()): Promise<QueueOutcome[]> {
   if (inputs.length === 0) return [];
-  const { templates } = await accountMessaging(trx, accountId, now);
-  const suppressed = await trx
-    .selectFrom('message_suppressions')
-    .select(['channel', 'address', 'reason'])
-    .where('account_id', '=', accountId)
-    .where('address', 'in', [...new Set(inputs.map((i) => addressKey(i.recipient)))])
-    .execute();
+  const { templates, hasSuppressions } = await accountMessaging(trx, accountId, now);
+  // An account that never suppressed an address (the cache knows) pays no query for it; the send
+  // checks again anyway (send-message.ts), so a suppression another instance just made still holds.
+  const suppressed = hasSuppressions
+    ? await trx
+        .selectFrom('message_suppressions')
+        .select(['channel', 'address', 'reason'])
+        .where('account_id', '=', accountId)
+        .where('address', 'in', [...new Set(inputs.map((i) => addressKey(i.recipient)))])
+        .execute()
+    : [];
   const outcomes: QueueOutcome[] = [];
   const rows: Insertable<MessagesTable>[] = [];
   const slots: number[] = [];

@@ -17,7 +17,7 @@ export function unsubscribeUrl(publicUrl: string, token: string): string {
  * The links a message was queued with: a path (`/fideltour/portal/reset/<token>`) is made absolute
  * on the server's public address, as the unsubscribe link is: core knows paths, the sender PUBLIC_URL.
  */
-function absoluteLinks(links: unknown, unsubscribe: string): Record<string, unknown> {
+export function absoluteLinks(links: unknown, unsubscribe: string): Record<string, unknown> {
   if (!links || typeof links !== 'object') return {};
   const base = unsubscribe.replace(/\/unsubscribe\/[^/]*$/, ''); // PUBLIC_URL (unsubscribeUrl below)
   return Object.fromEntries(Object.entries(links).map(([k, v]) => [k, typeof v === 'string' && v.startsWith('/') ? `${base}${v}` : v]));

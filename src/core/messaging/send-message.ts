@@ -11,6 +11,7 @@ import { isPermanentRefusal, type Mailer } from './mailer.js';
 import { findMessage, suppressionStops, updateMessage } from './messages.js';
 import { suppressAddress, suppressionOf } from './suppressions.js';
 import { pickTemplate } from './templates.js';
+import { accountSender, envelopeAddress } from './sender.js';
 
 /*
  * One attempt to send one message, run by the job worker after the transaction that queued it
@@ -44,7 +45,7 @@ export interface RenderedContent {
 export interface MessageTransport {
   render(db: Db, message: Message): Promise<RenderedContent>;
   /** Sends; resolves with the provider's id and first delivery state when it gives them. */
-  send(message: Message, content: RenderedContent): Promise<{ providerId?: string; deliveryStatus?: string | null } | undefined>;
+  send(message: Message, content: RenderedContent, db: Db): Promise<{ providerId?: string; deliveryStatus?: string | null } | undefined>;
   /** `address`: refused for good (suppress it), `message`: this message cannot go, `retry`: try again later */
   classify(err: unknown): 'address' | 'message' | 'retry';
   schedule?: RetrySchedule;
@@ -66,9 +67,12 @@ export function emailTransport(deps: MessageSenderDeps): MessageTransport {
       const r = await renderMessage(db, message, deps.publicUrl);
       return { subject: r.subject, body_html: r.html, body_text: r.text };
     },
-    async send(message, content) {
+    async send(message, content, db) {
+      const sender = await accountSender(db, message.account_id);
       await deps.mailer.send({
-        from: deps.from,
+        from: sender.from ?? deps.from,
+        ...(sender.replyTo ? { replyTo: sender.replyTo } : {}),
+        ...(sender.from ? { envelopeFrom: envelopeAddress(deps.from) } : {}),
         to: message.recipient,
         messageId: messageIdOf(message, deps.publicUrl),
         subject: content.subject ?? '',
@@ -113,7 +117,7 @@ export async function attemptWith(db: Db, transport: MessageTransport, accountId
   }
   let receipt: Awaited<ReturnType<MessageTransport['send']>>;
   try {
-    receipt = await transport.send(message, content);
+    receipt = await transport.send(message, content, db);
   } catch (err) {
     const error = `${(err as Error).message ?? String(err)}`.slice(0, 1000);
     const meaning = transport.classify(err);

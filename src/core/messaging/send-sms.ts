@@ -2,7 +2,7 @@ import type { JobHandler } from '../jobs/job-worker.js';
 import type { RetrySchedule } from '../outbox/retry-schedule.js';
 import { parseJson } from '../shared/json.js';
 import { renderTemplate } from './liquid.js';
-import { unsubscribeUrl } from './render-email.js';
+import { absoluteLinks, unsubscribeUrl } from './render-email.js';
 import { attemptWith, transportJobHandler, type MessageTransport, type SendOutcome } from './send-message.js';
 import { pickTemplate } from './templates.js';
 import { classifySmsFailure, type SmsSender } from './twilio.js';
@@ -30,7 +30,8 @@ export function smsTransport(deps: SmsSenderDeps): MessageTransport {
       const template = await pickTemplate(db, message.account_id, message.template, 'sms', [message.language]);
       if (!template) throw new Error(`the sms template "${message.template}" (${message.language}) was deleted`);
       const variables = parseJson<Record<string, unknown>>(message.variables, {});
-      const context = { ...variables, links: { ...(variables.links as object), unsubscribe: unsubscribeUrl(deps.publicUrl, message.unsubscribe_token) } };
+      const link = unsubscribeUrl(deps.publicUrl, message.unsubscribe_token);
+      const context = { ...variables, links: { ...absoluteLinks(variables.links, link), unsubscribe: link } };
       const text = (await renderTemplate(template.body, context)).trim();
       if (!text) throw new Error('the SMS text is empty');
       return { subject: null, body_html: null, body_text: text };

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { messagingChanged } from './account-cache.js';
 import { badRequest } from '../shared/errors.js';
 import { normalisePhone } from '../shared/identifiers.js';
 import type { Channel } from './channels.js';
@@ -34,11 +35,14 @@ export async function suppressAddress(
   reason: SuppressionReason,
   now = Date.now(),
 ): Promise<void> {
-  await db
+  const inserted = await db
     .insertInto('message_suppressions')
     .values({ account_id: accountId, channel, address: addressKey(address), reason, created_at: now })
     .onConflict((oc) => oc.columns(['account_id', 'channel', 'address']).doNothing())
+    .returning('address')
     .execute();
+  // A new suppression: the cached "none yet" (account-cache.ts) must go, or queueing would skip the check.
+  if (inserted.length > 0) await messagingChanged(db, accountId);
 }
 
 /** Why the address gets no messages of the channel, or undefined when it does. */

@@ -71,14 +71,15 @@ function unknownVariables(field: string, text: string, allowed: ReadonlySet<stri
 export function readTemplate(input: TemplateInput) {
   const name = input.name?.trim() ?? '';
   if (!TEMPLATE_NAME.test(name)) throw badRequest('name must be 1-64 lower-case letters, digits, - or _, starting with a letter or digit');
-  if (!isChannel(input.channel)) throw badRequest(`channel must be "email" or "sms" (got "${input.channel}")`);
+  if (!isChannel(input.channel)) throw badRequest(`channel must be "email", "sms" or "chat" (got "${input.channel}")`);
   const language = normaliseLanguage(input.language ?? '');
   if (!LANGUAGE.test(language)) throw badRequest(`language must be a language tag such as en or sv-se (got "${input.language}")`);
   if (!isTemplateTrigger(input.trigger ?? ''))
     throw badRequest(`trigger "${input.trigger}" is not a trigger of rules nor a message trigger (loyalty.email, inbox.alert)`);
   const subject = input.subject?.trim() || null;
   if (input.channel === 'email' && !subject) throw badRequest('an e-mail template needs a subject');
-  if (input.channel === 'sms' && subject) throw badRequest('an SMS template has no subject: its body is the whole text');
+  if (input.channel !== 'email' && subject)
+    throw badRequest(`an ${input.channel === 'sms' ? 'SMS' : 'chat'} template has no subject: its body is the whole text`);
   if (!input.body?.trim()) throw badRequest('body must not be empty');
   const allowed = new Set(triggerVariables(input.trigger));
   const unknown = [...(subject ? unknownVariables('subject', subject, allowed) : []), ...unknownVariables('body', input.body, allowed)];

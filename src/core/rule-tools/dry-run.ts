@@ -5,6 +5,7 @@ import { listRecentJourneyEvents } from '../journeys/journey-events.js';
 import type { TestResult } from '../journeys/conditions.js';
 import type { RuleView } from '../journeys/rules.js';
 import { languageChain, recipientOf } from '../messaging/channels.js';
+import { actionChannel, describeAction } from '../journeys/rule-actions.js';
 import { pickTemplate } from '../messaging/templates.js';
 import { badRequest } from '../shared/errors.js';
 import { subjectOfEvent } from './event-subject.js';
@@ -47,26 +48,22 @@ export async function dryRunRule(db: Db, accountId: number, rule: RuleView, limi
     else if (decision.blocked) no(decision.blocked, decision.tests);
     else {
       const fired = rule.id > 0 ? await firedBefore(db, accountId, rule.id, event) : undefined;
-      if (rule.action.type === 'add_loyalty_points') {
+      const channel = actionChannel(rule.action);
+      if (!channel) {
         if (fired) no(`already fired for this stay (${fired.outcome})`, decision.tests);
-        else
-          results.push({
-            ...base,
-            wouldFire: true,
-            language: null,
-            reason: `would add ${rule.action.points} loyalty points (to an enrolled member)`,
-            tests: decision.tests,
-          });
+        else results.push({ ...base, wouldFire: true, language: null, reason: `would ${describeAction(rule.action)}`, tests: decision.tests });
         continue;
       }
-      const languages = languageChain(subjectLanguage(subject), rule.action.fallbackLanguage);
-      const channel = rule.action.type;
-      const template = await pickTemplate(db, accountId, rule.action.template, channel, languages);
-      const kind = channel === 'sms' ? 'SMS' : 'e-mail';
+      const action = rule.action as Extract<RuleView['action'], { template: string }>;
+      const languages = languageChain(subjectLanguage(subject), action.fallbackLanguage);
+      const template = await pickTemplate(db, accountId, action.template, channel, languages);
+      const kind = { email: 'e-mail', sms: 'SMS', chat: 'chat' }[channel];
       if (fired) no(`already fired for this stay (${fired.outcome})`, decision.tests);
-      else if (!template) no(`no ${kind} template "${rule.action.template}" in ${languages.join(', ')}`, decision.tests);
+      else if (!template) no(`no ${kind} template "${action.template}" in ${languages.join(', ')}`, decision.tests);
       else {
-        const reason = `would ${channel === 'sms' ? 'text' : 'e-mail'} ${recipientOf(channel, subject.guest)}`;
+        const to = recipientOf(channel, subject.guest, subject.stay?.location_id ?? subject.event.location_id);
+        const verb = { email: 'e-mail', sms: 'text', chat: 'post a chat message to' }[channel];
+        const reason = `would ${verb} ${to}${action.type === 'survey_invitation' ? ` a survey invitation (survey ${action.surveyId})` : ''}`;
         results.push({ ...base, wouldFire: true, language: template.language, reason, tests: decision.tests });
       }
     }

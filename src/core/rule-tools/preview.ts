@@ -1,5 +1,8 @@
 import type { Db } from '../../db/database.js';
 import { completeSubject } from '../journeys/rule-engine.js';
+import { getAccount } from '../accounts/accounts.js';
+import { surveyLinkFor } from '../journeys/fire-rules.js';
+import { actionChannel, describeAction } from '../journeys/rule-actions.js';
 import { ruleVariables, subjectLanguage } from '../journeys/rule-context.js';
 import type { RuleView } from '../journeys/rules.js';
 import { findGuestRow } from '../guests/guests.js';
@@ -40,19 +43,24 @@ export async function previewRule(
     guest_id: guest.id,
     payload: '{}',
   };
-  if (rule.action.type === 'add_loyalty_points') throw badRequest(`rule ${rule.id} adds loyalty points: it has no message to preview`);
+  const channel = actionChannel(rule.action);
+  if (!channel) throw badRequest(`rule ${rule.id} does not send a message (it will ${describeAction(rule.action)}): nothing to preview`);
+  const action = rule.action as Extract<RuleView['action'], { template: string }>;
   const subject = (await completeSubject(db, accountId, { event, guest, stay }))!;
   const wanted = input.language ? normaliseLanguage(input.language) : subjectLanguage(subject);
-  const languages = languageChain(wanted, rule.action.fallbackLanguage);
-  const channel = rule.action.type;
-  const template = await pickTemplate(db, accountId, rule.action.template, channel, languages);
-  if (!template) throw badRequest(`no ${channel === 'sms' ? 'SMS' : 'e-mail'} template "${rule.action.template}" in ${languages.join(', ')}`);
-  if (channel === 'sms') {
-    const link = unsubscribeUrl(publicUrl, 'preview');
-    const variables = ruleVariables(subject);
-    const text = (await renderTemplate(template.body, { ...variables, links: { ...(variables.links as object), unsubscribe: link } })).trim();
-    return { subject: '', html: '', text, unsubscribeUrl: link, to: guest.mobile, language: template.language };
+  const languages = languageChain(wanted, action.fallbackLanguage);
+  const template = await pickTemplate(db, accountId, action.template, channel, languages);
+  if (!template) throw badRequest(`no ${{ email: 'e-mail', sms: 'SMS', chat: 'chat' }[channel]} template "${action.template}" in ${languages.join(', ')}`);
+  const variables = ruleVariables(subject);
+  if (action.type === 'survey_invitation') {
+    const path = surveyLinkFor(await getAccount(db, accountId), action, rule.trigger, subject);
+    variables.links = { ...(variables.links as object), survey: `${publicUrl.replace(/\/+$/, '')}${path}` };
   }
-  const rendered = await renderEmail(template, ruleVariables(subject), unsubscribeUrl(publicUrl, 'preview'));
+  if (channel !== 'email') {
+    const link = unsubscribeUrl(publicUrl, 'preview');
+    const text = (await renderTemplate(template.body, { ...variables, links: { ...(variables.links as object), unsubscribe: link } })).trim();
+    return { subject: '', html: '', text, unsubscribeUrl: link, to: channel === 'sms' ? guest.mobile : 'chat', language: template.language };
+  }
+  const rendered = await renderEmail(template, variables, unsubscribeUrl(publicUrl, 'preview'));
   return { ...rendered, to: guest.email, language: template.language };
 }

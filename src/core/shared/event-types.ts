@@ -23,6 +23,9 @@ export const EVENT_TYPES = [
   // An e-mail of the loyalty programme (activation, welcome, password reset) was asked for: the
   // message it queued (messaging module, transactional), or why none was.
   'loyalty.email_requested',
+  // A journey rule's webhook action fired (journeys/fire-rules.ts): sent to the subscription the
+  // rule names, whatever its events; a subscription with only this type receives rule calls only.
+  'rule.webhook',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

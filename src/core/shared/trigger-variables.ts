@@ -16,7 +16,14 @@ export const LOYALTY_TRIGGERS = [
 ] as const;
 export type LoyaltyTrigger = (typeof LOYALTY_TRIGGERS)[number];
 
-/** The triggers a rule can name: journey event types of the one scheme (journeys/event-types.ts) and the loyalty events. */
+/**
+ * A survey response was stored (the Loop face's POST /responses): not a journey event of the
+ * timeline, but a rule trigger. Rules on it run in the response's transaction, so the request an
+ * open_request action opens is the response's own (its loopId); see journeys/feedback-rules.ts.
+ */
+export const FEEDBACK_TRIGGER = 'feedback.received';
+
+/** The triggers a rule can name: journey event types of the one scheme (journeys/event-types.ts), feedback and the loyalty events. */
 export const RULE_TRIGGERS = [
   'stay.registered',
   'stay.status_changed',
@@ -24,6 +31,7 @@ export const RULE_TRIGGERS = [
   'stay.checked_in',
   'stay.room_readied',
   'stay.checked_out',
+  FEEDBACK_TRIGGER,
   ...LOYALTY_TRIGGERS,
 ] as const;
 
@@ -104,6 +112,7 @@ const LOYALTY_RULE_VARIABLES = [
   'loyalty.levelId',
   'loyalty.previousLevelId',
   'links.unsubscribe',
+  'links.survey',
   'event.type',
   'event.occurredAt',
 ] as const;
@@ -124,9 +133,31 @@ const STAY_VARIABLES = [
   'stay.status',
   'location.name',
   'links.unsubscribe',
+  'links.survey',
   'event.type',
   'event.occurredAt',
 ] as const;
+
+/** What a survey response provides: the guest who answered (nulls when anonymous), where, and when. */
+const FEEDBACK_VARIABLES = [
+  'guest.firstName',
+  'guest.lastName',
+  'guest.name',
+  'guest.email',
+  'guest.mobile',
+  'guest.language',
+  'guest.vipStatus',
+  'location.name',
+  'links.unsubscribe',
+  'event.type',
+  'event.occurredAt',
+] as const;
+
+/**
+ * links.survey is set only by a survey_invitation action (journeys/rule-actions.ts refuses it in
+ * the template of any other action, and requires it in a survey invitation's).
+ */
+export const SURVEY_LINK_VARIABLE = 'links.survey';
 
 /** The variables `trigger` provides, as dotted paths; undefined for an unknown trigger. */
 export function triggerVariables(trigger: string): readonly string[] | undefined {
@@ -134,5 +165,6 @@ export function triggerVariables(trigger: string): readonly string[] | undefined
   if (trigger === STAFF_EMAIL_TRIGGER) return STAFF_EMAIL_VARIABLES;
   if (trigger === INBOX_ALERT_TRIGGER) return INBOX_ALERT_VARIABLES;
   if (!isRuleTrigger(trigger)) return undefined;
+  if (trigger === FEEDBACK_TRIGGER) return FEEDBACK_VARIABLES;
   return isLoyaltyTrigger(trigger) ? LOYALTY_RULE_VARIABLES : STAY_VARIABLES;
 }

@@ -24,6 +24,7 @@ import * as inbox from './2026-12-07T02-00-inbox.js';
 import * as scoreRollupSegments from './2026-12-07T05-00-score-rollup-segments.js';
 import * as locationReviewLinks from './2026-12-07T04-00-location-review-links.js';
 import * as chatAttachments from './2026-12-07T03-00-chat-attachments.js';
+import * as ruleActions from './2026-12-07T06-00-rule-actions.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07T05-00-score-rollup-segments': scoreRollupSegments,
   '2026-12-07T04-00-location-review-links': locationReviewLinks,
   '2026-12-07T03-00-chat-attachments': chatAttachments,
+  '2026-12-07T06-00-rule-actions': ruleActions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,5 @@
-import { accountSettings, getAccount, updateAccountSettings } from '../../../core/accounts/accounts.js';
+import { accountSettings, getAccount } from '../../../core/accounts/accounts.js';
+import { updateSettingsAndRules } from '../../../core/journeys/default-rules.js';
 import { renameAccount } from '../../../core/accounts/rename-account.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { presentAccount } from '../presenters.js';
@@ -28,7 +29,7 @@ export async function accountRoutes(app: AdminApp, { db }: AdminDeps): Promise<v
       const { name, settings } = request.body;
       return inWriteTransaction(db, async (trx) => {
         if (name !== undefined) await renameAccount(trx, accountId, name);
-        if (settings && Object.keys(settings).length) await updateAccountSettings(trx, accountId, settings);
+        if (settings && Object.keys(settings).length) await updateSettingsAndRules(trx, accountId, settings);
         const account = await getAccount(trx, accountId);
         return presentAccount(account, accountSettings(account));
       });

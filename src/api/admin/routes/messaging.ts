@@ -6,10 +6,18 @@ import type { Message } from '../../../db/schema.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { IdParams, Instant, NoContent, errors } from '../schemas.js';
-import { getMessagingSettings, setQuietHours } from '../../../core/messaging/settings.js';
+import { getMessagingSettings, updateMessagingSettings } from '../../../core/messaging/settings.js';
 import { channelAddress, listSuppressions, removeSuppression, suppressAddress } from '../../../core/messaging/suppressions.js';
 import { notFound } from '../../../core/shared/errors.js';
-import { MessageDetailSchema, MessageSchema, MessagingSettingsSchema, TemplateInputSchema, TemplateParams, TemplateSchema } from './rules-schemas.js';
+import {
+  MessageDetailSchema,
+  MessageSchema,
+  MessagingSettingsInput,
+  MessagingSettingsSchema,
+  TemplateInputSchema,
+  TemplateParams,
+  TemplateSchema,
+} from './rules-schemas.js';
 
 const templateTags = ['templates'];
 const messageTags = ['messages'];
@@ -53,7 +61,13 @@ const MessageIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Nu
 export async function messagingRoutes(app: AdminApp, { db, config }: AdminDeps): Promise<void> {
   app.get(
     '/messaging/settings',
-    { schema: { tags: templateTags, summary: 'Get the account messaging settings (quiet hours)', response: { 200: MessagingSettingsSchema, ...errors() } } },
+    {
+      schema: {
+        tags: templateTags,
+        summary: 'Get the account messaging settings (quiet hours, e-mail From and Reply-To)',
+        response: { 200: MessagingSettingsSchema, ...errors() },
+      },
+    },
     async (request) => getMessagingSettings(db, request.accountId),
   );
 
@@ -62,15 +76,16 @@ export async function messagingRoutes(app: AdminApp, { db, config }: AdminDeps):
     {
       schema: {
         tags: templateTags,
-        summary: 'Set the account messaging settings (quiet hours)',
-        description: 'Applies to messages queued from now on.',
-        body: MessagingSettingsSchema,
+        summary: 'Set the account messaging settings (quiet hours, e-mail From and Reply-To)',
+        description:
+          'Keys not sent keep their value, null removes one. Quiet hours apply to messages queued from now on; From and Reply-To to e-mails sent from now on.',
+        body: MessagingSettingsInput,
         response: { 200: MessagingSettingsSchema, ...errors(400) },
       },
     },
     async (request) => {
       const accountId = request.accountId;
-      return inWriteTransaction(db, (trx) => setQuietHours(trx, accountId, request.body.quietHours));
+      return inWriteTransaction(db, (trx) => updateMessagingSettings(trx, accountId, request.body));
     },
   );
 

@@ -18,7 +18,9 @@ const Timing = Type.Unknown({
 });
 const EmailAction = Type.Object(
   {
-    type: Type.Union([Type.Literal('email'), Type.Literal('sms')], { description: 'email, or sms (to the guest mobile)' }),
+    type: Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('chat')], {
+      description: 'email, sms (to the guest mobile), or chat (into the guest chat session at the stay location, opened if the guest has none)',
+    }),
     template: Type.String({ minLength: 1, maxLength: 64, description: 'the name of the account template of that channel' }),
     fallbackLanguage: Type.Optional(Type.String({ maxLength: 20, description: 'the template language used when the guest has none of theirs (default en)' })),
     timing: Type.Optional(Timing),
@@ -34,7 +36,45 @@ const PointsAction = Type.Object(
   },
   { additionalProperties: false },
 );
-const Action = Type.Union([EmailAction, PointsAction], { description: 'send an e-mail or an SMS from a template, or add loyalty points' });
+const SurveyAction = Type.Object(
+  {
+    type: Type.Literal('survey_invitation'),
+    channel: Type.Union([Type.Literal('email'), Type.Literal('sms')]),
+    template: Type.String({ minLength: 1, maxLength: 64, description: 'a template of that channel that uses {{ links.survey }}' }),
+    fallbackLanguage: Type.Optional(Type.String({ maxLength: 20 })),
+    surveyId: Type.Integer({ minimum: 1, description: 'the survey (an evaluation of the account) the link opens' }),
+    source: Type.Optional(
+      Nullable(
+        Type.String({
+          pattern: '^[a-z-]{1,32}$',
+          description: 'the answer source; default from the trigger: checkout poststay, checkin instay, registered prestay',
+        }),
+      ),
+    ),
+    timing: Type.Optional(Timing),
+  },
+  { additionalProperties: false },
+);
+const RequestAction = Type.Object(
+  {
+    type: Type.Literal('open_request'),
+    loopType: Type.Optional(Nullable(Type.String({ maxLength: 64, description: 'loop type shortcode; null: the account responseLoopType, else feedback' }))),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'default "Follow-up"' })),
+    timing: Type.Optional(Timing),
+  },
+  { additionalProperties: false },
+);
+const WebhookAction = Type.Object(
+  {
+    type: Type.Literal('webhook'),
+    webhookId: Type.Integer({ minimum: 1, description: 'a webhook subscription of the account: receives a signed rule.webhook event whatever its events' }),
+  },
+  { additionalProperties: false },
+);
+const Action = Type.Union([EmailAction, SurveyAction, RequestAction, WebhookAction, PointsAction], {
+  description:
+    'send an e-mail, SMS or chat message from a template, send a survey invitation, open a request (on feedback.received in the response transaction), call a webhook, or add loyalty points',
+});
 
 export const RuleSchema = Type.Object({
   id: Id,
@@ -42,8 +82,14 @@ export const RuleSchema = Type.Object({
   trigger: Type.String(),
   conditions: Conditions,
   action: Type.Object({
-    type: Type.String({ description: 'email | sms | add_loyalty_points' }),
+    type: Type.String({ description: 'email | sms | chat | survey_invitation | open_request | webhook | add_loyalty_points' }),
     template: Type.Optional(Type.String()),
+    channel: Type.Optional(Type.String()),
+    surveyId: Type.Optional(Type.Integer()),
+    source: Type.Optional(Nullable(Type.String())),
+    loopType: Type.Optional(Nullable(Type.String())),
+    title: Type.Optional(Type.String()),
+    webhookId: Type.Optional(Type.Integer()),
     fallbackLanguage: Type.Optional(Type.String()),
     timing: Timing,
     points: Type.Optional(Type.Integer()),
@@ -51,6 +97,7 @@ export const RuleSchema = Type.Object({
     pointType: Type.Optional(Type.Integer()),
   }),
   enabled: Type.Boolean(),
+  builtin: Nullable(Type.String({ description: 'the default rule this is (survey-follow-up: its enabled flag is the account setting responsesCreateLoops)' })),
   createdAt: Instant,
   updatedAt: Instant,
 });
@@ -195,7 +242,17 @@ const QuietHoursSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+const Sender = (what: string) =>
+  Nullable(Type.String({ maxLength: 254, description: `${what}: one address, "Name <desk@hotel.example>" or desk@hotel.example` }));
 export const MessagingSettingsSchema = Type.Object(
-  { quietHours: Nullable(QuietHoursSchema) },
+  {
+    quietHours: Nullable(QuietHoursSchema),
+    from: Sender('the From of the account guest e-mails (null: MAIL_FROM; the SMTP envelope sender stays MAIL_FROM)'),
+    replyTo: Sender('the Reply-To of the account guest e-mails (null: none)'),
+  },
   { additionalProperties: false, description: 'no rule message leaves during the quiet hours; one due then waits for their end' },
 );
+export const MessagingSettingsInput = Type.Partial(MessagingSettingsSchema, {
+  additionalProperties: false,
+  description: 'keys not sent keep their value; null removes one',
+});

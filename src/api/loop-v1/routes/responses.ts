@@ -1,7 +1,7 @@
 import { loopWrite } from '../write-context.js';
 import { Type } from '@sinclair/typebox';
 import { createAnswerDocument } from '../../../core/feedback/answer-documents.js';
-import { openSurveyResponseLoop } from '../../../core/requests/survey-response-loop.js';
+import { runFeedbackRules } from '../../../core/journeys/feedback-rules.js';
 import type { LoopApp, LoopDeps } from '../context.js';
 import { encodeId } from '../ids.js';
 import { loopPageUrl } from '../links.js';
@@ -22,8 +22,9 @@ const ResponseBody = Type.Object({
 });
 
 /**
- * POST /responses stores a survey response as an answer document of the feedback model, and the
- * loop for staff to follow up that core opens when the account says so (openSurveyResponseLoop).
+ * POST /responses stores a survey response as an answer document of the feedback model and runs
+ * the account's rules on it in the same transaction: the loop for staff to follow up is the
+ * default rule's (journeys/default-rules.ts, on when the account's responsesCreateLoops is).
  */
 export async function responseRoutes(app: LoopApp, { db, config, realtime }: LoopDeps): Promise<void> {
   app.post(
@@ -63,10 +64,10 @@ export async function responseRoutes(app: LoopApp, { db, config, realtime }: Loo
           guestEmail: guest?.email ?? null,
           answers,
         });
-        const loop = await openSurveyResponseLoop(ctx, {
+        const loop = await runFeedbackRules(ctx, {
           locationId: location.id,
           answerDocumentId: document.id,
-          guest,
+          guestId: guest?.id ?? null,
           channel,
           deviceId,
           receivedAt,
