@@ -45,7 +45,8 @@ export const OWNERS = {
   // A PMS contact and its events: use cases over guests, stays and journeys, through their functions.
   contacts: [],
   // Background work: jobs claimed with a lease, and their stored inputs.
-  jobs: ['jobs', 'job_inputs'],
+  // import_checkpoints: the committed progress of a file import, so a killed run continues.
+  jobs: ['jobs', 'job_inputs', 'import_checkpoints'],
   // Idempotency-Key of the admin API: the answers stored for replay, per account and credential.
   idempotency: ['idempotency_keys'],
   // Native webhook subscriptions of an account (signing secrets sealed).

@@ -26,6 +26,7 @@ const ALL_MIGRATIONS = [
   '2026-12-06T00-00-jobs-account-index',
   '2026-12-06T00-00-loyalty-mail',
   '2026-12-06T00-00-sms-delivery',
+  '2026-12-07T07-00-import-checkpoints',
 ];
 
 /** The migrations after `name`, as migrateToLatest runs them from there. */

@@ -21,6 +21,8 @@ export const EVENT_TYPES = [
   // An e-mail of the loyalty programme (activation, welcome, password reset) was asked for: the
   // message it queued (messaging module, transactional), or why none was.
   'loyalty.email_requested',
+  // A bulk import ended (its counts): one event for the whole import, none per imported row.
+  'import.completed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -18,6 +18,7 @@ import * as faceIds from './2026-12-05T00-00-face-ids.js';
 import * as demoSecrets from './2026-12-05T01-00-demo-secrets.js';
 import * as jobsAccountIndex from './2026-12-06T00-00-jobs-account-index.js';
 import * as smsDelivery from './2026-12-06T00-00-sms-delivery.js';
+import * as importCheckpoints from './2026-12-07T07-00-import-checkpoints.js';
 import * as loyaltyMail from './2026-12-06T00-00-loyalty-mail.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06T00-00-jobs-account-index': jobsAccountIndex,
   '2026-12-06T00-00-sms-delivery': smsDelivery,
   '2026-12-06T00-00-loyalty-mail': loyaltyMail,
+  '2026-12-07T07-00-import-checkpoints': importCheckpoints,
 };
 
 export const migrationProvider: MigrationProvider = {
