@@ -197,6 +197,7 @@ async function writeContacts(db: Db, accountId: number, items: Array<{ line: num
         guestId: outcome.guestId,
         source: HISTORY_SOURCE,
         ref: `${outcome.guestId}:${s.ref}`,
+        newGuest: outcome.created,
         fields: {
           locationId: g.locations[j],
           bookingReference: s.bookingReference,

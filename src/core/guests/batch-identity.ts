@@ -136,11 +136,15 @@ async function readState(db: Db, accountId: number, arrivals: BatchArrival[]): P
     holders: { email: new Map(), mobile: new Map() },
     loopOwner: new Map(),
   };
-  const keyValues = new Set<string>();
+  const keyValues = new Map<string, Set<string>>();
   const loopIds = new Set<string>();
   const values: Record<Rule, Set<string>> = { email: new Set(), mobile: new Set() };
   for (const a of arrivals) {
-    for (const k of a.keys) keyValues.add(k.value);
+    for (const k of a.keys) {
+      let set = keyValues.get(k.source);
+      if (!set) keyValues.set(k.source, (set = new Set()));
+      set.add(k.value);
+    }
     if (a.loopId !== undefined) loopIds.add(a.loopId);
     if (a.fields.email) values.email.add(a.fields.email);
     if (a.fields.mobile) values.mobile.add(a.fields.mobile);
@@ -154,18 +158,22 @@ async function readState(db: Db, accountId: number, arrivals: BatchArrival[]): P
   const remember = (rows: Guest[]) => {
     for (const row of rows) if (!state.guests.has(row.id)) state.guests.set(row.id, row);
   };
-  for (const part of chunks([...keyValues], IN_CHUNK)) {
-    const rows = await db
-      .selectFrom('guest_keys as k')
-      .innerJoin('guests as g', 'g.id', 'k.guest_id')
-      .selectAll('g')
-      .select(['k.source as key_source', 'k.key as key_value'])
-      .where('k.account_id', '=', accountId)
-      .where('k.key', 'in', part)
-      .execute();
-    for (const { key_source, key_value, ...guest } of rows) {
-      state.keyOwner.set(keyOf(key_source, key_value), guest.id);
-      remember([guest as Guest]);
+  // By source then key: the primary key (account_id, source, key) answers each one.
+  for (const [source, keys] of keyValues) {
+    for (const part of chunks([...keys], IN_CHUNK)) {
+      const rows = await db
+        .selectFrom('guest_keys as k')
+        .innerJoin('guests as g', 'g.id', 'k.guest_id')
+        .selectAll('g')
+        .select('k.key as key_value')
+        .where('k.account_id', '=', accountId)
+        .where('k.source', '=', source)
+        .where('k.key', 'in', part)
+        .execute();
+      for (const { key_value, ...guest } of rows) {
+        state.keyOwner.set(keyOf(source, key_value), guest.id);
+        remember([guest as Guest]);
+      }
     }
   }
   for (const part of chunks([...loopIds], IN_CHUNK)) {

@@ -261,6 +261,8 @@ export interface StayByRef {
   source: string;
   ref: string;
   fields: StayFields;
+  /** the guest was created by the same write: no stay can be kept under its refs yet */
+  newGuest?: boolean;
 }
 
 /**
@@ -272,15 +274,26 @@ export interface StayByRef {
 export async function upsertStaysByRef(db: Db, accountId: number, stays: StayByRef[], now = Date.now()): Promise<void> {
   if (stays.length === 0) return;
   const known = new Map<string, Stay>();
-  const refs = [...new Set(stays.map((s) => s.ref))];
-  for (let i = 0; i < refs.length; i += 1000) {
-    const rows = await db
-      .selectFrom('stays')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('external_ref', 'in', refs.slice(i, i + 1000))
-      .execute();
-    for (const row of rows) known.set(`${row.source}\u0000${row.external_ref}`, row);
+  const refs = new Map<string, Set<string>>();
+  for (const s of stays) {
+    if (s.newGuest) continue;
+    let set = refs.get(s.source);
+    if (!set) refs.set(s.source, (set = new Set()));
+    set.add(s.ref);
+  }
+  // By source then ref: the index (account_id, source, external_ref) answers each one.
+  for (const [source, set] of refs) {
+    const list = [...set];
+    for (let i = 0; i < list.length; i += 1000) {
+      const rows = await db
+        .selectFrom('stays')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('source', '=', source)
+        .where('external_ref', 'in', list.slice(i, i + 1000))
+        .execute();
+      for (const row of rows) known.set(`${row.source}\u0000${row.external_ref}`, row);
+    }
   }
   const created = new Map<string, Record<string, unknown>>();
   const changed = new Map<string, { stay: Stay; set: Record<string, unknown> }>();
