@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database.js';
+import { isPostgres, type Db } from '../../db/database.js';
 import { lockKeyList } from '../../db/key-locks.js';
 import type { Guest } from '../../db/schema.js';
 import { normalisePhone } from '../shared/identifiers.js';
@@ -21,7 +21,7 @@ import type { MatchDecision } from './match-records.js';
  * stand or fall together: a line that fails (a second key naming another guest) changes nothing.
  *
  * One case cannot be decided from what was read: a guest whose e-mail or mobile changes leaves a
- * value of which only the first limit + 1 holders were read, so how many hold it is no longer
+ * value of which only limit + 1 holders were read, so how many hold it is no longer
  * known. An arrival that needs such a value ends the batch there: what was decided is written and
  * the rest is read again.
  *
@@ -42,10 +42,14 @@ export interface BatchArrival {
 export type BatchOutcome = { guestId: number; created: boolean } | { error: string; code: 'no_identity' | 'key_conflict' | 'loop_id' };
 
 interface Holders {
-  /** ids holding the value, ascending: every holder, or the first limit + 1 when `complete` is false */
+  /**
+   * ids holding the value, ascending: every holder; or, when `complete` is false, limit + 1 of
+   * them (any: read without ordering, which on PostgreSQL would sort every holder of an agency's
+   * phone), which only tells that the value is shared
+   */
   ids: number[];
   complete: boolean;
-  /** a holder read among the first limit + 1 gave the value up: how many hold it is unknown */
+  /** a holder of an incompletely read value gave it up: how many hold it is unknown */
   stale: boolean;
 }
 
@@ -190,13 +194,20 @@ async function readState(db: Db, accountId: number, arrivals: BatchArrival[]): P
   for (const rule of ['email', 'mobile'] as const) {
     const wanted = [...values[rule]];
     for (const value of wanted) state.holders[rule].set(value, { ids: [], complete: true, stale: false });
-    for (const part of chunks(wanted, HOLDER_BRANCHES)) {
+    for (const part of chunks(wanted, isPostgres(db) ? IN_CHUNK : HOLDER_BRANCHES)) {
       // One indexed, limited read per value: an agency's e-mail held by 300,000 guests costs limit + 1 rows.
-      const branches = part.map(
-        (value) =>
-          sql`select * from (select * from guests where account_id = ${accountId} and ${sql.ref(rule)} = ${value} order by id limit ${sql.lit(limit + 1)}) as h`,
-      );
-      const { rows } = await sql<Guest>`${sql.join(branches, sql` union all `)}`.execute(db);
+      // No ORDER BY: a value held by at most `limit` guests is read whole (and sorted here); of a
+      // shared one, any limit + 1 holders tell that it is shared. PostgreSQL: a LATERAL join over
+      // the values (a UNION ALL of hundreds of branches costs more to plan than to run there);
+      // SQLite, which has no LATERAL: a UNION ALL of one branch per value.
+      const column = sql.ref(rule);
+      const query = isPostgres(db)
+        ? sql<Guest>`select h.* from unnest(${part}::text[]) as v(value) cross join lateral (select * from guests where account_id = ${accountId} and ${column} = v.value limit ${sql.lit(limit + 1)}) as h`
+        : sql<Guest>`${sql.join(
+            part.map((value) => sql`select * from (select * from guests where account_id = ${accountId} and ${column} = ${value} limit ${sql.lit(limit + 1)}) as h`),
+            sql` union all `,
+          )}`;
+      const { rows } = await query.execute(db);
       for (const row of rows) state.holders[rule].get(row[rule]!)!.ids.push(Number(row.id));
       remember(rows);
     }
