@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { startChild, type ServerChild } from './child.js';
 import { loadKnobs, num } from './knobs.js';
@@ -21,7 +23,7 @@ import { jsonRow, table, type Row } from './report.js';
  *
  * Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS
  * (default 10), BENCH_POOL (distinct foreignIds, default 1000), BENCH_ONLY (comma list of
- * baseline,contact,event,new,agency), BENCH_AGENCY_GUESTS (guests holding the agency's e-mail and
+ * baseline,contact,event,new,agency; also loyalty, contacts, import: the suites below), BENCH_AGENCY_GUESTS (guests holding the agency's e-mail and
  * phone before the agency run, default 5000), BENCH_CPU_PROF (a directory: the server children run with --cpu-prof),
  * BENCH_LOG_LEVEL (app log level, default silent), BENCH_KEEP_DB=1 (keep the SQLite file),
  * BENCH_TARGET (minimum Contact/baseline ratio, default 0.5), BENCH_ENFORCE_TARGET=1 (exit 1 below it),
@@ -129,7 +131,28 @@ function medianRow(rows: Row[]): Row {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
+/**
+ * The benches of other faces, each a script of its own run as a child with this one's output:
+ * BENCH_ONLY=loyalty (add-points and redeem-points against the echo), contacts (GET /contacts,
+ * 304 and 200, against a GET echo), import (`openstay import contacts` of 1,000,000 contacts;
+ * on PostgreSQL too with BENCH_POSTGRES_URL). Not in the default set: the import takes minutes.
+ */
+const SUITES: Record<string, string> = { loyalty: 'loyalty.js', contacts: 'contacts.js', import: 'import-contacts.js' };
+
+function runSuites(): number {
+  let code = 0;
+  for (const [name, script] of Object.entries(SUITES)) {
+    if (!only.has(name)) continue;
+    log(`bench ${name}: node dist/bench/${script}`);
+    const run = spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), script)], { stdio: 'inherit' });
+    if (run.status !== 0) code = 1;
+  }
+  return code;
+}
+
 async function main(): Promise<number> {
+  const suites = runSuites();
+  if ([...only].every((name) => name in SUITES)) return suites;
   const loadAtStart = os.loadavg()[0];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-bench-'));
   const dbFile = path.join(tmp, 'bench.db');
