@@ -123,7 +123,9 @@ async function importOnce(dialect: 'sqlite' | 'postgres', file: string): Promise
 async function main(): Promise<number> {
   log(`generating ${COUNT} contacts into bench/data/ (once)`);
   const file = contactsFile(COUNT, FORMAT);
-  const dialects = (process.env.BENCH_IMPORT_DIALECTS ?? (process.env.BENCH_POSTGRES_URL ? 'sqlite,postgres' : 'sqlite')).split(',') as Array<'sqlite' | 'postgres'>;
+  const dialects = (process.env.BENCH_IMPORT_DIALECTS ?? (process.env.BENCH_POSTGRES_URL ? 'sqlite,postgres' : 'sqlite')).split(',') as Array<
+    'sqlite' | 'postgres'
+  >;
   const runs: Run[] = [];
   for (const dialect of dialects) runs.push(await importOnce(dialect, file));
   for (const r of runs) {

@@ -44,11 +44,34 @@ function generate(n: number, seed: number): BatchArrival[] {
     if (r() < 0.1) keys.push({ source: 'crm', value: `C-${Math.floor(r() * n * 0.2)}` });
     const e = r();
     const email =
-      e < 0.2 ? 'bookings@agency.example' : e < 0.3 ? 'noreply@agency.example' : e < 0.8 ? `p${person}@mail.example` : e < 0.85 ? `P${person}@Mail.Example` : undefined;
+      e < 0.2
+        ? 'bookings@agency.example'
+        : e < 0.3
+          ? 'noreply@agency.example'
+          : e < 0.8
+            ? `p${person}@mail.example`
+            : e < 0.85
+              ? `P${person}@Mail.Example`
+              : undefined;
     const m = r();
-    const mobile = m < 0.2 ? '+46701111222' : m < 0.25 ? '+46 70 000 0000' : m < 0.3 ? '12' : m < 0.6 ? `+4670${String(2000000 + (person % 500000)).padStart(7, '0')}` : undefined;
+    const mobile =
+      m < 0.2
+        ? '+46701111222'
+        : m < 0.25
+          ? '+46 70 000 0000'
+          : m < 0.3
+            ? '12'
+            : m < 0.6
+              ? `+4670${String(2000000 + (person % 500000)).padStart(7, '0')}`
+              : undefined;
     const first = pick(FIRST);
-    const fields = { ...(first ? { firstName: first } : {}), ...(r() < 0.5 ? { lastName: `L${person % 50}` } : {}), email, mobile, language: pick(['en', 'sv', undefined]) };
+    const fields = {
+      ...(first ? { firstName: first } : {}),
+      ...(r() < 0.5 ? { lastName: `L${person % 50}` } : {}),
+      email,
+      mobile,
+      language: pick(['en', 'sv', undefined]),
+    };
     for (const key of Object.keys(fields) as Array<keyof typeof fields>) if (fields[key] === undefined) delete fields[key];
     const loopId = r() < 0.05 ? `5296${String(Math.floor(r() * n * 0.02)).padStart(20, '0')}` : undefined;
     if (!keys.length && !email && !mobile && !loopId) keys.push({ source: 'loop', value: `F-${person}` });
@@ -152,7 +175,12 @@ describe.each(dialects())('batch identity resolution on %s', (dialect) => {
     expect(b.revisions).toEqual(a.revisions);
     const outcomes = (results: Array<number | string>, rank: Map<number, number>) =>
       results.map((x) => (typeof x === 'number' ? rank.get(x) : x.replace(/^error: /, 'error: ')));
-    expect(outcomes(got.map((o) => ('guestId' in o ? o.guestId : `error: ${o.error}`)), b.rank)).toEqual(outcomes(expected, a.rank));
+    expect(
+      outcomes(
+        got.map((o) => ('guestId' in o ? o.guestId : `error: ${o.error}`)),
+        b.rank,
+      ),
+    ).toEqual(outcomes(expected, a.rank));
     // The generator reaches every rule (else the comparison proves little).
     const reasons = new Set(a.matches.map((m) => JSON.parse(m)[4]));
     const rules = new Set(a.matches.map((m) => JSON.parse(m)[1]));

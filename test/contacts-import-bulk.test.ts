@@ -27,7 +27,9 @@ function contacts(n: number): Array<Record<string, unknown>> {
       email: agency ? ['noreply@agency.example', 'bookings@agency.example'][p % 2] : `g${p}@mail.example`,
       mobile: agency ? '+34911234567' : `+4670${String(1000000 + p)}`,
       language: p === i ? 'en' : 'sv',
-      ...(p % 5 === 0 ? { stays: [{ ref: `R-${p}`, arrival: '2025-03-01T14:00:00Z', departure: '2025-03-03T10:00:00Z', room: String(p % 90), status: 'poststay' }] } : {}),
+      ...(p % 5 === 0
+        ? { stays: [{ ref: `R-${p}`, arrival: '2025-03-01T14:00:00Z', departure: '2025-03-03T10:00:00Z', room: String(p % 90), status: 'poststay' }] }
+        : {}),
     });
   }
   return out;
@@ -51,7 +53,11 @@ async function stateOf(db: Db, accountId: number) {
   const rank = new Map(guests.map((g, i) => [g.id, i]));
   const keys = await db.selectFrom('guest_keys').select(['source', 'key', 'guest_id']).where('account_id', '=', accountId).execute();
   const stays = await db.selectFrom('stays').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
-  const matches = await db.selectFrom('guest_matches').select(['guest_id', 'rule', 'identifier', 'reason', 'count']).where('account_id', '=', accountId).execute();
+  const matches = await db
+    .selectFrom('guest_matches')
+    .select(['guest_id', 'rule', 'identifier', 'reason', 'count'])
+    .where('account_id', '=', accountId)
+    .execute();
   const revisions = await db.selectFrom('guest_revisions').select(['guest_id', 'version']).where('account_id', '=', accountId).execute();
   const sorted = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
   return {
@@ -139,7 +145,12 @@ describe.each(dialects())('bulk contacts import on %s', (dialect) => {
     fs.writeFileSync(named, 'foreignId,email,keys.crm,customFields.floor\nX-1,"x@mail.example",C-1,"3, high"\n');
     const n = await runCli(['import', 'contacts', named, '--account', 'from-csv', '--format', 'csv', '--json'], env);
     expect(n.code, n.stderr).toBe(0);
-    const guest = await t.database.db.selectFrom('guests').selectAll().where('account_id', '=', fromCsv.id).where('email', '=', 'x@mail.example').executeTakeFirstOrThrow();
+    const guest = await t.database.db
+      .selectFrom('guests')
+      .selectAll()
+      .where('account_id', '=', fromCsv.id)
+      .where('email', '=', 'x@mail.example')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(guest.custom_fields)).toEqual({ floor: '3, high' });
     fs.writeFileSync(named, 'foreignId,shoeSize\nX-2,44\n');
     const bad = await runCli(['import', 'contacts', named, '--account', 'from-csv', '--format', 'csv', '--json'], env);

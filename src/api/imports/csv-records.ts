@@ -24,20 +24,34 @@ export function csvColumns(header: string[]): Setter[] | string {
     const name = raw.trim();
     if (seen.has(name)) return `column "${name}" is given twice`;
     seen.add(name);
-    if (SCALARS.has(name)) setters.push((o, v) => (o[name] = v));
-    else if (name === 'ids.loop') setters.push((o, v) => (o.ids = { loop: v }));
+    if (SCALARS.has(name))
+      setters.push((o, v) => {
+        o[name] = v;
+      });
+    else if (name === 'ids.loop')
+      setters.push((o, v) => {
+        o.ids = { loop: v };
+      });
     else if (name.startsWith('keys.') && name.length > 5) {
       const source = name.slice(5);
-      setters.push((o, v) => (o.keys ??= []).push({ source, key: v }));
+      setters.push((o, v) => {
+        o.keys ??= [];
+        o.keys.push({ source, key: v });
+      });
     } else if (name.startsWith('customFields.') && name.length > 13) {
       const field = name.slice(13);
-      setters.push((o, v) => ((o.customFields ??= {})[field] = v));
+      setters.push((o, v) => {
+        o.customFields ??= {};
+        o.customFields[field] = v;
+      });
     } else if (name.startsWith('stay.') && STAY.has(name.slice(5))) {
       const field = name.slice(5);
       setters.push((o, v) => {
-        const stay = (o.stays ??= [{}])[0];
+        o.stays ??= [{}];
+        const stay = o.stays[0];
         if (field === 'location.loop') stay.location = { ...(typeof stay.location === 'object' ? stay.location : {}), loop: v };
-        else if (field === 'location.loopon') stay.location = { ...(typeof stay.location === 'object' ? stay.location : {}), loopon: /^\d+$/.test(v) ? Number(v) : v };
+        else if (field === 'location.loopon')
+          stay.location = { ...(typeof stay.location === 'object' ? stay.location : {}), loopon: /^\d+$/.test(v) ? Number(v) : v };
         else stay[field] = v;
       });
     } else return `column "${name}" is not a field of a contact (docs/import.md, "CSV")`;
@@ -50,7 +64,10 @@ export function csvColumns(header: string[]): Setter[] | string {
  * starting at or before line `skipThrough` are parsed (a quoted field may span lines) but not
  * handed on. A header naming an unknown column is one failure at line 1 and nothing else is read.
  */
-export async function* readCsvRecords(chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, opts: { skipThrough?: number } = {}): AsyncGenerator<ImportItem[]> {
+export async function* readCsvRecords(
+  chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  opts: { skipThrough?: number } = {},
+): AsyncGenerator<ImportItem[]> {
   const skipThrough = opts.skipThrough ?? 0;
   const decoder = new StringDecoder('utf8');
   let setters: Setter[] | undefined;

@@ -184,7 +184,11 @@ async function writeContacts(db: Db, accountId: number, items: Array<{ line: num
     }
   }
   const now = Date.now();
-  const outcomes = await resolveArrivalBatch(writeContext(db, accountId), good.map((g) => g.arrival), now);
+  const outcomes = await resolveArrivalBatch(
+    writeContext(db, accountId),
+    good.map((g) => g.arrival),
+    now,
+  );
   const stays: StayByRef[] = [];
   good.forEach((g, i) => {
     const outcome = outcomes[i];

@@ -145,8 +145,8 @@ async function readState(db: Db, accountId: number, arrivals: BatchArrival[]): P
   const values: Record<Rule, Set<string>> = { email: new Set(), mobile: new Set() };
   for (const a of arrivals) {
     for (const k of a.keys) {
-      let set = keyValues.get(k.source);
-      if (!set) keyValues.set(k.source, (set = new Set()));
+      const set = keyValues.get(k.source) ?? new Set<string>();
+      keyValues.set(k.source, set);
       set.add(k.value);
     }
     if (a.loopId !== undefined) loopIds.add(a.loopId);
@@ -204,7 +204,9 @@ async function readState(db: Db, accountId: number, arrivals: BatchArrival[]): P
       const query = isPostgres(db)
         ? sql<Guest>`select h.* from unnest(${part}::text[]) as v(value) cross join lateral (select * from guests where account_id = ${accountId} and ${column} = v.value limit ${sql.lit(limit + 1)}) as h`
         : sql<Guest>`${sql.join(
-            part.map((value) => sql`select * from (select * from guests where account_id = ${accountId} and ${column} = ${value} limit ${sql.lit(limit + 1)}) as h`),
+            part.map(
+              (value) => sql`select * from (select * from guests where account_id = ${accountId} and ${column} = ${value} limit ${sql.lit(limit + 1)}) as h`,
+            ),
             sql` union all `,
           )}`;
       const { rows } = await query.execute(db);
@@ -218,7 +220,13 @@ async function readState(db: Db, accountId: number, arrivals: BatchArrival[]): P
   }
   // Which sources key the guests read (the "keyed otherwise" rule).
   for (const part of chunks([...state.guests.keys()], IN_CHUNK)) {
-    const rows = await db.selectFrom('guest_keys').select(['guest_id', 'source']).distinct().where('account_id', '=', accountId).where('guest_id', 'in', part).execute();
+    const rows = await db
+      .selectFrom('guest_keys')
+      .select(['guest_id', 'source'])
+      .distinct()
+      .where('account_id', '=', accountId)
+      .where('guest_id', 'in', part)
+      .execute();
     for (const row of rows) sourcesOf(state, row.guest_id).add(row.source);
   }
   return state;
@@ -230,8 +238,8 @@ function mobileBlocked(settings: IdentitySettings, mobile: string): boolean {
 }
 
 function sourcesOf(state: State, guestId: number): Set<string> {
-  let set = state.keySources.get(guestId);
-  if (!set) state.keySources.set(guestId, (set = new Set()));
+  const set = state.keySources.get(guestId) ?? new Set<string>();
+  state.keySources.set(guestId, set);
   return set;
 }
 
@@ -365,7 +373,7 @@ function apply(state: State, writes: Writes, plan: Plan): void {
       }
     }
     if (is !== null) {
-      let h = state.holders[rule].get(is);
+      const h = state.holders[rule].get(is);
       // A value no arrival of the batch brings: no arrival will ask for it.
       if (!h) continue;
       let at = h.ids.length;
@@ -413,10 +421,16 @@ async function write(ctx: WriteContext, state: State, writes: Writes, now: numbe
       const g = state.guests.get(temp)!;
       return Object.fromEntries(GUEST_ROW_COLUMNS.map((c) => [c, c === 'account_id' ? accountId : g[c]]));
     });
-    const inserted = await db.insertInto('guests').values(rows as never).returning('id').execute();
+    const inserted = await db
+      .insertInto('guests')
+      .values(rows as never)
+      .returning('id')
+      .execute();
     // Ids are handed out in the order of the rows (one statement: SQLite's rowids and PostgreSQL's sequence both count up).
     const real = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
-    part.forEach((temp, i) => ids.set(temp, real[i]));
+    part.forEach((temp, i) => {
+      ids.set(temp, real[i]);
+    });
   }
   const idOf = (id: number) => ids.get(id) ?? id;
   for (const [id, { read, revisions }] of writes.changed) {

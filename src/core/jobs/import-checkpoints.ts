@@ -38,10 +38,5 @@ export async function saveImportCheckpoint(db: Db, key: CheckpointKey, state: un
 
 /** Removes the checkpoint of a finished import. */
 export async function clearImportCheckpoint(db: Db, key: CheckpointKey): Promise<void> {
-  await db
-    .deleteFrom('import_checkpoints')
-    .where('account_id', '=', key.accountId)
-    .where('kind', '=', key.kind)
-    .where('file_key', '=', key.fileKey)
-    .execute();
+  await db.deleteFrom('import_checkpoints').where('account_id', '=', key.accountId).where('kind', '=', key.kind).where('file_key', '=', key.fileKey).execute();
 }

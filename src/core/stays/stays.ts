@@ -277,8 +277,8 @@ export async function upsertStaysByRef(db: Db, accountId: number, stays: StayByR
   const refs = new Map<string, Set<string>>();
   for (const s of stays) {
     if (s.newGuest) continue;
-    let set = refs.get(s.source);
-    if (!set) refs.set(s.source, (set = new Set()));
+    const set = refs.get(s.source) ?? new Set<string>();
+    refs.set(s.source, set);
     set.add(s.ref);
   }
   // By source then ref: the index (account_id, source, external_ref) answers each one.
