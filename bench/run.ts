@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { startChild, type ServerChild } from './child.js';
 import { loadKnobs, num } from './knobs.js';
 import { AGENCY_EMAIL, AGENCY_PHONE, agencyContactBody, contactBody, contactEventBody, newContactBody, poolKey } from './bodies.js';
@@ -23,7 +23,7 @@ import { jsonRow, table, type Row } from './report.js';
  *
  * Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS
  * (default 10), BENCH_POOL (distinct foreignIds, default 1000), BENCH_ONLY (comma list of
- * baseline,contact,event,new,agency,rules; rules: the journey rules benches, after the others), BENCH_AGENCY_GUESTS (guests holding the agency's e-mail and
+ * baseline,contact,event,new,agency; also rules, loyalty, contacts, import: the suites below), BENCH_AGENCY_GUESTS (guests holding the agency's e-mail and
  * phone before the agency run, default 5000), BENCH_CPU_PROF (a directory: the server children run with --cpu-prof),
  * BENCH_LOG_LEVEL (app log level, default silent), BENCH_KEEP_DB=1 (keep the SQLite file),
  * BENCH_TARGET (minimum Contact/baseline ratio, default 0.5), BENCH_ENFORCE_TARGET=1 (exit 1 below it),
@@ -130,6 +130,37 @@ function medianRow(rows: Row[]): Row {
   const key = (r: Row) => r.ratio ?? r.result.reqPerSec;
   const sorted = [...rows].sort((a, b) => key(a) - key(b));
   return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/**
+ * The other benches, each a script of its own run as a child with this one's output, after the
+ * Loop scenarios: BENCH_ONLY=rules (bench/rules.ts: ContactEvent with 50 rules against none, and
+ * e-mails per second; bench/rules-lateness.ts: scheduled actions among 100,000 pending), loyalty
+ * (add-points and redeem-points against the echo), contacts (GET /contacts, 304 and 200, against a
+ * GET echo), import (`openstay import contacts` of 1,000,000 contacts; on PostgreSQL too with
+ * BENCH_POSTGRES_URL; not in the default set: it takes minutes). Exit 1 if one fails.
+ */
+const SUITES: Record<string, string[]> = {
+  rules: ['rules.js', 'rules-lateness.js'],
+  loyalty: ['loyalty.js'],
+  contacts: ['contacts.js'],
+  import: ['import-contacts.js'],
+};
+
+function runSuites(): number {
+  let code = 0;
+  for (const [name, scripts] of Object.entries(SUITES)) {
+    if (!only.has(name)) continue;
+    for (const script of scripts) {
+      log(`bench ${name}: node dist/bench/${script}`);
+      const run = spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), script)], { stdio: 'inherit' });
+      if (run.status !== 0) {
+        console.error(`BENCH FAILED: ${script} exited ${run.status}`);
+        code = 1;
+      }
+    }
+  }
+  return code;
 }
 
 async function main(): Promise<number> {
@@ -336,26 +367,8 @@ async function seedAgencyGuests(contactUrl: string, locationId: string, count: n
   await Promise.all(Array.from({ length: 10 }, worker));
 }
 
-/**
- * BENCH_ONLY `rules`: the journey rules benches (bench/rules.ts: ContactEvent with 50 rules against
- * none, and e-mails per second; bench/rules-lateness.ts: scheduled actions among 100,000 pending),
- * each a process of its own after the Loop scenarios; each prints its JSON. Exit 1 if one fails.
- */
-function runRuleBenches(): number {
-  if (!only.has('rules')) return 0;
-  let code = 0;
-  for (const script of ['rules.js', 'rules-lateness.js']) {
-    const run = spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), script)], { stdio: 'inherit' });
-    if (run.status !== 0) {
-      console.error(`BENCH FAILED: ${script} exited ${run.status}`);
-      code = 1;
-    }
-  }
-  return code;
-}
-
 (loopScenarios.some((name) => only.has(name)) ? main() : Promise.resolve(0)).then(
-  (code) => process.exit(Math.max(code, runRuleBenches())),
+  (code) => process.exit(Math.max(code, runSuites())),
   (err) => {
     console.error(`BENCH FAILED: ${err instanceof BenchFailure ? err.message : ((err as Error)?.stack ?? err)}`);
     process.exit(1);

@@ -48,7 +48,8 @@ export const OWNERS = {
   // A guest's profile across modules (timeline, export, erasure): composes the modules' functions.
   'guest-profile': [],
   // Background work: jobs claimed with a lease, and their stored inputs.
-  jobs: ['jobs', 'job_inputs'],
+  // import_checkpoints: the committed progress of a file import, so a killed run continues.
+  jobs: ['jobs', 'job_inputs', 'import_checkpoints'],
   // Idempotency-Key of the admin API: the answers stored for replay, per account and credential.
   idempotency: ['idempotency_keys'],
   // Native webhook subscriptions of an account (signing secrets sealed).

@@ -58,7 +58,7 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
     const progress = res.stderr.trim().split('\n');
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress.length).toBeLessThanOrEqual(12);
-    expect(progress.at(-1)).toMatch(/^\[#{30}\] 1100\/1100 lines 100% \d+ lines\/s$/);
+    expect(progress.at(-1)).toMatch(/^\[#{30}\] 1100\/1100 lines 100% \d+ lines\/s ETA 0:00$/);
     expect(await reviews()).toHaveLength(1100);
 
     fs.writeFileSync(target, `\uFEFF${JSON.stringify({ ...lines[0], title: 'Updated' })}\r\n\r\n`);
@@ -157,9 +157,12 @@ describe.each(dialects())('openstay import on %s', (dialect) => {
 
 describe('import progress and file reading', () => {
   it('renders lines handled of total, percentage and rate', () => {
-    expect(renderProgress(250, 1000, 2000, 20)).toBe('[#####---------------] 250/1000 lines 25% 125 lines/s');
-    expect(renderProgress(0, 0, 0, 4)).toBe('[####] 0/0 lines 100% 0 lines/s');
-    expect(renderProgress(1000, 1000, 500, 4)).toBe('[####] 1000/1000 lines 100% 2000 lines/s');
+    expect(renderProgress(250, 1000, 2000, 20)).toBe('[#####---------------] 250/1000 lines 25% 125 lines/s ETA 0:06');
+    expect(renderProgress(0, 0, 0, 4)).toBe('[####] 0/0 lines 100% 0 lines/s ETA 0:00');
+    expect(renderProgress(1000, 1000, 500, 4)).toBe('[####] 1000/1000 lines 100% 2000 lines/s ETA 0:00');
+    expect(renderProgress(0, 1000, 0, 4)).toBe('[----] 0/1000 lines 0% 0 lines/s ETA -:--');
+    // A resumed import: the rate counts this run's lines (from line 500 on), the ETA what is left.
+    expect(renderProgress(600_000, 1_000_000, 5000, 4, 500_000)).toBe('[##--] 600000/1000000 lines 60% 20000 lines/s ETA 0:20');
   });
 
   it('redraws one line at most ten times a second and ends it with a newline', () => {
@@ -174,7 +177,7 @@ describe('import progress and file reading', () => {
     expect(frames).toHaveLength(2);
     expect(frames[0]).toContain('1/10 lines 10%');
     // biome-ignore lint/suspicious/noControlCharactersInRegex: each frame ends with the terminal's erase-line sequence, ESC [K
-    expect(frames[1]).toMatch(/10\/10 lines 100% \d+ lines\/s\x1b\[K\n$/);
+    expect(frames[1]).toMatch(/10\/10 lines 100% \d+ lines\/s ETA 0:00\x1b\[K\n$/);
   });
 
   it('writes a plain line per tenth of the way when stderr is no terminal', () => {

@@ -33,8 +33,9 @@ commands:
   identity blocklist list|add|remove --account SLUG [<pattern>] [--json]
                                           values that never match a guest (noemail@*, +1613555*, rule:...)
   demo [--json] [--rotate]                create (or refresh) the demo account from the spec examples
-  import <kind> <file> [--account SLUG] [--json]
-                                          import a JSON-lines file (kinds: reviews, reputation, answer-documents)
+  import <kind> <file> [--account SLUG] [--format jsonl|csv] [--json]
+                                          import a JSON-lines file (kinds: reviews, reputation, answer-documents,
+                                          contacts (also CSV), config); a killed import continues when rerun
   webhook create --account SLUG --url URL --events TYPE,...|* [--json]
                                           subscribe a URL to the account's events; prints the signing secret once
   webhook list|disable|enable|delete [<id>] --account SLUG [--json]

@@ -7,6 +7,7 @@ import { IMPORT_KINDS, IMPORTERS, type Importer, type ImportKind } from '../api/
 import { type ConfigImportResult, importConfig } from '../api/imports/import-config.js';
 import type { ImportFailure, ImportItem } from '../api/imports/json-lines.js';
 import { readJsonLines } from '../api/imports/line-reader.js';
+import { fileIdentity, formatOf, IMPORT_FORMATS, importFile } from '../api/imports/import-file.js';
 import type { Db } from '../db/database.js';
 import { withDatabase } from './with-database.js';
 import { type CliStream, cliStderr } from './output.js';
@@ -24,31 +25,37 @@ export { IMPORT_KINDS };
 const CLI_KINDS = [...IMPORT_KINDS, 'config'] as const;
 
 export const USAGE = `usage: openstay import <kind> <file> [--account <slug>] [--json]
+       openstay import contacts <file> [--account <slug>] [--format jsonl|csv] [--json]
        openstay import config <file> --account <slug> [--dry-run] [--json]
-kinds: ${CLI_KINDS.join(', ')}   (record formats: docs/import.md)`;
+kinds: ${CLI_KINDS.join(', ')}   (record formats: docs/import.md)
+A file is read as JSON lines, or as CSV when it ends in .csv (contacts only; --format says which).
+An import killed mid-way continues where it stopped when the same command is run again.
+--json prints the summary only (no progress bar).`;
 
 /** The records of a JSON-lines file, read chunk by chunk (never the whole file at once). */
 export async function* readJsonLinesFile(file: string): AsyncGenerator<ImportItem> {
   for await (const items of readJsonLines(fs.createReadStream(file))) yield* items;
 }
 
-/** Lines of a file (what the progress bar counts towards), counted without decoding it. */
-async function countLines(file: string): Promise<number> {
-  let count = 0;
-  let trailing = false;
-  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
-    if (chunk.length) trailing = chunk[chunk.length - 1] !== 10;
-  }
-  return count + (trailing ? 1 : 0);
+/** A duration in whole seconds as m:ss (h:mm:ss from an hour). */
+function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const two = (n: number) => String(n).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}` : `${Math.floor(s / 60)}:${two(s % 60)}`;
 }
 
-/** One progress line: bar, lines handled of total, percentage and rate. */
-export function renderProgress(handled: number, total: number, elapsedMs: number, width = 30): string {
+/**
+ * One progress line: bar, lines handled of total, percentage, rate and the time left at that rate
+ * (`ETA -:--` until there is a rate). `start` is the line a resumed import started after: the
+ * rate counts the lines this run handled.
+ */
+export function renderProgress(handled: number, total: number, elapsedMs: number, width = 30, start = 0): string {
   const fraction = total > 0 ? Math.min(1, handled / total) : 1;
   const filled = Math.round(fraction * width);
-  const rate = elapsedMs > 0 ? Math.round((handled * 1000) / elapsedMs) : 0;
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${handled}/${total} lines ${Math.floor(fraction * 100)}% ${rate} lines/s`;
+  const rate = elapsedMs > 0 ? Math.round(((handled - start) * 1000) / elapsedMs) : 0;
+  const left = Math.max(0, total - handled);
+  const eta = left === 0 ? clock(0) : rate > 0 ? clock(left / rate) : '-:--';
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${handled}/${total} lines ${Math.floor(fraction * 100)}% ${rate} lines/s ETA ${eta}`;
 }
 
 /**
@@ -63,6 +70,8 @@ export class ProgressBar {
     private readonly out: CliStream,
     private readonly total: number,
     private readonly terminal: boolean,
+    /** the line a resumed import continues after */
+    private readonly start = 0,
   ) {}
 
   update(handled: number, force = false): void {
@@ -71,12 +80,12 @@ export class ProgressBar {
       const tenth = this.total > 0 ? Math.floor((Math.min(handled, this.total) * 10) / this.total) : 10;
       if (tenth === this.lastTenth) return;
       this.lastTenth = tenth;
-      this.out.write(`${renderProgress(handled, this.total, now - this.started)}\n`);
+      this.out.write(`${renderProgress(handled, this.total, now - this.started, 30, this.start)}\n`);
       return;
     }
     if (!force && now - this.last < 100) return;
     this.last = now;
-    this.out.write(`\r${renderProgress(handled, this.total, now - this.started)}\x1b[K`);
+    this.out.write(`\r${renderProgress(handled, this.total, now - this.started, 30, this.start)}\x1b[K`);
   }
 
   done(handled: number): void {
@@ -105,7 +114,7 @@ function usage(message: string): number {
 export async function importCommand(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { account: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    options: { account: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, format: { type: 'string' } },
     allowPositionals: true,
   });
   const [kind, file, ...extra] = positionals;
@@ -114,6 +123,9 @@ export async function importCommand(config: Config, args: string[]): Promise<num
   const dryRun = values['dry-run'] === true;
   if (dryRun && kind !== 'config') return usage('--dry-run applies to import config only');
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return usage(`cannot read file "${file}"`);
+  const format = formatOf(file, values.format);
+  if (!format) return usage(`--format must be one of ${IMPORT_FORMATS.join(', ')}`);
+  if (format === 'csv' && kind !== 'contacts') return usage('CSV files are read by import contacts only');
 
   const importer: Importer =
     kind === 'config' ? (db, accountId, records, opts) => importConfig(db, accountId, records, { ...opts, dryRun }) : IMPORTERS[kind as ImportKind];
@@ -123,15 +135,34 @@ export async function importCommand(config: Config, args: string[]): Promise<num
   const outcome = await withDatabase(config, async (db) => {
     const account = await importAccount(db, values.account, describeDatabase(config.databaseUrl));
     if (typeof account === 'string') return account;
-    const total = await countLines(file);
-    const bar = new ProgressBar(stderr, total, terminal);
+    const identity = await fileIdentity(file);
+    const total = identity.lines;
+    // --json: the summary only (bad lines still go to stderr as they are found).
+    const quiet = values.json === true;
+    let bar: ProgressBar | undefined;
     // Each bad line as it is found; on a terminal the bar's line is cleared first and redrawn later.
-    const report = (failure: ImportFailure) => stderr.write(`${terminal ? '\r\x1b[K' : ''}line ${failure.line}: ${failure.error}\n`);
-    const result = await importer(db, account.id, readJsonLines(fs.createReadStream(file)), {
+    const report = (failure: ImportFailure) => stderr.write(`${terminal && bar ? '\r\x1b[K' : ''}line ${failure.line}: ${failure.error}\n`);
+    if (kind === 'config') {
+      bar = quiet ? undefined : new ProgressBar(stderr, total, terminal);
+      const result = await importer(db, account.id, readJsonLines(fs.createReadStream(file)), {
+        onFailure: report,
+        onProgress: (state) => bar?.update(state.linesRead),
+      });
+      bar?.done(total);
+      return result;
+    }
+    const { result } = await importFile(db, account.id, kind, importer, file, {
+      format,
+      identity,
       onFailure: report,
-      onProgress: (state) => bar.update(state.linesRead),
+      onStart: (resumedAfter) => {
+        if (quiet) return;
+        if (resumedAfter > 0) stderr.write(`continuing an interrupted import of this file after line ${resumedAfter}\n`);
+        bar = new ProgressBar(stderr, total, terminal, resumedAfter);
+      },
+      onProgress: (state) => bar?.update(state.linesRead),
     });
-    bar.done(total);
+    bar?.done(total);
     return result;
   });
   if (typeof outcome === 'string') return usage(outcome);

@@ -15,3 +15,13 @@ export async function lockKeys(db: Db, accountId: number, keys: string[]): Promi
     await sql`select pg_advisory_xact_lock(${accountId}::int4, hashtext(${key}))`.execute(db);
   }
 }
+
+/**
+ * lockKeys for many keys in one statement (a batch of an import: thousands of values), in the
+ * same order lockKeys takes them, so the two never deadlock each other.
+ */
+export async function lockKeyList(db: Db, accountId: number, keys: string[]): Promise<void> {
+  if (keys.length === 0 || !isPostgres(db)) return;
+  const sorted = [...new Set(keys)].sort();
+  await sql`select count(pg_advisory_xact_lock(${accountId}::int4, hashtext(k))) from unnest(${sorted}::text[]) with ordinality as t(k, n)`.execute(db);
+}

@@ -648,6 +648,18 @@ export interface JobsTable {
 }
 
 /** A job's large input in chunks (seq from 0), read back in order. */
+/** A file import's progress, committed with each batch (core/jobs/import-checkpoints.ts). */
+export interface ImportCheckpointsTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: string;
+  /** the file's identity: size and content hash */
+  file_key: string;
+  state: string; // JSON ImportResult
+  created_at: number;
+  updated_at: number;
+}
+
 export interface JobInputsTable {
   account_id: number;
   job_id: number;
@@ -1019,6 +1031,7 @@ export interface Database {
   competitive_set_members: CompetitiveSetMembersTable;
   jobs: JobsTable;
   job_inputs: JobInputsTable;
+  import_checkpoints: ImportCheckpointsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;

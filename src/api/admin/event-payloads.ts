@@ -129,6 +129,16 @@ const DATA_SCHEMAS: Record<string, TSchema> = {
     },
     { additionalProperties: true },
   ),
+  'import.completed': Type.Object(
+    {
+      kind: Type.String({ description: 'the import kind (contacts)' }),
+      imported: Type.Integer({ description: 'lines imported' }),
+      failedCount: Type.Integer({ description: 'lines refused (reported to the importer with their line numbers)' }),
+      linesRead: Type.Integer(),
+      completedAt: Type.Integer({ description: 'epoch ms' }),
+    },
+    { additionalProperties: true, description: 'sent once per import instead of guest.created / guest.updated / stay.registered per row' },
+  ),
 };
 
 /**

@@ -40,6 +40,8 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /** good records per write (default BATCH_SIZE) */
   batchSize?: number;
+  /** runs in the transaction that records the end of the import (the contacts import's summary event) */
+  finish?: (trx: Db) => Promise<void>;
 }
 
 export interface LineImporter<T> {

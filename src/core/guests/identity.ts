@@ -101,7 +101,7 @@ function foldName(name: string | null | undefined): string {
     .replace(/[^a-z]/g, '');
 }
 
-function givenName(fields: { firstName?: string | null; name?: string | null }): string {
+export function givenName(fields: { firstName?: string | null; name?: string | null }): string {
   return foldName(fields.firstName ?? fields.name?.trim().split(/\s+/)[0]);
 }
 
@@ -184,7 +184,7 @@ export async function matchArrival(db: Db, accountId: number, arrival: Arrival, 
  * names no one person (blocklisted, shared) is no near match; identifierStatus tells that of a
  * guest's values when asked, so a new agency guest costs no extra write.
  */
-const NEAR_MATCHES = new Set(['name_conflict', 'keyed_otherwise']);
+export const NEAR_MATCHES = new Set(['name_conflict', 'keyed_otherwise']);
 
 /**
  * Finds or creates the guest an arrival is and applies its fields: the guest its key names; else

@@ -26,6 +26,8 @@ export const EVENT_TYPES = [
   // A journey rule's webhook action fired (journeys/fire-rules.ts): sent to the subscription the
   // rule names, whatever its events; a subscription with only this type receives rule calls only.
   'rule.webhook',
+  // A bulk import ended (its counts): one event for the whole import, none per imported row.
+  'import.completed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -268,3 +268,81 @@ export async function guestsWithStaysAt(db: Db, accountId: number, guestIds: rea
     .execute();
   return rows.map((r) => r.guest_id);
 }
+
+/** A stay of a bulk write: the guest's stay an external system keys by `source` and `ref`. */
+export interface StayByRef {
+  guestId: number;
+  source: string;
+  ref: string;
+  fields: StayFields;
+  /** the guest was created by the same write: no stay can be kept under its refs yet */
+  newGuest?: boolean;
+}
+
+/**
+ * upsertStayByRef for many stays at once (a bulk import): the stays already kept under these refs
+ * are read in one statement per 1,000, new ones inserted in multi-row INSERTs, changed ones
+ * updated (only their changed columns). Applied in order, so a ref given twice ends as the last
+ * one says. No domain event per stay: the import records one summary event.
+ */
+export async function upsertStaysByRef(db: Db, accountId: number, stays: StayByRef[], now = Date.now()): Promise<void> {
+  if (stays.length === 0) return;
+  const known = new Map<string, Stay>();
+  const refs = new Map<string, Set<string>>();
+  for (const s of stays) {
+    if (s.newGuest) continue;
+    const set = refs.get(s.source) ?? new Set<string>();
+    refs.set(s.source, set);
+    set.add(s.ref);
+  }
+  // By source then ref: the index (account_id, source, external_ref) answers each one.
+  for (const [source, set] of refs) {
+    const list = [...set];
+    for (let i = 0; i < list.length; i += 1000) {
+      const rows = await db
+        .selectFrom('stays')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('source', '=', source)
+        .where('external_ref', 'in', list.slice(i, i + 1000))
+        .execute();
+      for (const row of rows) known.set(`${row.source}\u0000${row.external_ref}`, row);
+    }
+  }
+  const created = new Map<string, Record<string, unknown>>();
+  const changed = new Map<string, { stay: Stay; set: Record<string, unknown> }>();
+  for (const s of stays) {
+    const id = `${s.source}\u0000${s.ref}`;
+    const fresh = created.get(id);
+    if (fresh) {
+      Object.assign(fresh, changes(s.fields), { guest_id: s.guestId });
+      continue;
+    }
+    const stay = known.get(id);
+    if (!stay) {
+      created.set(id, { ...newStayRow(accountId, s.guestId, s.source, now), external_ref: s.ref, ...changes(s.fields) });
+      continue;
+    }
+    const diff = stayChanges(stay, s.guestId, s.fields);
+    if (!diff) continue;
+    known.set(id, { ...stay, ...diff } as Stay);
+    const entry = changed.get(id) ?? { stay, set: {} };
+    Object.assign(entry.set, diff);
+    changed.set(id, entry);
+  }
+  const rows = [...created.values()].map(({ id: _id, ...row }) => row);
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('stays')
+      .values(rows.slice(i, i + 500) as Insertable<StaysTable>[])
+      .execute();
+  }
+  for (const { stay, set } of changed.values()) {
+    await db
+      .updateTable('stays')
+      .set({ ...set, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', '=', stay.id)
+      .execute();
+  }
+}

@@ -18,6 +18,7 @@ import * as faceIds from './2026-12-05T00-00-face-ids.js';
 import * as demoSecrets from './2026-12-05T01-00-demo-secrets.js';
 import * as jobsAccountIndex from './2026-12-06T00-00-jobs-account-index.js';
 import * as smsDelivery from './2026-12-06T00-00-sms-delivery.js';
+import * as importCheckpoints from './2026-12-07T07-00-import-checkpoints.js';
 import * as loyaltyMail from './2026-12-06T00-00-loyalty-mail.js';
 import * as staffSignIn from './2026-12-07T01-00-staff-sign-in.js';
 import * as inbox from './2026-12-07T02-00-inbox.js';
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07T04-00-location-review-links': locationReviewLinks,
   '2026-12-07T03-00-chat-attachments': chatAttachments,
   '2026-12-07T06-00-rule-actions': ruleActions,
+  '2026-12-07T07-00-import-checkpoints': importCheckpoints,
 };
 
 export const migrationProvider: MigrationProvider = {
