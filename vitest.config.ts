@@ -1,14 +1,14 @@
 import os from 'node:os';
-import { configDefaults, defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 /** What both projects run with (projects do not inherit the root's test options). */
-const shared = {
+const shared: TestProjectInlineConfiguration['test'] = {
   // Each test file gets its own database (see test/helpers/database.ts); files run in parallel.
   pool: 'forks',
   setupFiles: ['test/setup/record-secrets.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
-} as const;
+};
 
 export default defineConfig({
   test: {
