@@ -1,20 +1,45 @@
 import os from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+/** What both projects run with (projects do not inherit the root's test options). */
+const shared: TestProjectInlineConfiguration['test'] = {
+  // Each test file gets its own database (see test/helpers/database.ts); files run in parallel.
+  pool: 'forks',
+  setupFiles: ['test/setup/record-secrets.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Each test file gets its own database (see test/helpers/database.ts); files run in parallel.
-    pool: 'forks',
     // At least two files at a time, even on 2 cores (vitest's default, one less than the cores, is
     // one there): most files spend much of their time waiting on PostgreSQL, sockets, timers and
-    // child processes, which the other file fills with work.
+    // child processes, which the other file fills with work. The limit is the run's, over both projects.
     maxWorkers: Math.max(2, os.availableParallelism() - 1),
+    // The root's global setup runs once for the run and what it provides reaches every project.
     // Every log line of the run is scanned for every secret the tests issued (issue 9).
     // Test databases are copies of one migrated per run (test/setup/migrated-templates.ts).
     globalSetup: ['test/setup/secret-scan.ts', 'test/setup/migrated-templates.ts'],
-    setupFiles: ['test/setup/record-secrets.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/e2e/**'],
+        },
+      },
+      {
+        // Browser tests each start a Chromium next to a served app: one such file at a time. Vitest
+        // runs a project without file parallelism after the others, alone, so no browser competes
+        // with another one or with the rest of the suite for the cores (their timeouts were load).
+        test: {
+          ...shared,
+          name: 'browser',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });
