@@ -33,6 +33,7 @@ const ALL_MIGRATIONS = [
   '2026-12-07T05-00-score-rollup-segments',
   '2026-12-07T06-00-rule-actions',
   '2026-12-07T07-00-import-checkpoints',
+  '2026-12-07T10-00-account-score-rollups',
 ];
 
 /** The migrations after `name`, as migrateToLatest runs them from there. */
