@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { isPostgres, type Db } from '../../db/database.js';
-import type { ScoreRollupsTable } from '../../db/schema.js';
+import type { ScoreRollupSegmentsTable, ScoreRollupsTable } from '../../db/schema.js';
 
 type RollupRow = ScoreRollupsTable;
 
@@ -34,17 +34,22 @@ export function segmentOf(day: string): string {
 
 const PK = ['account_id', 'grain', 'semantic_id', 'segment', 'source', 'location_id', 'evaluation_id', 'reputation_source'] as const;
 
+export type SegmentGrain = ScoreRollupSegmentsTable['grain'];
+const GRAINS: readonly SegmentGrain[] = ['s', 'm', 'aw', 'am'];
+
 /** Adds day-rollup differences to their segments, in key order (concurrent writers lock alike). */
 export async function applySegmentRollups(db: Db, rows: RollupRow[]): Promise<void> {
-  const bySegment = new Map<string, RollupRow & { segment: string; grain: 's' | 'm' | 'aw' | 'am' }>();
+  await upsertSegmentRows(db, segmentRowsOf(rows, GRAINS));
+}
+
+/** The segment rows of `grains` that day-rollup differences add to, sorted by key. */
+export function segmentRowsOf(rows: RollupRow[], grains: readonly SegmentGrain[]): ScoreRollupSegmentsTable[] {
+  const bySegment = new Map<string, RollupRow & { segment: string; grain: SegmentGrain }>();
   for (const r of rows) {
     const month = `${r.day.slice(0, 8)}01`;
-    for (const [grain, segment] of [
-      ['s', segmentOf(r.day)],
-      ['m', month],
-      ['aw', weekStart(r.day)],
-      ['am', month],
-    ] as const) {
+    const periods = { s: segmentOf(r.day), m: month, aw: weekStart(r.day), am: month };
+    for (const grain of grains) {
+      const segment = periods[grain];
       const account = grain === 'aw' || grain === 'am';
       const at = account ? { location_id: 0, evaluation_id: 0, reputation_source: '' } : r;
       const key = [grain, r.semantic_id, segment, r.source, at.location_id, at.evaluation_id, at.reputation_source].join('\u0000');
@@ -61,7 +66,11 @@ export async function applySegmentRollups(db: Db, rows: RollupRow[]): Promise<vo
       into.detractors += r.detractors;
     }
   }
-  const values = [...bySegment.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, { day: _day, ...r }]) => r);
+  return [...bySegment.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, { day: _day, ...r }]) => r);
+}
+
+/** Adds segment rows to the stored counts with one upsert. */
+export async function upsertSegmentRows(db: Db, values: ScoreRollupSegmentsTable[]): Promise<void> {
   if (values.length === 0) return;
   await db
     .insertInto('score_rollup_segments')
