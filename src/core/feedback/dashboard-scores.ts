@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 import { parseJson, pickText, type I18nText } from '../shared/json.js';
 import { addDays } from './dates.js';
 import { NPS_SEMANTIC_ID } from './scores.js';
@@ -309,32 +310,36 @@ async function semanticIdsIn(db: Db, accountId: number, from: string, to: string
   return rows.map((r) => r.semantic_id).sort((a, b) => a - b);
 }
 
-/** Counts of one read grouped by `by` (period and source, or location), with the semantic id. */
-async function readCounts(db: Db, accountId: number, q: DashboardQuery, read: Read, by: 'period' | 'location', semanticIds: number[]): Promise<Array<Record<string, any>>> {
-  if (read.grain === 'd') {
-    if (semanticIds.length === 0) return [];
-    let query = db
-      .selectFrom('score_rollups')
-      .select(by === 'period' ? ['semantic_id', 'day as period', 'source', ...sums] : ['location_id', 'semantic_id', ...sums])
-      .where('account_id', '=', accountId)
-      .where('semantic_id', 'in', semanticIds)
-      .where('day', '>=', read.first)
-      .where('day', '<=', read.last);
-    if (q.locationIds) query = query.where('location_id', 'in', q.locationIds);
-    if (q.sources) query = query.where('source', 'in', q.sources);
-    return query.groupBy(by === 'period' ? ['semantic_id', 'day', 'source'] : ['location_id', 'semantic_id']).execute();
-  }
-  let query = db
-    .selectFrom('score_rollup_segments')
-    .select(by === 'period' ? ['semantic_id', 'segment as period', 'source', ...sums] : ['location_id', 'semantic_id', ...sums])
-    .where('account_id', '=', accountId)
-    .where('grain', '=', read.grain)
-    .where('segment', '>=', read.first)
-    .where('segment', '<=', read.last);
+type SegmentQuery = SelectQueryBuilder<Database, 'score_rollup_segments', Record<string, string | number>>;
+
+/** Counts of one read grouped by `by` (period, source or location), with the semantic id. */
+async function readCounts(db: Db, accountId: number, q: DashboardQuery, read: Read, by: 'period' | 'source' | 'location', semanticIds: number[]): Promise<Array<Record<string, any>>> {
+  const day = read.grain === 'd';
+  if (day && semanticIds.length === 0) return [];
+  const period = day ? 'day' : 'segment';
+  const keys = by === 'period' ? ['semantic_id', period] : by === 'source' ? ['semantic_id', 'source'] : ['location_id', 'semantic_id'];
+  const columns = [...keys.map((k) => sql.ref<string | number>(k).as(k)), ...sums];
+  // Both tables have the columns filtered on; the builder is typed as the segment rollups'.
+  let query = day
+    ? (db
+        .selectFrom('score_rollups')
+        .select(columns)
+        .where('account_id', '=', accountId)
+        .where('semantic_id', 'in', semanticIds)
+        .where('day', '>=', read.first)
+        .where('day', '<=', read.last) as unknown as SegmentQuery)
+    : db
+        .selectFrom('score_rollup_segments')
+        .select(columns)
+        .where('account_id', '=', accountId)
+        .where('grain', '=', read.grain as 'm')
+        .where('segment', '>=', read.first)
+        .where('segment', '<=', read.last);
   // Account-level rows carry location 0: the caller checked that the selection covers the account.
   if (q.locationIds && read.grain !== 'am' && read.grain !== 'aw') query = query.where('location_id', 'in', q.locationIds);
   if (q.sources) query = query.where('source', 'in', q.sources);
-  return query.groupBy(by === 'period' ? ['semantic_id', 'segment', 'source'] : ['location_id', 'semantic_id']).execute();
+  const rows: Array<Record<string, any>> = await query.groupBy(keys.map((k) => sql.ref(k))).execute();
+  return by === 'period' ? rows.map((r) => ({ ...r, period: r[period] })) : rows;
 }
 
 /**
@@ -347,22 +352,28 @@ export async function readDashboardScores(db: Db, accountId: number, q: Dashboar
   const byLocation = new Cells();
   const bySource = new Cells();
   const empty = q.locationIds?.length === 0 || q.sources?.length === 0;
-  // The trend needs periods no coarser than groupBy (months only by month, days only by day);
-  // totals and sources come with it. Locations read the coarsest cover.
-  // A selection of the whole account reads the trend from the account-level rollups.
+  // A selection of the whole account reads the trend, totals and sources from the account-level rollups.
   const [account, withRollups] = await Promise.all([
-    !empty && q.groupBy !== 'day' && options.accountRollups !== false && coversAccount(db, accountId, q),
+    !empty && options.accountRollups !== false && coversAccount(db, accountId, q),
     empty ? [] : semanticIdsIn(db, accountId, q.from, q.to),
   ]);
+  // The trend reads periods no coarser than groupBy; totals and sources the coarsest cover (each
+  // read grouped only by what it answers: a weekly trend is weeks x questions, not x sources).
   const cover = account ? coverAccount : coverRange;
   const trendReads = empty ? [] : q.groupBy === 'day' ? [{ grain: 'd' as const, first: q.from, last: q.to }] : cover(q.from, q.to, q.groupBy === 'month');
+  const sourceReads = empty ? [] : cover(q.from, q.to, true);
   const locationReads = empty ? [] : coverRange(q.from, q.to, true);
-  const [trendRows, locationRows] = await Promise.all([
-    Promise.all(trendReads.map((read) => readCounts(db, accountId, q, read, 'period', withRollups))),
-    Promise.all(locationReads.map((read) => readCounts(db, accountId, q, read, 'location', withRollups))),
-  ]);
-  for (const r of trendRows.flat()) {
-    byPeriod.add(periodOf(r.period, q.groupBy), r.semantic_id, r);
+  const [trendRows, sourceRows, locationRows] = await Promise.all(
+    (
+      [
+        [trendReads, 'period'],
+        [sourceReads, 'source'],
+        [locationReads, 'location'],
+      ] as const
+    ).map(([reads, by]) => Promise.all(reads.map((read) => readCounts(db, accountId, q, read, by, withRollups)))),
+  );
+  for (const r of trendRows.flat()) byPeriod.add(periodOf(r.period, q.groupBy), r.semantic_id, r);
+  for (const r of sourceRows.flat()) {
     bySource.add(r.source, r.semantic_id, r);
     total.add('', r.semantic_id, r);
   }
