@@ -218,8 +218,12 @@ async function runDialect(dialect: Dialect): Promise<{ rows: Row[]; timings: Rec
       { name: 'chain, year, by month', q: { from: `${YEAR}-01-01`, to: `${YEAR}-12-31`, groupBy: 'month' as const } },
     ]) {
       const q = { ...c.q, locationIds: all, sources: null };
-      const [withAccount, perLocation] = await Promise.all([readDashboardScores(handle.db, data.accountId, q), readDashboardScores(handle.db, data.accountId, q, { accountRollups: false })]);
-      if (JSON.stringify(withAccount) !== JSON.stringify(perLocation)) throw new Error(`${c.name}: the account-level rollups disagree with the per-location ones`);
+      const [withAccount, perLocation] = await Promise.all([
+        readDashboardScores(handle.db, data.accountId, q),
+        readDashboardScores(handle.db, data.accountId, q, { accountRollups: false }),
+      ]);
+      if (JSON.stringify(withAccount) !== JSON.stringify(perLocation))
+        throw new Error(`${c.name}: the account-level rollups disagree with the per-location ones`);
       const pair = await measurePair(
         () => readDashboardScores(handle.db, data.accountId, q),
         () => readDashboardScores(handle.db, data.accountId, q, { accountRollups: false }),

@@ -350,7 +350,12 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     });
     await db
       .insertInto('score_rollups')
-      .values([day(1, 1, '2026-03-30', 2, 1.5, 1, 0), day(2, 1, '2026-03-31', 1, 0, 0, 1), day(2, 2, '2026-04-01', 3, 2.25, 2, 0), day(1, 1, '2026-04-06', 1, 1, 1, 0)])
+      .values([
+        day(1, 1, '2026-03-30', 2, 1.5, 1, 0),
+        day(2, 1, '2026-03-31', 1, 0, 0, 1),
+        day(2, 2, '2026-04-01', 3, 2.25, 2, 0),
+        day(1, 1, '2026-04-06', 1, 1, 1, 0),
+      ])
       .execute();
     expect(await migrateToLatest(t.db)).toEqual(migrationsAfter(before));
     const account = () =>
@@ -362,7 +367,17 @@ describe.each(dialects())('migrations on %s', (dialect) => {
         .orderBy('grain')
         .orderBy('segment')
         .execute();
-    const rows = (await account()).map((r: any) => [r.grain, r.segment, r.location_id, r.evaluation_id, Number(r.answer_count), Number(r.score_sum), r.promoters, r.passives, r.detractors]);
+    const rows = (await account()).map((r: any) => [
+      r.grain,
+      r.segment,
+      r.location_id,
+      r.evaluation_id,
+      Number(r.answer_count),
+      Number(r.score_sum),
+      r.promoters,
+      r.passives,
+      r.detractors,
+    ]);
     expect(rows).toEqual([
       ['am', '2026-03-01', 0, 0, 3, 1.5, 1, 1, 1],
       ['am', '2026-04-01', 0, 0, 4, 3.25, 3, 1, 0],

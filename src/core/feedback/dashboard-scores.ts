@@ -313,7 +313,14 @@ async function semanticIdsIn(db: Db, accountId: number, from: string, to: string
 type SegmentQuery = SelectQueryBuilder<Database, 'score_rollup_segments', Record<string, string | number>>;
 
 /** Counts of one read grouped by `by` (period, source or location), with the semantic id. */
-async function readCounts(db: Db, accountId: number, q: DashboardQuery, read: Read, by: 'period' | 'source' | 'location', semanticIds: number[]): Promise<Array<Record<string, any>>> {
+async function readCounts(
+  db: Db,
+  accountId: number,
+  q: DashboardQuery,
+  read: Read,
+  by: 'period' | 'source' | 'location',
+  semanticIds: number[],
+): Promise<Array<Record<string, any>>> {
   const day = read.grain === 'd';
   if (day && semanticIds.length === 0) return [];
   const period = day ? 'day' : 'segment';
