@@ -7,6 +7,8 @@ import pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../src/db/database.js';
 import { buildApp } from '../src/server/app.js';
+import { readDashboardScores } from '../src/core/feedback/dashboard-scores.js';
+import { segmentRowsOf, upsertSegmentRows } from '../src/core/feedback/score-segments.js';
 import { generateDashboardData, YEAR } from './dashboards-data.js';
 
 /*
@@ -60,6 +62,86 @@ async function measure(run: () => Promise<unknown>): Promise<{ p50: number; p99:
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), max: times[times.length - 1] };
 }
+
+/** Two calls timed alternately (same load for both). */
+async function measurePair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<Array<{ p50: number; p99: number; max: number }>> {
+  for (let i = 0; i < WARMUP; i++) {
+    await a();
+    await b();
+  }
+  const times: number[][] = [[], []];
+  for (let i = 0; i < ITERATIONS; i++) {
+    for (const [k, run] of [a, b].entries()) {
+      const started = performance.now();
+      await run();
+      times[k].push(performance.now() - started);
+    }
+  }
+  return times.map((t) => {
+    t.sort((x, y) => x - y);
+    return { p50: percentile(t, 0.5), p99: percentile(t, 0.99), max: t[t.length - 1] };
+  });
+}
+
+interface WriteRow {
+  dialect: Dialect;
+  before: { p50: number; p99: number };
+  after: { p50: number; p99: number };
+}
+const writes: WriteRow[] = [];
+const WRITE_DOCS = 300;
+
+/**
+ * The write cost of the account level: the segment upsert of one answer document (an NPS answer and
+ * four ratings, one day, one hotel) in its own transaction, with the per-location grains only
+ * (before) and with the account-level grains too, alternated document by document.
+ */
+async function measureWrites(db: DatabaseHandle['db'], dialect: Dialect, accountId: number, unitIds: number[]): Promise<WriteRow> {
+  const times: number[][] = [[], []];
+  for (let i = 0; i < WRITE_DOCS; i++) {
+    const day = new Date(Date.UTC(YEAR, 0, 1) + (i % 365) * 86_400_000).toISOString().slice(0, 10);
+    const rows = [0, 1001, 1002, 1003, 1004].map((semantic_id) => ({
+      account_id: accountId,
+      location_id: unitIds[i % unitIds.length],
+      evaluation_id: 1,
+      semantic_id,
+      day,
+      source: 'poststay',
+      reputation_source: '',
+      answer_count: 1,
+      scored_count: 1,
+      score_sum: 0.5,
+      promoters: semantic_id === 0 ? 1 : 0,
+      passives: 0,
+      detractors: 0,
+    }));
+    for (const [k, grains] of [
+      [0, ['s', 'm']],
+      [1, ['s', 'm', 'aw', 'am']],
+    ] as const) {
+      const started = performance.now();
+      // Rolled back: the bench leaves the rollups as generated.
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await upsertSegmentRows(trx, segmentRowsOf(rows, grains));
+          throw new RolledBack();
+        })
+        .catch((err) => {
+          if (!(err instanceof RolledBack)) throw err;
+        });
+      times[k].push(performance.now() - started);
+    }
+  }
+  const [before, after] = times.map((t) => {
+    t.sort((x, y) => x - y);
+    return { p50: percentile(t, 0.5), p99: percentile(t, 0.99) };
+  });
+  console.log(`${dialect} segment upsert per document: p50 ${before.p50.toFixed(2)} -> ${after.p50.toFixed(2)} ms`);
+  return { dialect, before, after };
+}
+
+class RolledBack extends Error {}
 
 async function openBenchDatabase(dialect: Dialect): Promise<{ handle: DatabaseHandle; url: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
@@ -127,6 +209,30 @@ async function runDialect(dialect: Dialect): Promise<{ rows: Row[]; timings: Rec
       rows.push({ dialect, scenario: s.name, ...times });
       console.log(`${dialect} ${s.name}: p50 ${times.p50.toFixed(1)} ms, p99 ${times.p99.toFixed(1)} ms`);
     }
+    // The same whole-chain queries in process, with and without the account-level rollups, alternated
+    // call by call so both see the same load: the gain of the account level, HTTP aside.
+    const all = [...data.unitIds].sort((a, b) => a - b);
+    for (const c of [
+      { name: 'chain, year, by week', q: { from: `${YEAR}-01-01`, to: `${YEAR}-12-31`, groupBy: 'week' as const } },
+      { name: 'chain, 15 Jan-20 Dec, by week', q: { from: `${YEAR}-01-15`, to: `${YEAR}-12-20`, groupBy: 'week' as const } },
+      { name: 'chain, year, by month', q: { from: `${YEAR}-01-01`, to: `${YEAR}-12-31`, groupBy: 'month' as const } },
+    ]) {
+      const q = { ...c.q, locationIds: all, sources: null };
+      const [withAccount, perLocation] = await Promise.all([
+        readDashboardScores(handle.db, data.accountId, q),
+        readDashboardScores(handle.db, data.accountId, q, { accountRollups: false }),
+      ]);
+      if (JSON.stringify(withAccount) !== JSON.stringify(perLocation))
+        throw new Error(`${c.name}: the account-level rollups disagree with the per-location ones`);
+      const pair = await measurePair(
+        () => readDashboardScores(handle.db, data.accountId, q),
+        () => readDashboardScores(handle.db, data.accountId, q, { accountRollups: false }),
+      );
+      rows.push({ dialect, scenario: `core: ${c.name}, account-level rollups`, ...pair[0] });
+      rows.push({ dialect, scenario: `core: ${c.name}, per-location rollups only (before)`, ...pair[1] });
+      console.log(`${dialect} core ${c.name}: p50 ${pair[0].p50.toFixed(1)} vs ${pair[1].p50.toFixed(1)} ms`);
+    }
+    writes.push(await measureWrites(handle.db, dialect, data.accountId, data.unitIds));
     await app.close();
     return { rows, timings: data.timings };
   } finally {
@@ -150,9 +256,12 @@ function markdownSection(rows: Row[], timings: Record<string, Record<string, num
     `\`npm run bench:dashboards\` (bench/dashboards.ts), ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.`,
     `A chain of ${HOTELS} hotels with ${PER_HOTEL.toLocaleString('en')} answer documents each (${(HOTELS * PER_HOTEL).toLocaleString('en')}; an NPS answer each, four`,
     `1-5 ratings on 85 % each) with checkout dates over ${YEAR}, sources mixed (70 % post-stay). \`GET /admin/v1/dashboards/scores\``,
-    'through `app.inject` with the admin token: the whole request (auth, chain expansion, two reads of the segment rollups plus the',
-    'day rollups at cut edges, JSON). Segment rollups (a week within a month): ~64 per year per hotel, question and source instead',
-    `of 365 day rows. ${ITERATIONS} timed calls per row after ${WARMUP} warm-up calls. Budget: ${TARGET} ms.`,
+    'through `app.inject` with the admin token: the whole request (auth, chain expansion, rollup reads, JSON). The rollups read are',
+    'the coarsest that cover the range exactly. The chain is the whole account here, so its trend, totals and sources read the',
+    'account-level rollups (no location dimension: ISO weeks "aw", months "am", days at cut edges); figures by location read the',
+    'per-location months (grain m), segments (s: a week within a month) and days. The "core:" rows time readDashboardScores in',
+    'process for the whole chain with the account-level rollups and without them (the reads before), alternated call by call.',
+    `${ITERATIONS} timed calls per row after ${WARMUP} warm-up calls. Budget: ${TARGET} ms.`,
     `Load average (1, 5, 15 min) when the run started: ${LOAD_AT_START}; at the end: ${os
       .loadavg()
       .map((v) => v.toFixed(2))
@@ -163,6 +272,14 @@ function markdownSection(rows: Row[], timings: Record<string, Record<string, num
     '| dialect | scenario | p50 ms | p99 ms | max ms |',
     '|---|---|---:|---:|---:|',
     ...rows.map((r) => `| ${r.dialect} | ${r.scenario} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} |`),
+    '',
+    `Write cost of the account level: the segment-rollup upsert of one answer document (an NPS answer and four ratings, one day,`,
+    `one hotel; 10 segment rows before, 20 with the account level) in its own transaction on the generated data, ${WRITE_DOCS} documents,`,
+    'per-location grains only and all grains alternated document by document (rolled back).',
+    '',
+    '| dialect | upsert p50 ms before | p50 ms with account level | p99 ms before | p99 ms with account level |',
+    '|---|---:|---:|---:|---:|',
+    ...writes.map((w) => `| ${w.dialect} | ${w.before.p50.toFixed(2)} | ${w.after.p50.toFixed(2)} | ${w.before.p99.toFixed(2)} | ${w.after.p99.toFixed(2)} |`),
     '',
   ].join('\n');
 }

@@ -58,8 +58,8 @@ describe.each(dialects())('admin dashboards on %s', (dialect) => {
       [a.id, '2026-05-01', 'poststay', 10, null],
     ];
     const ids: number[] = [];
-    for (const [locationId, checkoutDate, source, npsValue, score, receivedAt] of docs) {
-      const created = await t.database.db.transaction().execute((trx) =>
+    const write = (...[locationId, checkoutDate, source, npsValue, score, receivedAt]: (typeof docs)[number]) =>
+      t.database.db.transaction().execute((trx) =>
         createAnswerDocument(writeContext(trx, account.id), {
           locationId,
           evaluationId: survey.id,
@@ -73,9 +73,8 @@ describe.each(dialects())('admin dashboards on %s', (dialect) => {
           ],
         }),
       );
-      ids.push(created.document.id);
-    }
-    return { accountId: account.id, adminToken, chain, a, b, ids };
+    for (const doc of docs) ids.push((await write(...doc)).document.id);
+    return { accountId: account.id, adminToken, chain, a, b, ids, write };
   }
 
   const scores = async (query: string) => {
@@ -261,5 +260,77 @@ describe.each(dialects())('admin dashboards on %s', (dialect) => {
     expect(one.location.series).toEqual([{ date: '2026-04-01', rank: 4, rankOf: 20, score: 8, normalizedScore: 0.6 }]);
     expect((await call(data.adminToken, 'GET', `/dashboards/reputation?locationId=${data.chain.id}`)).statusCode).toBe(400);
     expect((await call(data.adminToken, 'GET', '/dashboards/reputation?locationId=999999')).statusCode).toBe(404);
+  });
+
+  it('reads the account-level rollups only when the selection holds every location with answers', async () => {
+    // The chain is the whole account: its trend comes from the account-level weeks ('aw'), kept per ISO week.
+    const weekly = [
+      ['2026-03-30', '2026-04-05', 5, 40],
+      ['2026-04-06', '2026-04-12', 1, -100],
+      ['2026-04-13', '2026-04-19', 0, null],
+    ];
+    const trend = (body: any) => body.periods.slice(0, 3).map((p: any) => [p.start, p.end, p.nps.responses, p.nps.nps]);
+    expect(trend(await scores(`from=2026-03-30&to=2026-04-30&locationIds=${data.chain.id}&groupBy=week`))).toEqual(weekly);
+    const accountWeeks = () =>
+      t.database.db
+        .selectFrom('score_rollup_segments')
+        .select(['segment', 'location_id', 'answer_count', 'promoters', 'passives', 'detractors'])
+        .where('account_id', '=', data.accountId)
+        .where('grain', '=', 'aw')
+        .where('semantic_id', '=', 0)
+        .where('segment', '<=', '2026-04-12')
+        .orderBy('segment')
+        .execute();
+    // Week of 30 March (split by month in the segments): 10 9 | 6 9 8; week of 6 April: 0 (all sources summed).
+    const sum = (rows: Awaited<ReturnType<typeof accountWeeks>>, segment: string) =>
+      rows
+        .filter((r) => r.segment === segment)
+        .reduce((a, r) => [a[0] + Number(r.answer_count), a[1] + Number(r.promoters), a[2] + Number(r.passives), a[3] + Number(r.detractors)], [0, 0, 0, 0]);
+    const before = await accountWeeks();
+    expect(before.every((r) => r.location_id === 0)).toBe(true);
+    expect(sum(before, '2026-03-30')).toEqual([5, 3, 1, 1]);
+    expect(sum(before, '2026-04-06')).toEqual([1, 0, 0, 1]);
+
+    // A unit outside the chain answers: the chain no longer covers the account and reads per location.
+    const c = (await call(data.adminToken, 'POST', '/locations', { title: 'C' })).json();
+    const created = await data.write(c.id, '2026-04-08', 'poststay', 10, null);
+    expect(sum(await accountWeeks(), '2026-04-06')).toEqual([2, 1, 0, 1]);
+    expect(trend(await scores(`from=2026-03-30&to=2026-04-30&locationIds=${data.chain.id}&groupBy=week`))).toEqual(weekly);
+    const withC = [weekly[0], ['2026-04-06', '2026-04-12', 2, 0], weekly[2]];
+    expect(trend(await scores('from=2026-03-30&to=2026-04-30&groupBy=week'))).toEqual(withC);
+    expect(trend(await scores(`from=2026-03-30&to=2026-04-30&locationIds=${data.chain.id},${c.id}&groupBy=week`))).toEqual(withC);
+    const monthly = await scores(`from=2026-03-15&to=2026-05-10&locationIds=${data.chain.id},${c.id}&groupBy=month`);
+    expect(monthly.periods.map((p: any) => [p.start, p.nps.responses])).toEqual([
+      ['2026-03-15', 2],
+      ['2026-04-01', 5],
+      ['2026-05-01', 1],
+    ]);
+    expect(monthly.bySource.map((s: any) => [s.source, s.nps.responses])).toEqual([
+      ['manual', 1],
+      ['poststay', 5],
+      ['public', 2],
+    ]);
+    expect(monthly.byLocation.map((l: any) => [l.locationId, l.nps.responses])).toEqual([
+      [data.a.id, 4],
+      [data.b.id, 3],
+      [c.id, 1],
+    ]);
+    // Moved out of the range, it leaves the account-level rollups equal to a rebuild.
+    await t.database.db.transaction().execute((trx) => updateAnswerDocument(trx, data.accountId, created.document.id, { checkoutDate: '2026-06-02' }));
+    expect(trend(await scores(`from=2026-03-30&to=2026-04-30&locationIds=${data.chain.id},${c.id}&groupBy=week`))).toEqual(weekly);
+    const read = () =>
+      t.database.db
+        .selectFrom('score_rollup_segments')
+        .selectAll()
+        .where('account_id', '=', data.accountId)
+        .where('grain', 'in', ['aw', 'am'])
+        .where((eb) => eb.or([eb('answer_count', '!=', 0), eb('promoters', '!=', 0)]))
+        .orderBy(['grain', 'semantic_id', 'segment', 'source'])
+        .execute();
+    const kept = await read();
+    expect(kept.length).toBeGreaterThan(0);
+    await t.database.db.transaction().execute((trx) => rebuildScoreRollups(trx, data.accountId));
+    const rounded = (rows: typeof kept) => rows.map((r) => ({ ...r, score_sum: Number(Number(r.score_sum).toFixed(9)) }));
+    expect(rounded(await read())).toEqual(rounded(kept));
   });
 });

@@ -33,6 +33,7 @@ const ALL_MIGRATIONS = [
   '2026-12-07T05-00-score-rollup-segments',
   '2026-12-07T06-00-rule-actions',
   '2026-12-07T07-00-import-checkpoints',
+  '2026-12-07T10-00-account-score-rollups',
 ];
 
 /** The migrations after `name`, as migrateToLatest runs them from there. */
@@ -319,5 +320,72 @@ describe.each(dialects())('migrations on %s', (dialect) => {
       { name: 'Survey response follow-up' },
     ]);
     expect(await migrateToLatest(t.db)).toEqual(migrationsAfter('2026-12-06T00-00-sms-delivery'));
+  });
+
+  it('account score rollups: backfills ISO weeks and months of the whole account from the day rollups, and back', async () => {
+    const before = '2026-12-07T07-00-import-checkpoints';
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    expect((await migrator.migrateTo(before)).error).toBeUndefined();
+    const db = t.db as any;
+    const { id: accountId } = await db
+      .insertInto('accounts')
+      .values({ slug: 'rollups', name: 'rollups', settings: '{}', page_secret: 'x', created_at: 1_700_000_000_000 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // Two hotels, two evaluations; 30 and 31 March and 1 April 2026 are in the ISO week of Monday 30 March.
+    const day = (location_id: number, evaluation_id: number, day: string, answer_count: number, score_sum: number, promoters: number, detractors: number) => ({
+      account_id: accountId,
+      location_id,
+      evaluation_id,
+      semantic_id: 0,
+      day,
+      source: 'poststay',
+      reputation_source: '',
+      answer_count,
+      scored_count: answer_count,
+      score_sum,
+      promoters,
+      passives: answer_count - promoters - detractors,
+      detractors,
+    });
+    await db
+      .insertInto('score_rollups')
+      .values([
+        day(1, 1, '2026-03-30', 2, 1.5, 1, 0),
+        day(2, 1, '2026-03-31', 1, 0, 0, 1),
+        day(2, 2, '2026-04-01', 3, 2.25, 2, 0),
+        day(1, 1, '2026-04-06', 1, 1, 1, 0),
+      ])
+      .execute();
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter(before));
+    const account = () =>
+      db
+        .selectFrom('score_rollup_segments')
+        .select(['grain', 'segment', 'location_id', 'evaluation_id', 'answer_count', 'score_sum', 'promoters', 'passives', 'detractors'])
+        .where('account_id', '=', accountId)
+        .where('grain', 'in', ['aw', 'am'])
+        .orderBy('grain')
+        .orderBy('segment')
+        .execute();
+    const rows = (await account()).map((r: any) => [
+      r.grain,
+      r.segment,
+      r.location_id,
+      r.evaluation_id,
+      Number(r.answer_count),
+      Number(r.score_sum),
+      r.promoters,
+      r.passives,
+      r.detractors,
+    ]);
+    expect(rows).toEqual([
+      ['am', '2026-03-01', 0, 0, 3, 1.5, 1, 1, 1],
+      ['am', '2026-04-01', 0, 0, 4, 3.25, 3, 1, 0],
+      ['aw', '2026-03-30', 0, 0, 6, 3.75, 3, 2, 1],
+      ['aw', '2026-04-06', 0, 0, 1, 1, 1, 0, 0],
+    ]);
+    expect((await migrator.migrateTo(before)).error).toBeUndefined();
+    expect(await account()).toEqual([]);
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter(before));
   });
 });

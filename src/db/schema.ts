@@ -547,8 +547,11 @@ export interface ScoreRollupsTable {
 /** score_rollups summed per segment: the days of one ISO week within one month (core/feedback/score-segments.ts) */
 export interface ScoreRollupSegmentsTable {
   account_id: number;
-  /** 's': a segment (the days of one ISO week within one month); 'm': a calendar month */
-  grain: 's' | 'm';
+  /**
+   * 's': a segment (the days of one ISO week within one month); 'm': a calendar month; per location.
+   * 'aw': an ISO week, 'am': a calendar month, of the whole account (location_id and evaluation_id 0, reputation_source '').
+   */
+  grain: 's' | 'm' | 'aw' | 'am';
   semantic_id: number;
   /** the period's first day, YYYY-MM-DD: a Monday or the first of a month */
   segment: string;

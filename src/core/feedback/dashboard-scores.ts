@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 import { parseJson, pickText, type I18nText } from '../shared/json.js';
 import { addDays } from './dates.js';
 import { NPS_SEMANTIC_ID } from './scores.js';
@@ -15,6 +16,9 @@ import { segmentOf, weekStart } from './score-segments.js';
  * whole segments (a week within a month), then days at the cut edges. The trend reads periods no
  * coarser than its grouping; figures by location always read the coarsest. A year of a 50-hotel
  * chain by month reads ~20,000 month rows per query, by week ~100,000 segment rows; no answer.
+ * When the selection holds every location with answers in the range's months (every unit, or a
+ * chain that is the whole account), the trend, totals and sources read the account-level rollups
+ * instead (whole months, whole ISO weeks, days at the edges): ~2,000 rows for a year by week.
  */
 
 export type GroupBy = 'day' | 'week' | 'month';
@@ -208,8 +212,72 @@ export function splitMonths(from: string, to: string): { months: [string, string
   return { months: [first, last], rest };
 }
 
-/** A read of rollups: whole periods of a grain ('m' months, 's' segments) or days. */
-type Read = { grain: 'm' | 's'; first: string; last: string } | { grain: 'd'; first: string; last: string };
+/**
+ * A read of rollups: whole periods of a grain ('m' months, 's' segments; 'am' months, 'aw' ISO
+ * weeks of the whole account) or days; first and last are the first and last period starts.
+ */
+type Read = { grain: 'm' | 's' | 'am' | 'aw' | 'd'; first: string; last: string };
+
+/** The ISO weeks whole inside [from, to] (first and last Monday), and the days outside them. */
+export function splitWeeks(from: string, to: string): { weeks: [string, string] | null; days: Array<[string, string]> } {
+  const fromMonday = weekStart(from);
+  const first = fromMonday === from ? from : addDays(fromMonday, 7);
+  const lastMonday = addDays(weekStart(addDays(to, 1)), -7);
+  if (lastMonday < first) return { weeks: null, days: [[from, to]] };
+  const days: Array<[string, string]> = [];
+  if (from < first) days.push([from, addDays(first, -1)]);
+  const end = addDays(lastMonday, 6);
+  if (end < to) days.push([addDays(end, 1), to]);
+  return { weeks: [first, lastMonday], days };
+}
+
+/** [from, to] cut at month boundaries. */
+function byMonth(from: string, to: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let start = from; start <= to; ) {
+    const next = nextPeriod(periodOf(start, 'month'), 'month');
+    const end = addDays(next, -1) < to ? addDays(next, -1) : to;
+    out.push([start, end]);
+    start = next;
+  }
+  return out;
+}
+
+/**
+ * The reads of account-level rollups that cover [from, to] exactly: whole months when `months`,
+ * whole ISO weeks (cut at month ends when `months`, so a week lies in one month), days at the edges.
+ */
+function coverAccount(from: string, to: string, months: boolean): Read[] {
+  const reads: Read[] = [];
+  const split = months ? splitMonths(from, to) : { months: null, rest: [[from, to]] as Array<[string, string]> };
+  if (split.months) reads.push({ grain: 'am', first: split.months[0], last: split.months[1] });
+  const pieces = months ? split.rest.flatMap(([a, b]) => byMonth(a, b)) : split.rest;
+  for (const [start, end] of pieces) {
+    const { weeks, days } = splitWeeks(start, end);
+    if (weeks) reads.push({ grain: 'aw', first: weeks[0], last: weeks[1] });
+    for (const [a, b] of days) reads.push({ grain: 'd', first: a, last: b });
+  }
+  return reads;
+}
+
+/**
+ * Whether the selected locations hold every location with rollups in the months [from, to]
+ * meets, so the account-level rollups count exactly what the selection does.
+ */
+async function coversAccount(db: Db, accountId: number, q: DashboardQuery): Promise<boolean> {
+  if (q.locationIds === null) return true;
+  const selected = new Set(q.locationIds);
+  const rows = await db
+    .selectFrom('score_rollup_segments')
+    .select('location_id')
+    .distinct()
+    .where('account_id', '=', accountId)
+    .where('grain', '=', 'm')
+    .where('segment', '>=', periodOf(q.from, 'month'))
+    .where('segment', '<=', q.to)
+    .execute();
+  return rows.every((r) => selected.has(r.location_id));
+}
 
 /** The reads that cover [from, to] exactly with the coarsest grains allowed (months only when `months`). */
 function coverRange(from: string, to: string, months: boolean): Read[] {
@@ -224,48 +292,95 @@ function coverRange(from: string, to: string, months: boolean): Read[] {
   return reads;
 }
 
-/** Counts of one read grouped by `by` (period and source, or location), with the semantic id. */
-async function readCounts(db: Db, accountId: number, q: DashboardQuery, read: Read, by: 'period' | 'location'): Promise<Array<Record<string, any>>> {
-  if (read.grain === 'd') {
-    let query = db
-      .selectFrom('score_rollups')
-      .select(by === 'period' ? ['semantic_id', 'day as period', 'source', ...sums] : ['location_id', 'semantic_id', ...sums])
-      .where('account_id', '=', accountId)
-      .where('day', '>=', read.first)
-      .where('day', '<=', read.last);
-    if (q.locationIds) query = query.where('location_id', 'in', q.locationIds);
-    if (q.sources) query = query.where('source', 'in', q.sources);
-    return query.groupBy(by === 'period' ? ['semantic_id', 'day', 'source'] : ['location_id', 'semantic_id']).execute();
-  }
-  let query = db
+/**
+ * The semantic ids with rollups in the account in the months [from, to] meets (from the
+ * account-level months: a few hundred rows). Day reads name them, so each (location, semantic id)
+ * reads only its days from the day rollups' key instead of every day of the location.
+ */
+async function semanticIdsIn(db: Db, accountId: number, from: string, to: string): Promise<number[]> {
+  const rows = await db
     .selectFrom('score_rollup_segments')
-    .select(by === 'period' ? ['semantic_id', 'segment as period', 'source', ...sums] : ['location_id', 'semantic_id', ...sums])
+    .select('semantic_id')
+    .distinct()
     .where('account_id', '=', accountId)
-    .where('grain', '=', read.grain)
-    .where('segment', '>=', read.first)
-    .where('segment', '<=', read.last);
-  if (q.locationIds) query = query.where('location_id', 'in', q.locationIds);
-  if (q.sources) query = query.where('source', 'in', q.sources);
-  return query.groupBy(by === 'period' ? ['semantic_id', 'segment', 'source'] : ['location_id', 'semantic_id']).execute();
+    .where('grain', '=', 'am')
+    .where('segment', '>=', periodOf(from, 'month'))
+    .where('segment', '<=', to)
+    .execute();
+  return rows.map((r) => r.semantic_id).sort((a, b) => a - b);
 }
 
-/** The dashboard's figures; see the file comment. */
-export async function readDashboardScores(db: Db, accountId: number, q: DashboardQuery): Promise<DashboardScores> {
+type SegmentQuery = SelectQueryBuilder<Database, 'score_rollup_segments', Record<string, string | number>>;
+
+/** Counts of one read grouped by `by` (period, source or location), with the semantic id. */
+async function readCounts(
+  db: Db,
+  accountId: number,
+  q: DashboardQuery,
+  read: Read,
+  by: 'period' | 'source' | 'location',
+  semanticIds: number[],
+): Promise<Array<Record<string, any>>> {
+  const day = read.grain === 'd';
+  if (day && semanticIds.length === 0) return [];
+  const period = day ? 'day' : 'segment';
+  const keys = by === 'period' ? ['semantic_id', period] : by === 'source' ? ['semantic_id', 'source'] : ['location_id', 'semantic_id'];
+  const columns = [...keys.map((k) => sql.ref<string | number>(k).as(k)), ...sums];
+  // Both tables have the columns filtered on; the builder is typed as the segment rollups'.
+  let query = day
+    ? (db
+        .selectFrom('score_rollups')
+        .select(columns)
+        .where('account_id', '=', accountId)
+        .where('semantic_id', 'in', semanticIds)
+        .where('day', '>=', read.first)
+        .where('day', '<=', read.last) as unknown as SegmentQuery)
+    : db
+        .selectFrom('score_rollup_segments')
+        .select(columns)
+        .where('account_id', '=', accountId)
+        .where('grain', '=', read.grain as 'm')
+        .where('segment', '>=', read.first)
+        .where('segment', '<=', read.last);
+  // Account-level rows carry location 0: the caller checked that the selection covers the account.
+  if (q.locationIds && read.grain !== 'am' && read.grain !== 'aw') query = query.where('location_id', 'in', q.locationIds);
+  if (q.sources) query = query.where('source', 'in', q.sources);
+  const rows: Array<Record<string, any>> = await query.groupBy(keys.map((k) => sql.ref(k))).execute();
+  return by === 'period' ? rows.map((r) => ({ ...r, period: r[period] })) : rows;
+}
+
+/**
+ * The dashboard's figures; see the file comment. `accountRollups: false` reads per location only
+ * (the same figures; the bench compares the two).
+ */
+export async function readDashboardScores(db: Db, accountId: number, q: DashboardQuery, options: { accountRollups?: boolean } = {}): Promise<DashboardScores> {
   const total = new Cells();
   const byPeriod = new Cells();
   const byLocation = new Cells();
   const bySource = new Cells();
   const empty = q.locationIds?.length === 0 || q.sources?.length === 0;
-  // The trend needs periods no coarser than groupBy (months only by month, days only by day);
-  // totals and sources come with it. Locations read the coarsest cover.
-  const trendReads = empty ? [] : q.groupBy === 'day' ? [{ grain: 'd' as const, first: q.from, last: q.to }] : coverRange(q.from, q.to, q.groupBy === 'month');
-  const locationReads = empty ? [] : coverRange(q.from, q.to, true);
-  const [trendRows, locationRows] = await Promise.all([
-    Promise.all(trendReads.map((read) => readCounts(db, accountId, q, read, 'period'))),
-    Promise.all(locationReads.map((read) => readCounts(db, accountId, q, read, 'location'))),
+  // A selection of the whole account reads the trend, totals and sources from the account-level rollups.
+  const [account, withRollups] = await Promise.all([
+    !empty && options.accountRollups !== false && coversAccount(db, accountId, q),
+    empty ? [] : semanticIdsIn(db, accountId, q.from, q.to),
   ]);
-  for (const r of trendRows.flat()) {
-    byPeriod.add(periodOf(r.period, q.groupBy), r.semantic_id, r);
+  // The trend reads periods no coarser than groupBy; totals and sources the coarsest cover (each
+  // read grouped only by what it answers: a weekly trend is weeks x questions, not x sources).
+  const cover = account ? coverAccount : coverRange;
+  const trendReads = empty ? [] : q.groupBy === 'day' ? [{ grain: 'd' as const, first: q.from, last: q.to }] : cover(q.from, q.to, q.groupBy === 'month');
+  const sourceReads = empty ? [] : cover(q.from, q.to, true);
+  const locationReads = empty ? [] : coverRange(q.from, q.to, true);
+  const [trendRows, sourceRows, locationRows] = await Promise.all(
+    (
+      [
+        [trendReads, 'period'],
+        [sourceReads, 'source'],
+        [locationReads, 'location'],
+      ] as const
+    ).map(([reads, by]) => Promise.all(reads.map((read) => readCounts(db, accountId, q, read, by, withRollups)))),
+  );
+  for (const r of trendRows.flat()) byPeriod.add(periodOf(r.period, q.groupBy), r.semantic_id, r);
+  for (const r of sourceRows.flat()) {
     bySource.add(r.source, r.semantic_id, r);
     total.add('', r.semantic_id, r);
   }

@@ -26,6 +26,7 @@ import * as scoreRollupSegments from './2026-12-07T05-00-score-rollup-segments.j
 import * as locationReviewLinks from './2026-12-07T04-00-location-review-links.js';
 import * as chatAttachments from './2026-12-07T03-00-chat-attachments.js';
 import * as ruleActions from './2026-12-07T06-00-rule-actions.js';
+import * as accountScoreRollups from './2026-12-07T10-00-account-score-rollups.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07T03-00-chat-attachments': chatAttachments,
   '2026-12-07T06-00-rule-actions': ruleActions,
   '2026-12-07T07-00-import-checkpoints': importCheckpoints,
+  '2026-12-07T10-00-account-score-rollups': accountScoreRollups,
 };
 
 export const migrationProvider: MigrationProvider = {
