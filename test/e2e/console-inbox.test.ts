@@ -34,7 +34,16 @@ import { openSocket, type TestSocket } from '../helpers/sockets.js';
 describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER_MISSING_REASON : 'Chromium'})`, () => {
   let browser: Browser;
   let t: ServedApp;
-  let h: { accountId: number; slug: string; adminToken: string; loopToken: string; sea: number; agent: number; headers: Record<string, string> };
+  let h: {
+    accountId: number;
+    slug: string;
+    adminToken: string;
+    loopToken: string;
+    sea: number;
+    hill: number;
+    agent: number;
+    headers: Record<string, string>;
+  };
   const sockets: TestSocket[] = [];
 
   /** Puts a browser context in the console as agent Anna (signed in for real). */
@@ -63,6 +72,7 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     recordIssuedSecret(adminToken);
     const db = t.database.db;
     const sea = (await createLocation(db, account.id, { title: { en: 'Sea Hotel' }, shortcode: 'sea' })).id;
+    const hill = (await createLocation(db, account.id, { title: { en: 'Hill Hotel' }, shortcode: 'hill' })).id;
     await createLoopType(db, account.id, 'housekeeping', { en: 'Housekeeping' });
     const agent = (
       await createStaffMember(t, account.id, {
@@ -74,7 +84,7 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
       })
     ).id;
     await createEmployee(db, account.id, { username: 'bo', name: 'Bo', email: 'bo@hotel.test', locationIds: [sea] });
-    h = { accountId: account.id, slug: account.slug, adminToken, loopToken, sea, agent, headers: (await createLooponClient(t, account.id)).headers };
+    h = { accountId: account.id, slug: account.slug, adminToken, loopToken, sea, hill, agent, headers: (await createLooponClient(t, account.id)).headers };
   });
   afterAll(async () => {
     for (const socket of sockets) await socket.close();
@@ -214,6 +224,45 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     await expect.poll(() => guestView.page.getByText('The minibar is empty').count()).toBeGreaterThan(0);
     expect(await guestView.page.content()).not.toContain('room 12');
     await guestView.context.close();
+    await context.close();
+  });
+
+  it("does not show an agent the requests of a location they are not subscribed to, in the list, by URL or through the API", async () => {
+    const open = async (location: string, name: string) => {
+      const res = await loopCall(t, h.loopToken, 'POST', 'loops', { location, loopType: 'housekeeping', description: `Towels for ${name}`, user: { name } });
+      expect(res.statusCode, res.body).toBe(200);
+      const list = await t.app.inject({ url: '/admin/v1/requests', headers: { authorization: `Bearer ${h.adminToken}` } });
+      return (list.json().requests as Array<{ id: number; description: string }>).find((r) => r.description === `Towels for ${name}`)!.id;
+    };
+    const csrfHeaders = async (context: BrowserContext) => ({
+      'x-csrf-token': (await (await context.request.get(`${t.baseUrl}/admin/v1/session`)).json()).csrfToken as string,
+    });
+    const atHill = await open('hill', 'Ulla Hill');
+    await open('sea', 'Pia Sea');
+    const { context, page } = await newPage(browser);
+    await signInAsAgent(context);
+    await page.goto(`${t.baseUrl}/inbox`);
+    await expect.poll(() => page.getByRole('link', { name: /Pia Sea/ }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByRole('link', { name: /Ulla Hill/ }).count()).toBe(0);
+    // asking for Hill by its id lists nothing
+    const hillInbox = await context.request.get(`${t.baseUrl}/admin/v1/inbox?locationId=${h.hill}`);
+    expect(hillInbox.status()).toBe(200);
+    expect((await hillInbox.json()).items).toEqual([]);
+    for (const path of [`/requests/${atHill}`, `/requests/${atHill}/notes`, `/requests/${atHill}/assignee`]) {
+      const res = await context.request.get(`${t.baseUrl}/admin/v1${path}`);
+      expect(res.status(), path).toBe(404);
+    }
+    const read = await context.request.post(`${t.baseUrl}/admin/v1/requests/${atHill}/read`, { data: {}, headers: await csrfHeaders(context) });
+    expect(read.status()).toBe(404);
+    // the owner's admin token sees both
+    const all = await t.app.inject({ url: '/admin/v1/inbox', headers: { authorization: `Bearer ${h.adminToken}` } });
+    expect(all.body).toContain('Ulla Hill');
+
+    await page.goto(`${t.baseUrl}/inbox/requests/${atHill}`);
+    await expect.poll(() => page.getByRole('alert').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.locator('main').innerText()).not.toContain('Towels for Ulla Hill');
+    await expectAccessible(page, 'a request out of reach');
+    await saveScreenshot(page, 'inbox-out-of-scope');
     await context.close();
   });
 });
