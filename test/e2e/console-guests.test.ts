@@ -63,8 +63,7 @@ describe.skipIf(browserMissing)(`the console's guest screens (${browserMissing ?
     const timeline = page.locator('.card', { has: page.getByRole('heading', { name: 'Timeline' }) });
     await eventually(() => timeline.locator('ol.timeline li').count()).toBeGreaterThan(3);
     const text = await timeline.textContent();
-    for (const line of ['+120 points: Welcome', 'Request: request of grace (open)', 'Stay ', 'Survey answered'])
-      expect(text, line).toContain(line);
+    for (const line of ['+120 points: Welcome', 'Request: request of grace (open)', 'Stay ', 'Survey answered']) expect(text, line).toContain(line);
     expect(await timeline.getByRole('alert').count()).toBe(0);
 
     const download = page.waitForEvent('download');

@@ -24,6 +24,9 @@ import { createLooponClient } from '../helpers/loopon.js';
 import { recordIssuedSecret } from '../helpers/secret-log.js';
 import { openSocket, type TestSocket } from '../helpers/sockets.js';
 
+/** A 1x1 PNG (a photo the browser can draw). */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
 /*
  * The inbox in Chromium: a guest's message over the Loopon chat socket appears live with an unread
  * badge, the agent answers and the guest's socket gets it, typing shows both ways, a request is
@@ -62,7 +65,7 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     const sessionId = (await findChatSessionByKey(t.database.db, stay.chatSession.sessionId))!.id;
     const guest = await openSocket(`${t.baseUrl.replace('http', 'ws')}${new URL(stay.chatSession.wssUrl).pathname}`);
     sockets.push(guest);
-    return { sessionId, guest };
+    return { sessionId, guest, key: stay.chatSession.sessionId as string };
   };
 
   beforeAll(async () => {
@@ -227,7 +230,7 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     await context.close();
   });
 
-  it("does not show an agent the requests of a location they are not subscribed to, in the list, by URL or through the API", async () => {
+  it('does not show an agent the requests of a location they are not subscribed to, in the list, by URL or through the API', async () => {
     const open = async (location: string, name: string) => {
       const res = await loopCall(t, h.loopToken, 'POST', 'loops', { location, loopType: 'housekeeping', description: `Towels for ${name}`, user: { name } });
       expect(res.statusCode, res.body).toBe(200);
@@ -263,6 +266,40 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     expect(await page.locator('main').innerText()).not.toContain('Towels for Ulla Hill');
     await expectAccessible(page, 'a request out of reach');
     await saveScreenshot(page, 'inbox-out-of-scope');
+    await context.close();
+  });
+
+  it("shows a guest's photo in the chat as an image with alt text, live, through its signed link", async () => {
+    const { sessionId, guest, key } = await guestChat('Nils Foto');
+    guest.send({ type: 'chatMessage', chatMessage: { localId: 'n-1', contentType: 'text/plain', content: 'The shower is broken, look:' } });
+    const { context, page } = await newPage(browser);
+    await signInAsAgent(context);
+    await page.goto(`${t.baseUrl}/inbox/chats/${sessionId}`);
+    await expect.poll(() => page.getByRole('log').getByText('The shower is broken, look:').count(), { timeout: 10_000 }).toBe(1);
+
+    // the guest's stay page uploads the photo (multipart, field "photo"); the console shows it live
+    const boundary = '----openstay-photo';
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="shower.png"\r\nContent-Type: image/png\r\n\r\n`),
+      PNG,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const uploaded = await t.app.inject({
+      method: 'POST',
+      url: `/g/chat/${key}/photos`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const image = page.getByRole('log').getByRole('img', { name: 'Photo sent by Nils Foto' });
+    await expect.poll(() => image.count(), { timeout: 10_000 }).toBe(1);
+    expect(await image.getAttribute('src')).toMatch(/^\/g\/media\/[\w-]{22}\?exp=\d+&sig=[\w-]{22}$/);
+    // the browser loaded it (a signed link the server answers), and after a reload it is still there
+    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
+    await page.reload();
+    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBe(1);
+    await expectAccessible(page, 'a chat with a photo');
+    await saveScreenshot(page, 'inbox-chat-photo');
     await context.close();
   });
 });
