@@ -290,8 +290,6 @@ describe.each(dialects())('admin API on %s', (dialect) => {
           '/v1/loyalty/members',
           '/v1/loyalty/members/{id}',
           '/v1/loyalty/members/{id}/operations',
-          '/v1/feedback/rollups',
-          '/v1/answer-documents',
           '/v1/loyalty/operations',
           '/v1/rules',
           '/v1/rules/{id}',

@@ -189,6 +189,12 @@ describe.each(dialects())('admin dashboards on %s', (dialect) => {
     expect(first.documents.map((d: any) => d.id)).toEqual([data.ids[4]]);
     expect(first.documents[0]).toMatchObject({ locationId: data.b.id, source: 'manual', day: '2026-04-06', guestName: 'Ann Guest' });
     expect(first.documents[0].answers.map((a: any) => a.semanticId)).toEqual([0, 1004]);
+    // in words: the question's and option's titles, and the NPS segment of the chosen option
+    const [npsAnswer, restaurant] = first.documents[0].answers;
+    expect(npsAnswer).toMatchObject({ question: 'Recommend?', segment: 'detractor' });
+    expect(npsAnswer.option).toMatch(/^[0-6]$/);
+    expect(restaurant).toMatchObject({ question: 'Restaurant', segment: null });
+    expect(restaurant.option).toBe(String(restaurant.score));
     const second = (await call(data.adminToken, 'GET', `${url}&before=${first.next}`)).json();
     expect(second.documents.map((d: any) => d.id)).toEqual([data.ids[2]]);
     expect(second.next).toBeNull();

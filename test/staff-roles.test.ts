@@ -130,8 +130,25 @@ describe.each(dialects())('staff roles on %s', (dialect) => {
     const guests = (await call(sessions.agent, 'GET', '/guests?limit=200')).json().guests.map((g: any) => g.id);
     expect(guests).toContain(sea.guestId);
     expect(guests).not.toContain(hill.guestId);
+    // The inbox and its thread tools: only the agent's locations (others answer 404 as the request does).
+    const inbox = (await call(sessions.agent, 'GET', '/inbox?kind=request&limit=200')).json().items.map((i: any) => i.id);
+    expect(inbox).toContain(sea.id);
+    expect(inbox).not.toContain(hill.id);
+    expect((await call(sessions.agent, 'GET', `/inbox?locationId=${locB}`)).json().items).toEqual([]);
+    for (const [method, path, body] of [
+      ['GET', `/requests/${hill.id}/notes`, undefined],
+      ['POST', `/requests/${hill.id}/notes`, { text: 'seen?' }],
+      ['GET', `/requests/${hill.id}/assignee`, undefined],
+      ['POST', `/requests/${hill.id}/read`, {}],
+    ] as const) {
+      expect((await call(sessions.agent, method, path, body)).statusCode, `${method} ${path}`).toBe(404);
+    }
+    expect((await call(sessions.agent, 'POST', `/requests/${sea.id}/notes`, { text: 'Towels on the way' })).statusCode).toBe(201);
+    expect((await call(sessions.agent, 'POST', `/requests/${sea.id}/read`, {})).statusCode).toBe(200);
+    expect((await call(sessions.nowhere, 'GET', '/inbox')).json().items).toEqual([]);
     // The manager sees both; an agent with no location sees none.
     expect((await call(sessions.manager, 'GET', `/requests/${hill.id}`)).statusCode).toBe(200);
+    expect((await call(sessions.manager, 'GET', '/inbox?kind=request&limit=200')).json().items.map((i: any) => i.id)).toContain(hill.id);
     expect((await call(sessions.nowhere, 'GET', '/requests')).json().requests).toEqual([]);
     expect((await call(sessions.nowhere, 'GET', `/requests/${sea.id}`)).statusCode).toBe(404);
 

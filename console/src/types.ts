@@ -5,7 +5,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { ClientSchema, CreatedClientSchema } from '../../src/api/admin/routes/api-clients';
-import type { StaffAnswerDocumentListSchema, FeedbackRollupsSchema, DailyRollupSchema } from '../../src/api/admin/routes/feedback';
+import type { DashboardReputationSchema, DashboardScoresSchema, DrillDownSchema } from '../../src/api/admin/routes/dashboards-schemas';
 import type { GuestDetailSchema, GuestListSchema, GuestSchema, MergeResultSchema, SplitResultSchema } from '../../src/api/admin/routes/guests-schemas';
 import type { EntrySchema, ListSchema } from '../../src/api/admin/routes/identity-blocklist';
 import type { LevelSchema, ProductSchema } from '../../src/api/admin/routes/loyalty';
@@ -55,9 +55,9 @@ export type Webhook = Static<typeof WebhookSchema>;
 export type CreatedWebhook = Static<typeof CreatedWebhookSchema>;
 export type Delivery = Static<typeof DeliverySchema>;
 export type Attempt = Static<typeof AttemptSchema>;
-export type FeedbackRollups = Static<typeof FeedbackRollupsSchema>;
-export type DailyRollup = Static<typeof DailyRollupSchema>;
-export type AnswerDocumentList = Static<typeof StaffAnswerDocumentListSchema>;
+export type DashboardScores = Static<typeof DashboardScoresSchema>;
+export type DrillDown = Static<typeof DrillDownSchema>;
+export type DashboardReputation = Static<typeof DashboardReputationSchema>;
 
 /** GET /guests/{id}/timeline (contract: built in parallel). */
 export interface TimelineItem {

@@ -22,12 +22,27 @@ describe.skipIf(browserMissing)(`the console's account settings, staff and activ
     await t?.close();
   });
 
-  it('tells staff and audit are not on this server yet (the endpoints answer 404) instead of failing', async () => {
+  it('invites a staff member from /settings/staff, lists them, and the activity log shows who did it', async () => {
     const { context, page } = await openConsole(browser, t, who);
     await page.goto(`${t.baseUrl}/settings/staff`);
-    await eventually(() => page.getByRole('status').first().textContent()).toContain('Staff sign-in is not available on this server yet');
+    await waitForHeading(page, 'Staff and roles', 2);
+    await eventually(() => page.getByRole('cell', { name: `owner-${who.account.slug}@example.test`, exact: true }).count()).toBe(1);
+    const invite = page.getByRole('form', { name: 'Invite a staff member' });
+    await invite.getByLabel('E-mail').fill('ben@hotel.test');
+    await invite.getByLabel('Name').fill('Ben Agent');
+    await invite.getByLabel('Role').selectOption('agent');
+    await invite.getByRole('button', { name: 'Send invitation' }).click();
+    await eventually(() => page.getByRole('cell', { name: 'ben@hotel.test', exact: true }).count()).toBe(1);
+    expect(await page.getByLabel('Role of ben@hotel.test').inputValue()).toBe('agent');
+    expect(await invite.getByText('One-time sign-in link').count()).toBe(1);
+    const staff = (await adminCall(() => t)(who.adminToken, 'GET', '/staff')).json();
+    expect(staff.staff.map((s: { email: string }) => s.email)).toContain('ben@hotel.test');
+
     await page.goto(`${t.baseUrl}/audit`);
-    await eventually(() => page.getByRole('status').first().textContent()).toContain('The activity log is not available on this server yet');
+    await waitForHeading(page, 'Activity log', 1);
+    const row = page.getByRole('row', { name: /staff\.create/ });
+    await eventually(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('Olive Owner');
     expect(await page.getByRole('alert').count()).toBe(0);
     await context.close();
   });
@@ -44,7 +59,8 @@ describe.skipIf(browserMissing)(`the console's account settings, staff and activ
       '/audit',
       'audit',
       async (page: Page) => {
-        await eventually(() => page.getByRole('status').count()).toBeGreaterThan(0);
+        await waitForHeading(page, 'Activity log', 1);
+        await eventually(() => page.getByRole('row').count()).toBeGreaterThan(1);
       },
     ],
   ] as const)('shows %s accessibly at desktop and 360 px widths', async (path, name, ready) => {

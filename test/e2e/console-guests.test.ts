@@ -1,9 +1,13 @@
 import type { Browser } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addPoints } from '../../src/core/loyalty/ledger.js';
+import { ensureMember } from '../../src/core/loyalty/members.js';
 import { adminCall } from '../helpers/admin.js';
 import { createTestAccount } from '../helpers/app.js';
 import { BROWSER_MISSING_REASON, browserMissing, expectAccessible, launchBrowser, type ServedApp, serveTestApp } from '../helpers/browser.js';
 import { dialects } from '../helpers/database.js';
+import { createPlace, seedGuest } from '../helpers/guest-rows.js';
 import { checkScreen, type ConsoleAccount, eventually, openConsole, waitForHeading } from './console-screens-helpers.js';
 
 describe.skipIf(browserMissing)(`the console's guest screens (${browserMissing ? BROWSER_MISSING_REASON : 'Chromium'})`, () => {
@@ -42,10 +46,44 @@ describe.skipIf(browserMissing)(`the console's guest screens (${browserMissing ?
     await eventually(() => identifiers.textContent()).toContain('ada@example.test — arrivals with this value find this guest');
     expect(await identifiers.textContent()).toContain('+34600111222');
     expect(await page.getByRole('button', { name: 'Split off pms:R-1' }).count()).toBe(1);
-    // The timeline endpoint is built in parallel: until it is here the card says so, never an error.
+    await context.close();
+  });
+
+  it("shows a guest's timeline across faces, exports the guest's data as JSON and erases the guest", async () => {
+    const db = t.database.db;
+    const place = await createPlace(db, who.account.id, 'Harbour');
+    const grace = (await seedGuest(db, who.account.id, place, 'grace', { name: 'Grace Hopper', email: 'grace@example.test' })).guestId;
+    await ensureMember(db, who.account.id, grace, Date.now());
+    await db.updateTable('loyalty_members').set({ enrolled_at: Date.now() }).where('account_id', '=', who.account.id).where('guest_id', '=', grace).execute();
+    await db.transaction().execute((trx) => addPoints(trx, who.account.id, grace, { points: 120, levelPoints: 120, concept: 'Welcome' }, Date.now()));
+
+    const { context, page } = await openConsole(browser, t, who);
+    await page.goto(`${t.baseUrl}/guests/${grace}`);
+    await waitForHeading(page, 'Grace Hopper', 1);
     const timeline = page.locator('.card', { has: page.getByRole('heading', { name: 'Timeline' }) });
-    await eventually(async () => (await timeline.getByRole('status').count()) + (await timeline.locator('ol.timeline li').count())).toBeGreaterThan(0);
+    await eventually(() => timeline.locator('ol.timeline li').count()).toBeGreaterThan(3);
+    const text = await timeline.textContent();
+    for (const line of ['+120 points: Welcome', 'Request: request of grace (open)', 'Stay ', 'Survey answered']) expect(text, line).toContain(line);
     expect(await timeline.getByRole('alert').count()).toBe(0);
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export data' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`guest-${grace}.json`);
+    const exported = JSON.parse(readFileSync(await file.path(), 'utf8'));
+    expect(exported.guest).toMatchObject({ id: grace, email: 'grace@example.test' });
+    expect(exported.exportedAt).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Erase guest' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Erase this guest?' });
+    await eventually(() => dialog.isVisible()).toBe(true);
+    await expectAccessible(page, 'the erase dialog');
+    await dialog.getByRole('button', { name: 'Erase', exact: true }).click();
+    // a loyalty member with points: refused first, then erased with the balance on purpose
+    await eventually(() => dialog.getByRole('alert').textContent()).toContain('balance');
+    await dialog.getByRole('button', { name: 'Erase with the loyalty balance' }).click();
+    await eventually(() => new URL(page.url()).pathname).toBe('/guests');
+    expect((await adminCall(() => t)(who.adminToken, 'GET', `/guests/${grace}`)).statusCode).toBe(404);
     await context.close();
   });
 

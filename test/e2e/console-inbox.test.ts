@@ -24,6 +24,9 @@ import { createLooponClient } from '../helpers/loopon.js';
 import { recordIssuedSecret } from '../helpers/secret-log.js';
 import { openSocket, type TestSocket } from '../helpers/sockets.js';
 
+/** A 1x1 PNG (a photo the browser can draw). */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
 /*
  * The inbox in Chromium: a guest's message over the Loopon chat socket appears live with an unread
  * badge, the agent answers and the guest's socket gets it, typing shows both ways, a request is
@@ -34,7 +37,16 @@ import { openSocket, type TestSocket } from '../helpers/sockets.js';
 describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER_MISSING_REASON : 'Chromium'})`, () => {
   let browser: Browser;
   let t: ServedApp;
-  let h: { accountId: number; slug: string; adminToken: string; loopToken: string; sea: number; agent: number; headers: Record<string, string> };
+  let h: {
+    accountId: number;
+    slug: string;
+    adminToken: string;
+    loopToken: string;
+    sea: number;
+    hill: number;
+    agent: number;
+    headers: Record<string, string>;
+  };
   const sockets: TestSocket[] = [];
 
   /** Puts a browser context in the console as agent Anna (signed in for real). */
@@ -53,7 +65,7 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     const sessionId = (await findChatSessionByKey(t.database.db, stay.chatSession.sessionId))!.id;
     const guest = await openSocket(`${t.baseUrl.replace('http', 'ws')}${new URL(stay.chatSession.wssUrl).pathname}`);
     sockets.push(guest);
-    return { sessionId, guest };
+    return { sessionId, guest, key: stay.chatSession.sessionId as string };
   };
 
   beforeAll(async () => {
@@ -63,6 +75,7 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     recordIssuedSecret(adminToken);
     const db = t.database.db;
     const sea = (await createLocation(db, account.id, { title: { en: 'Sea Hotel' }, shortcode: 'sea' })).id;
+    const hill = (await createLocation(db, account.id, { title: { en: 'Hill Hotel' }, shortcode: 'hill' })).id;
     await createLoopType(db, account.id, 'housekeeping', { en: 'Housekeeping' });
     const agent = (
       await createStaffMember(t, account.id, {
@@ -74,7 +87,7 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
       })
     ).id;
     await createEmployee(db, account.id, { username: 'bo', name: 'Bo', email: 'bo@hotel.test', locationIds: [sea] });
-    h = { accountId: account.id, slug: account.slug, adminToken, loopToken, sea, agent, headers: (await createLooponClient(t, account.id)).headers };
+    h = { accountId: account.id, slug: account.slug, adminToken, loopToken, sea, hill, agent, headers: (await createLooponClient(t, account.id)).headers };
   });
   afterAll(async () => {
     for (const socket of sockets) await socket.close();
@@ -214,6 +227,79 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     await expect.poll(() => guestView.page.getByText('The minibar is empty').count()).toBeGreaterThan(0);
     expect(await guestView.page.content()).not.toContain('room 12');
     await guestView.context.close();
+    await context.close();
+  });
+
+  it('does not show an agent the requests of a location they are not subscribed to, in the list, by URL or through the API', async () => {
+    const open = async (location: string, name: string) => {
+      const res = await loopCall(t, h.loopToken, 'POST', 'loops', { location, loopType: 'housekeeping', description: `Towels for ${name}`, user: { name } });
+      expect(res.statusCode, res.body).toBe(200);
+      const list = await t.app.inject({ url: '/admin/v1/requests', headers: { authorization: `Bearer ${h.adminToken}` } });
+      return (list.json().requests as Array<{ id: number; description: string }>).find((r) => r.description === `Towels for ${name}`)!.id;
+    };
+    const csrfHeaders = async (context: BrowserContext) => ({
+      'x-csrf-token': (await (await context.request.get(`${t.baseUrl}/admin/v1/session`)).json()).csrfToken as string,
+    });
+    const atHill = await open('hill', 'Ulla Hill');
+    await open('sea', 'Pia Sea');
+    const { context, page } = await newPage(browser);
+    await signInAsAgent(context);
+    await page.goto(`${t.baseUrl}/inbox`);
+    await expect.poll(() => page.getByRole('link', { name: /Pia Sea/ }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByRole('link', { name: /Ulla Hill/ }).count()).toBe(0);
+    // asking for Hill by its id lists nothing
+    const hillInbox = await context.request.get(`${t.baseUrl}/admin/v1/inbox?locationId=${h.hill}`);
+    expect(hillInbox.status()).toBe(200);
+    expect((await hillInbox.json()).items).toEqual([]);
+    for (const path of [`/requests/${atHill}`, `/requests/${atHill}/notes`, `/requests/${atHill}/assignee`]) {
+      const res = await context.request.get(`${t.baseUrl}/admin/v1${path}`);
+      expect(res.status(), path).toBe(404);
+    }
+    const read = await context.request.post(`${t.baseUrl}/admin/v1/requests/${atHill}/read`, { data: {}, headers: await csrfHeaders(context) });
+    expect(read.status()).toBe(404);
+    // the owner's admin token sees both
+    const all = await t.app.inject({ url: '/admin/v1/inbox', headers: { authorization: `Bearer ${h.adminToken}` } });
+    expect(all.body).toContain('Ulla Hill');
+
+    await page.goto(`${t.baseUrl}/inbox/requests/${atHill}`);
+    await expect.poll(() => page.getByRole('alert').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.locator('main').innerText()).not.toContain('Towels for Ulla Hill');
+    await expectAccessible(page, 'a request out of reach');
+    await saveScreenshot(page, 'inbox-out-of-scope');
+    await context.close();
+  });
+
+  it("shows a guest's photo in the chat as an image with alt text, live, through its signed link", async () => {
+    const { sessionId, guest, key } = await guestChat('Nils Foto');
+    guest.send({ type: 'chatMessage', chatMessage: { localId: 'n-1', contentType: 'text/plain', content: 'The shower is broken, look:' } });
+    const { context, page } = await newPage(browser);
+    await signInAsAgent(context);
+    await page.goto(`${t.baseUrl}/inbox/chats/${sessionId}`);
+    await expect.poll(() => page.getByRole('log').getByText('The shower is broken, look:').count(), { timeout: 10_000 }).toBe(1);
+
+    // the guest's stay page uploads the photo (multipart, field "photo"); the console shows it live
+    const boundary = '----openstay-photo';
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="shower.png"\r\nContent-Type: image/png\r\n\r\n`),
+      PNG,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const uploaded = await t.app.inject({
+      method: 'POST',
+      url: `/g/chat/${key}/photos`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const image = page.getByRole('log').getByRole('img', { name: 'Photo sent by Nils Foto' });
+    await expect.poll(() => image.count(), { timeout: 10_000 }).toBe(1);
+    expect(await image.getAttribute('src')).toMatch(/^\/g\/media\/[\w-]{22}\?exp=\d+&sig=[\w-]{22}$/);
+    // the browser loaded it (a signed link the server answers), and after a reload it is still there
+    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
+    await page.reload();
+    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBe(1);
+    await expectAccessible(page, 'a chat with a photo');
+    await saveScreenshot(page, 'inbox-chat-photo');
     await context.close();
   });
 });

@@ -30,7 +30,6 @@ import { inboxRoutes } from './routes/inbox.js';
 import { inboxThreadRoutes } from './routes/inbox-threads.js';
 import { loyaltyAdminRoutes } from './routes/loyalty.js';
 import { loyaltyMemberRoutes } from './routes/loyalty-members.js';
-import { feedbackRoutes } from './routes/feedback.js';
 import { ruleRoutes } from './routes/rules.js';
 import { messagingRoutes } from './routes/messaging.js';
 import { webhookDocs } from './event-payloads.js';
@@ -126,7 +125,6 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
           await webhookRoutes(api, deps);
           await loyaltyAdminRoutes(api, deps);
           await loyaltyMemberRoutes(api, deps);
-          await feedbackRoutes(api, deps);
           await ruleRoutes(api, deps);
           await messagingRoutes(api, deps);
           await dashboardRoutes(api, deps);

@@ -35,6 +35,16 @@ export const PERMISSIONS: ReadonlyArray<readonly [string, Grants]> = [
   ['POST /chat/sessions/:id/read', { owner: true, manager: true, agent: true, analyst: false }],
   ['POST /chat/sessions/:id/typing', { owner: true, manager: true, agent: true, analyst: false }],
   ['GET /guests*', INBOX_READERS],
+  // The inbox list and its thread tools (assignee, internal notes, read marks), in the person's locations.
+  ['GET /inbox/settings', READERS],
+  ['GET /inbox', INBOX_READERS],
+  ['POST /requests/:id/read', { owner: true, manager: true, agent: true, analyst: false }],
+  ['PUT /requests/:id/assignee', { owner: true, manager: true, agent: true, analyst: false }],
+  ['PUT /chat/sessions/:id/assignee', { owner: true, manager: true, agent: true, analyst: false }],
+  ['POST /requests/:id/notes', { owner: true, manager: true, agent: 'comment', analyst: false }],
+  ['POST /chat/sessions/:id/notes', { owner: true, manager: true, agent: 'comment', analyst: false }],
+  // Who a thread can be assigned to.
+  ['GET /employees', INBOX_READERS],
   // What an inbox shows requests and chats with.
   ['GET /account', ALL],
   ['GET /locations*', ALL],

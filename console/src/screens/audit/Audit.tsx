@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, query } from '../../api';
+import { api, query } from '../../api';
 import { formatDateTime, TableWrap } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { AuditItem } from '../../types';
 
-/** /audit: who did what, newest first (GET /admin/v1/audit, paged with `before`); 404 before staff sign-in. */
+/** /audit: who did what, newest first (GET /admin/v1/audit, paged with `before`) */
 export default function Audit() {
   const [items, setItems] = useState<AuditItem[]>([]);
   const [next, setNext] = useState<string | number | null>(null);
-  const [state, setState] = useState<'loading' | 'ready' | 'unavailable' | 'error'>('loading');
+  const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   const [message, setMessage] = useState('');
   const load = async (before: string | number | null) => {
     setState('loading');
@@ -18,11 +18,8 @@ export default function Audit() {
       setNext(page.next ?? null);
       setState('ready');
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) setState('unavailable');
-      else {
-        setMessage(err instanceof Error ? err.message : String(err));
-        setState('error');
-      }
+      setMessage(err instanceof Error ? err.message : String(err));
+      setState('error');
     }
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: load once
@@ -32,11 +29,6 @@ export default function Audit() {
   return (
     <section>
       <h1>{t('audit.title')}</h1>
-      {state === 'unavailable' && (
-        <p role="status" className="notice">
-          {t('audit.unavailable')}
-        </p>
-      )}
       {state === 'error' && (
         <p role="alert" className="error">
           {t('common.error', { message })}

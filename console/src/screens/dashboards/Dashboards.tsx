@@ -250,9 +250,11 @@ function FigureTable({ rows, onDrill }: { rows: Row[]; onDrill: (row: Row) => vo
 const PAGE = 20;
 
 function Answers({ filter, label, names, onClose }: { filter: Omit<ScoreFilter, 'groupBy'>; label: string; names: Map<number, string>; onClose: () => void }) {
-  const [offset, setOffset] = useState(0);
-  const key = `${filter.from}|${filter.to}|${filter.locationIds.join()}|${filter.sources.join()}|${offset}`;
-  const [loaded, reload] = useApiLoad(() => loadAnswerDocuments(filter, { limit: PAGE, offset }), [key]);
+  // pages by cursor: `pages` holds the `before` of each page shown so far (undefined: the newest)
+  const [pages, setPages] = useState<Array<number | undefined>>([undefined]);
+  const before = pages[pages.length - 1];
+  const key = `${filter.from}|${filter.to}|${filter.locationIds.join()}|${filter.sources.join()}|${before}`;
+  const [loaded, reload] = useApiLoad(() => loadAnswerDocuments(filter, { limit: PAGE, before }), [key]);
   return (
     <section className="card" aria-labelledby="answers-heading">
       <h2 id="answers-heading">{t('dash.answersOf', { name: label })}</h2>
@@ -262,7 +264,11 @@ function Answers({ filter, label, names, onClose }: { filter: Omit<ScoreFilter, 
       <ShowApi loaded={loaded} retry={reload}>
         {(list) => (
           <>
-            <p role="status">{t('dash.answerCount', { count: list.total })}</p>
+            <p role="status">
+              {list.next === null && pages.length === 1
+                ? t('dash.answerCount', { count: list.documents.length })
+                : t('dash.answerPage', { from: (pages.length - 1) * PAGE + 1, to: (pages.length - 1) * PAGE + list.documents.length })}
+            </p>
             <ul className="plain documents">
               {list.documents.map((doc) => (
                 <li key={doc.id} className="document">
@@ -278,10 +284,10 @@ function Answers({ filter, label, names, onClose }: { filter: Omit<ScoreFilter, 
                   </p>
                   <dl className="facts">
                     {doc.answers.map((a) => (
-                      <div key={a.questionId} className="fact">
+                      <div key={a.id} className="fact">
                         <dt>{a.question}</dt>
                         <dd>
-                          {[a.option, a.text, a.number].filter((v) => v !== null && v !== '').join(' · ') || '—'}
+                          {[a.option, a.text, a.numberValue].filter((v) => v !== null && v !== '').join(' · ') || '—'}
                           {a.segment && <span className={`tag ${a.segment}`}>{t(`dash.segment.${a.segment}` as 'dash.segment.promoter')}</span>}
                         </dd>
                       </div>
@@ -291,10 +297,10 @@ function Answers({ filter, label, names, onClose }: { filter: Omit<ScoreFilter, 
               ))}
             </ul>
             <div className="button-row">
-              <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+              <button type="button" disabled={pages.length === 1} onClick={() => setPages(pages.slice(0, -1))}>
                 {t('common.previous')}
               </button>
-              <button type="button" disabled={offset + PAGE >= list.total} onClick={() => setOffset(offset + PAGE)}>
+              <button type="button" disabled={list.next === null} onClick={() => list.next !== null && setPages([...pages, list.next])}>
                 {t('common.next')}
               </button>
             </div>

@@ -1,13 +1,12 @@
 import { api, query } from '../../api';
-import type { AnswerDocumentList, FeedbackRollups } from '../../types';
-import { type Dashboard, type GroupBy, summarise } from './figures';
+import type { DashboardScores, DrillDown } from '../../types';
+import { type Dashboard, type GroupBy, fromScores } from './figures';
 
 export type { Dashboard, GroupBy, NpsFigure } from './figures';
 
 /*
- * The dashboards' only data access. Today it reads GET /admin/v1/feedback/rollups (daily sums per
- * location, source and question) and computes NPS and averages per period here; a server-side
- * GET /admin/v1/dashboards/scores can replace loadScores without touching the screen.
+ * The dashboards' only data access: GET /admin/v1/dashboards/scores (computed by the server from
+ * its score rollups) and GET /admin/v1/dashboards/answer-documents (the drill-down).
  */
 
 export interface ScoreFilter {
@@ -20,19 +19,19 @@ export interface ScoreFilter {
   groupBy: GroupBy;
 }
 
+const selection = (filter: Omit<ScoreFilter, 'groupBy'>) => ({
+  from: filter.from,
+  to: filter.to,
+  locationIds: filter.locationIds.length ? filter.locationIds.join(',') : undefined,
+  sources: filter.sources.length ? filter.sources.join(',') : undefined,
+});
+
 /** NPS and question scores for the filter. */
 export async function loadScores(filter: ScoreFilter): Promise<Dashboard> {
-  const data = await api<FeedbackRollups>(
-    'GET',
-    `/feedback/rollups${query({ from: filter.from, to: filter.to, locationIds: filter.locationIds, sources: filter.sources })}`,
-  );
-  return summarise(data, filter.groupBy);
+  return fromScores(await api<DashboardScores>('GET', `/dashboards/scores${query({ ...selection(filter), groupBy: filter.groupBy })}`));
 }
 
-/** The answer documents behind a figure (drill-down), newest first. */
-export async function loadAnswerDocuments(filter: Omit<ScoreFilter, 'groupBy'>, page: { limit: number; offset: number }): Promise<AnswerDocumentList> {
-  return api<AnswerDocumentList>(
-    'GET',
-    `/answer-documents${query({ from: filter.from, to: filter.to, locationIds: filter.locationIds, sources: filter.sources, ...page })}`,
-  );
+/** The answer documents behind a figure (drill-down), newest first; `before` is the previous page's `next`. */
+export async function loadAnswerDocuments(filter: Omit<ScoreFilter, 'groupBy'>, page: { limit: number; before?: number }): Promise<DrillDown> {
+  return api<DrillDown>('GET', `/dashboards/answer-documents${query({ ...selection(filter), ...page })}`);
 }

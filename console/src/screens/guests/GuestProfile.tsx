@@ -270,23 +270,27 @@ function ExportButton({ guestId }: { guestId: number }) {
       <button type="button" disabled={action.busy} onClick={() => void run()}>
         {t('guests.export')}
       </button>
-      <ActionError error={action.error} unavailable={t('guests.exportUnavailable')} />
+      <ActionError error={action.error} />
     </>
   );
 }
 
-/** Erase: after a confirmation (POST /guests/{id}/erase). */
+/**
+ * Erase: after a confirmation (POST /guests/{id}/erase). A loyalty member with points is refused
+ * (409 loyalty_balance): the dialog then offers to erase the balance too (force=true).
+ */
 function EraseButton({ guestId }: { guestId: number }) {
   const [open, setOpen] = useState(false);
   const action = useAction();
   const navigate = useNavigate();
-  const erase = async () => {
+  const erase = async (force: boolean) => {
     const ok = await action.run(async () => {
-      await api('POST', `/guests/${guestId}/erase`, {});
+      await api('POST', `/guests/${guestId}/erase${force ? '?force=true' : ''}`, {});
       return true;
     });
     if (ok) navigate('/guests', { replace: true });
   };
+  const balanceLeft = action.error?.status === 409;
   return (
     <>
       <button type="button" className="danger" onClick={() => setOpen(true)}>
@@ -294,10 +298,10 @@ function EraseButton({ guestId }: { guestId: number }) {
       </button>
       <Dialog title={t('guests.eraseTitle')} open={open} onClose={() => setOpen(false)}>
         <p>{t('guests.eraseExplain')}</p>
-        <ActionError error={action.error} unavailable={t('guests.eraseUnavailable')} />
+        <ActionError error={action.error} />
         <div className="button-row">
-          <button type="button" className="danger" disabled={action.busy} onClick={() => void erase()}>
-            {t('guests.eraseConfirm')}
+          <button type="button" className="danger" disabled={action.busy} onClick={() => void erase(balanceLeft)}>
+            {balanceLeft ? t('guests.eraseWithBalance') : t('guests.eraseConfirm')}
           </button>
           <button type="button" onClick={() => setOpen(false)}>
             {t('common.cancel')}

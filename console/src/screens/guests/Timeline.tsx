@@ -1,17 +1,16 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, query } from '../../api';
+import { api, query } from '../../api';
 import { formatDateTime } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { TimelineItem, TimelinePage } from '../../types';
 
 /**
  * One timeline across every face (GET /guests/{id}/timeline, newest first, paged with `before`).
- * A server without the endpoint answers 404: the card says so instead of failing.
  */
 export function Timeline({ guestId }: { guestId: number }) {
   const [items, setItems] = useState<TimelineItem[]>([]);
   const [next, setNext] = useState<string | number | null>(null);
-  const [state, setState] = useState<'loading' | 'ready' | 'unavailable' | 'error'>('loading');
+  const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   const [message, setMessage] = useState('');
 
   const load = async (before: string | number | null, append: boolean) => {
@@ -23,11 +22,8 @@ export function Timeline({ guestId }: { guestId: number }) {
       setNext(page.next !== undefined ? page.next : page.items.length >= 50 && last ? last.at : null);
       setState('ready');
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) setState('unavailable');
-      else {
-        setMessage(err instanceof Error ? err.message : String(err));
-        setState('error');
-      }
+      setMessage(err instanceof Error ? err.message : String(err));
+      setState('error');
     }
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the guest changes only
@@ -36,12 +32,6 @@ export function Timeline({ guestId }: { guestId: number }) {
     void load(null, false);
   }, [guestId]);
 
-  if (state === 'unavailable')
-    return (
-      <p role="status" className="notice">
-        {t('timeline.unavailable')}
-      </p>
-    );
   return (
     <>
       {state === 'error' && (

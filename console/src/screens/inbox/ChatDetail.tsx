@@ -94,7 +94,12 @@ export function ChatDetail() {
                           {m.author === 'hotel' && m.readAt !== null ? ` · ${t('inbox.seen')}` : ''}
                         </span>
                         {m.content !== null && <p>{m.content}</p>}
-                        {m.url !== null && (
+                        {m.photo && (
+                          <a href={m.photo.url} rel="noreferrer noopener" target="_blank" className="chat-photo">
+                            <img src={m.photo.url} alt={t('inbox.photoFrom', { name: m.authorName })} loading="lazy" />
+                          </a>
+                        )}
+                        {m.url !== null && !m.photo && (
                           <p>
                             <a href={m.url} rel="noreferrer noopener" target="_blank">
                               {t('inbox.image')}

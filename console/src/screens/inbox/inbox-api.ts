@@ -47,6 +47,8 @@ export interface ChatMessage {
   contentType: string;
   content: string | null;
   url: string | null;
+  /** a guest's photo stored by the server: a signed link (null for a url of elsewhere) */
+  photo?: { url: string; expiresAt: number } | null;
   readAt: number | null;
   createdAt: number;
 }

@@ -1,14 +1,14 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, query } from '../../api';
-import { ActionError, addDays, Form, formatDate, ShowApi, TableWrap, titleOf, todayDay, useAction, useApiLoad } from '../../components/ui';
+import { ActionError, addDays, Form, ShowApi, TableWrap, titleOf, todayDay, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { AnswerDocumentList, CompetitiveSet, FeedbackRollups, Location, ReviewQuestion } from '../../types';
+import type { CompetitiveSet, DashboardReputation, Location, ReviewQuestion } from '../../types';
 
 const TrendChart = lazy(() => import('../dashboards/TrendChart'));
 
 /**
- * /reputation: reviews (answer documents of source "reputation") and the daily reputation score
- * (average normalised rating of the day's reviews) of a location beside its competitive set.
+ * /reputation: the daily reputation score and the reviews of a location beside its competitive set
+ * (GET /admin/v1/dashboards/reputation), the sets and competitors.
  */
 export default function Reputation() {
   const [places, reloadPlaces] = useApiLoad(async () => {
@@ -68,46 +68,35 @@ export default function Reputation() {
 }
 
 function Compare({ set, names, days }: { set: CompetitiveSet; names: Map<number, string>; days: number }) {
-  const ids = [set.locationId, ...set.memberIds];
   const to = todayDay();
   const from = addDays(to, -(days - 1));
   const [loaded, reload] = useApiLoad(
-    () => api<FeedbackRollups>('GET', `/feedback/rollups${query({ from, to, locationIds: ids, sources: ['reputation'] })}`),
-    [ids.join(), from, to],
+    () => api<DashboardReputation>('GET', `/dashboards/reputation${query({ locationId: set.locationId, from, to, reviewsLimit: 20 })}`),
+    [set.locationId, from, to],
   );
   return (
     <ShowApi loaded={loaded} retry={reload}>
-      {(data) => <CompareFigures data={data} ids={ids} names={names} from={from} to={to} />}
+      {(data) => <CompareFigures data={data} setId={set.id} names={names} />}
     </ShowApi>
   );
 }
 
-function CompareFigures({ data, ids, names, from, to }: { data: FeedbackRollups; ids: number[]; names: Map<number, string>; from: string; to: string }) {
-  const { days, series, totals } = useMemo(() => {
-    const byKey = new Map<string, { scored: number; sum: number; reviews: number }>();
-    const totals = new Map<number, { scored: number; sum: number; answers: number }>();
-    for (const r of data.rollups) {
-      const key = `${r.locationId}|${r.day}`;
-      const v = byKey.get(key) ?? { scored: 0, sum: 0, reviews: 0 };
-      v.scored += r.scored;
-      v.sum += r.scoreSum;
-      byKey.set(key, v);
-      const tot = totals.get(r.locationId) ?? { scored: 0, sum: 0, answers: 0 };
-      tot.scored += r.scored;
-      tot.sum += r.scoreSum;
-      tot.answers += r.answers;
-      totals.set(r.locationId, tot);
-    }
-    const days = [...new Set(data.rollups.map((r) => r.day))].sort();
-    const series = ids.map((id) => ({
-      label: names.get(id) ?? `#${id}`,
-      values: days.map((d) => {
-        const v = byKey.get(`${id}|${d}`);
-        return v && v.scored > 0 ? Math.round((100 * v.sum) / v.scored) : null;
-      }),
-    }));
-    return { days, series, totals };
-  }, [data, ids, names]);
+type PlaceFigures = DashboardReputation['location'];
+
+const percent = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(100 * v));
+
+/** The unit and the members of the chosen set: the latest daily score, the period's reviews, a chart of the daily scores. */
+function CompareFigures({ data, setId, names }: { data: DashboardReputation; setId: number; names: Map<number, string> }) {
+  const places: PlaceFigures[] = useMemo(
+    () => [data.location, ...(data.competitiveSets.find((s) => s.id === setId)?.members ?? []).filter((m) => m.locationId !== data.location.locationId)],
+    [data, setId],
+  );
+  const nameOf = (p: PlaceFigures) => names.get(p.locationId) ?? (p.title || `#${p.locationId}`);
+  const dates = [...new Set(places.flatMap((p) => p.series.map((point) => point.date)))].sort();
+  const series = places.map((p) => {
+    const byDate = new Map(p.series.map((point) => [point.date, percent(point.normalizedScore)]));
+    return { label: nameOf(p), values: dates.map((d) => byDate.get(d) ?? null) };
+  });
   return (
     <div className="card">
       <h2>{t('rep.daily')}</h2>
@@ -121,67 +110,46 @@ function CompareFigures({ data, ids, names, from, to }: { data: FeedbackRollups;
             </tr>
           </thead>
           <tbody>
-            {ids.map((id, i) => {
-              const v = totals.get(id);
+            {places.map((p, i) => {
+              const latest = percent(p.series.at(-1)?.normalizedScore);
               return (
-                <tr key={id}>
+                <tr key={p.locationId}>
                   <td>
-                    {names.get(id) ?? `#${id}`} {i === 0 ? t('rep.own') : ''}
+                    {nameOf(p)} {i === 0 ? t('rep.own') : ''}
                   </td>
-                  <td>{v && v.scored > 0 ? `${Math.round((100 * v.sum) / v.scored)}%` : '—'}</td>
-                  <td>{v?.answers ?? 0}</td>
+                  <td>{latest === null ? '—' : `${latest}%`}</td>
+                  <td>{p.reviews.reduce((sum, r) => sum + r.count, 0)}</td>
                 </tr>
               );
             })}
           </tbody>
         </table>
       </TableWrap>
-      {days.length > 0 ? (
+      {dates.length > 0 ? (
         <Suspense fallback={<p aria-live="polite">{t('common.loading')}</p>}>
-          <TrendChart periods={days} series={series} label={t('rep.chartLabel')} />
+          <TrendChart periods={dates} series={series} label={t('rep.chartLabel')} />
         </Suspense>
       ) : (
-        <p className="muted">{t('rep.noReviews')}</p>
+        <p className="muted">{t('rep.noScores')}</p>
       )}
-      <Reviews ids={ids} names={names} from={from} to={to} />
-    </div>
-  );
-}
-
-function Reviews({ ids, names, from, to }: { ids: number[]; names: Map<number, string>; from: string; to: string }) {
-  const [loaded, reload] = useApiLoad(
-    () => api<AnswerDocumentList>('GET', `/answer-documents${query({ from, to, locationIds: ids, sources: ['reputation'], limit: 20 })}`),
-    [ids.join(), from, to],
-  );
-  return (
-    <>
       <h3>{t('rep.reviews')}</h3>
-      <ShowApi loaded={loaded} retry={reload}>
-        {(list) =>
-          list.documents.length === 0 ? (
-            <p className="muted">{t('rep.noReviews')}</p>
-          ) : (
-            <ul className="plain documents">
-              {list.documents.map((doc) => (
-                <li key={doc.id} className="document">
-                  <p>
-                    <strong>{names.get(doc.locationId) ?? `#${doc.locationId}`}</strong> · {doc.reputationSource ?? '—'} ·{' '}
-                    {doc.checkoutDate ?? formatDate(doc.receivedAt)} · {doc.guestName ?? t('dash.anonymous')}
-                  </p>
-                  <ul className="plain">
-                    {doc.answers.map((a) => (
-                      <li key={a.questionId}>
-                        {a.question}: {[a.option, a.text, a.number].filter((v) => v !== null && v !== '').join(' · ') || '—'}
-                      </li>
-                    ))}
-                  </ul>
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </ShowApi>
-    </>
+      {data.latestReviews.length === 0 ? (
+        <p className="muted">{t('rep.noReviews')}</p>
+      ) : (
+        <ul className="plain documents">
+          {data.latestReviews.map((r) => (
+            <li key={r.id} className="document">
+              <p>
+                <strong>{r.channel}</strong> · {r.reviewDate}
+                {r.normalizedRating !== null ? ` · ${percent(r.normalizedRating)}%` : ''}
+              </p>
+              {r.title && <p>{r.title}</p>}
+              {r.text && <p>{r.text}</p>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 

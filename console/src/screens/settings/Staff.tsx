@@ -7,10 +7,7 @@ import type { Location, StaffMember } from '../../types';
 const ROLES = ['owner', 'manager', 'agent', 'analyst'] as const;
 const PERMISSIONS = ['create', 'comment', 'close'] as const;
 
-/**
- * /settings/staff: staff members and their roles (GET/POST/PATCH/DELETE /admin/v1/staff). A server
- * without staff sign-in answers 404: the screen says so.
- */
+/** /settings/staff: staff members and their roles (GET/POST/PATCH/DELETE /admin/v1/staff). */
 export default function Staff() {
   const [loaded, reload] = useApiLoad(() => api<{ staff: StaffMember[] } | StaffMember[]>('GET', '/staff'), []);
   const [locations] = useApiLoad(() => api<{ locations: Location[] }>('GET', '/locations'), []);
@@ -18,7 +15,7 @@ export default function Staff() {
   return (
     <div>
       <h2>{t('settings.staff')}</h2>
-      <ShowApi loaded={loaded} retry={reload} unavailable={t('staff.unavailable')}>
+      <ShowApi loaded={loaded} retry={reload}>
         {(data) => {
           const staff = Array.isArray(data) ? data : data.staff;
           return (

@@ -94,7 +94,12 @@ export const DrillAnswerSchema = Type.Object({
   id: Id,
   questionId: Id,
   semanticId: Nullable(Type.Integer()),
+  question: Type.String({ description: "the question's title (English, else its first language)" }),
   optionId: Nullable(Id),
+  option: Nullable(Type.String({ description: "the chosen option's title" })),
+  segment: Nullable(
+    Type.Union([Type.Literal('promoter'), Type.Literal('passive'), Type.Literal('detractor')], { description: 'the NPS segment of the chosen option' }),
+  ),
   optionIds: Nullable(Type.Array(Id)),
   text: Nullable(Type.String()),
   numberValue: Nullable(Type.Number()),

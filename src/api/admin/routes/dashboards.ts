@@ -69,7 +69,13 @@ function drillDownPath(range: { from: string; to: string }, locationIds: string 
   return `/admin/v1/dashboards/answer-documents?${params.toString().replaceAll('%2C', ',')}`;
 }
 
-function presentDocument(document: AnswerDocument, answers: Answer[], semanticIds: Map<number, number | null>) {
+interface QuestionFacts {
+  semanticId: number | null;
+  title: string;
+  options: Map<number, { title: string; segment: 'promoter' | 'passive' | 'detractor' | null }>;
+}
+
+function presentDocument(document: AnswerDocument, answers: Answer[], questions: Map<number, QuestionFacts>) {
   return {
     id: document.id,
     evaluationId: document.evaluation_id,
@@ -83,16 +89,23 @@ function presentDocument(document: AnswerDocument, answers: Answer[], semanticId
     checkoutDate: document.checkout_date,
     day: rollupDay(document),
     receivedAt: document.received_at,
-    answers: answers.map((a) => ({
-      id: a.id,
-      questionId: a.question_id,
-      semanticId: semanticIds.get(a.question_id) ?? null,
-      optionId: a.option_id,
-      optionIds: a.option_ids === null ? null : parseJson<number[]>(a.option_ids, []),
-      text: a.text,
-      numberValue: a.number_value,
-      score: a.score,
-    })),
+    answers: answers.map((a) => {
+      const question = questions.get(a.question_id);
+      const option = a.option_id === null ? undefined : question?.options.get(a.option_id);
+      return {
+        id: a.id,
+        questionId: a.question_id,
+        semanticId: question?.semanticId ?? null,
+        question: question?.title ?? '',
+        optionId: a.option_id,
+        option: option?.title ?? null,
+        segment: option?.segment ?? null,
+        optionIds: a.option_ids === null ? null : parseJson<number[]>(a.option_ids, []),
+        text: a.text,
+        numberValue: a.number_value,
+        score: a.score,
+      };
+    }),
   };
 }
 
@@ -154,10 +167,21 @@ export async function dashboardRoutes(app: AdminApp, { db }: AdminDeps): Promise
         before: q.before,
         limit: q.limit ?? 50,
       });
-      const semanticIds = new Map<number, number | null>();
+      const questions = new Map<number, QuestionFacts>();
       for (const set of page.questionSets)
-        for (const section of set.sections) for (const question of section.questions) semanticIds.set(question.id, question.semantic_id);
-      return { documents: page.documents.map((d) => presentDocument(d.document, d.answers, semanticIds)), next: page.next };
+        for (const section of set.sections)
+          for (const question of section.questions)
+            questions.set(question.id, {
+              semanticId: question.semantic_id,
+              title: pickText(parseJson<I18nText>(question.title, {})),
+              options: new Map(
+                question.options.map((o) => [
+                  o.id,
+                  { title: pickText(parseJson<I18nText>(o.title, {})), segment: o.nps_segment as 'promoter' | 'passive' | 'detractor' | null },
+                ]),
+              ),
+            });
+      return { documents: page.documents.map((d) => presentDocument(d.document, d.answers, questions)), next: page.next };
     },
   );
 

@@ -9,6 +9,7 @@ import type { Db } from '../../../db/database.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { inboxViewer } from '../inbox-viewer.js';
+import { inScope, locationScope } from '../permissions.js';
 import { Id, IdParams, Instant, Nullable, errors } from '../schemas.js';
 
 /*
@@ -40,14 +41,15 @@ const NoteBody = Type.Object(
 );
 
 /** The conversation `id` of `kind` as the inbox names it; 404 when the account has none. */
-export async function threadRef(db: Db, accountId: number, kind: ThreadKind, id: number): Promise<ThreadRef> {
+/** The request or chat session, a 404 when it is not the account's or outside the caller's locations (as GET /requests/:id). */
+export async function threadRef(db: Db, accountId: number, kind: ThreadKind, id: number, scope: readonly number[] | 'all'): Promise<ThreadRef> {
   if (kind === 'request') {
     const loop = await findLoop(db, accountId, id);
-    if (!loop) throw notFound(`request ${id}`);
+    if (!loop || !inScope(scope, loop.location_id)) throw notFound(`request ${id}`);
     return { kind, id, locationId: loop.location_id, guestId: loop.creator_guest_id };
   }
   const session = await findChatSession(db, accountId, id);
-  if (!session) throw notFound('chat session');
+  if (!session || !inScope(scope, session.location_id)) throw notFound('chat session');
   return { kind, id, locationId: session.location_id, guestId: session.guest_id };
 }
 
@@ -61,7 +63,7 @@ export async function inboxThreadRoutes(app: AdminApp, { db, realtime }: AdminDe
       `${path}/assignee`,
       { schema: { tags: [tag], summary: `Who a ${what} is assigned to`, params: IdParams, response: { 200: AssigneeSchema, ...errors(400, 404) } } },
       async (request) => {
-        const ref = await threadRef(db, request.accountId, kind, request.params.id);
+        const ref = await threadRef(db, request.accountId, kind, request.params.id, locationScope(request));
         const thread = await findThread(db, request.accountId, kind, ref.id);
         return { kind, id: ref.id, assigneeId: thread?.assignee_id ?? null };
       },
@@ -84,7 +86,7 @@ export async function inboxThreadRoutes(app: AdminApp, { db, realtime }: AdminDe
         const { employeeId } = request.body;
         await inboxViewer(db, request, request.body.staffId);
         const ref = await inWriteTransaction(db, async (trx) => {
-          const found = await threadRef(trx, accountId, kind, request.params.id);
+          const found = await threadRef(trx, accountId, kind, request.params.id, locationScope(request));
           if (employeeId !== null && !(await findEmployee(trx, accountId, employeeId)))
             throw badRequest(`employeeId ${employeeId} is not an employee of the account`);
           await assignThread(trx, accountId, found, employeeId);
@@ -111,7 +113,7 @@ export async function inboxThreadRoutes(app: AdminApp, { db, realtime }: AdminDe
         },
       },
       async (request) => {
-        const ref = await threadRef(db, request.accountId, kind, request.params.id);
+        const ref = await threadRef(db, request.accountId, kind, request.params.id, locationScope(request));
         return { notes: await listNotes(db, request.accountId, kind, ref.id) };
       },
     );
@@ -133,7 +135,7 @@ export async function inboxThreadRoutes(app: AdminApp, { db, realtime }: AdminDe
         const authorId = await inboxViewer(db, request, request.body.staffId);
         const author = authorId === null ? null : await findEmployee(db, accountId, authorId);
         const { ref, note } = await inWriteTransaction(db, async (trx) => {
-          const found = await threadRef(trx, accountId, kind, request.params.id);
+          const found = await threadRef(trx, accountId, kind, request.params.id, locationScope(request));
           const authorName = request.body.authorName ?? author?.name ?? author?.username ?? null;
           return { ref: found, note: await addNote(trx, accountId, kind, found.id, { text: request.body.text, authorId, authorName }) };
         });

@@ -142,6 +142,9 @@ export async function loyaltyMemberRoutes(app: AdminApp, { db }: AdminDeps): Pro
       schema: {
         tags,
         summary: 'Get a loyalty member with lots and operations',
+        description:
+          'The member as the console shows it: profile, level, the lots with points left, the newest 200 operations and operationCount. ' +
+          'Every operation, paged: GET /loyalty/operations?guestId=.',
         params: IdParams,
         response: { 200: LoyaltyMemberDetailSchema, ...errors(400, 404) },
       },

@@ -179,6 +179,9 @@ export async function loyaltyAdminRoutes(app: AdminApp, { db }: AdminDeps): Prom
       schema: {
         tags,
         summary: "List ledger operations, newest first (a member's with guestId)",
+        description:
+          "The ledger's listing: every operation of the account, or of one member with guestId, paged by limit and offset with the total count. " +
+          "A member's page (profile, level, lots, newest operations) is GET /loyalty/members/{id}.",
         querystring: OperationQuery,
         response: { 200: Type.Object({ operations: Type.Array(OperationSchema), count: Type.Integer() }), ...errors(400) },
       },
