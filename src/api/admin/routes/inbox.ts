@@ -10,6 +10,7 @@ import { badRequest } from '../../../core/shared/errors.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { inboxViewer } from '../inbox-viewer.js';
+import { locationScope } from '../permissions.js';
 import { Id, IdParams, Instant, Nullable, errors } from '../schemas.js';
 import { adminWrite } from '../write-context.js';
 import { presentChatMessage } from './chat-present.js';
@@ -87,10 +88,13 @@ export async function inboxRoutes(app: AdminApp, { db, realtime }: AdminDeps): P
         if (viewer === null) throw badRequest('assignee=me needs a staff member: sign in, or give staffId');
         assignee = viewer;
       } else if (q.assignee !== undefined) assignee = Number(q.assignee);
+      // only the locations the caller sees (an agent's own; everything for the admin token)
+      const scope = locationScope(request);
+      const locationIds = scope === 'all' ? undefined : scope;
       const items: Item[] = [];
       if (q.kind !== 'chat') {
         const ids = assignee === undefined ? undefined : await threadIdsAssignedTo(db, accountId, 'request', assignee);
-        const loops = await listLoops(db, accountId, { state: status, locationId: q.locationId, ids, limit, recent: true });
+        const loops = await listLoops(db, accountId, { state: status, locationId: q.locationId, locationIds, ids, limit, recent: true });
         const loopIds = loops.map((l) => Number(l.id));
         const threads = await findThreads(db, accountId, 'request', loopIds);
         const reads = viewer === null ? undefined : await threadReadTimes(db, accountId, 'request', loopIds, viewer);
@@ -126,7 +130,7 @@ export async function inboxRoutes(app: AdminApp, { db, realtime }: AdminDeps): P
       }
       if (q.kind !== 'request') {
         const ids = assignee === undefined ? undefined : await threadIdsAssignedTo(db, accountId, 'chat', assignee);
-        const summaries = await listChatSessionSummaries(db, accountId, { locationId: q.locationId, ids, status, limit, offset: 0 });
+        const summaries = await listChatSessionSummaries(db, accountId, { locationId: q.locationId, locationIds, ids, status, limit, offset: 0 });
         const sessionIds = summaries.map((s) => s.session.id);
         const threads = await findThreads(db, accountId, 'chat', sessionIds);
         const reads = viewer === null ? undefined : await threadReadTimes(db, accountId, 'chat', sessionIds, viewer);
