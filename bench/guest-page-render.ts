@@ -1,5 +1,4 @@
 import os from 'node:os';
-import { escapeHtml, page } from '../src/api/http/html.js';
 import { renderGuestPageSync } from '../src/api/http/guest-views.js';
 
 /*
@@ -37,6 +36,12 @@ const data = {
     messages: Array.from({ length: 50 }, (_, i) => ({ id: String(i), author: i % 2 ? 'hotel' : 'guest', who: 'You', image: null, text: `message ${i} <b>` })),
   },
 };
+
+// The baseline: the string concatenation the pages were built with before (its helpers, kept here only).
+const escapeHtml = (value: unknown) =>
+  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`;
 
 const concat = () =>
   page(

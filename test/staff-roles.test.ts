@@ -90,6 +90,8 @@ describe.each(dialects())('staff roles on %s', (dialect) => {
     expect(grantOf('analyst', 'GET', '/webhooks')).toBe(true);
     expect(grantOf('analyst', 'POST', '/webhooks')).toBe(false);
     expect(grantOf('agent', 'GET', '/webhooks')).toBe(false);
+    expect(grantOf('agent', 'GET', '/inbox')).toBe(true);
+    expect(grantOf('agent', 'GET', '/inbox/settings')).toBe(false);
     expect(grantOf('agent', 'POST', '/requests/:id/messages')).toBe('comment');
     expect(grantOf('manager', 'DELETE', '/staff/:id')).toBe(true);
     expect(grantOf('analyst', 'GET', '/audit')).toBe(false);
@@ -151,6 +153,16 @@ describe.each(dialects())('staff roles on %s', (dialect) => {
     expect((await call(sessions.manager, 'GET', '/inbox?kind=request&limit=200')).json().items.map((i: any) => i.id)).toContain(hill.id);
     expect((await call(sessions.nowhere, 'GET', '/requests')).json().requests).toEqual([]);
     expect((await call(sessions.nowhere, 'GET', `/requests/${sea.id}`)).statusCode).toBe(404);
+    // the inbox lists the same: the agent's locations only, every one for a manager, none for an agent of none
+    const inboxOf = async (who: Session) => {
+      const res = await call(who, 'GET', '/inbox?kind=request');
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().items as any[]).map((i) => i.id);
+    };
+    expect(await inboxOf(sessions.agent)).toContain(sea.id);
+    expect(await inboxOf(sessions.agent)).not.toContain(hill.id);
+    expect(await inboxOf(sessions.manager)).toEqual(expect.arrayContaining([sea.id, hill.id]));
+    expect(await inboxOf(sessions.nowhere)).toEqual([]);
 
     // The socket: the owner hears both (hill first); by the time the agent hears of sea, it would have heard of hill.
     await ownerSocket.next((e) => e.type === 'request.opened' && e.request.id === hill.id, 'hill on the owner socket');
@@ -179,6 +191,9 @@ describe.each(dialects())('staff roles on %s', (dialect) => {
     const listed = (await call(sessions.agent, 'GET', '/chat/sessions')).json().sessions.map((x: any) => x.id);
     expect(listed).toContain(sea.id);
     expect(listed).not.toContain(hill.id);
+    const inbox = (await call(sessions.agent, 'GET', '/inbox?kind=chat')).json().items.map((x: any) => x.id);
+    expect(inbox).toContain(sea.id);
+    expect(inbox).not.toContain(hill.id);
     expect((await call(sessions.agent, 'GET', `/chat/sessions/${hill.id}`)).statusCode).toBe(404);
     expect((await call(sessions.agent, 'GET', `/chat/sessions/${hill.id}/messages`)).statusCode).toBe(404);
     expect((await call(sessions.agent, 'POST', `/chat/sessions/${hill.id}/messages`, hello)).statusCode).toBe(404);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { escapeHtml, page } from '../api/http/html.js';
+import { renderGuestPageSync } from '../api/http/guest-views.js';
 import { guestPageHeaders } from '../api/http/security-headers.js';
 
 /** One face as a newcomer meets it: where its API is, where its reference is. */
@@ -53,24 +53,10 @@ export function docsUrls(publicUrl: string): Record<string, string> {
 
 /** What the server is and where its APIs are, as HTML (the about page, and the console page's content before its script runs). */
 export function aboutHtml(publicUrl: string): string {
-  const rows = faceEntries(publicUrl)
-    .map(
-      (face) =>
-        `<li><strong>${escapeHtml(face.name)}</strong>: ${escapeHtml(face.what)}<br>` +
-        `API <code>${escapeHtml(face.api)}</code>, reference <a href="${escapeHtml(face.docs)}">${escapeHtml(face.docs)}</a>` +
-        ` (<a href="${escapeHtml(face.openapi)}">OpenAPI</a>)</li>`,
-    )
-    .join('\n');
-  return `<h1>Openstay is running</h1>
-<p>This server speaks the APIs below; an integration moves here by changing its base URL.</p>
-<ul>
-${rows}
-</ul>
-<h2>Next step</h2>
-<p>Create the demo account and its credentials, then call any face with them:</p>
-<p><code>npx openstay demo</code></p>
-<p class="muted">Every command: <code>npx openstay --help</code>. Staff sign in to the console at <a href="${escapeHtml(publicUrl)}/">${escapeHtml(publicUrl)}/</a>.</p>`;
+  return renderGuestPageSync('about-content', 'en', aboutData(publicUrl));
 }
+
+const aboutData = (publicUrl: string) => ({ title: 'Openstay', faces: faceEntries(publicUrl), console_url: `${publicUrl}/` });
 
 /**
  * `GET /about` (and `GET /` when the console is not built): a small page naming the faces, their
@@ -78,7 +64,7 @@ ${rows}
  * the pages' headers: no script, its one style allowed by hash.
  */
 export async function aboutPage(app: FastifyInstance, publicUrl: string, paths: string[]): Promise<void> {
-  const html = page('Openstay', aboutHtml(publicUrl));
+  const html = renderGuestPageSync('about', 'en', aboutData(publicUrl));
   await app.register(async (scope) => {
     await guestPageHeaders(scope, publicUrl);
     for (const path of paths) scope.get(path, { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));

@@ -27,6 +27,7 @@ export const PERMISSIONS: ReadonlyArray<readonly [string, Grants]> = [
   // The staff WebSocket's ticket: everyone (the socket carries only what the person may see).
   ['POST /realtime/tickets', ALL],
   // The inbox: requests, chats and guests, of the locations the person sees.
+  ['GET /inbox', INBOX_READERS],
   ['GET /requests*', INBOX_READERS],
   ['PATCH /requests/:id', { owner: true, manager: true, agent: requestChange, analyst: false }],
   ['POST /requests/:id/messages', { owner: true, manager: true, agent: 'comment', analyst: false }],

@@ -5,10 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { Liquid } from 'liquidjs';
 
 /*
- * The guest pages' renderer: LiquidJS templates in the top-level views/ folder, every output
- * escaped unless a template says `| raw` (only for text of ours, never guest or staff text), and
- * an unknown variable is an error, not an empty string. Texts come from views/locales/<lang>.json,
- * English filling in what a language lacks.
+ * The one renderer of every page the server renders itself (stay, Loop, unsubscribe, survey,
+ * loyalty portal and its password reset, the about page, the 429 page): LiquidJS templates in the
+ * top-level views/ folder, every output escaped unless a template says `| raw` (only for text of
+ * ours, never guest or staff text), and an unknown variable is an error, not an empty string.
+ * Texts come from views/locales/<lang>.json, English filling in what a language lacks. Each
+ * template is parsed once (the engine's cache and the parsed map below), then only rendered.
  */
 
 /** The languages with a translation file; the first is the fallback. */
@@ -63,6 +65,18 @@ export function textsOf(lang: GuestLanguage): Texts {
   return TEXTS.get(lang)!;
 }
 
+const FLAT = new Map<GuestLanguage, Record<string, string>>(
+  GUEST_LANGUAGES.map((lang) => [
+    lang,
+    Object.fromEntries(Object.entries(textsOf(lang)).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
+  ]),
+);
+
+/** The top-level texts of a language (the survey's and the portal's `snake_case` keys), English for those it lacks. */
+export function flatTexts(lang: GuestLanguage): Readonly<Record<string, string>> {
+  return FLAT.get(lang)!;
+}
+
 /** A text by dotted key with `{name}` placeholders filled (for texts built outside a template). */
 export function text(lang: GuestLanguage, key: string, values: Record<string, string | number> = {}): string {
   let node: string | Texts | undefined = textsOf(lang);
@@ -105,23 +119,20 @@ export function guestLanguage(known: Array<string | null | undefined>, acceptLan
 const STYLE = fs.readFileSync(path.join(VIEWS_DIR, 'assets', 'guest.css'), 'utf8');
 export const GUEST_STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
 
-/**
- * Renders views/<view>.liquid in `lang`: the template sees `t` (the texts), `lang`, `style` and
- * `data`'s keys. `script` names a module the layout loads (served by guest-assets.ts), if any.
- */
-export async function renderGuestPage(view: string, lang: GuestLanguage, data: Record<string, unknown>, script: string | null = null): Promise<string> {
-  return renderGuestPageSync(view, lang, data, script);
-}
-
 /** Each view parsed once (renderFile would look its file up again on every render). */
 const parsed = new Map<string, ReturnType<typeof engine.parseFileSync>>();
 
-/** renderGuestPage, synchronously (for hooks that answer at once; the templates are cached after first use). */
+/**
+ * Renders views/<view>.liquid in `lang`: the template sees `t` (the texts), `lang`, `style`,
+ * `brand` (a header line, none unless `data` has one) and `data`'s keys. `script` names a module
+ * the layout loads (served by guest-assets.ts), if any. Synchronous: the templates are parsed
+ * once, and hooks that answer at once can call it.
+ */
 export function renderGuestPageSync(view: string, lang: GuestLanguage, data: Record<string, unknown>, script: string | null = null): string {
   let template = parsed.get(view);
   if (!template) {
     template = engine.parseFileSync(view);
     parsed.set(view, template);
   }
-  return engine.renderSync(template, { ...data, t: textsOf(lang), lang, style: STYLE, script });
+  return engine.renderSync(template, { brand: '', ...data, t: textsOf(lang), lang, style: STYLE, script });
 }

@@ -1,7 +1,6 @@
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { GUEST_STYLE_SOURCE } from './guest-views.js';
-import { PAGE_STYLE_SOURCE } from './html.js';
 
 /*
  * Security headers of the HTML the server renders, set by @fastify/helmet registered inside the
@@ -13,7 +12,7 @@ import { PAGE_STYLE_SOURCE } from './html.js';
 /**
  * Guest pages (a loop's page, an invite, a stay page): their URL carries the credential (a
  * signature or a link token), so it must not leak through Referer, caches or a framing page.
- * Their one inline style is allowed by its hash (the pages still built with html.ts have theirs).
+ * Their one inline style (views/assets/guest.css, the same on every page) is allowed by its hash.
  * Scopes whose pages run the chat allow ES modules this server serves ('self', never inline, no
  * inline handlers) and its socket and images; the others allow no script. The invite form posts to its own page, which redirects
  * to the loop's page at PUBLIC_URL (browsers check form-action on redirects).
@@ -26,14 +25,15 @@ const socketOrigin = (publicUrl: string) => {
 function guestPageHelmet(publicUrl: string, withScript: boolean): FastifyHelmetOptions {
   // Pages with the chat load our module and talk to our socket, photos and image proxy; others allow no script at all.
   const scripted: Record<string, string[]> = withScript
-    ? { scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"], connectSrc: ["'self'", socketOrigin(publicUrl)], imgSrc: ["'self'"] }
+    ? { scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"], connectSrc: ["'self'", socketOrigin(publicUrl)] }
     : {};
   return {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'none'"],
-        styleSrc: [GUEST_STYLE_SOURCE, PAGE_STYLE_SOURCE],
+        styleSrc: [GUEST_STYLE_SOURCE],
+        imgSrc: ["'self'"],
         ...scripted,
         formAction: ["'self'", new URL(publicUrl).origin],
         baseUri: ["'none'"],

@@ -113,7 +113,7 @@ function Figures({
   return (
     <>
       <div className="kpis">
-        <div className="card kpi">
+        <section className="card kpi" aria-labelledby="nps-heading">
           <h2 id="nps-heading">{t('dash.nps')}</h2>
           <p className="big" data-testid="nps">
             {npsText(d.overall)}
@@ -124,7 +124,7 @@ function Figures({
           <button type="button" onClick={() => onDrill(filter.locationIds, filter.sources, t('dash.allAnswers'))}>
             {t('dash.showAnswers')}
           </button>
-        </div>
+        </section>
       </div>
       {d.trend.length > 0 && (
         <div className="card">

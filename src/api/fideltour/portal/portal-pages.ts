@@ -13,7 +13,8 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { CredentialFailures } from '../../http/credential-failures.js';
 import { retryAfterOf } from '../../http/credential-failures.js';
 import { parseFormBody, sameOriginForm } from '../../http/form-origin.js';
-import { type PageLanguage, pageLanguage, pageTexts, renderPage, surveyPortalHeaders } from '../../http/survey-portal-render.js';
+import { flatTexts, type GuestLanguage, guestLanguage, renderGuestPageSync } from '../../http/guest-views.js';
+import { guestPageHeaders } from '../../http/security-headers.js';
 import type { FideltourDeps } from '../context.js';
 import {
   PORTAL_PATH,
@@ -45,7 +46,7 @@ const NOTICES = new Set(['signed_out', 'reset_sent', 'expired', 'redeemed']);
 
 interface Signed {
   member: LoyaltyMember;
-  language: PageLanguage;
+  language: GuestLanguage;
   name: string;
   email: string;
   accountName: string;
@@ -53,7 +54,7 @@ interface Signed {
 
 export async function portalPageRoutes(app: FastifyInstance, deps: FideltourDeps & { memberLoginFailures: CredentialFailures }): Promise<void> {
   const { db, config, memberLoginFailures: failures } = deps;
-  await surveyPortalHeaders(app, config.publicUrl);
+  await guestPageHeaders(app, config.publicUrl);
   await app.register(cookie);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_request, body, done) =>
@@ -71,19 +72,19 @@ export async function portalPageRoutes(app: FastifyInstance, deps: FideltourDeps
       findGuest(db, claim.accountId, claim.guestId),
     ]);
     if (!account || !guest || !member || !sessionHolds(account.page_secret, claim.token, member)) return undefined;
-    const language = pageLanguage(request.headers['accept-language'], guest.language);
+    const language = guestLanguage([guest.language], request.headers['accept-language']);
     return { member, language, name: guest.name ?? guest.email ?? '', email: member.signin_email ?? '', accountName: account.name };
   }
 
-  const send = async (reply: FastifyReply, status: number, template: string, vars: Record<string, unknown>, language: PageLanguage) =>
+  const send = async (reply: FastifyReply, status: number, template: string, vars: Record<string, unknown>, language: GuestLanguage) =>
     reply
       .status(status)
       .type('text/html; charset=utf-8')
-      .send(await renderPage(template, { base, notice: '', error: '', ...vars }, language));
+      .send(renderGuestPageSync(template, language, { base, notice: '', error: '', ...vars }));
 
   function signInPage(request: FastifyRequest, reply: FastifyReply, status: number, opts: { notice?: string; error?: string; email?: string } = {}) {
-    const language = pageLanguage(request.headers['accept-language']);
-    const t = pageTexts(language);
+    const language = guestLanguage([], request.headers['accept-language']);
+    const t = flatTexts(language);
     return send(
       reply,
       status,
@@ -95,7 +96,7 @@ export async function portalPageRoutes(app: FastifyInstance, deps: FideltourDeps
 
   async function homePage(request: FastifyRequest, reply: FastifyReply, who: Signed, status: number, opts: { notice?: string; error?: string } = {}) {
     const { member, language } = who;
-    const t = pageTexts(language);
+    const t = flatTexts(language);
     const now = Date.now();
     const day = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' });
     const [level, lots, operations, products] = await Promise.all([
@@ -132,9 +133,9 @@ export async function portalPageRoutes(app: FastifyInstance, deps: FideltourDeps
 
   /** A refused form (another site's POST, or a stale form token): 403, nothing done. */
   function refused(request: FastifyRequest, reply: FastifyReply) {
-    const language = pageLanguage(request.headers['accept-language']);
-    const t = pageTexts(language);
-    return send(reply, 403, 'not-found', { title: t.refused_title, brand: t.portal_title, heading: t.refused_title, text: t.refused_text }, language);
+    const language = guestLanguage([], request.headers['accept-language']);
+    const t = flatTexts(language);
+    return send(reply, 403, 'link-not-found', { title: t.refused_title, brand: t.portal_title, heading: t.refused_title, text: t.refused_text }, language);
   }
   const checkForm = (request: FastifyRequest, form: Form) => sameOriginForm(request, config.publicUrl) && formTokenHolds(request, form.form_token);
   const redirect = (reply: FastifyReply, notice: string, extra = '') => reply.redirect(`${base}?notice=${notice}${extra}`, 303);
@@ -144,10 +145,10 @@ export async function portalPageRoutes(app: FastifyInstance, deps: FideltourDeps
     const notice = NOTICES.has(query.notice ?? '') ? (query.notice as string) : '';
     const who = await signedIn(request);
     if (!who) {
-      const t = pageTexts(pageLanguage(request.headers['accept-language']));
+      const t = flatTexts(guestLanguage([], request.headers['accept-language']));
       return signInPage(request, reply, 200, { notice: notice && notice !== 'redeemed' ? t[`portal_${notice}`] : '' });
     }
-    const t = pageTexts(who.language);
+    const t = flatTexts(who.language);
     let text = notice && notice !== 'redeemed' && notice !== 'expired' ? t[`portal_${notice}`] : '';
     if (notice === 'redeemed' && /^\d{1,15}$/.test(query.product ?? '')) {
       const product = await findProduct(db, who.member.account_id, Number(query.product));
@@ -159,7 +160,7 @@ export async function portalPageRoutes(app: FastifyInstance, deps: FideltourDeps
   app.post('/sign-in', { schema: { hide: true } }, async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     if (!checkForm(request, form)) return refused(request, reply);
-    const t = pageTexts(pageLanguage(request.headers['accept-language']));
+    const t = flatTexts(guestLanguage([], request.headers['accept-language']));
     const email = field(form, 'email').slice(0, 254);
     const password = typeof form.password === 'string' ? form.password : '';
     if (!email || !password) return signInPage(request, reply, 400, { error: t.portal_fill_in, email });
@@ -200,7 +201,7 @@ export async function portalPageRoutes(app: FastifyInstance, deps: FideltourDeps
     if (!checkForm(request, form)) return refused(request, reply);
     const who = await signedIn(request);
     if (!who) return redirect(reply, 'expired');
-    const t = pageTexts(who.language);
+    const t = flatTexts(who.language);
     const productId = Number(field(form, 'product'));
     const { account_id: accountId, guest_id: guestId } = who.member;
     const product = Number.isSafeInteger(productId) && productId > 0 ? await findProduct(db, accountId, productId) : undefined;

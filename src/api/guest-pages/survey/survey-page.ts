@@ -18,7 +18,8 @@ import type { Db } from '../../../db/database.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import { guardLinkPages, type CredentialLimits } from '../../http/credential-failures.js';
 import { parseFormBody, sameOriginForm } from '../../http/form-origin.js';
-import { type PageLanguage, pageLanguage, pageTexts, renderPage, surveyPortalHeaders } from '../../http/survey-portal-render.js';
+import { flatTexts, type GuestLanguage, guestLanguage, renderGuestPageSync } from '../../http/guest-views.js';
+import { guestPageHeaders } from '../../http/security-headers.js';
 import { MAX_TEXT, type PostedForm, isPromoter, readSurveyForm, surveyView } from './survey-form.js';
 
 /*
@@ -50,7 +51,7 @@ interface OpenedLink {
   surveyName: string;
   locationId: number;
   hotel: string;
-  language: PageLanguage;
+  language: GuestLanguage;
   guest: { name: string | null; email: string | null };
   stay: { reservation: string | null; checkinDate: string | null; checkoutDate: string | null };
 }
@@ -72,7 +73,7 @@ async function openLink(db: Db, request: Request): Promise<OpenedLink | undefine
   const locationId = await surveyLinkLocation(db, accountId, evaluation.id, stay?.location_id ?? null);
   if (!tree || locationId === undefined) return undefined;
   const location = await findLocation(db, accountId, locationId);
-  const language = pageLanguage(request.headers['accept-language'], guest.language, stay?.language);
+  const language = guestLanguage([guest.language, stay?.language], request.headers['accept-language']);
   return {
     accountId,
     secret: account.page_secret,
@@ -99,7 +100,7 @@ function formTokenHolds(opened: OpenedLink, token: unknown, now = Date.now()): b
 }
 
 export async function surveyPageRoutes(app: FastifyInstance, { db, config, credentialLimits }: SurveyPageDeps): Promise<void> {
-  await surveyPortalHeaders(app, config.publicUrl);
+  await guestPageHeaders(app, config.publicUrl);
   // A page answered 404 (a tampered or unknown link) counts against its address; too many: a 429 page.
   guardLinkPages(app, credentialLimits.failuresOf('survey-link'), (request) => request.url);
   app.removeAllContentTypeParsers();
@@ -107,15 +108,15 @@ export async function surveyPageRoutes(app: FastifyInstance, { db, config, crede
     done(null, parseFormBody(body as string)),
   );
 
-  const send = async (reply: FastifyReply, status: number, template: string, vars: Record<string, unknown>, language: PageLanguage) =>
+  const send = async (reply: FastifyReply, status: number, template: string, vars: Record<string, unknown>, language: GuestLanguage) =>
     reply
       .status(status)
       .type('text/html; charset=utf-8')
-      .send(await renderPage(template, vars, language));
+      .send(renderGuestPageSync(template, language, vars));
   const notFound = (request: FastifyRequest, reply: FastifyReply) => {
-    const language = pageLanguage(request.headers['accept-language']);
-    const t = pageTexts(language);
-    return send(reply, 404, 'not-found', { title: t.not_found_title, brand: '', heading: t.not_found_title, text: t.not_found_text }, language);
+    const language = guestLanguage([], request.headers['accept-language']);
+    const t = flatTexts(language);
+    return send(reply, 404, 'link-not-found', { title: t.not_found_title, brand: '', heading: t.not_found_title, text: t.not_found_text }, language);
   };
   const action = (request: FastifyRequest) => `${config.publicUrl.replace(/\/$/, '')}${request.url}`;
   const formPage = (request: Request, reply: FastifyReply, opened: OpenedLink, status: number, form: PostedForm, errors: Map<number, string>) =>
@@ -155,9 +156,15 @@ export async function surveyPageRoutes(app: FastifyInstance, { db, config, crede
     const opened = await openLink(db, request as Request);
     if (!opened) return notFound(request, reply);
     const form = (request.body ?? {}) as PostedForm;
-    const t = pageTexts(opened.language);
+    const t = flatTexts(opened.language);
     if (!sameOriginForm(request, config.publicUrl) || !formTokenHolds(opened, form.form_token)) {
-      return send(reply, 403, 'not-found', { title: t.refused_title, brand: opened.hotel, heading: t.refused_title, text: t.refused_text }, opened.language);
+      return send(
+        reply,
+        403,
+        'link-not-found',
+        { title: t.refused_title, brand: opened.hotel, heading: t.refused_title, text: t.refused_text },
+        opened.language,
+      );
     }
     const { answers, errors } = readSurveyForm(opened.tree, form, t);
     if (errors.size > 0) return formPage(request as Request, reply, opened, 400, form, errors);
