@@ -38,7 +38,6 @@ export const PERMISSIONS: ReadonlyArray<readonly [string, Grants]> = [
   ['GET /guests*', INBOX_READERS],
   // The inbox list and its thread tools (assignee, internal notes, read marks), in the person's locations.
   ['GET /inbox/settings', READERS],
-  ['GET /inbox', INBOX_READERS],
   ['POST /requests/:id/read', { owner: true, manager: true, agent: true, analyst: false }],
   ['PUT /requests/:id/assignee', { owner: true, manager: true, agent: true, analyst: false }],
   ['PUT /chat/sessions/:id/assignee', { owner: true, manager: true, agent: true, analyst: false }],

@@ -91,9 +91,6 @@ export async function inboxRoutes(app: AdminApp, { db, realtime }: AdminDeps): P
         if (viewer === null) throw badRequest('assignee=me needs a staff member: sign in, or give staffId');
         assignee = viewer;
       } else if (q.assignee !== undefined) assignee = Number(q.assignee);
-      // only the locations the caller sees (an agent's own; everything for the admin token)
-      const scope = locationScope(request);
-      const locationIds = scope === 'all' ? undefined : scope;
       const items: Item[] = [];
       if (q.kind !== 'chat') {
         const ids = assignee === undefined ? undefined : await threadIdsAssignedTo(db, accountId, 'request', assignee);
