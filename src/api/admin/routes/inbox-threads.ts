@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { findEmployee } from '../../../core/accounts/employees.js';
 import { findChatSession } from '../../../core/chat/chat-sessions.js';
 import { addNote, listNotes, MAX_NOTE_CHARS } from '../../../core/inbox/reads-and-notes.js';
@@ -9,6 +10,7 @@ import type { Db } from '../../../db/database.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { inboxViewer } from '../inbox-viewer.js';
+import { seesLocation } from '../permissions.js';
 import { Id, IdParams, Instant, Nullable, errors } from '../schemas.js';
 
 /*
@@ -51,6 +53,13 @@ export async function threadRef(db: Db, accountId: number, kind: ThreadKind, id:
   return { kind, id, locationId: session.location_id, guestId: session.guest_id };
 }
 
+/** threadRef, for a thread at a location the caller sees (else the same 404 as an unknown one). */
+async function visibleThreadRef(request: FastifyRequest, db: Db, kind: ThreadKind, id: number): Promise<ThreadRef> {
+  const ref = await threadRef(db, request.accountId, kind, id);
+  if (!seesLocation(request, ref.locationId)) throw notFound(kind === 'request' ? `request ${id}` : 'chat session');
+  return ref;
+}
+
 export async function inboxThreadRoutes(app: AdminApp, { db, realtime }: AdminDeps): Promise<void> {
   const kinds: Array<{ kind: ThreadKind; path: string; tag: string; what: string }> = [
     { kind: 'request', path: '/requests/:id', tag: 'requests', what: 'guest request' },
@@ -61,7 +70,7 @@ export async function inboxThreadRoutes(app: AdminApp, { db, realtime }: AdminDe
       `${path}/assignee`,
       { schema: { tags: [tag], summary: `Who a ${what} is assigned to`, params: IdParams, response: { 200: AssigneeSchema, ...errors(400, 404) } } },
       async (request) => {
-        const ref = await threadRef(db, request.accountId, kind, request.params.id);
+        const ref = await visibleThreadRef(request, db, kind, request.params.id);
         const thread = await findThread(db, request.accountId, kind, ref.id);
         return { kind, id: ref.id, assigneeId: thread?.assignee_id ?? null };
       },
@@ -84,7 +93,7 @@ export async function inboxThreadRoutes(app: AdminApp, { db, realtime }: AdminDe
         const { employeeId } = request.body;
         await inboxViewer(db, request, request.body.staffId);
         const ref = await inWriteTransaction(db, async (trx) => {
-          const found = await threadRef(trx, accountId, kind, request.params.id);
+          const found = await visibleThreadRef(request, trx, kind, request.params.id);
           if (employeeId !== null && !(await findEmployee(trx, accountId, employeeId)))
             throw badRequest(`employeeId ${employeeId} is not an employee of the account`);
           await assignThread(trx, accountId, found, employeeId);
@@ -111,7 +120,7 @@ export async function inboxThreadRoutes(app: AdminApp, { db, realtime }: AdminDe
         },
       },
       async (request) => {
-        const ref = await threadRef(db, request.accountId, kind, request.params.id);
+        const ref = await visibleThreadRef(request, db, kind, request.params.id);
         return { notes: await listNotes(db, request.accountId, kind, ref.id) };
       },
     );
@@ -133,7 +142,7 @@ export async function inboxThreadRoutes(app: AdminApp, { db, realtime }: AdminDe
         const authorId = await inboxViewer(db, request, request.body.staffId);
         const author = authorId === null ? null : await findEmployee(db, accountId, authorId);
         const { ref, note } = await inWriteTransaction(db, async (trx) => {
-          const found = await threadRef(trx, accountId, kind, request.params.id);
+          const found = await visibleThreadRef(request, trx, kind, request.params.id);
           const authorName = request.body.authorName ?? author?.name ?? author?.username ?? null;
           return { ref: found, note: await addNote(trx, accountId, kind, found.id, { text: request.body.text, authorId, authorName }) };
         });

@@ -6,11 +6,11 @@ import { getInboxSettings, setInboxSettings } from '../../../core/inbox/settings
 import { findThreads, threadIdsAssignedTo } from '../../../core/inbox/threads.js';
 import { changeLoop } from '../../../core/requests/loop-changes.js';
 import { listLoops } from '../../../core/requests/loops.js';
-import { badRequest } from '../../../core/shared/errors.js';
+import { badRequest, notFound } from '../../../core/shared/errors.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { inboxViewer } from '../inbox-viewer.js';
-import { locationScope } from '../permissions.js';
+import { locationScope, seesLocation } from '../permissions.js';
 import { Id, IdParams, Instant, Nullable, errors } from '../schemas.js';
 import { adminWrite } from '../write-context.js';
 import { presentChatMessage } from './chat-present.js';
@@ -212,6 +212,7 @@ export async function inboxRoutes(app: AdminApp, { db, realtime }: AdminDeps): P
       const now = Date.now();
       const { ref, changed } = await inWriteTransaction(db, async (trx) => {
         const found = await threadRef(trx, accountId, 'request', request.params.id);
+        if (!seesLocation(request, found.locationId)) throw notFound(`request ${request.params.id}`);
         if (viewer !== null) await markThreadRead(trx, accountId, 'request', found.id, viewer, now);
         return { ref: found, changed: await changeLoop(adminWrite(request, trx), found.id, { viewed: true }, now) };
       });
