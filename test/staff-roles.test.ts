@@ -128,6 +128,14 @@ describe.each(dialects())('staff roles on %s', (dialect) => {
     expect(hidden.statusCode).toBe(404);
     expect((await call(sessions.agent, 'POST', `/requests/${hill.id}/messages`, { message: 'hello' })).statusCode).toBe(404);
     expect((await call(sessions.agent, 'GET', `/guests/${hill.guestId}`)).statusCode).toBe(404);
+    // the inbox's notes, assignee and read mark: another location's request is as unknown
+    expect((await call(sessions.agent, 'GET', `/requests/${hill.id}/notes`)).statusCode).toBe(404);
+    expect((await call(sessions.agent, 'POST', `/requests/${hill.id}/notes`, { text: 'psst', authorName: 'Agent' })).statusCode).toBe(404);
+    expect((await call(sessions.agent, 'PUT', `/requests/${hill.id}/assignee`, { employeeId: null })).statusCode).toBe(404);
+    expect((await call(sessions.agent, 'POST', `/requests/${hill.id}/read`)).statusCode).toBe(404);
+    expect((await admin(adminToken, 'GET', `/requests/${hill.id}/notes`)).json().notes).toEqual([]);
+    const note = await call(sessions.agent, 'POST', `/requests/${sea.id}/notes`, { text: 'Gold member', authorName: 'Agent' });
+    expect(note.statusCode, note.body).toBe(201);
     expect((await call(sessions.agent, 'GET', `/guests/${sea.guestId}`)).statusCode).toBe(200);
     const guests = (await call(sessions.agent, 'GET', '/guests?limit=200')).json().guests.map((g: any) => g.id);
     expect(guests).toContain(sea.guestId);

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { findEmployee } from '../../../core/accounts/employees.js';
 import { findChatSession } from '../../../core/chat/chat-sessions.js';
 import { addNote, listNotes, MAX_NOTE_CHARS } from '../../../core/inbox/reads-and-notes.js';

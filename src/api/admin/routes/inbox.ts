@@ -6,7 +6,7 @@ import { getInboxSettings, setInboxSettings } from '../../../core/inbox/settings
 import { findThreads, threadIdsAssignedTo } from '../../../core/inbox/threads.js';
 import { changeLoop } from '../../../core/requests/loop-changes.js';
 import { listLoops } from '../../../core/requests/loops.js';
-import { badRequest } from '../../../core/shared/errors.js';
+import { badRequest, notFound } from '../../../core/shared/errors.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { inboxViewer } from '../inbox-viewer.js';
