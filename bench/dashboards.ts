@@ -229,7 +229,7 @@ async function runDialect(dialect: Dialect): Promise<{ rows: Row[]; timings: Rec
         () => readDashboardScores(handle.db, data.accountId, q, { accountRollups: false }),
       );
       rows.push({ dialect, scenario: `core: ${c.name}, account-level rollups`, ...pair[0] });
-      rows.push({ dialect, scenario: `core: ${c.name}, per-location rollups only (before)`, ...pair[1] });
+      rows.push({ dialect, scenario: `core: ${c.name}, per-location rollups only`, ...pair[1] });
       console.log(`${dialect} core ${c.name}: p50 ${pair[0].p50.toFixed(1)} vs ${pair[1].p50.toFixed(1)} ms`);
     }
     writes.push(await measureWrites(handle.db, dialect, data.accountId, data.unitIds));
@@ -260,7 +260,7 @@ function markdownSection(rows: Row[], timings: Record<string, Record<string, num
     'the coarsest that cover the range exactly. The chain is the whole account here, so its trend, totals and sources read the',
     'account-level rollups (no location dimension: ISO weeks "aw", months "am", days at cut edges); figures by location read the',
     'per-location months (grain m), segments (s: a week within a month) and days. The "core:" rows time readDashboardScores in',
-    'process for the whole chain with the account-level rollups and without them (the reads before), alternated call by call.',
+    'process for the whole chain with the account-level rollups and without them (per-location reads, otherwise this code), alternated call by call.',
     `${ITERATIONS} timed calls per row after ${WARMUP} warm-up calls. Budget: ${TARGET} ms.`,
     `Load average (1, 5, 15 min) when the run started: ${LOAD_AT_START}; at the end: ${os
       .loadavg()
