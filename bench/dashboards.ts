@@ -229,7 +229,7 @@ async function runDialect(dialect: Dialect): Promise<{ rows: Row[]; timings: Rec
         () => readDashboardScores(handle.db, data.accountId, q, { accountRollups: false }),
       );
       rows.push({ dialect, scenario: `core: ${c.name}, account-level rollups`, ...pair[0] });
-      rows.push({ dialect, scenario: `core: ${c.name}, per-location rollups only (before)`, ...pair[1] });
+      rows.push({ dialect, scenario: `core: ${c.name}, per-location rollups only`, ...pair[1] });
       console.log(`${dialect} core ${c.name}: p50 ${pair[0].p50.toFixed(1)} vs ${pair[1].p50.toFixed(1)} ms`);
     }
     writes.push(await measureWrites(handle.db, dialect, data.accountId, data.unitIds));
@@ -258,9 +258,9 @@ function markdownSection(rows: Row[], timings: Record<string, Record<string, num
     `1-5 ratings on 85 % each) with checkout dates over ${YEAR}, sources mixed (70 % post-stay). \`GET /admin/v1/dashboards/scores\``,
     'through `app.inject` with the admin token: the whole request (auth, chain expansion, rollup reads, JSON). The rollups read are',
     'the coarsest that cover the range exactly. The chain is the whole account here, so its trend, totals and sources read the',
-    'account-level rollups (no location dimension: ISO weeks "aw", months "am", days at cut edges); figures by location read the',
+    'account-level rollups (no location dimension: ISO weeks "aw", months "am"; edges from whole segments, else days); by location the',
     'per-location months (grain m), segments (s: a week within a month) and days. The "core:" rows time readDashboardScores in',
-    'process for the whole chain with the account-level rollups and without them (the reads before), alternated call by call.',
+    'process for the whole chain with the account-level rollups and without them (per-location reads, otherwise this code), alternated call by call.',
     `${ITERATIONS} timed calls per row after ${WARMUP} warm-up calls. Budget: ${TARGET} ms.`,
     `Load average (1, 5, 15 min) when the run started: ${LOAD_AT_START}; at the end: ${os
       .loadavg()

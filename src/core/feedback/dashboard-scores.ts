@@ -245,7 +245,8 @@ function byMonth(from: string, to: string): Array<[string, string]> {
 
 /**
  * The reads of account-level rollups that cover [from, to] exactly: whole months when `months`,
- * whole ISO weeks (cut at month ends when `months`, so a week lies in one month), days at the edges.
+ * whole ISO weeks (cut at month ends when `months`, so a week lies in one month), the edges from
+ * per-location segments and days.
  */
 function coverAccount(from: string, to: string, months: boolean): Read[] {
   const reads: Read[] = [];
@@ -255,7 +256,8 @@ function coverAccount(from: string, to: string, months: boolean): Read[] {
   for (const [start, end] of pieces) {
     const { weeks, days } = splitWeeks(start, end);
     if (weeks) reads.push({ grain: 'aw', first: weeks[0], last: weeks[1] });
-    for (const [a, b] of days) reads.push({ grain: 'd', first: a, last: b });
+    // The edges from the per-location segments where whole (1-5 January is one), else days.
+    for (const [a, b] of days) reads.push(...coverRange(a, b, false));
   }
   return reads;
 }
