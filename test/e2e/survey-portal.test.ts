@@ -3,24 +3,24 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { surveyLinkPath } from '../src/core/accounts/survey-links.js';
-import { createEvaluation } from '../src/core/feedback/evaluations.js';
-import { createLocation } from '../src/core/locations/locations.js';
-import { writeContext } from '../src/core/shared/write-context.js';
-import { registerStay } from '../src/core/stays/register-stay.js';
-import { inWriteTransaction } from '../src/db/write-transaction.js';
-import { adminCall } from './helpers/admin.js';
-import { createTestAccount, createTestApp, type TestApp } from './helpers/app.js';
-import { startBrowserProxy } from './helpers/browser-proxy.js';
-import { dialects } from './helpers/database.js';
-import { loyaltyAccess } from './helpers/fideltour.js';
+import { surveyLinkPath } from '../../src/core/accounts/survey-links.js';
+import { createEvaluation } from '../../src/core/feedback/evaluations.js';
+import { createLocation } from '../../src/core/locations/locations.js';
+import { writeContext } from '../../src/core/shared/write-context.js';
+import { registerStay } from '../../src/core/stays/register-stay.js';
+import { inWriteTransaction } from '../../src/db/write-transaction.js';
+import { adminCall } from '../helpers/admin.js';
+import { createTestAccount, createTestApp, type TestApp } from '../helpers/app.js';
+import { startBrowserProxy } from '../helpers/browser-proxy.js';
+import { dialects } from '../helpers/database.js';
+import { loyaltyAccess } from '../helpers/fideltour.js';
 
 // In headless Debian Chromium at 360 px: a guest answers the survey from their invitation link
 // and is offered the review links; a member signs in to the portal and redeems a reward, which
 // the admin API then shows. Screenshots under test-results/.
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(import.meta.dirname, '..', 'test-results');
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-results');
 
 describe.skipIf(!existsSync(CHROMIUM))('guest pages in Chromium (skipped: no /usr/bin/chromium)', () => {
   describe.each(dialects())('on %s', (dialect) => {
