@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api';
 import { Show, useLoad } from '../../components/Async';
@@ -6,6 +6,7 @@ import { t } from '../../i18n/i18n';
 import { useRealtime } from '../../realtime';
 import { useSignedIn } from '../../session';
 import { type ChatMessage, type ChatSession, listEmployees, listLocations, locationName } from './inbox-api';
+import { ReplyForm } from './ReplyForm';
 import { AssignControl, NotesPanel } from './ThreadSide';
 import './inbox.css';
 
@@ -129,43 +130,17 @@ export function ChatDetail() {
 }
 
 function ChatReply({ id, author }: { id: number; author: string }) {
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const lastTyping = useRef(0);
   const typed = (value: string) => {
-    setText(value);
     const now = Date.now();
     if (value.trim() && now - lastTyping.current > TYPING_EVERY_MS) {
       lastTyping.current = now;
       void api('POST', `/chat/sessions/${id}/typing`, { authorName: author, timeout: 10 }).catch(() => undefined);
     }
   };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!text.trim()) return;
-    setError(null);
-    try {
-      await api('POST', `/chat/sessions/${id}/messages`, { authorName: author, content: text, localId: `console-${Date.now()}` });
-      setText('');
-      lastTyping.current = 0;
-    } catch (err) {
-      setError((err as Error).message);
-    }
+  const send = async (text: string) => {
+    await api('POST', `/chat/sessions/${id}/messages`, { authorName: author, content: text, localId: `console-${Date.now()}` });
+    lastTyping.current = 0;
   };
-  return (
-    <form onSubmit={(e) => void submit(e)} className="reply">
-      <label>
-        {t('inbox.messageLabel')}
-        <textarea value={text} rows={3} onChange={(e) => typed(e.target.value)} />
-      </label>
-      <button type="submit" disabled={!text.trim()}>
-        {t('inbox.send')}
-      </button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-    </form>
-  );
+  return <ReplyForm label={t('inbox.messageLabel')} send={send} onTyping={typed} />;
 }

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api';
 import { Show, useLoad } from '../../components/Async';
@@ -6,6 +6,7 @@ import { t } from '../../i18n/i18n';
 import { useRealtime } from '../../realtime';
 import { useSignedIn } from '../../session';
 import { type GuestRequest, listEmployees, listLocations, locationName } from './inbox-api';
+import { ReplyForm } from './ReplyForm';
 import { AssignControl, NotesPanel } from './ThreadSide';
 import './inbox.css';
 
@@ -91,36 +92,11 @@ function activityLabel(type: string): string {
 
 function RequestReply({ id, onDone }: { id: number; onDone: () => void }) {
   const session = useSignedIn();
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!text.trim()) return;
-    setError(null);
-    try {
-      await api('POST', `/requests/${id}/messages`, { message: text, authorName: session.staff.name ?? session.staff.email });
-      setText('');
-      onDone();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+  const send = async (text: string) => {
+    await api('POST', `/requests/${id}/messages`, { message: text, authorName: session.staff.name ?? session.staff.email });
+    onDone();
   };
-  return (
-    <form onSubmit={(e) => void submit(e)} className="reply">
-      <label>
-        {t('inbox.replyLabel')}
-        <textarea value={text} rows={3} onChange={(e) => setText(e.target.value)} />
-      </label>
-      <button type="submit" disabled={!text.trim()}>
-        {t('inbox.send')}
-      </button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-    </form>
-  );
+  return <ReplyForm label={t('inbox.replyLabel')} send={send} />;
 }
 
 function StateButton({ request, onDone }: { request: GuestRequest; onDone: () => void }) {
