@@ -143,7 +143,9 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
     await page.getByLabel('Assigned to').selectOption({ label: 'Anna' });
     await page.getByLabel('New internal note').fill('Gold member, offer a free late checkout');
     await page.getByRole('button', { name: 'Add note' }).click();
-    await expect.poll(() => page.getByText('Gold member, offer a free late checkout').count()).toBe(1);
+    // Look in the notes' list items: a React-controlled textarea carries its value as text too.
+    const chatNotes = page.getByRole('region', { name: 'Internal notes' }).getByRole('listitem');
+    await expect.poll(() => chatNotes.filter({ hasText: 'Gold member, offer a free late checkout' }).count()).toBe(1);
     expect(JSON.stringify(guest.events)).not.toContain('Gold member');
     await expectAccessible(page, 'a chat');
     await saveScreenshot(page, 'inbox-chat');
@@ -196,11 +198,13 @@ describe.skipIf(browserMissing)(`the console's inbox (${browserMissing ? BROWSER
 
     await page.getByLabel('Reply to the guest').fill('We refill it within the hour.');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.getByText('We refill it within the hour.').count()).toBe(1);
+    await expect.poll(() => page.getByRole('list', { name: 'Activity' }).getByText('We refill it within the hour.').count()).toBe(1);
     await page.getByLabel('New internal note').fill('Charge the minibar to room 12');
     await page.getByRole('button', { name: 'Add note' }).click();
-    await expect.poll(() => page.getByText('Charge the minibar to room 12').count()).toBe(1);
-    expect(await page.getByRole('region', { name: 'Internal notes' }).innerText()).toContain('Anna ·');
+    // Look in the notes' list items: a React-controlled textarea carries its value as text too.
+    const notes = page.getByRole('region', { name: 'Internal notes' }).getByRole('listitem');
+    await expect.poll(() => notes.filter({ hasText: 'Charge the minibar to room 12' }).count()).toBe(1);
+    expect(await notes.filter({ hasText: 'Charge the minibar to room 12' }).innerText()).toContain('Anna ·');
     await page.getByLabel('Assigned to').selectOption({ label: 'Bo' });
     await expect
       .poll(
