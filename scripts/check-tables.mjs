@@ -69,6 +69,8 @@ export const OWNERS = {
   // The staff inbox: assignment, per-staff read state, internal notes and unanswered-message alerts
   // of guest requests and chat sessions (whose own rows stay in requests and chat).
   inbox: ['inbox_threads', 'inbox_reads', 'inbox_notes', 'inbox_settings'],
+  // Retention: each account's pass that applies its retention settings through the modules' functions.
+  retention: ['retention_runs'],
   // `openstay demo`: its credentials, sealed, so that every run prints the same ones.
   demo: ['demo_secrets'],
 };

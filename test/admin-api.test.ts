@@ -220,6 +220,7 @@ describe.each(dialects())('admin API on %s', (dialect) => {
       expect(Object.keys(doc.paths).sort()).toEqual(
         [
           '/v1/account',
+          '/v1/retention',
           '/v1/clients',
           '/v1/clients/{clientId}',
           '/v1/credentials',

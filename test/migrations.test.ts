@@ -34,6 +34,7 @@ const ALL_MIGRATIONS = [
   '2026-12-07T06-00-rule-actions',
   '2026-12-07T07-00-import-checkpoints',
   '2026-12-07T10-00-account-score-rollups',
+  '2026-12-08T00-00-retention-runs',
 ];
 
 /** The migrations after `name`, as migrateToLatest runs them from there. */

@@ -306,13 +306,24 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
 
   it('sweeps finished deliveries after their retention, keeping pending ones', async () => {
     const { accountId } = await subscribed('/sweep');
+    await newGuest(accountId, 'sweep-delivered@example.com');
+    const delivered = await waitUntil(async () => (await listDeliveries(t.database.db, accountId)).find((d) => d.status === 'delivered'), {
+      what: 'a delivered delivery',
+    });
     await worker?.stop();
     worker = undefined;
     await newGuest(accountId, 'sweep@example.com');
-    const [pending] = await listDeliveries(t.database.db, accountId);
-    await sweepDeliveries(t.database.db, Date.now() + 40 * 86_400_000);
+    const pending = (await listDeliveries(t.database.db, accountId)).find((d) => d.status === 'pending')!;
+    // not yet past its retention
+    expect(await sweepDeliveries(t.database.db, accountId, Date.now() - 86_400_000)).toBe(0);
+    expect(await sweepDeliveries(t.database.db, accountId, Date.now() + 10 * 86_400_000)).toBe(1);
     expect((await listDeliveries(t.database.db, accountId)).map((d) => d.id)).toEqual([pending.id]);
-    const someDelivered = (await t.database.db.selectFrom('deliveries').select('id').where('status', '=', 'delivered').execute()).length;
-    expect(someDelivered).toBe(0);
+    const attempts = await t.database.db
+      .selectFrom('delivery_attempts')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('delivery_id', '=', delivered!.id)
+      .execute();
+    expect(attempts).toEqual([]);
   });
 });

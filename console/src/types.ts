@@ -4,6 +4,7 @@
  * (timeline, staff, audit) follow the contract in docs until their schemas land.
  */
 import type { Static } from '@sinclair/typebox';
+import type { RetentionSchema } from '../../src/api/admin/routes/account';
 import type { ClientSchema, CreatedClientSchema } from '../../src/api/admin/routes/api-clients';
 import type { DashboardReputationSchema, DashboardScoresSchema, DrillDownSchema } from '../../src/api/admin/routes/dashboards-schemas';
 import type { GuestDetailSchema, GuestListSchema, GuestSchema, MergeResultSchema, SplitResultSchema } from '../../src/api/admin/routes/guests-schemas';
@@ -32,6 +33,7 @@ export type Location = Static<typeof LocationSchema>;
 export type LoopType = Static<typeof LoopTypeSchema>;
 export type CustomField = Static<typeof CustomFieldSchema>;
 export type Account = Static<typeof AccountSchema>;
+export type Retention = Static<typeof RetentionSchema>;
 export type Credential = Static<typeof CredentialSchema>;
 export type SurveySummary = Static<typeof SurveySummarySchema>;
 export type Survey = Static<typeof SurveySchema>;

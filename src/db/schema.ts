@@ -663,6 +663,21 @@ export interface ImportCheckpointsTable {
   updated_at: number;
 }
 
+/** An account's retention pass (core/retention): when it is due, who runs it, where the guest scan stopped. */
+export interface RetentionRunsTable {
+  account_id: number;
+  due_at: number;
+  /** a running pass's lease (one instance at a time); null: none running */
+  leased_until: number | null;
+  /** the last guest id the scan of inactive guests looked at; null: start from the first */
+  guest_cursor: number | null;
+  /** when the scan of inactive guests last reached the end (it starts again a day later) */
+  guests_scanned_at: number | null;
+  last_run_at: number | null;
+  /** JSON RetentionSummary of the last pass */
+  last_summary: string | null;
+}
+
 export interface JobInputsTable {
   account_id: number;
   job_id: number;
@@ -1035,6 +1050,7 @@ export interface Database {
   jobs: JobsTable;
   job_inputs: JobInputsTable;
   import_checkpoints: ImportCheckpointsTable;
+  retention_runs: RetentionRunsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;

@@ -11,7 +11,8 @@ import { buildApp } from './app.js';
 import { jobHandlers } from './job-handlers.js';
 import { docsUrls } from './home-page.js';
 import { createOutboundClient } from '../core/outbound/http-client.js';
-import { onDeliveryQueued, sweepDeliveries, takeNewDeliveries } from '../core/outbox/deliveries.js';
+import { onDeliveryQueued, takeNewDeliveries } from '../core/outbox/deliveries.js';
+import { applyRetention } from '../core/retention/apply-retention.js';
 import { dueAnnouncer, onDeliveriesDueElsewhere } from '../core/outbox/due-notices.js';
 import { onMessageQueued } from '../core/messaging/messages.js';
 import { createMailer } from '../core/messaging/mailer.js';
@@ -98,7 +99,8 @@ export async function serve(config: Config): Promise<void> {
       // Jobs of each kind at once (deliveries say their own, more: they mostly wait on receivers).
       concurrency: WORKER_CONCURRENCY,
       alsoSweep: async (db) => {
-        await sweepDeliveries(db);
+        // Each account's retention (deliveries, chat history, inactive guests...), at most hourly.
+        await applyRetention(db, { onError: (err, accountId) => app.log.error({ err, accountId }, 'retention pass failed') });
         await sweepLoyaltySessions(db);
       },
       log: app.log.child({ component: 'jobs' }),

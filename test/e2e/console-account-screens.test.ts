@@ -47,6 +47,29 @@ describe.skipIf(browserMissing)(`the console's account settings, staff and activ
     await context.close();
   });
 
+  it('sets the retention on /settings/account, where a value out of range is not sent', async () => {
+    const { context, page } = await openConsole(browser, t, who);
+    await page.goto(`${t.baseUrl}/settings/account`);
+    const form = page.getByRole('form', { name: 'Retention' });
+    await eventually(() => form.getByText('No retention pass has run yet.').count()).toBe(1);
+    const months = form.getByLabel('Erase guests with no activity for (months)');
+    await months.fill('1');
+    await form.getByRole('button', { name: 'Save' }).click();
+    // the browser's own check (min 3) stops the form: the field says why, nothing is saved
+    expect(await months.evaluate('(input) => input.validationMessage')).not.toBe('');
+    expect(await form.getByRole('status').count()).toBe(0);
+    expect((await adminCall(() => t)(who.adminToken, 'GET', '/retention')).json().guestRetentionMonths).toBeNull();
+    await form.getByLabel('Erase guests with no activity for (months)').fill('24');
+    await form.getByLabel('Delete chat messages and photos older than (days)').fill('90');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await eventually(() => form.getByRole('status').count()).toBe(1);
+    const retention = (await adminCall(() => t)(who.adminToken, 'GET', '/retention')).json();
+    expect(retention).toMatchObject({ guestRetentionMonths: 24, chatRetentionDays: 90, deliveryLogDays: null });
+    await page.reload();
+    expect(await page.getByRole('form', { name: 'Retention' }).getByLabel('Delete chat messages and photos older than (days)').inputValue()).toBe('90');
+    await context.close();
+  });
+
   const loaded = (heading: string, text: string) => async (page: Page) => {
     await waitForHeading(page, heading, 2);
     await eventually(() => page.getByText(text).count()).toBeGreaterThan(0);

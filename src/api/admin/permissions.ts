@@ -41,22 +41,14 @@ export const PERMISSIONS: ReadonlyArray<readonly [string, Grants]> = [
   ['POST /requests/:id/notes', { owner: true, manager: true, agent: 'comment', analyst: false }],
   ['POST /chat/sessions/:id/notes', { owner: true, manager: true, agent: 'comment', analyst: false }],
   ['GET /guests*', INBOX_READERS],
-  // The inbox list and its thread tools (assignee, internal notes, read marks), in the person's locations.
   ['GET /inbox/settings', READERS],
-  ['POST /requests/:id/read', { owner: true, manager: true, agent: true, analyst: false }],
-  ['PUT /requests/:id/assignee', { owner: true, manager: true, agent: true, analyst: false }],
-  ['PUT /chat/sessions/:id/assignee', { owner: true, manager: true, agent: true, analyst: false }],
-  ['POST /requests/:id/notes', { owner: true, manager: true, agent: 'comment', analyst: false }],
-  ['POST /chat/sessions/:id/notes', { owner: true, manager: true, agent: 'comment', analyst: false }],
-  // Who a thread can be assigned to.
+  // Who a thread can be assigned to (the inbox's "Assigned to").
   ['GET /employees', INBOX_READERS],
   // What an inbox shows requests and chats with.
   ['GET /account', ALL],
   ['GET /locations*', ALL],
   ['GET /loop-types*', ALL],
   ['GET /custom-fields*', ALL],
-  // the people a request or chat can be assigned to (the inbox's "Assigned to")
-  ['GET /employees', INBOX_READERS],
   // Staff and their audit: owners and managers (a manager never touches an owner).
   ['GET /staff*', MANAGERS],
   ['* /staff*', MANAGERS],

@@ -49,6 +49,9 @@ export const AccountSettingsSchema = Type.Object({
       description: 'the most API calls one client credential (Loop authToken, Loopon OAuth client) may make per minute on an instance; absent: no quota',
     }),
   ),
+  guestRetentionMonths: Type.Optional(Type.Integer({ description: 'retention: a guest with no activity for this many months is erased; absent: kept' })),
+  chatRetentionDays: Type.Optional(Type.Integer({ description: 'retention: chat messages and photos older than this many days are deleted; absent: kept' })),
+  deliveryLogDays: Type.Optional(Type.Integer({ description: 'retention: finished deliveries and their attempts are kept this many days; absent: 30' })),
 });
 
 export const AccountSchema = Type.Object({
@@ -70,6 +73,9 @@ export const AccountPatch = Type.Object(
           defaultCountry: Type.Optional(Nullable(Type.String({ minLength: 2, maxLength: 2, description: 'ISO 3166 alpha-2, e.g. "CA"' }))),
           sharedIdentifierLimit: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1000 }))),
           clientQuotaPerMinute: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'null: no quota' }))),
+          guestRetentionMonths: Type.Optional(Nullable(Type.Integer({ minimum: 3, maximum: 240, description: 'null: guests are kept' }))),
+          chatRetentionDays: Type.Optional(Nullable(Type.Integer({ minimum: 7, maximum: 3650, description: 'null: chat history is kept' }))),
+          deliveryLogDays: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 365, description: 'null: the default, 30 days' }))),
         },
         { additionalProperties: false, description: 'keys to change; null removes a key' },
       ),

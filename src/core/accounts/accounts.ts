@@ -24,7 +24,20 @@ export interface AccountSettings {
    * client) may make per minute, per instance; unset: no quota (the default).
    */
   clientQuotaPerMinute?: number;
+  /** retention: a guest with no activity for this many months is erased; unset: guests are kept */
+  guestRetentionMonths?: number;
+  /** retention: chat messages and photos older than this many days are deleted; unset: kept */
+  chatRetentionDays?: number;
+  /** retention: finished deliveries and their attempts are kept this many days (default 30) */
+  deliveryLogDays?: number;
 }
+
+/** The bounds of the retention settings, in their units (months, days, days). */
+export const RETENTION_BOUNDS = {
+  guestRetentionMonths: { min: 3, max: 240 },
+  chatRetentionDays: { min: 7, max: 3650 },
+  deliveryLogDays: { min: 1, max: 365 },
+} as const;
 
 /** The largest clientQuotaPerMinute accepted. */
 export const MAX_CLIENT_QUOTA_PER_MINUTE = 1_000_000;
@@ -128,5 +141,11 @@ function checkIdentitySettings(patch: Partial<Record<keyof AccountSettings, unkn
   const quota = patch.clientQuotaPerMinute;
   if (quota !== undefined && quota !== null && (typeof quota !== 'number' || !Number.isInteger(quota) || quota < 1 || quota > MAX_CLIENT_QUOTA_PER_MINUTE)) {
     throw badRequest(`settings.clientQuotaPerMinute must be a whole number from 1 to ${MAX_CLIENT_QUOTA_PER_MINUTE}, or null for no quota`);
+  }
+  for (const [key, { min, max }] of Object.entries(RETENTION_BOUNDS)) {
+    const value = patch[key as keyof AccountSettings];
+    if (value !== undefined && value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
+      throw badRequest(`settings.${key} must be a whole number from ${min} to ${max}, or null`);
+    }
   }
 }

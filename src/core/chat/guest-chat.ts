@@ -33,3 +33,31 @@ export async function eraseGuestChat(db: ChatDb, accountId: number, guestIds: nu
   await db.deleteFrom('chat_sessions').where('account_id', '=', accountId).where('id', 'in', sessions).execute();
   return sessions.length;
 }
+
+/**
+ * Retention: deletes the account's chat events (messages, reads...) and guest photos created before
+ * `before`, at most `limit` of each; the sessions stay (they hold no content). Returns what went.
+ */
+export async function deleteChatHistoryBefore(db: ChatDb, accountId: number, before: number, limit = 5000): Promise<{ events: number; photos: number }> {
+  const events = (
+    await db.selectFrom('chat_events').select('id').where('account_id', '=', accountId).where('created_at', '<', before).limit(limit).execute()
+  ).map((r) => r.id);
+  const photos = (
+    await db.selectFrom('chat_attachments').select('id').where('account_id', '=', accountId).where('created_at', '<', before).limit(limit).execute()
+  ).map((r) => r.id);
+  for (let i = 0; i < events.length; i += 500) {
+    await db
+      .deleteFrom('chat_events')
+      .where('account_id', '=', accountId)
+      .where('id', 'in', events.slice(i, i + 500))
+      .execute();
+  }
+  for (let i = 0; i < photos.length; i += 500) {
+    await db
+      .deleteFrom('chat_attachments')
+      .where('account_id', '=', accountId)
+      .where('id', 'in', photos.slice(i, i + 500))
+      .execute();
+  }
+  return { events: events.length, photos: photos.length };
+}

@@ -70,3 +70,45 @@ export async function anonymiseGuestAnswerDocuments(db: Db, accountId: number, g
   }
   return ids.length;
 }
+
+/** How long an answer document whose guest chose `thirtyDays` keeps the guest's personal data. */
+export const THIRTY_DAYS_MS = 30 * 86_400_000;
+
+/**
+ * Retention of answer documents given `thirtyDays`: thirty days after a document was received, the
+ * guest's personal data on it (the guest and stay links, name, e-mail, reservation, loyalty id,
+ * device) is forgotten; the answers, their text included, stay for the statistics, and the
+ * document keeps `thirtyDays` (what the guest chose). At most `limit` documents a call.
+ */
+export async function forgetExpiredAnswerPersonalData(db: Db, accountId: number, now: number, limit = 1000): Promise<number> {
+  const ids = (
+    await db
+      .selectFrom('answer_documents')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('retention', '=', 'thirtyDays')
+      .where('received_at', '<', now - THIRTY_DAYS_MS)
+      .where((eb) =>
+        eb.or([
+          eb('guest_id', 'is not', null),
+          eb('stay_id', 'is not', null),
+          eb('guest_name', 'is not', null),
+          eb('guest_email', 'is not', null),
+          eb('reservation', 'is not', null),
+          eb('loyalty_id', 'is not', null),
+          eb('device_id', 'is not', null),
+        ]),
+      )
+      .limit(limit)
+      .execute()
+  ).map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .updateTable('answer_documents')
+      .set({ guest_id: null, stay_id: null, guest_name: null, guest_email: null, reservation: null, loyalty_id: null, device_id: null, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+  }
+  return ids.length;
+}

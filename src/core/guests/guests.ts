@@ -273,3 +273,22 @@ export async function guestIdsMergedInto(db: Db, accountId: number, guestId: num
   const rows = await db.selectFrom('guests').select('id').where('account_id', '=', accountId).where('merged_into_id', '=', guestId).orderBy('id').execute();
   return rows.map((r) => r.id);
 }
+
+/**
+ * Retention's scan: ids of the account's guests (not merged away) created and last changed before
+ * `before`, after `afterId`, in id order, at most `limit`.
+ */
+export async function guestIdsUnchangedSince(db: Db, accountId: number, scan: { before: number; afterId: number; limit: number }): Promise<number[]> {
+  const rows = await db
+    .selectFrom('guests')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', '>', scan.afterId)
+    .where('merged_into_id', 'is', null)
+    .where('updated_at', '<', scan.before)
+    .where('created_at', '<', scan.before)
+    .orderBy('id')
+    .limit(scan.limit)
+    .execute();
+  return rows.map((r) => r.id);
+}

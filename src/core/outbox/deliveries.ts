@@ -301,24 +301,28 @@ export async function abandonDelivery(trx: Db, delivery: Delivery, reason: strin
     .execute();
 }
 
-/** How long finished deliveries (delivered or dead) and their attempts are kept. */
+/** How long finished deliveries (delivered or dead) and their attempts are kept unless the account says otherwise. */
 export const KEEP_FINISHED_DELIVERIES_MS = 30 * 86_400_000;
 
 /**
- * Deletes delivered and dead deliveries last changed before the retention, with their attempts,
- * a bounded batch per call (run with the job worker's housekeeping; safe on several instances).
+ * Deletes the account's delivered, dead and held deliveries last changed before `before`, with
+ * their attempts, at most `limit` of them (the retention pass, core/retention, calls it per account
+ * with the account's setting). Safe to run twice or at once on several instances.
  */
-export async function sweepDeliveries(db: Db, now = Date.now(), keepMs = KEEP_FINISHED_DELIVERIES_MS): Promise<number> {
+export async function sweepDeliveries(db: Db, accountId: number, before: number, limit = 1000): Promise<number> {
   const old = await db
     .selectFrom('deliveries')
-    .select(['id', 'account_id'])
+    .select('id')
+    .where('account_id', '=', accountId)
     .where('status', 'in', ['delivered', 'dead', 'held'])
-    .where('updated_at', '<', now - keepMs)
-    .limit(1000)
+    .where('updated_at', '<', before)
+    .limit(limit)
     .execute();
-  for (const d of old) {
-    await db.deleteFrom('delivery_attempts').where('account_id', '=', d.account_id).where('delivery_id', '=', d.id).execute();
-    await db.deleteFrom('deliveries').where('account_id', '=', d.account_id).where('id', '=', d.id).execute();
+  const ids = old.map((d) => d.id);
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    await db.deleteFrom('delivery_attempts').where('account_id', '=', accountId).where('delivery_id', 'in', part).execute();
+    await db.deleteFrom('deliveries').where('account_id', '=', accountId).where('id', 'in', part).execute();
   }
-  return old.length;
+  return ids.length;
 }

@@ -3,8 +3,9 @@ import { api } from '../../api';
 import { ActionError, ConfirmButton, Form, ShowApi, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { Account as AccountData, Blocklist, MessagingSettings } from '../../types';
+import { RetentionCard } from './Retention';
 
-/** /settings/account: the account's name and identity settings, quiet hours, the identity blocklist. */
+/** /settings/account: the account's name and identity settings, quiet hours, the identity blocklist, retention. */
 export default function Account() {
   return (
     <div>
@@ -12,7 +13,7 @@ export default function Account() {
       <AccountForm />
       <QuietHours />
       <BlocklistCard />
-      <p className="muted">{t('account.retention')}</p>
+      <RetentionCard />
     </div>
   );
 }
