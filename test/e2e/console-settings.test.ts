@@ -103,6 +103,53 @@ describe.skipIf(browserMissing)(`the console's settings (${browserMissing ? BROW
     await context.close();
   });
 
+  it('adds and deletes a custom field, saves a template and creates a survey through their forms', async () => {
+    const { context, page } = await openConsole(browser, t, who);
+    await page.goto(`${t.baseUrl}/settings/custom-fields`);
+    await waitForHeading(page, 'Custom fields', 2);
+    await eventually(() => page.getByText('Nothing here yet.').count()).toBe(1);
+    const add = page.getByRole('form', { name: 'Add' });
+    await add.getByLabel('Shortcode').fill('VIP');
+    await add.getByLabel('Name').fill('VIP guest');
+    await add.getByLabel('Required').check();
+    await add.getByRole('button', { name: 'Add' }).click();
+    await eventually(() => page.getByRole('cell', { name: 'VIP guest', exact: true }).count()).toBe(1);
+    expect(await add.getByLabel('Shortcode').inputValue()).toBe('');
+    expect((await admin('GET', '/custom-fields')).json().customFields).toEqual([expect.objectContaining({ shortcode: 'VIP', required: true })]);
+    await page.getByRole('button', { name: 'Delete VIP' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await eventually(() => page.getByText('Nothing here yet.').count()).toBe(1);
+    expect((await admin('GET', '/custom-fields')).json().customFields).toEqual([]);
+
+    await page.goto(`${t.baseUrl}/settings/templates`);
+    const template = page.getByRole('form', { name: 'Save a template' });
+    await template.getByLabel('Name').fill('farewell');
+    await template.getByLabel('Trigger').fill('stay.checked_out');
+    await template.getByLabel('Subject').fill('Goodbye');
+    await template.getByLabel('Body (Liquid)').fill('<p>See you soon.</p>');
+    await template.getByRole('button', { name: 'Save template' }).click();
+    await eventually(() => page.getByRole('cell', { name: 'farewell', exact: true }).count()).toBe(1);
+    expect((await admin('GET', '/templates')).json().templates).toContainEqual(
+      expect.objectContaining({ name: 'farewell', channel: 'email', language: 'en', subject: 'Goodbye' }),
+    );
+
+    await page.goto(`${t.baseUrl}/settings/surveys`);
+    const survey = page.getByRole('form', { name: 'New survey' });
+    await survey.getByLabel('Survey name').fill('After the stay');
+    await survey.getByLabel('Sections and questions (JSON)').fill('[{');
+    await survey.getByRole('button', { name: 'Create survey' }).click();
+    await eventually(() => survey.getByRole('alert').textContent()).toContain('The sections are not valid JSON.');
+    await survey.getByLabel('Sections and questions (JSON)').fill(JSON.stringify([{ questions: [{ type: 'text', title: 'What did you like most?' }] }]));
+    await survey.getByRole('button', { name: 'Create survey' }).click();
+    await eventually(() => page.getByText('After the stay').count()).toBe(1);
+    expect(await survey.getByRole('alert').count()).toBe(0);
+    // in the survey's card: the form's textarea still holds the same text
+    const card = page.getByRole('listitem').filter({ hasText: 'After the stay' });
+    await card.getByRole('button', { name: 'Show questions' }).click();
+    await eventually(() => card.getByText('What did you like most?').count()).toBe(1);
+    await context.close();
+  });
+
   it("shows a webhook's delivery log with its attempts and replays a delivery", async () => {
     const { context, page } = await openConsole(browser, t, who);
     await page.goto(`${t.baseUrl}/settings/webhooks`);

@@ -60,8 +60,7 @@ describe.skipIf(browserMissing)(`the stay page in a browser (${browserMissing ? 
     const admin = adminCall(() => t);
 
     // The page's own CSP applies here (no bypass): a refused script or socket would show up as a console error.
-    const context = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
-    const page = await context.newPage();
+    const { context, page } = await newPage(browser, PHONE, { ownCsp: true });
     const problems: string[] = [];
     page.on('console', (msg) => {
       // the browser asks for /favicon.ico on its own; the pages have none

@@ -1,7 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { surveyLinkPath } from '../../src/core/accounts/survey-links.js';
 import { createEvaluation } from '../../src/core/feedback/evaluations.js';
@@ -10,49 +7,34 @@ import { writeContext } from '../../src/core/shared/write-context.js';
 import { registerStay } from '../../src/core/stays/register-stay.js';
 import { inWriteTransaction } from '../../src/db/write-transaction.js';
 import { adminCall } from '../helpers/admin.js';
-import { createTestAccount, createTestApp, type TestApp } from '../helpers/app.js';
-import { startBrowserProxy } from '../helpers/browser-proxy.js';
+import { createTestAccount } from '../helpers/app.js';
+import { BROWSER_MISSING_REASON, browserMissing, launchBrowser, newPage, PHONE, type ServedApp, saveScreenshot, serveTestApp } from '../helpers/browser.js';
 import { dialects } from '../helpers/database.js';
 import { loyaltyAccess } from '../helpers/fideltour.js';
 
-// In headless Debian Chromium at 360 px: a guest answers the survey from their invitation link
-// and is offered the review links; a member signs in to the portal and redeems a reward, which
-// the admin API then shows. Screenshots under test-results/.
+/*
+ * In headless Debian Chromium at 360 px, on each dialect: a guest answers the survey from their
+ * invitation link and is offered the review links; a member signs in to the portal and redeems a
+ * reward, which the admin API then shows. Screenshots under test-results/screenshots/.
+ */
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results');
+describe.skipIf(browserMissing)(`guest pages in a browser (${browserMissing ? BROWSER_MISSING_REASON : 'Chromium'})`, () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
 
-describe.skipIf(!existsSync(CHROMIUM))('guest pages in Chromium (skipped: no /usr/bin/chromium)', () => {
   describe.each(dialects())('on %s', (dialect) => {
-    let t: TestApp;
-    let browser: Browser;
-    let proxy: Awaited<ReturnType<typeof startBrowserProxy>>;
+    let t: ServedApp;
     const admin = adminCall(() => t);
 
     beforeAll(async () => {
-      t = await createTestApp(dialect);
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      proxy = await startBrowserProxy(t.app.server.address() as AddressInfo);
-      mkdirSync(SHOTS, { recursive: true });
-      // launch() starts Chromium on a fresh temporary profile of its own.
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          `--proxy-server=${proxy.url}`,
-        ],
-      });
+      t = await serveTestApp(dialect);
     });
     afterAll(async () => {
-      await browser?.close();
-      await proxy?.close();
       await t?.close();
     });
 
@@ -81,8 +63,8 @@ describe.skipIf(!existsSync(CHROMIUM))('guest pages in Chromium (skipped: no /us
       );
       const surveyUrl = `${t.config.publicUrl}${surveyLinkPath(account.page_secret, { slug: account.slug, surveyId: survey.id, guestId: guest.id, stayId: stay.id, source: 'poststay' })}`;
 
-      const context = await browser.newContext({ viewport: { width: 360, height: 780 } });
-      const page = await context.newPage();
+      // The pages' own CSP applies (no bypass): a script it refused would leave the forms dead.
+      const { context, page } = await newPage(browser, PHONE, { ownCsp: true });
       const thirdParty: string[] = [];
       page.on('request', (request) => {
         if (!request.url().startsWith(t.config.publicUrl)) thirdParty.push(request.url());
@@ -91,11 +73,11 @@ describe.skipIf(!existsSync(CHROMIUM))('guest pages in Chromium (skipped: no /us
       await page.goto(surveyUrl);
       await page.getByLabel('10', { exact: true }).check();
       await page.getByLabel('Anything else?').fill('The sea view was <great>');
-      await page.screenshot({ path: join(SHOTS, `survey-360-${dialect}.png`), fullPage: true });
+      await saveScreenshot(page, `survey-${dialect}`);
       await page.getByRole('button', { name: 'Send my answers' }).click();
       await page.getByRole('heading', { name: 'Thank you!' }).waitFor();
       expect(await page.getByRole('link', { name: 'Write a review on TripAdvisor' }).getAttribute('href')).toBe('https://www.tripadvisor.com/Hotel_Review-sea');
-      await page.screenshot({ path: join(SHOTS, `survey-thanks-360-${dialect}.png`), fullPage: true });
+      await saveScreenshot(page, `survey-thanks-${dialect}`);
       const docs = await db.selectFrom('answer_documents').selectAll().where('account_id', '=', account.id).where('guest_id', '=', guest.id).execute();
       expect(docs).toHaveLength(1);
       expect(docs[0].source).toBe('poststay');
@@ -113,11 +95,11 @@ describe.skipIf(!existsSync(CHROMIUM))('guest pages in Chromium (skipped: no /us
       await page.getByLabel('Password').fill('sea-pass-1');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByText('800 points').first().waitFor();
-      await page.screenshot({ path: join(SHOTS, `portal-360-${dialect}.png`), fullPage: true });
+      await saveScreenshot(page, `portal-${dialect}`);
       await page.getByRole('button', { name: 'Redeem Late check-out' }).click();
       await page.getByText('Done! You redeemed Late check-out.').waitFor();
       expect(await page.locator('#balance').textContent()).toContain('550 points');
-      await page.screenshot({ path: join(SHOTS, `portal-redeemed-360-${dialect}.png`), fullPage: true });
+      await saveScreenshot(page, `portal-redeemed-${dialect}`);
       const ops = (await admin(adminToken, 'GET', `/loyalty/operations?guestId=${contact.id}`)).json();
       expect(ops.operations[0]).toMatchObject({ kind: 'redeem', points: -250, productId: product.id });
       // Nothing but our own server was asked for (the review link was not followed).

@@ -39,10 +39,11 @@ export const PHONE = { width: 360, height: 740 };
 
 /**
  * A page in a context of its own (its own cookies). `bypassCSP` lets the accessibility check
- * inject axe-core; the pages' own CSP is tested by the HTTP tests.
+ * inject axe-core; the pages' own CSP is tested by the HTTP tests. With `ownCsp` the page's CSP
+ * applies (a script or socket it refuses breaks the page), and expectAccessible cannot run on it.
  */
-export async function newPage(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, bypassCSP: true, locale: 'en-US' });
+export async function newPage(browser: Browser, viewport = DESKTOP, { ownCsp = false } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, bypassCSP: !ownCsp, locale: 'en-US' });
   const page = await context.newPage();
   return { context, page };
 }

@@ -150,7 +150,25 @@ export const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T0
 /** The title of a location (its English text, else any). */
 export const titleOf = (title: Record<string, string> | undefined | null) => (title ? (title.en ?? Object.values(title)[0] ?? '') : '');
 
-/** A button that asks first (a dialog), then runs `action`; `label` names the button for screen readers. */
+/** A button that runs one write, then `done` with its answer once it succeeded; a failure shows after the button. */
+export function ActionButton<T>({ text, label, action, done }: { text: string; label?: string; action: () => Promise<T>; done?: (answer: T) => void }) {
+  const state = useAction();
+  const run = async () => {
+    // wrapped: a write that answers 204 (undefined) succeeded too; useAction gives undefined on failure
+    const result = await state.run(async () => ({ answer: await action() }));
+    if (result) done?.(result.answer);
+  };
+  return (
+    <>
+      <button type="button" aria-label={label} disabled={state.busy} onClick={() => void run()}>
+        {text}
+      </button>
+      <ActionError error={state.error} />
+    </>
+  );
+}
+
+/** A button that asks first (a dialog), then runs `action`; `label` names the button for screen readers, `confirm` (else `text`) the dialog's button. */
 export function ConfirmButton({
   text,
   label,
@@ -163,7 +181,7 @@ export function ConfirmButton({
   text: string;
   label?: string;
   question: string;
-  confirm: string;
+  confirm?: string;
   action: () => Promise<unknown>;
   done?: () => void;
   danger?: boolean;
@@ -190,7 +208,7 @@ export function ConfirmButton({
         <ActionError error={state.error} />
         <div className="button-row">
           <button type="button" className={danger ? 'danger' : 'primary'} disabled={state.busy} onClick={() => void run()}>
-            {confirm}
+            {confirm ?? text}
           </button>
           <button type="button" onClick={() => setOpen(false)}>
             {t('common.cancel')}

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api, query } from '../../api';
-import { ActionError, Form, formatDateTime, ShowApi, TableWrap, useAction, useApiLoad } from '../../components/ui';
+import { ActionForm } from '../../components/ActionForm';
+import { CardList, ItemTable, ShowList } from '../../components/Lists';
+import { ActionButton, formatDateTime, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { DryRun, Preview, Rule, Template } from '../../types';
 
@@ -15,50 +17,34 @@ export default function Rules() {
   return (
     <div>
       <h2>{t('settings.rules')}</h2>
-      <ShowApi loaded={loaded} retry={reload}>
-        {({ rules }) =>
-          rules.length === 0 ? (
-            <p className="muted">{t('common.none')}</p>
-          ) : (
-            <ul className="plain">
-              {rules.map((r) => (
-                <li key={r.id} className="card">
-                  <h3>{r.name}</h3>
-                  <p>
-                    {t('rules.summary', { trigger: r.trigger, action: r.action.type, template: r.action.template ?? '—' })} ·{' '}
-                    {r.enabled ? t('rules.enabled') : t('rules.disabled')}
-                  </p>
-                  <div className="button-row">
-                    <ToggleRule rule={r} done={reload} />
-                    <button type="button" aria-expanded={openId === r.id} onClick={() => setOpenId(openId === r.id ? null : r.id)}>
-                      {t('rules.tools', { name: r.name })}
-                    </button>
-                  </div>
-                  {openId === r.id && <RuleTools rule={r} />}
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </ShowApi>
+      <ShowList loaded={loaded} retry={reload} items={(d) => d.rules}>
+        {(rules) => (
+          <CardList items={rules} itemKey={(r) => r.id}>
+            {(r) => (
+              <>
+                <h3>{r.name}</h3>
+                <p>
+                  {t('rules.summary', { trigger: r.trigger, action: r.action.type, template: r.action.template ?? '—' })} ·{' '}
+                  {r.enabled ? t('rules.enabled') : t('rules.disabled')}
+                </p>
+                <div className="button-row">
+                  <ActionButton
+                    text={r.enabled ? t('rules.disable') : t('rules.enable')}
+                    action={() => api('POST', `/rules/${r.id}/${r.enabled ? 'disable' : 'enable'}`)}
+                    done={reload}
+                  />
+                  <button type="button" aria-expanded={openId === r.id} onClick={() => setOpenId(openId === r.id ? null : r.id)}>
+                    {t('rules.tools', { name: r.name })}
+                  </button>
+                </div>
+                {openId === r.id && <RuleTools rule={r} />}
+              </>
+            )}
+          </CardList>
+        )}
+      </ShowList>
       <NewRule templateNames={templateNames} done={reload} />
     </div>
-  );
-}
-
-function ToggleRule({ rule, done }: { rule: Rule; done: () => void }) {
-  const action = useAction();
-  return (
-    <>
-      <button
-        type="button"
-        disabled={action.busy}
-        onClick={() => void action.run(() => api('POST', `/rules/${rule.id}/${rule.enabled ? 'disable' : 'enable'}`)).then(done)}
-      >
-        {rule.enabled ? t('rules.disable') : t('rules.enable')}
-      </button>
-      <ActionError error={action.error} />
-    </>
   );
 }
 
@@ -68,17 +54,16 @@ function NewRule({ templateNames, done }: { templateNames: string[]; done: () =>
   const [type, setType] = useState<'email' | 'sms'>('email');
   const [template, setTemplate] = useState('');
   const [enabled, setEnabled] = useState(true);
-  const action = useAction();
-  const create = async () => {
-    const made = await action.run(() => api<Rule>('POST', '/rules', { name, trigger, action: { type, template }, enabled }));
-    if (made) {
-      setName('');
-      done();
-    }
-  };
   return (
-    <Form label={t('rules.new')} className="card" onSubmit={() => void create()}>
-      <h3>{t('rules.new')}</h3>
+    <ActionForm
+      title={t('rules.new')}
+      submit={t('rules.create')}
+      action={() => api<Rule>('POST', '/rules', { name, trigger, action: { type, template }, enabled })}
+      done={() => {
+        setName('');
+        done();
+      }}
+    >
       <label>
         {t('rules.name')}
         <input required value={name} onChange={(e) => setName(e.target.value)} />
@@ -112,11 +97,7 @@ function NewRule({ templateNames, done }: { templateNames: string[]; done: () =>
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
         {t('rules.enabledBox')}
       </label>
-      <ActionError error={action.error} />
-      <button type="submit" disabled={action.busy}>
-        {t('rules.create')}
-      </button>
-    </Form>
+    </ActionForm>
   );
 }
 
@@ -126,17 +107,14 @@ function RuleTools({ rule }: { rule: Rule }) {
   const [language, setLanguage] = useState('');
   const [preview, setPreview] = useState<Preview | null>(null);
   const [dryRun, setDryRun] = useState<DryRun | null>(null);
-  const previewAction = useAction();
-  const dryAction = useAction();
   return (
     <div>
-      <Form
-        label={t('rules.previewForm')}
-        onSubmit={() =>
-          void previewAction
-            .run(() => api<Preview>('POST', `/rules/${rule.id}/preview`, { guestId: Number(guestId), ...(language ? { language } : {}) }))
-            .then((p) => p && setPreview(p))
-        }
+      <ActionForm
+        plain
+        title={t('rules.previewForm')}
+        submit={t('rules.previewButton')}
+        action={() => api<Preview>('POST', `/rules/${rule.id}/preview`, { guestId: Number(guestId), ...(language ? { language } : {}) })}
+        done={setPreview}
       >
         <h4>{t('rules.preview')}</h4>
         <label>
@@ -147,11 +125,7 @@ function RuleTools({ rule }: { rule: Rule }) {
           {t('rules.previewLanguage')}
           <input value={language} onChange={(e) => setLanguage(e.target.value)} />
         </label>
-        <ActionError error={previewAction.error} />
-        <button type="submit" disabled={previewAction.busy}>
-          {t('rules.previewButton')}
-        </button>
-      </Form>
+      </ActionForm>
       {preview && (
         <section className="preview" aria-label={t('rules.previewResult')}>
           <p>
@@ -164,43 +138,23 @@ function RuleTools({ rule }: { rule: Rule }) {
         </section>
       )}
       <h4>{t('rules.dryRun')}</h4>
-      <button
-        type="button"
-        disabled={dryAction.busy}
-        onClick={() => void dryAction.run(() => api<DryRun>('POST', `/rules/${rule.id}/dry-run${query({ limit: 50 })}`)).then((d) => d && setDryRun(d))}
-      >
-        {t('rules.dryRunButton')}
-      </button>
-      <ActionError error={dryAction.error} />
+      <ActionButton text={t('rules.dryRunButton')} action={() => api<DryRun>('POST', `/rules/${rule.id}/dry-run${query({ limit: 50 })}`)} done={setDryRun} />
       {dryRun &&
         (dryRun.results.length === 0 ? (
           <p role="status">{t('rules.noEvents')}</p>
         ) : (
-          <TableWrap>
-            <table>
-              <caption className="sr-only">{t('rules.dryRun')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('rules.event')}</th>
-                  <th scope="col">{t('rules.guest')}</th>
-                  <th scope="col">{t('rules.when')}</th>
-                  <th scope="col">{t('rules.wouldFire')}</th>
-                  <th scope="col">{t('rules.why')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {dryRun.results.map((r) => (
-                  <tr key={r.eventId}>
-                    <td>{r.type}</td>
-                    <td>{r.guestId}</td>
-                    <td>{formatDateTime(r.occurredAt)}</td>
-                    <td>{r.wouldFire ? t('common.yes') : t('common.no')}</td>
-                    <td>{r.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <ItemTable
+            items={dryRun.results}
+            rowKey={(r) => r.eventId}
+            caption={t('rules.dryRun')}
+            columns={[
+              { label: t('rules.event'), cell: (r) => r.type },
+              { label: t('rules.guest'), cell: (r) => r.guestId },
+              { label: t('rules.when'), cell: (r) => formatDateTime(r.occurredAt) },
+              { label: t('rules.wouldFire'), cell: (r) => (r.wouldFire ? t('common.yes') : t('common.no')) },
+              { label: t('rules.why'), cell: (r) => r.reason },
+            ]}
+          />
         ))}
     </div>
   );

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { ActionError, ConfirmButton, Form, ShowApi, TableWrap, titleOf, useAction, useApiLoad } from '../../components/ui';
+import { ActionForm } from '../../components/ActionForm';
+import { type Column, ItemTable, ShowList } from '../../components/Lists';
+import { ConfirmButton, titleOf, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { CustomField, LoopType } from '../../types';
 
@@ -20,63 +22,43 @@ function ShortcodeList<T extends LoopType | CustomField>({
   const [shortcode, setShortcode] = useState('');
   const [title, setTitle] = useState('');
   const [required, setRequired] = useState(false);
-  const action = useAction();
-  const create = async () => {
-    const made = await action.run(() => api<T>('POST', path, withRequired ? { shortcode, title, required } : { shortcode, title }));
-    if (made) {
-      setShortcode('');
-      setTitle('');
-      setRequired(false);
-      reload();
-    }
-  };
+  const columns: Array<Column<T>> = [
+    { label: t('loc.shortcode'), cell: (r) => r.shortcode },
+    { label: t('loc.title'), cell: (r) => titleOf(r.title) },
+  ];
+  if (withRequired) columns.push({ label: t('fields.required'), cell: (r) => ('required' in r && r.required ? t('common.yes') : t('common.no')) });
   return (
     <div>
       <h2>{heading}</h2>
-      <ShowApi loaded={loaded} retry={reload}>
-        {(data) => {
-          const rows = data[listKey] ?? [];
-          return rows.length === 0 ? (
-            <p className="muted">{t('common.none')}</p>
-          ) : (
-            <TableWrap>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('loc.shortcode')}</th>
-                    <th scope="col">{t('loc.title')}</th>
-                    {withRequired && <th scope="col">{t('fields.required')}</th>}
-                    <th scope="col">
-                      <span className="sr-only">{t('common.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr key={r.id}>
-                      <td>{r.shortcode}</td>
-                      <td>{titleOf(r.title)}</td>
-                      {withRequired && <td>{'required' in r && r.required ? t('common.yes') : t('common.no')}</td>}
-                      <td>
-                        <ConfirmButton
-                          text={t('common.delete')}
-                          label={t('common.deleteNamed', { name: r.shortcode })}
-                          question={t('common.deleteQuestion', { name: r.shortcode })}
-                          confirm={t('common.delete')}
-                          action={() => api('DELETE', `${path}/${r.id}`)}
-                          done={reload}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
-          );
+      <ShowList loaded={loaded} retry={reload} items={(data) => data[listKey] ?? []}>
+        {(rows) => (
+          <ItemTable
+            items={rows}
+            rowKey={(r) => r.id}
+            columns={columns}
+            actions={(r) => (
+              <ConfirmButton
+                text={t('common.delete')}
+                label={t('common.deleteNamed', { name: r.shortcode })}
+                question={t('common.deleteQuestion', { name: r.shortcode })}
+                action={() => api('DELETE', `${path}/${r.id}`)}
+                done={reload}
+              />
+            )}
+          />
+        )}
+      </ShowList>
+      <ActionForm
+        title={t('common.add')}
+        submit={t('common.add')}
+        action={() => api<T>('POST', path, withRequired ? { shortcode, title, required } : { shortcode, title })}
+        done={() => {
+          setShortcode('');
+          setTitle('');
+          setRequired(false);
+          reload();
         }}
-      </ShowApi>
-      <Form label={t('common.add')} className="card" onSubmit={() => void create()}>
-        <h3>{t('common.add')}</h3>
+      >
         <label>
           {t('loc.shortcode')}
           <input required value={shortcode} onChange={(e) => setShortcode(e.target.value)} />
@@ -91,11 +73,7 @@ function ShortcodeList<T extends LoopType | CustomField>({
             {t('fields.required')}
           </label>
         )}
-        <ActionError error={action.error} />
-        <button type="submit" disabled={action.busy}>
-          {t('common.add')}
-        </button>
-      </Form>
+      </ActionForm>
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { ActionError, ConfirmButton, Form, ShowApi, ShownOnce, TableWrap, titleOf, useAction, useApiLoad } from '../../components/ui';
+import { ActionForm } from '../../components/ActionForm';
+import { ItemTable, ShowList } from '../../components/Lists';
+import { ActionError, ConfirmButton, ShownOnce, titleOf, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { Location, StaffMember } from '../../types';
 
@@ -15,73 +17,59 @@ export default function Staff() {
   return (
     <div>
       <h2>{t('settings.staff')}</h2>
-      <ShowApi loaded={loaded} retry={reload}>
-        {(data) => {
-          const staff = Array.isArray(data) ? data : data.staff;
-          return (
-            <>
-              <TableWrap>
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('staff.name')}</th>
-                      <th scope="col">{t('staff.email')}</th>
-                      <th scope="col">{t('staff.role')}</th>
-                      <th scope="col">
-                        <span className="sr-only">{t('common.actions')}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {staff.map((s) => (
-                      <StaffRow key={s.id} member={s} done={reload} />
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-              <Invite locations={locationList} done={reload} />
-            </>
-          );
-        }}
-      </ShowApi>
+      <ShowList loaded={loaded} retry={reload} items={(data) => (Array.isArray(data) ? data : data.staff)}>
+        {(staff) => (
+          <ItemTable
+            items={staff}
+            rowKey={(s) => s.id}
+            columns={[
+              { label: t('staff.name'), cell: (s) => s.name ?? '—' },
+              { label: t('staff.email'), cell: (s) => s.email },
+              { label: t('staff.role'), cell: (s) => <RoleSelect member={s} done={reload} /> },
+            ]}
+            actions={(s) => (
+              <ConfirmButton
+                text={t('common.remove')}
+                label={t('staff.removeNamed', { email: s.email })}
+                question={t('staff.removeQuestion', { email: s.email })}
+                action={() => api('DELETE', `/staff/${s.id}`)}
+                done={reload}
+              />
+            )}
+          />
+        )}
+      </ShowList>
+      <Invite locations={locationList} done={reload} />
     </div>
   );
 }
 
-function StaffRow({ member, done }: { member: StaffMember; done: () => void }) {
+/** The roles as the options of a select. */
+function RoleOptions() {
+  return ROLES.map((r) => (
+    <option key={r} value={r}>
+      {t(`role.${r}`)}
+    </option>
+  ));
+}
+
+/** A member's role, changed as soon as another one is chosen. */
+function RoleSelect({ member, done }: { member: StaffMember; done: () => void }) {
   const action = useAction();
   return (
-    <tr>
-      <td>{member.name ?? '—'}</td>
-      <td>{member.email}</td>
-      <td>
-        <label className="inline">
-          <span className="sr-only">{t('staff.roleOf', { email: member.email })}</span>
-          <select
-            value={member.role}
-            disabled={action.busy}
-            onChange={(e) => void action.run(() => api('PATCH', `/staff/${member.id}`, { role: e.target.value })).then(done)}
-          >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`role.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <ActionError error={action.error} />
-      </td>
-      <td>
-        <ConfirmButton
-          text={t('common.remove')}
-          label={t('staff.removeNamed', { email: member.email })}
-          question={t('staff.removeQuestion', { email: member.email })}
-          confirm={t('common.remove')}
-          action={() => api('DELETE', `/staff/${member.id}`)}
-          done={done}
-        />
-      </td>
-    </tr>
+    <>
+      <label className="inline">
+        <span className="sr-only">{t('staff.roleOf', { email: member.email })}</span>
+        <select
+          value={member.role}
+          disabled={action.busy}
+          onChange={(e) => void action.run(() => api('PATCH', `/staff/${member.id}`, { role: e.target.value })).then(done)}
+        >
+          <RoleOptions />
+        </select>
+      </label>
+      <ActionError error={action.error} />
+    </>
   );
 }
 
@@ -92,20 +80,20 @@ function Invite({ locations, done }: { locations: Location[]; done: () => void }
   const [permissions, setPermissions] = useState<string[]>(['create', 'comment']);
   const [locationIds, setLocationIds] = useState<number[]>([]);
   const [link, setLink] = useState<string | null>(null);
-  const action = useAction();
-  const invite = async () => {
-    const made = await action.run(() => api<{ signInUrl?: string }>('POST', '/staff', { email, name, role, permissions, locationIds }));
-    if (made) {
-      setLink(made.signInUrl ?? null);
-      setEmail('');
-      setName('');
-      done();
-    }
-  };
   const toggle = <T,>(list: T[], value: T, on: boolean) => (on ? [...list, value] : list.filter((v) => v !== value));
   return (
-    <Form label={t('staff.invite')} className="card" onSubmit={() => void invite()}>
-      <h3>{t('staff.invite')}</h3>
+    <ActionForm
+      title={t('staff.invite')}
+      submit={t('staff.inviteButton')}
+      action={() => api<{ signInUrl?: string }>('POST', '/staff', { email, name, role, permissions, locationIds })}
+      done={(made) => {
+        setLink(made.signInUrl ?? null);
+        setEmail('');
+        setName('');
+        done();
+      }}
+      after={link && <ShownOnce label={t('staff.signInLink')} value={link} />}
+    >
       <label>
         {t('staff.email')}
         <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
@@ -117,11 +105,7 @@ function Invite({ locations, done }: { locations: Location[]; done: () => void }
       <label>
         {t('staff.role')}
         <select value={role} onChange={(e) => setRole(e.target.value as (typeof ROLES)[number])}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {t(`role.${r}`)}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
       </label>
       <fieldset>
@@ -142,11 +126,6 @@ function Invite({ locations, done }: { locations: Location[]; done: () => void }
           </label>
         ))}
       </fieldset>
-      <ActionError error={action.error} />
-      <button type="submit" disabled={action.busy}>
-        {t('staff.inviteButton')}
-      </button>
-      {link && <ShownOnce label={t('staff.signInLink')} value={link} />}
-    </Form>
+    </ActionForm>
   );
 }

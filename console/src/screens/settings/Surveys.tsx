@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { ActionError, Form, formatDateTime, ShowApi, titleOf, useAction, useApiLoad } from '../../components/ui';
+import { ActionForm } from '../../components/ActionForm';
+import { CardList, ShowList } from '../../components/Lists';
+import { formatDateTime, ShowApi, titleOf, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { Survey, SurveySummary } from '../../types';
 
@@ -24,47 +26,43 @@ export default function Surveys() {
   const [openId, setOpenId] = useState<number | null>(null);
   const [name, setName] = useState('');
   const [sections, setSections] = useState(EXAMPLE_SECTIONS);
-  const action = useAction();
   const create = async () => {
-    const made = await action.run(async () => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(sections);
-      } catch {
-        throw new Error(t('surveys.badJson'));
-      }
-      return api<Survey>('POST', '/surveys', { name, sections: parsed });
-    });
-    if (made) {
-      setName('');
-      reload();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(sections);
+    } catch {
+      throw new Error(t('surveys.badJson'));
     }
+    return api<Survey>('POST', '/surveys', { name, sections: parsed });
   };
   return (
     <div>
       <h2>{t('settings.surveys')}</h2>
-      <ShowApi loaded={loaded} retry={reload}>
-        {({ surveys }) =>
-          surveys.length === 0 ? (
-            <p className="muted">{t('common.none')}</p>
-          ) : (
-            <ul className="plain">
-              {surveys.map((s) => (
-                <li key={s.id} className="card">
-                  <strong>{s.name}</strong> {s.shortcode ? `(${s.shortcode})` : ''} ·{' '}
-                  {t('surveys.version', { serial: s.questionSetSerial ?? '—', locations: s.locationIds.length })}{' '}
-                  <button type="button" aria-expanded={openId === s.id} onClick={() => setOpenId(openId === s.id ? null : s.id)}>
-                    {openId === s.id ? t('surveys.hideQuestions') : t('surveys.showQuestions')}
-                  </button>
-                  {openId === s.id && <QuestionSet id={s.id} />}
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </ShowApi>
-      <Form label={t('surveys.new')} className="card" onSubmit={() => void create()}>
-        <h3>{t('surveys.new')}</h3>
+      <ShowList loaded={loaded} retry={reload} items={(d) => d.surveys}>
+        {(surveys) => (
+          <CardList items={surveys} itemKey={(s) => s.id}>
+            {(s) => (
+              <>
+                <strong>{s.name}</strong> {s.shortcode ? `(${s.shortcode})` : ''} ·{' '}
+                {t('surveys.version', { serial: s.questionSetSerial ?? '—', locations: s.locationIds.length })}{' '}
+                <button type="button" aria-expanded={openId === s.id} onClick={() => setOpenId(openId === s.id ? null : s.id)}>
+                  {openId === s.id ? t('surveys.hideQuestions') : t('surveys.showQuestions')}
+                </button>
+                {openId === s.id && <QuestionSet id={s.id} />}
+              </>
+            )}
+          </CardList>
+        )}
+      </ShowList>
+      <ActionForm
+        title={t('surveys.new')}
+        submit={t('surveys.create')}
+        action={create}
+        done={() => {
+          setName('');
+          reload();
+        }}
+      >
         <label>
           {t('surveys.name')}
           <input required value={name} onChange={(e) => setName(e.target.value)} />
@@ -73,11 +71,7 @@ export default function Surveys() {
           {t('surveys.sections')}
           <textarea rows={10} value={sections} onChange={(e) => setSections(e.target.value)} spellCheck={false} />
         </label>
-        <ActionError error={action.error} />
-        <button type="submit" disabled={action.busy}>
-          {t('surveys.create')}
-        </button>
-      </Form>
+      </ActionForm>
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { ActionError, ConfirmButton, Form, ShowApi, TableWrap, useAction, useApiLoad } from '../../components/ui';
+import { ActionForm } from '../../components/ActionForm';
+import { ItemTable, ShowList } from '../../components/Lists';
+import { ConfirmButton, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { Template } from '../../types';
 
@@ -8,83 +10,53 @@ import type { Template } from '../../types';
 export default function Templates() {
   const [loaded, reload] = useApiLoad(() => api<{ templates: Template[] }>('GET', '/templates'), []);
   const [form, setForm] = useState({ name: '', channel: 'email', language: 'en', trigger: 'stay.checked_in', subject: '', body: '' });
-  const action = useAction();
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
-  const save = async () => {
+  const save = () => {
     const { name, channel, language, trigger, subject, body } = form;
-    const made = await action.run(() =>
-      api<Template>('PUT', `/templates/${encodeURIComponent(name)}/${channel}/${encodeURIComponent(language)}`, {
-        trigger,
-        subject: channel === 'email' ? subject : null,
-        body,
-      }),
-    );
-    if (made) reload();
+    return api<Template>('PUT', `/templates/${encodeURIComponent(name)}/${channel}/${encodeURIComponent(language)}`, {
+      trigger,
+      subject: channel === 'email' ? subject : null,
+      body,
+    });
   };
   return (
     <div>
       <h2>{t('settings.templates')}</h2>
-      <ShowApi loaded={loaded} retry={reload}>
-        {({ templates }) =>
-          templates.length === 0 ? (
-            <p className="muted">{t('common.none')}</p>
-          ) : (
-            <TableWrap>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('templates.name')}</th>
-                    <th scope="col">{t('templates.channel')}</th>
-                    <th scope="col">{t('templates.language')}</th>
-                    <th scope="col">{t('templates.trigger')}</th>
-                    <th scope="col">
-                      <span className="sr-only">{t('common.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {templates.map((tp) => (
-                    <tr key={tp.id}>
-                      <td>{tp.name}</td>
-                      <td>{tp.channel}</td>
-                      <td>{tp.language}</td>
-                      <td>{tp.trigger}</td>
-                      <td className="button-row">
-                        <button
-                          type="button"
-                          aria-label={t('templates.editNamed', { name: `${tp.name}/${tp.channel}/${tp.language}` })}
-                          onClick={() =>
-                            setForm({
-                              name: tp.name,
-                              channel: tp.channel,
-                              language: tp.language,
-                              trigger: tp.trigger,
-                              subject: tp.subject ?? '',
-                              body: tp.body,
-                            })
-                          }
-                        >
-                          {t('templates.edit')}
-                        </button>
-                        <ConfirmButton
-                          text={t('common.delete')}
-                          label={t('common.deleteNamed', { name: `${tp.name}/${tp.channel}/${tp.language}` })}
-                          question={t('common.deleteQuestion', { name: tp.name })}
-                          confirm={t('common.delete')}
-                          action={() => api('DELETE', `/templates/${tp.id}`)}
-                          done={reload}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
-          )
-        }
-      </ShowApi>
-      <Form label={t('templates.save')} className="card" onSubmit={() => void save()}>
-        <h3>{t('templates.save')}</h3>
+      <ShowList loaded={loaded} retry={reload} items={(d) => d.templates}>
+        {(templates) => (
+          <ItemTable
+            items={templates}
+            rowKey={(tp) => tp.id}
+            columns={[
+              { label: t('templates.name'), cell: (tp) => tp.name },
+              { label: t('templates.channel'), cell: (tp) => tp.channel },
+              { label: t('templates.language'), cell: (tp) => tp.language },
+              { label: t('templates.trigger'), cell: (tp) => tp.trigger },
+            ]}
+            actions={(tp) => (
+              <>
+                <button
+                  type="button"
+                  aria-label={t('templates.editNamed', { name: `${tp.name}/${tp.channel}/${tp.language}` })}
+                  onClick={() =>
+                    setForm({ name: tp.name, channel: tp.channel, language: tp.language, trigger: tp.trigger, subject: tp.subject ?? '', body: tp.body })
+                  }
+                >
+                  {t('templates.edit')}
+                </button>
+                <ConfirmButton
+                  text={t('common.delete')}
+                  label={t('common.deleteNamed', { name: `${tp.name}/${tp.channel}/${tp.language}` })}
+                  question={t('common.deleteQuestion', { name: tp.name })}
+                  action={() => api('DELETE', `/templates/${tp.id}`)}
+                  done={reload}
+                />
+              </>
+            )}
+          />
+        )}
+      </ShowList>
+      <ActionForm title={t('templates.save')} submit={t('templates.saveButton')} action={save} done={reload}>
         <label>
           {t('templates.name')}
           <input required value={form.name} onChange={set('name')} />
@@ -114,11 +86,7 @@ export default function Templates() {
           {t('templates.body')}
           <textarea required rows={8} value={form.body} onChange={set('body')} spellCheck={false} />
         </label>
-        <ActionError error={action.error} />
-        <button type="submit" disabled={action.busy}>
-          {t('templates.saveButton')}
-        </button>
-      </Form>
+      </ActionForm>
     </div>
   );
 }
