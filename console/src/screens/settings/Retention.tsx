@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api';
-import { ActionError, Form, formatDateTime, ShowApi, useAction, useApiLoad } from '../../components/ui';
+import { ActionForm } from '../../components/ActionForm';
+import { formatDateTime, ShowApi, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
 import type { Retention } from '../../types';
 
@@ -21,20 +22,31 @@ function RetentionForm({ retention, done }: { retention: Retention; done: () => 
   const [guests, setGuests] = useState(asText(retention.guestRetentionMonths));
   const [chat, setChat] = useState(asText(retention.chatRetentionDays));
   const [deliveries, setDeliveries] = useState(asText(retention.deliveryLogDays));
-  const [saved, setSaved] = useState(false);
-  const action = useAction();
-  const save = async () => {
-    setSaved(false);
-    const settings = { guestRetentionMonths: asSetting(guests), chatRetentionDays: asSetting(chat), deliveryLogDays: asSetting(deliveries) };
-    if (await action.run(() => api('PATCH', '/account', { settings }))) {
-      setSaved(true);
-      done();
-    }
-  };
+  const settings = { guestRetentionMonths: asSetting(guests), chatRetentionDays: asSetting(chat), deliveryLogDays: asSetting(deliveries) };
   const last = retention.lastRun;
   return (
-    <Form label={t('account.retention')} className="card" onSubmit={() => void save()}>
-      <h3>{t('account.retention')}</h3>
+    <ActionForm
+      title={t('account.retention')}
+      submit={t('common.save')}
+      saved
+      action={() => api('PATCH', '/account', { settings })}
+      done={done}
+      after={
+        <p className="muted" aria-live="polite">
+          {retention.lastRunAt === null || last === null
+            ? t('account.retentionNeverRun')
+            : t('account.retentionLastRun', {
+                at: formatDateTime(retention.lastRunAt),
+                guests: last.guestsErased,
+                kept: last.guestsKept,
+                messages: last.chatMessagesDeleted,
+                photos: last.photosDeleted,
+                answers: last.answerDocumentsForgotten,
+                deliveries: last.deliveriesDeleted,
+              })}
+        </p>
+      }
+    >
       <p className="muted">{t('account.retentionHelp')}</p>
       <label>
         {t('account.guestRetentionMonths')}
@@ -49,24 +61,6 @@ function RetentionForm({ retention, done }: { retention: Retention; done: () => 
         <input type="number" min={1} max={365} step={1} value={deliveries} placeholder="30" onChange={(e) => setDeliveries(e.target.value)} />
       </label>
       <p className="muted">{t('account.retentionAnswers')}</p>
-      <ActionError error={action.error} />
-      {saved && <p role="status">{t('common.saved')}</p>}
-      <button type="submit" disabled={action.busy}>
-        {t('common.save')}
-      </button>
-      <p className="muted" aria-live="polite">
-        {retention.lastRunAt === null || last === null
-          ? t('account.retentionNeverRun')
-          : t('account.retentionLastRun', {
-              at: formatDateTime(retention.lastRunAt),
-              guests: last.guestsErased,
-              kept: last.guestsKept,
-              messages: last.chatMessagesDeleted,
-              photos: last.photosDeleted,
-              answers: last.answerDocumentsForgotten,
-              deliveries: last.deliveriesDeleted,
-            })}
-      </p>
-    </Form>
+    </ActionForm>
   );
 }
