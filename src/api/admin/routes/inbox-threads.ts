@@ -10,7 +10,8 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { inboxViewer } from '../inbox-viewer.js';
 import { inScope, locationScope } from '../permissions.js';
-import { Id, IdParams, Instant, Nullable, errors } from '../schemas.js';
+import { Id, IdParams, Nullable, errors } from '../schemas.js';
+import { AssigneeSchema, NoteListSchema, NoteSchema } from './inbox-schemas.js';
 
 /*
  * What the staff inbox adds to a guest request and a chat session alike: an assignee and
@@ -18,23 +19,11 @@ import { Id, IdParams, Instant, Nullable, errors } from '../schemas.js';
  * inbox.assigned or inbox.note.
  */
 
-/** Which conversation a thread is: a guest request or a chat session. */
-export const ThreadKindSchema = Type.Union([Type.Literal('request'), Type.Literal('chat')], { description: 'request or chat' });
-
-export const NoteSchema = Type.Object({
-  id: Type.Integer(),
-  authorId: Nullable(Type.Integer({ description: 'the employee who wrote it, when known' })),
-  authorName: Nullable(Type.String()),
-  text: Type.String(),
-  createdAt: Instant,
-});
-export const NoteListSchema = Type.Object({ notes: Type.Array(NoteSchema) });
 const StaffId = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'the employee the call is made for (admin token only)' });
 const AssigneeBody = Type.Object(
   { employeeId: Nullable(Id), staffId: Type.Optional(StaffId) },
   { additionalProperties: false, description: 'employeeId: the employee to assign it to; null: unassign' },
 );
-export const AssigneeSchema = Type.Object({ kind: ThreadKindSchema, id: Type.Integer(), assigneeId: Nullable(Type.Integer()) });
 const NoteBody = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: MAX_NOTE_CHARS }),

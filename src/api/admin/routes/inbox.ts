@@ -15,27 +15,12 @@ import { Id, IdParams, Instant, Nullable, errors } from '../schemas.js';
 import { adminWrite } from '../write-context.js';
 import { presentChatMessage } from './chat-present.js';
 import { presentRequest } from './requests-present.js';
-import { ThreadKindSchema, threadRef } from './inbox-threads.js';
+import { type InboxItemSchema, InboxListSchema, ThreadKindSchema } from './inbox-schemas.js';
+import { threadRef } from './inbox-threads.js';
 
 const tags = ['inbox'];
 const StaffId = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'the employee the call is made for (admin token only)' });
 
-export const InboxItemSchema = Type.Object({
-  kind: ThreadKindSchema,
-  id: Type.Integer({ description: 'the request id or the chat session id' }),
-  locationId: Type.Integer(),
-  guestId: Nullable(Type.Integer()),
-  guestName: Nullable(Type.String()),
-  title: Nullable(Type.String({ description: "a request's title or description" })),
-  preview: Nullable(Type.String({ description: 'the last message (or activity) text' })),
-  status: Type.String({ description: 'open or closed (a chat session is closed once it expired)' }),
-  assigneeId: Nullable(Type.Integer()),
-  unread: Type.Boolean(),
-  unreadCount: Type.Integer({ description: 'guest messages (a request: guest activities) the viewer has not read' }),
-  awaitingSince: Nullable(Instant),
-  lastActivityAt: Instant,
-});
-export const InboxListSchema = Type.Object({ items: Type.Array(InboxItemSchema) });
 const InboxQuery = Type.Object(
   {
     locationId: Type.Optional(Id),
