@@ -2,11 +2,11 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { ActionError, ConfirmButton, Form, ShowApi, ShownOnce, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { ApiClient, CreatedApiClient, Credential } from '../../types';
+import type { ApiClientList, CreatedApiClient, Credential } from '../../types';
 
 /** /settings/api-clients: OAuth API clients (register, revoke) and API tokens (issue). */
 export default function ApiClients() {
-  const [loaded, reload] = useApiLoad(() => api<{ clients: ApiClient[] }>('GET', '/clients'), []);
+  const [loaded, reload] = useApiLoad(() => api<ApiClientList>('GET', '/clients'), []);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState('');
   const [created, setCreated] = useState<CreatedApiClient | null>(null);

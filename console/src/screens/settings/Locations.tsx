@@ -2,11 +2,11 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { ActionError, ConfirmButton, Form, ShowApi, TableWrap, titleOf, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { Location } from '../../types';
+import type { Location, LocationList } from '../../types';
 
 /** /settings/locations: locations (hotels, restaurants...) and the chains that group them. */
 export default function Locations() {
-  const [loaded, reload] = useApiLoad(() => api<{ locations: Location[] }>('GET', '/locations'), []);
+  const [loaded, reload] = useApiLoad(() => api<LocationList>('GET', '/locations'), []);
   const [title, setTitle] = useState('');
   const [kind, setKind] = useState<'location' | 'chain'>('location');
   const [parentId, setParentId] = useState('');

@@ -2,27 +2,30 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { ActionError, ConfirmButton, Form, ShowApi, TableWrap, titleOf, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { CustomField, LoopType } from '../../types';
+import type { CustomFieldList, LoopTypeList } from '../../types';
+
+/** The list answers shown here, by key: GET /loop-types ({ loopTypes }) and GET /custom-fields ({ customFields }). */
+type ShortcodeLists = LoopTypeList & CustomFieldList;
 
 /** A list of shortcode + title records with create and delete: loop types and custom fields. */
-function ShortcodeList<T extends LoopType | CustomField>({
+function ShortcodeList<K extends keyof ShortcodeLists>({
   path,
   listKey,
   heading,
   withRequired,
 }: {
   path: string;
-  listKey: string;
+  listKey: K;
   heading: string;
   withRequired?: boolean;
 }) {
-  const [loaded, reload] = useApiLoad(() => api<Record<string, T[]>>('GET', path), [path]);
+  const [loaded, reload] = useApiLoad(() => api<Pick<ShortcodeLists, K>>('GET', path), [path]);
   const [shortcode, setShortcode] = useState('');
   const [title, setTitle] = useState('');
   const [required, setRequired] = useState(false);
   const action = useAction();
   const create = async () => {
-    const made = await action.run(() => api<T>('POST', path, withRequired ? { shortcode, title, required } : { shortcode, title }));
+    const made = await action.run(() => api<ShortcodeLists[K][number]>('POST', path, withRequired ? { shortcode, title, required } : { shortcode, title }));
     if (made) {
       setShortcode('');
       setTitle('');
@@ -35,7 +38,7 @@ function ShortcodeList<T extends LoopType | CustomField>({
       <h2>{heading}</h2>
       <ShowApi loaded={loaded} retry={reload}>
         {(data) => {
-          const rows = data[listKey] ?? [];
+          const rows = data[listKey];
           return rows.length === 0 ? (
             <p className="muted">{t('common.none')}</p>
           ) : (
@@ -101,9 +104,9 @@ function ShortcodeList<T extends LoopType | CustomField>({
 }
 
 export function LoopTypes() {
-  return <ShortcodeList<LoopType> path="/loop-types" listKey="loopTypes" heading={t('settings.loopTypes')} />;
+  return <ShortcodeList path="/loop-types" listKey="loopTypes" heading={t('settings.loopTypes')} />;
 }
 
 export function CustomFields() {
-  return <ShortcodeList<CustomField> path="/custom-fields" listKey="customFields" heading={t('settings.customFields')} withRequired />;
+  return <ShortcodeList path="/custom-fields" listKey="customFields" heading={t('settings.customFields')} withRequired />;
 }

@@ -2,47 +2,44 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { ActionError, ConfirmButton, Form, ShowApi, ShownOnce, TableWrap, titleOf, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { Location, StaffMember } from '../../types';
+import type { Location, LocationList, Role, StaffInvited, StaffList, StaffMember } from '../../types';
 
-const ROLES = ['owner', 'manager', 'agent', 'analyst'] as const;
+const ROLES = ['owner', 'manager', 'agent', 'analyst'] as const satisfies readonly Role[];
 const PERMISSIONS = ['create', 'comment', 'close'] as const;
 
 /** /settings/staff: staff members and their roles (GET/POST/PATCH/DELETE /admin/v1/staff). */
 export default function Staff() {
-  const [loaded, reload] = useApiLoad(() => api<{ staff: StaffMember[] } | StaffMember[]>('GET', '/staff'), []);
-  const [locations] = useApiLoad(() => api<{ locations: Location[] }>('GET', '/locations'), []);
+  const [loaded, reload] = useApiLoad(() => api<StaffList>('GET', '/staff'), []);
+  const [locations] = useApiLoad(() => api<LocationList>('GET', '/locations'), []);
   const locationList = locations.state === 'ready' ? locations.data.locations : [];
   return (
     <div>
       <h2>{t('settings.staff')}</h2>
       <ShowApi loaded={loaded} retry={reload}>
-        {(data) => {
-          const staff = Array.isArray(data) ? data : data.staff;
-          return (
-            <>
-              <TableWrap>
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('staff.name')}</th>
-                      <th scope="col">{t('staff.email')}</th>
-                      <th scope="col">{t('staff.role')}</th>
-                      <th scope="col">
-                        <span className="sr-only">{t('common.actions')}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {staff.map((s) => (
-                      <StaffRow key={s.id} member={s} done={reload} />
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-              <Invite locations={locationList} done={reload} />
-            </>
-          );
-        }}
+        {({ staff }) => (
+          <>
+            <TableWrap>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('staff.name')}</th>
+                    <th scope="col">{t('staff.email')}</th>
+                    <th scope="col">{t('staff.role')}</th>
+                    <th scope="col">
+                      <span className="sr-only">{t('common.actions')}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {staff.map((s) => (
+                    <StaffRow key={s.id} member={s} done={reload} />
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+            <Invite locations={locationList} done={reload} />
+          </>
+        )}
       </ShowApi>
     </div>
   );
@@ -88,15 +85,15 @@ function StaffRow({ member, done }: { member: StaffMember; done: () => void }) {
 function Invite({ locations, done }: { locations: Location[]; done: () => void }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
-  const [role, setRole] = useState<(typeof ROLES)[number]>('agent');
+  const [role, setRole] = useState<Role>('agent');
   const [permissions, setPermissions] = useState<string[]>(['create', 'comment']);
   const [locationIds, setLocationIds] = useState<number[]>([]);
   const [link, setLink] = useState<string | null>(null);
   const action = useAction();
   const invite = async () => {
-    const made = await action.run(() => api<{ signInUrl?: string }>('POST', '/staff', { email, name, role, permissions, locationIds }));
+    const made = await action.run(() => api<StaffInvited>('POST', '/staff', { email, name, role, permissions, locationIds }));
     if (made) {
-      setLink(made.signInUrl ?? null);
+      setLink(made.signInUrl);
       setEmail('');
       setName('');
       done();
@@ -116,7 +113,7 @@ function Invite({ locations, done }: { locations: Location[]; done: () => void }
       </label>
       <label>
         {t('staff.role')}
-        <select value={role} onChange={(e) => setRole(e.target.value as (typeof ROLES)[number])}>
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
               {t(`role.${r}`)}

@@ -2,11 +2,11 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { ActionError, ConfirmButton, Form, ShowApi, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { Template } from '../../types';
+import type { Template, TemplateList } from '../../types';
 
 /** /settings/templates: message templates by name, channel and language (Liquid). */
 export default function Templates() {
-  const [loaded, reload] = useApiLoad(() => api<{ templates: Template[] }>('GET', '/templates'), []);
+  const [loaded, reload] = useApiLoad(() => api<TemplateList>('GET', '/templates'), []);
   const [form, setForm] = useState({ name: '', channel: 'email', language: 'en', trigger: 'stay.checked_in', subject: '', body: '' });
   const action = useAction();
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });

@@ -2,11 +2,11 @@ import { useState } from 'react';
 import { api, query } from '../../api';
 import { ActionError, ConfirmButton, Form, formatDateTime, ShowApi, ShownOnce, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { Attempt, CreatedWebhook, Delivery, Webhook } from '../../types';
+import type { CreatedWebhook, Delivery, DeliveryDetail, DeliveryList, Webhook, WebhookList } from '../../types';
 
 /** /settings/webhooks: subscriptions, their delivery log with each attempt, and replay. */
 export default function Webhooks() {
-  const [loaded, reload] = useApiLoad(() => api<{ webhooks: Webhook[] }>('GET', '/webhooks'), []);
+  const [loaded, reload] = useApiLoad(() => api<WebhookList>('GET', '/webhooks'), []);
   const [openId, setOpenId] = useState<number | null>(null);
   return (
     <div>
@@ -72,7 +72,7 @@ function WebhookButtons({ webhook, done, open, toggle }: { webhook: Webhook; don
 
 function Deliveries({ webhookId }: { webhookId: number }) {
   const [loaded, reload] = useApiLoad(
-    async () => (await api<{ deliveries: Delivery[] }>('GET', `/deliveries${query({ limit: 500 })}`)).deliveries.filter((d) => d.webhookId === webhookId),
+    async () => (await api<DeliveryList>('GET', `/deliveries${query({ limit: 500 })}`)).deliveries.filter((d) => d.webhookId === webhookId),
     [webhookId],
   );
   const [openId, setOpenId] = useState<number | null>(null);
@@ -156,7 +156,7 @@ function DeliveryRow({ delivery, open, toggle, done }: { delivery: Delivery; ope
 }
 
 function AttemptLog({ id }: { id: number }) {
-  const [loaded, reload] = useApiLoad(() => api<Delivery & { attemptLog: Attempt[] }>('GET', `/deliveries/${id}`), [id]);
+  const [loaded, reload] = useApiLoad(() => api<DeliveryDetail>('GET', `/deliveries/${id}`), [id]);
   return (
     <ShowApi loaded={loaded} retry={reload}>
       {(d) =>
