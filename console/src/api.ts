@@ -1,3 +1,5 @@
+import type { ApiErrorBody } from './types';
+
 /**
  * The console's only back end is the admin API (/admin/v1), called with the session cookie and,
  * for every write, the session's CSRF token. Errors come back as {"error": {"code", "message"}}.
@@ -37,7 +39,8 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   const text = await response.text();
   const parsed: unknown = text ? safeJson(text) : undefined;
   if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    // not always the server's error body (a proxy's page, a body cut short): every part may be missing
+    const error = (parsed as Partial<ApiErrorBody> | undefined)?.error;
     const retryAfter = Number(response.headers.get('retry-after'));
     throw new ApiError(
       response.status,

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { api } from './api';
+import type { RealtimeTicket } from './types';
 
 /** A message of the staff socket (see POST /admin/v1/realtime/tickets in the admin API reference). */
 export interface RealtimeEvent {
@@ -21,7 +22,7 @@ let retryTimer: ReturnType<typeof setTimeout> | undefined;
 async function connect(): Promise<void> {
   if (socket || listeners.size === 0) return;
   try {
-    const { url } = await api<{ url: string }>('POST', '/realtime/tickets');
+    const { url } = await api<RealtimeTicket>('POST', '/realtime/tickets');
     const ws = new WebSocket(url.replace(/^https?:\/\/[^/]+/, `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`));
     socket = ws;
     ws.onopen = () => {

@@ -1,14 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, setCsrfToken } from './api';
-
-export type Role = 'owner' | 'manager' | 'agent' | 'analyst';
-
-/** What GET /admin/v1/session answers (the staff sign-in contract). */
-export interface Session {
-  staff: { id: number; email: string; name: string | null; role: Role; permissions: string[]; locationIds: number[]; hasPassword: boolean };
-  account: { id: number; slug: string; name: string };
-  csrfToken: string;
-}
+import type { Session } from './types';
 
 interface SessionState {
   /** undefined while the first GET /session is on its way; null when nobody is signed in */

@@ -2,7 +2,8 @@ import { type FormEvent, useState } from 'react';
 import { Navigate, useParams } from 'react-router';
 import { api } from '../api';
 import { t } from '../i18n/i18n';
-import { type Session, useSession } from '../session';
+import { useSession } from '../session';
+import type { Session } from '../types';
 
 /** Without a token: ask for a reset link. With one (from the e-mail): choose a new password. */
 export function ResetPassword() {

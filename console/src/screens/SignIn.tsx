@@ -2,7 +2,8 @@ import { type FormEvent, useState } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 import { ApiError, api } from '../api';
 import { t } from '../i18n/i18n';
-import { type Session, useSession } from '../session';
+import { useSession } from '../session';
+import type { Session } from '../types';
 
 /** E-mail and password; after sign-in, back to the screen that asked for it. */
 export function SignIn() {

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { Navigate, useParams } from 'react-router';
 import { api } from '../api';
 import { t } from '../i18n/i18n';
-import { type Session, useSession } from '../session';
+import { useSession } from '../session';
+import type { Session } from '../types';
 
 /** A one-time sign-in link (`openstay staff create`, invitations): signs in, then home. */
 export function SignInLink() {

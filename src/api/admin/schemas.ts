@@ -136,6 +136,7 @@ export const LocationSchema = Type.Object({
   createdAt: Instant,
   updatedAt: Instant,
 });
+export const LocationListSchema = Type.Object({ locations: Type.Array(LocationSchema) });
 
 export const LocationCreate = Type.Object({ title: I18nInput, ...Type.Partial(Type.Object(locationFields)).properties }, { additionalProperties: false });
 
@@ -144,9 +145,11 @@ export const LocationPatch = Type.Partial(LocationCreate, { additionalProperties
 /* ---- loop types and custom fields ---- */
 
 export const LoopTypeSchema = Type.Object({ id: Id, shortcode: Type.String(), title: I18n, createdAt: Instant });
+export const LoopTypeListSchema = Type.Object({ loopTypes: Type.Array(LoopTypeSchema) });
 export const LoopTypeCreate = Type.Object({ shortcode: Shortcode, title: I18nInput }, { additionalProperties: false });
 
 export const CustomFieldSchema = Type.Object({ id: Id, shortcode: Type.String(), title: I18n, required: Type.Boolean(), createdAt: Instant });
+export const CustomFieldListSchema = Type.Object({ customFields: Type.Array(CustomFieldSchema) });
 export const CustomFieldCreate = Type.Object(
   { shortcode: Shortcode, title: I18nInput, required: Type.Optional(Type.Boolean({ default: false })) },
   { additionalProperties: false },
@@ -164,6 +167,7 @@ export const EmployeeSchema = Type.Object({
   locationIds: Type.Array(Id),
   createdAt: Instant,
 });
+export const EmployeeListSchema = Type.Object({ employees: Type.Array(EmployeeSchema) });
 
 export const EmployeeCreate = Type.Object(
   {
@@ -287,6 +291,7 @@ export const SurveySummarySchema = Type.Object({
   questionSetSerial: Nullable(Type.Integer({ description: 'serial of the question set in use' })),
   createdAt: Instant,
 });
+export const SurveyListSchema = Type.Object({ surveys: Type.Array(SurveySummarySchema) });
 
 export const SurveySchema = Type.Object({
   ...SurveySummarySchema.properties,

@@ -2,20 +2,20 @@ import { useEffect, useState } from 'react';
 import { api, query } from '../../api';
 import { formatDateTime, TableWrap } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { AuditItem } from '../../types';
+import type { AuditItem, AuditPage } from '../../types';
 
 /** /audit: who did what, newest first (GET /admin/v1/audit, paged with `before`) */
 export default function Audit() {
   const [items, setItems] = useState<AuditItem[]>([]);
-  const [next, setNext] = useState<string | number | null>(null);
+  const [next, setNext] = useState<AuditPage['next']>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   const [message, setMessage] = useState('');
-  const load = async (before: string | number | null) => {
+  const load = async (before: AuditPage['next']) => {
     setState('loading');
     try {
-      const page = await api<{ items: AuditItem[]; next?: string | number | null }>('GET', `/audit${query({ limit: 50, before: before ?? undefined })}`);
+      const page = await api<AuditPage>('GET', `/audit${query({ limit: 50, before: before ?? undefined })}`);
       setItems((old) => (before === null ? page.items : [...old, ...page.items]));
-      setNext(page.next ?? null);
+      setNext(page.next);
       setState('ready');
     } catch (err) {
       setMessage(err instanceof Error ? err.message : String(err));

@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api';
 import { addDays, formatDateTime, ShowApi, TableWrap, titleOf, todayDay, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { Location } from '../../types';
+import type { LocationList } from '../../types';
 import { type Dashboard, type GroupBy, loadAnswerDocuments, loadScores, type NpsFigure, type ScoreFilter } from './data';
 
 const TrendChart = lazy(() => import('./TrendChart'));
@@ -26,7 +26,7 @@ export default function Dashboards() {
     else next.delete(key);
     setParams(next, { replace: true });
   };
-  const [locations] = useApiLoad(() => api<{ locations: Location[] }>('GET', '/locations'), []);
+  const [locations] = useApiLoad(() => api<LocationList>('GET', '/locations'), []);
   const locationList = locations.state === 'ready' ? locations.data.locations : [];
   const names = new Map(locationList.map((l) => [l.id, titleOf(l.title)]));
   const key = `${filter.from}|${filter.to}|${filter.locationIds.join()}|${filter.sources.join()}|${filter.groupBy}`;

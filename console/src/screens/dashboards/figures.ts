@@ -1,3 +1,5 @@
+// from the server's schema module itself, not ../../types: a node test imports this file, and the
+// root typecheck (NodeNext) cannot resolve the extensionless paths ../../types imports from
 import type { DashboardScores } from '../../../../src/api/admin/routes/dashboards-schemas.js';
 
 /*
@@ -6,7 +8,7 @@ import type { DashboardScores } from '../../../../src/api/admin/routes/dashboard
  * screen (test/console-dashboard-data.test.ts).
  */
 
-export type GroupBy = 'day' | 'week' | 'month';
+export type GroupBy = DashboardScores['groupBy'];
 
 export interface NpsFigure {
   /** NPS answers (promoters + passives + detractors) */

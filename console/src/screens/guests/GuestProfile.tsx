@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../api';
 import { ActionError, Dialog, Form, formatDateTime, guestName, ShowApi, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { GuestDetail, GuestList, MergeResult, SplitResult } from '../../types';
+import type { GuestDetail, GuestExport, GuestList, MergeResult, SplitResult } from '../../types';
 import { searchGuests } from './search';
 import { Timeline } from './Timeline';
 
@@ -256,7 +256,7 @@ function MergeButton({ guest, done }: { guest: GuestDetail; done: () => void }) 
 function ExportButton({ guestId }: { guestId: number }) {
   const action = useAction();
   const run = async () => {
-    const data = await action.run(() => api<unknown>('GET', `/guests/${guestId}/export`));
+    const data = await action.run(() => api<GuestExport>('GET', `/guests/${guestId}/export`));
     if (data === undefined) return;
     const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
     const a = document.createElement('a');

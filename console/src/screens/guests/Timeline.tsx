@@ -9,17 +9,16 @@ import type { TimelineItem, TimelinePage } from '../../types';
  */
 export function Timeline({ guestId }: { guestId: number }) {
   const [items, setItems] = useState<TimelineItem[]>([]);
-  const [next, setNext] = useState<string | number | null>(null);
+  const [next, setNext] = useState<TimelinePage['next']>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   const [message, setMessage] = useState('');
 
-  const load = async (before: string | number | null, append: boolean) => {
+  const load = async (before: TimelinePage['next'], append: boolean) => {
     setState('loading');
     try {
       const page = await api<TimelinePage>('GET', `/guests/${guestId}/timeline${query({ before: before ?? undefined, limit: 50 })}`);
       setItems((old) => (append ? [...old, ...page.items] : page.items));
-      const last = page.items.at(-1);
-      setNext(page.next !== undefined ? page.next : page.items.length >= 50 && last ? last.at : null);
+      setNext(page.next);
       setState('ready');
     } catch (err) {
       setMessage(err instanceof Error ? err.message : String(err));
@@ -42,7 +41,7 @@ export function Timeline({ guestId }: { guestId: number }) {
       {state === 'ready' && items.length === 0 && <p className="muted">{t('timeline.empty')}</p>}
       <ol className="timeline">
         {items.map((item) => (
-          <li key={`${item.kind}:${item.ref?.type}:${item.ref?.id}:${item.at}:${item.summary}`}>
+          <li key={`${item.kind}:${item.ref.type}:${item.ref.id}:${item.at}:${item.summary}`}>
             <time dateTime={new Date(item.at).toISOString()}>{formatDateTime(item.at)}</time>
             <span className={`tag kind-${item.kind.split('.')[0]}`}>{item.kind}</span>
             <span>{item.summary}</span>
@@ -50,7 +49,7 @@ export function Timeline({ guestId }: { guestId: number }) {
         ))}
       </ol>
       {state === 'loading' && <p aria-live="polite">{t('common.loading')}</p>}
-      {state === 'ready' && next !== null && next !== undefined && (
+      {state === 'ready' && next !== null && (
         <button type="button" onClick={() => void load(next, true)}>
           {t('timeline.older')}
         </button>

@@ -5,7 +5,8 @@ import { Show, useLoad } from '../../components/Async';
 import { t } from '../../i18n/i18n';
 import { useRealtime } from '../../realtime';
 import { useSignedIn } from '../../session';
-import { type ChatMessage, type ChatSession, listEmployees, listLocations, locationName } from './inbox-api';
+import type { ChatHistory, ChatMessage, ChatSession, InboxItem } from '../../types';
+import { listEmployees, listLocations, locationName } from './inbox-api';
 import { ReplyForm } from './ReplyForm';
 import { AssignControl, NotesPanel } from './ThreadSide';
 import './inbox.css';
@@ -28,7 +29,7 @@ export function ChatDetail() {
 
   const markRead = () => void api('POST', `/chat/sessions/${id}/read`, {}).catch(() => undefined);
   const loadMessages = () =>
-    api<{ messages: ChatMessage[] }>('GET', `/chat/sessions/${id}/messages?limit=100`).then(
+    api<ChatHistory>('GET', `/chat/sessions/${id}/messages?limit=100`).then(
       (r) => setMessages(r.messages),
       () => setMessages((list) => list ?? []),
     );
@@ -45,7 +46,7 @@ export function ChatDetail() {
   }, [messages]);
 
   useRealtime((event) => {
-    const thread = event.thread as { kind: string; id: number } | undefined;
+    const thread = event.thread as Pick<InboxItem, 'kind' | 'id'> | undefined;
     if (thread?.kind === 'chat' && thread.id === id && event.type !== 'inbox.read') setRound((r) => r + 1);
     // the socket (re)connected: what arrived before it did is read again
     if (event.type === 'ready') void loadMessages();

@@ -4,7 +4,8 @@ import { Show, useLoad } from '../../components/Async';
 import { t } from '../../i18n/i18n';
 import { useRealtime } from '../../realtime';
 import { useSignedIn } from '../../session';
-import { type Employee, employeeName, type InboxItem, listEmployees, listInbox, listLocations, type Location, locationName } from './inbox-api';
+import type { Employee, InboxItem, Location } from '../../types';
+import { employeeName, listEmployees, listInbox, listLocations, locationName } from './inbox-api';
 import './inbox.css';
 
 // 'ready': the socket (re)connected, and what changed before it did is read again

@@ -5,31 +5,24 @@ import { Show, useLoad } from '../../components/Async';
 import { t } from '../../i18n/i18n';
 import { useRealtime } from '../../realtime';
 import { useSignedIn } from '../../session';
-import { type GuestRequest, listEmployees, listLocations, locationName } from './inbox-api';
+import type { GuestRequest, InboxItem, LoopTypeList } from '../../types';
+import { listEmployees, listLocations, locationName } from './inbox-api';
 import { ReplyForm } from './ReplyForm';
 import { AssignControl, NotesPanel } from './ThreadSide';
 import './inbox.css';
-
-interface LoopType {
-  id: number;
-  title: Record<string, string>;
-}
 
 /** /inbox/requests/:id — a guest request: its activities, a reply, internal notes, assignee, close and reopen. */
 export function RequestDetail() {
   const id = Number(useParams().id);
   const [round, setRound] = useState(0);
   const [request, reload] = useLoad(() => api<GuestRequest>('GET', `/requests/${id}`), [id]);
-  const [context] = useLoad(
-    () => Promise.all([listLocations(), listEmployees(), api<{ loopTypes: LoopType[] }>('GET', '/loop-types').then((r) => r.loopTypes)]),
-    [],
-  );
+  const [context] = useLoad(() => Promise.all([listLocations(), listEmployees(), api<LoopTypeList>('GET', '/loop-types').then((r) => r.loopTypes)]), []);
   useEffect(() => {
     void api('POST', `/requests/${id}/read`, {}).catch(() => undefined);
   }, [id]);
   useRealtime((event) => {
-    const thread = event.thread as { kind: string; id: number } | undefined;
-    if (event.type === 'ready' || (event.type === 'request.updated' && (event.request as { id: number }).id === id)) reload();
+    const thread = event.thread as Pick<InboxItem, 'kind' | 'id'> | undefined;
+    if (event.type === 'ready' || (event.type === 'request.updated' && (event.request as GuestRequest).id === id)) reload();
     if (thread?.kind === 'request' && thread.id === id && event.type !== 'inbox.read') setRound((r) => r + 1);
   });
   return (

@@ -2,7 +2,8 @@ import { type FormEvent, useState } from 'react';
 import { t } from '../../i18n/i18n';
 import { useLoad } from '../../components/Async';
 import { useSignedIn } from '../../session';
-import { addNote, type Employee, employeeName, getAssignee, listNotes, setAssignee, type ThreadKind } from './inbox-api';
+import type { Employee, ThreadKind } from '../../types';
+import { addNote, employeeName, getAssignee, listNotes, setAssignee } from './inbox-api';
 
 /* What a request and a chat share on their screen: the assignee and the internal notes. */
 

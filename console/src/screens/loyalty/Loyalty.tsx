@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, query } from '../../api';
 import { ActionError, Form, formatDate, ShowApi, TableWrap, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { Level, Member, Product } from '../../types';
+import type { Level, LevelList, MemberList, Product, ProductList } from '../../types';
 
 /** /loyalty: members (search), levels and products. */
 export default function Loyalty() {
@@ -23,7 +23,7 @@ function Members() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
-  const [loaded, reload] = useApiLoad(() => api<{ members: Member[] }>('GET', `/loyalty/members${query(q.includes('@') ? { email: q } : { name: q })}`), [q]);
+  const [loaded, reload] = useApiLoad(() => api<MemberList>('GET', `/loyalty/members${query(q.includes('@') ? { email: q } : { name: q })}`), [q]);
   return (
     <div className="card">
       <h2>{t('loyalty.members')}</h2>
@@ -71,7 +71,7 @@ function Members() {
 }
 
 function Levels() {
-  const [loaded, reload] = useApiLoad(() => api<{ levels: Level[] }>('GET', '/loyalty/levels'), []);
+  const [loaded, reload] = useApiLoad(() => api<LevelList>('GET', '/loyalty/levels'), []);
   const [name, setName] = useState('');
   const [min, setMin] = useState('0');
   const action = useAction();
@@ -119,7 +119,7 @@ function Levels() {
 }
 
 function Products() {
-  const [loaded, reload] = useApiLoad(() => api<{ products: Product[] }>('GET', '/loyalty/products'), []);
+  const [loaded, reload] = useApiLoad(() => api<ProductList>('GET', '/loyalty/products'), []);
   const [title, setTitle] = useState('');
   const [points, setPoints] = useState('100');
   const action = useAction();

@@ -2,7 +2,7 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, query } from '../../api';
 import { ActionError, addDays, Form, ShowApi, TableWrap, titleOf, todayDay, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { CompetitiveSet, DashboardReputation, Location, ReviewQuestion } from '../../types';
+import type { CompetitiveSet, CompetitiveSetList, CompetitorList, DashboardReputation, Location, LocationList, ReviewQuestionList } from '../../types';
 
 const TrendChart = lazy(() => import('../dashboards/TrendChart'));
 
@@ -13,9 +13,9 @@ const TrendChart = lazy(() => import('../dashboards/TrendChart'));
 export default function Reputation() {
   const [places, reloadPlaces] = useApiLoad(async () => {
     const [own, rivals, sets] = await Promise.all([
-      api<{ locations: Location[] }>('GET', '/locations'),
-      api<{ competitors: Location[] }>('GET', '/competitors'),
-      api<{ competitiveSets: CompetitiveSet[] }>('GET', '/competitive-sets'),
+      api<LocationList>('GET', '/locations'),
+      api<CompetitorList>('GET', '/competitors'),
+      api<CompetitiveSetList>('GET', '/competitive-sets'),
     ]);
     return { locations: own.locations, competitors: rivals.competitors, sets: sets.competitiveSets };
   }, []);
@@ -271,7 +271,7 @@ function Competitors({ competitors, done }: { competitors: Location[]; done: () 
 }
 
 function ReviewQuestions() {
-  const [loaded, reload] = useApiLoad(() => api<{ reviewQuestions: ReviewQuestion[] }>('GET', '/review-questions'), []);
+  const [loaded, reload] = useApiLoad(() => api<ReviewQuestionList>('GET', '/review-questions'), []);
   return (
     <div className="card">
       <h2>{t('rep.reviewQuestions')}</h2>

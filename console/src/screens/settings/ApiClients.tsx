@@ -4,11 +4,11 @@ import { ActionForm } from '../../components/ActionForm';
 import { ItemTable, ShowList } from '../../components/Lists';
 import { ConfirmButton, ShownOnce, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { ApiClient, CreatedApiClient, Credential } from '../../types';
+import type { ApiClientList, CreatedApiClient, Credential } from '../../types';
 
 /** /settings/api-clients: OAuth API clients (register, revoke) and API tokens (issue). */
 export default function ApiClients() {
-  const [loaded, reload] = useApiLoad(() => api<{ clients: ApiClient[] }>('GET', '/clients'), []);
+  const [loaded, reload] = useApiLoad(() => api<ApiClientList>('GET', '/clients'), []);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState('');
   const [created, setCreated] = useState<CreatedApiClient | null>(null);

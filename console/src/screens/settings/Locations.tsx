@@ -4,11 +4,11 @@ import { ActionForm } from '../../components/ActionForm';
 import { ItemTable, ShowList } from '../../components/Lists';
 import { ConfirmButton, titleOf, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { Location } from '../../types';
+import type { Location, LocationList } from '../../types';
 
 /** /settings/locations: locations (hotels, restaurants...) and the chains that group them. */
 export default function Locations() {
-  const [loaded, reload] = useApiLoad(() => api<{ locations: Location[] }>('GET', '/locations'), []);
+  const [loaded, reload] = useApiLoad(() => api<LocationList>('GET', '/locations'), []);
   const chains = loaded.state === 'ready' ? loaded.data.locations.filter((l) => l.kind === 'chain') : [];
   return (
     <div>

@@ -4,14 +4,14 @@ import { ActionForm } from '../../components/ActionForm';
 import { CardList, ItemTable, ShowList } from '../../components/Lists';
 import { ActionButton, formatDateTime, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { DryRun, Preview, Rule, Template } from '../../types';
+import type { DryRun, Preview, Rule, RuleList, TemplateList } from '../../types';
 
 const TRIGGERS = ['stay.registered', 'stay.status_changed', 'stay.updated', 'stay.checked_in', 'stay.room_readied', 'stay.checked_out'];
 
 /** /settings/rules: journey rules (a trigger and a message from a template) with preview and dry-run. */
 export default function Rules() {
-  const [loaded, reload] = useApiLoad(() => api<{ rules: Rule[] }>('GET', '/rules'), []);
-  const [templates] = useApiLoad(() => api<{ templates: Template[] }>('GET', '/templates'), []);
+  const [loaded, reload] = useApiLoad(() => api<RuleList>('GET', '/rules'), []);
+  const [templates] = useApiLoad(() => api<TemplateList>('GET', '/templates'), []);
   const templateNames = templates.state === 'ready' ? [...new Set(templates.data.templates.map((tp) => tp.name))] : [];
   const [openId, setOpenId] = useState<number | null>(null);
   return (

@@ -4,25 +4,28 @@ import { ActionForm } from '../../components/ActionForm';
 import { type Column, ItemTable, ShowList } from '../../components/Lists';
 import { ConfirmButton, titleOf, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { CustomField, LoopType } from '../../types';
+import type { CustomFieldList, LoopTypeList } from '../../types';
+
+/** The list answers shown here, by key: GET /loop-types ({ loopTypes }) and GET /custom-fields ({ customFields }). */
+type ShortcodeLists = LoopTypeList & CustomFieldList;
 
 /** A list of shortcode + title records with create and delete: loop types and custom fields. */
-function ShortcodeList<T extends LoopType | CustomField>({
+function ShortcodeList<K extends keyof ShortcodeLists>({
   path,
   listKey,
   heading,
   withRequired,
 }: {
   path: string;
-  listKey: string;
+  listKey: K;
   heading: string;
   withRequired?: boolean;
 }) {
-  const [loaded, reload] = useApiLoad(() => api<Record<string, T[]>>('GET', path), [path]);
+  const [loaded, reload] = useApiLoad(() => api<Pick<ShortcodeLists, K>>('GET', path), [path]);
   const [shortcode, setShortcode] = useState('');
   const [title, setTitle] = useState('');
   const [required, setRequired] = useState(false);
-  const columns: Array<Column<T>> = [
+  const columns: Array<Column<ShortcodeLists[K][number]>> = [
     { label: t('loc.shortcode'), cell: (r) => r.shortcode },
     { label: t('loc.title'), cell: (r) => titleOf(r.title) },
   ];
@@ -30,7 +33,7 @@ function ShortcodeList<T extends LoopType | CustomField>({
   return (
     <div>
       <h2>{heading}</h2>
-      <ShowList loaded={loaded} retry={reload} items={(data) => data[listKey] ?? []}>
+      <ShowList loaded={loaded} retry={reload} items={(data) => data[listKey]}>
         {(rows) => (
           <ItemTable
             items={rows}
@@ -51,7 +54,7 @@ function ShortcodeList<T extends LoopType | CustomField>({
       <ActionForm
         title={t('common.add')}
         submit={t('common.add')}
-        action={() => api<T>('POST', path, withRequired ? { shortcode, title, required } : { shortcode, title })}
+        action={() => api<ShortcodeLists[K][number]>('POST', path, withRequired ? { shortcode, title, required } : { shortcode, title })}
         done={() => {
           setShortcode('');
           setTitle('');
@@ -79,9 +82,9 @@ function ShortcodeList<T extends LoopType | CustomField>({
 }
 
 export function LoopTypes() {
-  return <ShortcodeList<LoopType> path="/loop-types" listKey="loopTypes" heading={t('settings.loopTypes')} />;
+  return <ShortcodeList path="/loop-types" listKey="loopTypes" heading={t('settings.loopTypes')} />;
 }
 
 export function CustomFields() {
-  return <ShortcodeList<CustomField> path="/custom-fields" listKey="customFields" heading={t('settings.customFields')} withRequired />;
+  return <ShortcodeList path="/custom-fields" listKey="customFields" heading={t('settings.customFields')} withRequired />;
 }

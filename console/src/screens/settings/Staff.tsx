@@ -4,20 +4,20 @@ import { ActionForm } from '../../components/ActionForm';
 import { ItemTable, ShowList } from '../../components/Lists';
 import { ActionError, ConfirmButton, ShownOnce, titleOf, useAction, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { Location, StaffMember } from '../../types';
+import type { Location, LocationList, Role, StaffInvited, StaffList, StaffMember } from '../../types';
 
-const ROLES = ['owner', 'manager', 'agent', 'analyst'] as const;
+const ROLES = ['owner', 'manager', 'agent', 'analyst'] as const satisfies readonly Role[];
 const PERMISSIONS = ['create', 'comment', 'close'] as const;
 
 /** /settings/staff: staff members and their roles (GET/POST/PATCH/DELETE /admin/v1/staff). */
 export default function Staff() {
-  const [loaded, reload] = useApiLoad(() => api<{ staff: StaffMember[] } | StaffMember[]>('GET', '/staff'), []);
-  const [locations] = useApiLoad(() => api<{ locations: Location[] }>('GET', '/locations'), []);
+  const [loaded, reload] = useApiLoad(() => api<StaffList>('GET', '/staff'), []);
+  const [locations] = useApiLoad(() => api<LocationList>('GET', '/locations'), []);
   const locationList = locations.state === 'ready' ? locations.data.locations : [];
   return (
     <div>
       <h2>{t('settings.staff')}</h2>
-      <ShowList loaded={loaded} retry={reload} items={(data) => (Array.isArray(data) ? data : data.staff)}>
+      <ShowList loaded={loaded} retry={reload} items={(data) => data.staff}>
         {(staff) => (
           <ItemTable
             items={staff}
@@ -76,7 +76,7 @@ function RoleSelect({ member, done }: { member: StaffMember; done: () => void })
 function Invite({ locations, done }: { locations: Location[]; done: () => void }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
-  const [role, setRole] = useState<(typeof ROLES)[number]>('agent');
+  const [role, setRole] = useState<Role>('agent');
   const [permissions, setPermissions] = useState<string[]>(['create', 'comment']);
   const [locationIds, setLocationIds] = useState<number[]>([]);
   const [link, setLink] = useState<string | null>(null);
@@ -85,9 +85,9 @@ function Invite({ locations, done }: { locations: Location[]; done: () => void }
     <ActionForm
       title={t('staff.invite')}
       submit={t('staff.inviteButton')}
-      action={() => api<{ signInUrl?: string }>('POST', '/staff', { email, name, role, permissions, locationIds })}
+      action={() => api<StaffInvited>('POST', '/staff', { email, name, role, permissions, locationIds })}
       done={(made) => {
-        setLink(made.signInUrl ?? null);
+        setLink(made.signInUrl);
         setEmail('');
         setName('');
         done();
@@ -104,7 +104,7 @@ function Invite({ locations, done }: { locations: Location[]; done: () => void }
       </label>
       <label>
         {t('staff.role')}
-        <select value={role} onChange={(e) => setRole(e.target.value as (typeof ROLES)[number])}>
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
           <RoleOptions />
         </select>
       </label>

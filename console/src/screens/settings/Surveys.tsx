@@ -4,7 +4,7 @@ import { ActionForm } from '../../components/ActionForm';
 import { CardList, ShowList } from '../../components/Lists';
 import { formatDateTime, ShowApi, titleOf, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { Survey, SurveySummary } from '../../types';
+import type { Survey, SurveyList } from '../../types';
 
 const EXAMPLE_SECTIONS = JSON.stringify(
   [
@@ -22,7 +22,7 @@ const EXAMPLE_SECTIONS = JSON.stringify(
 
 /** /settings/surveys: surveys and their versioned question sets (a change of questions is a new version). */
 export default function Surveys() {
-  const [loaded, reload] = useApiLoad(() => api<{ surveys: SurveySummary[] }>('GET', '/surveys'), []);
+  const [loaded, reload] = useApiLoad(() => api<SurveyList>('GET', '/surveys'), []);
   const [openId, setOpenId] = useState<number | null>(null);
   const [name, setName] = useState('');
   const [sections, setSections] = useState(EXAMPLE_SECTIONS);

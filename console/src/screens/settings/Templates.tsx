@@ -4,11 +4,11 @@ import { ActionForm } from '../../components/ActionForm';
 import { ItemTable, ShowList } from '../../components/Lists';
 import { ConfirmButton, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { Template } from '../../types';
+import type { Template, TemplateList } from '../../types';
 
 /** /settings/templates: message templates by name, channel and language (Liquid). */
 export default function Templates() {
-  const [loaded, reload] = useApiLoad(() => api<{ templates: Template[] }>('GET', '/templates'), []);
+  const [loaded, reload] = useApiLoad(() => api<TemplateList>('GET', '/templates'), []);
   const [form, setForm] = useState({ name: '', channel: 'email', language: 'en', trigger: 'stay.checked_in', subject: '', body: '' });
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
   const save = () => {

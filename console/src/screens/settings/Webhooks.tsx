@@ -4,11 +4,11 @@ import { ActionForm } from '../../components/ActionForm';
 import { CardList, ItemTable, ShowList } from '../../components/Lists';
 import { ActionButton, ConfirmButton, formatDateTime, ShownOnce, useApiLoad } from '../../components/ui';
 import { t } from '../../i18n/i18n';
-import type { Attempt, CreatedWebhook, Delivery, Webhook } from '../../types';
+import type { CreatedWebhook, Delivery, DeliveryDetail, DeliveryList, Webhook, WebhookList } from '../../types';
 
 /** /settings/webhooks: subscriptions, their delivery log with each attempt, and replay. */
 export default function Webhooks() {
-  const [loaded, reload] = useApiLoad(() => api<{ webhooks: Webhook[] }>('GET', '/webhooks'), []);
+  const [loaded, reload] = useApiLoad(() => api<WebhookList>('GET', '/webhooks'), []);
   const [openId, setOpenId] = useState<number | null>(null);
   return (
     <div>
@@ -61,7 +61,7 @@ function WebhookButtons({ webhook, done, open, toggle }: { webhook: Webhook; don
 
 function Deliveries({ webhookId }: { webhookId: number }) {
   const [loaded, reload] = useApiLoad(
-    async () => (await api<{ deliveries: Delivery[] }>('GET', `/deliveries${query({ limit: 500 })}`)).deliveries.filter((d) => d.webhookId === webhookId),
+    async () => (await api<DeliveryList>('GET', `/deliveries${query({ limit: 500 })}`)).deliveries.filter((d) => d.webhookId === webhookId),
     [webhookId],
   );
   const [openId, setOpenId] = useState<number | null>(null);
@@ -119,7 +119,7 @@ function Deliveries({ webhookId }: { webhookId: number }) {
 }
 
 function AttemptLog({ id }: { id: number }) {
-  const [loaded, reload] = useApiLoad(() => api<Delivery & { attemptLog: Attempt[] }>('GET', `/deliveries/${id}`), [id]);
+  const [loaded, reload] = useApiLoad(() => api<DeliveryDetail>('GET', `/deliveries/${id}`), [id]);
   return (
     <ShowList loaded={loaded} retry={reload} items={(d) => d.attemptLog} empty={t('webhooks.noAttempts')}>
       {(attempts) => (

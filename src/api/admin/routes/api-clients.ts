@@ -30,6 +30,7 @@ export const ClientSchema = Type.Object({
   revoked: Type.Union([Type.String(), Type.Null()]),
   face: Type.String({ description: 'the API the client is for: loopon (made here) or prio (the Contacts API, made by the CLI)' }),
 });
+export const ClientListSchema = Type.Object({ clients: Type.Array(ClientSchema) });
 
 export const CreatedClientSchema = Type.Intersect([
   ClientSchema,
@@ -39,11 +40,9 @@ export const CreatedClientSchema = Type.Intersect([
 /** OAuth API clients of the Loopon face (client credentials grant): list, register, revoke. */
 export async function apiClientRoutes(app: AdminApp, { db, apiClients }: AdminDeps): Promise<void> {
   const ClientCreate = clientCreate(apiClients.scopes);
-  app.get(
-    '/clients',
-    { schema: { tags, summary: 'List API clients', response: { 200: Type.Object({ clients: Type.Array(ClientSchema) }), ...errors() } } },
-    async (request) => ({ clients: (await listOauthClients(db, request.accountId)).map(describeOauthClient) }),
-  );
+  app.get('/clients', { schema: { tags, summary: 'List API clients', response: { 200: ClientListSchema, ...errors() } } }, async (request) => ({
+    clients: (await listOauthClients(db, request.accountId)).map(describeOauthClient),
+  }));
 
   app.post(
     '/clients',

@@ -1,9 +1,8 @@
-import { Type } from '@sinclair/typebox';
 import { createCustomField, deleteCustomField, listCustomFields } from '../../../core/locations/custom-fields.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { readI18n } from '../input.js';
 import { presentCustomField } from '../presenters.js';
-import { CustomFieldCreate, CustomFieldSchema, IdParams, NoContent, errors } from '../schemas.js';
+import { CustomFieldCreate, CustomFieldListSchema, CustomFieldSchema, IdParams, NoContent, errors } from '../schemas.js';
 
 const tags = ['custom fields'];
 
@@ -12,7 +11,7 @@ export async function customFieldRoutes(app: AdminApp, { db }: AdminDeps): Promi
   app.get(
     '/custom-fields',
     {
-      schema: { tags, summary: 'List custom fields', response: { 200: Type.Object({ customFields: Type.Array(CustomFieldSchema) }), ...errors() } },
+      schema: { tags, summary: 'List custom fields', response: { 200: CustomFieldListSchema, ...errors() } },
     },
     async (request) => ({ customFields: (await listCustomFields(db, request.accountId)).map(presentCustomField) }),
   );

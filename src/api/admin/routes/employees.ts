@@ -1,18 +1,15 @@
-import { Type } from '@sinclair/typebox';
 import { createEmployee, deleteEmployee, listEmployees } from '../../../core/accounts/employees.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { presentEmployee } from '../presenters.js';
-import { EmployeeCreate, EmployeeSchema, IdParams, NoContent, errors } from '../schemas.js';
+import { EmployeeCreate, EmployeeListSchema, EmployeeSchema, IdParams, NoContent, errors } from '../schemas.js';
 
 const tags = ['employees'];
 
 /** Staff users: who can be assigned loops and notified, and at which locations. */
 export async function employeeRoutes(app: AdminApp, { db }: AdminDeps): Promise<void> {
-  app.get(
-    '/employees',
-    { schema: { tags, summary: 'List employees', response: { 200: Type.Object({ employees: Type.Array(EmployeeSchema) }), ...errors() } } },
-    async (request) => ({ employees: (await listEmployees(db, request.accountId)).map(presentEmployee) }),
-  );
+  app.get('/employees', { schema: { tags, summary: 'List employees', response: { 200: EmployeeListSchema, ...errors() } } }, async (request) => ({
+    employees: (await listEmployees(db, request.accountId)).map(presentEmployee),
+  }));
 
   app.post(
     '/employees',

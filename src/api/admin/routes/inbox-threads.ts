@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import { findEmployee } from '../../../core/accounts/employees.js';
 import { findChatSession } from '../../../core/chat/chat-sessions.js';
 import { addNote, listNotes, MAX_NOTE_CHARS } from '../../../core/inbox/reads-and-notes.js';
@@ -11,7 +10,8 @@ import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { inboxViewer } from '../inbox-viewer.js';
 import { inScope, locationScope } from '../permissions.js';
-import { Id, IdParams, Instant, Nullable, errors } from '../schemas.js';
+import { Id, IdParams, Nullable, errors } from '../schemas.js';
+import { AssigneeSchema, NoteListSchema, NoteSchema } from './inbox-schemas.js';
 
 /*
  * What the staff inbox adds to a guest request and a chat session alike: an assignee and
@@ -19,19 +19,11 @@ import { Id, IdParams, Instant, Nullable, errors } from '../schemas.js';
  * inbox.assigned or inbox.note.
  */
 
-export const NoteSchema = Type.Object({
-  id: Type.Integer(),
-  authorId: Nullable(Type.Integer({ description: 'the employee who wrote it, when known' })),
-  authorName: Nullable(Type.String()),
-  text: Type.String(),
-  createdAt: Instant,
-});
 const StaffId = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'the employee the call is made for (admin token only)' });
 const AssigneeBody = Type.Object(
   { employeeId: Nullable(Id), staffId: Type.Optional(StaffId) },
   { additionalProperties: false, description: 'employeeId: the employee to assign it to; null: unassign' },
 );
-const AssigneeSchema = Type.Object({ kind: Type.String(), id: Type.Integer(), assigneeId: Nullable(Type.Integer()) });
 const NoteBody = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: MAX_NOTE_CHARS }),
@@ -110,7 +102,7 @@ export async function inboxThreadRoutes(app: AdminApp, { db, realtime }: AdminDe
           summary: `Read the internal notes of a ${what}`,
           description: 'Notes staff wrote for each other, oldest first; never shown to the guest.',
           params: IdParams,
-          response: { 200: Type.Object({ notes: Type.Array(NoteSchema) }), ...errors(400, 404) },
+          response: { 200: NoteListSchema, ...errors(400, 404) },
         },
       },
       async (request) => {

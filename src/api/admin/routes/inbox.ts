@@ -6,7 +6,7 @@ import { getInboxSettings, setInboxSettings } from '../../../core/inbox/settings
 import { findThreads, threadIdsAssignedTo } from '../../../core/inbox/threads.js';
 import { changeLoop } from '../../../core/requests/loop-changes.js';
 import { listLoops } from '../../../core/requests/loops.js';
-import { badRequest, notFound } from '../../../core/shared/errors.js';
+import { badRequest } from '../../../core/shared/errors.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { inboxViewer } from '../inbox-viewer.js';
@@ -15,33 +15,19 @@ import { Id, IdParams, Instant, Nullable, errors } from '../schemas.js';
 import { adminWrite } from '../write-context.js';
 import { presentChatMessage } from './chat-present.js';
 import { presentRequest } from './requests-present.js';
+import { type InboxItemSchema, InboxListSchema, ThreadKindSchema } from './inbox-schemas.js';
 import { threadRef } from './inbox-threads.js';
 
 const tags = ['inbox'];
 const StaffId = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'the employee the call is made for (admin token only)' });
 
-const InboxItemSchema = Type.Object({
-  kind: Type.String({ description: 'request or chat' }),
-  id: Type.Integer({ description: 'the request id or the chat session id' }),
-  locationId: Type.Integer(),
-  guestId: Nullable(Type.Integer()),
-  guestName: Nullable(Type.String()),
-  title: Nullable(Type.String({ description: "a request's title or description" })),
-  preview: Nullable(Type.String({ description: 'the last message (or activity) text' })),
-  status: Type.String({ description: 'open or closed (a chat session is closed once it expired)' }),
-  assigneeId: Nullable(Type.Integer()),
-  unread: Type.Boolean(),
-  unreadCount: Type.Integer({ description: 'guest messages (a request: guest activities) the viewer has not read' }),
-  awaitingSince: Nullable(Instant),
-  lastActivityAt: Instant,
-});
 const InboxQuery = Type.Object(
   {
     locationId: Type.Optional(Id),
     status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')], { default: 'open' })),
     assignee: Type.Optional(Type.String({ pattern: '^(me|[1-9][0-9]{0,9})$', description: 'an employee id, or me (the viewer)' })),
     unread: Type.Optional(Type.Boolean({ description: 'true: only what the viewer has not read' })),
-    kind: Type.Optional(Type.Union([Type.Literal('request'), Type.Literal('chat')])),
+    kind: Type.Optional(ThreadKindSchema),
     staffId: Type.Optional(StaffId),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   },
@@ -74,7 +60,7 @@ export async function inboxRoutes(app: AdminApp, { db, realtime }: AdminDeps): P
           'Unread is per staff member (staffId, or the signed-in staff member); without one, the account-wide state (a request not viewed since it changed, ' +
           'chat messages not marked read).',
         querystring: InboxQuery,
-        response: { 200: Type.Object({ items: Type.Array(InboxItemSchema) }), ...errors(400) },
+        response: { 200: InboxListSchema, ...errors(400) },
       },
     },
     async (request) => {

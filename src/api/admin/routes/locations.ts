@@ -1,10 +1,10 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import { setLocationDefaultEvaluation } from '../../../core/feedback/default-evaluation.js';
 import { createLocation, deleteLocation, getLocation, listLocations, updateLocation, type LocationInput } from '../../../core/locations/locations.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { readI18n } from '../input.js';
 import { presentLocation } from '../presenters.js';
-import { IdParams, LocationCreate, LocationPatch, LocationSchema, NoContent, errors } from '../schemas.js';
+import { IdParams, LocationCreate, LocationListSchema, LocationPatch, LocationSchema, NoContent, errors } from '../schemas.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 const tags = ['locations'];
@@ -19,11 +19,9 @@ function readLocation(body: Static<typeof LocationPatch>): LocationInput {
 
 /** Locations (hotels, restaurants, ships) and chains that group them. */
 export async function locationRoutes(app: AdminApp, { db }: AdminDeps): Promise<void> {
-  app.get(
-    '/locations',
-    { schema: { tags, summary: 'List locations and chains', response: { 200: Type.Object({ locations: Type.Array(LocationSchema) }), ...errors() } } },
-    async (request) => ({ locations: (await listLocations(db, request.accountId)).map(presentLocation) }),
-  );
+  app.get('/locations', { schema: { tags, summary: 'List locations and chains', response: { 200: LocationListSchema, ...errors() } } }, async (request) => ({
+    locations: (await listLocations(db, request.accountId)).map(presentLocation),
+  }));
 
   app.post(
     '/locations',

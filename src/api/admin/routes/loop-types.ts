@@ -1,19 +1,16 @@
-import { Type } from '@sinclair/typebox';
 import { createLoopType, deleteLoopType, listLoopTypes } from '../../../core/locations/loop-types.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { readI18n } from '../input.js';
 import { presentLoopType } from '../presenters.js';
-import { IdParams, LoopTypeCreate, LoopTypeSchema, NoContent, errors } from '../schemas.js';
+import { IdParams, LoopTypeCreate, LoopTypeListSchema, LoopTypeSchema, NoContent, errors } from '../schemas.js';
 
 const tags = ['loop types'];
 
 /** Loop types (housekeeping, maintenance...) that guest requests are filed under. */
 export async function loopTypeRoutes(app: AdminApp, { db }: AdminDeps): Promise<void> {
-  app.get(
-    '/loop-types',
-    { schema: { tags, summary: 'List loop types', response: { 200: Type.Object({ loopTypes: Type.Array(LoopTypeSchema) }), ...errors() } } },
-    async (request) => ({ loopTypes: (await listLoopTypes(db, request.accountId)).map(presentLoopType) }),
-  );
+  app.get('/loop-types', { schema: { tags, summary: 'List loop types', response: { 200: LoopTypeListSchema, ...errors() } } }, async (request) => ({
+    loopTypes: (await listLoopTypes(db, request.accountId)).map(presentLoopType),
+  }));
 
   app.post(
     '/loop-types',

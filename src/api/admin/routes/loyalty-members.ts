@@ -23,6 +23,7 @@ export const LoyaltyMemberSchema = Type.Object({
   points: Type.Integer({ description: 'spendable balance' }),
   levelPoints: Type.Integer({ description: 'qualification points; levels follow them' }),
 });
+export const LoyaltyMemberListSchema = Type.Object({ members: Type.Array(LoyaltyMemberSchema) });
 
 export const LoyaltyOperationSchema = Type.Object({
   id: Id,
@@ -115,7 +116,7 @@ export async function loyaltyMemberRoutes(app: AdminApp, { db }: AdminDeps): Pro
         summary: 'List loyalty members',
         description: 'Enrolled members, latest enrolment first; e-mail (exact, normalised) and name (a part) narrow the list.',
         querystring: MemberListQuery,
-        response: { 200: Type.Object({ members: Type.Array(LoyaltyMemberSchema) }), ...errors(400) },
+        response: { 200: LoyaltyMemberListSchema, ...errors(400) },
       },
     },
     async (request) => {

@@ -18,6 +18,7 @@ export const LevelSchema = Type.Object({
   createdAt: Type.Integer(),
   updatedAt: Type.Integer(),
 });
+export const LevelListSchema = Type.Object({ levels: Type.Array(LevelSchema) });
 const LevelCreate = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 100 }), minLevelPoints: Type.Integer({ minimum: 0 }) },
   { additionalProperties: false },
@@ -42,6 +43,7 @@ const ProductFields = {
   levels: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000, description: 'level ids' }),
 };
 export const ProductSchema = Type.Object({ id: Type.Integer(), ...ProductFields, createdAt: Type.Integer(), updatedAt: Type.Integer() });
+export const ProductListSchema = Type.Object({ products: Type.Array(ProductSchema) });
 const ProductCreate = Type.Intersect([Type.Object({ title: ProductFields.title, points: ProductFields.points }), Type.Partial(Type.Object(ProductFields))]);
 const ProductChange = Type.Partial(Type.Object(ProductFields, { additionalProperties: false }));
 export const ProgramSchema = Type.Object({ pointsValidityDays: Type.Integer({ minimum: 1, maximum: 36_500 }) }, { additionalProperties: false });
@@ -118,13 +120,9 @@ export async function loyaltyAdminRoutes(app: AdminApp, { db }: AdminDeps): Prom
     async (request) => setLoyaltyProgram(db, request.accountId, request.body),
   );
 
-  app.get(
-    '/loyalty/levels',
-    { schema: { tags, summary: 'List levels', response: { 200: Type.Object({ levels: Type.Array(LevelSchema) }), ...errors() } } },
-    async (request) => ({
-      levels: (await listLevels(db, request.accountId)).map(presentLevel),
-    }),
-  );
+  app.get('/loyalty/levels', { schema: { tags, summary: 'List levels', response: { 200: LevelListSchema, ...errors() } } }, async (request) => ({
+    levels: (await listLevels(db, request.accountId)).map(presentLevel),
+  }));
   app.post(
     '/loyalty/levels',
     { schema: { tags, summary: 'Create a level', body: LevelCreate, response: { 201: LevelSchema, ...errors(400) } } },
@@ -145,13 +143,9 @@ export async function loyaltyAdminRoutes(app: AdminApp, { db }: AdminDeps): Prom
     async (request) => presentLevel(await updateLevel(db, request.accountId, request.params.id, request.body)),
   );
 
-  app.get(
-    '/loyalty/products',
-    { schema: { tags, summary: 'List products', response: { 200: Type.Object({ products: Type.Array(ProductSchema) }), ...errors() } } },
-    async (request) => ({
-      products: (await listProducts(db, request.accountId, { limit: 1000, offset: 0 })).rows.map(presentProduct),
-    }),
-  );
+  app.get('/loyalty/products', { schema: { tags, summary: 'List products', response: { 200: ProductListSchema, ...errors() } } }, async (request) => ({
+    products: (await listProducts(db, request.accountId, { limit: 1000, offset: 0 })).rows.map(presentProduct),
+  }));
   app.get(
     '/loyalty/products/:id',
     { schema: { tags, summary: 'Get a product', params: IdParams, response: { 200: ProductSchema, ...errors(404) } } },

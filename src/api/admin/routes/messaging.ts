@@ -15,6 +15,7 @@ import {
   MessagingSettingsInput,
   MessagingSettingsSchema,
   TemplateInputSchema,
+  TemplateListSchema,
   TemplateParams,
   TemplateSchema,
 } from './rules-schemas.js';
@@ -159,7 +160,7 @@ export async function messagingRoutes(app: AdminApp, { db, config }: AdminDeps):
         tags: templateTags,
         summary: 'List message templates',
         querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ templates: Type.Array(TemplateSchema) }), ...errors() },
+        response: { 200: TemplateListSchema, ...errors() },
       },
     },
     async (request) => ({ templates: await listTemplates(db, request.accountId, { name: request.query.name }) }),

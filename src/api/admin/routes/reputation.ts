@@ -29,6 +29,7 @@ export const ReviewQuestionSchema = Type.Object({
   answerType: AnswerType,
   answerValues: Nullable(Type.Array(Type.String())),
 });
+export const ReviewQuestionListSchema = Type.Object({ reviewQuestions: Type.Array(ReviewQuestionSchema) });
 
 const ReviewQuestionCreate = Type.Object(
   {
@@ -48,6 +49,8 @@ export const CompetitiveSetSchema = Type.Object({
   name: Type.String(),
   memberIds: Type.Array(Id, { description: 'competitors and other properties compared with the location' }),
 });
+export const CompetitorListSchema = Type.Object({ competitors: Type.Array(LocationSchema) });
+export const CompetitiveSetListSchema = Type.Object({ competitiveSets: Type.Array(CompetitiveSetSchema) });
 
 const CompetitiveSetCreate = Type.Object(
   {
@@ -82,7 +85,7 @@ function presentCompetitiveSet({ set, memberIds }: CompetitiveSetWithMembers) {
 export async function reputationAdminRoutes(app: AdminApp, { db }: AdminDeps): Promise<void> {
   app.get(
     '/review-questions',
-    { schema: { tags, summary: 'List review questions', response: { 200: Type.Object({ reviewQuestions: Type.Array(ReviewQuestionSchema) }), ...errors() } } },
+    { schema: { tags, summary: 'List review questions', response: { 200: ReviewQuestionListSchema, ...errors() } } },
     async (request) => ({ reviewQuestions: (await listReviewQuestions(db, request.accountId)).map(presentReviewQuestion) }),
   );
 
@@ -109,11 +112,9 @@ export async function reputationAdminRoutes(app: AdminApp, { db }: AdminDeps): P
     },
   );
 
-  app.get(
-    '/competitors',
-    { schema: { tags, summary: 'List competitors', response: { 200: Type.Object({ competitors: Type.Array(LocationSchema) }), ...errors() } } },
-    async (request) => ({ competitors: (await listLocations(db, request.accountId)).filter((l) => l.kind === 'competitor').map(presentLocation) }),
-  );
+  app.get('/competitors', { schema: { tags, summary: 'List competitors', response: { 200: CompetitorListSchema, ...errors() } } }, async (request) => ({
+    competitors: (await listLocations(db, request.accountId)).filter((l) => l.kind === 'competitor').map(presentLocation),
+  }));
 
   app.post(
     '/competitors',
@@ -142,7 +143,7 @@ export async function reputationAdminRoutes(app: AdminApp, { db }: AdminDeps): P
         tags,
         summary: 'List competitive sets',
         querystring: Type.Object({ locationId: Type.Optional(Id) }),
-        response: { 200: Type.Object({ competitiveSets: Type.Array(CompetitiveSetSchema) }), ...errors(400) },
+        response: { 200: CompetitiveSetListSchema, ...errors(400) },
       },
     },
     async (request) => {

@@ -101,6 +101,7 @@ export const RuleSchema = Type.Object({
   createdAt: Instant,
   updatedAt: Instant,
 });
+export const RuleListSchema = Type.Object({ rules: Type.Array(RuleSchema) });
 
 export const RuleInputSchema = Type.Object(
   {
@@ -191,6 +192,7 @@ export const TemplateSchema = Type.Object({
   createdAt: Instant,
   updatedAt: Instant,
 });
+export const TemplateListSchema = Type.Object({ templates: Type.Array(TemplateSchema) });
 
 export const TemplateInputSchema = Type.Object(
   {

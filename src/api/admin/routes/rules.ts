@@ -6,7 +6,7 @@ import { previewRule } from '../../../core/rule-tools/preview.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { IdParams, errors } from '../schemas.js';
-import { DryRunSchema, ExplanationSchema, PreviewInput, PreviewSchema, RuleInputSchema, RuleSchema } from './rules-schemas.js';
+import { DryRunSchema, ExplanationSchema, PreviewInput, PreviewSchema, RuleInputSchema, RuleListSchema, RuleSchema } from './rules-schemas.js';
 
 const tags = ['rules'];
 const EventParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
@@ -17,13 +17,9 @@ const EventParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number
  * and explain change nothing.
  */
 export async function ruleRoutes(app: AdminApp, { db, config }: AdminDeps): Promise<void> {
-  app.get(
-    '/rules',
-    { schema: { tags, summary: 'List journey rules', response: { 200: Type.Object({ rules: Type.Array(RuleSchema) }), ...errors() } } },
-    async (request) => ({
-      rules: await listRules(db, request.accountId),
-    }),
-  );
+  app.get('/rules', { schema: { tags, summary: 'List journey rules', response: { 200: RuleListSchema, ...errors() } } }, async (request) => ({
+    rules: await listRules(db, request.accountId),
+  }));
 
   app.post(
     '/rules',

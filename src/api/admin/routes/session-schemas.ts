@@ -20,6 +20,7 @@ export const StaffSchema = Type.Object({
   hasPassword: Type.Boolean({ description: 'false until they choose a password (after an invitation or a sign-in link)' }),
   createdAt: Instant,
 });
+export const StaffListSchema = Type.Object({ staff: Type.Array(StaffSchema) });
 
 export const SessionSchema = Type.Object(
   {

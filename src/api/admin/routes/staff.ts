@@ -7,7 +7,7 @@ import type { AuditEntry } from '../../../db/schema.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { Id, IdParams, NoContent, errors } from '../schemas.js';
-import { AuditPage, StaffCreate, StaffInvited, StaffPatch, StaffSchema } from './session-schemas.js';
+import { AuditPage, StaffCreate, StaffInvited, StaffListSchema, StaffPatch, StaffSchema } from './session-schemas.js';
 
 const tags = ['staff'];
 
@@ -37,11 +37,9 @@ function presentAudit(entry: AuditEntry) {
  * locations; a new one is invited by e-mail. And the audit log of what was done through the admin API.
  */
 export async function staffRoutes(app: AdminApp, { db, config }: AdminDeps): Promise<void> {
-  app.get(
-    '/staff',
-    { schema: { tags, summary: 'List staff members', response: { 200: Type.Object({ staff: Type.Array(StaffSchema) }), ...errors() } } },
-    async (request) => ({ staff: (await listStaff(db, request.accountId)).map(presentStaff) }),
-  );
+  app.get('/staff', { schema: { tags, summary: 'List staff members', response: { 200: StaffListSchema, ...errors() } } }, async (request) => ({
+    staff: (await listStaff(db, request.accountId)).map(presentStaff),
+  }));
 
   app.post(
     '/staff',

@@ -14,7 +14,7 @@ import type { Db } from '../../../db/database.js';
 import type { AdminApp, AdminDeps } from '../context.js';
 import { readSections } from '../input.js';
 import { presentQuestionSet, presentSurvey, presentSurveySummary } from '../presenters.js';
-import { IdParams, NoContent, QuestionSetSchema, SurveyCreate, SurveyPatch, SurveySchema, SurveySummarySchema, errors } from '../schemas.js';
+import { IdParams, NoContent, QuestionSetSchema, SurveyCreate, SurveyPatch, SurveyListSchema, SurveySchema, errors } from '../schemas.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 
 const tags = ['surveys'];
@@ -41,26 +41,22 @@ async function loadSurvey(db: Db, accountId: number, id: number) {
 
 /** Surveys (evaluations): metadata plus a versioned question set; a change of questions is a new version. */
 export async function surveyRoutes(app: AdminApp, { db }: AdminDeps): Promise<void> {
-  app.get(
-    '/surveys',
-    { schema: { tags, summary: 'List surveys', response: { 200: Type.Object({ surveys: Type.Array(SurveySummarySchema) }), ...errors() } } },
-    async (request) => {
-      const accountId = request.accountId;
-      const evaluations = await listEvaluations(db, accountId);
-      const ids = evaluations.map((e) => e.id);
-      const links = await evaluationLocationIds(db, accountId, ids);
-      const sets = await currentQuestionSets(db, accountId, ids);
-      return {
-        surveys: evaluations.map((e) =>
-          presentSurveySummary(
-            e,
-            links.get(e.id) ?? [],
-            sets.find((s) => s.evaluation_id === e.id),
-          ),
+  app.get('/surveys', { schema: { tags, summary: 'List surveys', response: { 200: SurveyListSchema, ...errors() } } }, async (request) => {
+    const accountId = request.accountId;
+    const evaluations = await listEvaluations(db, accountId);
+    const ids = evaluations.map((e) => e.id);
+    const links = await evaluationLocationIds(db, accountId, ids);
+    const sets = await currentQuestionSets(db, accountId, ids);
+    return {
+      surveys: evaluations.map((e) =>
+        presentSurveySummary(
+          e,
+          links.get(e.id) ?? [],
+          sets.find((s) => s.evaluation_id === e.id),
         ),
-      };
-    },
-  );
+      ),
+    };
+  });
 
   app.post(
     '/surveys',

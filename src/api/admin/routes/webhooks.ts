@@ -29,6 +29,7 @@ export const WebhookSchema = Type.Object({
   createdAt: Instant,
   updatedAt: Instant,
 });
+export const WebhookListSchema = Type.Object({ webhooks: Type.Array(WebhookSchema) });
 export const CreatedWebhookSchema = Type.Intersect([
   WebhookSchema,
   Type.Object({ secret: Type.String({ description: 'the signing secret (whsec_...), shown this once; stored sealed' }) }),
@@ -72,6 +73,8 @@ export const DeliverySchema = Type.Object({
   ),
   requestId: Nullable(Type.String({ description: 'the id of the request that caused the event (in the server log); null for jobs and the CLI' })),
 });
+export const DeliveryListSchema = Type.Object({ deliveries: Type.Array(DeliverySchema) });
+export const DeliveryDetailSchema = Type.Intersect([DeliverySchema, Type.Object({ attemptLog: Type.Array(AttemptSchema) })]);
 
 export const presentDelivery = (d: Delivery) => ({
   id: Number(d.id),
@@ -116,7 +119,7 @@ export async function webhookRoutes(app: AdminApp, { db, config, secrets, onJobQ
       schema: {
         tags: webhookTags,
         summary: 'List webhook subscriptions',
-        response: { 200: Type.Object({ webhooks: Type.Array(WebhookSchema) }), ...errors() },
+        response: { 200: WebhookListSchema, ...errors() },
       },
     },
     async (request) => ({
@@ -235,7 +238,7 @@ export async function webhookRoutes(app: AdminApp, { db, config, secrets, onJobQ
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ deliveries: Type.Array(DeliverySchema) }), ...errors(400) },
+        response: { 200: DeliveryListSchema, ...errors(400) },
       },
     },
     async (request) => {
@@ -253,7 +256,7 @@ export async function webhookRoutes(app: AdminApp, { db, config, secrets, onJobQ
         tags: deliveryTags,
         summary: 'Get a delivery with its attempts',
         params: DeliveryIdParams,
-        response: { 200: Type.Intersect([DeliverySchema, Type.Object({ attemptLog: Type.Array(AttemptSchema) })]), ...errors(404) },
+        response: { 200: DeliveryDetailSchema, ...errors(404) },
       },
     },
     async (request) => {
