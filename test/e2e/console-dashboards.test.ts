@@ -41,7 +41,7 @@ describe.skipIf(browserMissing)(`the console's dashboards and reputation (${brow
     await page.goto(`${t.baseUrl}/dashboards`);
     const nps = page.getByTestId('nps');
     await eventually(() => nps.textContent()).toBe('0');
-    expect(await page.getByText('2 answers: 1 promoters, 0 passives, 1 detractors').count()).toBe(1);
+    await eventually(() => page.getByText('2 answers: 1 promoters, 0 passives, 1 detractors').count()).toBe(1);
 
     const posted = await loopCall(t, f.loopToken, 'POST', 'responses', {
       location: encodeId('location', f.units.X01),
@@ -82,7 +82,7 @@ describe.skipIf(browserMissing)(`the console's dashboards and reputation (${brow
     await checkScreen(browser, t, who, '/reputation', 'reputation', async (page) => {
       await waitForHeading(page, 'Daily reputation');
       await eventually(() => page.getByText('Loading…').count()).toBe(0);
-      expect(await page.getByRole('cell', { name: /Rival Inn/ }).count()).toBe(1);
+      await eventually(() => page.getByRole('cell', { name: /Rival Inn/ }).count()).toBe(1);
     });
   });
 });
