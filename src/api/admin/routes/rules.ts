@@ -9,7 +9,6 @@ import { IdParams, errors } from '../schemas.js';
 import { DryRunSchema, ExplanationSchema, PreviewInput, PreviewSchema, RuleInputSchema, RuleListSchema, RuleSchema } from './rules-schemas.js';
 
 const tags = ['rules'];
-const EventParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 
 /**
  * Journey rules: a trigger (a journey event type), conditions, and an e-mail from a template;
@@ -127,7 +126,7 @@ export async function ruleRoutes(app: AdminApp, { db, config }: AdminDeps): Prom
       schema: {
         tags,
         summary: 'Explain why each rule did or did not fire for a journey event',
-        params: EventParams,
+        params: IdParams,
         response: { 200: ExplanationSchema, ...errors(404) },
       },
     },
