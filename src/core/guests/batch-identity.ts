@@ -1,3 +1,4 @@
+import { type ColumnType, updateRowsById } from '../../db/update-rows.js';
 import { sql } from 'kysely';
 import { isPostgres, type Db } from '../../db/database.js';
 import { lockKeyList } from '../../db/key-locks.js';
@@ -410,6 +411,22 @@ const GUEST_ROW_COLUMNS = [
   'details',
 ] as const;
 const MUTABLE_COLUMNS = GUEST_ROW_COLUMNS.filter((c) => c !== 'account_id' && c !== 'created_at' && c !== 'version');
+/** The SQL types of the columns a batch may change (updateRowsById casts to them). */
+const GUEST_COLUMN_TYPES: Record<string, ColumnType> = {
+  first_name: 'text',
+  last_name: 'text',
+  name: 'text',
+  email: 'text',
+  mobile: 'text',
+  language: 'text',
+  vip_status: 'text',
+  group_name: 'text',
+  custom_fields: 'text',
+  updated_at: 'bigint',
+  merged_into_id: 'integer',
+  loop_id: 'text',
+  details: 'text',
+};
 const ROWS_PER_INSERT = 500;
 
 /** Writes the batch's outcome; returns the real id of each guest it created (by its temporary id). */
@@ -433,18 +450,20 @@ async function write(ctx: WriteContext, state: State, writes: Writes, now: numbe
     });
   }
   const idOf = (id: number) => ids.get(id) ?? id;
-  for (const [id, { read, revisions }] of writes.changed) {
+  // Every changed guest in one statement per set of changed columns (not a round trip each).
+  const changedRows = [...writes.changed].map(([id, { read }]) => {
     const g = state.guests.get(id)!;
     const set: Record<string, unknown> = {};
     for (const c of MUTABLE_COLUMNS) if (g[c] !== read[c]) set[c] = g[c];
-    await db
-      .updateTable('guests')
-      .set(set)
-      .set((eb) => ({ version: eb('version', '+', revisions) }))
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .execute();
-  }
+    return { id, set };
+  });
+  await updateRowsById(db, {
+    table: 'guests',
+    accountId,
+    rows: changedRows,
+    types: GUEST_COLUMN_TYPES,
+    increment: { column: 'version', by: (id) => writes.changed.get(id)!.revisions },
+  });
   for (const part of chunks(writes.revisions, ROWS_PER_INSERT)) {
     await db
       .insertInto('guest_revisions')

@@ -1,4 +1,5 @@
 import { reassignRows } from '../../db/reassign-rows.js';
+import { type ColumnType, updateRowsById } from '../../db/update-rows.js';
 import type { Db } from '../../db/database.js';
 import type { Insertable, Updateable } from 'kysely';
 import type { Stay, StaysTable } from '../../db/schema.js';
@@ -337,12 +338,37 @@ export async function upsertStaysByRef(db: Db, accountId: number, stays: StayByR
       .values(rows.slice(i, i + 500) as Insertable<StaysTable>[])
       .execute();
   }
-  for (const { stay, set } of changed.values()) {
-    await db
-      .updateTable('stays')
-      .set({ ...set, updated_at: now })
-      .where('account_id', '=', accountId)
-      .where('id', '=', stay.id)
-      .execute();
-  }
+  await updateRowsById(db, {
+    table: 'stays',
+    accountId,
+    rows: [...changed.values()].map(({ stay, set }) => ({ id: stay.id, set: { ...set, updated_at: now } })),
+    types: STAY_COLUMN_TYPES,
+  });
 }
+
+/** The SQL types of a stay's columns (updateRowsById casts to them). */
+const STAY_COLUMN_TYPES: Record<Exclude<keyof StaysTable, 'id' | 'account_id'>, ColumnType> = {
+  guest_id: 'integer',
+  location_id: 'integer',
+  source: 'text',
+  external_ref: 'text',
+  booking_reference: 'text',
+  arrival_at: 'bigint',
+  departure_at: 'bigint',
+  room: 'text',
+  status: 'text',
+  language: 'text',
+  booking_date: 'text',
+  checkin_date: 'text',
+  checkout_date: 'text',
+  booking_channel: 'text',
+  market_segment: 'text',
+  rate_plan: 'text',
+  loyalty_program: 'text',
+  loyalty_id: 'text',
+  loyalty_level: 'text',
+  room_category: 'text',
+  room_category_name: 'text',
+  created_at: 'bigint',
+  updated_at: 'bigint',
+};
