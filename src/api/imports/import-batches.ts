@@ -99,7 +99,13 @@ export function allOrLineByLine<T>(writeMany: (trx: Db, items: T[]) => Promise<v
   };
 }
 
-/** Runs an import (see the file comment). Takes a database, not a transaction: it opens one per batch. */
+/**
+ * Runs an import (see the file comment). Takes a database, not a transaction: it opens one per
+ * batch. The next batch is read and parsed while the one before it is written (on PostgreSQL the
+ * write mostly waits on the server): at most one batch is being written at a time, in file order,
+ * and a batch's failures (lines that did not parse, records the database refused) join the counts
+ * in the transaction of that batch, so a checkpoint never counts a line it does not cover.
+ */
 export async function runImport<T>(db: Db, records: ImportSource, importer: LineImporter<T>, opts: ImportOptions = {}): Promise<ImportResult> {
   const resume = opts.resumeFrom;
   const failures = new FailureLog(resume ? { count: resume.failedCount, kept: resume.failed } : undefined);
@@ -110,6 +116,7 @@ export async function runImport<T>(db: Db, records: ImportSource, importer: Line
   let lastLine = skipThrough;
   let linesInBatch = 0;
   let pending: Array<{ line: number; item: T }> = [];
+  let pendingFailures: ImportFailure[] = [];
 
   const state = (): ImportResult => ({ imported, failedCount: failures.count, failed: [...failures.kept], linesRead });
   const fail = (failure: ImportFailure) => {
@@ -119,26 +126,42 @@ export async function runImport<T>(db: Db, records: ImportSource, importer: Line
 
   let committedLine = skipThrough;
   let committedAt = Date.now();
-  const flush = async (final: boolean) => {
-    const batch = pending;
-    pending = [];
-    linesInBatch = 0;
-    const checkpointDue = opts.checkpoint && lastLine > committedLine && (final || Date.now() - committedAt >= CHECKPOINT_EVERY_MS);
+  /** The batch being written, if any (its rejection is seen by the next flush or the end). */
+  let writing: Promise<void> = Promise.resolve();
+
+  const writeBatch = async (batch: typeof pending, parseFailures: ImportFailure[], throughLine: number, final: boolean) => {
+    const checkpointDue = opts.checkpoint && throughLine > committedLine && (final || Date.now() - committedAt >= CHECKPOINT_EVERY_MS);
     if (batch.length || checkpointDue) {
       await db.transaction().execute(async (trx) => {
         const failed = batch.length ? await importer.write(trx, batch) : [];
         imported += batch.length - failed.length;
-        for (const f of failed) fail(f);
-        linesRead = lastLine;
+        for (const f of [...parseFailures, ...failed].sort((a, b) => a.line - b.line)) fail(f);
+        linesRead = throughLine;
         await opts.checkpoint?.(trx, state());
       });
-      committedLine = lastLine;
+      committedLine = throughLine;
       committedAt = Date.now();
-    }
-    linesRead = lastLine;
+    } else for (const f of parseFailures) fail(f);
+    linesRead = throughLine;
     opts.onProgress?.(state());
+  };
+
+  /** Hands the batch read so far to the writer, once the batch before it is written. */
+  const flush = async (final: boolean) => {
+    const batch = pending;
+    const parseFailures = pendingFailures;
+    const throughLine = lastLine;
+    pending = [];
+    pendingFailures = [];
+    linesInBatch = 0;
+    const previous = writing;
+    await previous;
     opts.signal?.throwIfAborted();
-    await nextTurn();
+    writing = writeBatch(batch, parseFailures, throughLine, final);
+    // Marked as handled here; awaited (and so thrown) by the next flush or at the end.
+    writing.catch(() => undefined);
+    if (final) await writing;
+    else await nextTurn();
   };
 
   /** Takes one item; true when the batch is full and must be written. */
@@ -146,25 +169,31 @@ export async function runImport<T>(db: Db, records: ImportSource, importer: Line
     if (item.line <= skipThrough) return false;
     lastLine = item.line;
     linesInBatch++;
-    if (isFailure(item)) fail(item);
+    if (isFailure(item)) pendingFailures.push(item);
     else {
       try {
         pending.push({ line: item.line, item: importer.read(item.value) });
       } catch (err) {
-        fail({ line: item.line, error: messageOf(err) });
+        pendingFailures.push({ line: item.line, error: messageOf(err) });
       }
     }
     return pending.length >= batchSize || linesInBatch >= LINES_PER_BATCH;
   };
 
-  for await (const entry of records) {
-    if (!Array.isArray(entry)) {
-      if (take(entry)) await flush(false);
-      continue;
+  try {
+    for await (const entry of records) {
+      if (!Array.isArray(entry)) {
+        if (take(entry)) await flush(false);
+        continue;
+      }
+      for (const item of entry) if (take(item)) await flush(false);
     }
-    for (const item of entry) if (take(item)) await flush(false);
+    await flush(true);
+  } finally {
+    // A read error (or an abort) leaves no write running unseen.
+    await writing.catch(() => undefined);
   }
-  await flush(true);
+  await writing;
   return state();
 }
 
