@@ -188,14 +188,14 @@ export async function attemptDelivery(db: Db, deps: DeliveryHandlerDeps, account
  * their attempts recorded together with their jobs' ends (delivery-batches.ts); a failed attempt's
  * job is due again on the retry schedule. A 410, a skipped or an abandoned delivery take the
  * plain path (rare). A worker has `concurrency` deliveries in flight, at most `perOrigin` of them
- * to one receiver (scheme, host and port): a delivery beyond that is put back, due a second
- * later, without an attempt, so a slow receiver holds at most `perOrigin` slots and the others
- * keep going.
+ * to one receiver (scheme, host and port): a delivery beyond that waits up to SLOT_WAIT_MS for
+ * one of them to end (a receiver that answers in milliseconds frees one long before), and is
+ * otherwise put back, due a second later, without an attempt, so a slow receiver holds at most
+ * `perOrigin` slots (and its waiters for a moment) while the others keep going.
  */
 export function deliveryJobHandler(deps: DeliveryHandlerDeps & { concurrency?: number; perOrigin?: number }): JobHandler<{ deliveryId: number }> {
   const signers: Signers = new Map();
-  const perOrigin = deps.perOrigin ?? DELIVERIES_PER_ORIGIN;
-  const inFlight = new Map<string, number>();
+  const slots = originSlots(deps.perOrigin ?? DELIVERIES_PER_ORIGIN);
   return {
     concurrency: deps.concurrency ?? DELIVERY_CONCURRENCY,
     async run({ job, payload, db }) {
@@ -208,19 +208,15 @@ export function deliveryJobHandler(deps: DeliveryHandlerDeps & { concurrency?: n
         return;
       }
       const origin = originOf(request.url);
-      const busy = inFlight.get(origin) ?? 0;
-      if (busy >= perOrigin) {
-        await postponeJob(db, job, now + POSTPONE_MS, now);
+      if (!(await slots.take(origin, SLOT_WAIT_MS))) {
+        await postponeJob(db, job, Date.now() + POSTPONE_MS, Date.now());
         return 'ended';
       }
-      inFlight.set(origin, busy + 1);
       let sent: Sent;
       try {
         sent = await send(deps, delivery, request, now);
       } finally {
-        const left = (inFlight.get(origin) ?? 1) - 1;
-        if (left > 0) inFlight.set(origin, left);
-        else inFlight.delete(origin);
+        slots.release(origin);
       }
       if (sent.gone) {
         await recordAlone(db, delivery, sent, now);
@@ -240,6 +236,57 @@ export const DELIVERY_CONCURRENCY = 128;
 export const DELIVERIES_PER_ORIGIN = 64;
 /** A delivery put back because its receiver has DELIVERIES_PER_ORIGIN in flight is due again this much later. */
 const POSTPONE_MS = 1000;
+/**
+ * How long a delivery beyond its receiver's DELIVERIES_PER_ORIGIN waits in memory for a slot before
+ * it is put back: putting back costs a write and a second, and a backlog to one fast receiver
+ * (the claim takes more of its deliveries than it may send at once) would otherwise spend half its
+ * claims on it (1,700 deliveries/s against 5,600 with no put-back, docs/performance.md).
+ */
+const SLOT_WAIT_MS = 250;
+
+/**
+ * Counts the deliveries in flight per receiver origin, at most `limit` each; a caller beyond it
+ * waits (first come, first served) until one ends or `waitMs` passes.
+ */
+function originSlots(limit: number) {
+  const inFlight = new Map<string, number>();
+  const waiting = new Map<string, Array<() => void>>();
+  return {
+    /** True when the caller holds a slot of `origin` (release it after), false after waiting `waitMs` for none. */
+    take(origin: string, waitMs: number): Promise<boolean> {
+      const busy = inFlight.get(origin) ?? 0;
+      if (busy < limit) {
+        inFlight.set(origin, busy + 1);
+        return Promise.resolve(true);
+      }
+      return new Promise((resolve) => {
+        const queue = waiting.get(origin) ?? [];
+        waiting.set(origin, queue);
+        const handOver = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          const at = queue.indexOf(handOver);
+          if (at >= 0) queue.splice(at, 1);
+          if (queue.length === 0) waiting.delete(origin);
+          resolve(false);
+        }, waitMs);
+        queue.push(handOver);
+      });
+    },
+    /** Ends a slot of `origin`: the longest waiter takes it over, or the count goes down. */
+    release(origin: string): void {
+      const queue = waiting.get(origin);
+      const next = queue?.shift();
+      if (queue && queue.length === 0) waiting.delete(origin);
+      if (next) return next();
+      const left = (inFlight.get(origin) ?? 1) - 1;
+      if (left > 0) inFlight.set(origin, left);
+      else inFlight.delete(origin);
+    },
+  };
+}
 
 function originOf(url: string): string {
   try {
