@@ -280,7 +280,10 @@ function originSlots(limit: number) {
       const queue = waiting.get(origin);
       const next = queue?.shift();
       if (queue && queue.length === 0) waiting.delete(origin);
-      if (next) return next();
+      if (next) {
+        next();
+        return;
+      }
       const left = (inFlight.get(origin) ?? 1) - 1;
       if (left > 0) inFlight.set(origin, left);
       else inFlight.delete(origin);
