@@ -92,7 +92,7 @@ export const ALLOWLIST = [
 
 const QUERY_CALL = /\.\s*(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|innerJoin|leftJoin|rightJoin|fullJoin|crossJoin|innerJoinLateral|leftJoinLateral|crossJoinLateral)\s*\(\s*/g;
 // src/db/ helpers that take the table as an option ({ table: 'stays', ... }), named so the table is checked.
-const TABLE_HELPER_CALL = /\b(reassignRows|faceIdTable|updateRowsById)\s*\(/g;
+const TABLE_HELPER_CALL = /\b(reassignRows|faceIdTable|updateRowsById|insertRows)\s*\(/g;
 const SQL_TABLE_WORD = /\b(?:from|join|into|update)\s+("?)([a-z_][a-z0-9_]*)\1/gi;
 
 /** The table names of `export interface Database { name: Type; ... }` in schema.ts. */

@@ -1,3 +1,4 @@
+import { insertRows } from '../../db/insert-rows.js';
 import { type ColumnType, updateRowsById } from '../../db/update-rows.js';
 import { sql } from 'kysely';
 import { isPostgres, type Db } from '../../db/database.js';
@@ -411,6 +412,25 @@ const GUEST_ROW_COLUMNS = [
   'details',
 ] as const;
 const MUTABLE_COLUMNS = GUEST_ROW_COLUMNS.filter((c) => c !== 'account_id' && c !== 'created_at' && c !== 'version');
+/** The SQL types of a new guest's columns (insertRows casts to them on PostgreSQL). */
+const GUEST_INSERT_TYPES: Record<(typeof GUEST_ROW_COLUMNS)[number], ColumnType> = {
+  account_id: 'integer',
+  first_name: 'text',
+  last_name: 'text',
+  name: 'text',
+  email: 'text',
+  mobile: 'text',
+  language: 'text',
+  vip_status: 'text',
+  group_name: 'text',
+  custom_fields: 'text',
+  created_at: 'bigint',
+  updated_at: 'bigint',
+  merged_into_id: 'integer',
+  loop_id: 'text',
+  version: 'integer',
+  details: 'text',
+};
 /** The SQL types of the columns a batch may change (updateRowsById casts to them). */
 const GUEST_COLUMN_TYPES: Record<string, ColumnType> = {
   first_name: 'text',
@@ -433,22 +453,15 @@ const ROWS_PER_INSERT = 500;
 async function write(ctx: WriteContext, state: State, writes: Writes, now: number): Promise<Map<number, number>> {
   const { trx: db, accountId } = ctx;
   const ids = new Map<number, number>();
-  for (const part of chunks(writes.created, ROWS_PER_INSERT)) {
-    const rows = part.map((temp) => {
-      const g = state.guests.get(temp)!;
-      return Object.fromEntries(GUEST_ROW_COLUMNS.map((c) => [c, c === 'account_id' ? accountId : g[c]]));
-    });
-    const inserted = await db
-      .insertInto('guests')
-      .values(rows as never)
-      .returning('id')
-      .execute();
-    // Ids are handed out in the order of the rows (one statement: SQLite's rowids and PostgreSQL's sequence both count up).
-    const real = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
-    part.forEach((temp, i) => {
-      ids.set(temp, real[i]);
-    });
-  }
+  const created = writes.created.map((temp) => {
+    const g = state.guests.get(temp)!;
+    return Object.fromEntries(GUEST_ROW_COLUMNS.map((c) => [c, c === 'account_id' ? accountId : g[c]]));
+  });
+  // Ids are handed out in the order of the rows (SQLite's rowids and PostgreSQL's sequence both count up).
+  const real = await insertRows(db, { table: 'guests', columns: GUEST_INSERT_TYPES, rows: created }, { returningIds: true });
+  writes.created.forEach((temp, i) => {
+    ids.set(temp, real[i]!);
+  });
   const idOf = (id: number) => ids.get(id) ?? id;
   // Every changed guest in one statement per set of changed columns (not a round trip each).
   const changedRows = [...writes.changed].map(([id, { read }]) => {
@@ -464,23 +477,19 @@ async function write(ctx: WriteContext, state: State, writes: Writes, now: numbe
     types: GUEST_COLUMN_TYPES,
     increment: { column: 'version', by: (id) => writes.changed.get(id)!.revisions },
   });
-  for (const part of chunks(writes.revisions, ROWS_PER_INSERT)) {
-    await db
-      .insertInto('guest_revisions')
-      .values(
-        part.map((r) => {
-          const snapshot = r.guestId >= TEMP_BASE ? JSON.stringify({ ...JSON.parse(r.snapshot), id: idOf(r.guestId), account_id: accountId }) : r.snapshot;
-          return { account_id: accountId, guest_id: idOf(r.guestId), version: r.version, snapshot, created_at: now };
-        }),
-      )
-      .execute();
-  }
-  for (const part of chunks(writes.keys, ROWS_PER_INSERT)) {
-    await db
-      .insertInto('guest_keys')
-      .values(part.map((k) => ({ account_id: accountId, source: k.source, key: k.key, guest_id: idOf(k.guestId) })))
-      .execute();
-  }
+  await insertRows(db, {
+    table: 'guest_revisions',
+    columns: { account_id: 'integer', guest_id: 'integer', version: 'integer', snapshot: 'text', created_at: 'bigint' },
+    rows: writes.revisions.map((r) => {
+      const snapshot = r.guestId >= TEMP_BASE ? JSON.stringify({ ...JSON.parse(r.snapshot), id: idOf(r.guestId), account_id: accountId }) : r.snapshot;
+      return { account_id: accountId, guest_id: idOf(r.guestId), version: r.version, snapshot, created_at: now };
+    }),
+  });
+  await insertRows(db, {
+    table: 'guest_keys',
+    columns: { account_id: 'integer', source: 'text', key: 'text', guest_id: 'integer' },
+    rows: writes.keys.map((k) => ({ account_id: accountId, source: k.source, key: k.key, guest_id: idOf(k.guestId) })),
+  });
   // The same decision again counts up (recordMatch): one row per guest and decision.
   const matches = new Map<string, { guestId: number; decision: MatchDecision; count: number }>();
   for (const m of writes.matches) {

@@ -1,4 +1,5 @@
 import { reassignRows } from '../../db/reassign-rows.js';
+import { insertRows } from '../../db/insert-rows.js';
 import { type ColumnType, updateRowsById } from '../../db/update-rows.js';
 import type { Db } from '../../db/database.js';
 import type { Insertable, Updateable } from 'kysely';
@@ -332,12 +333,7 @@ export async function upsertStaysByRef(db: Db, accountId: number, stays: StayByR
     changed.set(id, entry);
   }
   const rows = [...created.values()].map(({ id: _id, ...row }) => row);
-  for (let i = 0; i < rows.length; i += 500) {
-    await db
-      .insertInto('stays')
-      .values(rows.slice(i, i + 500) as Insertable<StaysTable>[])
-      .execute();
-  }
+  await insertRows(db, { table: 'stays', columns: { account_id: 'integer', ...STAY_COLUMN_TYPES }, rows });
   await updateRowsById(db, {
     table: 'stays',
     accountId,
