@@ -23,6 +23,8 @@ export const LINES_PER_BATCH = 10_000;
  * after a crash would.
  */
 export const CHECKPOINT_EVERY_MS = 1000;
+/** Lines parsed between two turns of the event loop while a batch is being written. */
+const PARSE_TURN = 100;
 
 /** What the records of an import may be: parsed lines one by one, or in arrays (readJsonLines). */
 export type ImportSource = Iterable<ImportItem | ImportItem[]> | AsyncIterable<ImportItem | ImportItem[]>;
@@ -180,13 +182,23 @@ export async function runImport<T>(db: Db, records: ImportSource, importer: Line
     return pending.length >= batchSize || linesInBatch >= LINES_PER_BATCH;
   };
 
+  // Parsing runs while a batch is written: a turn of the event loop every PARSE_TURN lines lets
+  // the write's answers from the database in, instead of waiting for a whole chunk of lines.
+  let sinceTurn = 0;
+  const next = async (item: ImportItem) => {
+    if (take(item)) await flush(false);
+    else if (++sinceTurn >= PARSE_TURN) {
+      sinceTurn = 0;
+      await nextTurn();
+    }
+  };
   try {
     for await (const entry of records) {
       if (!Array.isArray(entry)) {
-        if (take(entry)) await flush(false);
+        await next(entry);
         continue;
       }
-      for (const item of entry) if (take(item)) await flush(false);
+      for (const item of entry) await next(item);
     }
     await flush(true);
   } finally {
