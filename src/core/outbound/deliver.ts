@@ -1,3 +1,4 @@
+import { originSlots } from './origin-slots.js';
 import { performance } from 'node:perf_hooks';
 import { createHmac } from 'node:crypto';
 import type { Db } from '../../db/database.js';
@@ -243,53 +244,6 @@ const POSTPONE_MS = 1000;
  * claims on it (1,700 deliveries/s against 5,600 with no put-back, docs/performance.md).
  */
 const SLOT_WAIT_MS = 250;
-
-/**
- * Counts the deliveries in flight per receiver origin, at most `limit` each; a caller beyond it
- * waits (first come, first served) until one ends or `waitMs` passes.
- */
-function originSlots(limit: number) {
-  const inFlight = new Map<string, number>();
-  const waiting = new Map<string, Array<() => void>>();
-  return {
-    /** True when the caller holds a slot of `origin` (release it after), false after waiting `waitMs` for none. */
-    take(origin: string, waitMs: number): Promise<boolean> {
-      const busy = inFlight.get(origin) ?? 0;
-      if (busy < limit) {
-        inFlight.set(origin, busy + 1);
-        return Promise.resolve(true);
-      }
-      return new Promise((resolve) => {
-        const queue = waiting.get(origin) ?? [];
-        waiting.set(origin, queue);
-        const handOver = () => {
-          clearTimeout(timer);
-          resolve(true);
-        };
-        const timer = setTimeout(() => {
-          const at = queue.indexOf(handOver);
-          if (at >= 0) queue.splice(at, 1);
-          if (queue.length === 0) waiting.delete(origin);
-          resolve(false);
-        }, waitMs);
-        queue.push(handOver);
-      });
-    },
-    /** Ends a slot of `origin`: the longest waiter takes it over, or the count goes down. */
-    release(origin: string): void {
-      const queue = waiting.get(origin);
-      const next = queue?.shift();
-      if (queue && queue.length === 0) waiting.delete(origin);
-      if (next) {
-        next();
-        return;
-      }
-      const left = (inFlight.get(origin) ?? 1) - 1;
-      if (left > 0) inFlight.set(origin, left);
-      else inFlight.delete(origin);
-    },
-  };
-}
 
 function originOf(url: string): string {
   try {
