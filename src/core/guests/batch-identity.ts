@@ -412,8 +412,8 @@ const GUEST_ROW_COLUMNS = [
   'details',
 ] as const;
 const MUTABLE_COLUMNS = GUEST_ROW_COLUMNS.filter((c) => c !== 'account_id' && c !== 'created_at' && c !== 'version');
-/** The SQL types of a new guest's columns (insertRows casts to them on PostgreSQL). */
-const GUEST_INSERT_TYPES: Record<(typeof GUEST_ROW_COLUMNS)[number], ColumnType> = {
+/** The SQL types of a guest's columns, which insertRows and updateRowsById cast to on PostgreSQL. */
+const GUEST_COLUMN_TYPES: Record<(typeof GUEST_ROW_COLUMNS)[number], ColumnType> = {
   account_id: 'integer',
   first_name: 'text',
   last_name: 'text',
@@ -431,22 +431,6 @@ const GUEST_INSERT_TYPES: Record<(typeof GUEST_ROW_COLUMNS)[number], ColumnType>
   version: 'integer',
   details: 'text',
 };
-/** The SQL types of the columns a batch may change (updateRowsById casts to them). */
-const GUEST_COLUMN_TYPES: Record<string, ColumnType> = {
-  first_name: 'text',
-  last_name: 'text',
-  name: 'text',
-  email: 'text',
-  mobile: 'text',
-  language: 'text',
-  vip_status: 'text',
-  group_name: 'text',
-  custom_fields: 'text',
-  updated_at: 'bigint',
-  merged_into_id: 'integer',
-  loop_id: 'text',
-  details: 'text',
-};
 const ROWS_PER_INSERT = 500;
 
 /** Writes the batch's outcome; returns the real id of each guest it created (by its temporary id). */
@@ -458,7 +442,7 @@ async function write(ctx: WriteContext, state: State, writes: Writes, now: numbe
     return Object.fromEntries(GUEST_ROW_COLUMNS.map((c) => [c, c === 'account_id' ? accountId : g[c]]));
   });
   // Ids are handed out in the order of the rows (SQLite's rowids and PostgreSQL's sequence both count up).
-  const real = await insertRows(db, { table: 'guests', columns: GUEST_INSERT_TYPES, rows: created }, { returningIds: true });
+  const real = await insertRows(db, { table: 'guests', columns: GUEST_COLUMN_TYPES, rows: created }, { returningIds: true });
   writes.created.forEach((temp, i) => {
     ids.set(temp, real[i]!);
   });
