@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../src/api/imports/import-file.js';
 import { importContacts } from '../src/api/imports/import-contacts.js';
@@ -125,6 +126,29 @@ describe.each(dialects())('bulk contacts import on %s', (dialect) => {
     expect(a.guests).toHaveLength(distinct);
     expect(a.keys).toHaveLength(distinct);
   }, 240_000);
+
+  it.skipIf(dialect !== 'postgres')(
+    'leaves the planner statistics of the tables it grew fresh (PostgreSQL; SQLite plans without them)',
+    async () => {
+      const file = path.join(dir, 'statistics.jsonl');
+      fs.writeFileSync(file, jsonl(contacts(3000)));
+      await account('statistics');
+      const before = await sql<{ at: Date | null }>`select max(last_analyze) as at from pg_stat_user_tables`.execute(t.database.db);
+      const run = await runCli(['import', 'contacts', file, '--account', 'statistics', '--json'], env);
+      expect(run.code, run.stderr).toBe(0);
+      // Two batches of 2,000 lines: analyzed after the first, so the second batch's look-ups were planned from them.
+      const { rows } = await sql<{ relname: string; last_analyze: Date | null; reltuples: number }>`
+        select s.relname, s.last_analyze, c.reltuples from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+        where s.relname in ('guests', 'guest_keys', 'guest_revisions', 'stays') order by s.relname`.execute(t.database.db);
+      expect(rows.map((r) => r.relname)).toEqual(['guest_keys', 'guest_revisions', 'guests', 'stays']);
+      for (const row of rows) {
+        expect(row.last_analyze, row.relname).not.toBeNull();
+        if (before.rows[0].at) expect(row.last_analyze!.getTime(), row.relname).toBeGreaterThan(before.rows[0].at.getTime());
+      }
+      expect(Number(rows.find((r) => r.relname === 'guest_keys')!.reltuples)).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 
   it('reads CSV as it reads JSON lines: the same guests, keys and stays', async () => {
     const rows = contacts(700);

@@ -23,6 +23,8 @@ export const LINES_PER_BATCH = 10_000;
  * after a crash would.
  */
 export const CHECKPOINT_EVERY_MS = 1000;
+/** How much the imported count grows between two calls of a LineImporter's `grown`. */
+const GROWTH_FACTOR = 4;
 /** Lines parsed between two turns of the event loop while a batch is being written. */
 const PARSE_TURN = 100;
 
@@ -51,6 +53,12 @@ export interface LineImporter<T> {
   read(value: unknown): T;
   /** writes good records inside `trx`; returns the lines it could not write (their changes undone) */
   write(trx: Db, items: Array<{ line: number; item: T }>): Promise<ImportFailure[]>;
+  /**
+   * Runs between batches (outside their transactions) after the first batch that imported
+   * something and then each time the count of imported lines has grown fourfold: refreshes the
+   * planner statistics of the tables the import grows (db/planner-statistics.ts).
+   */
+  grown?(db: Db): Promise<void>;
 }
 
 export function messageOf(err: unknown): string {
@@ -126,6 +134,9 @@ export async function runImport<T>(db: Db, records: ImportSource, importer: Line
     opts.onFailure?.(failure);
   };
 
+  const importedAtStart = imported;
+  /** lines imported by this run after which `grown` runs next */
+  let refreshAt = 1;
   let committedLine = skipThrough;
   let committedAt = Date.now();
   /** The batch being written, if any (its rejection is seen by the next flush or the end). */
@@ -143,6 +154,10 @@ export async function runImport<T>(db: Db, records: ImportSource, importer: Line
       });
       committedLine = throughLine;
       committedAt = Date.now();
+      if (importer.grown && imported - importedAtStart >= refreshAt) {
+        await importer.grown(db);
+        refreshAt = Math.max(1, imported - importedAtStart) * GROWTH_FACTOR;
+      }
     } else for (const f of parseFailures) fail(f);
     linesRead = throughLine;
     opts.onProgress?.(state());

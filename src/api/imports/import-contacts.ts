@@ -1,10 +1,10 @@
 import { writeContext } from '../../core/shared/write-context.js';
 import { readInstant } from '../../core/feedback/dates.js';
-import { resolveArrivalBatch, type BatchArrival } from '../../core/guests/batch-identity.js';
+import { refreshGuestStatistics, resolveArrivalBatch, type BatchArrival } from '../../core/guests/batch-identity.js';
 import type { GuestFields } from '../../core/guests/guests.js';
 import { normaliseArrivalFields } from '../../core/guests/identity.js';
 import { recordImportCompleted } from '../../core/events/import-events.js';
-import { STAY_STATUSES, type StayByRef, type StayStatus, upsertStaysByRef } from '../../core/stays/stays.js';
+import { refreshStayStatistics, STAY_STATUSES, type StayByRef, type StayStatus, upsertStaysByRef } from '../../core/stays/stays.js';
 import type { Db } from '../../db/database.js';
 import { inWriteTransaction } from '../../db/write-transaction.js';
 import { resolveLocation } from './config-ids.js';
@@ -248,6 +248,10 @@ export async function importContacts(db: Db, accountId: number, records: ImportS
           }
           return failed;
         }
+      },
+      async grown(db) {
+        await refreshGuestStatistics(db);
+        await refreshStayStatistics(db);
       },
     },
     { batchSize: CONTACTS_BATCH, ...opts },

@@ -3,6 +3,7 @@ import { type ColumnType, updateRowsById } from '../../db/update-rows.js';
 import { sql } from 'kysely';
 import { isPostgres, type Db } from '../../db/database.js';
 import { lockKeyList } from '../../db/key-locks.js';
+import { refreshPlannerStatistics } from '../../db/planner-statistics.js';
 import type { Guest } from '../../db/schema.js';
 import { normalisePhone } from '../shared/identifiers.js';
 import type { WriteContext } from '../shared/write-context.js';
@@ -511,4 +512,9 @@ async function write(ctx: WriteContext, state: State, writes: Writes, now: numbe
       .execute();
   }
   return ids;
+}
+
+/** After a bulk write grew the guest tables a lot: fresh planner statistics (db/planner-statistics.ts). */
+export async function refreshGuestStatistics(db: Db): Promise<void> {
+  await refreshPlannerStatistics(db, ['guests', 'guest_keys', 'guest_revisions']);
 }

@@ -1,5 +1,6 @@
 import { reassignRows } from '../../db/reassign-rows.js';
 import { insertRows } from '../../db/insert-rows.js';
+import { refreshPlannerStatistics } from '../../db/planner-statistics.js';
 import { type ColumnType, updateRowsById } from '../../db/update-rows.js';
 import type { Db } from '../../db/database.js';
 import type { Insertable, Updateable } from 'kysely';
@@ -287,6 +288,11 @@ export interface StayByRef {
  * updated (only their changed columns). Applied in order, so a ref given twice ends as the last
  * one says. No domain event per stay: the import records one summary event.
  */
+/** After a bulk write grew the stays a lot: fresh planner statistics (db/planner-statistics.ts). */
+export async function refreshStayStatistics(db: Db): Promise<void> {
+  await refreshPlannerStatistics(db, ['stays']);
+}
+
 export async function upsertStaysByRef(db: Db, accountId: number, stays: StayByRef[], now = Date.now()): Promise<void> {
   if (stays.length === 0) return;
   const known = new Map<string, Stay>();
