@@ -242,7 +242,10 @@ describe.each(dialects())('Public pages and security headers (%s)', (dialect) =>
       const missing = await get('/loopon/stay/nope');
       expect(missing.statusCode).toBe(404);
       expectGuestPageHeaders(missing);
-      expect((await get(`/loopon/stay/${'A'.repeat(32)}`)).headers).toEqual(missing.headers);
+      // All but `date`, which moves on when the two answers straddle a second.
+      const { date: _a, ...unknownToken } = (await get(`/loopon/stay/${'A'.repeat(32)}`)).headers;
+      const { date: _b, ...notAToken } = missing.headers;
+      expect(unknownToken).toEqual(notAToken);
     });
 
     it('the inline style of the pages is the one their CSP allows', async () => {
