@@ -12,12 +12,14 @@ import { benchDatabase, cliJson, log, percentile, startServer } from './openstay
  * has the message), half guest -> staff (a chatMessage written on a guest socket, timed until the
  * staff socket has it). Every message is a real write. Target: p99 at most 10 ms each way.
  * MAX_CONNECTIONS_PER_ADDRESS is off for the run: the bench's sockets all come from 127.0.0.1,
- * where a hotel's guests come from many addresses.
+ * where a hotel's guests come from many addresses. BENCH_SHOW_SLOW=<ms> logs when each message
+ * slower than that was sent, to tell a periodic stall (every message of a stretch) from load.
  */
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SHOW_SLOW = Number(process.env.BENCH_SHOW_SLOW ?? 0);
 
 const summary = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -129,6 +131,9 @@ async function main(): Promise<void> {
       const arrived = arrivals.get(id);
       if (arrived === undefined) lost++;
       else sent.into.push(arrived - sent.at);
+      // BENCH_SHOW_SLOW=ms: when in the run each slower message was sent (to tell a periodic stall from load).
+      if (arrived !== undefined && SHOW_SLOW && arrived - sent.at > SHOW_SLOW)
+        log(`slow: ${id} sent at +${Math.round(sent.at - start)} ms took ${Math.round(arrived - sent.at)} ms`);
     }
     const result = {
       bench: 'openstay-chat',
