@@ -37,8 +37,11 @@ export function dispatchCacheNotice(notice: CacheNotice): void {
   for (const handler of handlers.get(notice.topic) ?? []) handler(notice.accountId);
 }
 
-/** Clears every cache, for every account (after a gap in the notices). */
-function clearEveryCache(): void {
+/**
+ * Clears every cache, for every account: after a gap in the notices, and in a test process before
+ * each file (files share the process and their databases reuse account ids).
+ */
+export function clearEveryCache(): void {
   for (const [topic] of handlers) dispatchCacheNotice({ topic });
 }
 

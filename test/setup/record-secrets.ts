@@ -1,4 +1,5 @@
-import { afterAll, inject, vi } from 'vitest';
+import { afterAll, beforeAll, inject, vi } from 'vitest';
+import { clearEveryCache } from '../../src/db/cache-notices.js';
 import { recordIssuedSecret, writeRecorded } from '../helpers/secret-log.js';
 
 /*
@@ -15,4 +16,6 @@ vi.mock('../../src/core/accounts/page-links.js', async (importOriginal) => {
   return { ...actual, signPageLink: (secret: string, subject: string) => recordIssuedSecret(actual.signPageLink(secret, subject)) };
 });
 
+// Files may share a process (vitest.config.ts `isolate: false`): start each from empty caches.
+beforeAll(() => clearEveryCache());
 afterAll(() => writeRecorded(inject('secretScanDir')));
