@@ -141,6 +141,23 @@ describe.each(dialects())('Fideltour loyalty membership on %s', (dialect) => {
     expect((await login(c.email, 'again-123')).statusCode).toBe(200);
   });
 
+  it('refuses level thresholds and product prices beyond what a points column holds with a 400, storing nothing', async () => {
+    const before = (await admin(adminToken, 'GET', '/loyalty/levels')).json().levels.length;
+    for (const minLevelPoints of [1e308, 2 ** 31, 1_000_000_001, -1]) {
+      const res = await admin(adminToken, 'POST', '/loyalty/levels', { name: 'Too far', minLevelPoints });
+      expect(res.statusCode, `${minLevelPoints}: ${res.body}`).toBe(400);
+    }
+    expect((await admin(adminToken, 'GET', '/loyalty/levels')).json().levels).toHaveLength(before);
+    for (const body of [
+      { title: 'Suite', points: 1e308 },
+      { title: 'Suite', points: 10, category: 2 ** 31 },
+    ]) {
+      expect((await admin(adminToken, 'POST', '/loyalty/products', body)).statusCode, JSON.stringify(body)).toBe(400);
+    }
+    const top = await admin(adminToken, 'POST', '/loyalty/levels', { name: 'Top', minLevelPoints: 1_000_000_000 });
+    expect(top.statusCode, top.body).toBe(201);
+  });
+
   it('replays the update-data example: absolute points and level points become one ledger adjustment; an explicit level holds', async () => {
     const gold = (await admin(adminToken, 'POST', '/loyalty/levels', { name: 'Gold', minLevelPoints: 1000 })).json();
     const c = await enrol();

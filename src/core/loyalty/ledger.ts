@@ -5,6 +5,7 @@ import { createJob } from '../jobs/jobs.js';
 import { badRequest } from '../shared/errors.js';
 import { randomToken } from '../shared/tokens.js';
 import { levelFor, listLevels } from './levels.js';
+import { MAX_POINTS } from './points-limit.js';
 import { lockEnrolledMember, updateMember } from './members.js';
 import { loyaltyProgram } from './programs.js';
 
@@ -19,8 +20,6 @@ import { loyaltyProgram } from './programs.js';
  */
 
 export const EXPIRY_JOB_KIND = 'loyalty.expire-lots';
-/** The most points one operation moves, and the most a balance holds (balances are 32-bit columns). */
-export const MAX_POINTS = 1_000_000_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface OperationMeta {

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { LoyaltyLevel } from '../../db/schema.js';
 import { badRequest, notFound } from '../shared/errors.js';
+import { MAX_POINTS } from './points-limit.js';
 
 /*
  * Levels of the programme, by thresholds of level points (qualification points, apart from the
@@ -22,8 +23,9 @@ export interface LevelInput {
 
 function checkLevel(input: LevelInput): void {
   if (input.name !== undefined && input.name.trim() === '') throw badRequest('name must not be empty');
-  if (input.minLevelPoints !== undefined && (!Number.isInteger(input.minLevelPoints) || input.minLevelPoints < 0)) {
-    throw badRequest('minLevelPoints must be a non-negative integer');
+  const points = input.minLevelPoints;
+  if (points !== undefined && (!Number.isInteger(points) || points < 0 || points > MAX_POINTS)) {
+    throw badRequest(`minLevelPoints must be an integer from 0 to ${MAX_POINTS}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { LoyaltyProduct } from '../../db/schema.js';
 import { badRequest, notFound } from '../shared/errors.js';
+import { MAX_POINTS } from './points-limit.js';
 
 /** What a product is made of; undefined leaves a field as it is (on change). */
 export interface ProductInput {
@@ -25,7 +26,12 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function columns(input: ProductInput): Partial<LoyaltyProduct> {
   if (input.title !== undefined && input.title.trim() === '') throw badRequest('title must not be empty');
-  if (input.points !== undefined && (!Number.isInteger(input.points) || input.points < 0)) throw badRequest('points must be a non-negative integer');
+  if (input.points !== undefined && (!Number.isInteger(input.points) || input.points < 0 || input.points > MAX_POINTS)) {
+    throw badRequest(`points must be an integer from 0 to ${MAX_POINTS}`);
+  }
+  if (input.category !== undefined && input.category !== null && !(Number.isInteger(input.category) && Math.abs(input.category) <= 2_147_483_647)) {
+    throw badRequest('category must be a 32-bit integer');
+  }
   for (const [name, value] of [
     ['startDate', input.startDate],
     ['endDate', input.endDate],

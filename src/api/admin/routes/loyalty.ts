@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { createLevel, listLevels, updateLevel } from '../../../core/loyalty/levels.js';
+import { MAX_POINTS } from '../../../core/loyalty/points-limit.js';
 import { listOperations } from '../../../core/loyalty/operations.js';
 import { createProduct, findProduct, listProducts, updateProduct } from '../../../core/loyalty/products.js';
 import { loyaltyProgram, setLoyaltyProgram } from '../../../core/loyalty/programs.js';
@@ -20,7 +21,7 @@ export const LevelSchema = Type.Object({
 });
 export const LevelListSchema = Type.Object({ levels: Type.Array(LevelSchema) });
 const LevelCreate = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }), minLevelPoints: Type.Integer({ minimum: 0 }) },
+  { name: Type.String({ minLength: 1, maxLength: 100 }), minLevelPoints: Type.Integer({ minimum: 0, maximum: MAX_POINTS }) },
   { additionalProperties: false },
 );
 const LevelChange = Type.Partial(LevelCreate, { additionalProperties: false });
@@ -29,9 +30,9 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union(
 const DateText = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const ProductFields = {
   title: Type.String({ minLength: 1, maxLength: 255 }),
-  category: Type.Union([Type.Integer(), Type.Null()]),
+  category: Type.Union([Type.Integer({ minimum: -2147483648, maximum: 2147483647 }), Type.Null()]),
   image: Nullable(Type.String({ maxLength: 2000 })),
-  points: Type.Integer({ minimum: 0 }),
+  points: Type.Integer({ minimum: 0, maximum: MAX_POINTS }),
   featured: Type.Boolean(),
   startDate: Nullable(DateText),
   endDate: Nullable(DateText),

@@ -3,7 +3,7 @@ import { findGuest } from '../../../core/guests/guests.js';
 import { findLoyaltyContact } from '../../../core/loyalty/contacts.js';
 import { changePassword, memberLogin, requestPasswordReset, resetAccount, signIn, updateLoyaltyData } from '../../../core/loyalty/membership.js';
 import { checkPassword, hashPassword } from '../../../core/loyalty/passwords.js';
-import { MAX_POINTS } from '../../../core/loyalty/ledger.js';
+import { MAX_POINTS } from '../../../core/loyalty/points-limit.js';
 import { AppError, badRequest, notFound } from '../../../core/shared/errors.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { CredentialFailures } from '../../http/credential-failures.js';

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { findGuest, findGuestsByIds } from '../../../core/guests/guests.js';
 import { lookupGuestsByContact } from '../../../core/guests/identity.js';
-import { MAX_POINTS, addPoints, redeemPoints } from '../../../core/loyalty/ledger.js';
+import { addPoints, redeemPoints } from '../../../core/loyalty/ledger.js';
+import { MAX_POINTS } from '../../../core/loyalty/points-limit.js';
 import { findOperation, listOperations } from '../../../core/loyalty/operations.js';
 import { badRequest, notFound } from '../../../core/shared/errors.js';
 import type { LoyaltyOperation } from '../../../db/schema.js';
