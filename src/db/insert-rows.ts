@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { type Db, isPostgres } from './database.js';
+import { quoted, rowsSql, runRowsSql } from './values-list.js';
 import type { ColumnType } from './update-rows.js';
 
 /*
@@ -34,13 +35,23 @@ export async function insertRows<DB>(db: Kysely<DB>, r: RowInserts, opts: { retu
   for (let i = 0; i < r.rows.length; i += chunk) {
     const part = r.rows.slice(i, i + chunk);
     const returning = opts.returningIds ? sql` returning id` : sql``;
-    const query = postgres
-      ? sql<{ id: number }>`insert into ${sql.table(r.table)} (${sql.join(columns.map((c) => sql.ref(c)))})
-          select * from unnest(${sql.join(columns.map((c) => sql`cast(${part.map((row) => row[c] ?? null)} as ${sql.raw(r.columns[c]!)}[])`))})${returning}`
-      : sql<{ id: number }>`insert into ${sql.table(r.table)} (${sql.join(columns.map((c) => sql.ref(c)))})
-          values ${sql.join(part.map((row) => sql`(${sql.join(columns.map((c) => row[c] ?? null))})`))}${returning}`;
-    const { rows } = await query.execute(k);
+    // SQLite: the text itself (values-list.ts), not a Kysely tree of 500 x columns nodes to build and compile.
+    const { rows } = postgres
+      ? await sql<{ id: number }>`insert into ${sql.table(r.table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+          select * from unnest(${sql.join(columns.map((c) => sql`cast(${part.map((row) => row[c] ?? null)} as ${sql.raw(r.columns[c]!)}[])`))})${returning}`.execute(
+          k,
+        )
+      : await sqliteInsert(k as unknown as Db, r.table, columns, part, opts.returningIds === true);
     if (opts.returningIds) ids.push(...rows.map((row) => Number(row.id)).sort((a, b) => a - b));
   }
   return ids;
+}
+
+function sqliteInsert(db: Db, table: string, columns: readonly string[], rows: ReadonlyArray<Record<string, unknown>>, returningIds: boolean) {
+  const values = rowsSql(
+    db,
+    rows.map((row) => columns.map((c) => row[c] ?? null)),
+  );
+  const text = `insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values ${values.text}${returningIds ? ' returning id' : ''}`;
+  return runRowsSql<{ id: number }>(db, text, values.params);
 }

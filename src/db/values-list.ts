@@ -33,6 +33,9 @@ export function rowsSql(db: Db, rows: readonly unknown[][], types?: readonly str
   return { text: tuples.join(', '), params };
 }
 
+/** A table or column name as an SQL identifier (the names are the code's own, never input). */
+export const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
 /** Runs SQL text made with rowsSql on `db` (a transaction included). */
 export function runRowsSql<R>(db: Db, text: string, params: readonly unknown[]): Promise<{ rows: R[] }> {
   return db.executeQuery<R>(CompiledQuery.raw(text, [...params]));

@@ -3,6 +3,7 @@ import { type ColumnType, updateRowsById } from '../../db/update-rows.js';
 import { sql } from 'kysely';
 import { isPostgres, type Db } from '../../db/database.js';
 import { lockKeyList } from '../../db/key-locks.js';
+import { runRowsSql } from '../../db/values-list.js';
 import { refreshPlannerStatistics } from '../../db/planner-statistics.js';
 import type { Guest } from '../../db/schema.js';
 import { normalisePhone } from '../shared/identifiers.js';
@@ -204,15 +205,16 @@ async function readState(db: Db, accountId: number, arrivals: BatchArrival[]): P
       // the values (a UNION ALL of hundreds of branches costs more to plan than to run there);
       // SQLite, which has no LATERAL: a UNION ALL of one branch per value.
       const column = sql.ref(rule);
-      const query = isPostgres(db)
-        ? sql<Guest>`select h.* from unnest(${part}::text[]) as v(value) cross join lateral (select * from guests where account_id = ${accountId} and ${column} = v.value limit ${sql.lit(limit + 1)}) as h`
-        : sql<Guest>`${sql.join(
-            part.map(
-              (value) => sql`select * from (select * from guests where account_id = ${accountId} and ${column} = ${value} limit ${sql.lit(limit + 1)}) as h`,
-            ),
-            sql` union all `,
-          )}`;
-      const { rows } = await query.execute(db);
+      const { rows } = isPostgres(db)
+        ? await sql<Guest>`select h.* from unnest(${part}::text[]) as v(value) cross join lateral (select * from guests where account_id = ${accountId} and ${column} = v.value limit ${sql.lit(limit + 1)}) as h`.execute(
+            db,
+          )
+        : // As SQL text (db/values-list.ts): hundreds of branches as a Kysely tree cost more to build than to run.
+          await runRowsSql<Guest>(
+            db,
+            part.map(() => `select * from (select * from guests where account_id = ? and "${rule}" = ? limit ${limit + 1}) as h`).join(' union all '),
+            part.flatMap((value) => [accountId, value]),
+          );
       for (const row of rows) state.holders[rule].get(row[rule]!)!.ids.push(Number(row.id));
       remember(rows);
     }
