@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../shared/random-bytes.js';
 import type { ChatAttachment, ChatSession } from '../../db/schema.js';
 import { signPageLink, verifyPageLink } from '../accounts/page-links.js';
 import type { ChatDb } from './chat-db.js';

@@ -1,5 +1,5 @@
 import { reassignRows } from '../../db/reassign-rows.js';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../shared/random-bytes.js';
 import type { ChatDb } from './chat-db.js';
 import type { ChatSession } from '../../db/schema.js';
 

@@ -1,5 +1,5 @@
 import { heldEmailReason } from '../outbox/example-hosts.js';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../shared/random-bytes.js';
 import type { Db } from '../../db/database.js';
 import type { Insertable } from 'kysely';
 import type { Message, MessagesTable } from '../../db/schema.js';

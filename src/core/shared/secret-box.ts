@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import { randomBytes } from './random-bytes.js';
 
 /*
  * Secrets the server must send later (a stay callback's token now; SMTP and provider credentials

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../shared/random-bytes.js';
 import { announceCacheChange, onCacheNotice } from '../../db/cache-notices.js';
 import type { Db } from '../../db/database.js';
 import type { WebhookSubscription } from '../../db/schema.js';
