@@ -1,7 +1,10 @@
 import os from 'node:os';
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-/** What both projects run with (projects do not inherit the root's test options). */
+/** Test files that measure their own process (the RSS of a long import), so may not share it. */
+const OWN_PROCESS = ['test/admin-import-jobs.test.ts'];
+
+/** What every project runs with (projects do not inherit the root's test options). */
 const shared: TestProjectInlineConfiguration['test'] = {
   // Each test file gets its own database (see test/helpers/database.ts); files run in parallel.
   pool: 'forks',
@@ -31,8 +34,12 @@ export default defineConfig({
           // databases reuse the account ids of the file before.
           isolate: false,
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/e2e/**'],
+          exclude: [...configDefaults.exclude, 'test/e2e/**', ...OWN_PROCESS],
         },
+      },
+      {
+        // Files that measure their process (its memory) run in a process of their own.
+        test: { ...shared, name: 'node-isolated', include: OWN_PROCESS },
       },
       {
         // Browser tests each start a Chromium next to a served app: one such file at a time. Vitest
