@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
+import { insertRows } from '../../db/insert-rows.js';
 import { prepared } from '../../db/prepared.js';
 import type { Job } from '../../db/schema.js';
 
@@ -149,25 +150,40 @@ export async function insertRowWithJob(
   return { rowId: Number(jobPayload<Record<string, number>>(created)[idKey]), job: created };
 }
 
-/** Creates several queued jobs of the account in one statement (a rule firing several actions). */
+/** The columns createJobs writes, with their SQL types (db/insert-rows.ts). */
+const JOB_COLUMNS = {
+  account_id: 'integer',
+  kind: 'text',
+  status: 'text',
+  payload: 'text',
+  attempts: 'integer',
+  max_attempts: 'integer',
+  due_at: 'bigint',
+  created_at: 'bigint',
+  updated_at: 'bigint',
+} as const;
+
+/**
+ * Creates several queued jobs of the account in one statement (a rule firing several actions), as
+ * SQL text rather than a Kysely tree: it runs on every ContactEvent that fires a rule.
+ */
 export async function createJobs(db: Db, accountId: number, jobs: readonly NewJob[], now = Date.now()): Promise<void> {
   if (jobs.length === 0) return;
-  await db
-    .insertInto('jobs')
-    .values(
-      jobs.map((job) => ({
-        account_id: accountId,
-        kind: job.kind,
-        status: 'queued',
-        payload: JSON.stringify(job.payload ?? null),
-        attempts: 0,
-        max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        due_at: job.runAt ?? now,
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    .execute();
+  await insertRows(db, {
+    table: 'jobs',
+    columns: JOB_COLUMNS,
+    rows: jobs.map((job) => ({
+      account_id: accountId,
+      kind: job.kind,
+      status: 'queued',
+      payload: JSON.stringify(job.payload ?? null),
+      attempts: 0,
+      max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      due_at: job.runAt ?? now,
+      created_at: now,
+      updated_at: now,
+    })),
+  });
 }
 
 /** Makes a draft runnable now, with its final payload if given; false when there is no such draft. */

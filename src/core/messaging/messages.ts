@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.js';
 import type { Insertable } from 'kysely';
 import type { Message, MessagesTable } from '../../db/schema.js';
 import { createJobs } from '../jobs/jobs.js';
+import { insertRows } from '../../db/insert-rows.js';
 import { notFound } from '../shared/errors.js';
 import type { Channel } from './channels.js';
 import { accountMessaging, templateKey } from './account-cache.js';
@@ -49,6 +50,28 @@ export interface NewMessage {
 
 /** Whether a suppression of the address stops this message (an unsubscribe does not stop a transactional one). */
 export const suppressionStops = (reason: string, transactional: boolean) => !(transactional && reason === 'unsubscribed');
+
+/** The columns queueMessages writes, with their SQL types (db/insert-rows.ts). */
+const MESSAGE_COLUMNS = {
+  account_id: 'integer',
+  guest_id: 'integer',
+  stay_id: 'integer',
+  rule_id: 'integer',
+  template: 'text',
+  channel: 'text',
+  language: 'text',
+  recipient: 'text',
+  variables: 'text',
+  status: 'text',
+  last_error: 'text',
+  due_at: 'bigint',
+  attempts: 'integer',
+  unsubscribe_token: 'text',
+  expires_at: 'bigint',
+  transactional: 'integer',
+  created_at: 'bigint',
+  updated_at: 'bigint',
+} as const;
 
 export type QueueOutcome = { queued: true; messageId: number; language: string } | { queued: false; reason: string };
 
@@ -110,11 +133,10 @@ export async function queueMessages(trx: Db, accountId: number, inputs: readonly
     }
   }
   if (rows.length === 0) return outcomes;
-  // RETURNING's order is not the VALUES order on SQLite: rows are matched by their unique token.
-  const inserted = await trx.insertInto('messages').values(rows).returning(['id', 'unsubscribe_token']).execute();
-  const idOf = new Map(inserted.map((r) => [r.unsubscribe_token, Number(r.id)]));
+  // The ids count up with the rows (db/insert-rows.ts): the i-th id is the i-th row's.
+  const ids = await insertRows(trx, { table: 'messages', columns: MESSAGE_COLUMNS, rows }, { returningIds: true });
   const jobs = rows.flatMap((row, i) => {
-    const messageId = idOf.get(row.unsubscribe_token)!;
+    const messageId = ids[i];
     // A held message (the demo's, to the documents' example domains) is kept and shown, never sent: no job.
     if (row.status === 'held') {
       outcomes[slots[i]] = { queued: false, reason: row.last_error ?? 'held' };
