@@ -9,6 +9,8 @@ export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]
 
 export const Id = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'integer id' });
 export const IdParams = Type.Object({ id: Id });
+/** An id of a 64-bit table (messages, audit entries, events): any integer JavaScript holds exactly. */
+export const BigId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'integer id' });
 export const Instant = Type.Integer({ description: 'epoch milliseconds' });
 export const Shortcode = Type.String({ minLength: 1, maxLength: 100, description: 'stable key used by integrations' });
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { CHAT_CONTENT_TYPES, MAX_CHAT_CONTENT_CHARS, MAX_CHAT_URL_CHARS, MAX_LOCAL_ID_CHARS } from '../../../core/chat/chat-message-input.js';
-import { Id, Instant, Nullable } from '../schemas.js';
+import { BigId, Id, Instant, Nullable } from '../schemas.js';
 
 /* Wire schemas of the staff chat: sessions, messages, typing, realtime tickets. */
 
@@ -61,7 +61,7 @@ export const ChatSessionListSchema = Type.Object({
   nextOffset: Nullable(Type.Integer()),
 });
 
-const MessageId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'a message id' });
+const MessageId = { ...BigId, description: 'a message id' };
 
 export const ChatHistoryQuery = Type.Object(
   {

@@ -8,7 +8,7 @@ import { notFound } from '../../../core/shared/errors.js';
 import { parseJson } from '../../../core/shared/json.js';
 import type { LoyaltyLevel, LoyaltyOperation, LoyaltyProduct } from '../../../db/schema.js';
 import type { AdminApp, AdminDeps } from '../context.js';
-import { IdParams, errors } from '../schemas.js';
+import { Id, IdParams, errors } from '../schemas.js';
 
 const tags = ['loyalty'];
 
@@ -51,9 +51,9 @@ export const ProgramSchema = Type.Object({ pointsValidityDays: Type.Integer({ mi
 
 const OperationQuery = Type.Object(
   {
-    guestId: Type.Optional(Type.Integer({ minimum: 1 })),
+    guestId: Type.Optional(Id),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
   },
   { additionalProperties: false },
 );

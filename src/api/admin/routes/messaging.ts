@@ -5,7 +5,7 @@ import { deleteTemplate, listTemplates, saveTemplate } from '../../../core/messa
 import type { Message } from '../../../db/schema.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
-import { IdParams, Instant, NoContent, errors } from '../schemas.js';
+import { BigId, IdParams, Instant, NoContent, errors } from '../schemas.js';
 import { getMessagingSettings, updateMessagingSettings } from '../../../core/messaging/settings.js';
 import { channelAddress, listSuppressions, removeSuppression, suppressAddress } from '../../../core/messaging/suppressions.js';
 import { notFound } from '../../../core/shared/errors.js';
@@ -210,7 +210,7 @@ export async function messagingRoutes(app: AdminApp, { db, config }: AdminDeps):
             status: Type.Optional(Type.Union(MESSAGE_STATUSES.map((s) => Type.Literal(s)))),
             guestId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-            before: Type.Optional(Type.Integer({ minimum: 1 })),
+            before: Type.Optional(BigId),
           },
           { additionalProperties: false },
         ),

@@ -60,7 +60,7 @@ export async function requestRoutes(app: AdminApp, { db, realtime }: AdminDeps):
           state: Type.Optional(StateSchema),
           guestId: Type.Optional(Id),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-          before: Type.Optional(Type.Integer({ minimum: 1 })),
+          before: Type.Optional(Id),
         }),
         response: { 200: Type.Object({ requests: Type.Array(RequestSchema) }), ...errors(400) },
       },

@@ -6,7 +6,7 @@ import { ensureStaffTemplates, sendStaffEmail } from '../../../core/staff/staff-
 import type { AuditEntry } from '../../../db/schema.js';
 import { inWriteTransaction } from '../../../db/write-transaction.js';
 import type { AdminApp, AdminDeps } from '../context.js';
-import { Id, IdParams, NoContent, errors } from '../schemas.js';
+import { BigId, Id, IdParams, NoContent, errors } from '../schemas.js';
 import { AuditPage, StaffCreate, StaffInvited, StaffListSchema, StaffPatch, StaffSchema } from './session-schemas.js';
 
 const tags = ['staff'];
@@ -121,7 +121,7 @@ export async function staffRoutes(app: AdminApp, { db, config }: AdminDeps): Pro
           "Every write made through the admin API (by a staff member or the admin token), newest first. `before` pages (pass `next`); `staffId` keeps one staff member's.",
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-          before: Type.Optional(Type.Integer({ minimum: 1 })),
+          before: Type.Optional(BigId),
           staffId: Type.Optional(Id),
         }),
         response: { 200: AuditPage, ...errors(400) },
