@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { type Db, isPostgres } from './database.js';
-import { quoted, rowsSql, runRowsSql } from './values-list.js';
+import { quoted, rowsSql, runRowsSql, type RowsSql } from './values-list.js';
 import type { ColumnType } from './update-rows.js';
 
 /*
@@ -27,31 +27,34 @@ const CHUNK = 500;
 
 /** Inserts the rows; returns the new ids, ascending, when `returningIds`. */
 export async function insertRows<DB>(db: Kysely<DB>, r: RowInserts, opts: { returningIds?: boolean } = {}): Promise<number[]> {
-  const k = db as unknown as Kysely<any>;
+  const d = db as unknown as Db;
+  const postgres = isPostgres(d);
   const columns = Object.keys(r.columns);
   const ids: number[] = [];
-  const postgres = isPostgres(k as unknown as Db);
   const chunk = postgres ? 5000 : CHUNK;
   for (let i = 0; i < r.rows.length; i += chunk) {
     const part = r.rows.slice(i, i + chunk);
-    const returning = opts.returningIds ? sql` returning id` : sql``;
-    // SQLite: the text itself (values-list.ts), not a Kysely tree of 500 x columns nodes to build and compile.
-    const { rows } = postgres
-      ? await sql<{ id: number }>`insert into ${sql.table(r.table)} (${sql.join(columns.map((c) => sql.ref(c)))})
-          select * from unnest(${sql.join(columns.map((c) => sql`cast(${part.map((row) => row[c] ?? null)} as ${sql.raw(r.columns[c]!)}[])`))})${returning}`.execute(
-          k,
-        )
-      : await sqliteInsert(k as unknown as Db, r.table, columns, part, opts.returningIds === true);
+    // As SQL text (values-list.ts), not a Kysely tree of rows x columns nodes to build and compile.
+    const { text, params } = postgres ? unnestSql(r, columns, part) : valuesSql(d, columns, part);
+    const returning = opts.returningIds ? ' returning id' : '';
+    const { rows } = await runRowsSql<{ id: number }>(d, `insert into ${quoted(r.table)} (${columns.map(quoted).join(', ')}) ${text}${returning}`, params);
     if (opts.returningIds) ids.push(...rows.map((row) => Number(row.id)).sort((a, b) => a - b));
   }
   return ids;
 }
 
-function sqliteInsert(db: Db, table: string, columns: readonly string[], rows: ReadonlyArray<Record<string, unknown>>, returningIds: boolean) {
+/** PostgreSQL: one array parameter per column, `select * from unnest(...)`. */
+function unnestSql(r: RowInserts, columns: readonly string[], rows: ReadonlyArray<Record<string, unknown>>): RowsSql {
+  const params = columns.map((c) => rows.map((row) => row[c] ?? null));
+  const arrays = columns.map((c, i) => `cast($${i + 1} as ${r.columns[c]}[])`);
+  return { text: `select * from unnest(${arrays.join(', ')})`, params };
+}
+
+/** SQLite: a multi-row VALUES list. */
+function valuesSql(db: Db, columns: readonly string[], rows: ReadonlyArray<Record<string, unknown>>): RowsSql {
   const values = rowsSql(
     db,
     rows.map((row) => columns.map((c) => row[c] ?? null)),
   );
-  const text = `insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values ${values.text}${returningIds ? ' returning id' : ''}`;
-  return runRowsSql<{ id: number }>(db, text, values.params);
+  return { text: `values ${values.text}`, params: values.params };
 }

@@ -46,16 +46,16 @@ export async function updateRowsById<DB>(db: Kysely<DB>, u: RowUpdates): Promise
   }
   for (const [key, rows] of groups) {
     const columns = key === '' ? [] : key.split(',');
-    for (let i = 0; i < rows.length; i += CHUNK) await updateChunk(db as unknown as Kysely<any>, u, columns, rows.slice(i, i + CHUNK));
+    for (let i = 0; i < rows.length; i += CHUNK) await updateChunk(db as unknown as Db, u, columns, rows.slice(i, i + CHUNK));
   }
 }
 
-async function updateChunk(db: Kysely<any>, u: RowUpdates, columns: string[], rows: ReadonlyArray<{ id: number; set: Record<string, unknown> }>) {
+async function updateChunk(db: Db, u: RowUpdates, columns: string[], rows: ReadonlyArray<{ id: number; set: Record<string, unknown> }>) {
   // As SQL text (values-list.ts): built as a Kysely tree, the casts of 500 rows cost more than the update.
   const names = ['id', ...columns, ...(u.increment ? ['increment'] : [])];
   const types: ColumnType[] = ['bigint', ...columns.map((c) => u.types[c]!), ...(u.increment ? (['bigint'] as const) : [])];
   const values = rowsSql(
-    db as unknown as Db,
+    db,
     rows.map((row) => [row.id, ...columns.map((c) => row.set[c] ?? null), ...(u.increment ? [u.increment.by(row.id)] : [])]),
     types,
   );
@@ -63,9 +63,9 @@ async function updateChunk(db: Kysely<any>, u: RowUpdates, columns: string[], ro
   const named = names.map((name, i) => `"column${i + 1}" as ${quoted(`v_${name}`)}`).join(', ');
   const sets = columns.map((c) => `${quoted(c)} = v.${quoted(`v_${c}`)}`);
   if (u.increment) sets.push(`${quoted(u.increment.column)} = ${table}.${quoted(u.increment.column)} + v."v_increment"`);
-  const account = isPostgres(db as unknown as Db) ? `$${values.params.length + 1}` : '?';
+  const account = isPostgres(db) ? `$${values.params.length + 1}` : '?';
   await runRowsSql(
-    db as unknown as Db,
+    db,
     `update ${table} set ${sets.join(', ')} from (select ${named} from (values ${values.text}) as x) as v where ${table}."account_id" = ${account} and ${table}."id" = v."v_id"`,
     [...values.params, u.accountId],
   );

@@ -29,7 +29,11 @@ function columns(input: ProductInput): Partial<LoyaltyProduct> {
   if (input.points !== undefined && (!Number.isInteger(input.points) || input.points < 0 || input.points > MAX_POINTS)) {
     throw badRequest(`points must be an integer from 0 to ${MAX_POINTS}`);
   }
-  if (input.category !== undefined && input.category !== null && !(Number.isInteger(input.category) && Math.abs(input.category) <= 2_147_483_647)) {
+  if (
+    input.category !== undefined &&
+    input.category !== null &&
+    !(Number.isInteger(input.category) && input.category >= -2_147_483_648 && input.category <= 2_147_483_647)
+  ) {
     throw badRequest('category must be a 32-bit integer');
   }
   for (const [name, value] of [

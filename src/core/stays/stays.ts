@@ -282,17 +282,17 @@ export interface StayByRef {
   newGuest?: boolean;
 }
 
+/** After a bulk write grew the stays a lot: fresh planner statistics (db/planner-statistics.ts). */
+export async function refreshStayStatistics(db: Db): Promise<void> {
+  await refreshPlannerStatistics(db, ['stays']);
+}
+
 /**
  * upsertStayByRef for many stays at once (a bulk import): the stays already kept under these refs
  * are read in one statement per 1,000, new ones inserted in multi-row INSERTs, changed ones
  * updated (only their changed columns). Applied in order, so a ref given twice ends as the last
  * one says. No domain event per stay: the import records one summary event.
  */
-/** After a bulk write grew the stays a lot: fresh planner statistics (db/planner-statistics.ts). */
-export async function refreshStayStatistics(db: Db): Promise<void> {
-  await refreshPlannerStatistics(db, ['stays']);
-}
-
 export async function upsertStaysByRef(db: Db, accountId: number, stays: StayByRef[], now = Date.now()): Promise<void> {
   if (stays.length === 0) return;
   const known = new Map<string, Stay>();
