@@ -10,7 +10,8 @@ import { benchDatabase, cliJson, log, percentile, startServer } from './openstay
  * realtime socket, then sends BENCH_RATE (200) messages per second in all for BENCH_SECONDS (10):
  * half hotel -> guest (POST /admin/v1/chat/sessions/{id}/messages, timed until that guest's socket
  * has the message), half guest -> staff (a chatMessage written on a guest socket, timed until the
- * staff socket has it). Every message is a real write. Target: p99 at most 10 ms each way.
+ * staff socket has it), after BENCH_WARMUP_S (5) seconds of the same traffic that are not timed.
+ * Every message is a real write. Target: p99 at most 10 ms each way.
  * MAX_CONNECTIONS_PER_ADDRESS is off for the run: the bench's sockets all come from 127.0.0.1,
  * where a hotel's guests come from many addresses. BENCH_SHOW_SLOW=<ms> logs when each message
  * slower than that was sent, to tell a periodic stall (every message of a stretch) from load.
@@ -19,6 +20,10 @@ import { benchDatabase, cliJson, log, percentile, startServer } from './openstay
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+// Seconds of the same traffic before the measured run, not counted: the server's JIT compiles the
+// message path during the first second or two at full rate, and the first full garbage collection
+// after registering the stays comes then too: one-off stalls of ~100 ms on 2 cores.
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_S ?? 5);
 const SHOW_SLOW = Number(process.env.BENCH_SHOW_SLOW ?? 0);
 
 const summary = (values: number[]) => {
@@ -101,28 +106,31 @@ async function main(): Promise<void> {
     guests.forEach((g, i) => {
       g.adminId = staffId.get(`warm-${i}`);
     });
-    log(`${SESSIONS} guests connected; sending ${RATE} messages/s for ${SECONDS} s`);
+    log(`${SESSIONS} guests connected; sending ${RATE} messages/s for ${WARMUP_SECONDS} s of warm-up, then ${SECONDS} s measured`);
 
     const hotelToGuest: number[] = [];
     const guestToStaff: number[] = [];
     const sentAt = new Map<string, { at: number; into: number[] }>();
-    const interval = 1000 / RATE;
-    const start = performance.now();
     const writes: Promise<unknown>[] = [];
-    for (let n = 0; n < RATE * SECONDS; n++) {
-      const due = start + n * interval;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const guest = guests[Math.floor(Math.random() * guests.length)];
-      const localId = `m-${n}`;
-      if (n % 2 === 0) {
-        sentAt.set(localId, { at: performance.now(), into: hotelToGuest });
-        writes.push(admin('POST', `/chat/sessions/${guest.adminId}/messages`, { authorName: 'Reception', content: `Reply ${n}`, localId }));
-      } else {
-        sentAt.set(localId, { at: performance.now(), into: guestToStaff });
-        guest.ws.send(JSON.stringify({ type: 'chatMessage', chatMessage: { localId, contentType: 'text/plain', content: `Question ${n}` } }));
+    /** Sends `count` messages at RATE, alternating hotel -> guest and guest -> staff; measured ones are timed. */
+    const sendAtRate = async (count: number, prefix: string, measured: boolean) => {
+      const interval = 1000 / RATE;
+      const begin = performance.now();
+      for (let n = 0; n < count; n++) {
+        const due = begin + n * interval;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const guest = guests[Math.floor(Math.random() * guests.length)];
+        const localId = `${prefix}-${n}`;
+        const into = n % 2 === 0 ? hotelToGuest : guestToStaff;
+        if (measured) sentAt.set(localId, { at: performance.now(), into });
+        if (n % 2 === 0) writes.push(admin('POST', `/chat/sessions/${guest.adminId}/messages`, { authorName: 'Reception', content: `Reply ${n}`, localId }));
+        else guest.ws.send(JSON.stringify({ type: 'chatMessage', chatMessage: { localId, contentType: 'text/plain', content: `Question ${n}` } }));
       }
-    }
+      return begin;
+    };
+    if (WARMUP_SECONDS > 0) await sendAtRate(RATE * WARMUP_SECONDS, 'w', false);
+    const start = await sendAtRate(RATE * SECONDS, 'm', true);
     await Promise.all(writes);
     const deadline = performance.now() + 10_000;
     while ([...sentAt.keys()].some((id) => !arrivals.has(id)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -133,7 +141,9 @@ async function main(): Promise<void> {
       else sent.into.push(arrived - sent.at);
       // BENCH_SHOW_SLOW=ms: when in the run each slower message was sent (to tell a periodic stall from load).
       if (arrived !== undefined && SHOW_SLOW && arrived - sent.at > SHOW_SLOW)
-        log(`slow: ${id} sent at +${Math.round(sent.at - start)} ms took ${Math.round(arrived - sent.at)} ms`);
+        log(
+          `slow: ${id} sent at +${Math.round(sent.at - start)} ms (${Math.round(performance.timeOrigin + sent.at)} epoch ms) took ${Math.round(arrived - sent.at)} ms`,
+        );
     }
     const result = {
       bench: 'openstay-chat',
@@ -142,6 +152,7 @@ async function main(): Promise<void> {
       sessions: SESSIONS,
       ratePerSecond: RATE,
       seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
       hotelToGuest: summary(hotelToGuest),
       guestToStaff: summary(guestToStaff),
       lost,

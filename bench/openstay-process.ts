@@ -76,10 +76,13 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess
   const base = `http://127.0.0.1:${port}`;
   // BENCH_CPU_PROF (a directory): the server writes a CPU profile there (bench/profile-summary.ts).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
-  const child = spawn(process.execPath, [...prof, bin, 'serve'], {
+  // BENCH_SERVER_NODE_ARGS: more node flags for the server (say --trace-gc); its stdout is then shown.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...prof, ...nodeArgs, bin, 'serve'], {
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', nodeArgs.length ? 'inherit' : 'ignore', 'inherit'],
   });
+  if (nodeArgs.length) log(`server started at ${Date.now()} (epoch ms) with ${nodeArgs.join(' ')}`);
   const stop = async () => {
     if (child.exitCode !== null) return;
     child.kill('SIGTERM');

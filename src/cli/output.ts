@@ -23,6 +23,10 @@ let routed = false;
  * behaves as before.
  */
 export function withCliOutput<T>(output: CliOutput, fn: () => Promise<T>): Promise<T> {
+  // The real binary writes to the process's own streams: nothing to route, and no store either. A
+  // store once used makes Node run promise hooks on every promise for the rest of the process, which
+  // `openstay serve` would pay on every request (allocations that keep its garbage collector busy).
+  if (output.stdout === process.stdout && output.stderr === process.stderr) return fn();
   routeConsole();
   return current.run(output, fn);
 }

@@ -17,6 +17,7 @@ import { dueAnnouncer, onDeliveriesDueElsewhere } from '../core/outbox/due-notic
 import { onMessageQueued } from '../core/messaging/messages.js';
 import { createMailer } from '../core/messaging/mailer.js';
 import { createTwilioSender } from '../core/messaging/twilio.js';
+import { tuneGarbageCollector } from './gc-tuning.js';
 
 /** Jobs of one kind one process runs at once, unless the kind says (deliveries: DELIVERY_CONCURRENCY). */
 const WORKER_CONCURRENCY = 8;
@@ -27,6 +28,7 @@ const WORKER_CONCURRENCY = 8;
  * the database and exits 0.
  */
 export async function serve(config: Config): Promise<void> {
+  tuneGarbageCollector();
   // The database first: a path under a missing directory must not get a key file made there.
   const database = await openConfiguredDatabase(config);
   let secretKeys: ReturnType<typeof resolveSecretKeys>;

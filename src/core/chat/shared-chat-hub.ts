@@ -36,8 +36,8 @@ type ChatNotice =
   | ({ from: string } & Extract<ChatHubMessage, { kind: 'inbox' }>);
 
 export interface SharedChatHub extends ChatHub {
-  /** stops hearing other instances */
-  close(): void;
+  /** stops hearing other instances, and resolves once the notices already published have left */
+  close(): Promise<void>;
 }
 
 /** The identity of what a message delivers, for de-duplication; undefined: never de-duplicated (typing). */
@@ -139,12 +139,18 @@ export function createSharedChatHub(db: Db, local: LocalChatHub, onError: (err: 
     },
     subscribeSession: local.subscribeSession,
     subscribeAccount: local.subscribeAccount,
-    close: stop,
+    async close() {
+      stop();
+      // What the last sockets published while closing (their guestDisconnect) leaves before the
+      // database closes; after it, a NOTIFY fails and other instances would only catch up later.
+      if (outgoing.length > 0) flush();
+      await sending;
+    },
   };
 }
 
 /** The hub of this process: in-process on SQLite (one server process), shared on PostgreSQL. */
-export function createChatHub(db: Db, onError: (err: unknown) => void): ChatHub & { close(): void } {
+export function createChatHub(db: Db, onError: (err: unknown) => void): ChatHub & { close(): Promise<void> } {
   const local = createInProcessChatHub(onError);
-  return isPostgres(db) ? createSharedChatHub(db, local, onError) : { ...local, close: () => {} };
+  return isPostgres(db) ? createSharedChatHub(db, local, onError) : { ...local, close: async () => {} };
 }
