@@ -18,9 +18,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the chat hub shared between ins
   it('close resolves only once what was published before it has left (the last sockets at shutdown)', async () => {
     // The server closes its database right after the hub: a notice still waiting then would be lost.
     const statements: string[] = [];
-    const db = new Kysely({
+    const db = new Kysely<Record<string, never>>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }),
-      log: (event) => statements.push(event.query.sql),
+      log: (event): void => {
+        statements.push(event.query.sql);
+      },
     }) as unknown as Db;
     const hub = createChatHub(db, (err) => {
       throw err;
