@@ -13,11 +13,11 @@ import { setFlagsFromString } from 'node:v8';
 const HEAP_GROWING_PERCENT = 300;
 
 /**
- * Applies the server's garbage-collector setting, unless the operator chose one in NODE_OPTIONS or
- * on node's command line. V8 reads this flag at each full collection, so setting it at run time
- * takes effect from the next one.
+ * Applies the server's garbage-collector setting, unless the operator chose one on node's command
+ * line (`node --heap-growing-percent=N bin/openstay.js serve`; NODE_OPTIONS cannot carry this V8
+ * flag). V8 reads it at each full collection, so setting it at run time takes effect from the next.
  */
 export function tuneGarbageCollector(): void {
-  const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => /heap[-_]growing[-_]percent/.test(arg));
+  const chosen = process.execArgv.some((arg) => /^--heap[-_]growing[-_]percent/.test(arg));
   if (!chosen) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
