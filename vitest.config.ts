@@ -15,12 +15,10 @@ const shared: TestProjectInlineConfiguration['test'] = {
 
 export default defineConfig({
   test: {
-    // One file more than the cores (vitest's default, one less than the cores, is one file on 2
-    // cores): most files spend much of their time waiting on PostgreSQL, sockets, timers and child
-    // processes, which the other files fill with work. On 2 cores three files at a time ran the node
-    // project in 208 s against 229 s with two (same machine, minutes apart; docs/performance.md).
-    // The limit is the run's, over all projects.
-    maxWorkers: os.availableParallelism() + 1,
+    // At least two files at a time, even on 2 cores (vitest's default, one less than the cores, is
+    // one there): most files spend much of their time waiting on PostgreSQL, sockets, timers and
+    // child processes, which the other file fills with work. The limit is the run's, over both projects.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     // The root's global setup runs once for the run and what it provides reaches every project.
     // Every log line of the run is scanned for every secret the tests issued (issue 9).
     // Test databases are copies of one migrated per run (test/setup/migrated-templates.ts).
