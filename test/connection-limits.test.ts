@@ -20,7 +20,8 @@ function pace(conn: RawConnection, chunk: string, everyMs: number, count: number
   return { stop: () => clearInterval(timer), sent: () => sent };
 }
 
-describe.each(dialects())('connection limits on %s', (dialect) => {
+// The cases wait on the server's timers (1-3.4 s each) on connections of their own: run together.
+describe.concurrent.each(dialects())('connection limits on %s', (dialect) => {
   let t: TestApp;
   let port: number;
   let loopToken: string;
