@@ -45,6 +45,15 @@ export const FINGERPRINTED_TABLES = [
   'reputation_snapshots',
   'competitive_sets',
   'competitive_set_members',
+  'loyalty_programs',
+  'loyalty_api_users',
+  'loyalty_api_sessions',
+  'loyalty_levels',
+  'loyalty_members',
+  'loyalty_operations',
+  'loyalty_lot_moves',
+  'loyalty_products',
+  'loyalty_reset_tokens',
 ] as const;
 
 /**

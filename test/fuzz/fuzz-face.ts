@@ -49,7 +49,8 @@ export function errorBodyProblem(response: LightMyRequestResponse): string | und
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'body is not a JSON object';
   const says = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
   const inner = body.error && typeof body.error === 'object' ? body.error : {};
-  const ok = [body.message, body.error, body.error_description, body.code, inner.message, inner.code].some(says);
+  // `detail`: Django REST framework's error body, which the Loyalty face answers as Fideltour does.
+  const ok = [body.message, body.error, body.error_description, body.code, body.detail, inner.message, inner.code].some(says);
   return ok ? undefined : `no message in ${response.body.slice(0, 200)}`;
 }
 
@@ -81,7 +82,7 @@ function loggedError(face: FaceTarget, response: LightMyRequestResponse): string
 /** Runs the properties over `runs` requests generated from the face's OpenAPI document. */
 export async function fuzzFace(face: FaceTarget, opts: FuzzOptions): Promise<FuzzReport> {
   const docResponse = await face.t.app.inject({ url: face.openapiUrl });
-  const ops = operationsOf(docResponse.json());
+  const ops = operationsOf(face.completeDocument?.(docResponse.json()) ?? docResponse.json());
   if (ops.length === 0) throw new Error(`${face.openapiUrl} documents no operation`);
   const db = face.t.database.db;
   const report: FuzzReport = { face: face.name, runs: 0, seed: opts.seed, ms: 0, statuses: {}, findings: new Map(), operations: ops.length, byOperation: {} };
