@@ -13,7 +13,7 @@ describe.each(dialects())('demo guest pages on %s', (dialect) => {
   const pathOf = (url: string) => url.replace(t.config.publicUrl, '');
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
+    t = await createTestApp(dialect, {}, { demo: true });
     const env = { DATABASE_URL: t.database.url, PUBLIC_URL: t.config.publicUrl };
     const first = await runCli(['demo', '--json'], env);
     expect(first.code, first.stderr).toBe(0);

@@ -23,7 +23,7 @@ describe.each(dialects())('kept vendor ids on %s', (dialect) => {
   const LOCATION = '529652b0121d5fa206011a97';
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
+    t = await createTestApp(dialect, {}, { demo: true });
     const demo = await ensureDemoAccount(t.database.db);
     ids = demo.ids;
     token = demo.loopToken;

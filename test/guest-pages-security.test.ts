@@ -28,7 +28,7 @@ describe.each(dialects())('Public pages and security headers (%s)', (dialect) =>
   const nextAddress = () => `198.51.100.${++address}`;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, { GUEST_PAGE_LOOPS_PER_ADDRESS: String(PER_ADDRESS) });
+    t = await createTestApp(dialect, { GUEST_PAGE_LOOPS_PER_ADDRESS: String(PER_ADDRESS) }, { demo: true });
     const demo = await ensureDemoAccount(t.database.db);
     token = demo.loopToken;
     ids = demo.ids;

@@ -41,7 +41,7 @@ describe.each(dialects())('the examples of docs/import.md against the demo on %s
   const commands = importCommands(page);
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
+    database = await createTestDatabase(dialect, { demo: true });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-import-docs-'));
     const demo = await runCli(['demo', '--json'], { DATABASE_URL: database.url });
     expect(demo.code, demo.stderr).toBe(0);

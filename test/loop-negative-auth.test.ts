@@ -23,7 +23,7 @@ describe.each(dialects())('Loop v1 authentication and tenancy (%s)', (dialect) =
   let other: { loopToken: string; adminToken: string };
 
   beforeAll(async () => {
-    [t, small] = await Promise.all([createTestApp(dialect), createTestApp(dialect, { BODY_LIMIT: '1024' })]);
+    [t, small] = await Promise.all([createTestApp(dialect, {}, { demo: true }), createTestApp(dialect, { BODY_LIMIT: '1024' })]);
     const demo = await ensureDemoAccount(t.database.db);
     token = demo.loopToken;
     ids = demo.ids;

@@ -15,7 +15,7 @@ describe.each(dialects())('Loopon spec examples on %s', (dialect) => {
   let bearer: Record<string, string>;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
+    t = await createTestApp(dialect, {}, { demo: true });
     const demo = await ensureDemoAccount(t.database.db);
     chatStay = demo.looponUnits.chatStay;
     ({ clientId, clientSecret } = await createDemoLooponClient(t.database.db, demo.account.id, demo.looponUnits, LOOPON_SCOPES));

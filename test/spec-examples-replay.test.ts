@@ -62,7 +62,7 @@ describe.each(dialects())('the Loop and Loopon documents replayed verbatim on %s
   let kattegatEvaluation: number;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
+    t = await createTestApp(dialect, {}, { demo: true });
     const demo = await ensureDemoAccount(t.database.db);
     loopToken = demo.loopToken;
     ({ clientId, clientSecret } = await createDemoLooponClient(t.database.db, demo.account.id, demo.looponUnits, LOOPON_SCOPES));

@@ -20,7 +20,7 @@ describe.each(dialects())('staff on the command line on %s', (dialect) => {
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
+    database = await createTestDatabase(dialect, { demo: true });
     env = { DATABASE_URL: database.url, PUBLIC_URL: 'http://hotel.test:8080', ...(dialect === 'postgres' ? { SECRET_KEY: TEST_SECRET_KEY } : {}) };
     app = await buildApp({ config: loadConfig(env), database, logStream: new PassThrough().resume() });
     await app.ready();

@@ -7,18 +7,21 @@ export interface ConsoleAccount {
   adminToken: string;
 }
 
-const owners = new Map<number, string>();
+/** The owner made for each account of each served app (files share this module: their account ids repeat). */
+const owners = new WeakMap<ServedApp, Map<number, string>>();
 
 /**
  * A page in the console as the account's owner (a staff owner made on first use, signed in for
  * real). The one place the screens' tests get into the console.
  */
 export async function openConsole(browser: Browser, app: ServedApp, who: ConsoleAccount, viewport = DESKTOP) {
-  let email = owners.get(who.account.id);
+  const ofApp = owners.get(app) ?? new Map<number, string>();
+  owners.set(app, ofApp);
+  let email = ofApp.get(who.account.id);
   if (!email) {
     email = `owner-${who.account.slug}@example.test`;
     await createStaffMember(app, who.account.id, { email, name: 'Olive Owner', role: 'owner', permissions: ['create', 'comment', 'close'] });
-    owners.set(who.account.id, email);
+    ofApp.set(who.account.id, email);
   }
   const { context, page } = await newPage(browser, viewport);
   await signInToConsole(context, app.baseUrl, email);

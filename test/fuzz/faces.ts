@@ -25,7 +25,7 @@ export type FaceName = 'loop' | 'loopon' | 'prio' | 'admin' | 'fideltour';
 export const FACES: FaceName[] = ['loop', 'loopon', 'prio', 'admin', 'fideltour'];
 
 async function loopFace(dialect: Dialect): Promise<FaceTarget> {
-  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' });
+  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' }, { demo: true });
   const demo = await ensureDemoAccount(t.database.db);
   let token = demo.loopToken;
   const guests = await ids(t, 'guests');
@@ -76,7 +76,7 @@ async function loopFace(dialect: Dialect): Promise<FaceTarget> {
 }
 
 async function looponFace(dialect: Dialect): Promise<FaceTarget> {
-  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' });
+  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' }, { demo: true });
   const demo = await ensureDemoAccount(t.database.db);
   let client = await createLooponClient(t, demo.account.id);
   const units = Object.values(demo.looponUnits.byName);
@@ -124,7 +124,7 @@ async function looponFace(dialect: Dialect): Promise<FaceTarget> {
 }
 
 async function prioFace(dialect: Dialect): Promise<FaceTarget> {
-  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' });
+  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' }, { demo: true });
   const demo = await ensureDemoAccount(t.database.db);
   // The demo's keyed contact answers to the document's example uid too.
   await createDemoPrioClient(t.database.db, demo.account.id, demo.ids.contact, ['https://www.prioticketapis.com/auth/distributor/contacts'], 'prio');
@@ -233,7 +233,7 @@ const IMPORT_LINES: Record<string, JsonSchema> = {
 };
 
 async function adminFace(dialect: Dialect): Promise<FaceTarget> {
-  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' });
+  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' }, { demo: true });
   const demo = await ensureDemoAccount(t.database.db);
   let token = demo.adminToken;
   const client = await createLooponClient(t, demo.account.id);

@@ -80,7 +80,7 @@ const FIDELTOUR_FILTERS: Record<string, string[]> = {
 };
 
 export async function fideltourFace(dialect: Dialect): Promise<FaceTarget> {
-  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' });
+  const t = await createTestApp(dialect, { LOG_LEVEL: 'error' }, { demo: true });
   const demo = await ensureDemoAccount(t.database.db);
   await seedLoyaltyDemo(t.database.db, demo.account.id);
   const access = await provisionLoyaltyAccess(t.database.db, demo.account.id, `fuzz-${dialect}`);

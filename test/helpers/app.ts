@@ -23,9 +23,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A built app on a fresh database of the dialect; env overrides go through loadConfig. */
-export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase(dialect);
+/**
+ * A built app on a fresh database of the dialect; env overrides go through loadConfig. With `demo`
+ * the database starts with the demo account in it (see createTestDatabase): for files that call
+ * ensureDemoAccount first.
+ */
+export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}, { demo = false }: { demo?: boolean } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(dialect, { demo });
   // PostgreSQL requires SECRET_KEY; SQLite apps use the key file beside their temporary database.
   const secretKey = dialect === 'postgres' ? { SECRET_KEY: TEST_SECRET_KEY } : {};
   const config = loadConfig({ PUBLIC_URL: 'http://openstay.test', LOG_LEVEL: 'info', ...secretKey, ...env, DATABASE_URL: database.url });

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../../src/db/database.js';
+import { utcDay } from '../../src/core/feedback/dates.js';
 
 /**
  * The dialects storage tests run on: SQLite always, PostgreSQL when TEST_DATABASE_URL names a
@@ -23,12 +24,17 @@ export interface TestDatabase extends DatabaseHandle {
 /**
  * A fresh, migrated database of the dialect: a temp file, or a new PostgreSQL database. Copied from
  * the run's migrated template when there is one (test/setup/migrated-templates.ts), else migrated.
+ * With `demo` the copy already holds the demo account (ensureDemoAccount then finds it and only
+ * issues tokens) when the run made that template today.
  */
-export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+export async function createTestDatabase(dialect: Dialect, { demo = false }: { demo?: boolean } = {}): Promise<TestDatabase> {
+  // The demo template's history is dated from the real day it was seeded (test/setup/migrated-templates.ts).
+  // test-rules: allow clock (not a test's "today": whether the real day is still the template's)
+  const withDemo = demo && inject('demoTemplateDay') === utcDay(Date.now());
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openstay-test-'));
     const file = path.join(dir, 'test.db');
-    const template = inject('sqliteTemplate');
+    const template = inject(withDemo ? 'sqliteDemoTemplate' : 'sqliteTemplate');
     if (template) fs.copyFileSync(template, file);
     const url = `sqlite:${file}`;
     const handle = openDatabase(url);
@@ -47,7 +53,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
   const name = `openstay_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  const template = inject('postgresTemplate');
+  const template = inject(withDemo ? 'postgresDemoTemplate' : 'postgresTemplate');
   await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
   await admin.end();
   const url = new URL(serverUrl);

@@ -6,7 +6,7 @@ import { createTestApp, type TestApp } from './app.js';
 
 /** The app on a fresh database holding the demo account, with the demo's Loop authToken and ids. */
 export async function createLoopDemoApp(dialect: Dialect): Promise<{ t: TestApp; token: string; ids: DemoIds }> {
-  const t = await createTestApp(dialect);
+  const t = await createTestApp(dialect, {}, { demo: true });
   const demo = await ensureDemoAccount(t.database.db);
   return { t, token: demo.loopToken, ids: demo.ids };
 }
