@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config, Role } from '../config/config.js';
 import { databaseAnswers, type DatabaseHandle } from '../db/database.js';
 import { validatorCompiler } from '../api/http/validator.js';
+import { lazySerializerFactory } from '../api/http/lazy-schemas.js';
 import { redactedError, redactLogArguments, redactUrl } from '../api/http/redact.js';
 import { credentialFailures, type CredentialLimits } from '../api/http/credential-failures.js';
 import { clientQuotas } from '../api/http/client-quota.js';
@@ -82,6 +83,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       hooks: { logMethod: redactLogArguments },
     },
     requestIdHeader: 'x-request-id',
+    // Response serializers are built on a route's first answer (src/api/http/lazy-schemas.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() } },
     bodyLimit: config.bodyLimit,
     // TRUST_PROXY: which X-Forwarded-* headers count (request.ip, request.protocol); none by default.
     trustProxy: trustProxyOption(config.trustProxy),
