@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config, Role } from '../config/config.js';
 import { databaseAnswers, type DatabaseHandle } from '../db/database.js';
 import { validatorCompiler } from '../api/http/validator.js';
-import { lazySerializerFactory } from '../api/http/lazy-schemas.js';
+import { lazySerializerFactory, lazyValidatorCompiler, schemaCompiles } from '../api/http/lazy-schemas.js';
 import { redactedError, redactLogArguments, redactUrl } from '../api/http/redact.js';
 import { credentialFailures, type CredentialLimits } from '../api/http/credential-failures.js';
 import { clientQuotas } from '../api/http/client-quota.js';
@@ -69,6 +69,8 @@ const OUTBOX_STALLED_MS = 120_000;
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config, database } = opts;
   const times = connectionTimes(config);
+  // Route schemas compile on a route's first request (src/api/http/lazy-schemas.ts).
+  const compiles = schemaCompiles();
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -83,8 +85,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       hooks: { logMethod: redactLogArguments },
     },
     requestIdHeader: 'x-request-id',
-    // Response serializers are built on a route's first answer (src/api/http/lazy-schemas.ts).
-    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() } },
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory(compiles) } },
     bodyLimit: config.bodyLimit,
     // TRUST_PROXY: which X-Forwarded-* headers count (request.ip, request.protocol); none by default.
     trustProxy: trustProxyOption(config.trustProxy),
@@ -114,7 +115,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     collect: () => connections.refused,
   });
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(lazyValidatorCompiler(validatorCompiler, compiles));
+  app.decorate('compileRouteSchemas', () => compiles.compileAll());
   // Every face: refused here, rendered by the face's own error handler. The hooks of every
   // request are callback-style: an async hook costs a promise and a microtask turn per request.
   app.addHook('preValidation', (request, _reply, done) => {

@@ -1,7 +1,6 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
-import { lazyValidator } from './lazy-schemas.js';
 
 /*
  * Two validators: request bodies are checked as sent (a number where a string is expected is a
@@ -41,10 +40,8 @@ function integerProperties(schema: any): string[] {
   return Object.keys(properties).filter((name) => isInteger(properties[name]));
 }
 
-/** The validator of one part of a route, compiled on the route's first request (lazy-schemas.ts). */
-export const validatorCompiler: FastifySchemaCompiler<any> = (route) => lazyValidator(() => compileValidator(route));
-
-const compileValidator: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
+/** Compiles the validator of one part of a route (app.ts defers it to the route's first request: lazy-schemas.ts). */
+export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
   if (httpPart === 'body') return bodyAjv.compile(schema as object) as any;
   const validate = textAjv.compile(schema as object);
   const integers = integerProperties(schema);
