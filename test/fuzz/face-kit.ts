@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { ensureDemoAccount } from '../../src/core/demo/seed-demo.js';
 import type { TestApp } from '../helpers/app.js';
-import type { FuzzRequest, RequestArbitraryOptions } from './request-arbitrary.js';
+import type { AuthKind, FuzzRequest, RequestArbitraryOptions } from './request-arbitrary.js';
 import type { NameHints } from './schema-arbitrary.js';
 
 /* What every fuzzed face (faces.ts, fideltour-face.ts) is made of: its target shape and shared hints. */
@@ -84,6 +84,29 @@ export async function reseed(t: TestApp) {
 
 export function wrongToken(): string {
   return randomBytes(20).toString('hex');
+}
+
+/** The headers each kind of credential is sent with (`render` picks the request's). */
+export type AuthHeaders = Record<AuthKind, () => Record<string, string>>;
+
+/** For a face that takes `authorization: <scheme> <token>`; `token` is read per request (a face renews it). */
+export function tokenAuthHeaders(scheme: string, otherScheme: string, token: () => string): AuthHeaders {
+  return {
+    valid: () => ({ authorization: `${scheme} ${token()}` }),
+    wrong: () => ({ authorization: `${scheme} ${wrongToken()}` }),
+    none: () => ({}),
+    malformed: () => ({ authorization: `${otherScheme} ${token()}` }),
+  };
+}
+
+/** For a face of OAuth clients (Loopon, Prio): the client's own headers, a wrong bearer token, or Basic credentials instead. */
+export function clientAuthHeaders(headers: () => Record<string, string>): AuthHeaders {
+  return {
+    valid: headers,
+    wrong: () => ({ authorization: `Bearer ${wrongToken()}` }),
+    none: () => ({}),
+    malformed: () => ({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }),
+  };
 }
 
 export function withAuthQuery(pathAndQuery: string, value: string | undefined): string {

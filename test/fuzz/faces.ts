@@ -8,7 +8,7 @@ import { createPrioClient, PRIO } from '../helpers/prio.js';
 import { mintedUid } from '../../src/api/prio/contact-uid.js';
 import { createDemoPrioClient, EXAMPLE_CONTACT_UID } from '../../src/core/demo/demo-prio-client.js';
 import { installWriteCounters } from './fingerprint.js';
-import { type FaceTarget, hintsFrom, ids, injectOptions, reseed, withAuthQuery, wrongToken } from './face-kit.js';
+import { clientAuthHeaders, type FaceTarget, hintsFrom, ids, injectOptions, reseed, tokenAuthHeaders, withAuthQuery, wrongToken } from './face-kit.js';
 import { fideltourFace } from './fideltour-face.js';
 import type { AuthKind } from './request-arbitrary.js';
 import type { JsonSchema } from './schema-arbitrary.js';
@@ -98,12 +98,7 @@ async function looponFace(dialect: Dialect): Promise<FaceTarget> {
     status: ['booked', 'checkedIn', 'checkedOut', 'cancelled', 'BOOKED'],
     auth: ['none', 'basic', 'bearer', 'digest'],
   });
-  const bad: Record<AuthKind, () => Record<string, string>> = {
-    valid: () => client.headers,
-    wrong: () => ({ authorization: `Bearer ${wrongToken()}` }),
-    none: () => ({}),
-    malformed: () => ({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }),
-  };
+  const bad = clientAuthHeaders(() => client.headers);
   return {
     name: 'loopon',
     t,
@@ -143,12 +138,7 @@ async function prioFace(dialect: Dialect): Promise<FaceTarget> {
     client_secret: [client.clientSecret, 'wrong-secret'],
     scope: ['https://www.prioticketapis.com/auth/distributor/contacts', 'basic', ''],
   });
-  const bad: Record<AuthKind, () => Record<string, string>> = {
-    valid: () => client.headers,
-    wrong: () => ({ authorization: `Bearer ${wrongToken()}` }),
-    none: () => ({}),
-    malformed: () => ({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }),
-  };
+  const bad = clientAuthHeaders(() => client.headers);
   return {
     name: 'prio',
     t,
@@ -259,12 +249,7 @@ async function adminFace(dialect: Dialect): Promise<FaceTarget> {
     semanticId: [0, 1, 2, 99],
     scopes: [['basic'], ['basic', 'read_scores'], ['nope']],
   });
-  const header: Record<AuthKind, () => Record<string, string>> = {
-    valid: () => ({ authorization: `Bearer ${token}` }),
-    wrong: () => ({ authorization: `Bearer ${wrongToken()}` }),
-    none: () => ({}),
-    malformed: () => ({ authorization: `Token ${token}` }),
-  };
+  const header = tokenAuthHeaders('Bearer', 'Token', () => token);
   return {
     name: 'admin',
     t,

@@ -4,8 +4,7 @@ import { ensureDemoAccount } from '../../src/core/demo/seed-demo.js';
 import { DEMO_MEMBERS, seedLoyaltyDemo } from '../../src/core/demo/seed-loyalty-demo.js';
 import { provisionLoyaltyAccess } from '../../src/core/loyalty/provision.js';
 import { createTestApp } from '../helpers/app.js';
-import { DATES, type FaceTarget, hintsFrom, ids, injectOptions, reseed, wrongToken } from './face-kit.js';
-import type { AuthKind } from './request-arbitrary.js';
+import { DATES, type FaceTarget, hintsFrom, ids, injectOptions, reseed, tokenAuthHeaders } from './face-kit.js';
 import type { JsonSchema } from './schema-arbitrary.js';
 
 /** The Loyalty API's bodies and filters, from the Fideltour document (../shared/specs), by `METHOD path`. */
@@ -106,12 +105,7 @@ export async function fideltourFace(dialect: Dialect): Promise<FaceTarget> {
     gender: ['M', 'F', 'X', ''],
     birthday: DATES,
   });
-  const header: Record<AuthKind, () => Record<string, string>> = {
-    valid: () => ({ authorization: `Token ${token}` }),
-    wrong: () => ({ authorization: `Token ${wrongToken()}` }),
-    none: () => ({}),
-    malformed: () => ({ authorization: `Bearer ${token}` }),
-  };
+  const header = tokenAuthHeaders('Token', 'Bearer', () => token);
   return {
     name: 'fideltour',
     t,

@@ -22,20 +22,27 @@ declare module 'fastify' {
 
 /** The compiles an app's routes have not needed yet. */
 export interface SchemaCompiles {
+  /** `compile` deferred: the returned function runs it on its first call and returns its result ever after */
+  defer<T>(compile: () => T): () => T;
   /** runs every compile still pending; returns how many there were */
   compileAll(): number;
 }
 
-interface Pending extends SchemaCompiles {
-  defer(compile: () => void): void;
-  done(compile: () => void): void;
-}
-
-export function schemaCompiles(): Pending {
-  const pending = new Set<() => void>();
+export function schemaCompiles(): SchemaCompiles {
+  const pending = new Set<() => unknown>();
   return {
-    defer: (compile) => pending.add(compile),
-    done: (compile) => pending.delete(compile),
+    defer<T>(compile: () => T) {
+      let compiled: { value: T } | undefined;
+      const get = (): T => {
+        if (!compiled) {
+          compiled = { value: compile() };
+          pending.delete(get);
+        }
+        return compiled.value;
+      };
+      pending.add(get);
+      return get;
+    },
     compileAll() {
       const all = [...pending];
       for (const compile of all) compile();
@@ -49,17 +56,11 @@ export function schemaCompiles(): Pending {
  * the function it was given after a call that returned false, so they are copied from the
  * compiled one.
  */
-export function lazyValidatorCompiler(compileNow: FastifySchemaCompiler<any>, compiles: Pending): FastifySchemaCompiler<any> {
+export function lazyValidatorCompiler(compileNow: FastifySchemaCompiler<any>, compiles: SchemaCompiles): FastifySchemaCompiler<any> {
   return (route) => {
-    let compiled: Compiled | undefined;
-    const ensure = () => {
-      compiled ??= compileNow(route) as Compiled;
-      compiles.done(ensure);
-      return compiled;
-    };
-    compiles.defer(ensure);
+    const compiled = compiles.defer(() => compileNow(route) as Compiled);
     const validate: Compiled = (data) => {
-      const fn = compiled ?? ensure();
+      const fn = compiled();
       const result = fn(data);
       validate.errors = fn.errors;
       return result;
@@ -70,19 +71,13 @@ export function lazyValidatorCompiler(compileNow: FastifySchemaCompiler<any>, co
 }
 
 /** Fastify's own serializer factory (fast-json-stringify), each route's serializer built on its first answer. */
-export function lazySerializerFactory(compiles: Pending) {
+export function lazySerializerFactory(compiles: SchemaCompiles) {
   const buildFactory = SerializerSelector();
   return (externalSchemas: unknown, serializerOpts: unknown) => {
     const build = buildFactory(externalSchemas as never, serializerOpts as never);
     return (routeSchema: Parameters<typeof build>[0]) => {
-      let serialize: ((data: unknown) => string) | undefined;
-      const ensure = () => {
-        serialize ??= build(routeSchema);
-        compiles.done(ensure);
-        return serialize;
-      };
-      compiles.defer(ensure);
-      return (data: unknown) => (serialize ?? ensure())(data);
+      const serializer = compiles.defer(() => build(routeSchema));
+      return (data: unknown) => serializer()(data);
     };
   };
 }
