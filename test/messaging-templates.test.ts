@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConditions, evaluateConditions } from '../src/core/journeys/conditions.js';
+import fc from 'fast-check';
+import { conditionsHold, evaluateConditions, readConditions, type Condition, type Facts } from '../src/core/journeys/conditions.js';
 import { createRule } from '../src/core/journeys/rules.js';
 import { htmlToText } from '../src/core/messaging/email-layout.js';
 import { listTemplates, saveTemplate } from '../src/core/messaging/templates.js';
@@ -106,6 +107,43 @@ describe('conditions', () => {
     const short = evaluateConditions(c, { 'guest.hasEmail': true, 'guest.vipStatus': null, 'stay.nights': 2 });
     expect(short.held).toBe(false);
     expect(evaluateConditions(readConditions(null), {}).held).toBe(true);
+  });
+
+  it('hold on the hot path (conditionsHold) exactly when their evaluation with reasons says so', () => {
+    const fields = ['guest.vipStatus', 'stay.nights', 'guest.hasEmail', 'guest.custom.segment'];
+    const scalar = fc.oneof(fc.constantFrom('gold', 'Gold', 'silver', ''), fc.integer({ min: 0, max: 5 }), fc.boolean());
+    const test = fc.record({
+      field: fc.constantFrom(...fields),
+      op: fc.constantFrom('eq', 'ne', 'in', 'not_in', 'gte', 'lte', 'exists', 'missing'),
+      value: scalar,
+      list: fc.array(scalar, { minLength: 1, maxLength: 3 }),
+    });
+    const { tree } = fc.letrec<{ tree: Condition }>((tie) => ({
+      tree: fc.oneof(
+        { maxDepth: 4, withCrossShrink: true },
+        test.map(({ field, op, value, list }) => {
+          if (op === 'exists' || op === 'missing') return { field, op };
+          if (op === 'in' || op === 'not_in') return { field, op, value: list };
+          if (op === 'gte' || op === 'lte') return { field, op, value: typeof value === 'number' ? value : 2 };
+          return { field, op, value };
+        }),
+        fc.array(tie('tree'), { maxLength: 3 }).map((all) => ({ all })),
+        fc.array(tie('tree'), { maxLength: 3 }).map((any) => ({ any })),
+      ),
+    }));
+    const facts = fc.record({
+      'guest.vipStatus': fc.oneof(fc.constantFrom('gold', 'GOLD', 'silver'), fc.constant(null)),
+      'stay.nights': fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant(null)),
+      'guest.hasEmail': fc.boolean(),
+      'guest.custom.segment': fc.oneof(fc.constantFrom('', 'leisure'), fc.constant(null)),
+    });
+    fc.assert(
+      fc.property(tree, facts, (condition, f: Facts) => {
+        const read = readConditions(condition);
+        expect(conditionsHold(read, f)).toBe(evaluateConditions(read, f).held);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -108,6 +108,24 @@ export interface TestResult {
   held: boolean;
 }
 
+/**
+ * Whether the conditions hold for the facts, and nothing else: what the rules engine asks on every
+ * event, for every rule of its trigger. Recording each test's result (evaluateConditions, for
+ * explain and dry-run) cost more than the tests themselves: an object per test and arrays per node.
+ */
+export function conditionsHold(condition: Condition, facts: Facts): boolean {
+  if ('all' in condition) {
+    for (const c of condition.all) if (!conditionsHold(c, facts)) return false;
+    return true;
+  }
+  if ('any' in condition) {
+    if (condition.any.length === 0) return true;
+    for (const c of condition.any) if (conditionsHold(c, facts)) return true;
+    return false;
+  }
+  return testHolds(condition, facts);
+}
+
 /** Whether the conditions hold for the facts, with the result of every test evaluated. */
 export function evaluateConditions(condition: Condition, facts: Facts): { held: boolean; tests: TestResult[] } {
   const tests: TestResult[] = [];

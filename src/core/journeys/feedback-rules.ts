@@ -5,7 +5,7 @@ import { FEEDBACK_TRIGGER } from '../shared/trigger-variables.js';
 import type { WriteContext } from '../shared/write-context.js';
 import { fireRules } from './fire-rules.js';
 import { ruleFacts, type RuleSubject } from './rule-context.js';
-import { decide } from './rule-engine.js';
+import { applies } from './rule-engine.js';
 import { rulesFor } from './rules.js';
 
 /** A survey response just stored, as the rules on feedback.received see it. */
@@ -77,10 +77,7 @@ export async function runFeedbackRules(
     location: (await findLocation(trx, accountId, response.locationId)) ?? null,
   };
   const facts = ruleFacts(subject);
-  const firing = rules.filter((rule) => {
-    const decision = decide(rule, subject, facts);
-    return decision.conditionsHeld && !decision.blocked;
-  });
+  const firing = rules.filter((rule) => applies(rule, subject, facts));
   const texts = response.texts.filter((t): t is string => Boolean(t?.trim()));
   const fired = await fireRules(trx, accountId, firing, subject, now, {
     dedupeKey: `feedback:${response.answerDocumentId}`,

@@ -3,7 +3,7 @@ import type { Guest, Location, Stay } from '../../db/schema.js';
 import { findGuestRow } from '../guests/guests.js';
 import { findLocation } from '../locations/locations.js';
 import { missingRecipient, recipientOf } from '../messaging/channels.js';
-import { evaluateConditions, type Facts, type TestResult } from './conditions.js';
+import { conditionsHold, evaluateConditions, type Facts, type TestResult } from './conditions.js';
 import { fireRules } from './fire-rules.js';
 import { actionChannel } from './rule-actions.js';
 import { ruleFacts, type RuleSubject } from './rule-context.js';
@@ -65,6 +65,14 @@ export function decide(rule: RuleView, subject: RuleSubject, facts: Facts = rule
   return { rule, triggered, conditionsHeld: held, tests, blocked };
 }
 
+/**
+ * Whether `rule` fires for the subject: what decide answers as conditionsHeld && !blocked, without
+ * the test records (the hot path: every event, every rule of its triggers).
+ */
+export function applies(rule: RuleView, subject: RuleSubject, facts: Facts): boolean {
+  return triggersOf(subject.event).includes(rule.trigger) && conditionsHold(rule.conditions, facts) && blockedBy(rule, subject) === null;
+}
+
 /** What the subject lacks for the rule's action (a recipient, a guest, a location), or null. */
 function blockedBy(rule: RuleView, subject: RuleSubject): string | null {
   const { action } = rule;
@@ -93,10 +101,7 @@ export async function runRules(trx: Db, accountId: number, s: EventSubject, now 
   const subject = await completeSubject(trx, accountId, s);
   if (!subject) return;
   const facts = ruleFacts(subject);
-  const firing = candidates.filter((rule) => {
-    const decision = decide(rule, subject, facts);
-    return decision.conditionsHeld && !decision.blocked;
-  });
+  const firing = candidates.filter((rule) => applies(rule, subject, facts));
   await fireRules(trx, accountId, firing, subject, now, { dedupeKey: dedupeKeyOf(subject.event) });
 }
 
@@ -129,10 +134,7 @@ export async function runLoyaltyRules(trx: Db, accountId: number, e: LoyaltyRule
   const subject = await completeSubject(trx, accountId, { event });
   if (!subject) return;
   const facts = ruleFacts(subject);
-  const firing = rules.filter((rule) => {
-    const decision = decide(rule, subject, facts);
-    return decision.conditionsHeld && !decision.blocked;
-  });
+  const firing = rules.filter((rule) => applies(rule, subject, facts));
   await fireRules(trx, accountId, firing, subject, now, { dedupeKey: `loyalty:${e.key}` });
 }
 
