@@ -36,8 +36,10 @@ describe.each(dialects())('journey rules send e-mail on %s', (dialect) => {
   let outbound: OutboundClient;
   let worker: JobWorker | undefined;
   let token: string;
+  let adminToken: string;
   let accountId: number;
   let location: string;
+  let locationRowId: number;
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
@@ -45,10 +47,12 @@ describe.each(dialects())('journey rules send e-mail on %s', (dialect) => {
     outbound = createOutboundClient({ allowPrivate: true });
     const created = await createTestAccount(t);
     token = created.loopToken;
+    adminToken = created.adminToken;
     accountId = created.account.id;
     const db = t.database.db;
     const loc = await inWriteTransaction(db, (trx) => createLocation(trx, accountId, { title: { en: 'Grand Hotel', sv: 'Grand Hotell' } }));
     location = encodeId('location', loc.id);
+    locationRowId = loc.id;
     await inWriteTransaction(db, async (trx) => {
       await saveTemplate(trx, accountId, { name: 'welcome', channel: 'email', language: 'en', trigger: 'stay.checked_in', ...WELCOME_EN });
       await saveTemplate(trx, accountId, { name: 'welcome', channel: 'email', language: 'sv', trigger: 'stay.checked_in', ...WELCOME_SV });
@@ -97,6 +101,21 @@ describe.each(dialects())('journey rules send e-mail on %s', (dialect) => {
     // the template's own link and the text part both name our unsubscribe page
     expect(mail.decoded).toContain(`href="${link}"`);
     expect(mail.decoded).toContain(`Stop these e-mails (${link})`);
+  });
+
+  it("a location renamed through the admin API is the next e-mail's location.name (the rules engine's cached location is dropped)", async () => {
+    await checkin('before-rename', { email: 'before.rename@example.com', language: 'en' });
+    expect((await arrived('before.rename@example.com')).header('subject')).toBe('Welcome to Grand Hotel, Ada');
+    const rename = (title: Record<string, string>) =>
+      t.app.inject({ method: 'PATCH', url: `/admin/v1/locations/${locationRowId}`, headers: { authorization: `Bearer ${adminToken}` }, payload: { title } });
+    const renamed = await rename({ en: 'Harbour House', sv: 'Hamnhuset' });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    try {
+      await checkin('after-rename', { email: 'after.rename@example.com', language: 'en' });
+      expect((await arrived('after.rename@example.com')).header('subject')).toBe('Welcome to Harbour House, Ada');
+    } finally {
+      expect((await rename({ en: 'Grand Hotel', sv: 'Grand Hotell' })).statusCode).toBe(200);
+    }
   });
 
   it('a resent checkin sends nothing more', async () => {

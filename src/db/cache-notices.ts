@@ -14,7 +14,7 @@ import { notify, onNoticeChannel } from './notices.js';
 
 export const CACHE_CHANNEL = 'openstay_cache';
 
-export type CacheTopic = 'credentials' | 'account-settings' | 'identity-blocklist' | 'webhook-subscriptions' | 'journey-rules' | 'messaging';
+export type CacheTopic = 'credentials' | 'account-settings' | 'identity-blocklist' | 'webhook-subscriptions' | 'journey-rules' | 'messaging' | 'locations';
 
 /** What changed: a topic and the account; `accountId` undefined means every account. */
 export interface CacheNotice {
@@ -64,7 +64,15 @@ onNoticeChannel(CACHE_CHANNEL, {
   onGap: clearEveryCache,
 });
 
-const TOPICS: readonly CacheTopic[] = ['credentials', 'account-settings', 'identity-blocklist', 'webhook-subscriptions', 'journey-rules', 'messaging'];
+const TOPICS: readonly CacheTopic[] = [
+  'credentials',
+  'account-settings',
+  'identity-blocklist',
+  'webhook-subscriptions',
+  'journey-rules',
+  'messaging',
+  'locations',
+];
 
 function parseNotice(payload: string | undefined): CacheNotice | undefined {
   try {

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { Guest, Location, Stay } from '../../db/schema.js';
 import { findGuestRow } from '../guests/guests.js';
-import { findLocation } from '../locations/locations.js';
+import { cachedLocation } from '../locations/location-cache.js';
 import { missingRecipient, recipientOf } from '../messaging/channels.js';
 import { conditionsHold, evaluateConditions, type Facts, type TestResult } from './conditions.js';
 import { fireRules } from './fire-rules.js';
@@ -90,7 +90,8 @@ export async function completeSubject(db: Db, accountId: number, s: EventSubject
   const guest = s.guest ?? (await findGuestRow(db, accountId, s.event.guest_id));
   if (!guest) return undefined;
   const locationId = s.stay?.location_id ?? s.event.location_id;
-  const location: Location | null = locationId ? ((await findLocation(db, accountId, locationId)) ?? null) : null;
+  // cached: a rule's subject may show the location as it was a moment ago (location-cache.ts)
+  const location: Location | null = locationId ? ((await cachedLocation(db, accountId, locationId)) ?? null) : null;
   return { event: s.event, guest, stay: s.stay ?? null, location };
 }
 

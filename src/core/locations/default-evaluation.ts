@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { notFound } from '../shared/errors.js';
+import { locationsChanged } from './locations.js';
 
 /*
  * A location's default survey is a column of the location; which surveys exist is feedback's to
@@ -15,6 +16,7 @@ export async function storeDefaultEvaluation(db: Db, accountId: number, location
     .where('id', '=', locationId)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw notFound('location');
+  await locationsChanged(db, accountId);
 }
 
 /** Clears every location's default survey that points at `evaluationId`, before it is deleted. */
@@ -25,4 +27,5 @@ export async function clearDefaultEvaluation(db: Db, accountId: number, evaluati
     .where('account_id', '=', accountId)
     .where('default_evaluation_id', '=', evaluationId)
     .execute();
+  await locationsChanged(db, accountId);
 }

@@ -1,3 +1,4 @@
+import { announceCacheChange } from '../../db/cache-notices.js';
 import type { Db } from '../../db/database.js';
 import type { Location } from '../../db/schema.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
@@ -119,6 +120,11 @@ async function checkStaysChain(db: Db, accountId: number, id: number, kind: Loca
   if (children.length) throw badRequest(`location ${id} contains ${children.length} location(s); it must stay a chain`);
 }
 
+/** Drops the account's cached locations (location-cache.ts) in every process: after any change of its locations. */
+export function locationsChanged(db: Db, accountId: number): Promise<void> {
+  return announceCacheChange(db, { topic: 'locations', accountId });
+}
+
 /** Creates a location; a taken shortcode is a 409. */
 export async function createLocation(db: Db, accountId: number, input: LocationInput): Promise<Location> {
   const values = columns(input);
@@ -126,7 +132,7 @@ export async function createLocation(db: Db, accountId: number, input: LocationI
   await checkParent(db, accountId, input.parentId);
   const now = Date.now();
   try {
-    return await db
+    const created = await db
       .insertInto('locations')
       .values({
         ...(values as object),
@@ -138,6 +144,8 @@ export async function createLocation(db: Db, accountId: number, input: LocationI
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await locationsChanged(db, accountId);
+    return created;
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(`a location with shortcode "${input.shortcode}" already exists`);
     throw err;
@@ -161,6 +169,7 @@ export async function updateLocation(db: Db, accountId: number, id: number, inpu
     if (isUniqueViolation(err)) throw conflict(`a location with shortcode "${input.shortcode}" already exists`);
     throw err;
   }
+  await locationsChanged(db, accountId);
   return getLocation(db, accountId, id);
 }
 
@@ -169,6 +178,7 @@ export async function deleteLocation(db: Db, accountId: number, id: number): Pro
   try {
     const result = await db.deleteFrom('locations').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw notFound('location');
+    await locationsChanged(db, accountId);
   } catch (err) {
     if (isForeignKeyViolation(err)) throw conflict('this location has loops or survey responses and cannot be deleted');
     throw err;
