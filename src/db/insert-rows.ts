@@ -43,6 +43,17 @@ export async function insertRows<DB>(db: Kysely<DB>, r: RowInserts, opts: { retu
   return ids;
 }
 
+/**
+ * PostgreSQL: the text and parameters of one multi-row insert (at most a few thousand rows) with
+ * `returning`, for a module that runs it inside a larger statement (core/jobs insertRowsWithJobs).
+ * Its parameters are $1 to $n, n the number of columns.
+ */
+export function pgInsertRowsSql(r: RowInserts, returning: string): RowsSql {
+  const columns = Object.keys(r.columns);
+  const { text, params } = unnestSql(r, columns, r.rows);
+  return { text: `insert into ${quoted(r.table)} (${columns.map(quoted).join(', ')}) ${text} returning ${returning}`, params };
+}
+
 /** PostgreSQL: one array parameter per column, `select * from unnest(...)`. */
 function unnestSql(r: RowInserts, columns: readonly string[], rows: ReadonlyArray<Record<string, unknown>>): RowsSql {
   const params = columns.map((c) => rows.map((row) => row[c] ?? null));

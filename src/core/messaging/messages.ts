@@ -3,8 +3,9 @@ import { randomBytes } from '../shared/random-bytes.js';
 import type { Db } from '../../db/database.js';
 import type { Insertable } from 'kysely';
 import type { Message, MessagesTable } from '../../db/schema.js';
-import { createJobs } from '../jobs/jobs.js';
-import { insertRows } from '../../db/insert-rows.js';
+import { createJobs, insertRowsWithJobs } from '../jobs/jobs.js';
+import { insertRows, pgInsertRowsSql } from '../../db/insert-rows.js';
+import { isPostgres } from '../../db/database.js';
 import { notFound } from '../shared/errors.js';
 import type { Channel } from './channels.js';
 import { accountMessaging, templateKey } from './account-cache.js';
@@ -22,7 +23,12 @@ export const MESSAGE_JOB_KIND = 'messaging.send';
 export const SMS_JOB_KIND = 'messaging.send_sms';
 /** Chat messages are posted by core/chat (rule-chat-messages.ts), which messaging may not import: the kind is named here. */
 export const CHAT_JOB_KIND = 'messaging.send_chat';
-const jobKindOf = (channel: string) => (channel === 'sms' ? SMS_JOB_KIND : channel === 'chat' ? CHAT_JOB_KIND : MESSAGE_JOB_KIND);
+/** The send job's kind by channel (e-mail: MESSAGE_JOB_KIND); also written as SQL for PostgreSQL's one-statement insert. */
+const JOB_KIND_OF_CHANNEL: Readonly<Record<string, string>> = { sms: SMS_JOB_KIND, chat: CHAT_JOB_KIND };
+const jobKindOf = (channel: string) => JOB_KIND_OF_CHANNEL[channel] ?? MESSAGE_JOB_KIND;
+const JOB_KIND_SQL = `case ${Object.entries(JOB_KIND_OF_CHANNEL)
+  .map(([channel, kind]) => `when channel = '${channel}' then '${kind}'`)
+  .join(' ')} else '${MESSAGE_JOB_KIND}' end`;
 /** Retries end with the message's validity (send-message.ts), not with a count of attempts. */
 const MESSAGE_MAX_ATTEMPTS = 1_000_000;
 
@@ -134,20 +140,35 @@ export async function queueMessages(trx: Db, accountId: number, inputs: readonly
   }
   if (rows.length === 0) return outcomes;
   // The ids count up with the rows (db/insert-rows.ts): the i-th id is the i-th row's.
-  const ids = await insertRows(trx, { table: 'messages', columns: MESSAGE_COLUMNS, rows }, { returningIds: true });
-  const jobs = rows.flatMap((row, i) => {
-    const messageId = ids[i];
+  const ids = await insertMessagesAndJobs(trx, accountId, rows, now);
+  for (const [i, row] of rows.entries()) {
     // A held message (the demo's, to the documents' example domains) is kept and shown, never sent: no job.
-    if (row.status === 'held') {
-      outcomes[slots[i]] = { queued: false, reason: row.last_error ?? 'held' };
-      return [];
-    }
-    outcomes[slots[i]] = { queued: true, messageId, language: row.language };
-    return [{ kind: jobKindOf(row.channel), payload: { messageId }, maxAttempts: MESSAGE_MAX_ATTEMPTS, runAt: row.due_at }];
-  });
-  if (jobs.length > 0) await createJobs(trx, accountId, jobs, now);
+    outcomes[slots[i]] =
+      row.status === 'held' ? { queued: false, reason: row.last_error ?? 'held' } : { queued: true, messageId: ids[i], language: row.language };
+  }
   if (rows.some((r) => r.due_at <= now)) nudgeSoon();
   return outcomes;
+}
+
+/**
+ * Inserts the messages and a send job for each one not held; returns their ids in the order of
+ * `rows`. On PostgreSQL one statement (one round trip in the event's transaction); on SQLite,
+ * where a statement costs no round trip, the two inserts.
+ */
+async function insertMessagesAndJobs(trx: Db, accountId: number, rows: readonly Insertable<MessagesTable>[], now: number): Promise<number[]> {
+  if (isPostgres(trx)) {
+    const jobKind = `case when status = 'held' then null else ${JOB_KIND_SQL} end`;
+    const insert = pgInsertRowsSql({ table: 'messages', columns: MESSAGE_COLUMNS, rows }, `id, ${jobKind} as job_kind, due_at`);
+    return insertRowsWithJobs(trx, accountId, insert, 'messageId', MESSAGE_MAX_ATTEMPTS, now);
+  }
+  const ids = await insertRows(trx, { table: 'messages', columns: MESSAGE_COLUMNS, rows }, { returningIds: true });
+  const jobs = rows.flatMap((row, i) =>
+    row.status === 'held'
+      ? []
+      : [{ kind: jobKindOf(row.channel!), payload: { messageId: ids[i] }, maxAttempts: MESSAGE_MAX_ATTEMPTS, runAt: Number(row.due_at) }],
+  );
+  if (jobs.length > 0) await createJobs(trx, accountId, jobs, now);
+  return ids;
 }
 
 /** Queues one message (see queueMessages). */
