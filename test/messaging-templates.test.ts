@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { conditionsHold, evaluateConditions, readConditions, type Condition, type Facts } from '../src/core/journeys/conditions.js';
 import { createRule } from '../src/core/journeys/rules.js';
 import { htmlToText } from '../src/core/messaging/email-layout.js';
+import { unsubscribeToken } from '../src/core/messaging/messages.js';
 import { listTemplates, saveTemplate } from '../src/core/messaging/templates.js';
 import { AppError } from '../src/core/shared/errors.js';
 import { inWriteTransaction } from '../src/db/write-transaction.js';
@@ -144,6 +145,17 @@ describe('conditions', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('unsubscribe tokens', () => {
+  it('sort as their times do (their index grows at one edge) and are unguessable and unique', () => {
+    const times = [0, 1, 35, 36, Date.UTC(2026, 11, 4), Date.UTC(2026, 11, 4) + 1, Date.UTC(2059, 0, 1)];
+    const tokens = times.map((at) => unsubscribeToken(at));
+    expect([...tokens].sort()).toEqual(tokens);
+    for (const token of tokens) expect(token).toMatch(/^[0-9a-z]{9}[A-Za-z0-9_-]{24}$/);
+    const same = new Set(Array.from({ length: 1000 }, () => unsubscribeToken(Date.UTC(2026, 11, 4))));
+    expect(same.size).toBe(1000);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Migrator, NO_MIGRATIONS } from 'kysely';
+import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/db/database.js';
 import { migrationProvider } from '../src/db/migrations/index.js';
@@ -35,6 +35,7 @@ const ALL_MIGRATIONS = [
   '2026-12-07T07-00-import-checkpoints',
   '2026-12-07T10-00-account-score-rollups',
   '2026-12-08T00-00-retention-runs',
+  '2026-12-08T01-00-leaner-firing-indexes',
 ];
 
 /** The migrations after `name`, as migrateToLatest runs them from there. */
@@ -387,6 +388,41 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     ]);
     expect((await migrator.migrateTo(before)).error).toBeUndefined();
     expect(await account()).toEqual([]);
+    expect(await migrateToLatest(t.db)).toEqual(migrationsAfter(before));
+  });
+  it('leaner firing indexes: one unique key (rule_id, dedupe_key) for firings, provider ids and account jobs indexed only where read, and back', async () => {
+    const migrator = new Migrator({ db: t.db, provider: migrationProvider });
+    await migrateToLatest(t.db);
+    const names = ['rule_firings_dedupe', 'rule_firings_cascade', 'messages_provider_id', 'jobs_account'];
+    const indexes = async (): Promise<Record<string, string>> => {
+      const rows =
+        dialect === 'postgres'
+          ? (
+              await sql<{
+                name: string;
+                def: string;
+              }>`select indexname as name, indexdef as def from pg_indexes where indexname in (${sql.join(names)})`.execute(t.db)
+            ).rows
+          : (
+              await sql<{
+                name: string;
+                def: string;
+              }>`select name, sql as def from sqlite_master where type = 'index' and name in (${sql.join(names)})`.execute(t.db)
+            ).rows;
+      return Object.fromEntries(rows.map((r) => [r.name, r.def.replace(/["\s]+/g, ' ').toLowerCase()]));
+    };
+    const latest = await indexes();
+    expect(Object.keys(latest).sort()).toEqual(['jobs_account', 'messages_provider_id', 'rule_firings_dedupe']);
+    expect(latest.rule_firings_dedupe).toMatch(/unique.*\( ?rule_id ?, ?dedupe_key ?\)/);
+    expect(latest.messages_provider_id).toMatch(/where.*provider_id is not null/);
+    expect(latest.jobs_account).toContain('messaging.send_sms');
+    const before = '2026-12-08T00-00-retention-runs';
+    expect((await migrator.migrateTo(before)).error).toBeUndefined();
+    const earlier = await indexes();
+    expect(Object.keys(earlier).sort()).toEqual([...names].sort());
+    expect(earlier.rule_firings_dedupe).toContain('account_id');
+    expect(earlier.messages_provider_id).not.toContain('where');
+    expect(earlier.jobs_account).not.toContain('messaging.send_sms');
     expect(await migrateToLatest(t.db)).toEqual(migrationsAfter(before));
   });
 });

@@ -78,7 +78,7 @@ export async function fireRules(trx: Db, accountId: number, rules: readonly Rule
         fired_at: now,
       })),
     )
-    .onConflict((oc) => oc.columns(['account_id', 'rule_id', 'dedupe_key']).doNothing())
+    .onConflict((oc) => oc.columns(['rule_id', 'dedupe_key']).doNothing())
     .returning(['id', 'rule_id'])
     .execute();
   if (firings.length === 0) return fired;

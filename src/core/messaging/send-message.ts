@@ -58,7 +58,8 @@ export async function renderMessage(db: Db, message: Message, publicUrl: string)
   return renderEmail(template, parseJson<Record<string, unknown>>(message.variables, {}), unsubscribeUrl(publicUrl, message.unsubscribe_token));
 }
 
-const messageIdOf = (m: Message, publicUrl: string) => `<message-${m.id}.${m.unsubscribe_token.slice(0, 8)}@${new URL(publicUrl).hostname}>`;
+// the token's last characters are random (its first are a time: messages.ts unsubscribeToken)
+const messageIdOf = (m: Message, publicUrl: string) => `<message-${m.id}.${m.unsubscribe_token.slice(-8)}@${new URL(publicUrl).hostname}>`;
 
 /** The e-mail channel over `deps.mailer`. */
 export function emailTransport(deps: MessageSenderDeps): MessageTransport {

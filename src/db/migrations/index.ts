@@ -28,6 +28,7 @@ import * as chatAttachments from './2026-12-07T03-00-chat-attachments.js';
 import * as ruleActions from './2026-12-07T06-00-rule-actions.js';
 import * as accountScoreRollups from './2026-12-07T10-00-account-score-rollups.js';
 import * as retentionRuns from './2026-12-08T00-00-retention-runs.js';
+import * as leanerFiringIndexes from './2026-12-08T01-00-leaner-firing-indexes.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -60,6 +61,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07T07-00-import-checkpoints': importCheckpoints,
   '2026-12-07T10-00-account-score-rollups': accountScoreRollups,
   '2026-12-08T00-00-retention-runs': retentionRuns,
+  '2026-12-08T01-00-leaner-firing-indexes': leanerFiringIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
