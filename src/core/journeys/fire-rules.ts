@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { rowsSql, runRowsSql } from '../../db/values-list.js';
 import type { Account, Loop, LoopActivity } from '../../db/schema.js';
 import { getAccount } from '../accounts/accounts.js';
 import { surveyLinkPath } from '../accounts/survey-links.js';
@@ -65,22 +66,7 @@ export interface FireOptions {
 export async function fireRules(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now: number, opts: FireOptions): Promise<Fired> {
   const fired: Fired = { requests: [] };
   if (rules.length === 0) return fired;
-  const firings = await trx
-    .insertInto('rule_firings')
-    .values(
-      rules.map((rule) => ({
-        account_id: accountId,
-        rule_id: rule.id,
-        dedupe_key: opts.dedupeKey,
-        journey_event_id: subject.event.id > 0 ? subject.event.id : null, // 0: a loyalty or feedback event (no timeline row)
-        guest_id: subject.guest.id,
-        outcome: 'queued',
-        fired_at: now,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['rule_id', 'dedupe_key']).doNothing())
-    .returning(['id', 'rule_id'])
-    .execute();
+  const firings = await insertFirings(trx, accountId, rules, subject, now, opts.dedupeKey);
   if (firings.length === 0) return fired;
   const firedRules = rules.filter((rule) => firings.some((f) => f.rule_id === rule.id));
   const skip = async (ruleId: number, reason: string) => {
@@ -101,6 +87,26 @@ export async function fireRules(trx: Db, accountId: number, rules: readonly Rule
   await queueWebhooks(trx, accountId, firedRules, subject, now, opts.ctx);
   await queueRuleMessages(trx, accountId, firedRules, subject, now, skip);
   return fired;
+}
+
+/**
+ * Records that `rules` fired for the key, except those that already did (the unique key
+ * (rule_id, dedupe_key)); returns the firings inserted. SQL text rather than a Kysely tree: it
+ * runs on every journey event that fires a rule, and building the tree cost as much as the insert.
+ */
+async function insertFirings(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now: number, dedupeKey: string) {
+  const journeyEventId = subject.event.id > 0 ? subject.event.id : null; // 0: a loyalty or feedback event (no timeline row)
+  const values = rowsSql(
+    trx,
+    rules.map((rule) => [accountId, rule.id, dedupeKey, journeyEventId, subject.guest.id, 'queued', now]),
+  );
+  const { rows } = await runRowsSql<{ id: number; rule_id: number }>(
+    trx,
+    `insert into rule_firings (account_id, rule_id, dedupe_key, journey_event_id, guest_id, outcome, fired_at) values ${values.text}
+      on conflict (rule_id, dedupe_key) do nothing returning id, rule_id`,
+    values.params,
+  );
+  return rows.map((row) => ({ id: Number(row.id), rule_id: Number(row.rule_id) }));
 }
 
 /** The request a survey response opens (what the Loop face's responses route opened before the rule). */
