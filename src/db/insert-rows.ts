@@ -37,7 +37,7 @@ export async function insertRows<DB>(db: Kysely<DB>, r: RowInserts, opts: { retu
     // As SQL text (values-list.ts), not a Kysely tree of rows x columns nodes to build and compile.
     const { text, params } = postgres ? unnestSql(r, columns, part) : valuesSql(d, columns, part);
     const returning = opts.returningIds ? ' returning id' : '';
-    const { rows } = await runRowsSql<{ id: number }>(d, `insert into ${quoted(r.table)} (${columns.map(quoted).join(', ')}) ${text}${returning}`, params);
+    const { rows } = await runRowsSql<{ id: number }>(d, `${insertInto(r.table, columns)} ${text}${returning}`, params);
     if (opts.returningIds) ids.push(...rows.map((row) => Number(row.id)).sort((a, b) => a - b));
   }
   return ids;
@@ -51,8 +51,10 @@ export async function insertRows<DB>(db: Kysely<DB>, r: RowInserts, opts: { retu
 export function pgInsertRowsSql(r: RowInserts, returning: string): RowsSql {
   const columns = Object.keys(r.columns);
   const { text, params } = unnestSql(r, columns, r.rows);
-  return { text: `insert into ${quoted(r.table)} (${columns.map(quoted).join(', ')}) ${text} returning ${returning}`, params };
+  return { text: `${insertInto(r.table, columns)} ${text} returning ${returning}`, params };
 }
+
+const insertInto = (table: string, columns: readonly string[]) => `insert into ${quoted(table)} (${columns.map(quoted).join(', ')})`;
 
 /** PostgreSQL: one array parameter per column, `select * from unnest(...)`. */
 function unnestSql(r: RowInserts, columns: readonly string[], rows: ReadonlyArray<Record<string, unknown>>): RowsSql {
