@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/core/accounts/accounts.js';
-import { claimJobs } from '../src/core/jobs/claim-jobs.js';
+import { claimJobs, dueJobIds, nextDueAt } from '../src/core/jobs/claim-jobs.js';
 import { LeaseLost, failJobRun, renewLease, retryDelay, saveJobProgress } from '../src/core/jobs/job-lease.js';
 import { startJobWorker, type JobHandlers } from '../src/core/jobs/job-worker.js';
 import { createJob, findJob } from '../src/core/jobs/jobs.js';
@@ -141,5 +142,37 @@ describe.each(dialects())('jobs on %s', (dialect) => {
     await waitUntil(() => started, { what: 'the job to start' });
     await worker.stop();
     expect(await row(id)).toMatchObject({ status: 'queued', attempts: 0, lease_token: null });
+  });
+
+  it("says when a kind's next job falls due, from the kinds given only", async () => {
+    const accountId = await account();
+    const [soon, later, none] = [`soon-${n}`, `later-${n}`, `none-${n}`];
+    await createJob(t.db, accountId, { kind: later, runAt: FIXED_NOW + 2000 }, FIXED_NOW);
+    await createJob(t.db, accountId, { kind: soon, runAt: FIXED_NOW + 1000 }, FIXED_NOW);
+    await createJob(t.db, accountId, { kind: soon, runAt: FIXED_NOW + 3000 }, FIXED_NOW);
+    expect(await nextDueAt(t.db, [later, soon, none])).toBe(FIXED_NOW + 1000);
+    expect(await nextDueAt(t.db, [later, none])).toBe(FIXED_NOW + 2000);
+    expect(await nextDueAt(t.db, [none])).toBeUndefined();
+    // a claimed job counts from its lease's end
+    await claimJobs(t.db, { kinds: [soon], leaseMs: 10_000, now: FIXED_NOW + 1000 });
+    expect(await nextDueAt(t.db, [soon])).toBe(FIXED_NOW + 3000);
+  });
+
+  // A claim for a kind with nothing due must not read the other kinds' backlog (24,000 queued
+  // e-mails made every empty claim of every worker loop scan them all): the plan says so.
+  it("claims a kind through the jobs_due index by kind, not by scanning other kinds' due jobs", async () => {
+    const query = dueJobIds(t.db, FIXED_NOW, ['messaging.send'], 8).compile();
+    if (dialect === 'sqlite') {
+      const { rows } = await t.db.executeQuery<{ detail: string }>({ ...query, sql: `explain query plan ${query.sql}` });
+      expect(rows.map((r) => r.detail).join('\n')).toMatch(/USING INDEX jobs_due \(kind=\? AND due_at<\?\)/);
+    } else {
+      const plan = await t.db.transaction().execute(async (trx) => {
+        await sql`set local enable_seqscan = off`.execute(trx);
+        return trx.executeQuery<{ 'QUERY PLAN': string }>({ ...query, sql: `explain ${query.sql}` });
+      });
+      const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(text).toMatch(/using jobs_due on jobs/);
+      expect(text).toMatch(/Index Cond: \(\(kind = /);
+    }
   });
 });

@@ -36,6 +36,7 @@ const ALL_MIGRATIONS = [
   '2026-12-07T10-00-account-score-rollups',
   '2026-12-08T00-00-retention-runs',
   '2026-12-08T01-00-leaner-firing-indexes',
+  '2026-12-09T00-00-jobs-due-by-kind',
 ];
 
 /** The migrations after `name`, as migrateToLatest runs them from there. */

@@ -74,8 +74,11 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<Job[]> {
   });
 }
 
-/** The ids of up to `limit` due jobs of the given kinds, oldest due first. */
-function dueJobIds(qb: QueryCreator<Database>, now: number, kinds: readonly string[], limit: number) {
+/**
+ * The ids of up to `limit` due jobs of the given kinds, oldest due first. The worker passes one
+ * kind: the jobs_due index (kind, due_at, id) then reads that kind's due jobs and no other's.
+ */
+export function dueJobIds(qb: QueryCreator<Database>, now: number, kinds: readonly string[], limit: number) {
   return qb
     .selectFrom('jobs')
     .select('id')
@@ -90,19 +93,17 @@ function dueJobIds(qb: QueryCreator<Database>, now: number, kinds: readonly stri
 
 /**
  * When the next job of the given kinds falls due (epoch ms), or undefined when none waits: one
- * probe of the jobs_due index, so an idle worker sleeps until then rather than a whole poll (a
- * rule's message due at 09:00 leaves at 09:00, not up to a poll later).
+ * probe of the jobs_due index per kind (it leads with the kind), in one statement, so an idle
+ * worker sleeps until then rather than a whole poll (a rule's message due at 09:00 leaves at
+ * 09:00, not up to a poll later).
  */
 export async function nextDueAt(db: Db, kinds: readonly string[]): Promise<number | undefined> {
   if (kinds.length === 0) return undefined;
-  const row = await db
-    .selectFrom('jobs')
-    .select('due_at')
-    .where(DUE_STATUSES)
-    .where('kind', 'in', [...kinds])
-    .where(sql<boolean>`attempts < max_attempts`)
-    .orderBy('due_at')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? Number(row.due_at) : undefined;
+  // A VALUES list's column is column1 on both databases.
+  const firsts = sql.join(kinds.map((kind) => sql`(${kind})`));
+  const { rows } = await sql<{ due_at: number | string | null }>`select min(first_due) as due_at from (
+      select (select due_at from jobs where ${DUE_STATUSES} and kind = k.column1 and attempts < max_attempts order by due_at limit 1) as first_due
+      from (values ${firsts}) as k) as firsts`.execute(db);
+  const due = rows[0]?.due_at;
+  return due === null || due === undefined ? undefined : Number(due);
 }

@@ -29,6 +29,7 @@ import * as ruleActions from './2026-12-07T06-00-rule-actions.js';
 import * as accountScoreRollups from './2026-12-07T10-00-account-score-rollups.js';
 import * as retentionRuns from './2026-12-08T00-00-retention-runs.js';
 import * as leanerFiringIndexes from './2026-12-08T01-00-leaner-firing-indexes.js';
+import * as jobsDueByKind from './2026-12-09T00-00-jobs-due-by-kind.js';
 
 /** Every migration, by its dated name. Imported statically so the build needs no file scanning. */
 const migrations: Record<string, Migration> = {
@@ -62,6 +63,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07T10-00-account-score-rollups': accountScoreRollups,
   '2026-12-08T00-00-retention-runs': retentionRuns,
   '2026-12-08T01-00-leaner-firing-indexes': leanerFiringIndexes,
+  '2026-12-09T00-00-jobs-due-by-kind': jobsDueByKind,
 };
 
 export const migrationProvider: MigrationProvider = {
