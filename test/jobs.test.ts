@@ -147,9 +147,9 @@ describe.each(dialects())('jobs on %s', (dialect) => {
   it("says when a kind's next job falls due, from the kinds given only", async () => {
     const accountId = await account();
     const [soon, later, none] = [`soon-${n}`, `later-${n}`, `none-${n}`];
-    await createJob(t.db, accountId, { kind: later, runAt: FIXED_NOW + 2000 }, FIXED_NOW);
-    await createJob(t.db, accountId, { kind: soon, runAt: FIXED_NOW + 1000 }, FIXED_NOW);
-    await createJob(t.db, accountId, { kind: soon, runAt: FIXED_NOW + 3000 }, FIXED_NOW);
+    await createJob(t.db, accountId, { kind: later, payload: {}, runAt: FIXED_NOW + 2000 }, FIXED_NOW);
+    await createJob(t.db, accountId, { kind: soon, payload: {}, runAt: FIXED_NOW + 1000 }, FIXED_NOW);
+    await createJob(t.db, accountId, { kind: soon, payload: {}, runAt: FIXED_NOW + 3000 }, FIXED_NOW);
     expect(await nextDueAt(t.db, [later, soon, none])).toBe(FIXED_NOW + 1000);
     expect(await nextDueAt(t.db, [later, none])).toBe(FIXED_NOW + 2000);
     expect(await nextDueAt(t.db, [none])).toBeUndefined();
