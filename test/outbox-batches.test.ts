@@ -236,8 +236,8 @@ describe.each(dialects())('outbox batches on %s', (dialect) => {
     await newGuest(accountId, 'lost@example.com');
     const [delivery] = await listDeliveries(t.database.db, accountId);
     const now = Date.now();
-    const [first] = await claimJobs(t.database.db, { kinds: [DELIVERY_JOB_KIND], leaseMs: 10, now, workerId: 'slow' });
-    const [second] = await claimJobs(t.database.db, { kinds: [DELIVERY_JOB_KIND], leaseMs: 60_000, now: now + 20, workerId: 'other' });
+    const [first] = await claimJobs(t.database.db, [{ kind: DELIVERY_JOB_KIND, limit: 1 }], { leaseMs: 10, now, workerId: 'slow' });
+    const [second] = await claimJobs(t.database.db, [{ kind: DELIVERY_JOB_KIND, limit: 1 }], { leaseMs: 60_000, now: now + 20, workerId: 'other' });
     expect(second.id).toBe(first.id);
     const attempt = { at: now, statusCode: 200, latencyMs: 3, delivered: true, error: null, excerpt: 'ok' };
     expect(await finishAttempt(t.database.db, { job: first, delivery, attempt, nextAt: null })).toBe(false);

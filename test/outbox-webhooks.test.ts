@@ -77,10 +77,10 @@ describe.each(dialects())('outbox and webhooks on %s', (dialect) => {
     const { accountId } = await subscribed('/lease');
     await newGuest(accountId, 'lease@example.com');
     const now = Date.now();
-    const [first] = await claimJobs(t.database.db, { kinds: [DELIVERY_JOB_KIND], leaseMs: 60_000, now, workerId: 'dead' });
+    const [first] = await claimJobs(t.database.db, [{ kind: DELIVERY_JOB_KIND, limit: 1 }], { leaseMs: 60_000, now, workerId: 'dead' });
     expect(first).toBeDefined();
-    expect(await claimJobs(t.database.db, { kinds: [DELIVERY_JOB_KIND], leaseMs: 60_000, now: now + 30_000 })).toEqual([]);
-    const [again] = await claimJobs(t.database.db, { kinds: [DELIVERY_JOB_KIND], leaseMs: 60_000, now: now + 61_000 });
+    expect(await claimJobs(t.database.db, [{ kind: DELIVERY_JOB_KIND, limit: 1 }], { leaseMs: 60_000, now: now + 30_000 })).toEqual([]);
+    const [again] = await claimJobs(t.database.db, [{ kind: DELIVERY_JOB_KIND, limit: 1 }], { leaseMs: 60_000, now: now + 61_000 });
     expect(again.id).toBe(first.id);
     expect(again.attempts).toBe(2);
     // Handed back for the worker started below (its lease, in its future, ends now).

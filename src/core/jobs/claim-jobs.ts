@@ -17,11 +17,8 @@ import { inWriteTransaction } from '../../db/write-transaction.js';
  */
 
 export interface ClaimOptions {
-  /** the job kinds this worker has handlers for */
-  kinds: readonly string[];
   /** how long the claim holds before another worker may take the job again */
   leaseMs: number;
-  limit?: number;
   /** names the worker in the lease token (logs, debugging) */
   workerId?: string;
   now?: number;
@@ -35,56 +32,79 @@ export interface ClaimOptions {
  */
 const DUE_STATUSES = sql<boolean>`status in ('queued', 'running')`;
 
-/** Claims up to `limit` due jobs of the given kinds, oldest due first. */
-export async function claimJobs(db: Db, opts: ClaimOptions): Promise<Job[]> {
-  const now = opts.now ?? Date.now();
-  const limit = opts.limit ?? 1;
-  if (opts.kinds.length === 0 || limit < 1) return [];
-  const token = `${opts.workerId ?? 'worker'}:${randomUUID()}`;
-  const claim = {
-    status: 'running',
-    attempts: sql<number>`attempts + 1`,
-    lease_token: token,
-    due_at: now + opts.leaseMs,
-    updated_at: now,
-    started_at: sql<number>`coalesce(started_at, ${now})`,
-  };
-  if (isPostgres(db)) {
-    return db
-      .with('due', (qb) => dueJobIds(qb, now, opts.kinds, limit).forUpdate().skipLocked())
-      .updateTable('jobs')
-      .set(claim)
-      .where('id', 'in', (qb) => qb.selectFrom('due').select('due.id'))
-      .returningAll()
-      .execute();
-  }
-  return inWriteTransaction(db, async (trx) => {
-    const due = await dueJobIds(trx, now, opts.kinds, limit).execute();
-    if (due.length === 0) return [];
-    return trx
-      .updateTable('jobs')
-      .set(claim)
-      .where(
-        'id',
-        'in',
-        due.map((d) => d.id),
-      )
-      .returningAll()
-      .execute();
-  });
+/** A kind the worker has room for, and how many of its jobs it takes. */
+export interface KindRoom {
+  kind: string;
+  limit: number;
 }
 
 /**
- * The ids of up to `limit` due jobs of the given kinds, oldest due first. The worker passes one
- * kind: the jobs_due index (kind, due_at, id) then reads that kind's due jobs and no other's.
+ * Claims, for each kind, up to its own limit of its due jobs, oldest due first: the worker's
+ * claim of every kind it has room for, once per loop. PostgreSQL: one statement (a CTE per kind,
+ * each `for update skip locked`) instead of a round trip per kind. SQLite: a write unit per kind,
+ * which the write batch commits together.
  */
-export function dueJobIds(qb: QueryCreator<Database>, now: number, kinds: readonly string[], limit: number) {
+export async function claimJobs(db: Db, rooms: readonly KindRoom[], opts: ClaimOptions): Promise<Job[]> {
+  const wanted = rooms.filter((room) => room.limit >= 1);
+  if (wanted.length === 0) return [];
+  const now = opts.now ?? Date.now();
+  const token = `${opts.workerId ?? 'worker'}:${randomUUID()}`;
+  if (isPostgres(db)) {
+    // A CTE per kind: PostgreSQL allows FOR UPDATE in each, not in the branches of a UNION.
+    const ctes = sql.join(
+      wanted.map(
+        ({ kind, limit }, i) =>
+          sql`${sql.raw(`due_${i}`)} as (select id from jobs where ${DUE_STATUSES} and kind = ${kind} and due_at <= ${now} and attempts < max_attempts
+            order by due_at, id limit ${limit} for update skip locked)`,
+      ),
+    );
+    const due = sql.raw(wanted.map((_, i) => `select id from due_${i}`).join(' union all '));
+    const { rows } = await sql<Job>`with ${ctes}
+      update jobs set status = 'running', attempts = attempts + 1, lease_token = ${token}, due_at = ${now + opts.leaseMs}, updated_at = ${now},
+        started_at = coalesce(started_at, ${now})
+      where id in (${due}) returning *`.execute(db);
+    return rows;
+  }
+  // SQLite: a small write unit per kind, all in one group commit (db/sqlite-write-batch.ts).
+  const claims = await Promise.all(
+    wanted.map(({ kind, limit }) =>
+      inWriteTransaction(db, async (trx) => {
+        const due = await dueJobIds(trx, now, kind, limit).execute();
+        if (due.length === 0) return [];
+        return trx
+          .updateTable('jobs')
+          .set({
+            status: 'running',
+            attempts: sql<number>`attempts + 1`,
+            lease_token: token,
+            due_at: now + opts.leaseMs,
+            updated_at: now,
+            started_at: sql<number>`coalesce(started_at, ${now})`,
+          })
+          .where(
+            'id',
+            'in',
+            due.map((d) => d.id),
+          )
+          .returningAll()
+          .execute();
+      }),
+    ),
+  );
+  return claims.flat();
+}
+
+/**
+ * The ids of up to `limit` due jobs of a kind, oldest due first: the jobs_due index (kind, due_at,
+ * id) reads that kind's due jobs and no other's.
+ */
+export function dueJobIds(qb: QueryCreator<Database>, now: number, kind: string, limit: number) {
   return qb
     .selectFrom('jobs')
     .select('id')
     .where(DUE_STATUSES)
     .where('due_at', '<=', now)
-    .where('kind', 'in', [...kinds])
+    .where('kind', '=', kind)
     .where(sql<boolean>`attempts < max_attempts`)
     .orderBy('due_at')
     .orderBy('id')

@@ -202,16 +202,13 @@ export function startJobWorker(opts: JobWorkerOptions): JobWorker {
           await sweepJobs(db);
           await opts.alsoSweep?.(db);
         }
-        // One claim per kind with room, all at once (on SQLite they share one group commit).
-        const wanted = kinds.map((kind) => ({ kind, room: claimRoom(kind, polled) })).filter((w) => w.room > 0);
-        const claims = await Promise.allSettled(wanted.map(({ kind, room }) => claimJobs(db, { kinds: [kind], leaseMs, limit: room, workerId })));
-        claims.forEach((claim, i) => {
-          if (claim.status === 'fulfilled') {
-            claimed.push(...claim.value);
-            if (claim.value.length >= wanted[i].room) backlog.add(wanted[i].kind);
-            else backlog.delete(wanted[i].kind);
-          } else if (!stopped) log.error({ err: claim.reason }, 'could not claim jobs');
-        });
+        // Every kind with room, each up to its room, in one claim (one statement on PostgreSQL).
+        const wanted = kinds.map((kind) => ({ kind, limit: claimRoom(kind, polled) })).filter((w) => w.limit > 0);
+        claimed.push(...(await claimJobs(db, wanted, { leaseMs, workerId })));
+        for (const { kind, limit } of wanted) {
+          if (claimed.filter((job) => job.kind === kind).length >= limit) backlog.add(kind);
+          else backlog.delete(kind);
+        }
       } catch (err) {
         if (!stopped) log.error({ err }, 'could not claim jobs');
       }
