@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type QueryCreator } from 'kysely';
+import { sql, type ExpressionBuilder, type QueryCreator } from 'kysely';
 import { isPostgres, type Db } from '../../db/database.js';
 import type { Database, Job } from '../../db/schema.js';
 import { inWriteTransaction } from '../../db/write-transaction.js';
@@ -48,22 +48,27 @@ export async function claimJobs(db: Db, rooms: readonly KindRoom[], opts: ClaimO
   const wanted = rooms.filter((room) => room.limit >= 1);
   if (wanted.length === 0) return [];
   const now = opts.now ?? Date.now();
-  const token = `${opts.workerId ?? 'worker'}:${randomUUID()}`;
+  const claim = {
+    status: 'running',
+    attempts: sql<number>`attempts + 1`,
+    lease_token: `${opts.workerId ?? 'worker'}:${randomUUID()}`,
+    due_at: now + opts.leaseMs,
+    updated_at: now,
+    started_at: sql<number>`coalesce(started_at, ${now})`,
+  };
   if (isPostgres(db)) {
     // A CTE per kind: PostgreSQL allows FOR UPDATE in each, not in the branches of a UNION.
-    const ctes = sql.join(
-      wanted.map(
-        ({ kind, limit }, i) =>
-          sql`${sql.raw(`due_${i}`)} as (select id from jobs where ${DUE_STATUSES} and kind = ${kind} and due_at <= ${now} and attempts < max_attempts
-            order by due_at, id limit ${limit} for update skip locked)`,
-      ),
-    );
-    const due = sql.raw(wanted.map((_, i) => `select id from due_${i}`).join(' union all '));
-    const { rows } = await sql<Job>`with ${ctes}
-      update jobs set status = 'running', attempts = attempts + 1, lease_token = ${token}, due_at = ${now + opts.leaseMs}, updated_at = ${now},
-        started_at = coalesce(started_at, ${now})
-      where id in (${due}) returning *`.execute(db);
-    return rows;
+    // (The CTEs' names are made here, so the query is typed loosely.)
+    let query = db as unknown as QueryCreator<any>;
+    for (const [i, { kind, limit }] of wanted.entries()) query = query.with(`due_${i}`, (qb) => dueJobIds(qb, now, kind, limit).forUpdate().skipLocked());
+    return query
+      .updateTable('jobs')
+      .set(claim)
+      .where('id', 'in', (eb: ExpressionBuilder<any, 'jobs'>) =>
+        wanted.map((_, i) => eb.selectFrom(`due_${i}`).select('id')).reduce((all, one) => all.unionAll(one)),
+      )
+      .returningAll()
+      .execute() as Promise<Job[]>;
   }
   // SQLite: a small write unit per kind, all in one group commit (db/sqlite-write-batch.ts).
   const claims = await Promise.all(
@@ -73,14 +78,7 @@ export async function claimJobs(db: Db, rooms: readonly KindRoom[], opts: ClaimO
         if (due.length === 0) return [];
         return trx
           .updateTable('jobs')
-          .set({
-            status: 'running',
-            attempts: sql<number>`attempts + 1`,
-            lease_token: token,
-            due_at: now + opts.leaseMs,
-            updated_at: now,
-            started_at: sql<number>`coalesce(started_at, ${now})`,
-          })
+          .set(claim)
           .where(
             'id',
             'in',
