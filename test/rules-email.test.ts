@@ -131,6 +131,36 @@ describe.each(dialects())('journey rules send e-mail on %s', (dialect) => {
     expect(messages.filter((m) => m.recipient === 'again@example.com')).toHaveLength(1);
   });
 
+  it('checkins that arrive together each welcome their guest once, a stay checked in twice at once included', async () => {
+    // On SQLite these share a group commit: their firings are written by one statement (fire-rules.ts).
+    const guests = ['burst-1', 'burst-2', 'burst-3', 'burst-4'];
+    const answers = await Promise.all([
+      ...guests.map((g) => checkin(g, { email: `${g}@example.com`, language: g === 'burst-2' ? 'sv' : 'en' })),
+      checkin('burst-1', { email: 'burst-1@example.com' }),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    // Acknowledged means the messages are there, queued with their firings.
+    const messages = (await listMessages(t.database.db, accountId)).filter((m) => m.recipient.startsWith('burst-'));
+    expect(messages.map((m) => m.recipient).sort()).toEqual(guests.map((g) => `${g}@example.com`));
+    for (const g of guests) await arrived(`${g}@example.com`);
+    expect(mailsTo('burst-2@example.com')[0].header('subject')).toBe('Välkommen till Grand Hotell, Ada');
+    await checkin('burst-after', { email: 'burst-after@example.com' });
+    await arrived('burst-after@example.com');
+    expect(mailsTo('burst-1@example.com')).toHaveLength(1);
+    const firings = await t.database.db
+      .selectFrom('rule_firings')
+      .select(['dedupe_key', 'journey_event_id'])
+      .where('account_id', '=', accountId)
+      .where(
+        'dedupe_key',
+        'in',
+        messages.map((m) => `stay:${m.stay_id}`),
+      )
+      .execute();
+    expect(firings).toHaveLength(4);
+    expect(firings.every((f) => f.journey_event_id !== null)).toBe(true);
+  });
+
   it('one-click unsubscribe stops further e-mails to the address', async () => {
     await checkin('unsub-1', { email: 'unsub@example.com' });
     const mail = await arrived('unsub@example.com');

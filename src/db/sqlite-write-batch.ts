@@ -5,14 +5,17 @@ import type { Database } from './schema.js';
 // Db as database.ts names it, spelt out here: database.ts reads this module's load (no import cycle).
 type Db = Kysely<Database>;
 import { executeCompiled, whileHeld } from './held-connection.js';
+import { newWriteScope, runCommitHooks, runEndWork, type LeftWork } from './write-scope.js';
 
 /*
  * Group commit for SQLite. A commit is the dearest statement of a small write (the WAL append of
  * every page it changed), and kysely's SQLite driver runs one transaction at a time anyway, so
  * writes that arrive together share one: each runs in a savepoint of its own (a write that fails
- * is undone alone and rejects alone), then one commit covers them all, and only then is any of
- * them answered. Nothing is acknowledged before its commit; a failed commit rejects every write
- * of the batch.
+ * is undone alone and rejects alone), then the work they left to the end of the transaction runs
+ * for all of them together (write-scope.ts), then one commit covers them all, and only then is any
+ * of them answered. Nothing is acknowledged before its commit; a failed commit rejects every write
+ * of the batch. When the end work fails, the batch is rolled back and each write runs again in a
+ * batch of its own, so that only the write whose end work fails is rejected.
  */
 
 const BEGIN = CompiledQuery.raw('begin immediate');
@@ -50,6 +53,8 @@ export interface BatchedWrite<T> {
    * not: what `work` remembered of its writes is void.
    */
   rolledBack?: () => void;
+  /** what `work` left to the end of the transaction (write-scope.ts), read once it succeeded */
+  endWork?: () => readonly LeftWork[];
 }
 
 interface Job {
@@ -96,8 +101,17 @@ export function batchedWrite<T>(db: Db, write: BatchedWrite<T>): Promise<T> {
   });
 }
 
+/** The end work of a batch failed: the batch was rolled back, and its error is kept. */
+class EndWorkFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super('the end work of a batch failed');
+  }
+}
+
 async function runBatch(db: Db, jobs: Job[]): Promise<void> {
   const succeeded: { job: Job; result: unknown }[] = [];
+  // What the end work registers to run after the commit (write-scope.ts).
+  const endScope = newWriteScope();
   try {
     await db.connection().execute((conn) =>
       whileHeld(db, conn, async () => {
@@ -121,6 +135,9 @@ async function runBatch(db: Db, jobs: Job[]): Promise<void> {
             succeeded.push({ job, result });
             await executeCompiled(conn, RELEASE);
           }
+          // The work the writes left to the end of the transaction, all of it together.
+          const left = succeeded.flatMap(({ job }) => job.write.endWork?.() ?? []);
+          if (left.length > 0) await runEndWork(conn, endScope, left).catch((err: unknown) => Promise.reject(new EndWorkFailed(err)));
           await executeCompiled(conn, COMMIT);
         } catch (err) {
           // After a failed commit SQLite may already have rolled back: nothing left to undo then.
@@ -131,9 +148,16 @@ async function runBatch(db: Db, jobs: Job[]): Promise<void> {
       }),
     );
   } catch (err) {
-    for (const job of jobs) settle(job, () => job.reject(err));
+    if (err instanceof EndWorkFailed && succeeded.length > 1) {
+      // One write's end work may have failed the others': each runs again alone, so only its own fails.
+      for (const { job } of succeeded) await runBatch(db, [job]);
+      return;
+    }
+    const reason = err instanceof EndWorkFailed ? err.reason : err;
+    for (const job of jobs) settle(job, () => job.reject(reason));
     return;
   }
+  runCommitHooks(endScope.hooks);
   for (const { job, result } of succeeded) settle(job, () => job.resolve(result));
 }
 

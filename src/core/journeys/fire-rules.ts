@@ -58,55 +58,92 @@ export interface FireOptions {
   feedback?: FeedbackOrigin;
 }
 
+/** One subject's rules to fire (a batch of them is fired together: fireRuleBatch). */
+export interface RuleFiring {
+  rules: readonly RuleView[];
+  subject: RuleSubject;
+  now: number;
+  opts: FireOptions;
+}
+
+/** A rule that fired for a subject, with its firing row. */
+interface FiredRule {
+  rule: RuleView;
+  firingId: number;
+  firing: RuleFiring;
+}
+
 /**
  * Fires `rules` for the subject in `trx`, each unless it already fired for this key: one
  * statement records the firings, then their actions are written together. A firing whose action
  * could not be written (a suppressed address, no template) records why.
  */
 export async function fireRules(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now: number, opts: FireOptions): Promise<Fired> {
+  return fireRuleBatch(trx, accountId, [{ rules, subject, now, opts }]);
+}
+
+/**
+ * Fires the rules of many subjects of one account in `trx` (the ContactEvents of one group commit:
+ * rule-engine.ts), with one statement per kind of row for all of them: the firings, the messages,
+ * their jobs. Two subjects with one de-duplication key (a checkin and a stay moving to instay in
+ * one batch) fire once, for the first.
+ */
+export async function fireRuleBatch(trx: Db, accountId: number, batch: readonly RuleFiring[]): Promise<Fired> {
   const fired: Fired = { requests: [] };
-  if (rules.length === 0) return fired;
-  const firings = await insertFirings(trx, accountId, rules, subject, now, opts.dedupeKey);
-  if (firings.length === 0) return fired;
-  const firedRules = rules.filter((rule) => firings.some((f) => f.rule_id === rule.id));
-  const skip = async (ruleId: number, reason: string) => {
-    const firing = firings.find((f) => f.rule_id === ruleId)!;
+  const firedRules = await insertFirings(trx, accountId, batch);
+  if (firedRules.length === 0) return fired;
+  const skip = async (firingId: number, reason: string) => {
     await trx
       .updateTable('rule_firings')
       .set({ outcome: `skipped: ${reason}` })
-      .where('id', '=', firing.id)
+      .where('id', '=', firingId)
       .execute();
   };
-  await queueJobs(trx, accountId, firedRules, subject, now, opts);
-  for (const rule of firedRules) {
-    if (rule.action.type === 'open_request' && subject.event.type === FEEDBACK_TRIGGER && opts.feedback) {
-      const ctx = opts.ctx ?? writeContext(trx, accountId, `rule:${rule.id}`);
-      fired.requests.push(await openRuleRequest(ctx, feedbackRequest(rule.action, subject, opts.feedback)));
+  await queueJobs(trx, accountId, firedRules);
+  for (const { rule, firing } of firedRules) {
+    if (rule.action.type === 'open_request' && firing.subject.event.type === FEEDBACK_TRIGGER && firing.opts.feedback) {
+      const ctx = firing.opts.ctx ?? writeContext(trx, accountId, `rule:${rule.id}`);
+      fired.requests.push(await openRuleRequest(ctx, feedbackRequest(rule.action, firing.subject, firing.opts.feedback)));
     }
   }
-  await queueWebhooks(trx, accountId, firedRules, subject, now, opts.ctx);
-  await queueRuleMessages(trx, accountId, firedRules, subject, now, skip);
+  await queueWebhooks(trx, accountId, firedRules);
+  await queueRuleMessages(trx, accountId, firedRules, skip);
   return fired;
 }
 
 /**
- * Records that `rules` fired for the key, except those that already did (the unique key
- * (rule_id, dedupe_key)); returns the firings inserted. SQL text rather than a Kysely tree: it
- * runs on every journey event that fires a rule, and building the tree cost as much as the insert.
+ * Records that the rules fired for their subjects' keys, except those that already did (the
+ * unique key (rule_id, dedupe_key)); returns the rules whose firing was inserted. SQL text rather
+ * than a Kysely tree: it runs on every journey event that fires a rule, and building the tree cost
+ * as much as the insert.
  */
-async function insertFirings(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now: number, dedupeKey: string) {
-  const journeyEventId = subject.event.id > 0 ? subject.event.id : null; // 0: a loyalty or feedback event (no timeline row)
+async function insertFirings(trx: Db, accountId: number, batch: readonly RuleFiring[]): Promise<FiredRule[]> {
+  const wanted = batch.flatMap((firing) => firing.rules.map((rule) => ({ rule, firing })));
+  if (wanted.length === 0) return [];
   const values = rowsSql(
     trx,
-    rules.map((rule) => [accountId, rule.id, dedupeKey, journeyEventId, subject.guest.id, 'queued', now]),
+    wanted.map(({ rule, firing: { subject, now, opts } }) => {
+      const journeyEventId = subject.event.id > 0 ? subject.event.id : null; // 0: a loyalty or feedback event (no timeline row)
+      return [accountId, rule.id, opts.dedupeKey, journeyEventId, subject.guest.id, 'queued', now];
+    }),
   );
-  const { rows } = await runRowsSql<{ id: number; rule_id: number }>(
+  const { rows } = await runRowsSql<{ id: number; rule_id: number; dedupe_key: string }>(
     trx,
     `insert into rule_firings (account_id, rule_id, dedupe_key, journey_event_id, guest_id, outcome, fired_at) values ${values.text}
-      on conflict (rule_id, dedupe_key) do nothing returning id, rule_id`,
+      on conflict (rule_id, dedupe_key) do nothing returning id, rule_id, dedupe_key`,
     values.params,
   );
-  return rows.map((row) => ({ id: Number(row.id), rule_id: Number(row.rule_id) }));
+  // A key proposed twice in the statement is inserted once: the first proposal is the one that fired.
+  const inserted = new Map(rows.map((row) => [`${row.rule_id} ${row.dedupe_key}`, Number(row.id)]));
+  const firedRules: FiredRule[] = [];
+  for (const { rule, firing } of wanted) {
+    const key = `${rule.id} ${firing.opts.dedupeKey}`;
+    const firingId = inserted.get(key);
+    if (firingId === undefined) continue;
+    inserted.delete(key);
+    firedRules.push({ rule, firingId, firing });
+  }
+  return firedRules;
 }
 
 /** The request a survey response opens (what the Loop face's responses route opened before the rule). */
@@ -126,14 +163,17 @@ function feedbackRequest(action: OpenRequestAction, subject: RuleSubject, feedba
 }
 
 /** Points and (outside feedback) requests: one job each, run after the commit, once. */
-async function queueJobs(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now: number, opts: FireOptions): Promise<void> {
-  const { guest } = subject;
+async function queueJobs(trx: Db, accountId: number, firedRules: readonly FiredRule[]): Promise<void> {
   const jobs: NewJob[] = [];
-  for (const rule of rules) {
+  let now = 0;
+  for (const { rule, firing } of firedRules) {
     const { action } = rule;
+    const { subject, opts } = firing;
+    const { guest } = subject;
+    now = Math.max(now, firing.now);
     if (action.type === 'add_loyalty_points') {
       const payload: LoyaltyPointsJob = { guestId: guest.id, ruleId: rule.id, points: action.points, concept: action.concept, pointType: action.pointType };
-      jobs.push({ kind: LOYALTY_POINTS_JOB_KIND, payload, runAt: now });
+      jobs.push({ kind: LOYALTY_POINTS_JOB_KIND, payload, runAt: firing.now });
     } else if (action.type === 'open_request' && !(subject.event.type === FEEDBACK_TRIGGER && opts.feedback)) {
       const payload: RuleRequest & { ruleId: number } = {
         ruleId: rule.id,
@@ -144,25 +184,26 @@ async function queueJobs(trx: Db, accountId: number, rules: readonly RuleView[],
         guest: guest.id > 0 ? { id: guest.id, name: guest.name, email: guest.email, mobile: guest.mobile } : null,
         source: `rule:${rule.id}`,
       };
-      jobs.push({ kind: RULE_REQUEST_JOB_KIND, payload, runAt: dueAt(action.timing, timingContext(subject, now, null)) });
+      jobs.push({ kind: RULE_REQUEST_JOB_KIND, payload, runAt: dueAt(action.timing, timingContext(subject, firing.now, null)) });
     }
   }
   if (jobs.length > 0) await createJobs(trx, accountId, jobs, now);
 }
 
 /** Webhook calls: one delivery each to the subscription the rule names (its URL and secret when sent). */
-async function queueWebhooks(trx: Db, accountId: number, rules: readonly RuleView[], subject: RuleSubject, now: number, ctx?: WriteContext): Promise<void> {
-  const calls = rules.filter((r): r is RuleView & { action: WebhookAction } => r.action.type === 'webhook');
+async function queueWebhooks(trx: Db, accountId: number, firedRules: readonly FiredRule[]): Promise<void> {
+  const calls = firedRules.filter((f): f is FiredRule & { rule: { action: WebhookAction } } => f.rule.action.type === 'webhook');
   if (calls.length === 0) return;
   const targets = await storedWebhookTargets(
     trx,
     accountId,
-    calls.map((r) => r.action.webhookId),
+    calls.map((f) => f.rule.action.webhookId),
   );
-  const { event } = subject;
-  for (const rule of calls) {
+  for (const { rule, firing } of calls) {
     const target = targets.get(rule.action.webhookId);
     if (!target) continue; // deleted since the rule was saved: the firing says queued, the delivery log shows nothing
+    const { event } = firing.subject;
+    const ctx = firing.opts.ctx;
     const data = {
       rule: { id: rule.id, name: rule.name },
       event: {
@@ -180,7 +221,7 @@ async function queueWebhooks(trx: Db, accountId: number, rules: readonly RuleVie
       accountId,
       { target: 'webhook', subscriptionId: rule.action.webhookId },
       { eventType: 'rule.webhook', url: target.url, payload: { data }, actor: ctx?.actor ?? `rule:${rule.id}`, requestId: ctx?.requestId ?? null },
-      now,
+      firing.now,
     );
   }
 }
@@ -203,18 +244,23 @@ const timingContext = (subject: RuleSubject, now: number, quiet: Parameters<type
 async function queueRuleMessages(
   trx: Db,
   accountId: number,
-  rules: readonly RuleView[],
-  subject: RuleSubject,
-  now: number,
-  skip: (ruleId: number, reason: string) => Promise<void>,
+  firedRules: readonly FiredRule[],
+  skip: (firingId: number, reason: string) => Promise<void>,
 ): Promise<void> {
-  const sending = rules.filter((r) => actionChannel(r.action) !== undefined);
+  const sending = firedRules.filter((f) => actionChannel(f.rule.action) !== undefined);
   if (sending.length === 0) return;
+  const now = Math.max(...sending.map((f) => f.firing.now));
   const { quietHours } = await accountMessaging(trx, accountId, now);
-  const variables = ruleVariables(subject);
-  const account = sending.some((r) => r.action.type === 'survey_invitation') ? await getAccount(trx, accountId) : undefined;
-  const locationId = subject.stay?.location_id ?? subject.event.location_id;
-  const inputs: NewMessage[] = sending.map((rule) => {
+  const account = sending.some((f) => f.rule.action.type === 'survey_invitation') ? await getAccount(trx, accountId) : undefined;
+  const variablesOf = new Map<RuleSubject, ReturnType<typeof ruleVariables>>();
+  const inputs: NewMessage[] = sending.map(({ rule, firing }) => {
+    const { subject } = firing;
+    let variables = variablesOf.get(subject);
+    if (!variables) {
+      variables = ruleVariables(subject);
+      variablesOf.set(subject, variables);
+    }
+    const locationId = subject.stay?.location_id ?? subject.event.location_id;
     const action = rule.action as Extract<RuleView['action'], { template: string }>;
     const channel = actionChannel(action)!;
     let links = variables.links as Record<string, unknown>;
@@ -228,9 +274,9 @@ async function queueRuleMessages(
       languages: languageChain(subjectLanguage(subject), action.fallbackLanguage),
       recipient: recipientOf(channel, subject.guest, locationId)!,
       variables: { ...variables, links },
-      dueAt: dueAt(action.timing, timingContext(subject, now, quietHours)),
+      dueAt: dueAt(action.timing, timingContext(subject, firing.now, quietHours)),
     };
   });
   const outcomes = await queueMessages(trx, accountId, inputs, now);
-  for (const [i, outcome] of outcomes.entries()) if (!outcome.queued) await skip(sending[i].id, outcome.reason);
+  for (const [i, outcome] of outcomes.entries()) if (!outcome.queued) await skip(sending[i].firingId, outcome.reason);
 }

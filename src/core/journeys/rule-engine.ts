@@ -1,10 +1,11 @@
 import type { Db } from '../../db/database.js';
+import { atEndOfWrite, type EndOfWrite } from '../../db/write-transaction.js';
 import type { Guest, Location, Stay } from '../../db/schema.js';
 import { findGuestRow } from '../guests/guests.js';
 import { cachedLocation } from '../locations/location-cache.js';
 import { missingRecipient, recipientOf } from '../messaging/channels.js';
 import { conditionsHold, evaluateConditions, type Facts, type TestResult } from './conditions.js';
-import { fireRules } from './fire-rules.js';
+import { fireRuleBatch, fireRules, type RuleFiring } from './fire-rules.js';
 import { actionChannel } from './rule-actions.js';
 import { ruleFacts, type RuleSubject } from './rule-context.js';
 import { rulesFor, type RuleView } from './rules.js';
@@ -95,16 +96,38 @@ export async function completeSubject(db: Db, accountId: number, s: EventSubject
   return { event: s.event, guest, stay: s.stay ?? null, location };
 }
 
-/** Runs the account's rules on a journey event just recorded, in its transaction. */
+/**
+ * Runs the account's rules on a journey event just recorded, in its transaction: which rules fire
+ * is decided now, on the rows as this write has them; their firings and actions are written at the
+ * end of the transaction, together with those of the other writes of its group commit
+ * (write-scope.ts), or now when `trx` is not a transaction of inWriteTransaction.
+ */
 export async function runRules(trx: Db, accountId: number, s: EventSubject, now = Date.now()): Promise<void> {
   const candidates = await rulesFor(trx, accountId, triggersOf(s.event), now);
   if (candidates.length === 0) return;
   const subject = await completeSubject(trx, accountId, s);
   if (!subject) return;
   const facts = ruleFacts(subject);
-  const firing = candidates.filter((rule) => applies(rule, subject, facts));
-  await fireRules(trx, accountId, firing, subject, now, { dedupeKey: dedupeKeyOf(subject.event) });
+  const rules = candidates.filter((rule) => applies(rule, subject, facts));
+  if (rules.length === 0) return;
+  const firing: AccountFiring = { accountId, rules, subject, now, opts: { dedupeKey: dedupeKeyOf(subject.event) } };
+  if (!atEndOfWrite(trx, journeyFirings, firing)) await fireRuleBatch(trx, accountId, [firing]);
 }
+
+type AccountFiring = RuleFiring & { accountId: number };
+
+/** The journey events' firings left to the end of a write: one batch per account, in the order of the events. */
+const journeyFirings: EndOfWrite<AccountFiring> = {
+  async run(trx, firings) {
+    const byAccount = new Map<number, AccountFiring[]>();
+    for (const firing of firings) {
+      const batch = byAccount.get(firing.accountId);
+      if (batch) batch.push(firing);
+      else byAccount.set(firing.accountId, [firing]);
+    }
+    for (const [accountId, batch] of byAccount) await fireRuleBatch(trx, accountId, batch);
+  },
+};
 
 export interface LoyaltyRuleEvent {
   type: LoyaltyTrigger;
