@@ -5,7 +5,7 @@ import { findGuestRow } from '../guests/guests.js';
 import { cachedLocation } from '../locations/location-cache.js';
 import { missingRecipient, recipientOf } from '../messaging/channels.js';
 import { conditionsHold, evaluateConditions, type Facts, type TestResult } from './conditions.js';
-import { fireRuleBatch, fireRules, type RuleFiring } from './fire-rules.js';
+import { fireRuleBatch, type RuleFiring } from './fire-rules.js';
 import { actionChannel } from './rule-actions.js';
 import { ruleFacts, type RuleSubject } from './rule-context.js';
 import { rulesFor, type RuleView } from './rules.js';
@@ -19,7 +19,10 @@ export { LOYALTY_POINTS_JOB_KIND, type LoyaltyPointsJob } from './fire-rules.js'
  * without rules pays no query). A rule whose trigger and conditions hold fires at most once per
  * de-duplication key (the stay; the event itself when there is none): a PMS that resends checkin
  * does not welcome the guest twice. Its action is a queued message (messaging/messages.ts), sent
- * after commit.
+ * after commit. Which rules fire is decided on the rows as the event's write has them; the firings
+ * are written at the end of that write's transaction, with those of the other writes of its group
+ * commit (fireAtEndOfWrite). Feedback rules fire at once (feedback-rules.ts): the response that
+ * caused them answers with the request they opened.
  */
 
 export interface EventSubject {
@@ -108,19 +111,32 @@ export async function runRules(trx: Db, accountId: number, s: EventSubject, now 
   const subject = await completeSubject(trx, accountId, s);
   if (!subject) return;
   const facts = ruleFacts(subject);
-  const rules = candidates.filter((rule) => applies(rule, subject, facts));
-  if (rules.length === 0) return;
-  const firing: AccountFiring = { accountId, rules, subject, now, opts: { dedupeKey: dedupeKeyOf(subject.event) } };
-  if (!atEndOfWrite(trx, journeyFirings, firing)) await fireRuleBatch(trx, accountId, [firing]);
+  await fireAtEndOfWrite(trx, {
+    accountId,
+    rules: candidates.filter((rule) => applies(rule, subject, facts)),
+    subject,
+    now,
+    opts: { dedupeKey: dedupeKeyOf(subject.event) },
+  });
 }
 
 type AccountFiring = RuleFiring & { accountId: number };
 
-/** The journey events' firings left to the end of a write: one batch per account, in the order of the events. */
-const journeyFirings: EndOfWrite<AccountFiring> = {
-  async run(trx, firings) {
+/**
+ * Leaves the firing of the rules that apply to an event to the end of the write (write-scope.ts),
+ * where the firings of every write of a SQLite group commit are written together; fires them now
+ * when `trx` is not a transaction of inWriteTransaction.
+ */
+async function fireAtEndOfWrite(trx: Db, firing: AccountFiring): Promise<void> {
+  if (firing.rules.length === 0) return;
+  if (!atEndOfWrite(trx, firings, firing)) await fireRuleBatch(trx, firing.accountId, [firing]);
+}
+
+/** The firings left to the end of a write: one batch per account, in the order of the events. */
+const firings: EndOfWrite<AccountFiring> = {
+  async run(trx, left) {
     const byAccount = new Map<number, AccountFiring[]>();
-    for (const firing of firings) {
+    for (const firing of left) {
       const batch = byAccount.get(firing.accountId);
       if (batch) batch.push(firing);
       else byAccount.set(firing.accountId, [firing]);
@@ -158,8 +174,13 @@ export async function runLoyaltyRules(trx: Db, accountId: number, e: LoyaltyRule
   const subject = await completeSubject(trx, accountId, { event });
   if (!subject) return;
   const facts = ruleFacts(subject);
-  const firing = rules.filter((rule) => applies(rule, subject, facts));
-  await fireRules(trx, accountId, firing, subject, now, { dedupeKey: `loyalty:${e.key}` });
+  await fireAtEndOfWrite(trx, {
+    accountId,
+    rules: rules.filter((rule) => applies(rule, subject, facts)),
+    subject,
+    now,
+    opts: { dedupeKey: `loyalty:${e.key}` },
+  });
 }
 
 /** Whether a rule already fired for the key of the event (explain and dry-run say so). */
