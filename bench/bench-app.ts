@@ -9,6 +9,7 @@ import { createSecretBox } from '../src/core/shared/secret-box.js';
 import { createWebhook } from '../src/core/webhooks/subscriptions.js';
 import { jobHandlers } from '../src/server/job-handlers.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/db/database.js';
+import { startCheckpointer } from '../src/db/sqlite-checkpointer.js';
 import { createAccountWithCredentials } from '../src/core/accounts/provision.js';
 import { updateAccountSettings } from '../src/core/accounts/accounts.js';
 import { createLocation } from '../src/core/locations/locations.js';
@@ -27,6 +28,8 @@ export async function startBenchApp() {
   const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'silent' });
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
+  // As serve.ts does: the WAL's checkpoints in a thread of their own.
+  const checkpointer = await startCheckpointer(database.db, file);
   const { account, loopToken } = await createAccountWithCredentials(database.db, 'bench', 'Bench Hotels');
   // As a hotel has it: national phone numbers are read in the hotel's country.
   await updateAccountSettings(database.db, account.id, { defaultCountry: 'CA' });
@@ -34,6 +37,7 @@ export async function startBenchApp() {
   const webhook = await subscribeWebhook(config, database, account.id);
   const app = await buildApp({ config, database, onJobQueued: () => webhook?.worker.wake() });
   if (webhook) app.addHook('onClose', webhook.stop);
+  if (checkpointer) app.addHook('onClose', checkpointer.stop);
   await app.listen({ port: 0, host: config.host });
   return { config, database, account, location, loopToken, app, port: listeningPort(app) };
 }

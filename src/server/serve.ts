@@ -1,6 +1,7 @@
 import { sweepLoyaltySessions } from '../core/loyalty/api-users.js';
 import { ConfigError, type Config } from '../config/config.js';
 import { migrateToLatest } from '../db/database.js';
+import { startCheckpointer } from '../db/sqlite-checkpointer.js';
 import { openConfiguredDatabase } from '../config/database-check.js';
 import { startNoticeListener, type NoticeListener } from '../db/notices.js';
 import { resolveSecretKeys } from '../config/secret-keys.js';
@@ -52,6 +53,10 @@ export async function serve(config: Config): Promise<void> {
   let noticeListener: NoticeListener | undefined;
   let stopHearingDue: (() => void) | undefined;
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
+  // SQLite: the WAL's checkpoints mostly in a thread of their own, not in the commits of requests.
+  const sqliteFile = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice('sqlite:'.length) : undefined;
+  const checkpointLog = app.log.child({ component: 'sqlite-checkpoint' });
+  const checkpointer = sqliteFile ? await startCheckpointer(database.db, sqliteFile, (msg) => checkpointLog.warn(msg)) : undefined;
   app.addHook('onClose', async () => {
     onDeliveryQueued(undefined);
     onMessageQueued(undefined);
@@ -62,6 +67,7 @@ export async function serve(config: Config): Promise<void> {
     await sms?.close();
     await noticeListener?.stop();
     await outbound.close();
+    await checkpointer?.stop();
     await database.close();
   });
   let closing = false;
