@@ -64,6 +64,8 @@ export async function startCheckpointer(db: Db, file: string, log?: (msg: string
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
+        // Held while it stops: an unreferenced thread would let a process with nothing else left exit before it did (exit code 0 mid-shutdown).
+        worker.ref();
         worker.postMessage('stop');
         setTimeout(() => void worker.terminate(), 2_000).unref();
       });
