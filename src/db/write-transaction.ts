@@ -10,7 +10,9 @@ export { afterCommit, atEndOfWrite, inTrackedTransaction, type EndOfWrite } from
  * a transaction of its own. `work` uses only the `trx` it is given: it must not open a transaction
  * or query through `db` (on SQLite that waits for the connection the batch holds: a deadlock).
  * What `work` left with atEndOfWrite runs at the end of the transaction (write-scope.ts); what it
- * registered with afterCommit runs once the commit is done (not after a rollback).
+ * registered with afterCommit runs once the commit is done (not after a rollback). On SQLite
+ * `work` may run a second time, alone, when the end work of another write of its batch failed:
+ * what it does outside the database must bear that (assignments, not appends).
  */
 export async function inWriteTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   const scope = newWriteScope();
