@@ -37,7 +37,7 @@ export async function startBenchApp() {
   const webhook = await subscribeWebhook(config, database, account.id);
   const app = await buildApp({ config, database, onJobQueued: () => webhook?.worker.wake() });
   if (webhook) app.addHook('onClose', webhook.stop);
-  if (checkpointer) app.addHook('onClose', checkpointer.stop);
+  app.addHook('onClose', checkpointer.stop);
   await app.listen({ port: 0, host: config.host });
   return { config, database, account, location, loopToken, app, port: listeningPort(app) };
 }

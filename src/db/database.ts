@@ -14,6 +14,8 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   db: Db;
   dialect: Dialect;
+  /** SQLite: the database file (its WAL checkpoints: sqlite-checkpointer.ts) */
+  file?: string;
   close(): Promise<void>;
   /** how busy the database's connections are, read by /metrics */
   load(): DatabaseLoad;
@@ -54,7 +56,7 @@ function openSqlite(file: string): DatabaseHandle {
     const { queued, running } = batchedWriteLoad(db);
     return { dialect: 'sqlite', queuedWrites: queued, committingWrites: running };
   };
-  return { db, dialect: 'sqlite', close: () => db.destroy(), load };
+  return { db, dialect: 'sqlite', file, close: () => db.destroy(), load };
 }
 
 // bigint (int8) columns hold epoch milliseconds and counts; they fit in a JS number.

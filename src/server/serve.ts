@@ -54,9 +54,8 @@ export async function serve(config: Config): Promise<void> {
   let stopHearingDue: (() => void) | undefined;
   const app = await buildApp({ config, database, secretKeys, onJobQueued: () => worker?.wake() });
   // SQLite: the WAL's checkpoints mostly in a thread of their own, not in the commits of requests.
-  const sqliteFile = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice('sqlite:'.length) : undefined;
   const checkpointLog = app.log.child({ component: 'sqlite-checkpoint' });
-  const checkpointer = sqliteFile ? await startCheckpointer(database.db, sqliteFile, (msg) => checkpointLog.warn(msg)) : undefined;
+  const checkpointer = database.file ? await startCheckpointer(database.db, database.file, (msg) => checkpointLog.warn(msg)) : undefined;
   app.addHook('onClose', async () => {
     onDeliveryQueued(undefined);
     onMessageQueued(undefined);
