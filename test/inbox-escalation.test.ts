@@ -181,6 +181,16 @@ describe.each(dialects())('unanswered-guest alerts on %s', (dialect) => {
     const guest = sockets[sockets.length - 1];
     guest.send({ type: 'chatMessage', chatMessage: { localId: 'g-2', contentType: 'text/plain', content: 'And breakfast?' } });
     await guest.next((e) => e.chatMessage?.localId === 'g-2', 'the second message');
+    // a third message while the guest waits changes nothing: the wait runs from the second
+    vi.setSystemTime(since + 50 * MIN);
+    guest.send({ type: 'chatMessage', chatMessage: { localId: 'g-3', contentType: 'text/plain', content: 'With eggs?' } });
+    await guest.next((e) => e.chatMessage?.localId === 'g-3', 'the third message');
+    const alertsSince = async () =>
+      (await t.database.db.selectFrom('jobs').select('payload').where('account_id', '=', h.accountId).where('kind', '=', 'inbox.alert').execute())
+        .map((j) => JSON.parse(j.payload))
+        .filter((p) => p.kind === 'chat' && p.id === sessionId)
+        .map((p) => p.since - since);
+    expect((await alertsSince()).sort((a, b) => a - b)).toEqual([0, 45 * MIN]);
     vi.setSystemTime(since + 56 * MIN);
     await waitUntil(() => mailsTo(h.email('anna')).length === 1, { what: 'the notice of the new wait' });
     expect(mailsTo(h.email('anna'))[0].header('subject')).toBe('a guest has waited 11 minutes at Sea Hotel');

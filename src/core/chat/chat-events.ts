@@ -4,6 +4,7 @@ import type { ChatEvent, ChatSession } from '../../db/schema.js';
 import { badRequest } from '../shared/errors.js';
 import { parseJson } from '../shared/json.js';
 import { nextSeq } from './chat-sessions.js';
+import type { StayCallbackTarget } from '../stays/stay-callbacks.js';
 
 /** The kinds of event a chat session records (Loopon's LooponEvent types). */
 export const CHAT_EVENT_TYPES = ['chatMessage', 'typingIndicator', 'guestConnect', 'guestDisconnect', 'error'] as const;
@@ -92,8 +93,10 @@ function eventColumns(type: ChatEventType, payload: Record<string, unknown>): { 
  * PostgreSQL only: appendChatEvent for session `sessionId` in one statement that also returns the
  * session as it is after taking the sequence number (its stay, expiry, key), where reading the
  * session, numbering and inserting take three round trips: the chat's hot path (a message each
- * way). Undefined when the account has no such session. The caller checks the session (expired?)
- * and throws to roll the event back.
+ * way). The stay callbacks of the session's stay come back with it (the stays module's
+ * stayCallbackTargets, one round trip more otherwise), for onChatEventStored. Undefined when the
+ * account has no such session. The caller checks the session (expired?) and throws to roll the
+ * event back.
  */
 export async function appendChatEventReturningSession(
   db: ChatDb,
@@ -102,10 +105,10 @@ export async function appendChatEventReturningSession(
   type: ChatEventType,
   payload: Record<string, unknown>,
   at: number,
-): Promise<{ session: ChatSession; event: StoredChatEvent } | undefined> {
+): Promise<{ session: ChatSession; event: StoredChatEvent; stayCallbacks: StayCallbackTarget[] } | undefined> {
   if (!isChatEventType(type)) throw badRequest(`unknown chat event type "${String(type)}"`);
   const c = eventColumns(type, payload);
-  const { rows } = await sql<{ session: ChatSession; event: ChatEvent }>`
+  const { rows } = await sql<{ session: ChatSession; event: ChatEvent; callbacks: StayCallbackTarget[] }>`
     with s as (
       update chat_sessions set last_seq = last_seq + 1 where account_id = ${accountId} and id = ${sessionId} returning *
     ), e as (
@@ -114,10 +117,13 @@ export async function appendChatEventReturningSession(
       from s
       returning *
     )
-    select row_to_json(s) as session, row_to_json(e) as event from s, e`.execute(db);
+    select row_to_json(s) as session, row_to_json(e) as event,
+      (select coalesce(json_agg(json_build_object('clientId', cb.client_id, 'url', cb.url) order by cb.client_id), '[]'::json)
+        from stay_callbacks cb where cb.account_id = s.account_id and cb.stay_id = s.stay_id) as callbacks
+    from s, e`.execute(db);
   const row = rows[0];
   if (!row) return undefined;
-  return { session: row.session, event: toStoredChatEvent(row.event, row.session.session_key) };
+  return { session: row.session, event: toStoredChatEvent(row.event, row.session.session_key), stayCallbacks: row.callbacks };
 }
 
 /** A stay's events, oldest first, `limit` of them after skipping `offset`. */

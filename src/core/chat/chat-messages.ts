@@ -72,9 +72,9 @@ export async function postChatMessageTo(
     const stored = await appendChatEventReturningSession(ctx.trx, ctx.accountId, sessionId, 'chatMessage', messagePayload(from, message), now);
     if (!stored) return undefined;
     admit(stored.session);
-    await onChatEventStored(ctx, stored.event);
+    await onChatEventStored(ctx, stored.event, stored.stayCallbacks);
     await tellInbox(ctx, stored.session, from, now);
-    return stored;
+    return { session: stored.session, event: stored.event };
   }
   const session = await findChatSession(ctx.trx, ctx.accountId, sessionId);
   if (!session) return undefined;

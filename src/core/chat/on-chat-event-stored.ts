@@ -1,5 +1,6 @@
 import { recordEvent } from '../events/record-event.js';
 import { enqueueStayCallbacks } from '../stays/stay-callback-events.js';
+import type { StayCallbackTarget } from '../stays/stay-callbacks.js';
 import type { StoredChatEvent } from './chat-events.js';
 import { looponEvent } from './loopon-event.js';
 import type { WriteContext } from '../shared/write-context.js';
@@ -11,11 +12,12 @@ import type { WriteContext } from '../shared/write-context.js';
  * that registered a stayCallback for the event's stay gets the LooponEvent as the guest app sees
  * it (core/stays/stay-callback-events.ts), and a new message is the `chat.message` domain event
  * for webhook subscriptions. Typing indicators are never stored and never come here ("only sent on
- * WebSocket"). The stays module must not import chat (chat imports stays here).
+ * WebSocket"). The stays module must not import chat (chat imports stays here). `stayCallbacks`:
+ * the stay's callbacks when the statement that stored the event read them too.
  */
-export async function onChatEventStored(ctx: WriteContext, event: StoredChatEvent): Promise<void> {
+export async function onChatEventStored(ctx: WriteContext, event: StoredChatEvent, stayCallbacks?: readonly StayCallbackTarget[]): Promise<void> {
   const body = looponEvent(event);
-  if (event.stayId !== null) await enqueueStayCallbacks(ctx, { stayId: event.stayId, event: body });
+  if (event.stayId !== null) await enqueueStayCallbacks(ctx, { stayId: event.stayId, event: body }, undefined, stayCallbacks);
   if (event.type === 'chatMessage' && event.updatedAt === event.createdAt) {
     await recordEvent(ctx, {
       type: 'chat.message',

@@ -3,7 +3,7 @@ import type { InboxThreadsTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { createJob } from '../jobs/jobs.js';
 import type { WriteContext } from '../shared/write-context.js';
-import { getInboxSettings } from './settings.js';
+import { DEFAULT_INBOX_SETTINGS } from './settings.js';
 
 /*
  * The inbox's state of a conversation (a guest request or a chat session): its assignee and
@@ -94,10 +94,34 @@ export async function assignThread(db: Db, accountId: number, ref: ThreadRef, as
  */
 export async function guestWaiting(ctx: WriteContext, ref: ThreadRef, at: number): Promise<void> {
   const { trx, accountId } = ctx;
-  const thread = await findThread(trx, accountId, ref.kind, ref.id);
-  if (thread?.awaiting_since !== null && thread?.awaiting_since !== undefined) return;
-  await upsertThread(trx, accountId, ref, { awaiting_since: at, alert_step: 0 }, at);
-  const { firstNotifyMinutes } = await getInboxSettings(trx, accountId);
+  // One statement (a round trip each on PostgreSQL, on the chat's hot path): the thread starts
+  // waiting unless it already was (then nothing is written and no row comes back), and the
+  // account's first-notice delay comes back with it.
+  const started = await trx
+    .insertInto('inbox_threads')
+    .values({
+      account_id: accountId,
+      kind: ref.kind,
+      thread_id: ref.id,
+      location_id: ref.locationId,
+      guest_id: ref.guestId,
+      assignee_id: null,
+      awaiting_since: at,
+      alert_step: 0,
+      updated_at: at,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['account_id', 'kind', 'thread_id'])
+        .doUpdateSet({ location_id: ref.locationId, guest_id: ref.guestId, awaiting_since: at, alert_step: 0, updated_at: at })
+        .where('inbox_threads.awaiting_since', 'is', null),
+    )
+    .returning((eb) =>
+      eb.selectFrom('inbox_settings').select('first_notify_minutes').where('inbox_settings.account_id', '=', accountId).as('first_notify_minutes'),
+    )
+    .executeTakeFirst();
+  if (!started) return;
+  const firstNotifyMinutes = started.first_notify_minutes ?? DEFAULT_INBOX_SETTINGS.firstNotifyMinutes;
   const payload: AlertJobPayload = { kind: ref.kind, id: ref.id, since: at, step: 1 };
   await createJob(trx, accountId, { kind: ALERT_JOB_KIND, payload, runAt: at + firstNotifyMinutes * 60_000, maxAttempts: 10 }, at);
 }

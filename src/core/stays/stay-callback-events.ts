@@ -1,5 +1,5 @@
 import type { WriteContext } from '../shared/write-context.js';
-import { stayCallbackTargets } from './stay-callbacks.js';
+import { stayCallbackTargets, type StayCallbackTarget } from './stay-callbacks.js';
 import { enqueueDelivery } from '../outbox/deliveries.js';
 
 /*
@@ -20,12 +20,18 @@ export interface StayCallbackEvent {
 /**
  * Call in the transaction that stores a chat event of a stay: records one delivery per registered
  * stay callback (none when no API client registered one, or for a type callbacks do not receive),
- * sent after the transaction commits. Returns the ids of the deliveries.
+ * sent after the transaction commits. `known`: the stay's callbacks when the caller read them in
+ * this transaction already (stayCallbackTargets otherwise). Returns the ids of the deliveries.
  */
-export async function enqueueStayCallbacks(ctx: WriteContext, { stayId, event }: StayCallbackEvent, now = Date.now()): Promise<number[]> {
+export async function enqueueStayCallbacks(
+  ctx: WriteContext,
+  { stayId, event }: StayCallbackEvent,
+  now = Date.now(),
+  known?: readonly StayCallbackTarget[],
+): Promise<number[]> {
   const { trx, accountId, actor, requestId } = ctx;
   if (!STAY_CALLBACK_EVENT_TYPES.includes(event.type)) return [];
-  const targets = await stayCallbackTargets(trx, accountId, stayId);
+  const targets = known ?? (await stayCallbackTargets(trx, accountId, stayId));
   const ids: number[] = [];
   for (const target of targets) {
     ids.push(
