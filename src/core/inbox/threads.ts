@@ -34,8 +34,9 @@ export interface AlertJobPayload {
   step: 1 | 2;
 }
 
-async function upsertThread(db: Db, accountId: number, ref: ThreadRef, set: Partial<InboxThread>, now: number): Promise<void> {
-  await db
+/** Writes the thread's state; `onlyIfIdle`: an existing thread is left as it is while a guest waits on it. */
+function threadUpsert(db: Db, accountId: number, ref: ThreadRef, set: Partial<InboxThread>, now: number, onlyIfIdle = false) {
+  return db
     .insertInto('inbox_threads')
     .values({
       account_id: accountId,
@@ -48,10 +49,16 @@ async function upsertThread(db: Db, accountId: number, ref: ThreadRef, set: Part
       updated_at: now,
       ...set,
     })
-    .onConflict((oc) =>
-      oc.columns(['account_id', 'kind', 'thread_id']).doUpdateSet({ location_id: ref.locationId, guest_id: ref.guestId, updated_at: now, ...set }),
-    )
-    .execute();
+    .onConflict((oc) => {
+      const update = oc
+        .columns(['account_id', 'kind', 'thread_id'])
+        .doUpdateSet({ location_id: ref.locationId, guest_id: ref.guestId, updated_at: now, ...set });
+      return onlyIfIdle ? update.where('inbox_threads.awaiting_since', 'is', null) : update;
+    });
+}
+
+async function upsertThread(db: Db, accountId: number, ref: ThreadRef, set: Partial<InboxThread>, now: number): Promise<void> {
+  await threadUpsert(db, accountId, ref, set, now).execute();
 }
 
 export async function findThread(db: Db, accountId: number, kind: ThreadKind, id: number): Promise<InboxThread | undefined> {
@@ -97,25 +104,7 @@ export async function guestWaiting(ctx: WriteContext, ref: ThreadRef, at: number
   // One statement (a round trip each on PostgreSQL, on the chat's hot path): the thread starts
   // waiting unless it already was (then nothing is written and no row comes back), and the
   // account's first-notice delay comes back with it.
-  const started = await trx
-    .insertInto('inbox_threads')
-    .values({
-      account_id: accountId,
-      kind: ref.kind,
-      thread_id: ref.id,
-      location_id: ref.locationId,
-      guest_id: ref.guestId,
-      assignee_id: null,
-      awaiting_since: at,
-      alert_step: 0,
-      updated_at: at,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['account_id', 'kind', 'thread_id'])
-        .doUpdateSet({ location_id: ref.locationId, guest_id: ref.guestId, awaiting_since: at, alert_step: 0, updated_at: at })
-        .where('inbox_threads.awaiting_since', 'is', null),
-    )
+  const started = await threadUpsert(trx, accountId, ref, { awaiting_since: at, alert_step: 0 }, at, true)
     .returning((eb) =>
       eb.selectFrom('inbox_settings').select('first_notify_minutes').where('inbox_settings.account_id', '=', accountId).as('first_notify_minutes'),
     )
