@@ -75,26 +75,36 @@ describe.each(dialects())('chat events to stay callbacks and webhooks on %s', (d
     guest.send({ type: 'typingIndicator', typingIndicator: { timeout: 5 } });
     guest.send({ type: 'chatMessage', chatMessage: { localId: 'g-1', contentType: 'text/plain', content: 'Two more towels, please' } });
     const echo = await guest.next((e) => e.chatMessage?.localId === 'g-1', 'the echo');
+    guest.send({ type: 'chatMessage', chatMessage: { localId: 'g-2', contentType: 'text/plain', content: 'And soap' } });
+    const echo2 = await guest.next((e) => e.chatMessage?.localId === 'g-2', 'the second echo');
 
     const { sessions } = (await admin(adminToken, 'GET', '/chat/sessions')).json();
     const reply = await admin(adminToken, 'POST', `/chat/sessions/${sessions[0].id}/messages`, { authorName: 'Reception', content: 'On the way!' });
     expect(reply.statusCode, reply.body).toBe(201);
+    const read = await admin(adminToken, 'POST', `/chat/sessions/${sessions[0].id}/read`, {});
+    expect(read.json().updated).toBe(2);
     await guest.close();
 
     const callbacks = () => receiver.received.filter((r) => r.url === '/stay-updates').map((r) => ({ ...r, event: JSON.parse(r.body) }));
-    await waitUntil(() => callbacks().length >= 4, { what: () => `four callbacks, got ${JSON.stringify(callbacks().map((c) => c.event.type))}` });
+    await waitUntil(() => callbacks().length >= 7, { what: () => `seven callbacks, got ${JSON.stringify(callbacks().map((c) => c.event.type))}` });
     const types = callbacks().map((c) => c.event.type);
-    expect(types.sort()).toEqual(['chatMessage', 'chatMessage', 'guestConnect', 'guestDisconnect']);
+    expect(types.sort()).toEqual(['chatMessage', 'chatMessage', 'chatMessage', 'chatMessage', 'chatMessage', 'guestConnect', 'guestDisconnect']);
     for (const c of callbacks()) {
       expect(c.headers.authorization).toBe('Basic pms-token-1');
       expect(c.event.sessionId).toBe(sessionKey);
     }
     const guestMessage = callbacks().find((c) => c.event.type === 'chatMessage' && c.event.chatMessage?.author === 'guest');
     expect(guestMessage?.event.chatMessage).toMatchObject({ id: echo.chatMessage.id, content: 'Two more towels, please', localId: 'g-1' });
+    // the hotel read both guest messages: each goes to the callback again, with `read` set
+    const readIds = callbacks()
+      .filter((c) => c.event.type === 'chatMessage' && c.event.chatMessage?.read)
+      .map((c) => c.event.chatMessage.id)
+      .sort((a: number, b: number) => a - b);
+    expect(readIds).toEqual([echo.chatMessage.id, echo2.chatMessage.id]);
 
     const hooks = () => receiver.received.filter((r) => r.url === '/hooks').map((r) => JSON.parse(r.body));
-    await waitUntil(() => hooks().length >= 2, { what: () => `two chat.message webhooks, got ${hooks().length}` });
-    expect(hooks().map((h) => h.type)).toEqual(['chat.message', 'chat.message']);
+    await waitUntil(() => hooks().length >= 3, { what: () => `three chat.message webhooks, got ${hooks().length}` });
+    expect(hooks().map((h) => h.type)).toEqual(['chat.message', 'chat.message', 'chat.message']);
     // Typing is relayed live only: no callback, no webhook.
     expect(receiver.received.some((r) => r.body.includes('typingIndicator'))).toBe(false);
   });

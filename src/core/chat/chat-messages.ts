@@ -6,6 +6,7 @@ import { findChatSession, nextSeq } from './chat-sessions.js';
 import { onChatEventStored } from './on-chat-event-stored.js';
 import type { WriteContext } from '../shared/write-context.js';
 import { guestWaiting, staffAnswered } from '../inbox/threads.js';
+import { stayCallbackTargets, type StayCallbackTarget } from '../stays/stay-callbacks.js';
 
 /*
  * The chat's writes: a message from the guest or the hotel, the hotel reading the guest's
@@ -108,6 +109,14 @@ export async function markChatMessagesRead(
   const unread = await query.orderBy('id').limit(1000).execute();
   if (unread.length === 0) return [];
   const { seq: last, sessionKey } = await nextSeq(trx, session.account_id, session.id, unread.length);
+  // Each message goes, updated, to the callbacks of its stay: read once per stay, not per message.
+  const callbacksOf = new Map<number, StayCallbackTarget[]>();
+  const callbacksFor = async (stayId: number | null) => {
+    if (stayId === null) return [];
+    const known = callbacksOf.get(stayId) ?? (await stayCallbackTargets(trx, session.account_id, stayId));
+    callbacksOf.set(stayId, known);
+    return known;
+  };
   const updated: StoredChatEvent[] = [];
   let seq = last - unread.length;
   for (const { id } of unread) {
@@ -120,7 +129,7 @@ export async function markChatMessagesRead(
       .returningAll()
       .executeTakeFirstOrThrow();
     const event = toStoredChatEvent(row, sessionKey);
-    await onChatEventStored(ctx, event);
+    await onChatEventStored(ctx, event, await callbacksFor(event.stayId));
     updated.push(event);
   }
   return updated;
