@@ -92,15 +92,16 @@ export async function sealPlaintextCallbackTokens(db: Db, secrets: SecretBox): P
   }
 }
 
-/**
- * Where a stay's events go, without opening any token (the outbox records one delivery per
- * callback in the transaction of the event; the token is opened when it is sent).
- */
+/** An API client's stay callback, by its address (its token stays sealed in the table). */
 export interface StayCallbackTarget {
   clientId: number;
   url: string;
 }
 
+/**
+ * Where a stay's events go, without opening any token (the outbox records one delivery per
+ * callback in the transaction of the event; the token is opened when it is sent).
+ */
 export async function stayCallbackTargets(db: Db, accountId: number, stayId: number): Promise<StayCallbackTarget[]> {
   const rows = await db
     .selectFrom('stay_callbacks')
