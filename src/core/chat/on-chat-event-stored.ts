@@ -17,7 +17,7 @@ import type { WriteContext } from '../shared/write-context.js';
  */
 export async function onChatEventStored(ctx: WriteContext, event: StoredChatEvent, stayCallbacks?: readonly StayCallbackTarget[]): Promise<void> {
   const body = looponEvent(event);
-  if (event.stayId !== null) await enqueueStayCallbacks(ctx, { stayId: event.stayId, event: body }, undefined, stayCallbacks);
+  if (event.stayId !== null) await enqueueStayCallbacks(ctx, { stayId: event.stayId, event: body, targets: stayCallbacks });
   if (event.type === 'chatMessage' && event.updatedAt === event.createdAt) {
     await recordEvent(ctx, {
       type: 'chat.message',

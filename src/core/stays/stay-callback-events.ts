@@ -15,20 +15,16 @@ export interface StayCallbackEvent {
   stayId: number;
   /** the LooponEvent exactly as the guest app sees it ({sessionId, created, type, ...}); POSTed verbatim */
   event: { type: string } & Record<string, unknown>;
+  /** the stay's callbacks, when the caller read them in this transaction already (else they are read here) */
+  targets?: readonly StayCallbackTarget[];
 }
 
 /**
  * Call in the transaction that stores a chat event of a stay: records one delivery per registered
  * stay callback (none when no API client registered one, or for a type callbacks do not receive),
- * sent after the transaction commits. `known`: the stay's callbacks when the caller read them in
- * this transaction already (stayCallbackTargets otherwise). Returns the ids of the deliveries.
+ * sent after the transaction commits. Returns the ids of the deliveries.
  */
-export async function enqueueStayCallbacks(
-  ctx: WriteContext,
-  { stayId, event }: StayCallbackEvent,
-  now = Date.now(),
-  known?: readonly StayCallbackTarget[],
-): Promise<number[]> {
+export async function enqueueStayCallbacks(ctx: WriteContext, { stayId, event, targets: known }: StayCallbackEvent, now = Date.now()): Promise<number[]> {
   const { trx, accountId, actor, requestId } = ctx;
   if (!STAY_CALLBACK_EVENT_TYPES.includes(event.type)) return [];
   const targets = known ?? (await stayCallbackTargets(trx, accountId, stayId));
