@@ -12,6 +12,14 @@ export interface InboxSettings {
 export const DEFAULT_INBOX_SETTINGS: InboxSettings = { firstNotifyMinutes: 10, escalateMinutes: 30 };
 const MAX_MINUTES = 7 * 24 * 60;
 
+/**
+ * The account's first-notice delay as a subquery, for a statement that needs it in its own round
+ * trip (threads.ts guestWaiting); it yields null when the account keeps the defaults.
+ */
+export function firstNotifyMinutesSubquery(db: Db, accountId: number) {
+  return db.selectFrom('inbox_settings').select('first_notify_minutes').where('inbox_settings.account_id', '=', accountId);
+}
+
 export async function getInboxSettings(db: Db, accountId: number): Promise<InboxSettings> {
   const row = await db.selectFrom('inbox_settings').selectAll().where('account_id', '=', accountId).executeTakeFirst();
   return row ? { firstNotifyMinutes: row.first_notify_minutes, escalateMinutes: row.escalate_minutes } : { ...DEFAULT_INBOX_SETTINGS };

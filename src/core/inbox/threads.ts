@@ -3,7 +3,7 @@ import type { InboxThreadsTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { createJob } from '../jobs/jobs.js';
 import type { WriteContext } from '../shared/write-context.js';
-import { DEFAULT_INBOX_SETTINGS } from './settings.js';
+import { DEFAULT_INBOX_SETTINGS, firstNotifyMinutesSubquery } from './settings.js';
 
 /*
  * The inbox's state of a conversation (a guest request or a chat session): its assignee and
@@ -105,9 +105,7 @@ export async function guestWaiting(ctx: WriteContext, ref: ThreadRef, at: number
   // waiting unless it already was (then nothing is written and no row comes back), and the
   // account's first-notice delay comes back with it.
   const started = await threadUpsert(trx, accountId, ref, { awaiting_since: at, alert_step: 0 }, at, true)
-    .returning((eb) =>
-      eb.selectFrom('inbox_settings').select('first_notify_minutes').where('inbox_settings.account_id', '=', accountId).as('first_notify_minutes'),
-    )
+    .returning(firstNotifyMinutesSubquery(trx, accountId).as('first_notify_minutes'))
     .executeTakeFirst();
   if (!started) return;
   const firstNotifyMinutes = started.first_notify_minutes ?? DEFAULT_INBOX_SETTINGS.firstNotifyMinutes;
